@@ -1,0 +1,67 @@
+// swift-tools-version: 6.1
+// Residual: deep residual networks from first principles, on a CPU tensor core of our own.
+import PackageDescription
+
+/// Numeric targets are optimised in every configuration, so a plain (debug)
+/// `swift run lesson-...` stays quick. `-Ounchecked` drops overflow and bounds
+/// checks inside the kernels; `-target-cpu native` lets SIMD code use the FMA
+/// and AVX units of the machine that builds it (each machine builds for itself).
+let hot: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "native"])]
+
+let package = Package(
+    name: "Residual",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Residual", targets: ["Residual"]),
+        .executable(name: "lesson-01-scalar-autograd", targets: ["lesson-01-scalar-autograd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // MARK: - C libraries (system packages, through pkg-config)
+        .systemLibrary(
+            name: "CGraphviz", pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]),
+        .systemLibrary(
+            name: "CCairo", pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev"])]),
+
+        // MARK: - Libraries
+        .target(name: "Randomness", swiftSettings: hot),
+        .target(
+            name: "ScalarAutograd", dependencies: ["Randomness", "GraphRender"], swiftSettings: hot),
+        .target(name: "Kernels", exclude: ["README.md"], swiftSettings: hot),
+        .target(
+            name: "TensorCore", dependencies: ["Randomness", "Kernels"], exclude: ["README.md"],
+            swiftSettings: hot),
+        .target(name: "GraphRender", dependencies: ["CGraphviz"], exclude: ["README.md"]),
+        .target(
+            name: "Plots", dependencies: ["CCairo"], exclude: ["README.md"], swiftSettings: hot),
+        .target(name: "Notebook"),
+        .target(
+            name: "Residual",
+            dependencies: [
+                "Randomness", "ScalarAutograd", "Kernels", "TensorCore", "GraphRender", "Plots",
+                "Notebook",
+            ]),
+
+        // MARK: - Lessons (Lessons/NN-name, executables `lesson-NN-name`)
+        .executableTarget(
+            name: "lesson-01-scalar-autograd", dependencies: ["Residual"],
+            path: "Lessons/01-scalar-autograd"),
+
+        // MARK: - Tests
+        .testTarget(name: "ScalarAutogradTests", dependencies: ["ScalarAutograd", "GraphRender"]),
+        .testTarget(name: "GraphRenderTests", dependencies: ["GraphRender"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: hot),
+        .testTarget(
+            name: "TensorCoreTests", dependencies: ["TensorCore"], exclude: ["Fixtures"],
+            swiftSettings: hot),
+        .testTarget(
+            name: "LessonTests",
+            dependencies: ["lesson-01-scalar-autograd"]),
+    ]
+)

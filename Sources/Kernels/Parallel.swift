@@ -1,0 +1,114 @@
+import Dispatch
+import Foundation
+
+/// Data-parallel loops over `DispatchQueue.concurrentPerform`, with a thread count that callers
+/// can scope (a task-local value, never a global that one test could change under another).
+///
+/// Every kernel in this module splits its work by *what it writes*: each iteration owns a
+/// disjoint range of the output, so no locks are needed and the numbers never depend on how
+/// many threads ran (see the module README for the determinism rule).
+public enum Parallel {
+    /// Threads used by kernels.
+    ///
+    /// Defaults to the environment variable `RESIDUAL_THREADS` when it is set (a positive
+    /// integer), else to the number of active processors. Scope another value with
+    /// `Parallel.withThreadCount(_:_:)` (or `Parallel.$threadCount.withValue`).
+    /// Inside a parallel loop the value is 1, so nested kernels run serially.
+    @TaskLocal public static var threadCount: Int = defaultThreadCount()
+
+    /// The thread count from `RESIDUAL_THREADS`, or the active processor count.
+    /// Stops the program with a message naming the variable when its value is not a positive
+    /// integer.
+    public static func defaultThreadCount() -> Int {
+        if let text = ProcessInfo.processInfo.environment["RESIDUAL_THREADS"] {
+            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 else {
+                fatalError(
+                    "RESIDUAL_THREADS must be a positive integer (a thread count), got \"\(text)\"")
+            }
+            return value
+        }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// Runs `body(i)` for every `i` in `0..<count`, spread over `threadCount` threads.
+    ///
+    /// Runs serially when `threadCount == 1` or `count <= 1`. Iterations are handed out in
+    /// contiguous blocks, one per thread. `body` must write only what iteration `i` owns.
+    public static func forEach(_ count: Int, _ body: (Int) -> Void) {
+        guard count > 0 else { return }
+        let threads = min(threadCount, count)
+        if threads <= 1 {
+            for i in 0..<count { body(i) }
+            return
+        }
+        forChunks(count) { range in
+            for i in range { body(i) }
+        }
+    }
+
+    /// Runs `body(range)` on contiguous chunks that together cover `0..<count`, one chunk per
+    /// thread (fewer when `count / minimumChunk` is smaller than `threadCount`).
+    ///
+    /// The chunk boundaries depend on the thread count, so `body` must give the same result
+    /// for an element whatever chunk it lands in (true when each element is written by
+    /// exactly one iteration and computed from inputs alone).
+    public static func forChunks(
+        _ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void
+    ) {
+        guard count > 0 else { return }
+        let chunks = max(1, min(threadCount, count / max(1, minimumChunk)))
+        if chunks == 1 {
+            body(0..<count)
+            return
+        }
+        withoutActuallyEscaping(body) { escapable in
+            let work = UncheckedSendable(escapable)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = count * chunk / chunks
+                let end = count * (chunk + 1) / chunks
+                Parallel.$threadCount.withValue(1) {
+                    work.value(start..<end)
+                }
+            }
+        }
+    }
+
+    /// Runs `body` with `threadCount` set to `n` (at least 1) for its duration.
+    public static func withThreadCount<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
+        precondition(n > 0, "Parallel.withThreadCount: thread count must be positive, got \(n)")
+        return try $threadCount.withValue(n) { try body() }
+    }
+}
+
+/// A pointer that may cross into a parallel loop.
+///
+/// `UnsafeMutablePointer` is not `Sendable`, and Swift 6 rejects capturing one in a closure
+/// that runs on other threads. This wrapper is `@unchecked Sendable` and is safe only under
+/// the rule every kernel here follows: each parallel iteration writes a disjoint range of the
+/// memory, and nobody reads what another iteration writes until the loop has finished.
+public struct SendablePointer<T>: @unchecked Sendable {
+    /// The wrapped base address.
+    public let pointer: UnsafeMutablePointer<T>
+
+    /// Wraps a mutable pointer.
+    public init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+
+    /// Wraps a read-only pointer (it is only ever read through this wrapper).
+    public init(_ pointer: UnsafePointer<T>) { self.pointer = UnsafeMutablePointer(mutating: pointer) }
+
+    /// The element at `offset` from the base address.
+    public subscript(offset: Int) -> T {
+        get { pointer[offset] }
+        nonmutating set { pointer[offset] = newValue }
+    }
+
+    /// The address `offset` elements past the base.
+    public func advanced(by offset: Int) -> UnsafeMutablePointer<T> { pointer + offset }
+}
+
+/// Carries a non-`Sendable` value (here: the loop body) to the worker threads of one parallel
+/// loop. Safe for the same reason as `SendablePointer`: the body writes disjoint ranges.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

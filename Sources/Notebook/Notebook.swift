@@ -1,0 +1,140 @@
+import Foundation
+
+/// The lesson runtime: a lesson is a sequence of titled cells of prose and outputs.
+///
+/// ```swift
+/// let notebook = Notebook(name: "lesson-01-scalar-autograd", title: "Scalar autograd")
+/// notebook.cell("Derivatives by hand") { cell in
+///     cell.prose("The slope of f at x is ...")
+///     cell.output("f'(3) = 14.0")
+///     cell.check("autograd agrees with the hand derivative", abs(a - b) < 1e-9)
+/// }
+/// notebook.finish()
+/// ```
+///
+/// Each cell prints to the terminal as it runs. With `--markdown DIR` the same run is also
+/// written as `DIR/<name>.md`, pictures under `DIR/<name>/`. A lesson checks its own claims
+/// with `Cell.check`; `finish()` exits with status 1 if any claim failed or any cell threw,
+/// so a lesson that stops teaching the truth fails the test suite.
+public final class Notebook {
+    /// The executable's name, e.g. `lesson-01-scalar-autograd`: names the transcript file.
+    public let name: String
+    public let title: String
+    public let options: NotebookOptions
+
+    var intro: [Block] = []
+    var cells: [(title: String, blocks: [Block])] = []
+    var failures: [String] = []
+    var checksPassed = 0
+    let started = ContinuousClock.now
+    let terminal: TerminalWriter
+
+    /// Parses the lesson's command line (`CommandLine.arguments` by default). `--help` prints
+    /// the usage and exits 0; a bad option prints what was wrong and exits 2.
+    public convenience init(
+        name: String, title: String,
+        arguments: [String] = Array(CommandLine.arguments.dropFirst())
+    ) {
+        let options: NotebookOptions
+        do {
+            options = try NotebookOptions(parsing: arguments)
+        } catch {
+            FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
+            FileHandle.standardError.write(Data((NotebookOptions.usage(program: name) + "\n").utf8))
+            exit(2)
+        }
+        if options.help {
+            print(NotebookOptions.usage(program: name))
+            exit(0)
+        }
+        self.init(name: name, title: title, options: options)
+    }
+
+    /// A notebook with options already parsed (tests use this).
+    public init(name: String, title: String, options: NotebookOptions) {
+        self.name = name
+        self.title = title
+        self.options = options
+        self.terminal = TerminalWriter(color: options.color && TerminalWriter.stdoutIsColorTerminal)
+        terminal.title(title, subtitle: options.quick ? "quick mode (--quick)" : nil)
+    }
+
+    /// True in `--quick` mode: lessons shrink their workloads.
+    public var isQuick: Bool { options.quick }
+
+    /// `quick` in `--quick` mode, `full` otherwise: `let steps = notebook.quick(20, full: 500)`.
+    public func quick<T>(_ quick: T, full: T) -> T { options.quick ? quick : full }
+
+    /// Prose shown before the first cell.
+    public func introduction(_ prose: String) {
+        intro.append(.prose(prose))
+        terminal.write(.prose(prose))
+    }
+
+    /// Runs one titled cell. An error thrown by `body` is reported as a failure of this
+    /// cell; later cells still run, and `finish()` exits non-zero.
+    public func cell(_ title: String, _ body: (Cell) throws -> Void) {
+        let number = cells.count + 1
+        cells.append((title, []))
+        terminal.cellTitle(number: number, title)
+        let cell = Cell(notebook: self, index: cells.count - 1)
+        do {
+            try body(cell)
+        } catch {
+            let message = "cell \(number) (\(title)) stopped with an error: \(error)"
+            failures.append(message)
+            cell.append(.failure(message))
+        }
+    }
+
+    /// The directory pictures are written to, created on first use.
+    func pictureDirectory() throws(NotebookError) -> (absolute: String, relativeToMarkdown: String)
+    {
+        let directory: String
+        if let markdown = options.markdownDirectory {
+            directory = (markdown as NSString).appendingPathComponent(name)
+        } else {
+            directory =
+                options.outputDirectory
+                ?? ("lesson-output" as NSString).appendingPathComponent(name)
+        }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotWrite(path: directory, reason: error.localizedDescription)
+        }
+        return (directory, name)
+    }
+
+    /// Prints the summary, writes the Markdown transcript if asked, and exits: status 0 when
+    /// every check passed and no cell threw, 1 otherwise.
+    public func finish() -> Never {
+        let elapsed = ContinuousClock.now - started
+        let seconds =
+            Double(elapsed.components.seconds)
+            + Double(elapsed.components.attoseconds) * 1e-18
+        let summary = Summary(
+            checksPassed: checksPassed, failures: failures, seconds: seconds, quick: isQuick)
+        terminal.summary(summary)
+        if let directory = options.markdownDirectory {
+            let path = (directory as NSString).appendingPathComponent("\(name).md")
+            do {
+                try MarkdownWriter.write(self, summary: summary, to: path)
+                terminal.note("transcript written to \(path)")
+            } catch {
+                terminal.note("\(error)")
+                exit(1)
+            }
+        }
+        exit(failures.isEmpty ? 0 : 1)
+    }
+}
+
+/// The closing line of a run.
+struct Summary {
+    let checksPassed: Int
+    let failures: [String]
+    let seconds: Double
+    let quick: Bool
+}

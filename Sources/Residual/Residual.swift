@@ -1,0 +1,9 @@
+// The umbrella module that lessons import: `import Residual` brings in every library.
+
+@_exported import GraphRender
+@_exported import Kernels
+@_exported import Notebook
+@_exported import Plots
+@_exported import Randomness
+@_exported import ScalarAutograd
+@_exported import TensorCore

@@ -1,0 +1,73 @@
+/// Why an operation cannot accept its arguments: the message names the operation, the shapes
+/// it got and what it expected (`"add: shapes [2, 3] and [4] do not broadcast: ..."`).
+///
+/// The shape rules (`Tensor.broadcastShape`, `Tensor.reshapeTarget`, axis checks, ...) throw
+/// this error so that tests and lessons can inspect it. The operations themselves stop the
+/// program with the same message, as an index out of range does: a wrong shape is a bug in
+/// the calling code, not a condition to recover from.
+public struct ShapeError: Error, Equatable, CustomStringConvertible {
+    /// The full explanation.
+    public let message: String
+
+    /// Creates an error with its explanation.
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+}
+
+/// Stops the program with `message` (naming the operation, the shapes and what was expected)
+/// when `condition` is false.
+///
+/// Use this rather than `precondition` in TensorCore: the numeric targets are compiled with
+/// `-Ounchecked`, which removes `precondition` checks entirely (and bounds checks too), while
+/// `fatalError` always stops. The message is only built when the check fails.
+@inline(__always)
+func checkArgument(
+    _ condition: Bool, _ message: @autoclosure () -> String,
+    file: StaticString = #fileID, line: UInt = #line
+) {
+    if !condition { fatalError(message(), file: file, line: line) }
+}
+
+/// Runs a shape rule, stopping the program with its message when it throws.
+@inline(__always)
+func validated<T>(
+    file: StaticString = #fileID, line: UInt = #line, _ rule: () throws(ShapeError) -> T
+) -> T {
+    do {
+        return try rule()
+    } catch {
+        fatalError(error.message, file: file, line: line)
+    }
+}
+
+extension Tensor {
+    /// Resolves an axis that may count from the end (`-1` is the last) to `0..<rank`.
+    /// - Throws: `ShapeError` naming `op` when the axis is out of range.
+    public static func normalizedAxis(_ axis: Int, rank: Int, op: String) throws(ShapeError) -> Int
+    {
+        guard axis >= -rank && axis < rank else {
+            throw ShapeError(
+                "\(op): axis \(axis) is out of range for a tensor of rank \(rank) "
+                    + "(expected \(-rank)...\(rank - 1))")
+        }
+        return axis < 0 ? axis + rank : axis
+    }
+
+    /// Resolves a list of axes (negative ones count from the end) to sorted, distinct axes in
+    /// `0..<rank`.
+    /// - Throws: `ShapeError` naming `op` for an axis out of range or repeated.
+    public static func normalizedAxes(_ axes: [Int], rank: Int, op: String) throws(ShapeError)
+        -> [Int]
+    {
+        var result: [Int] = []
+        for axis in axes {
+            let resolved = try normalizedAxis(axis, rank: rank, op: op)
+            guard !result.contains(resolved) else {
+                throw ShapeError("\(op): axis \(axis) appears more than once in \(axes)")
+            }
+            result.append(resolved)
+        }
+        return result.sorted()
+    }
+}

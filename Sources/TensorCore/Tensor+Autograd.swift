@@ -1,0 +1,131 @@
+// Reverse-mode automatic differentiation over the graph that operations record.
+//
+// Forward: every operation computes its result and, when some input requires gradients,
+// leaves a `BackwardNode` on it (see `Tensor.init(shape:data:op:inputs:backward:)`).
+// Backward: `loss.backward()` orders the recorded tensors so that each comes after all its
+// inputs, then visits them from the loss back to the leaves. When a tensor is visited, every
+// operation that used it has already added its share of ∂L/∂(tensor), so the tensor's node can
+// pass the complete gradient on to its own inputs. Leaves keep what arrives in `grad`.
+
+extension Tensor {
+    /// Whether operations record backward nodes, for the current task. `true` unless inside
+    /// `Tensor.withoutGrad { ... }`. A task-local value, never a global: one test or one
+    /// evaluation loop turning recording off does not affect another running alongside.
+    @TaskLocal public static var isGradEnabled = true
+
+    /// Runs `body` with gradient recording off (PyTorch's `torch.no_grad()`): operations inside
+    /// compute their results but record nothing, so results do not require gradients and no
+    /// graph is kept alive. Use it for evaluation and for updating parameters.
+    public static func withoutGrad<T>(_ body: () throws -> T) rethrows -> T {
+        try $isGradEnabled.withValue(false) { try body() }
+    }
+
+    /// Backpropagates from a one-element tensor (usually the loss L): seeds ∂L/∂L = 1 and adds
+    /// ∂L/∂leaf into the `grad` of every leaf that requires gradients.
+    ///
+    /// Gradients accumulate, as in PyTorch: a second `backward()` adds to `grad` again; clear
+    /// with `zeroGrad()` or `grad = nil` between steps. Intermediate tensors keep no `grad`
+    /// unless `retainsGrad` is set. The graph stays usable: `backward()` may run again.
+    public func backward() {
+        checkArgument(
+            count == 1,
+            "backward(): the tensor has shape \(shape) (\(count) elements); backward() needs a "
+                + "single element, so pass backward(gradient:) for other outputs")
+        runBackward(seed: [1])
+    }
+
+    /// Backpropagates ∂L/∂(self) = `gradient` (shaped like `self`), for non-scalar outputs
+    /// (PyTorch's `y.backward(gradient)`). Equivalent to `(self * gradient).sum().backward()`.
+    public func backward(gradient: Tensor) {
+        checkArgument(
+            gradient.shape == shape,
+            "backward(gradient:): gradient has shape \(gradient.shape) but the tensor has shape "
+                + "\(shape)")
+        runBackward(seed: gradient.data)
+    }
+
+    private func runBackward(seed: [Float]) {
+        checkArgument(
+            requiresGrad,
+            "backward(): the tensor does not require gradients (no input had requiresGrad == true, "
+                + "or it was computed inside Tensor.withoutGrad or from detach())")
+        let order = topologicalOrder(includingConstants: false)
+        Tensor.withoutGrad {
+            accumulateGradient(seed)
+            for tensor in order.reversed() {
+                guard let gradient = tensor.pendingGrad else { continue }
+                tensor.pendingGrad = nil
+                if tensor.isLeaf || tensor.retainsGrad {
+                    tensor.addToGrad(gradient)
+                }
+                tensor.backwardNode?.runBackward(gradient)
+            }
+        }
+    }
+
+    /// Adds a finished gradient into `grad`, creating it on first use.
+    private func addToGrad(_ gradient: [Float]) {
+        guard let existing = grad else {
+            grad = Tensor(shape: shape, data: gradient)
+            return
+        }
+        checkArgument(
+            existing.shape == shape,
+            "backward(): grad has shape \(existing.shape) but the tensor has shape \(shape)")
+        addInPlace(&existing.data, gradient)
+    }
+
+    /// Adds `gradient` (shaped like this tensor, row-major) to the gradient flowing into this
+    /// tensor during the current backward pass. Does nothing when `requiresGrad` is false.
+    ///
+    /// For backward closures only. The first contribution is kept as it is (no copy), so an
+    /// operation whose input gradient equals its output gradient (`reshape`, same-shape
+    /// `add`) passes it on for free.
+    public func accumulateGradient(_ gradient: [Float]) {
+        guard requiresGrad else { return }
+        checkArgument(
+            gradient.count == count,
+            "accumulateGradient: got \(gradient.count) values for a tensor of shape \(shape) "
+                + "(\(count) elements)")
+        if pendingGrad == nil {
+            pendingGrad = gradient
+        } else {
+            addInPlace(&pendingGrad!, gradient)
+        }
+    }
+
+    /// Lets `body` add into this tensor's gradient buffer in place (`dx[i] += ...`): zeros on
+    /// the first contribution, the running sum after. `body` is not called when
+    /// `requiresGrad` is false, so expensive input gradients are skipped for free.
+    ///
+    /// For backward closures only. `body` must *add* (`+=`, or `beta = 1` in a GEMM), never
+    /// overwrite: the tensor may have been used by several operations.
+    public func accumulateGradient(_ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        guard requiresGrad else { return }
+        if pendingGrad == nil {
+            pendingGrad = [Float](repeating: 0, count: count)
+        }
+        pendingGrad!.withUnsafeMutableBufferPointer { body($0) }
+    }
+
+    /// A new leaf sharing this tensor's values (copied only if either is later written) but
+    /// not its history: gradients do not flow through it. `requiresGrad` is false.
+    public func detach() -> Tensor {
+        Tensor(shape: shape, data: data, name: name)
+    }
+
+    /// Clears `grad` (sets it to `nil`, as PyTorch's `zero_grad()` does by default).
+    public func zeroGrad() {
+        grad = nil
+    }
+}
+
+/// `target[i] += source[i]` for every element (equal counts).
+func addInPlace(_ target: inout [Float], _ source: [Float]) {
+    let count = target.count
+    target.withUnsafeMutableBufferPointer { t in
+        source.withUnsafeBufferPointer { s in
+            for i in 0..<count { t[i] += s[i] }
+        }
+    }
+}

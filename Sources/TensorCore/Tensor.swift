@@ -1,0 +1,181 @@
+/// An n-dimensional array of `Float`s that remembers how it was computed, so that it can
+/// compute gradients of a scalar result with respect to everything it depends on.
+///
+/// - Storage is contiguous and row-major (the last index varies fastest). Images are NCHW:
+///   `[batch, channels, height, width]`, as in PyTorch, so numbers and weights compare
+///   directly.
+/// - `Tensor` is a class (reference semantics, like PyTorch): after `loss.backward()` the
+///   very tensor `w` you created holds `w.grad`. Optimisers update `data` in place.
+/// - Every operation on tensors that require gradients records a `BackwardNode` (the
+///   operation's name, its inputs and a backward closure). `backward()` walks those records
+///   from the output back to the leaves (see `Tensor+Autograd.swift`).
+///
+/// A rank-0 tensor (`shape == []`) holds one number, like `torch.tensor(3.0)`; reductions
+/// such as `sum()` return one. Lesson 02 introduces this type.
+///
+/// `Tensor` is `@unchecked Sendable` so that a data loader can hand a finished batch to
+/// another task. It is not safe to mutate one tensor from two threads at once, nor to run
+/// `backward()` on two graphs that share tensors concurrently.
+public final class Tensor: @unchecked Sendable {
+    /// The size of each dimension, outermost first. `[]` for a scalar.
+    public let shape: [Int]
+
+    /// The elements in row-major order; `data.count == shape.reduce(1, *)`.
+    ///
+    /// Writable so that optimisers and initialisers can update parameters in place (outside
+    /// any recorded computation). Assigning an array of a different length stops the program.
+    public var data: [Float] {
+        didSet {
+            checkArgument(
+                data.count == count,
+                "Tensor.data: assigned \(data.count) elements to a tensor of shape \(shape), "
+                    + "which holds \(count)")
+        }
+    }
+
+    /// ∂L/∂(this tensor) for the last `backward()` on some output L, shaped like `self`.
+    ///
+    /// Filled for leaves that require gradients (parameters, inputs you marked), and for
+    /// intermediate tensors with `retainsGrad == true`. Gradients *accumulate* over
+    /// `backward()` calls, as in PyTorch; set `grad = nil` (or call `zeroGrad()`) to clear.
+    public var grad: Tensor?
+
+    /// Whether gradients flow to this tensor. Set it on leaves (parameters, inputs). Results
+    /// of operations require gradients when any input does and gradient recording is on.
+    public var requiresGrad: Bool
+
+    /// An optional label (`"conv1.weight"`, `"x"`), shown by `description` and graph pictures.
+    public var name: String?
+
+    /// Keep `grad` on this intermediate (non-leaf) tensor after `backward()`, like PyTorch's
+    /// `retain_grad()`. Leaves always keep theirs. Used to measure gradients inside a network.
+    public var retainsGrad = false
+
+    /// How this tensor was computed; `nil` for leaves and for results computed without
+    /// gradient recording.
+    public internal(set) var backwardNode: BackwardNode?
+
+    /// The gradient arriving at this tensor during one `backward()` pass (internal scratch:
+    /// moved into `grad` or handed to `backwardNode`, then cleared).
+    var pendingGrad: [Float]?
+
+    /// The number of elements, `shape.reduce(1, *)` (1 for a scalar).
+    public let count: Int
+
+    /// The number of dimensions (`shape.count`).
+    public var rank: Int { shape.count }
+
+    /// Creates a leaf tensor from its shape and row-major elements.
+    ///
+    /// Stops with a message when `data.count` is not the product of `shape`, or a dimension
+    /// is negative.
+    public init(shape: [Int], data: [Float], requiresGrad: Bool = false, name: String? = nil) {
+        let count = Tensor.elementCount(of: shape, op: "Tensor(shape:data:)")
+        checkArgument(
+            data.count == count,
+            "Tensor(shape:data:): shape \(shape) holds \(count) elements but data has "
+                + "\(data.count)")
+        self.shape = shape
+        self.count = count
+        self.data = data
+        self.requiresGrad = requiresGrad
+        self.name = name
+    }
+
+    /// Creates the result of an operation and, when gradients are being recorded and some
+    /// input requires them, the `BackwardNode` that remembers how to differentiate it.
+    ///
+    /// This is how every differentiable operation is built: compute `data` (forward), then
+    /// describe the backward rule in `backward`, which receives ∂L/∂(result) (shaped like
+    /// the result, row-major) and adds ∂L/∂(input) into each input with
+    /// `input.accumulateGradient(_:)`. The closure must not capture the result itself.
+    ///
+    /// - Parameters:
+    ///   - shape, data: the result.
+    ///   - op: the operation's name for graphs and printouts (`"relu"`, `"matmul"`).
+    ///   - inputs: the tensors the result was computed from, in argument order.
+    ///   - backward: the backward rule; dropped unless a node is recorded.
+    public init(
+        shape: [Int], data: [Float], op: String, inputs: [Tensor],
+        backward: @escaping (_ gradOutput: [Float]) -> Void
+    ) {
+        let count = Tensor.elementCount(of: shape, op: op)
+        checkArgument(
+            data.count == count,
+            "\(op): result shape \(shape) holds \(count) elements but \(data.count) were computed")
+        self.shape = shape
+        self.count = count
+        self.data = data
+        self.name = nil
+        let records = Tensor.isGradEnabled && inputs.contains { $0.requiresGrad }
+        self.requiresGrad = records
+        if records {
+            self.backwardNode = BackwardNode(op: op, inputs: inputs, backward: backward)
+        }
+    }
+
+    deinit {
+        if backwardNode != nil { BackwardNode.releaseIteratively(from: self) }
+    }
+
+    /// The number of elements for `shape`, stopping with a message naming `op` when a
+    /// dimension is negative.
+    static func elementCount(of shape: [Int], op: String) -> Int {
+        var count = 1
+        for size in shape {
+            checkArgument(size >= 0, "\(op): dimensions must be ≥ 0, got shape \(shape)")
+            count *= size
+        }
+        return count
+    }
+
+    /// True for tensors that were not computed by a recorded operation (inputs, parameters).
+    public var isLeaf: Bool { backwardNode == nil }
+
+    /// The single element of a one-element tensor (any shape with `count == 1`), like
+    /// PyTorch's `item()`.
+    public var scalar: Float {
+        checkArgument(
+            count == 1, "Tensor.scalar: needs exactly one element, but shape \(shape) has \(count)")
+        return data[0]
+    }
+
+    /// Row-major strides: how far apart consecutive indices of each dimension lie in `data`.
+    public var strides: [Int] { Tensor.contiguousStrides(for: shape) }
+
+    /// Row-major strides of a contiguous tensor of shape `shape`.
+    public static func contiguousStrides(for shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var stride = 1
+        for axis in shape.indices.reversed() {
+            strides[axis] = stride
+            stride *= shape[axis]
+        }
+        return strides
+    }
+
+    /// The element at a full index (`x[n, c, h, w]`). Negative indices are not accepted.
+    /// Writing changes `data` in place and is not recorded for autograd.
+    public subscript(indices: Int...) -> Float {
+        get { data[offset(of: indices)] }
+        set { data[offset(of: indices)] = newValue }
+    }
+
+    /// The position of a full index in `data`, with a clear message for a wrong index.
+    public func offset(of indices: [Int]) -> Int {
+        checkArgument(
+            indices.count == rank,
+            "Tensor subscript: \(indices.count) indices \(indices) for a tensor of rank \(rank) "
+                + "(shape \(shape))")
+        var offset = 0
+        for axis in 0..<rank {
+            let index = indices[axis]
+            checkArgument(
+                index >= 0 && index < shape[axis],
+                "Tensor subscript: index \(index) out of range 0..<\(shape[axis]) in dimension "
+                    + "\(axis) of shape \(shape)")
+            offset = offset * shape[axis] + index
+        }
+        return offset
+    }
+}

@@ -1,0 +1,190 @@
+import Kernels
+import Testing
+
+/// One convolution problem with seeded inputs.
+struct ConvCase: Sendable, CustomTestStringConvertible {
+    let shape: Conv2dShape
+    let bias: Bool
+
+    init(
+        _ batch: Int, _ inChannels: Int, _ height: Int, _ width: Int, _ outChannels: Int,
+        kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), bias: Bool
+    ) {
+        shape = try! Conv2dShape(
+            batch: batch, inChannels: inChannels, height: height, width: width,
+            outChannels: outChannels, kernelH: kernel.0, kernelW: kernel.1, strideH: stride.0,
+            strideW: stride.1, padH: padding.0, padW: padding.1)
+        self.bias = bias
+    }
+
+    var testDescription: String { "\(shape)\(bias ? " + bias" : "")" }
+
+    var outputCount: Int { shape.batch * shape.outputImageSize }
+    var inputCount: Int { shape.batch * shape.inputImageSize }
+
+    /// Input, weight, bias and output gradient from the seed (absolute values if asked).
+    func data(absolute: Bool = false) -> (x: [Float], w: [Float], b: [Float], dy: [Float]) {
+        func make(_ count: Int, _ seed: UInt64) -> [Float] {
+            let values = randomArray(count, seed: seed)
+            return absolute ? values.map(abs) : values
+        }
+        return (
+            make(inputCount, 11), make(shape.weightSize, 12), make(shape.outChannels, 13),
+            make(outputCount, 14)
+        )
+    }
+
+    func forward(naive: Bool, absolute: Bool = false) -> [Float] {
+        let (x, w, b, _) = data(absolute: absolute)
+        var y = [Float](repeating: .nan, count: outputCount)
+        b.withUnsafeBufferPointer { bias in
+            let biasPointer = self.bias ? bias.baseAddress : nil
+            if naive {
+                conv2dForwardNaive(shape, input: x, weight: w, bias: biasPointer, output: &y)
+            } else {
+                conv2dForward(shape, input: x, weight: w, bias: biasPointer, output: &y)
+            }
+        }
+        return y
+    }
+
+    func backwardData(naive: Bool, absolute: Bool = false) -> [Float] {
+        let (_, w, _, dy) = data(absolute: absolute)
+        var dx = [Float](repeating: .nan, count: inputCount)
+        if naive {
+            conv2dBackwardDataNaive(shape, gradOutput: dy, weight: w, gradInput: &dx)
+        } else {
+            conv2dBackwardData(shape, gradOutput: dy, weight: w, gradInput: &dx)
+        }
+        return dx
+    }
+
+    /// Weight gradient followed by the bias gradient (empty when there is no bias).
+    func backwardWeight(naive: Bool, absolute: Bool = false) -> [Float] {
+        let (x, _, _, dy) = data(absolute: absolute)
+        var dw = [Float](repeating: .nan, count: shape.weightSize)
+        var db = [Float](repeating: .nan, count: bias ? shape.outChannels : 0)
+        db.withUnsafeMutableBufferPointer { gradBias in
+            let biasPointer = bias ? gradBias.baseAddress : nil
+            if naive {
+                conv2dBackwardWeightNaive(
+                    shape, input: x, gradOutput: dy, gradWeight: &dw, gradBias: biasPointer)
+            } else {
+                conv2dBackwardWeight(
+                    shape, input: x, gradOutput: dy, gradWeight: &dw, gradBias: biasPointer)
+            }
+        }
+        return dw + db
+    }
+}
+
+/// Odd sizes; strides 1/2/3; paddings 0/1/3; kernels 1×1, 3×3, 7×7 and non-square;
+/// non-square images; with and without bias; a pointwise (straight-to-GEMM) case.
+let convCases: [ConvCase] = [
+    ConvCase(2, 3, 5, 7, 4, kernel: (1, 1), stride: (1, 1), padding: (0, 0), bias: true),
+    ConvCase(3, 5, 6, 4, 7, kernel: (1, 1), stride: (1, 1), padding: (0, 0), bias: false),
+    ConvCase(2, 3, 9, 11, 5, kernel: (1, 1), stride: (2, 2), padding: (0, 0), bias: true),
+    ConvCase(1, 2, 4, 3, 3, kernel: (1, 1), stride: (1, 1), padding: (1, 1), bias: false),
+    ConvCase(2, 3, 8, 8, 4, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
+    ConvCase(3, 4, 9, 13, 6, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: false),
+    ConvCase(2, 5, 10, 7, 3, kernel: (3, 3), stride: (3, 3), padding: (0, 0), bias: true),
+    ConvCase(2, 3, 11, 9, 4, kernel: (3, 3), stride: (1, 2), padding: (3, 0), bias: false),
+    ConvCase(2, 2, 15, 12, 5, kernel: (7, 7), stride: (2, 2), padding: (3, 3), bias: true),
+    ConvCase(1, 3, 13, 17, 2, kernel: (7, 7), stride: (3, 3), padding: (1, 1), bias: false),
+    ConvCase(2, 3, 7, 10, 4, kernel: (3, 5), stride: (1, 2), padding: (1, 3), bias: true),
+    ConvCase(5, 3, 6, 6, 5, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
+]
+
+@Suite("Conv2d")
+struct Conv2dTests {
+    // Tolerances: see `expectClose`; the length is the number of products summed per output.
+
+    @Test("conv2dForward matches the direct loops", arguments: convCases)
+    func forward(c: ConvCase) {
+        let s = c.shape
+        expectClose(
+            c.forward(naive: false), c.forward(naive: true),
+            magnitude: c.forward(naive: true, absolute: true),
+            length: s.inChannels * s.kernelH * s.kernelW + 2, "forward")
+    }
+
+    @Test("conv2dBackwardData matches the direct loops", arguments: convCases)
+    func backwardData(c: ConvCase) {
+        let s = c.shape
+        expectClose(
+            c.backwardData(naive: false), c.backwardData(naive: true),
+            magnitude: c.backwardData(naive: true, absolute: true),
+            length: s.outChannels * s.kernelH * s.kernelW + 1, "backward data")
+    }
+
+    @Test("conv2dBackwardWeight matches the direct loops", arguments: convCases)
+    func backwardWeight(c: ConvCase) {
+        let s = c.shape
+        expectClose(
+            c.backwardWeight(naive: false), c.backwardWeight(naive: true),
+            magnitude: c.backwardWeight(naive: true, absolute: true),
+            length: s.batch * s.outHeight * s.outWidth + 1, "backward weight")
+    }
+
+    @Test(
+        "forward, data and weight gradients are bit-identical for 1, 2 and 3 threads",
+        arguments: [
+            ConvCase(5, 4, 9, 7, 6, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
+            ConvCase(1, 6, 12, 12, 8, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: true),
+            ConvCase(19, 8, 5, 5, 4, kernel: (1, 1), stride: (1, 1), padding: (0, 0), bias: true),
+        ])
+    func threadIndependence(c: ConvCase) {
+        let one = Parallel.withThreadCount(1) {
+            (c.forward(naive: false), c.backwardData(naive: false), c.backwardWeight(naive: false))
+        }
+        for threads in [2, 3] {
+            let many = Parallel.withThreadCount(threads) {
+                (c.forward(naive: false), c.backwardData(naive: false), c.backwardWeight(naive: false))
+            }
+            expectBitIdentical(many.0, one.0, "forward, \(threads) threads vs 1")
+            expectBitIdentical(many.1, one.1, "backward data, \(threads) threads vs 1")
+            expectBitIdentical(many.2, one.2, "backward weight, \(threads) threads vs 1")
+        }
+    }
+}
+
+@Suite("im2col and col2im")
+struct Im2colTests {
+    @Test("col2im is the adjoint of im2col: ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩", arguments: convCases)
+    func adjoint(c: ConvCase) {
+        let s = c.shape
+        let x = randomArray(s.inputImageSize, seed: 21)
+        let y = randomArray(s.columnRows * s.columnCount, seed: 22)
+        var columns = [Float](repeating: .nan, count: y.count)
+        im2col(s, image: x, columns: &columns)
+        var image = [Float](repeating: 0, count: x.count)
+        col2im(s, columns: y, image: &image)
+        let left = zip(columns, y).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        let right = zip(x, image).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        // Both sides sum the same products (col2im adds at most rows·taps floats per pixel).
+        let scale = zip(columns, y).reduce(0.0) { $0 + abs(Double($1.0) * Double($1.1)) }
+        #expect(abs(left - right) <= 1e-5 * max(scale, 1), "\(left) vs \(right)")
+    }
+
+    @Test("im2col puts the tap under each output pixel and zeros in the padding")
+    func knownValues() throws {
+        // One 3×3 image 1…9, 3×3 kernel, padding 1, stride 2: output 2×2.
+        let s = try Conv2dShape(
+            batch: 1, inChannels: 1, height: 3, width: 3, outChannels: 1, kernelSize: 3,
+            stride: 2, padding: 1)
+        let x: [Float] = [1, 2, 3, 4, 5, 6, 7, 8, 9]
+        var columns = [Float](repeating: .nan, count: 9 * 4)
+        im2col(s, image: x, columns: &columns)
+        // Tap (0, 0) sees input (−1,−1), (−1,1), (1,−1), (1,1).
+        #expect(Array(columns[0..<4]) == [0, 0, 0, 5])
+        // Tap (1, 1), the centre, sees (0,0), (0,2), (2,0), (2,2).
+        #expect(Array(columns[16..<20]) == [1, 3, 7, 9])
+        // Tap (2, 2) sees (1,1), (1,3), (3,1), (3,3).
+        #expect(Array(columns[32..<36]) == [5, 0, 0, 0])
+        var back = [Float](repeating: 1, count: 9)
+        col2im(s, columns: columns, image: &back)
+        // Every input pixel was copied (2 or 4 times: centre 4, others by position) and added to 1.
+        #expect(back[4] == 1 + 5 * 4)
+        #expect(back[0] == 1 + 1 * 1)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// The repository root, found from this file's location (Tests/LessonTests/LessonTests.swift).
+private let packageRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Every lesson executable: `Lessons/01-scalar-autograd` builds `lesson-01-scalar-autograd`.
+private let lessonNames: [String] = {
+    let folders =
+        (try? FileManager.default.contentsOfDirectory(
+            atPath: packageRoot.appendingPathComponent("Lessons").path)) ?? []
+    return folders.filter { $0.first?.isNumber == true }.sorted().map { "lesson-\($0)" }
+}()
+
+/// Where SwiftPM put the executables: beside the test bundle being run.
+private func productsDirectory() -> URL {
+    URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        .deletingLastPathComponent()
+}
+
+/// Runs every lesson in `--quick` mode, as a student would, and fails if the lesson fails
+/// one of its own checks (it exits non-zero) or writes no transcript.
+@Suite("Lessons run and pass their own checks", .serialized)
+struct LessonTests {
+    @Test("there is at least one lesson")
+    func lessonsExist() {
+        #expect(!lessonNames.isEmpty, "no lessons found under \(packageRoot.path)/Lessons")
+    }
+
+    @Test(arguments: lessonNames)
+    func lessonRunsQuick(_ name: String) throws {
+        let executable = productsDirectory().appendingPathComponent(name)
+        try #require(
+            FileManager.default.isExecutableFile(atPath: executable.path),
+            "lesson executable not built at \(executable.path)")
+        let markdown = FileManager.default.temporaryDirectory
+            .appendingPathComponent("lesson-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: markdown) }
+
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["--quick", "--no-color", "--markdown", markdown.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let transcript = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: transcript, as: UTF8.self)
+
+        #expect(
+            process.terminationStatus == 0,
+            "\(name) --quick exited with \(process.terminationStatus):\n\(text.suffix(4000))")
+        #expect(text.contains("checks passed"), "\(name) printed no summary:\n\(text.suffix(2000))")
+        let page = markdown.appendingPathComponent("\(name).md")
+        #expect(FileManager.default.fileExists(atPath: page.path), "\(name) wrote no transcript")
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+@testable import Notebook
+
+@Suite("Notebook options")
+struct NotebookOptionsTests {
+    @Test func parsesEveryOption() throws {
+        let options = try NotebookOptions(parsing: ["--quick", "--markdown", "Docs", "--no-color"])
+        #expect(options.quick)
+        #expect(options.markdownDirectory == "Docs")
+        #expect(!options.color)
+        #expect(try NotebookOptions(parsing: ["--out", "/tmp/x"]).outputDirectory == "/tmp/x")
+        #expect(try NotebookOptions(parsing: []) == NotebookOptions())
+    }
+
+    @Test func unknownOptionNamesTheFlag() {
+        #expect(throws: NotebookError.self) { try NotebookOptions(parsing: ["--fast"]) }
+        do {
+            _ = try NotebookOptions(parsing: ["--fast"])
+        } catch {
+            #expect(error.description.contains("'--fast'"))
+        }
+    }
+
+    @Test func directoryFlagsNeedAValue() {
+        #expect(throws: NotebookError.self) { try NotebookOptions(parsing: ["--markdown"]) }
+        #expect(throws: NotebookError.self) { try NotebookOptions(parsing: ["--out", "--quick"]) }
+    }
+}
+
+@Suite("Notebook transcript")
+struct NotebookTranscriptTests {
+    private func makeNotebook(_ directory: String) -> Notebook {
+        var options = NotebookOptions()
+        options.quick = true
+        options.markdownDirectory = directory
+        options.color = false
+        return Notebook(name: "lesson-99-test", title: "A test lesson", options: options)
+    }
+
+    @Test("cells, tables, pictures and checks become Markdown in order")
+    func markdownStructure() throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("notebook-test-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let notebook = makeNotebook(directory)
+        notebook.introduction("Why this lesson exists.")
+        notebook.cell("First") { cell in
+            cell.prose("Some prose.")
+            cell.output("x = 1")
+            cell.table(["name", "value"], [["a", "1.5"], ["b|c", "-2"]])
+            cell.check("one equals one", true)
+        }
+        notebook.cell("Second") { cell in
+            try cell.picture("p.svg", caption: "A picture") { path in
+                try Data("<svg/>".utf8).write(to: URL(fileURLWithPath: path))
+            }
+            cell.check("two is odd", false, "it is not")
+        }
+        notebook.cell("Third") { _ in throw NotebookError.badArgument("boom") }
+
+        #expect(notebook.checksPassed == 1)
+        #expect(notebook.failures.count == 2)
+        let markdown = MarkdownWriter.render(
+            notebook,
+            summary: Summary(
+                checksPassed: 1, failures: notebook.failures, seconds: 0.5, quick: true))
+        let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).map(
+            String.init)
+        #expect(lines.first == "# A test lesson")
+        let first = try #require(lines.firstIndex(of: "## 1. First"))
+        let second = try #require(lines.firstIndex(of: "## 2. Second"))
+        #expect(first < second)
+        #expect(lines.contains("| name | value |"))
+        #expect(lines.contains("| --- | ---: |"))
+        #expect(lines.contains("| b\\|c | -2 |"))
+        #expect(lines.contains("![A picture](lesson-99-test/p.svg)"))
+        #expect(lines.contains("✔ one equals one"))
+        #expect(lines.contains("✘ FAILED: two is odd (it is not)"))
+        #expect(markdown.contains("2 check(s) FAILED"))
+        #expect(FileManager.default.fileExists(atPath: directory + "/lesson-99-test/p.svg"))
+    }
+
+    @Test("the transcript file is written where --markdown says")
+    func writesFile() throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("notebook-test-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let notebook = makeNotebook(directory)
+        notebook.cell("Only") { $0.output("42") }
+        let path = directory + "/lesson-99-test.md"
+        try MarkdownWriter.write(
+            notebook, summary: Summary(checksPassed: 0, failures: [], seconds: 1, quick: false),
+            to: path)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("```text\n42\n```"))
+    }
+}
+
+@Suite("Text layout")
+struct TextLayoutTests {
+    @Test func wrapsProseButKeepsLists() {
+        let wrapped = TextLayout.wrap(String(repeating: "word ", count: 40), width: 30)
+        #expect(wrapped.split(separator: "\n").allSatisfy { $0.count <= 30 })
+        let list = "- one\n- two"
+        #expect(TextLayout.wrap(list, width: 5) == list)
+    }
+
+    @Test func alignsNumericColumnsRight() {
+        let lines = TextLayout.alignedTable(
+            headers: ["k", "v"], rows: [["a", "1"], ["bb", "100"]])
+        #expect(lines[2] == "a     1")
+        #expect(lines[3] == "bb  100")
+    }
+
+    @Test func durations() {
+        #expect(TextLayout.duration(0.25) == "250 ms")
+        #expect(TextLayout.duration(12.34) == "12.3 s")
+        #expect(TextLayout.duration(245) == "4 min 05 s")
+    }
+}
