@@ -8,12 +8,20 @@ import PackageDescription
 /// and AVX units of the machine that builds it (each machine builds for itself).
 let hot: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "native"])]
 
+/// Optimised in every configuration too, but with `-O`, which keeps `precondition` checks
+/// (`-Ounchecked` removes them): for modules whose speed matters less than their checks.
+let optimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
 let package = Package(
     name: "Residual",
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "Residual", targets: ["Residual"]),
+        .executable(name: "resnet-lab", targets: ["resnet-lab"]),
         .executable(name: "lesson-01-scalar-autograd", targets: ["lesson-01-scalar-autograd"]),
+        .executable(
+            name: "lesson-02-tensors-and-backprop", targets: ["lesson-02-tensors-and-backprop"]),
+        .executable(name: "lesson-03-gradient-highway", targets: ["lesson-03-gradient-highway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -28,16 +36,18 @@ let package = Package(
             providers: [.apt(["libcairo2-dev"])]),
 
         // MARK: - Libraries
-        .target(name: "Randomness", swiftSettings: hot),
+        .target(name: "Randomness", swiftSettings: optimized),
         .target(
-            name: "ScalarAutograd", dependencies: ["Randomness", "GraphRender"], swiftSettings: hot),
+            name: "ScalarAutograd", dependencies: ["Randomness", "GraphRender"],
+            swiftSettings: optimized),
         .target(name: "Kernels", exclude: ["README.md"], swiftSettings: hot),
         .target(
             name: "TensorCore", dependencies: ["Randomness", "Kernels"], exclude: ["README.md"],
             swiftSettings: hot),
         .target(name: "GraphRender", dependencies: ["CGraphviz"], exclude: ["README.md"]),
         .target(
-            name: "Plots", dependencies: ["CCairo"], exclude: ["README.md"], swiftSettings: hot),
+            name: "Plots", dependencies: ["CCairo"], exclude: ["README.md"],
+            swiftSettings: optimized),
         .target(name: "Notebook"),
         .target(
             name: "Residual",
@@ -50,6 +60,21 @@ let package = Package(
         .executableTarget(
             name: "lesson-01-scalar-autograd", dependencies: ["Residual"],
             path: "Lessons/01-scalar-autograd"),
+        .executableTarget(
+            name: "lesson-02-tensors-and-backprop", dependencies: ["Residual"],
+            path: "Lessons/02-tensors-and-backprop"),
+        .executableTarget(
+            name: "lesson-03-gradient-highway", dependencies: ["Residual"],
+            path: "Lessons/03-gradient-highway"),
+
+        // MARK: - Tools
+        .executableTarget(
+            name: "resnet-lab",
+            dependencies: [
+                "Kernels", "Randomness",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: hot),
 
         // MARK: - Tests
         .testTarget(name: "ScalarAutogradTests", dependencies: ["ScalarAutograd", "GraphRender"]),
@@ -62,6 +87,9 @@ let package = Package(
             swiftSettings: hot),
         .testTarget(
             name: "LessonTests",
-            dependencies: ["lesson-01-scalar-autograd"]),
+            dependencies: [
+                "lesson-01-scalar-autograd", "lesson-02-tensors-and-backprop",
+                "lesson-03-gradient-highway",
+            ]),
     ]
 )

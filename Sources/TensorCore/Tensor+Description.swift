@@ -70,8 +70,8 @@ extension Tensor: CustomStringConvertible {
         let wholeNumbers = finite.allSatisfy { $0 == $0.rounded() && abs($0) < 1e8 }
         let largest = magnitudes.max() ?? 0
         let smallest = magnitudes.min() ?? 0
-        let scientific = largest >= 1e8 || (largest / smallest > 1000 && (largest > 1e4
-            || smallest < 1e-4))
+        let spread = largest / smallest > 1000
+        let scientific = largest >= 1e8 || (spread && (largest > 1e4 || smallest < 1e-4))
         return { value in
             guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
             if wholeNumbers { return String(format: "%.0f.", Double(value)) }

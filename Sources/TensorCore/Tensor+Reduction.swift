@@ -52,14 +52,10 @@ extension Tensor {
         }
         let inputShape = shape
         return Tensor(shape: resultShape, data: out, op: op, inputs: [self]) { [self] dy in
-            // Every input element receives the gradient of the sum it went into.
+            // Every input element receives the gradient of the sum it went into (times 1/n
+            // for a mean): the output gradient repeated along the reduced axes.
             let walk = BroadcastWalk(shape: inputShape, a: kept, b: [])
-            let factor = Float(scale)
-            self.accumulateGradient { dx in
-                dy.withUnsafeBufferPointer { dy in
-                    walk.forEach { i, k, _ in dx[i] += dy[k] * factor }
-                }
-            }
+            self.accumulateGradient(walk.gather(dy, scale: Float(scale)))
         }
     }
 

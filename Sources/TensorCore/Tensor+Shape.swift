@@ -138,6 +138,6 @@ extension Tensor {
         let walk = BroadcastWalk(
             shape: order.map { shape[$0] }, stridesA: order.map { strides[$0] },
             stridesB: [Int](repeating: 0, count: order.count))
-        return values.withUnsafeBufferPointer { x in walk.map { _, i, _ in x[i] } }
+        return walk.gather(values)
     }
 }

@@ -11,29 +11,40 @@
 // cannot change what the backward pass sees.
 
 extension Tensor {
-    /// The elementwise map `f(x)` as a new array (parallel when large).
-    @inline(__always)
-    private func mapElements(_ f: (Float) -> Float) -> [Float] {
-        data.withUnsafeBufferPointer { x in parallelArray(count: x.count) { f(x[$0]) } }
+    /// A new array written by `fill(range, x, y)`: `y[i] = f(x[i])` for `i` in `range`.
+    private func mapChunks(
+        _ fill: (Range<Int>, UnsafeBufferPointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    ) -> [Float] {
+        data.withUnsafeBufferPointer { x in
+            parallelFill(count: x.count) { range, y in fill(range, x, y) }
+        }
     }
 
     /// max(x, 0) elementwise. ∂/∂x = 1 where x > 0, else 0 (0 at x = 0, as PyTorch).
     /// NaN stays NaN.
     public func relu() -> Tensor {
-        let y = mapElements { $0 < 0 ? 0 : $0 }
+        let y = mapChunks { range, x, y in
+            for i in range { y[i] = x[i] < 0 ? 0 : x[i] }
+        }
         return Tensor(shape: shape, data: y, op: "relu", inputs: [self]) { [self] dy in
             withBuffers(dy, y) { dy, y in
-                accumulateElementwise(into: self) { i in y[i] > 0 ? dy[i] : 0 }
+                accumulateElementwise(into: self) { range, dx in
+                    for i in range { dx[i] += y[i] > 0 ? dy[i] : 0 }
+                }
             }
         }
     }
 
     /// eˣ elementwise. ∂/∂x = eˣ = y.
     public func exp() -> Tensor {
-        let y = mapElements { expf($0) }
+        let y = mapChunks { range, x, y in
+            for i in range { y[i] = expf(x[i]) }
+        }
         return Tensor(shape: shape, data: y, op: "exp", inputs: [self]) { [self] dy in
             withBuffers(dy, y) { dy, y in
-                accumulateElementwise(into: self) { i in dy[i] * y[i] }
+                accumulateElementwise(into: self) { range, dx in
+                    for i in range { dx[i] += dy[i] * y[i] }
+                }
             }
         }
     }
@@ -41,20 +52,28 @@ extension Tensor {
     /// Natural logarithm elementwise (`-inf` at 0, NaN below). ∂/∂x = 1/x.
     public func log() -> Tensor {
         let x = data
-        let y = mapElements { logf($0) }
+        let y = mapChunks { range, x, y in
+            for i in range { y[i] = logf(x[i]) }
+        }
         return Tensor(shape: shape, data: y, op: "log", inputs: [self]) { [self] dy in
             withBuffers(dy, x) { dy, x in
-                accumulateElementwise(into: self) { i in dy[i] / x[i] }
+                accumulateElementwise(into: self) { range, dx in
+                    for i in range { dx[i] += dy[i] / x[i] }
+                }
             }
         }
     }
 
     /// √x elementwise. ∂/∂x = 1 / (2√x) = 0.5 / y.
     public func sqrt() -> Tensor {
-        let y = mapElements { $0.squareRoot() }
+        let y = mapChunks { range, x, y in
+            for i in range { y[i] = x[i].squareRoot() }
+        }
         return Tensor(shape: shape, data: y, op: "sqrt", inputs: [self]) { [self] dy in
             withBuffers(dy, y) { dy, y in
-                accumulateElementwise(into: self) { i in dy[i] * 0.5 / y[i] }
+                accumulateElementwise(into: self) { range, dx in
+                    for i in range { dx[i] += dy[i] * 0.5 / y[i] }
+                }
             }
         }
     }
@@ -63,11 +82,13 @@ extension Tensor {
     /// As in PyTorch, a negative x with a non-integer p gives NaN.
     public func pow(_ exponent: Float) -> Tensor {
         let x = data
-        let y = mapElements { powf($0, exponent) }
+        let y = mapChunks { range, x, y in
+            for i in range { y[i] = powf(x[i], exponent) }
+        }
         return Tensor(shape: shape, data: y, op: "pow", inputs: [self]) { [self] dy in
             withBuffers(dy, x) { dy, x in
-                accumulateElementwise(into: self) { i in
-                    dy[i] * exponent * powf(x[i], exponent - 1)
+                accumulateElementwise(into: self) { range, dx in
+                    for i in range { dx[i] += dy[i] * exponent * powf(x[i], exponent - 1) }
                 }
             }
         }
@@ -75,10 +96,14 @@ extension Tensor {
 
     /// Hyperbolic tangent elementwise. ∂/∂x = 1 - y².
     public func tanh() -> Tensor {
-        let y = mapElements { tanhf($0) }
+        let y = mapChunks { range, x, y in
+            for i in range { y[i] = tanhf(x[i]) }
+        }
         return Tensor(shape: shape, data: y, op: "tanh", inputs: [self]) { [self] dy in
             withBuffers(dy, y) { dy, y in
-                accumulateElementwise(into: self) { i in dy[i] * (1 - y[i] * y[i]) }
+                accumulateElementwise(into: self) { range, dx in
+                    for i in range { dx[i] += dy[i] * (1 - y[i] * y[i]) }
+                }
             }
         }
     }
@@ -86,14 +111,21 @@ extension Tensor {
     /// The logistic function 1 / (1 + e⁻ˣ) elementwise, computed without overflow for large
     /// |x|. ∂/∂x = y(1 - y).
     public func sigmoid() -> Tensor {
-        let y = mapElements { x in
-            if x >= 0 { return 1 / (1 + expf(-x)) }
-            let e = expf(x)
-            return e / (1 + e)
+        let y = mapChunks { range, x, y in
+            for i in range {
+                if x[i] >= 0 {
+                    y[i] = 1 / (1 + expf(-x[i]))
+                } else {
+                    let e = expf(x[i])
+                    y[i] = e / (1 + e)
+                }
+            }
         }
         return Tensor(shape: shape, data: y, op: "sigmoid", inputs: [self]) { [self] dy in
             withBuffers(dy, y) { dy, y in
-                accumulateElementwise(into: self) { i in dy[i] * y[i] * (1 - y[i]) }
+                accumulateElementwise(into: self) { range, dx in
+                    for i in range { dx[i] += dy[i] * y[i] * (1 - y[i]) }
+                }
             }
         }
     }

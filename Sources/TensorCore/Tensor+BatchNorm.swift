@@ -1,0 +1,216 @@
+// Batch normalisation over the channels of an NCHW batch (Ioffe & Szegedy 2015), as PyTorch's
+// `F.batch_norm`. For channel c, over its m = N·H·W values:
+//
+//   training:  μ = mean(x),  σ² = mean((x − μ)²)  (the BIASED variance normalises)
+//   eval:      μ = runningMean[c],  σ² = runningVar[c]
+//   x̂ = (x − μ) / √(σ² + eps),   y = γ·x̂ + β          (γ = weight, β = bias)
+//
+// Training also moves the running estimates (buffers, not parameters: no gradient):
+//   runningMean ← (1 − momentum)·runningMean + momentum·μ
+//   runningVar  ← (1 − momentum)·runningVar  + momentum·σ²·m/(m − 1)   (the UNBIASED variance)
+//
+// Backward, with sums over the channel's m values:
+//   ∂L/∂β = Σ dy,   ∂L/∂γ = Σ dy·x̂
+//   training:  ∂L/∂x = γ/(m·√(σ² + eps)) · (m·dy − Σ dy − x̂·Σ dy·x̂)
+//              (μ and σ² depend on x, which adds the two sums)
+//   eval:      ∂L/∂x = γ/√(σ² + eps) · dy   (the statistics are constants)
+//
+// Statistics and gradient sums run in Double, one channel per task, in a fixed order, so the
+// numbers do not depend on the thread count.
+
+extension Tensor {
+    /// Checks the arguments of `batchNorm2d`.
+    ///
+    /// - Throws: `ShapeError` unless x is [N, C, H, W], weight, bias, runningMean and
+    ///   runningVar are each [C] (or nil where allowed), and, in training, each channel has
+    ///   more than one value (N·H·W > 1: the unbiased variance needs two).
+    public static func checkBatchNorm2dArguments(
+        input: [Int], weight: [Int]?, bias: [Int]?, runningMean: [Int], runningVar: [Int],
+        training: Bool
+    ) throws(ShapeError) {
+        try checkImageBatch(input, op: "batchNorm2d")
+        let channels = input[1]
+        let named = [
+            ("weight", weight), ("bias", bias), ("runningMean", runningMean),
+            ("runningVar", runningVar),
+        ]
+        for case (let name, let shape?) in named where shape != [channels] {
+            throw ShapeError(
+                "batchNorm2d: \(name) must be [\(channels)] for input \(input) with \(channels) "
+                    + "channels, got shape \(shape)")
+        }
+        if training && input[0] * input[2] * input[3] <= 1 {
+            throw ShapeError(
+                "batchNorm2d: expected more than 1 value per channel when training, got input "
+                    + "\(input)")
+        }
+    }
+}
+
+/// Batch normalisation of an NCHW batch, as PyTorch's `F.batch_norm(x, runningMean,
+/// runningVar, weight, bias, training, momentum, eps)` (the computation of `nn.BatchNorm2d`).
+///
+/// In training mode the batch's own mean and biased variance normalise, and `runningMean` and
+/// `runningVar` are updated in place (not recorded for autograd) toward the batch mean and
+/// the unbiased batch variance, by `momentum` (0.1, as PyTorch). In eval mode the running
+/// estimates normalise and nothing is updated. The formulas are at the top of this file.
+///
+/// - Parameters:
+///   - x: [N, C, H, W].
+///   - weight: γ, [C], or nil for 1 (no affine scale).
+///   - bias: β, [C], or nil for 0.
+///   - runningMean: [C] buffer, updated in training mode.
+///   - runningVar: [C] buffer, updated in training mode.
+///   - training: normalise with batch statistics (and update the buffers), or with the
+///     running estimates.
+///   - momentum: the weight of the new batch statistic in the running estimates.
+///   - eps: added to the variance before the square root.
+/// - Returns: [N, C, H, W].
+///
+/// Gradients flow to x, weight and bias in both modes.
+public func batchNorm2d(
+    _ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor,
+    training: Bool, momentum: Float = 0.1, eps: Float = 1e-5
+) -> Tensor {
+    validated { () throws(ShapeError) in
+        try Tensor.checkBatchNorm2dArguments(
+            input: x.shape, weight: weight?.shape, bias: bias?.shape,
+            runningMean: runningMean.shape, runningVar: runningVar.shape, training: training)
+    }
+    let (batch, channels) = (x.shape[0], x.shape[1])
+    let pixels = x.shape[2] * x.shape[3]
+    let m = batch * pixels
+    let input = x.data
+    let gamma = weight?.data ?? [Float](repeating: 1, count: channels)
+    let beta = bias?.data ?? [Float](repeating: 0, count: channels)
+
+    // The statistics that normalise: μ and 1/√(σ² + eps) per channel.
+    var mean = [Float](repeating: 0, count: channels)
+    var invStd = [Float](repeating: 0, count: channels)
+    if training {
+        var variance = [Double](repeating: 0, count: channels)
+        input.withUnsafeBufferPointer { x in
+            mean.withUnsafeMutableBufferPointer { mean in
+                invStd.withUnsafeMutableBufferPointer { invStd in
+                    variance.withUnsafeMutableBufferPointer { variance in
+                        forEachPlane(channels, workPerPlane: 2 * m) { c in
+                            let (mu, sigma2) = channelMeanAndVariance(
+                                x, channel: c, channels: channels, batch: batch, pixels: pixels)
+                            mean[c] = Float(mu)
+                            variance[c] = sigma2
+                            invStd[c] = Float(1 / (sigma2 + Double(eps)).squareRoot())
+                        }
+                    }
+                }
+            }
+        }
+        // Buffers move toward the batch statistics, outside any recorded computation.
+        let keep = 1 - Double(momentum)
+        let unbiasing = Double(m) / Double(m - 1)
+        runningMean.data = (0..<channels).map { c in
+            Float(keep * Double(runningMean.data[c]) + Double(momentum) * Double(mean[c]))
+        }
+        runningVar.data = (0..<channels).map { c in
+            Float(keep * Double(runningVar.data[c]) + Double(momentum) * variance[c] * unbiasing)
+        }
+    } else {
+        mean = runningMean.data
+        invStd = runningVar.data.map { Float(1 / (Double($0) + Double(eps)).squareRoot()) }
+    }
+
+    // y = γ·x̂ + β, plane by plane.
+    let output = input.withUnsafeBufferPointer { x in
+        kernelResult(count: x.count) { y in
+            forEachPlane(batch * channels, workPerPlane: pixels) { plane in
+                let c = plane % channels
+                let (mu, scale, shift) = (mean[c], invStd[c], beta[c])
+                let g = gamma[c]
+                for i in plane * pixels..<(plane + 1) * pixels {
+                    y[i] = (x[i] - mu) * scale * g + shift
+                }
+            }
+        }
+    }
+
+    let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
+    let (normalisingMean, normalisingInvStd) = (mean, invStd)
+    return Tensor(shape: x.shape, data: output, op: "batchNorm2d", inputs: inputs) { dy in
+        let needsSums =
+            (weight?.requiresGrad ?? false) || (bias?.requiresGrad ?? false)
+            || (training && x.requiresGrad)
+        guard needsSums || x.requiresGrad else { return }
+        // Per channel: Σ dy and Σ dy·x̂ (x̂ recomputed from x rather than stored).
+        var sumDy = [Double](repeating: 0, count: channels)
+        var sumDyXhat = [Double](repeating: 0, count: channels)
+        if needsSums {
+            withBuffers(dy, input) { dy, x in
+            sumDy.withUnsafeMutableBufferPointer { sumDy in
+                sumDyXhat.withUnsafeMutableBufferPointer { sumDyXhat in
+                    forEachPlane(channels, workPerPlane: 2 * m) { c in
+                        let (mu, scale) = (normalisingMean[c], normalisingInvStd[c])
+                        var total: Double = 0
+                        var weighted: Double = 0
+                        for n in 0..<batch {
+                            let start = (n * channels + c) * pixels
+                            for i in start..<start + pixels {
+                                total += Double(dy[i])
+                                weighted += Double(dy[i]) * Double((x[i] - mu) * scale)
+                            }
+                        }
+                        sumDy[c] = total
+                        sumDyXhat[c] = weighted
+                    }
+                }
+            }
+        }
+        }
+        bias?.accumulateGradient(sumDy.map { Float($0) })
+        weight?.accumulateGradient(sumDyXhat.map { Float($0) })
+        guard x.requiresGrad else { return }
+        let dx = withBuffers(dy, input) { dy, x in
+            kernelResult(count: x.count) { dx in
+                forEachPlane(batch * channels, workPerPlane: pixels) { plane in
+                    let c = plane % channels
+                    let (mu, scale) = (normalisingMean[c], normalisingInvStd[c])
+                    let factor = gamma[c] * scale
+                    let range = plane * pixels..<(plane + 1) * pixels
+                    if training {
+                        // γ/(m·σ̂)·(m·dy − Σdy − x̂·Σdy·x̂) = γ/σ̂·(dy − mean(dy) − x̂·mean(dy·x̂))
+                        let meanDy = Float(sumDy[c] / Double(m))
+                        let meanDyXhat = Float(sumDyXhat[c] / Double(m))
+                        for i in range {
+                            let xhat = (x[i] - mu) * scale
+                            dx[i] = factor * (dy[i] - meanDy - xhat * meanDyXhat)
+                        }
+                    } else {
+                        for i in range { dx[i] = factor * dy[i] }
+                    }
+                }
+            }
+        }
+        x.accumulateGradient(dx)
+    }
+}
+
+/// The mean and biased variance (two passes, in Double) of channel `c` of a contiguous
+/// [batch, channels, pixels] array.
+private func channelMeanAndVariance(
+    _ x: UnsafeBufferPointer<Float>, channel c: Int, channels: Int, batch: Int, pixels: Int
+) -> (mean: Double, variance: Double) {
+    let m = Double(batch * pixels)
+    var sum: Double = 0
+    for n in 0..<batch {
+        let start = (n * channels + c) * pixels
+        for i in start..<start + pixels { sum += Double(x[i]) }
+    }
+    let mean = sum / m
+    var squares: Double = 0
+    for n in 0..<batch {
+        let start = (n * channels + c) * pixels
+        for i in start..<start + pixels {
+            let deviation = Double(x[i]) - mean
+            squares += deviation * deviation
+        }
+    }
+    return (mean, squares / m)
+}

@@ -1,0 +1,167 @@
+import Kernels
+
+// 2-D convolution on Kernels' im2col + GEMM kernels (`conv2dForward`, `conv2dBackwardData`,
+// `conv2dBackwardWeight`; their naive references sit beside them in Kernels). Like PyTorch's
+// `conv2d` it is a cross-correlation: the kernel is not flipped.
+//
+//   y[n, k, oh, ow] = b[k] + Σ_c Σ_r Σ_s x[n, c, oh·strideH − padH + r, ow·strideW − padW + s]
+//                                         · w[k, c, r, s]          (zeros outside the image)
+//
+// Backward, for an upstream gradient dy shaped like y:
+//   dx = the transposed convolution of dy with w (GEMM wᵀ·dy, then col2im adds overlaps),
+//   dw = Σ_n dy[n] · im2col(x[n])ᵀ,    db[k] = Σ over n, oh, ow of dy[n, k, oh, ow].
+
+extension Tensor {
+    /// The geometry of `conv2d(input, weight:, bias:, stride:, padding:)`, checked.
+    ///
+    /// - Throws: `ShapeError` unless input is [N, C, H, W], weight [K, C, R, S] with the same
+    ///   C, bias (if any) [K], strides positive, paddings ≥ 0, and the padded input at least as
+    ///   large as the kernel. The message names `conv2d`, the shapes and what was expected.
+    public static func conv2dGeometry(
+        input: [Int], weight: [Int], bias: [Int]?, stride: (height: Int, width: Int),
+        padding: (height: Int, width: Int)
+    ) throws(ShapeError) -> Conv2dShape {
+        guard input.count == 4 else {
+            throw ShapeError("conv2d: input must be [N, C, H, W], got shape \(input)")
+        }
+        guard weight.count == 4 else {
+            throw ShapeError("conv2d: weight must be [K, C, R, S], got shape \(weight)")
+        }
+        guard input[1] == weight[1] else {
+            throw ShapeError(
+                "conv2d: input \(input) has \(input[1]) channels but weight \(weight) = "
+                    + "[K, C, R, S] expects C = \(weight[1])")
+        }
+        if let bias, bias != [weight[0]] {
+            throw ShapeError(
+                "conv2d: bias must be [\(weight[0])] to match weight \(weight), got \(bias)")
+        }
+        do {
+            return try Conv2dShape(
+                batch: input[0], inChannels: input[1], height: input[2], width: input[3],
+                outChannels: weight[0], kernelH: weight[2], kernelW: weight[3],
+                strideH: stride.height, strideW: stride.width, padH: padding.height,
+                padW: padding.width)
+        } catch {
+            throw ShapeError(
+                "conv2d: input \(input), weight \(weight), stride \(stride), padding "
+                    + "\(padding): \(error.field) = \(error.value) is invalid; expected "
+                    + "\(error.expected)")
+        }
+    }
+}
+
+/// A 2-D convolution (cross-correlation), as PyTorch's `F.conv2d`, with square stride and
+/// padding. Any kernel size, 1×1 and 7×7 included.
+///
+/// - Parameters:
+///   - x: [N, C, H, W].
+///   - weight: [K, C, R, S] (out channels, in channels, kernel height, kernel width).
+///   - bias: [K], or nil.
+///   - stride: the step between output pixels, on both axes.
+///   - padding: zeros added on every side, on both axes.
+/// - Returns: [N, K, Ho, Wo] with Ho = (H + 2·padding − R) / stride + 1 (likewise Wo).
+///
+/// Lesson 02 builds it from im2col and a matrix product.
+public func conv2d(
+    _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0
+) -> Tensor {
+    conv2d(x, weight: weight, bias: bias, stride: (stride, stride), padding: (padding, padding))
+}
+
+/// A 2-D convolution with separate (height, width) stride and padding, as PyTorch's
+/// `F.conv2d(x, w, b, stride=(sh, sw), padding=(ph, pw))`.
+///
+/// - Parameters:
+///   - x: [N, C, H, W].
+///   - weight: [K, C, R, S].
+///   - bias: [K], or nil.
+///   - stride: (height, width) steps.
+///   - padding: (height, width) zeros on each side.
+/// - Returns: [N, K, Ho, Wo], Ho = (H + 2·padding.height − R) / stride.height + 1, and
+///   likewise Wo.
+public func conv2d(
+    _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (height: Int, width: Int),
+    padding: (height: Int, width: Int) = (0, 0)
+) -> Tensor {
+    let geometry = validated { () throws(ShapeError) in
+        try Tensor.conv2dGeometry(
+            input: x.shape, weight: weight.shape, bias: bias?.shape, stride: stride,
+            padding: padding)
+    }
+    let input = x.data
+    let filters = weight.data
+    let output = kernelResult(count: geometry.batch * geometry.outputImageSize) { output in
+        withBuffers(input, filters) { input, filters in
+            let forward = { (bias: UnsafePointer<Float>?) in
+                conv2dForward(
+                    geometry, input: input.baseAddress!, weight: filters.baseAddress!, bias: bias,
+                    output: output)
+            }
+            if let bias {
+                bias.data.withUnsafeBufferPointer { forward($0.baseAddress!) }
+            } else {
+                forward(nil)
+            }
+        }
+    }
+    let shape = [geometry.batch, geometry.outChannels, geometry.outHeight, geometry.outWidth]
+    let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+    return Tensor(shape: shape, data: output, op: "conv2d", inputs: inputs) { dy in
+        conv2dBackward(
+            geometry, gradOutput: dy, input: input, filters: filters, x: x, weight: weight,
+            bias: bias)
+    }
+}
+
+/// The backward rule of `conv2d`: adds ∂L/∂x, ∂L/∂weight and ∂L/∂bias (each only when that
+/// tensor requires gradients) for the upstream gradient `gradOutput` ([N, K, Ho, Wo]).
+///
+/// The kernels overwrite their outputs, so each gradient is computed into a fresh array and
+/// then handed to `accumulateGradient`, which adds it to whatever other uses contributed.
+private func conv2dBackward(
+    _ geometry: Conv2dShape, gradOutput: [Float], input: [Float], filters: [Float], x: Tensor,
+    weight: Tensor, bias: Tensor?
+) {
+    let wantsBias = bias?.requiresGrad ?? false
+    gradOutput.withUnsafeBufferPointer { dy in
+        let dy = dy.baseAddress!
+        if x.requiresGrad {
+            let dx = kernelResult(count: x.count) { dx in
+                filters.withUnsafeBufferPointer { w in
+                    conv2dBackwardData(geometry, gradOutput: dy, weight: w.baseAddress!, gradInput: dx)
+                }
+            }
+            x.accumulateGradient(dx)
+        }
+        if weight.requiresGrad {
+            var db = [Float](repeating: 0, count: wantsBias ? geometry.outChannels : 0)
+            let dw = kernelResult(count: weight.count) { dw in
+                input.withUnsafeBufferPointer { input in
+                    db.withUnsafeMutableBufferPointer { db in
+                        conv2dBackwardWeight(
+                            geometry, input: input.baseAddress!, gradOutput: dy, gradWeight: dw,
+                            gradBias: wantsBias ? db.baseAddress : nil)
+                    }
+                }
+            }
+            weight.accumulateGradient(dw)
+            if wantsBias { bias?.accumulateGradient(db) }
+        } else if wantsBias {
+            // Only the bias learns (a frozen weight): sum dy over batch and pixels directly,
+            // in the same order as the kernel.
+            let pixels = geometry.columnCount
+            let channels = geometry.outChannels
+            var db = [Float](repeating: 0, count: channels)
+            for k in 0..<channels {
+                var sum: Float = 0
+                for n in 0..<geometry.batch {
+                    let plane = dy + (n * channels + k) * pixels
+                    for p in 0..<pixels { sum += plane[p] }
+                }
+                db[k] = sum
+            }
+            bias?.accumulateGradient(db)
+        }
+    }
+}

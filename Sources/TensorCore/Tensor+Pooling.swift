@@ -1,0 +1,325 @@
+// Pooling over windows of each image plane, as PyTorch's `max_pool2d`, `avg_pool2d` and
+// `adaptive_avg_pool2d`. Every plane (one channel of one image) is pooled on its own, so the
+// work splits over planes and each output element is computed by one thread in a fixed order.
+//
+// Output size (no ceil mode): Ho = (H + 2·padding − kernel) / stride + 1, likewise Wo.
+// Window (oh, ow) covers input rows oh·stride − padding ..< + kernel (columns likewise),
+// clipped to the image.
+
+/// The windows of one pooling: sizes of the planes and where each window lies.
+struct PoolWindows {
+    let planes: Int
+    let height: Int
+    let width: Int
+    let outHeight: Int
+    let outWidth: Int
+    let kernel: Int
+    let stride: Int
+    let padding: Int
+
+    var inputPlane: Int { height * width }
+    var outputPlane: Int { outHeight * outWidth }
+
+    /// The window's first row (or column) in padded coordinates, which may be negative.
+    @inline(__always)
+    func start(_ outIndex: Int) -> Int { outIndex * stride - padding }
+
+    /// Input rows of window row `oh`, clipped to the image.
+    @inline(__always)
+    func rows(_ oh: Int) -> Range<Int> {
+        let first = start(oh)
+        return Swift.max(first, 0)..<Swift.min(first + kernel, height)
+    }
+
+    /// Input columns of window column `ow`, clipped to the image.
+    @inline(__always)
+    func columns(_ ow: Int) -> Range<Int> {
+        let first = start(ow)
+        return Swift.max(first, 0)..<Swift.min(first + kernel, width)
+    }
+}
+
+extension Tensor {
+    /// The output shape of `maxPool2d` / `avgPool2d` (`op` names which, for messages).
+    ///
+    /// - Throws: `ShapeError` unless the input is [N, C, H, W], kernel and stride are positive,
+    ///   0 ≤ padding ≤ kernel / 2 (PyTorch's rule: every window then holds a real pixel), and
+    ///   the padded input is at least one kernel large.
+    public static func pool2dShape(
+        op: String, input: [Int], kernelSize: Int, stride: Int, padding: Int
+    ) throws(ShapeError) -> [Int] {
+        try checkImageBatch(input, op: op)
+        guard kernelSize > 0, stride > 0 else {
+            throw ShapeError(
+                "\(op): kernelSize and stride must be > 0, got kernelSize \(kernelSize), "
+                    + "stride \(stride)")
+        }
+        guard padding >= 0, padding <= kernelSize / 2 else {
+            throw ShapeError(
+                "\(op): padding must be between 0 and half the kernel size (\(kernelSize / 2)), "
+                    + "got padding \(padding) for kernelSize \(kernelSize)")
+        }
+        let (height, width) = (input[2], input[3])
+        guard height + 2 * padding >= kernelSize, width + 2 * padding >= kernelSize else {
+            throw ShapeError(
+                "\(op): input \(input) padded by \(padding) is smaller than the \(kernelSize)×"
+                    + "\(kernelSize) kernel; expected H and W + 2·padding ≥ kernelSize")
+        }
+        return [
+            input[0], input[1], (height + 2 * padding - kernelSize) / stride + 1,
+            (width + 2 * padding - kernelSize) / stride + 1,
+        ]
+    }
+
+    /// The checked windows of a pooling op over this tensor.
+    private func poolWindows(op: String, kernelSize: Int, stride: Int, padding: Int)
+        -> (shape: [Int], windows: PoolWindows)
+    {
+        let shape = validated { () throws(ShapeError) in
+            try Tensor.pool2dShape(
+                op: op, input: self.shape, kernelSize: kernelSize, stride: stride,
+                padding: padding)
+        }
+        let windows = PoolWindows(
+            planes: shape[0] * shape[1], height: self.shape[2], width: self.shape[3],
+            outHeight: shape[2], outWidth: shape[3], kernel: kernelSize, stride: stride,
+            padding: padding)
+        return (shape, windows)
+    }
+
+    /// Max pooling, as PyTorch's `F.max_pool2d(x, kernelSize, stride, padding)`.
+    ///
+    /// Padding counts as −∞, so it never wins a maximum. Ties go to the first maximum in
+    /// row-major scan order of the window (as PyTorch), and so does the gradient: ∂/∂x is the
+    /// output gradient at each window's chosen element, 0 elsewhere (summed where windows
+    /// overlap). A NaN in a window wins it, as in PyTorch.
+    ///
+    /// - Parameters:
+    ///   - kernelSize: the window's height and width.
+    ///   - stride: the step between windows; nil means `kernelSize` (PyTorch's default).
+    ///   - padding: implicit −∞ border on each side, at most `kernelSize / 2`.
+    /// - Returns: [N, C, Ho, Wo] for self [N, C, H, W].
+    public func maxPool2d(kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+        let (shape, w) = poolWindows(
+            op: "maxPool2d", kernelSize: kernelSize, stride: stride ?? kernelSize,
+            padding: padding)
+        let outCount = w.planes * w.outputPlane
+        var output = [Float](repeating: 0, count: outCount)
+        // For each output element, the position in `data` of the input element it copies.
+        var chosen = [Int](repeating: 0, count: outCount)
+        data.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { y in
+                chosen.withUnsafeMutableBufferPointer { chosen in
+                    forEachPlane(w.planes, workPerPlane: w.outputPlane * kernelSize * kernelSize) {
+                        plane in
+                        let input = plane * w.inputPlane
+                        var o = plane * w.outputPlane
+                        for oh in 0..<w.outHeight {
+                            let rows = w.rows(oh)
+                            for ow in 0..<w.outWidth {
+                                let columns = w.columns(ow)
+                                var best = -Float.infinity
+                                var bestIndex = input + rows.lowerBound * w.width
+                                    + columns.lowerBound
+                                for ih in rows {
+                                    for iw in columns {
+                                        let index = input + ih * w.width + iw
+                                        let value = x[index]
+                                        if value > best || value.isNaN {
+                                            best = value
+                                            bestIndex = index
+                                        }
+                                    }
+                                }
+                                y[o] = best
+                                chosen[o] = bestIndex
+                                o += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let inputCount = count
+        let positions = chosen
+        return Tensor(shape: shape, data: output, op: "maxPool2d", inputs: [self]) {
+            [self] dy in
+            guard self.requiresGrad else { return }
+            var dx = [Float](repeating: 0, count: inputCount)
+            dy.withUnsafeBufferPointer { dy in
+                positions.withUnsafeBufferPointer { positions in
+                    dx.withUnsafeMutableBufferPointer { dx in
+                        // A window's element lies in the window's own plane: planes are disjoint.
+                        forEachPlane(w.planes, workPerPlane: w.outputPlane) { plane in
+                            let outputs = plane * w.outputPlane..<(plane + 1) * w.outputPlane
+                            for o in outputs { dx[positions[o]] += dy[o] }
+                        }
+                    }
+                }
+            }
+            self.accumulateGradient(dx)
+        }
+    }
+
+    /// Average pooling, as PyTorch's `F.avg_pool2d(x, kernelSize, stride, padding,
+    /// count_include_pad=countIncludePad)`.
+    ///
+    /// Each output is the sum of its window's pixels divided by the window size: with
+    /// `countIncludePad` (PyTorch's default) the padded zeros count, so the divisor is the
+    /// window clipped to the padded image (kernelSize² here, since padding ≤ kernelSize/2);
+    /// without it, only real pixels count. ∂/∂x spreads each output gradient evenly over its
+    /// window's real pixels, divided by the same divisor.
+    ///
+    /// - Parameters:
+    ///   - kernelSize: the window's height and width.
+    ///   - stride: the step between windows; nil means `kernelSize` (PyTorch's default).
+    ///   - padding: implicit zero border on each side, at most `kernelSize / 2`.
+    ///   - countIncludePad: whether padded zeros count in the divisor.
+    /// - Returns: [N, C, Ho, Wo] for self [N, C, H, W].
+    public func avgPool2d(
+        kernelSize: Int, stride: Int? = nil, padding: Int = 0, countIncludePad: Bool = true
+    ) -> Tensor {
+        let (shape, w) = poolWindows(
+            op: "avgPool2d", kernelSize: kernelSize, stride: stride ?? kernelSize,
+            padding: padding)
+        /// The divisor of window (oh, ow).
+        @inline(__always)
+        func divisor(_ oh: Int, _ ow: Int) -> Float {
+            if countIncludePad {
+                let rows = Swift.min(w.start(oh) + kernelSize, w.height + padding) - w.start(oh)
+                let columns = Swift.min(w.start(ow) + kernelSize, w.width + padding) - w.start(ow)
+                return Float(rows * columns)
+            }
+            return Float(w.rows(oh).count * w.columns(ow).count)
+        }
+        let output = data.withUnsafeBufferPointer { x in
+            kernelResult(count: w.planes * w.outputPlane) { y in
+                forEachPlane(w.planes, workPerPlane: w.outputPlane * kernelSize * kernelSize) {
+                    plane in
+                    let input = plane * w.inputPlane
+                    var o = plane * w.outputPlane
+                    for oh in 0..<w.outHeight {
+                        for ow in 0..<w.outWidth {
+                            var sum: Float = 0
+                            for ih in w.rows(oh) {
+                                for iw in w.columns(ow) { sum += x[input + ih * w.width + iw] }
+                            }
+                            y[o] = sum / divisor(oh, ow)
+                            o += 1
+                        }
+                    }
+                }
+            }
+        }
+        let inputCount = count
+        return Tensor(shape: shape, data: output, op: "avgPool2d", inputs: [self]) {
+            [self] dy in
+            guard self.requiresGrad else { return }
+            var dx = [Float](repeating: 0, count: inputCount)
+            dy.withUnsafeBufferPointer { dy in
+                dx.withUnsafeMutableBufferPointer { dx in
+                    forEachPlane(w.planes, workPerPlane: w.outputPlane * kernelSize * kernelSize) {
+                        plane in
+                        let input = plane * w.inputPlane
+                        var o = plane * w.outputPlane
+                        for oh in 0..<w.outHeight {
+                            for ow in 0..<w.outWidth {
+                                let share = dy[o] / divisor(oh, ow)
+                                for ih in w.rows(oh) {
+                                    for iw in w.columns(ow) { dx[input + ih * w.width + iw] += share }
+                                }
+                                o += 1
+                            }
+                        }
+                    }
+                }
+            }
+            self.accumulateGradient(dx)
+        }
+    }
+
+    /// Adaptive average pooling to a fixed output size, as PyTorch's
+    /// `F.adaptive_avg_pool2d(x, (height, width))`.
+    ///
+    /// Output row i averages input rows ⌊i·H/Ho⌋ ..< ⌈(i+1)·H/Ho⌉ (columns likewise), so the
+    /// bins cover the image whatever its size. Sums run in Double. ∂/∂x spreads each output
+    /// gradient evenly over its bin.
+    ///
+    /// - Parameters:
+    ///   - height, width: the output size (Ho, Wo), each ≥ 1.
+    /// - Returns: [N, C, height, width] for self [N, C, H, W].
+    public func adaptiveAvgPool2d(height outHeight: Int, width outWidth: Int) -> Tensor {
+        validated { () throws(ShapeError) in
+            try checkImageBatch(shape, op: "adaptiveAvgPool2d")
+            guard outHeight > 0, outWidth > 0 else {
+                throw ShapeError(
+                    "adaptiveAvgPool2d: output size must be positive, got (\(outHeight), "
+                        + "\(outWidth)) for input \(shape)")
+            }
+        }
+        let (planes, height, width) = (shape[0] * shape[1], shape[2], shape[3])
+        let outPlane = outHeight * outWidth
+        func bin(_ i: Int, outSize: Int, size: Int) -> Range<Int> {
+            (i * size / outSize)..<(((i + 1) * size + outSize - 1) / outSize)
+        }
+        let rowBins = (0..<outHeight).map { bin($0, outSize: outHeight, size: height) }
+        let columnBins = (0..<outWidth).map { bin($0, outSize: outWidth, size: width) }
+        let output = data.withUnsafeBufferPointer { x in
+            kernelResult(count: planes * outPlane) { y in
+                forEachPlane(planes, workPerPlane: height * width) { plane in
+                    var o = plane * outPlane
+                    for rows in rowBins {
+                        for columns in columnBins {
+                            var sum: Double = 0
+                            for ih in rows {
+                                let row = plane * height * width + ih * width
+                                for iw in columns { sum += Double(x[row + iw]) }
+                            }
+                            y[o] = Float(sum / Double(rows.count * columns.count))
+                            o += 1
+                        }
+                    }
+                }
+            }
+        }
+        let resultShape = [shape[0], shape[1], outHeight, outWidth]
+        let inputCount = count
+        return Tensor(shape: resultShape, data: output, op: "adaptiveAvgPool2d", inputs: [self]) {
+            [self] dy in
+            guard self.requiresGrad else { return }
+            var dx = [Float](repeating: 0, count: inputCount)
+            dy.withUnsafeBufferPointer { dy in
+                dx.withUnsafeMutableBufferPointer { dx in
+                    forEachPlane(planes, workPerPlane: height * width) { plane in
+                        var o = plane * outPlane
+                        for rows in rowBins {
+                            for columns in columnBins {
+                                let share = dy[o] / Float(rows.count * columns.count)
+                                for ih in rows {
+                                    let row = plane * height * width + ih * width
+                                    for iw in columns { dx[row + iw] += share }
+                                }
+                                o += 1
+                            }
+                        }
+                    }
+                }
+            }
+            self.accumulateGradient(dx)
+        }
+    }
+
+    /// Adaptive average pooling to a square output, as `F.adaptive_avg_pool2d(x, outputSize)`.
+    /// `adaptiveAvgPool2d(1)` is global average pooling.
+    /// - Returns: [N, C, outputSize, outputSize] for self [N, C, H, W].
+    public func adaptiveAvgPool2d(_ outputSize: Int) -> Tensor {
+        adaptiveAvgPool2d(height: outputSize, width: outputSize)
+    }
+
+    /// Global average pooling: the mean of each plane, as the ResNet head uses before its
+    /// linear layer. The same as `adaptiveAvgPool2d(1)`.
+    /// - Returns: [N, C, 1, 1] for self [N, C, H, W].
+    public func globalAveragePool() -> Tensor {
+        adaptiveAvgPool2d(height: 1, width: 1)
+    }
+}

@@ -1,0 +1,206 @@
+import ArgumentParser
+import Foundation
+import Kernels
+import Randomness
+
+/// `resnet-lab bench`: GFLOP/s of the GEMM and convolution kernels, fast against naive.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the tensor core's kernels (median of several runs).",
+        discussion: """
+            Prints GFLOP/s for GEMM at square and convolution-shaped sizes and for conv2d \
+            forward and backward at the ablation nets' layer shapes (batch 128), fast kernels \
+            beside their naive references. Build with -c release for figures worth quoting:
+              swift run -c release resnet-lab bench gemm
+            """)
+
+    enum Suite: String, ExpressibleByArgument, CaseIterable {
+        case gemm, conv, all
+    }
+
+    @Argument(help: "What to measure: gemm, conv or all.")
+    var suite: Suite = .all
+
+    @Option(help: "Threads for the fast kernels (default: RESIDUAL_THREADS or all cores).")
+    var threads: Int?
+
+    @Option(help: "Timed runs per measurement; the median is reported.")
+    var repeats = 5
+
+    @Flag(help: "Skip the naive reference kernels (they are slow).")
+    var noNaive = false
+
+    @Flag(help: "Print one JSON object instead of tables.")
+    var json = false
+
+    func validate() throws {
+        if let threads, threads < 1 {
+            throw ValidationError("--threads must be at least 1, got \(threads)")
+        }
+        if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+    }
+
+    func run() throws {
+        let threadCount = threads ?? Parallel.threadCount
+        let machine = MachineInfo.current()
+        var report = BenchReport(
+            threads: threadCount, machine: machine.summary,
+            peakGFLOPs: machine.peakGFLOPs(threads: threadCount), gemm: [], conv: [])
+        if !json {
+            print("machine: \(machine.summary)")
+            print(
+                "threads: \(threadCount); FP32 peak \(format(report.peakGFLOPs)) GFLOP/s "
+                    + "(\(machine.peakFormula))")
+        }
+        try Parallel.withThreadCount(threadCount) {
+            if suite != .conv { report.gemm = benchGemm() }
+            if suite != .gemm { report.conv = try benchConv() }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
+    }
+
+    /// Square sizes, then the GEMMs one image of each ablation stage's 3×3 conv performs:
+    /// M = output channels, N = output pixels, K = input channels × 9.
+    static let gemmSizes: [(m: Int, n: Int, k: Int)] = [
+        (64, 64, 64), (256, 256, 256), (512, 512, 512), (1024, 1024, 1024),
+        (16, 784, 144), (32, 196, 288), (64, 49, 576),
+    ]
+
+    func benchGemm() -> [GemmResult] {
+        if !json {
+            print("\nGEMM  C[m×n] = A[m×k]·B[k×n]")
+            print(row(["m", "n", "k", "fast GFLOP/s", "% of peak", "naive GFLOP/s", "speed-up"]))
+        }
+        var results: [GemmResult] = []
+        var generator = SeededGenerator(seed: 1)
+        for (m, n, k) in Self.gemmSizes {
+            let a = (0..<(m * k)).map { _ in generator.nextUnitFloat() - 0.5 }
+            let b = (0..<(k * n)).map { _ in generator.nextUnitFloat() - 0.5 }
+            var c = [Float](repeating: 0, count: m * n)
+            let flops = 2.0 * Double(m) * Double(n) * Double(k)
+            func time(naive: Bool) -> Double {
+                Timing.medianSeconds(repeats: repeats) {
+                    let run = naive ? gemmNaive : gemm
+                    run(false, false, m, n, k, 1, a, k, b, n, 0, &c, n)
+                }
+            }
+            let fast = flops / time(naive: false) / 1e9
+            let runNaive = !noNaive && flops <= 2.0 * 512 * 512 * 512
+            let naive = runNaive ? flops / time(naive: true) / 1e9 : nil
+            let peak = MachineInfo.current().peakGFLOPs(threads: Parallel.threadCount)
+            results.append(GemmResult(m: m, n: n, k: k, gflops: fast, naiveGFLOPs: naive))
+            if !json {
+                print(
+                    row([
+                        "\(m)", "\(n)", "\(k)", format(fast), format(100 * fast / peak),
+                        naive.map(format) ?? "-", naive.map { format(fast / $0) + "×" } ?? "-",
+                    ]))
+            }
+        }
+        return results
+    }
+
+    /// The 3×3 convolutions of the ablation nets (batch 128, 28×28 Fashion-MNIST input).
+    static let convShapes: [(name: String, c: Int, k: Int, size: Int, stride: Int)] = [
+        ("stem 1→16 @28", 1, 16, 28, 1), ("16→16 @28", 16, 16, 28, 1),
+        ("16→32 /2 @28", 16, 32, 28, 2), ("32→32 @14", 32, 32, 14, 1),
+        ("32→64 /2 @14", 32, 64, 14, 2), ("64→64 @7", 64, 64, 7, 1),
+    ]
+
+    func benchConv() throws -> [ConvResult] {
+        if !json {
+            print("\nconv2d 3×3, batch 128: GFLOP/s (naive in parentheses)")
+            print(row(["layer", "forward", "backward data", "backward weight"], width: 22))
+        }
+        var results: [ConvResult] = []
+        var generator = SeededGenerator(seed: 2)
+        for shape in Self.convShapes {
+            let s = try Conv2dShape(
+                batch: 128, inChannels: shape.c, height: shape.size, width: shape.size,
+                outChannels: shape.k, kernelH: 3, kernelW: 3, strideH: shape.stride,
+                strideW: shape.stride, padH: 1, padW: 1)
+            let x = (0..<(128 * s.inputImageSize)).map { _ in generator.nextUnitFloat() - 0.5 }
+            let w = (0..<s.weightSize).map { _ in generator.nextUnitFloat() - 0.5 }
+            let dy = (0..<(128 * s.outputImageSize)).map { _ in generator.nextUnitFloat() - 0.5 }
+            var y = [Float](repeating: 0, count: 128 * s.outputImageSize)
+            var dx = [Float](repeating: 0, count: 128 * s.inputImageSize)
+            var dw = [Float](repeating: 0, count: s.weightSize)
+            let flops = Double(s.flops)
+            func rate(_ body: () -> Void) -> Double {
+                flops / Timing.medianSeconds(repeats: repeats, body) / 1e9
+            }
+            let forward = rate { conv2dForward(s, input: x, weight: w, bias: nil, output: &y) }
+            let data = rate { conv2dBackwardData(s, gradOutput: dy, weight: w, gradInput: &dx) }
+            let weight = rate {
+                conv2dBackwardWeight(s, input: x, gradOutput: dy, gradWeight: &dw, gradBias: nil)
+            }
+            var naive: [Double]?
+            if !noNaive {
+                let once = max(1, repeats / 3)
+                func naiveRate(_ body: () -> Void) -> Double {
+                    flops / Timing.medianSeconds(repeats: once, body) / 1e9
+                }
+                naive = [
+                    naiveRate { conv2dForwardNaive(s, input: x, weight: w, bias: nil, output: &y) },
+                    naiveRate {
+                        conv2dBackwardDataNaive(s, gradOutput: dy, weight: w, gradInput: &dx)
+                    },
+                    naiveRate {
+                        conv2dBackwardWeightNaive(
+                            s, input: x, gradOutput: dy, gradWeight: &dw, gradBias: nil)
+                    },
+                ]
+            }
+            results.append(
+                ConvResult(
+                    layer: shape.name, forwardGFLOPs: forward, backwardDataGFLOPs: data,
+                    backwardWeightGFLOPs: weight, naiveGFLOPs: naive))
+            if !json {
+                let cells = [forward, data, weight].enumerated().map { i, fast in
+                    format(fast) + (naive.map { " (" + format($0[i]) + ")" } ?? "")
+                }
+                print(row([shape.name] + cells, width: 22))
+            }
+        }
+        return results
+    }
+}
+
+struct BenchReport: Codable {
+    var threads: Int
+    var machine: String
+    var peakGFLOPs: Double
+    var gemm: [GemmResult]
+    var conv: [ConvResult]
+}
+
+struct GemmResult: Codable {
+    var m: Int
+    var n: Int
+    var k: Int
+    var gflops: Double
+    var naiveGFLOPs: Double?
+}
+
+struct ConvResult: Codable {
+    var layer: String
+    var forwardGFLOPs: Double
+    var backwardDataGFLOPs: Double
+    var backwardWeightGFLOPs: Double
+    /// forward, backward data, backward weight
+    var naiveGFLOPs: [Double]?
+}
+
+private func format(_ x: Double) -> String {
+    x >= 100
+        ? String(format: "%.0f", x)
+        : x >= 10 ? String(format: "%.1f", x) : String(format: "%.2f", x)
+}
+
+private func row(_ cells: [String], width: Int = 14) -> String {
+    cells.map { $0.padding(toLength: max(width, $0.count), withPad: " ", startingAt: 0) }.joined()
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// What this machine is, read from /proc/cpuinfo, and its theoretical FP32 peak.
+struct MachineInfo: Codable {
+    var cpuModel: String
+    var vendor: String
+    var logicalCores: Int
+    var megahertz: Double
+    /// FP32 fused multiply-adds one core can start per cycle, summed over its FMA units
+    /// (lanes × units): see `init`.
+    var fmaLanesPerCycle: Int
+
+    static func current() -> MachineInfo {
+        let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        func field(_ name: String) -> String? {
+            for line in text.split(separator: "\n") where line.hasPrefix(name) {
+                if let colon = line.firstIndex(of: ":") {
+                    return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                }
+            }
+            return nil
+        }
+        let flags = Set((field("flags") ?? "").split(separator: " ").map(String.init))
+        let vendor = field("vendor_id") ?? "unknown"
+        // AMD Zen cores have two 256-bit FMA pipes; Zen 4 runs AVX-512 through them in two
+        // halves, so AVX-512 does not raise the peak: 2 × 8 lanes. Intel server cores with
+        // AVX-512 have two 512-bit FMA units: 2 × 16. AVX2 + FMA elsewhere: 2 × 8.
+        let lanes: Int
+        if flags.contains("avx512f") && vendor != "AuthenticAMD" {
+            lanes = 32
+        } else if flags.contains("fma") {
+            lanes = 16
+        } else {
+            lanes = 8
+        }
+        return MachineInfo(
+            cpuModel: field("model name") ?? "unknown CPU", vendor: vendor,
+            logicalCores: ProcessInfo.processInfo.activeProcessorCount,
+            megahertz: Double(field("cpu MHz") ?? "") ?? 0, fmaLanesPerCycle: lanes)
+    }
+
+    /// Peak GFLOP/s for `threads` cores: GHz × FMA lanes per cycle × 2 flops per FMA, at the
+    /// clock /proc/cpuinfo reports (a boost clock above it lets measured figures exceed this).
+    func peakGFLOPs(threads: Int) -> Double {
+        Double(threads) * megahertz / 1000 * Double(fmaLanesPerCycle) * 2
+    }
+
+    var peakFormula: String {
+        "cores × \(Int(megahertz)) MHz × \(fmaLanesPerCycle) FMA lanes/cycle × 2 flops"
+    }
+
+    var summary: String {
+        "\(cpuModel) (\(vendor)), \(logicalCores) logical cores at \(Int(megahertz)) MHz"
+    }
+}

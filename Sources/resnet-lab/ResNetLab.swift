@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `resnet-lab`: the course's command-line tool. Subcommands grow with the course
+/// (summary, graph, train and ablate come with the ResNet family and training).
+@main
+struct ResNetLab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resnet-lab",
+        abstract: "Tools for the Residual course: benchmarks of the tensor core, and more to come.",
+        subcommands: [Bench.self])
+}
