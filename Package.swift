@@ -44,6 +44,12 @@ let package = Package(
         .target(
             name: "TensorCore", dependencies: ["Randomness", "Kernels"], exclude: ["README.md"],
             swiftSettings: hot),
+        .target(
+            name: "NN", dependencies: ["TensorCore", "Randomness"], exclude: ["README.md"],
+            swiftSettings: hot),
+        .target(
+            name: "ResNetModels", dependencies: ["NN", "TensorCore", "Randomness"],
+            exclude: ["README.md"], swiftSettings: hot),
         .target(name: "GraphRender", dependencies: ["CGraphviz"], exclude: ["README.md"]),
         .target(
             name: "Plots", dependencies: ["CCairo"], exclude: ["README.md"],
@@ -52,7 +58,8 @@ let package = Package(
         .target(
             name: "Residual",
             dependencies: [
-                "Randomness", "ScalarAutograd", "Kernels", "TensorCore", "GraphRender", "Plots",
+                "Randomness", "ScalarAutograd", "Kernels", "TensorCore", "NN", "ResNetModels",
+                "GraphRender", "Plots",
                 "Notebook",
             ]),
 
@@ -84,6 +91,13 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: hot),
         .testTarget(
             name: "TensorCoreTests", dependencies: ["TensorCore"], exclude: ["Fixtures"],
+            swiftSettings: hot),
+        .testTarget(
+            name: "NNTests", dependencies: ["NN", "TensorCore", "Randomness"],
+            exclude: ["Fixtures"],
+            swiftSettings: hot),
+        .testTarget(
+            name: "ResNetModelsTests", dependencies: ["ResNetModels", "NN"], exclude: ["Fixtures"],
             swiftSettings: hot),
         .testTarget(
             name: "LessonTests",

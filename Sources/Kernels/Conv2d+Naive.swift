@@ -1,6 +1,6 @@
-/// Reference convolutions: direct loops over every output, input and kernel tap, with no
-/// im2col and no GEMM. Slow and obviously right; the tests hold the fast kernels to them and
-/// lesson 2 shows them first.
+// Reference convolutions: direct loops over every output, input and kernel tap, with no
+// im2col and no GEMM. Slow and obviously right; the tests hold the fast kernels to them and
+// lesson 2 shows them first.
 
 /// Direct forward convolution (cross-correlation).
 ///
@@ -25,8 +25,10 @@ public func conv2dForwardNaive(
                             for t in 0..<s.kernelW {
                                 let iw = ow * s.strideW - s.padW + t
                                 if iw < 0 || iw >= s.width { continue }
-                                let x = input[((n * s.inChannels + c) * s.height + ih) * s.width + iw]
-                                let w = weight[((k * s.inChannels + c) * s.kernelH + r) * s.kernelW + t]
+                                let x = input[
+                                    ((n * s.inChannels + c) * s.height + ih) * s.width + iw]
+                                let w = weight[
+                                    ((k * s.inChannels + c) * s.kernelH + r) * s.kernelW + t]
                                 sum += x * w
                             }
                         }
@@ -62,8 +64,10 @@ public func conv2dBackwardDataNaive(
                             for t in 0..<s.kernelW {
                                 let iw = ow * s.strideW - s.padW + t
                                 if iw < 0 || iw >= s.width { continue }
-                                let w = weight[((k * s.inChannels + c) * s.kernelH + r) * s.kernelW + t]
-                                gradInput[((n * s.inChannels + c) * s.height + ih) * s.width + iw] +=
+                                let w = weight[
+                                    ((k * s.inChannels + c) * s.kernelH + r) * s.kernelW + t]
+                                gradInput[
+                                    ((n * s.inChannels + c) * s.height + ih) * s.width + iw] +=
                                     g * w
                             }
                         }
@@ -97,7 +101,8 @@ public func conv2dBackwardWeightNaive(
                             for ow in 0..<outWidth {
                                 let iw = ow * s.strideW - s.padW + t
                                 if iw < 0 || iw >= s.width { continue }
-                                let x = input[((n * s.inChannels + c) * s.height + ih) * s.width + iw]
+                                let x = input[
+                                    ((n * s.inChannels + c) * s.height + ih) * s.width + iw]
                                 let g = gradOutput[
                                     ((n * s.outChannels + k) * outHeight + oh) * outWidth + ow]
                                 sum += x * g

@@ -1,11 +1,15 @@
-/// Convolution as GEMM: each image is unfolded by `im2col` and multiplied by the weight
-/// seen as a `[outChannels, inChannels·kernelH·kernelW]` matrix. A 1×1, stride-1, unpadded
-/// convolution skips the unfolding: the image `[C, H·W]` already is the column matrix.
-///
-/// Parallel over the batch (each worker owns whole output images and its own column buffer);
-/// with fewer images than threads the GEMMs parallelise inside instead. Either way every
-/// output element is computed by the same arithmetic in the same order, so results are
-/// bit-identical for any `Parallel.threadCount`.
+// Convolution as GEMM: each image is unfolded (im2col) and multiplied by the weight seen as
+// a `[outChannels, inChannels·kernelH·kernelW]` matrix. The unfolding reads a zero-padded
+// copy of the image (no bounds checks) and is written straight into the GEMM's packed-panel
+// order, so it is the only copy the GEMM needs. The data gradient is a GEMM then a fold
+// (col2im); the weight gradient is a GEMM of row dot products (`gemmRowDot`), which reads
+// the unfolded rows as they are. A 1×1, stride-1, unpadded convolution skips the unfolding:
+// the image `[C, H·W]` already is the column matrix.
+//
+// Parallel over the batch (each worker owns whole output images and its own scratch); with
+// fewer images than threads the GEMMs parallelise inside instead. Either way every output
+// element is computed by the same arithmetic in the same order, so results are
+// bit-identical for any `Parallel.threadCount`.
 
 /// Forward convolution.
 ///
@@ -19,36 +23,40 @@ public func conv2dForward(
 ) {
     let pixels = s.columnCount
     let rows = s.columnRows
-    let pointwise = s.isPointwise
+    let pad = PaddedImage(shape: s)
+    let packedCount = PackedLayoutB(k: rows, n: pixels).count
+    let scratchCount = s.isPointwise ? 0 : packedCount + pad.count + pixels + paddedSlack
     Parallel.forChunks(s.batch) { images in
-        let columns = pointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: rows * pixels)
-        defer { columns?.deallocate() }
-        for n in images {
-            let out = output + n * s.outputImageSize
-            var beta: Float = 0
-            if let bias {
-                for k in 0..<s.outChannels {
-                    (out + k * pixels).update(repeating: bias[k], count: pixels)
+        ScratchBuffers.with(count: scratchCount) { scratch in
+            let padded = scratch + packedCount
+            let row = padded + pad.count
+            for n in images {
+                let out = output + n * s.outputImageSize
+                var beta: Float = 0
+                if let bias {
+                    for k in 0..<s.outChannels {
+                        (out + k * pixels).update(repeating: bias[k], count: pixels)
+                    }
+                    beta = 1
                 }
-                beta = 1
+                let image = input + n * s.inputImageSize
+                let source: GemmSourceB
+                if s.isPointwise {
+                    source = .matrix(image, ldb: pixels, transposed: false)
+                } else {
+                    padImage(pad, image: image, into: padded)
+                    unfoldPacked(pad, padded: padded, into: scratch, row: row)
+                    source = .packed(scratch)
+                }
+                gemmWithSourceB(
+                    transposeA: false, m: s.outChannels, n: pixels, k: rows, alpha: 1,
+                    a: weight, lda: rows, b: source, beta: beta, c: out, ldc: pixels)
             }
-            let image = input + n * s.inputImageSize
-            let b: UnsafePointer<Float>
-            if let columns {
-                im2col(s, image: image, columns: columns)
-                b = UnsafePointer(columns)
-            } else {
-                b = image
-            }
-            gemm(
-                transposeA: false, transposeB: false, m: s.outChannels, n: pixels, k: rows,
-                alpha: 1, a: weight, lda: rows, b: b, ldb: pixels, beta: beta, c: out,
-                ldc: pixels)
         }
     }
 }
 
-/// Data gradient: `gradInput = col2im(weightᵀ · gradOutput)` per image.
+/// Data gradient: `gradInput[n] = col2im(weightᵀ · gradOutput[n])` per image.
 ///
 /// - gradOutput: `[batch, outChannels, outHeight, outWidth]`
 /// - weight: `[outChannels, inChannels, kernelH, kernelW]`
@@ -59,20 +67,23 @@ public func conv2dBackwardData(
 ) {
     let pixels = s.columnCount
     let rows = s.columnRows
-    let pointwise = s.isPointwise
+    let pad = PaddedImage(shape: s)
+    let columnsCount = rows * pixels
+    let scratchCount = s.isPointwise ? 0 : columnsCount + pad.count
     Parallel.forChunks(s.batch) { images in
-        let columns = pointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: rows * pixels)
-        defer { columns?.deallocate() }
-        for n in images {
-            let gradImage = gradInput + n * s.inputImageSize
-            let target = columns ?? gradImage
-            gemm(
-                transposeA: true, transposeB: false, m: rows, n: pixels, k: s.outChannels,
-                alpha: 1, a: weight, lda: rows, b: gradOutput + n * s.outputImageSize,
-                ldb: pixels, beta: 0, c: target, ldc: pixels)
-            if let columns {
-                gradImage.update(repeating: 0, count: s.inputImageSize)
-                col2im(s, columns: columns, image: gradImage)
+        ScratchBuffers.with(count: scratchCount) { columns in
+            let padded = columns + columnsCount
+            for n in images {
+                let gradImage = gradInput + n * s.inputImageSize
+                gemm(
+                    transposeA: true, transposeB: false, m: rows, n: pixels, k: s.outChannels,
+                    alpha: 1, a: weight, lda: rows, b: gradOutput + n * s.outputImageSize,
+                    ldb: pixels, beta: 0, c: s.isPointwise ? gradImage : columns, ldc: pixels)
+                if !s.isPointwise {
+                    padded.update(repeating: 0, count: pad.count)
+                    foldPadded(pad, columns: columns, into: padded)
+                    unpadImage(pad, padded: padded, into: gradImage)
+                }
             }
         }
     }
@@ -81,8 +92,8 @@ public func conv2dBackwardData(
 /// Weight and bias gradients: `gradWeight = Σₙ gradOutput[n] · im2col(input[n])ᵀ` and
 /// `gradBias[k] = Σₙ Σ_pixels gradOutput[n, k]`.
 ///
-/// The batch is cut into a fixed number of groups (it depends on the batch size only, never
-/// on the thread count); each group sums its images in order into its own partial gradient,
+/// The batch is cut into a fixed number of groups (a function of the batch size only, never
+/// of the thread count); each group sums its images in order into its own partial gradient,
 /// and the partials are then added in group order. So the summation order, and the bits of
 /// the result, are the same on any number of threads.
 ///
@@ -96,40 +107,45 @@ public func conv2dBackwardWeight(
 ) {
     let pixels = s.columnCount
     let rows = s.columnRows
-    let pointwise = s.isPointwise
     let weightSize = s.weightSize
     let groups = weightGradientGroupCount(batch: s.batch)
-    let partials = UnsafeMutablePointer<Float>.allocate(capacity: groups * weightSize)
-    defer { partials.deallocate() }
-    Parallel.forChunks(groups) { groupRange in
-        let columns = pointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: rows * pixels)
-        defer { columns?.deallocate() }
-        for group in groupRange {
-            let partial = partials + group * weightSize
-            let first = s.batch * group / groups
-            let end = s.batch * (group + 1) / groups
-            for n in first..<end {
-                let image = input + n * s.inputImageSize
-                let b: UnsafePointer<Float>
-                if let columns {
-                    im2col(s, image: image, columns: columns)
-                    b = UnsafePointer(columns)
-                } else {
-                    b = image
+    let pad = PaddedImage(shape: s)
+    let columnsCount = rows * pixels + paddedSlack
+    let scratchCount = s.isPointwise ? 0 : pad.count + columnsCount
+    ScratchBuffers.with(count: groups * weightSize) { partials in
+        Parallel.forChunks(groups) { groupRange in
+            ScratchBuffers.with(count: scratchCount) { scratch in
+                let columns = scratch + pad.count
+                for group in groupRange {
+                    let partial = partials + group * weightSize
+                    let first = s.batch * group / groups
+                    let end = s.batch * (group + 1) / groups
+                    for n in first..<end {
+                        let image = input + n * s.inputImageSize
+                        var b = image
+                        if !s.isPointwise {
+                            padImage(pad, image: image, into: scratch)
+                            for k in 0..<rows {
+                                unfoldRow(pad, padded: scratch, row: k, into: columns + k * pixels)
+                            }
+                            b = UnsafePointer(columns)
+                        }
+                        // partial[K, CRS] (+)= gradOutput[n] [K, pixels] · columns[CRS, pixels]ᵀ
+                        gemmRowDot(
+                            m: s.outChannels, n: rows, k: pixels,
+                            a: gradOutput + n * s.outputImageSize, lda: pixels, b: b,
+                            ldb: pixels, c: partial, ldc: rows, accumulate: n != first)
+                    }
                 }
-                gemm(
-                    transposeA: false, transposeB: true, m: s.outChannels, n: rows, k: pixels,
-                    alpha: 1, a: gradOutput + n * s.outputImageSize, lda: pixels, b: b,
-                    ldb: pixels, beta: n == first ? 0 : 1, c: partial, ldc: rows)
             }
         }
-    }
-    // Add the partials in group order; split over the elements written.
-    Parallel.forChunks(weightSize, minimumChunk: 4096) { elements in
-        for i in elements {
-            var sum = partials[i]
-            for group in 1..<groups { sum += partials[group * weightSize + i] }
-            gradWeight[i] = sum
+        // Add the partials in group order; split over the elements written.
+        Parallel.forChunks(weightSize, minimumChunk: 4096) { elements in
+            for i in elements {
+                var sum = partials[i]
+                for group in 1..<groups { sum += partials[group * weightSize + i] }
+                gradWeight[i] = sum
+            }
         }
     }
     if let gradBias {

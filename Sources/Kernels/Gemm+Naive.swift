@@ -38,9 +38,11 @@ func checkGemmArguments(
     let bColumns = transposeB ? k : n
     precondition(
         lda >= max(1, aColumns),
-        "\(op): lda=\(lda) must be ≥ \(aColumns) (columns of A as stored, transposeA=\(transposeA))")
+        "\(op): lda=\(lda) must be ≥ \(aColumns) (columns of A as stored, transposeA=\(transposeA))"
+    )
     precondition(
         ldb >= max(1, bColumns),
-        "\(op): ldb=\(ldb) must be ≥ \(bColumns) (columns of B as stored, transposeB=\(transposeB))")
+        "\(op): ldb=\(ldb) must be ≥ \(bColumns) (columns of B as stored, transposeB=\(transposeB))"
+    )
     precondition(ldc >= max(1, n), "\(op): ldc=\(ldc) must be ≥ n=\(n)")
 }

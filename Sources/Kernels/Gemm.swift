@@ -1,20 +1,20 @@
-/// The fast GEMM: packed panels, cache blocking and a SIMD register-tiled micro-kernel
-/// (the Goto/BLIS scheme).
-///
-/// Loop nest, outermost first:
-///
-///     for each nc-wide column block of C            (B block stays in L3)
-///       for each kc-deep slice of the sum             (depth block)
-///         pack op(A)[:, slice] and op(B)[slice, block] into micro-panels
-///         for each mc-tall row block                  (A block stays in L2)
-///           for each NR-wide micro-panel of B         (B micro-panel stays in L1)
-///             for each MR-tall micro-panel of A
-///               micro-kernel: an MR × NR tile of C in registers, kc fused multiply-adds deep
-///
-/// Threads split the tiles of C (by NR-wide columns, or MR-tall rows when C is narrow); the
-/// tile grid, the depth blocks and the arithmetic of every element are fixed by the matrix
-/// sizes alone, so each element of C is summed in the same order on any number of threads
-/// and the result is bit-identical.
+// The fast GEMM: packed panels, cache blocking and a SIMD register-tiled micro-kernel
+// (the Goto/BLIS scheme).
+//
+// Loop nest, outermost first:
+//
+//     for each nc-wide column block of C            (B block stays in L3)
+//       for each kc-deep slice of the sum             (depth block)
+//         pack op(A)[:, slice] and op(B)[slice, block] into micro-panels
+//         for each mc-tall row block                  (A block stays in L2)
+//           for each NR-wide micro-panel of B         (B micro-panel stays in L1)
+//             for each MR-tall micro-panel of A
+//               micro-kernel: an MR × NR tile of C in registers, kc fused multiply-adds deep
+//
+// Threads split the tiles of C (by NR-wide columns, or MR-tall rows when C is narrow); the
+// tile grid, the depth slices and the arithmetic of every element are fixed by the matrix
+// sizes alone, so each element of C is summed in the same order on any number of threads
+// and the result is bit-identical.
 
 /// Depth of one packed slice (B micro-panel: `gemmKC × gemmNR` floats = 16 KiB, in L1).
 let gemmKC = 256
@@ -43,49 +43,78 @@ public func gemm(
     checkGemmArguments(
         "gemm", transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
         lda: lda, ldb: ldb, ldc: ldc)
+    gemmWithSourceB(
+        transposeA: transposeA, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+        b: .matrix(b, ldb: ldb, transposed: transposeB), beta: beta, c: c, ldc: ldc)
+}
+
+/// Where the GEMM's B operand comes from.
+enum GemmSourceB {
+    /// A row-major matrix, to be packed slice by slice: stored `[k, n]`, or `[n, k]` when
+    /// transposed, with row stride `ldb`.
+    case matrix(UnsafePointer<Float>, ldb: Int, transposed: Bool)
+    /// Already in `PackedLayoutB(k:n:)` order (for instance written there by
+    /// `im2colPacked`), so no packing is needed.
+    case packed(UnsafePointer<Float>)
+}
+
+/// Where element `(p, j)` of a `k × n` operand B lives once packed for the micro-kernel.
+///
+/// The depth is cut into `gemmKC`-deep slices; slice `s` (depth `kcs`) holds `⌈n/NR⌉`
+/// micro-panels of `kcs × NR` floats, row by row; columns past `n` are zeros.
+struct PackedLayoutB {
+    let k: Int
+    let n: Int
+    /// Micro-panels across the width.
+    var panels: Int { (n + gemmNR - 1) / gemmNR }
+    /// Floats in the whole packed operand.
+    var count: Int { panels * gemmNR * k }
+    /// Start of the slice that begins at depth `pc` (a multiple of `gemmKC`).
+    func sliceStart(_ pc: Int) -> Int { pc * panels * gemmNR }
+    /// Depth of the slice that begins at `pc`.
+    func sliceDepth(_ pc: Int) -> Int { min(gemmKC, k - pc) }
+}
+
+/// `gemm` with B from `source` (arguments already checked).
+func gemmWithSourceB(
+    transposeA: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+    b source: GemmSourceB, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
     if m == 0 || n == 0 { return }
     if k == 0 || alpha == 0 {
         scaleRows(c, rows: m, columns: n, ldc: ldc, by: beta)
         return
     }
     let threads = 2 * m * n * k < gemmParallelThreshold ? 1 : Parallel.threadCount
-    Parallel.withThreadCount(threads) {
-        packedGemm(
-            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    }
-}
-
-/// The blocked loop nest described above (arguments already checked, sizes positive).
-private func packedGemm(
-    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-    alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
-) {
     let aPanels = (m + gemmMR - 1) / gemmMR
     let depth = min(k, gemmKC)
-    let blockWidth = min(n, gemmNC)
     let aCount = aPanels * gemmMR * depth
-    let bCount = (blockWidth + gemmNR - 1) / gemmNR * gemmNR * depth
-    ScratchBuffers.with(count: aCount) { packedA in
-        ScratchBuffers.with(count: bCount) { packedB in
-            blockedLoops(
-                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
-                packedA: packedA, packedB: packedB)
+    var bCount = 0
+    if case .matrix = source {
+        bCount = (min(n, gemmNC) + gemmNR - 1) / gemmNR * gemmNR * depth
+    }
+    Parallel.withThreadCount(threads) {
+        ScratchBuffers.with(count: aCount) { packedA in
+            ScratchBuffers.with(count: bCount) { packedB in
+                blockedLoops(
+                    transposeA: transposeA, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                    source: source, beta: beta, c: c, ldc: ldc, packedA: packedA,
+                    packedB: packedB)
+            }
         }
     }
 }
 
-/// The loops of `packedGemm`, given packing buffers of `⌈m/MR⌉·MR·KC` and `⌈NC/NR⌉·NR·KC`
-/// floats (or less when the matrices are smaller), 64-byte aligned.
+/// The loop nest described at the top of the file, given packing buffers of
+/// `⌈m/MR⌉·MR·min(k, KC)` floats and (for a `.matrix` B) `⌈min(n, NC)/NR⌉·NR·min(k, KC)`
+/// floats, 64-byte aligned.
 private func blockedLoops(
-    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-    alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+    transposeA: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+    source: GemmSourceB, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
     packedA: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>
 ) {
     let aPanels = (m + gemmMR - 1) / gemmMR
+    let layout = PackedLayoutB(k: k, n: n)
     for jc in stride(from: 0, to: n, by: gemmNC) {
         let width = min(gemmNC, n - jc)
         let bPanels = (width + gemmNR - 1) / gemmNR
@@ -94,19 +123,29 @@ private func blockedLoops(
             let slice = pc..<(pc + kc)
             let update = GemmUpdate(alpha: alpha, beta: pc == 0 ? beta : nil)
 
-            // Pack every A and B micro-panel of this slice (each index writes its own panel).
-            Parallel.forChunks(aPanels + bPanels, minimumChunk: 8) { panels in
+            // Pack the A micro-panels of this slice (and B's, unless B came packed); each
+            // index writes its own panel.
+            let panelsB: UnsafePointer<Float>
+            var panelsToPack = aPanels
+            switch source {
+            case .packed(let base):
+                panelsB = base + layout.sliceStart(pc) + jc * kc
+            case .matrix:
+                panelsB = UnsafePointer(packedB)
+                panelsToPack += bPanels
+            }
+            Parallel.forChunks(panelsToPack, minimumChunk: 8) { panels in
                 for panel in panels {
                     if panel < aPanels {
                         let rows = (panel * gemmMR)..<min(m, (panel + 1) * gemmMR)
                         packPanelA(
                             transposed: transposeA, a: a, lda: lda, rows: rows, depth: slice,
                             into: packedA + panel * gemmMR * kc)
-                    } else {
+                    } else if case .matrix(let b, let ldb, let transposed) = source {
                         let j = (panel - aPanels) * gemmNR
                         let columns = (jc + j)..<min(jc + width, jc + j + gemmNR)
                         packPanelB(
-                            transposed: transposeB, b: b, ldb: ldb, depth: slice,
+                            transposed: transposed, b: b, ldb: ldb, depth: slice,
                             columns: columns, into: packedB + j * kc)
                     }
                 }
@@ -123,7 +162,7 @@ private func blockedLoops(
                     for jr in columnPanels {
                         let j = jr * gemmNR
                         let columns = min(gemmNR, width - j)
-                        let bPanel = packedB + j * kc
+                        let bPanel = panelsB + j * kc
                         for ir in blockStart..<blockEnd {
                             let i = ir * gemmMR
                             gemmMicroKernel(

@@ -1,5 +1,5 @@
-/// The register-tiled heart of `gemm`: one `gemmMR × gemmNR` tile of C from a packed A
-/// micro-panel and a packed B micro-panel.
+// The register-tiled heart of `gemm`: one `gemmMR × gemmNR` tile of C from a packed A
+// micro-panel and a packed B micro-panel.
 
 /// Rows of the register tile (rows of A per micro-panel).
 let gemmMR = 6

@@ -1,6 +1,6 @@
-/// Packing copies a block of `op(A)` or `op(B)` into the order the micro-kernel reads it, so
-/// the kernel's inner loop walks memory strictly forward and never cares about transposes or
-/// strides. Panels at the matrix edge are padded with zeros up to the full tile size.
+// Packing copies a block of `op(A)` or `op(B)` into the order the micro-kernel reads it, so
+// the kernel's inner loop walks memory strictly forward and never cares about transposes or
+// strides. Panels at the matrix edge are padded with zeros up to the full tile size.
 
 /// Packs rows `rows` and columns `depth` of `op(A)` into one micro-panel:
 /// `panel[p · gemmMR + r] = op(A)[rows.lowerBound + r, depth.lowerBound + p]`, zero for rows

@@ -94,7 +94,9 @@ public struct SendablePointer<T>: @unchecked Sendable {
     public init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 
     /// Wraps a read-only pointer (it is only ever read through this wrapper).
-    public init(_ pointer: UnsafePointer<T>) { self.pointer = UnsafeMutablePointer(mutating: pointer) }
+    public init(_ pointer: UnsafePointer<T>) {
+        self.pointer = UnsafeMutablePointer(mutating: pointer)
+    }
 
     /// The element at `offset` from the base address.
     public subscript(offset: Int) -> T {

@@ -144,25 +144,25 @@ public func batchNorm2d(
         var sumDyXhat = [Double](repeating: 0, count: channels)
         if needsSums {
             withBuffers(dy, input) { dy, x in
-            sumDy.withUnsafeMutableBufferPointer { sumDy in
-                sumDyXhat.withUnsafeMutableBufferPointer { sumDyXhat in
-                    forEachPlane(channels, workPerPlane: 2 * m) { c in
-                        let (mu, scale) = (normalisingMean[c], normalisingInvStd[c])
-                        var total: Double = 0
-                        var weighted: Double = 0
-                        for n in 0..<batch {
-                            let start = (n * channels + c) * pixels
-                            for i in start..<start + pixels {
-                                total += Double(dy[i])
-                                weighted += Double(dy[i]) * Double((x[i] - mu) * scale)
+                sumDy.withUnsafeMutableBufferPointer { sumDy in
+                    sumDyXhat.withUnsafeMutableBufferPointer { sumDyXhat in
+                        forEachPlane(channels, workPerPlane: 2 * m) { c in
+                            let (mu, scale) = (normalisingMean[c], normalisingInvStd[c])
+                            var total: Double = 0
+                            var weighted: Double = 0
+                            for n in 0..<batch {
+                                let start = (n * channels + c) * pixels
+                                for i in start..<start + pixels {
+                                    total += Double(dy[i])
+                                    weighted += Double(dy[i]) * Double((x[i] - mu) * scale)
+                                }
                             }
+                            sumDy[c] = total
+                            sumDyXhat[c] = weighted
                         }
-                        sumDy[c] = total
-                        sumDyXhat[c] = weighted
                     }
                 }
             }
-        }
         }
         bias?.accumulateGradient(sumDy.map { Float($0) })
         weight?.accumulateGradient(sumDyXhat.map { Float($0) })

@@ -129,7 +129,8 @@ private func conv2dBackward(
         if x.requiresGrad {
             let dx = kernelResult(count: x.count) { dx in
                 filters.withUnsafeBufferPointer { w in
-                    conv2dBackwardData(geometry, gradOutput: dy, weight: w.baseAddress!, gradInput: dx)
+                    conv2dBackwardData(
+                        geometry, gradOutput: dy, weight: w.baseAddress!, gradInput: dx)
                 }
             }
             x.accumulateGradient(dx)

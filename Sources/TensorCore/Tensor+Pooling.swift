@@ -42,13 +42,16 @@ struct PoolWindows {
 extension Tensor {
     /// The output shape of `maxPool2d` / `avgPool2d` (`op` names which, for messages).
     ///
-    /// - Throws: `ShapeError` unless the input is [N, C, H, W], kernel and stride are positive,
-    ///   0 ≤ padding ≤ kernel / 2 (PyTorch's rule: every window then holds a real pixel), and
-    ///   the padded input is at least one kernel large.
+    /// - Throws: `ShapeError` unless the input is [N, C, H, W] with H, W > 0, kernel and stride
+    ///   are positive, 0 ≤ padding ≤ kernel / 2 (PyTorch's rule: every window then holds a
+    ///   real pixel), and the padded input is at least one kernel large.
     public static func pool2dShape(
         op: String, input: [Int], kernelSize: Int, stride: Int, padding: Int
     ) throws(ShapeError) -> [Int] {
         try checkImageBatch(input, op: op)
+        guard input[2] > 0, input[3] > 0 else {
+            throw ShapeError("\(op): input \(input) has an empty image; expected H, W > 0")
+        }
         guard kernelSize > 0, stride > 0 else {
             throw ShapeError(
                 "\(op): kernelSize and stride must be > 0, got kernelSize \(kernelSize), "
@@ -119,7 +122,8 @@ extension Tensor {
                             for ow in 0..<w.outWidth {
                                 let columns = w.columns(ow)
                                 var best = -Float.infinity
-                                var bestIndex = input + rows.lowerBound * w.width
+                                var bestIndex =
+                                    input + rows.lowerBound * w.width
                                     + columns.lowerBound
                                 for ih in rows {
                                     for iw in columns {
@@ -226,7 +230,9 @@ extension Tensor {
                             for ow in 0..<w.outWidth {
                                 let share = dy[o] / divisor(oh, ow)
                                 for ih in w.rows(oh) {
-                                    for iw in w.columns(ow) { dx[input + ih * w.width + iw] += share }
+                                    for iw in w.columns(ow) {
+                                        dx[input + ih * w.width + iw] += share
+                                    }
                                 }
                                 o += 1
                             }
@@ -251,6 +257,10 @@ extension Tensor {
     public func adaptiveAvgPool2d(height outHeight: Int, width outWidth: Int) -> Tensor {
         validated { () throws(ShapeError) in
             try checkImageBatch(shape, op: "adaptiveAvgPool2d")
+            guard shape[2] > 0, shape[3] > 0 else {
+                throw ShapeError(
+                    "adaptiveAvgPool2d: input \(shape) has an empty image; expected H, W > 0")
+            }
             guard outHeight > 0, outWidth > 0 else {
                 throw ShapeError(
                     "adaptiveAvgPool2d: output size must be positive, got (\(outHeight), "

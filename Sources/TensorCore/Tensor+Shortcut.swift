@@ -17,7 +17,9 @@ extension Tensor {
         guard stride >= 1 else {
             throw ShapeError("subsample: stride must be ≥ 1, got \(stride) for shape \(input)")
         }
-        return [input[0], input[1], (input[2] + stride - 1) / stride, (input[3] + stride - 1) / stride]
+        return [
+            input[0], input[1], (input[2] + stride - 1) / stride, (input[3] + stride - 1) / stride,
+        ]
     }
 
     /// The result shape of `padChannels(before:after:)`: [N, before + C + after, H, W].

@@ -79,7 +79,7 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
 }
 
 /// Odd sizes; strides 1/2/3; paddings 0/1/3; kernels 1×1, 3×3, 7×7 and non-square;
-/// non-square images; with and without bias; a pointwise (straight-to-GEMM) case.
+/// non-square images; with and without bias; pointwise (straight-to-GEMM) cases.
 let convCases: [ConvCase] = [
     ConvCase(2, 3, 5, 7, 4, kernel: (1, 1), stride: (1, 1), padding: (0, 0), bias: true),
     ConvCase(3, 5, 6, 4, 7, kernel: (1, 1), stride: (1, 1), padding: (0, 0), bias: false),
@@ -93,6 +93,8 @@ let convCases: [ConvCase] = [
     ConvCase(1, 3, 13, 17, 2, kernel: (7, 7), stride: (3, 3), padding: (1, 1), bias: false),
     ConvCase(2, 3, 7, 10, 4, kernel: (3, 5), stride: (1, 2), padding: (1, 3), bias: true),
     ConvCase(5, 3, 6, 6, 5, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
+    // More than one GEMM depth slice: C·R·S = 294 and 340 output pixels, both > 256.
+    ConvCase(2, 6, 20, 17, 5, kernel: (7, 7), stride: (1, 1), padding: (3, 3), bias: true),
 ]
 
 @Suite("Conv2d")
@@ -139,7 +141,10 @@ struct Conv2dTests {
         }
         for threads in [2, 3] {
             let many = Parallel.withThreadCount(threads) {
-                (c.forward(naive: false), c.backwardData(naive: false), c.backwardWeight(naive: false))
+                (
+                    c.forward(naive: false), c.backwardData(naive: false),
+                    c.backwardWeight(naive: false)
+                )
             }
             expectBitIdentical(many.0, one.0, "forward, \(threads) threads vs 1")
             expectBitIdentical(many.1, one.1, "backward data, \(threads) threads vs 1")

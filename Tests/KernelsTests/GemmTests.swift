@@ -71,7 +71,10 @@ enum GemmKernel {
 /// Odd shapes crossed with the four transpose combinations, then scalars and strides.
 let gemmCases: [GemmCase] = {
     var cases: [GemmCase] = []
-    let shapes = [(1, 1, 1), (7, 13, 5), (33, 65, 17), (128, 3, 70), (3, 128, 70), (17, 33, 300), (130, 90, 600)]
+    let shapes = [
+        (1, 1, 1), (7, 13, 5), (33, 65, 17), (128, 3, 70), (3, 128, 70), (17, 33, 300),
+        (130, 90, 600),
+    ]
     for (m, n, k) in shapes {
         for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
             cases.append(GemmCase(m: m, n: n, k: k, transposeA: ta, transposeB: tb))

@@ -37,7 +37,8 @@ func expectClose(
     _ what: @autoclosure () -> String = "",
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    #expect(actual.count == expected.count, "\(what()): sizes differ",
+    #expect(
+        actual.count == expected.count, "\(what()): sizes differ",
         sourceLocation: sourceLocation)
     guard actual.count == expected.count else { return }
     var worst = 0.0

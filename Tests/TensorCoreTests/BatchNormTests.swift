@@ -97,6 +97,23 @@ struct BatchNormTests {
         }
     }
 
+    /// eps is added to the variance under the square root: with a large eps the output
+    /// variance is σ²/(σ² + eps), in both modes.
+    @Test func epsIsAddedToTheVarianceUnderTheSquareRoot() {
+        let x = Tensor(shape: [2, 1, 1, 2], data: [0.5, -0.5, 0.5, -0.5])  // σ² = 0.25
+        let eps: Float = 0.5
+        let (mean, variance) = Self.buffers(1)
+        let train = batchNorm2d(
+            x, weight: nil, bias: nil, runningMean: mean, runningVar: variance, training: true,
+            eps: eps)
+        let expected: Float = 0.5 / (0.25 + eps).squareRoot()
+        expectClose(train.data, [expected, -expected, expected, -expected], tolerance: 1e-6)
+        let eval = batchNorm2d(
+            x, weight: nil, bias: nil, runningMean: Tensor([0]), runningVar: Tensor([0.25]),
+            training: false, eps: eps)
+        expectClose(eval.data, train.data, tolerance: 1e-6)
+    }
+
     /// One training step moves the buffers by momentum toward the batch mean and the
     /// UNBIASED batch variance, computed here independently in Double.
     @Test(arguments: [Float(0.1), 0.3, 1])

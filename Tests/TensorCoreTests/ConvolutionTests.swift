@@ -48,15 +48,33 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
 @Suite("conv2d")
 struct ConvolutionTests {
     static let cases: [ConvCase] = [
-        ConvCase(x: [2, 3, 5, 5], outChannels: 4, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
-        ConvCase(x: [2, 2, 7, 6], outChannels: 3, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: true),
-        ConvCase(x: [1, 2, 8, 7], outChannels: 2, kernel: (3, 3), stride: (3, 3), padding: (0, 0), bias: false),
-        ConvCase(x: [2, 5, 3, 4], outChannels: 3, kernel: (1, 1), stride: (1, 1), padding: (0, 0), bias: true),
-        ConvCase(x: [2, 3, 5, 5], outChannels: 2, kernel: (1, 1), stride: (2, 2), padding: (0, 0), bias: false),
-        ConvCase(x: [1, 2, 9, 8], outChannels: 2, kernel: (7, 7), stride: (2, 2), padding: (3, 3), bias: true),
-        ConvCase(x: [1, 2, 4, 5], outChannels: 2, kernel: (5, 5), stride: (1, 1), padding: (3, 3), bias: false),
-        ConvCase(x: [2, 2, 5, 6], outChannels: 3, kernel: (2, 3), stride: (2, 1), padding: (1, 0), bias: true),
-        ConvCase(x: [3, 2, 4, 4], outChannels: 5, kernel: (4, 4), stride: (1, 1), padding: (0, 0), bias: true),
+        ConvCase(
+            x: [2, 3, 5, 5], outChannels: 4, kernel: (3, 3), stride: (1, 1), padding: (1, 1),
+            bias: true),
+        ConvCase(
+            x: [2, 2, 7, 6], outChannels: 3, kernel: (3, 3), stride: (2, 2), padding: (1, 1),
+            bias: true),
+        ConvCase(
+            x: [1, 2, 8, 7], outChannels: 2, kernel: (3, 3), stride: (3, 3), padding: (0, 0),
+            bias: false),
+        ConvCase(
+            x: [2, 5, 3, 4], outChannels: 3, kernel: (1, 1), stride: (1, 1), padding: (0, 0),
+            bias: true),
+        ConvCase(
+            x: [2, 3, 5, 5], outChannels: 2, kernel: (1, 1), stride: (2, 2), padding: (0, 0),
+            bias: false),
+        ConvCase(
+            x: [1, 2, 9, 8], outChannels: 2, kernel: (7, 7), stride: (2, 2), padding: (3, 3),
+            bias: true),
+        ConvCase(
+            x: [1, 2, 4, 5], outChannels: 2, kernel: (5, 5), stride: (1, 1), padding: (3, 3),
+            bias: false),
+        ConvCase(
+            x: [2, 2, 5, 6], outChannels: 3, kernel: (2, 3), stride: (2, 1), padding: (1, 0),
+            bias: true),
+        ConvCase(
+            x: [3, 2, 4, 4], outChannels: 5, kernel: (4, 4), stride: (1, 1), padding: (0, 0),
+            bias: true),
     ]
 
     @Test(arguments: cases)
@@ -194,7 +212,8 @@ struct ConvolutionTests {
     /// The operation itself stops the program with the same message (checked in a child
     /// process, as Swift Testing's exit tests run).
     @Test func mismatchedChannelsStopTheProgram() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent])
+        {
             _ = conv2d(Tensor.zeros([1, 3, 4, 4]), weight: Tensor.zeros([2, 2, 3, 3]))
         }
         let output = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)

@@ -134,8 +134,15 @@ struct PoolingTests {
     // MARK: Arguments
 
     @Test func outputShapes() throws {
-        #expect(try Tensor.pool2dShape(op: "maxPool2d", input: [2, 64, 112, 112], kernelSize: 3, stride: 2, padding: 1) == [2, 64, 56, 56])
-        #expect(try Tensor.pool2dShape(op: "avgPool2d", input: [1, 3, 7, 5], kernelSize: 2, stride: 2, padding: 0) == [1, 3, 3, 2])
+        #expect(
+            try Tensor.pool2dShape(
+                op: "maxPool2d", input: [2, 64, 112, 112], kernelSize: 3, stride: 2, padding: 1)
+                == [2, 64, 56, 56])
+        #expect(
+            try Tensor.pool2dShape(
+                op: "avgPool2d", input: [1, 3, 7, 5], kernelSize: 2, stride: 2, padding: 0) == [
+                    1, 3, 3, 2,
+                ])
         #expect(Tensor.zeros([1, 2, 5, 5]).maxPool2d(kernelSize: 2).shape == [1, 2, 2, 2])
     }
 
@@ -159,5 +166,8 @@ struct PoolingTests {
             message([1, 8, 8], kernel: 2, stride: 2, padding: 0)
                 == "maxPool2d: input must be [N, C, H, W], got shape [1, 8, 8]")
         #expect(message([1, 1, 8, 8], kernel: 2, stride: 0, padding: 0).contains("stride 0"))
+        #expect(
+            message([1, 1, 0, 2], kernel: 2, stride: 2, padding: 1)
+                == "maxPool2d: input [1, 1, 0, 2] has an empty image; expected H, W > 0")
     }
 }

@@ -16,7 +16,10 @@ struct ShortcutTests {
     }
 
     /// x[:, :, ::s, ::s] keeps ⌈H/s⌉ × ⌈W/s⌉ pixels of every plane.
-    @Test(arguments: [([2, 3, 7, 7], 2, [2, 3, 4, 4]), ([1, 2, 8, 5], 2, [1, 2, 4, 3]), ([2, 1, 4, 6], 3, [2, 1, 2, 2])])
+    @Test(arguments: [
+        ([2, 3, 7, 7], 2, [2, 3, 4, 4]), ([1, 2, 8, 5], 2, [1, 2, 4, 3]),
+        ([2, 1, 4, 6], 3, [2, 1, 2, 2]),
+    ])
     func subsampleShapes(input: [Int], stride: Int, expected: [Int]) {
         #expect(Tensor.zeros(input).subsample(stride: stride).shape == expected)
     }
@@ -72,7 +75,9 @@ struct ShortcutTests {
             try Tensor.subsampleShape([1, 2, 3, 3], stride: 0)
         }
         #expect(stride?.message == "subsample: stride must be ≥ 1, got 0 for shape [1, 2, 3, 3]")
-        let rank = #expect(throws: ShapeError.self) { try Tensor.subsampleShape([2, 3], stride: 2) }
+        let rank = #expect(throws: ShapeError.self) {
+            try Tensor.subsampleShape([2, 3], stride: 2)
+        }
         #expect(rank?.message == "subsample: input must be [N, C, H, W], got shape [2, 3]")
         let negative = #expect(throws: ShapeError.self) {
             try Tensor.padChannelsShape([1, 2, 3, 3], before: -1, after: 1)

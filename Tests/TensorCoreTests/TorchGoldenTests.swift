@@ -11,7 +11,8 @@ struct TorchGoldenTests {
         let golden = try TorchFixtures.case(name)
         let x = try golden.tensor("x", requiresGrad: true)
         let weight = try golden.tensor("weight", requiresGrad: true)
-        let bias = golden.fields["bias"] == nil ? nil : try golden.tensor("bias", requiresGrad: true)
+        let bias =
+            golden.fields["bias"] == nil ? nil : try golden.tensor("bias", requiresGrad: true)
         let y = conv2d(
             x, weight: weight, bias: bias, stride: try golden.int("stride"),
             padding: try golden.int("padding"))
@@ -40,7 +41,8 @@ struct TorchGoldenTests {
         expectMatchesTorch(runningVar, try golden.array("running_var_after"), "running var after")
         y.backward(gradient: try golden.tensor("g"))
         expectMatchesTorch(x.grad, try golden.array("dx"), "batch norm (training) dx")
-        expectMatchesTorch(weight.grad, try golden.array("dweight"), "batch norm (training) dweight")
+        expectMatchesTorch(
+            weight.grad, try golden.array("dweight"), "batch norm (training) dweight")
         expectMatchesTorch(bias.grad, try golden.array("dbias"), "batch norm (training) dbias")
     }
 

@@ -1,0 +1,127 @@
+import Randomness
+import TensorCore
+
+/// Weight initialisers, as PyTorch's `torch.nn.init`. Each one overwrites a tensor's `data` in
+/// place (recording nothing for autograd) and draws from the caller's generator in row-major
+/// order, so a seed decides every number.
+///
+/// ```swift
+/// for (_, module) in model.namedModules() {
+///     if let conv = module as? Conv2d {
+///         Init.kaimingNormal(conv.weight, mode: .fanOut, nonlinearity: .relu,
+///                            generator: &generator)
+///     }
+/// }
+/// ```
+public enum Init {
+    /// Which fan sets the scale: `fanIn` preserves the variance of activations in the forward
+    /// pass, `fanOut` that of gradients in the backward pass (He et al. 2015, "Delving Deep
+    /// into Rectifiers", section 2.2).
+    public enum FanMode: Sendable {
+        case fanIn, fanOut
+    }
+
+    /// The nonlinearity that follows the layer, which sets the gain (PyTorch's
+    /// `calculate_gain`).
+    public enum Nonlinearity: Sendable, Equatable {
+        /// Gain 1 (also for a convolution with no nonlinearity after it, and sigmoid).
+        case linear
+        /// Gain √2.
+        case relu
+        /// Gain √(2 / (1 + slope²)).
+        case leakyReLU(negativeSlope: Float)
+        /// Gain 5/3.
+        case tanh
+
+        /// The factor PyTorch's `calculate_gain` gives.
+        public var gain: Float {
+            switch self {
+            case .linear: 1
+            case .relu: Float(2).squareRoot()
+            case .leakyReLU(let slope): (2 / (1 + slope * slope)).squareRoot()
+            case .tanh: 5.0 / 3
+            }
+        }
+    }
+
+    /// PyTorch's fans of a weight tensor: for [out, in, k...] (a convolution or linear
+    /// weight), fanIn = in·Πk and fanOut = out·Πk.
+    ///
+    /// Stops with a message for a tensor of rank below 2 (a bias has no fan).
+    public static func fans(of shape: [Int]) -> (fanIn: Int, fanOut: Int) {
+        nnCheck(
+            shape.count >= 2,
+            "Init: fan in and fan out need a weight of rank ≥ 2 ([out, in, ...]), got shape "
+                + "\(shape)")
+        let receptiveField = shape.dropFirst(2).reduce(1, *)
+        return (shape[1] * receptiveField, shape[0] * receptiveField)
+    }
+
+    /// Kaiming (He) normal initialisation: samples from N(0, std²) with
+    /// std = gain / √fan (√2 / √fan for ReLU), as `nn.init.kaiming_normal_`.
+    ///
+    /// - Parameters:
+    ///   - tensor: a weight [out, in, ...], overwritten.
+    ///   - mode: which fan divides (ResNets use `.fanOut`).
+    ///   - nonlinearity: what follows the layer (sets the gain).
+    ///   - generator: the source of the samples.
+    public static func kaimingNormal(
+        _ tensor: Tensor, mode: FanMode = .fanIn, nonlinearity: Nonlinearity = .relu,
+        generator: inout SeededGenerator
+    ) {
+        let std = nonlinearity.gain / Float(fan(of: tensor.shape, mode: mode)).squareRoot()
+        normal(tensor, mean: 0, std: std, generator: &generator)
+    }
+
+    /// Kaiming (He) uniform initialisation: samples from U(−bound, bound) with
+    /// bound = gain·√3 / √fan, as `nn.init.kaiming_uniform_`. PyTorch's default for
+    /// convolution and linear weights is `.leakyReLU(negativeSlope: √5)`, fan in, which gives
+    /// bound = 1/√fanIn.
+    public static func kaimingUniform(
+        _ tensor: Tensor, mode: FanMode = .fanIn, nonlinearity: Nonlinearity = .relu,
+        generator: inout SeededGenerator
+    ) {
+        let std = nonlinearity.gain / Float(fan(of: tensor.shape, mode: mode)).squareRoot()
+        let bound = Float(3).squareRoot() * std
+        uniform(tensor, low: -bound, high: bound, generator: &generator)
+    }
+
+    /// Samples from N(mean, std²), as `nn.init.normal_`.
+    public static func normal(
+        _ tensor: Tensor, mean: Float = 0, std: Float = 1, generator: inout SeededGenerator
+    ) {
+        nnCheck(std >= 0, "Init.normal: std must be ≥ 0, got \(std)")
+        var values = [Float](repeating: 0, count: tensor.count)
+        for i in values.indices { values[i] = mean + std * Float(generator.nextNormal()) }
+        tensor.data = values
+    }
+
+    /// Samples from U(low, high), as `nn.init.uniform_`.
+    public static func uniform(
+        _ tensor: Tensor, low: Float = 0, high: Float = 1, generator: inout SeededGenerator
+    ) {
+        nnCheck(low <= high, "Init.uniform: low \(low) must be ≤ high \(high)")
+        var values = [Float](repeating: 0, count: tensor.count)
+        for i in values.indices { values[i] = low + (high - low) * generator.nextUnitFloat() }
+        tensor.data = values
+    }
+
+    /// Fills the tensor with `value`, as `nn.init.constant_`.
+    public static func constant(_ tensor: Tensor, _ value: Float) {
+        tensor.data = [Float](repeating: value, count: tensor.count)
+    }
+
+    /// Fills the tensor with 0 (e.g. the last batch norm's weight in each residual block,
+    /// "zero-init residual").
+    public static func zeros(_ tensor: Tensor) { constant(tensor, 0) }
+
+    /// Fills the tensor with 1.
+    public static func ones(_ tensor: Tensor) { constant(tensor, 1) }
+
+    private static func fan(of shape: [Int], mode: FanMode) -> Int {
+        let (fanIn, fanOut) = fans(of: shape)
+        let fan = mode == .fanIn ? fanIn : fanOut
+        nnCheck(fan > 0, "Init: cannot initialise a tensor of shape \(shape), whose fan is 0")
+        return fan
+    }
+}

@@ -1,0 +1,400 @@
+import Foundation
+import TensorCore
+
+/// Reads and writes tensors in the safetensors format (Hugging Face), the format PyTorch
+/// users share weights in. With PyTorch state-dict names, a model saved here loads in
+/// PyTorch and weights exported there load here.
+///
+/// The format, all little-endian:
+/// ```
+/// [8 bytes]  N, the header length (UInt64)
+/// [N bytes]  a UTF-8 JSON object, maybe padded with spaces:
+///            {"__metadata__": {"key": "value", ...},              (optional, strings only)
+///             "0.weight": {"dtype": "F32", "shape": [3, 2, 3, 3],
+///                          "data_offsets": [0, 216]}, ...}
+/// [rest]     the data section: each tensor's row-major elements at
+///            data_offsets [begin, end) counted from the start of this section
+/// ```
+///
+/// `write` stores Float32 (`F32`). `read` also converts F64, F16, BF16 and integer
+/// dtypes to Float (PyTorch exports batch norm's `num_batches_tracked` as `I64`).
+public enum Safetensors {
+    /// The element types this reader understands, by their names in the header.
+    public enum DType: String, CaseIterable, Sendable {
+        case float64 = "F64"
+        case float32 = "F32"
+        case float16 = "F16"
+        case bfloat16 = "BF16"
+        case int64 = "I64"
+        case int32 = "I32"
+        case int16 = "I16"
+        case int8 = "I8"
+        case uint8 = "U8"
+        case bool = "BOOL"
+
+        /// Bytes per element.
+        public var byteCount: Int {
+            switch self {
+            case .float64, .int64: 8
+            case .float32, .int32: 4
+            case .float16, .bfloat16, .int16: 2
+            case .int8, .uint8, .bool: 1
+            }
+        }
+    }
+
+    /// The header key the format reserves for string metadata.
+    public static let metadataKey = "__metadata__"
+
+    // MARK: - Writing
+
+    /// Writes `tensors` (as F32, in the order given) and `metadata` to `path`, atomically:
+    /// the bytes go to a temporary file in the same directory, which is then renamed over
+    /// `path`, so a crash never leaves a half-written file under that name.
+    ///
+    /// - Throws: `SafetensorsError` for a duplicate or reserved name, or when the file
+    ///   cannot be written.
+    public static func write(
+        _ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:],
+        to path: String
+    ) throws(SafetensorsError) {
+        let bytes = try encode(tensors, metadata: metadata, path: path)
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        do {
+            try Data(bytes).write(to: temporary)
+        } catch {
+            throw SafetensorsError(path: path, problem: .writeFailed("\(error)"))
+        }
+        if rename(temporary.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw SafetensorsError(path: path, problem: .writeFailed(reason))
+        }
+    }
+
+    /// The bytes of a safetensors file holding `tensors` and `metadata`. `path` only names
+    /// the file in errors.
+    static func encode(
+        _ tensors: [(name: String, tensor: Tensor)], metadata: [String: String], path: String
+    ) throws(SafetensorsError) -> [UInt8] {
+        var seen: Set<String> = []
+        for (name, _) in tensors {
+            if name == metadataKey {
+                throw SafetensorsError(path: path, problem: .reservedName(name))
+            }
+            if !seen.insert(name).inserted {
+                throw SafetensorsError(path: path, problem: .duplicateName(name))
+            }
+        }
+        // The header: metadata first (keys sorted, for reproducible files), then the tensors.
+        var fields: [String] = []
+        if !metadata.isEmpty {
+            let pairs = metadata.sorted { $0.key < $1.key }.map {
+                "\(jsonString($0.key)):\(jsonString($0.value))"
+            }
+            fields.append("\(jsonString(metadataKey)):{\(pairs.joined(separator: ","))}")
+        }
+        var offset = 0
+        for (name, tensor) in tensors {
+            let end = offset + tensor.count * DType.float32.byteCount
+            let shape = tensor.shape.map(String.init).joined(separator: ",")
+            fields.append(
+                "\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],"
+                    + "\"data_offsets\":[\(offset),\(end)]}")
+            offset = end
+        }
+        var header = Array("{\(fields.joined(separator: ","))}".utf8)
+        // Pad with spaces so the data section starts 8-byte aligned, as the reference
+        // implementation does.
+        while (8 + header.count) % 8 != 0 { header.append(UInt8(ascii: " ")) }
+
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8 + header.count + offset)
+        appendLittleEndian(UInt64(header.count), to: &bytes)
+        bytes += header
+        for (_, tensor) in tensors {
+            let words = tensor.data.map { $0.bitPattern.littleEndian }
+            words.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+
+    // MARK: - Reading
+
+    /// Reads every tensor (converted to Float) and the metadata from the file at `path`.
+    ///
+    /// Tensors come back in the order of their bytes in the file, which for files written by
+    /// `write` is the order they were written in.
+    ///
+    /// - Throws: `SafetensorsError` naming the file and the problem: a missing file, a
+    ///   truncated header, a header length beyond the end of the file, invalid JSON, an
+    ///   unknown dtype, offsets out of range or overlapping, or a shape whose size does not
+    ///   match its offsets.
+    public static func read(
+        _ path: String
+    ) throws(SafetensorsError) -> (
+        tensors: [(name: String, tensor: Tensor)], metadata: [String: String]
+    ) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SafetensorsError(path: path, problem: .missingFile)
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+        } catch {
+            throw SafetensorsError(path: path, problem: .unreadable("\(error)"))
+        }
+        return try decode(Array(data), path: path)
+    }
+
+    /// Parses the bytes of a safetensors file. `path` only names the file in errors.
+    static func decode(
+        _ bytes: [UInt8], path: String
+    ) throws(SafetensorsError) -> (
+        tensors: [(name: String, tensor: Tensor)], metadata: [String: String]
+    ) {
+        func fail(_ problem: SafetensorsError.Problem) -> SafetensorsError {
+            SafetensorsError(path: path, problem: problem)
+        }
+        guard bytes.count >= 8 else { throw fail(.truncatedHeader(fileSize: bytes.count)) }
+        let headerLength = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard headerLength <= UInt64(bytes.count - 8) else {
+            throw fail(.headerLengthTooLarge(headerLength: headerLength, fileSize: bytes.count))
+        }
+        let dataStart = 8 + Int(headerLength)
+        let header = try parseHeader(bytes[8..<dataStart], path: path)
+        let dataSize = bytes.count - dataStart
+
+        // Check every entry, in the order of their bytes.
+        let entries = header.entries.sorted {
+            ($0.entry.begin, $0.entry.end, $0.name) < ($1.entry.begin, $1.entry.end, $1.name)
+        }
+        var checked: [(name: String, dtype: DType, shape: [Int], begin: Int)] = []
+        var previous: (name: String, end: Int)?
+        for (name, entry) in entries {
+            guard let dtype = DType(rawValue: entry.dtype) else {
+                throw fail(.unknownDType(tensor: name, dtype: entry.dtype))
+            }
+            guard 0 <= entry.begin && entry.begin <= entry.end && entry.end <= dataSize else {
+                throw fail(
+                    .offsetsOutOfRange(
+                        tensor: name, begin: entry.begin, end: entry.end, dataSize: dataSize))
+            }
+            let span = entry.end - entry.begin
+            let expected = byteCount(of: entry.shape, dtype: dtype)
+            guard expected == span else {
+                throw fail(
+                    .sizeMismatch(
+                        tensor: name, dtype: dtype.rawValue, shape: entry.shape,
+                        expectedBytes: expected ?? Int.max, gotBytes: span))
+            }
+            if span > 0 {
+                if let previous, entry.begin < previous.end {
+                    throw fail(.overlappingTensors(previous.name, name))
+                }
+                previous = (name, entry.end)
+            }
+            checked.append((name, dtype, entry.shape, entry.begin))
+        }
+
+        let tensors = checked.map { name, dtype, shape, begin in
+            let count = shape.reduce(1, *)
+            let values = convert(bytes, from: dataStart + begin, count: count, dtype: dtype)
+            return (name: name, tensor: Tensor(shape: shape, data: values))
+        }
+        return (tensors, header.metadata)
+    }
+
+    /// The header's entries and metadata, validated for form (not yet against the data).
+    private static func parseHeader(
+        _ bytes: ArraySlice<UInt8>, path: String
+    ) throws(SafetensorsError) -> Header {
+        do {
+            return try JSONDecoder().decode(Header.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw SafetensorsError(path: path, problem: .invalidHeader(explain(error)))
+        } catch let error as HeaderFormError {
+            throw SafetensorsError(path: path, problem: .invalidHeader(error.message))
+        } catch {
+            throw SafetensorsError(path: path, problem: .invalidHeader("\(error)"))
+        }
+    }
+
+    /// The bytes `shape` needs in `dtype`, or nil when a dimension is negative or the
+    /// product overflows.
+    private static func byteCount(of shape: [Int], dtype: DType) -> Int? {
+        var total = dtype.byteCount
+        for size in shape {
+            guard size >= 0 else { return nil }
+            let (product, overflow) = total.multipliedReportingOverflow(by: size)
+            if overflow { return nil }
+            total = product
+        }
+        return total
+    }
+
+    /// `count` elements of `dtype` starting at byte `start`, converted to Float.
+    private static func convert(
+        _ bytes: [UInt8], from start: Int, count: Int, dtype: DType
+    ) -> [Float] {
+        switch dtype {
+        case .float64:
+            convert(bytes, from: start, count: count) { Float(Double(bitPattern: $0 as UInt64)) }
+        case .float32: convert(bytes, from: start, count: count) { Float(bitPattern: $0 as UInt32) }
+        case .float16: convert(bytes, from: start, count: count) { floatFromHalf($0) }
+        case .bfloat16:
+            convert(bytes, from: start, count: count) {
+                Float(bitPattern: UInt32($0 as UInt16) << 16)
+            }
+        case .int64: convert(bytes, from: start, count: count) { Float($0 as Int64) }
+        case .int32: convert(bytes, from: start, count: count) { Float($0 as Int32) }
+        case .int16: convert(bytes, from: start, count: count) { Float($0 as Int16) }
+        case .int8: convert(bytes, from: start, count: count) { Float($0 as Int8) }
+        case .uint8: convert(bytes, from: start, count: count) { Float($0 as UInt8) }
+        case .bool: convert(bytes, from: start, count: count) { ($0 as UInt8) != 0 ? 1 : 0 }
+        }
+    }
+
+    /// `count` little-endian integers of type `T` from byte `start`, each mapped by `element`
+    /// (which reinterprets or converts the bits).
+    @inline(__always)
+    private static func convert<T: FixedWidthInteger>(
+        _ bytes: [UInt8], from start: Int, count: Int, _ element: (T) -> Float
+    ) -> [Float] {
+        let size = MemoryLayout<T>.size
+        return [Float](unsafeUninitializedCapacity: count) { values, initialized in
+            bytes.withUnsafeBytes { raw in
+                for i in 0..<count {
+                    let bits = raw.loadUnaligned(fromByteOffset: start + i * size, as: T.self)
+                    values[i] = element(T(littleEndian: bits))
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// An IEEE 754 half-precision number (1 sign, 5 exponent, 10 fraction bits) as a Float,
+    /// converted bit by bit (Swift's `Float16` is missing on some platforms).
+    static func floatFromHalf(_ bits: UInt16) -> Float {
+        let sign = UInt32(bits & 0x8000) << 16
+        let exponent = UInt32(bits >> 10) & 0x1F
+        let fraction = UInt32(bits & 0x3FF)
+        switch exponent {
+        case 0:  // zero or subnormal: fraction · 2⁻²⁴
+            let magnitude = Float(fraction) * 0x1p-24
+            return sign == 0 ? magnitude : -magnitude
+        case 0x1F:  // infinity or NaN
+            return Float(bitPattern: sign | 0x7F80_0000 | fraction << 13)
+        default:  // rebias the exponent from 15 to 127
+            return Float(bitPattern: sign | (exponent + 112) << 23 | fraction << 13)
+        }
+    }
+
+    private static func appendLittleEndian<T: FixedWidthInteger>(
+        _ value: T, to bytes: inout [UInt8]
+    ) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    /// `text` as a JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+
+    /// A decoding error in a sentence, with where in the header it happened.
+    private static func explain(_ error: DecodingError) -> String {
+        func location(_ context: DecodingError.Context) -> String {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? "" : " at '\(path)'"
+        }
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return "the header is not valid UTF-8 JSON"
+        case .dataCorrupted(let context):
+            return "bad value\(location(context)): \(context.debugDescription)"
+        case .keyNotFound(let key, let context):
+            return "missing field '\(key.stringValue)'\(location(context))"
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            return "expected \(type)\(location(context))"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+// MARK: - The header's JSON form
+
+/// A malformed header entry found while decoding (beyond what the JSON types catch).
+private struct HeaderFormError: Error {
+    let message: String
+}
+
+/// One tensor's header entry: `{"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}`.
+private struct HeaderEntry: Decodable {
+    let dtype: String
+    let shape: [Int]
+    let begin: Int
+    let end: Int
+
+    private enum CodingKeys: String, CodingKey {
+        case dtype, shape
+        case dataOffsets = "data_offsets"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        dtype = try container.decode(String.self, forKey: .dtype)
+        shape = try container.decode([Int].self, forKey: .shape)
+        let offsets = try container.decode([Int].self, forKey: .dataOffsets)
+        let name = decoder.codingPath.last?.stringValue ?? "?"
+        guard offsets.count == 2 else {
+            throw HeaderFormError(
+                message: "tensor '\(name)': data_offsets must be [begin, end], got \(offsets)")
+        }
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw HeaderFormError(message: "tensor '\(name)': negative dimension in \(shape)")
+        }
+        (begin, end) = (offsets[0], offsets[1])
+    }
+}
+
+/// The whole header: tensor entries under their names, and the optional metadata.
+private struct Header: Decodable {
+    var entries: [(name: String, entry: HeaderEntry)] = []
+    var metadata: [String: String] = [:]
+
+    private struct Key: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        for key in container.allKeys {
+            if key.stringValue == Safetensors.metadataKey {
+                metadata = try container.decode([String: String].self, forKey: key)
+            } else {
+                entries.append(
+                    (key.stringValue, try container.decode(HeaderEntry.self, forKey: key)))
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+/// Why a safetensors file could not be read or written. `description` names the file and the
+/// problem: `safetensors file '/tmp/w.safetensors': tensor '0.weight' has dtype "F8", which
+/// is not supported`.
+public struct SafetensorsError: Error, Equatable, CustomStringConvertible {
+    /// What is wrong.
+    public enum Problem: Equatable, Sendable {
+        /// There is no file at the path.
+        case missingFile
+        /// The file exists but could not be read (the reason from the system).
+        case unreadable(String)
+        /// The file is shorter than the 8-byte header length.
+        case truncatedHeader(fileSize: Int)
+        /// The header length N says the JSON runs past the end of the file.
+        case headerLengthTooLarge(headerLength: UInt64, fileSize: Int)
+        /// The header is not UTF-8 JSON of the expected form (the details).
+        case invalidHeader(String)
+        /// A tensor's dtype is not one this reader converts.
+        case unknownDType(tensor: String, dtype: String)
+        /// A tensor's `data_offsets` are reversed or run past the data section.
+        case offsetsOutOfRange(tensor: String, begin: Int, end: Int, dataSize: Int)
+        /// Two tensors' bytes overlap.
+        case overlappingTensors(String, String)
+        /// A tensor's shape and dtype need a different number of bytes than its offsets span.
+        case sizeMismatch(
+            tensor: String, dtype: String, shape: [Int], expectedBytes: Int, gotBytes: Int)
+        /// Writing: two tensors share a name.
+        case duplicateName(String)
+        /// Writing: a tensor is named `__metadata__`, which the format reserves.
+        case reservedName(String)
+        /// Writing failed (the reason from the system).
+        case writeFailed(String)
+    }
+
+    /// The file read or written.
+    public let path: String
+    /// What went wrong.
+    public let problem: Problem
+
+    public init(path: String, problem: Problem) {
+        self.path = path
+        self.problem = problem
+    }
+
+    public var description: String {
+        "safetensors file '\(path)': \(explanation)"
+    }
+
+    private var explanation: String {
+        switch problem {
+        case .missingFile:
+            return "no such file"
+        case .unreadable(let reason):
+            return "cannot be read: \(reason)"
+        case .truncatedHeader(let fileSize):
+            return "truncated header: the file has \(fileSize) bytes, fewer than the 8 bytes of "
+                + "the header length"
+        case .headerLengthTooLarge(let headerLength, let fileSize):
+            return "header length \(headerLength) is larger than the file allows (the file has "
+                + "\(fileSize) bytes, so at most \(max(0, fileSize - 8)) bytes of header)"
+        case .invalidHeader(let details):
+            return "invalid JSON header: \(details)"
+        case .unknownDType(let tensor, let dtype):
+            return "tensor '\(tensor)' has dtype \"\(dtype)\", which is not supported (expected "
+                + "one of \(Safetensors.DType.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case .offsetsOutOfRange(let tensor, let begin, let end, let dataSize):
+            return "tensor '\(tensor)' has data_offsets [\(begin), \(end)] out of range for a "
+                + "data section of \(dataSize) bytes"
+        case .overlappingTensors(let first, let second):
+            return "the bytes of tensors '\(first)' and '\(second)' overlap"
+        case .sizeMismatch(let tensor, let dtype, let shape, let expectedBytes, let gotBytes):
+            return "tensor '\(tensor)' of dtype \(dtype) and shape \(shape) needs "
+                + "\(expectedBytes) bytes but its data_offsets span \(gotBytes)"
+        case .duplicateName(let name):
+            return "two tensors are named '\(name)'"
+        case .reservedName(let name):
+            return "a tensor cannot be named '\(name)', which the format reserves for metadata"
+        case .writeFailed(let reason):
+            return "cannot be written: \(reason)"
+        }
+    }
+}
