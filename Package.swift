@@ -52,6 +52,10 @@ let package = Package(
             exclude: ["README.md"], swiftSettings: hot),
         .target(name: "GraphRender", dependencies: ["CGraphviz"], exclude: ["README.md"]),
         .target(
+            name: "ModelViews",
+            dependencies: ["NN", "ResNetModels", "TensorCore", "GraphRender"],
+            exclude: ["README.md"]),
+        .target(
             name: "Plots", dependencies: ["CCairo"], exclude: ["README.md"],
             swiftSettings: optimized),
         .target(name: "Notebook"),
@@ -59,6 +63,7 @@ let package = Package(
             name: "Residual",
             dependencies: [
                 "Randomness", "ScalarAutograd", "Kernels", "TensorCore", "NN", "ResNetModels",
+                "ModelViews",
                 "GraphRender", "Plots",
                 "Notebook",
             ]),
@@ -99,6 +104,9 @@ let package = Package(
         .testTarget(
             name: "ResNetModelsTests", dependencies: ["ResNetModels", "NN"], exclude: ["Fixtures"],
             swiftSettings: hot),
+        .testTarget(
+            name: "ModelViewsTests",
+            dependencies: ["ModelViews", "ResNetModels", "NN", "TensorCore", "GraphRender"]),
         .testTarget(
             name: "LessonTests",
             dependencies: [

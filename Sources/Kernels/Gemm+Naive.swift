@@ -33,16 +33,16 @@ func checkGemmArguments(
     _ op: String, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     lda: Int, ldb: Int, ldc: Int
 ) {
-    precondition(m >= 0 && n >= 0 && k >= 0, "\(op): sizes must be ≥ 0, got m=\(m) n=\(n) k=\(k)")
+    require(m >= 0 && n >= 0 && k >= 0, "\(op): sizes must be ≥ 0, got m=\(m) n=\(n) k=\(k)")
     let aColumns = transposeA ? m : k
     let bColumns = transposeB ? k : n
-    precondition(
+    require(
         lda >= max(1, aColumns),
         "\(op): lda=\(lda) must be ≥ \(aColumns) (columns of A as stored, transposeA=\(transposeA))"
     )
-    precondition(
+    require(
         ldb >= max(1, bColumns),
         "\(op): ldb=\(ldb) must be ≥ \(bColumns) (columns of B as stored, transposeB=\(transposeB))"
     )
-    precondition(ldc >= max(1, n), "\(op): ldc=\(ldc) must be ≥ n=\(n)")
+    require(ldc >= max(1, n), "\(op): ldc=\(ldc) must be ≥ n=\(n)")
 }

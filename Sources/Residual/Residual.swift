@@ -2,8 +2,10 @@
 
 @_exported import GraphRender
 @_exported import Kernels
+@_exported import NN
 @_exported import Notebook
 @_exported import Plots
 @_exported import Randomness
+@_exported import ResNetModels
 @_exported import ScalarAutograd
 @_exported import TensorCore

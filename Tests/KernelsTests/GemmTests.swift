@@ -142,4 +142,16 @@ struct GemmTests {
             expectBitIdentical(many, one, "\(threads) threads vs 1")
         }
     }
+
+    @Test("a row stride smaller than the stored row stops the program (even with -Ounchecked)")
+    func badStrideStops() async {
+        await #expect(processExitsWith: .failure) {
+            let a = [Float](repeating: 1, count: 12)
+            var c = [Float](repeating: 0, count: 12)
+            // A is 3×4, so lda must be ≥ 4.
+            gemm(
+                transposeA: false, transposeB: false, m: 3, n: 3, k: 4, alpha: 1, a: a, lda: 3,
+                b: a, ldb: 3, beta: 0, c: &c, ldc: 3)
+        }
+    }
 }

@@ -87,7 +87,7 @@ struct ForwardShapeTests {
             hooks.append((child, child.registerForwardHook { _, _, output in shapes[name] = output.shape }))
         }
         let output = Tensor.withoutGrad { model(Tensor.randn(input, generator: &generator)) }
-        #expect(output.data.allSatisfy(\.isFinite))
+        #expect(output.data.allSatisfy { $0.isFinite })
         for (child, id) in hooks { child.removeForwardHook(id) }
         return shapes
     }

@@ -22,11 +22,10 @@ func expectClose(
             worst = (index, a, e)
         }
     }
-    #expect(
-        mismatches == 0,
-        "\(what): \(mismatches) of \(expected.count) values differ; worst at \(worst?.index ?? -1): "
-            + "\(worst?.actual ?? 0) vs expected \(worst?.expected ?? 0)",
-        sourceLocation: sourceLocation)
+    let report =
+        "\(what): \(mismatches) of \(expected.count) values differ; worst at "
+        + "\(worst?.index ?? -1): \(worst?.actual ?? 0) vs expected \(worst?.expected ?? 0)"
+    #expect(mismatches == 0, "\(report)", sourceLocation: sourceLocation)
 }
 
 /// The weighted layers of `model` counted from its module tree, independently of the blocks'
