@@ -102,7 +102,9 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: hot),
         .testTarget(
-            name: "ResNetModelsTests", dependencies: ["ResNetModels", "NN"], exclude: ["Fixtures"],
+            name: "ResNetModelsTests",
+            dependencies: ["ResNetModels", "NN", "TensorCore", "Randomness"],
+            exclude: ["Fixtures"],
             swiftSettings: hot),
         .testTarget(
             name: "ModelViewsTests",

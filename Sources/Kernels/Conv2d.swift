@@ -25,7 +25,7 @@ public func conv2dForward(
     let rows = s.columnRows
     let pad = PaddedImage(shape: s)
     let packedCount = PackedLayoutB(k: rows, n: pixels).count
-    let scratchCount = s.isPointwise ? 0 : packedCount + pad.count + pixels + paddedSlack
+    let scratchCount = s.isPointwise ? 0 : packedCount + pad.count + 2 * unfoldRowStride(pad)
     Parallel.forChunks(s.batch) { images in
         ScratchBuffers.with(count: scratchCount) { scratch in
             let padded = scratch + packedCount
@@ -45,7 +45,7 @@ public func conv2dForward(
                     source = .matrix(image, ldb: pixels, transposed: false)
                 } else {
                     padImage(pad, image: image, into: padded)
-                    unfoldPacked(pad, padded: padded, into: scratch, row: row)
+                    unfoldPacked(pad, padded: padded, into: scratch, rows: row)
                     source = .packed(scratch)
                 }
                 gemmWithSourceB(

@@ -78,23 +78,27 @@ func unfoldRow(
 /// The im2col matrix of a padded image as GEMM operand B in `PackedLayoutB` order
 /// (`k = C·R·S` rows, `n = outHeight·outWidth` columns, padding columns zero).
 ///
-/// - row: scratch of `outHeight · outWidth + paddedSlack` floats
+/// Each row is unfolded into a scratch row, then cut into NR-wide pieces, one per panel.
+/// Two scratch rows alternate, so a row is copied out one step after it was written: reading
+/// it back at once would stall on the store buffer (wide loads of narrower recent stores).
+///
+/// - rows: scratch of `2 · unfoldRowStride(p)` floats
 func unfoldPacked(
     _ p: PaddedImage, padded: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>,
-    row: UnsafeMutablePointer<Float>
+    rows scratch: UnsafeMutablePointer<Float>
 ) {
     let s = p.shape
     let pixels = s.columnCount
     let layout = PackedLayoutB(k: s.columnRows, n: pixels)
     let fullPanels = pixels / gemmNR
     let tail = pixels - fullPanels * gemmNR
-    let source = UnsafeRawPointer(row)
-    for k in 0..<s.columnRows {
-        unfoldRow(p, padded: padded, row: k, into: row)
-        // Row k of B, cut into NR-wide pieces, one per micro-panel.
+    let stride = unfoldRowStride(p)
+
+    func copyOut(_ k: Int, from row: UnsafeMutablePointer<Float>) {
         let pc = k / gemmKC * gemmKC
         let kc = layout.sliceDepth(pc)
         let base = packed + layout.sliceStart(pc) + (k - pc) * gemmNR
+        let source = UnsafeRawPointer(row)
         for panel in 0..<fullPanels {
             UnsafeMutableRawPointer(base + panel * gemmNR * kc).storeBytes(
                 of: source.loadUnaligned(
@@ -106,7 +110,17 @@ func unfoldPacked(
             for j in 0..<gemmNR { target[j] = j < tail ? row[fullPanels * gemmNR + j] : 0 }
         }
     }
+
+    for k in 0...s.columnRows {
+        if k < s.columnRows {
+            unfoldRow(p, padded: padded, row: k, into: scratch + (k % 2) * stride)
+        }
+        if k > 0 { copyOut(k - 1, from: scratch + ((k - 1) % 2) * stride) }
+    }
 }
+
+/// Floats per scratch row of `unfoldPacked`: the pixels, slack, rounded to a cache line.
+func unfoldRowStride(_ p: PaddedImage) -> Int { (p.shape.columnCount + paddedSlack + 15) / 16 * 16 }
 
 /// Adds a column matrix `[C·R·S, outHeight·outWidth]` into a padded image (the adjoint of
 /// `unfoldRow` over all rows); the border then holds what fell in the padding.

@@ -28,7 +28,8 @@ public func gemmNaive(
     }
 }
 
-/// Stops with a message naming `op` when sizes or strides cannot describe the matrices.
+/// Stops with a message naming `op` when sizes or strides cannot describe the matrices
+/// (a row stride shorter than the row it steps over).
 func checkGemmArguments(
     _ op: String, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     lda: Int, ldb: Int, ldc: Int
@@ -37,12 +38,12 @@ func checkGemmArguments(
     let aColumns = transposeA ? m : k
     let bColumns = transposeB ? k : n
     require(
-        lda >= max(1, aColumns),
+        lda >= aColumns,
         "\(op): lda=\(lda) must be ≥ \(aColumns) (columns of A as stored, transposeA=\(transposeA))"
     )
     require(
-        ldb >= max(1, bColumns),
+        ldb >= bColumns,
         "\(op): ldb=\(ldb) must be ≥ \(bColumns) (columns of B as stored, transposeB=\(transposeB))"
     )
-    require(ldc >= max(1, n), "\(op): ldc=\(ldc) must be ≥ n=\(n)")
+    require(ldc >= n, "\(op): ldc=\(ldc) must be ≥ n=\(n) (columns of C)")
 }

@@ -32,7 +32,8 @@ public final class ResNet: Module {
 
     /// The stem's convolution: [stageWidths[0], inputChannels, 7, 7] with stride 2 (ImageNet)
     /// or [stageWidths[0], inputChannels, 3, 3] with stride 1 (CIFAR). Replaceable, e.g. by a
-    /// one-channel convolution for grayscale input (lesson 10).
+    /// one-channel convolution for grayscale input (lesson 10); `configuration` keeps
+    /// describing what was built.
     public var conv1: Conv2d
     /// The stem's batch norm; nil in a pre-activation network (its first block normalises).
     public let bn1: BatchNorm2d?

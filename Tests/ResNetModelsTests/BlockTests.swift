@@ -36,7 +36,8 @@ struct BlockTests {
     func projectionChildren() throws {
         var generator = SeededGenerator(seed: 31)
         let block = BasicBlock(inputChannels: 4, channels: 8, stride: 2, generator: &generator)
-        #expect(block.children.map(\.name) == ["conv1", "bn1", "relu", "conv2", "bn2", "downsample"])
+        #expect(
+            block.children.map(\.name) == ["conv1", "bn1", "relu", "conv2", "bn2", "downsample"])
         let downsample = try #require(block.downsample)
         let conv = try #require(downsample[0] as? Conv2d)
         #expect(conv.weight.shape == [8, 4, 1, 1])
@@ -59,7 +60,8 @@ struct BlockTests {
             generator: &generator)
         let extra = output - input
         guard case .zeroPadding(let s, let before, let after) = try #require(block.shortcut) else {
-            Issue.record("expected a zero-padding shortcut, got \(String(describing: block.shortcutKind))")
+            Issue.record(
+                "expected a zero-padding shortcut, got \(String(describing: block.shortcutKind))")
             return
         }
         #expect((s, before, after) == (stride, extra / 2, extra - extra / 2))
@@ -90,7 +92,8 @@ struct BlockTests {
     func plainTwin() {
         var generator = SeededGenerator(seed: 33)
         let residual = BasicBlock(inputChannels: 4, channels: 4, generator: &generator)
-        let plain = BasicBlock(inputChannels: 4, channels: 4, residual: false, generator: &generator)
+        let plain = BasicBlock(
+            inputChannels: 4, channels: 4, residual: false, generator: &generator)
         #expect(residual.residual && !plain.residual)
         Init.zeros(residual.bn2.weight)
         Init.zeros(plain.bn2.weight)
@@ -102,14 +105,16 @@ struct BlockTests {
     @Test("Every block kind keeps its torchvision child order", arguments: [1, 2])
     func childOrder(stride: Int) {
         var generator = SeededGenerator(seed: 34)
-        let bottleneck = Bottleneck(inputChannels: 8, channels: 4, stride: stride, generator: &generator)
+        let bottleneck = Bottleneck(
+            inputChannels: 8, channels: 4, stride: stride, generator: &generator)
         #expect(
             bottleneck.children.map(\.name)
                 == ["conv1", "bn1", "conv2", "bn2", "conv3", "bn3", "relu", "downsample"])
         #expect(bottleneck.weightedLayerCount == 3 && Bottleneck.expansion == 4)
         let preact = PreActBasicBlock(
             inputChannels: 4, channels: 8, stride: stride, shortcut: .b, generator: &generator)
-        #expect(preact.children.map(\.name) == ["bn1", "relu", "conv1", "bn2", "conv2", "downsample"])
+        #expect(
+            preact.children.map(\.name) == ["bn1", "relu", "conv1", "bn2", "conv2", "downsample"])
         #expect(preact.lastNorm == nil)
     }
 

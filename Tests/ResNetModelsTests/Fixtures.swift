@@ -100,7 +100,8 @@ struct StateEntry: Decodable {
 }
 
 /// A `parity_<case>.json` file (from `make_parity.py`): a tiny ResNet's PyTorch state dict,
-/// an input and the logits PyTorch computed in eval and then training mode.
+/// an input, the logits PyTorch computed in eval and then training mode, and the gradients of
+/// the training-mode cross-entropy.
 struct ParityFixture: Decodable {
     struct Config: Decodable {
         let block: String
@@ -114,6 +115,9 @@ struct ParityFixture: Decodable {
     let input: TorchArray
     let eval_logits: TorchArray
     let train_logits: TorchArray
+    let targets: [Int]
+    let train_loss: Float
+    let gradients: [StateEntry]
     let buffers_after_train: [StateEntry]
 
     static func load(_ name: String) throws -> Self {

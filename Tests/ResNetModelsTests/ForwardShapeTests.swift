@@ -84,7 +84,8 @@ struct ForwardShapeTests {
         var shapes: [String: [Int]] = [:]
         var hooks: [(Module, Int)] = []
         for (name, child) in model.children {
-            hooks.append((child, child.registerForwardHook { _, _, output in shapes[name] = output.shape }))
+            hooks.append(
+                (child, child.registerForwardHook { _, _, output in shapes[name] = output.shape }))
         }
         let output = Tensor.withoutGrad { model(Tensor.randn(input, generator: &generator)) }
         #expect(output.data.allSatisfy { $0.isFinite })

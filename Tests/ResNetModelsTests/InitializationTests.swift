@@ -15,13 +15,16 @@ struct InitializationTests {
                 let fanOut = Float(conv.outputChannels * conv.kernelSize * conv.kernelSize)
                 let values = conv.weight.data
                 let mean = values.reduce(0, +) / Float(values.count)
-                let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count))
+                let std =
+                    (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count))
                     .squareRoot()
                 let expected = (2 / fanOut).squareRoot()
                 #expect(abs(mean) < 0.01 * expected, "\(name) mean \(mean)")
                 #expect(abs(std / expected - 1) < 0.01, "\(name) std \(std), expected \(expected)")
             } else if let norm = module as? BatchNorm2d {
-                #expect(norm.weight.data.allSatisfy { $0 == 1 } && norm.bias.data.allSatisfy { $0 == 0 })
+                #expect(
+                    norm.weight.data.allSatisfy { $0 == 1 } && norm.bias.data.allSatisfy { $0 == 0 }
+                )
             }
         }
         let fc = model.fc as? Linear
@@ -33,7 +36,8 @@ struct InitializationTests {
     func determinism() {
         func weights(seed: UInt64) -> [[Float]] {
             var generator = SeededGenerator(seed: seed)
-            return ResNet.cifar(depth: 8, shortcut: .b, generator: &generator).stateDict().map(\.tensor.data)
+            return ResNet.cifar(depth: 8, shortcut: .b, generator: &generator).stateDict().map(
+                \.tensor.data)
         }
         #expect(weights(seed: 7) == weights(seed: 7))
         #expect(weights(seed: 7) != weights(seed: 8))
@@ -46,7 +50,9 @@ struct InitializationTests {
         #expect(try ResNet.Configuration.named("cifar-resnet20") == .cifar(depth: 20))
         #expect(try ResNet.Configuration.named("cifar-plain8") == .cifar(depth: 8, residual: false))
         #expect(try ResNet.Configuration.named("preact-resnet110") == .preActivation(depth: 110))
-        #expect(try ResNet.Configuration.named("ablation-plain-56") == .ablation(depth: 56, residual: false))
+        #expect(
+            try ResNet.Configuration.named("ablation-plain-56")
+                == .ablation(depth: 56, residual: false))
         #expect(try ResNet.Configuration.named("ablation-res-18") == .ablation(depth: 18))
         #expect(
             try ResNet.Configuration.named("resnet18", classes: 10, inputChannels: 1)
@@ -63,14 +69,20 @@ struct InitializationTests {
         ])
     func unknownNames(name: String) {
         var generator = SeededGenerator(seed: 40)
-        #expect(throws: ResNetModelsError.unknownModelName(name, valid: ResNet.Configuration.modelNames)) {
+        #expect(
+            throws: ResNetModelsError.unknownModelName(name, valid: ResNet.Configuration.modelNames)
+        ) {
             try ResNet.named(name, generator: &generator)
         }
-        let message = ResNetModelsError.unknownModelName(name, valid: ResNet.Configuration.modelNames).description
+        let message = ResNetModelsError.unknownModelName(
+            name, valid: ResNet.Configuration.modelNames
+        ).description
         #expect(message.contains("resnet18") && message.contains("ablation-plain-56"))
     }
 
-    @Test("Blocks spread over stages front-first", arguments: [(8, [3, 3, 2]), (16, [6, 5, 5]), (27, [9, 9, 9]), (4, [2, 1, 1])])
+    @Test(
+        "Blocks spread over stages front-first",
+        arguments: [(8, [3, 3, 2]), (16, [6, 5, 5]), (27, [9, 9, 9]), (4, [2, 1, 1])])
     func spread(blocks: Int, expected: [Int]) {
         #expect(ResNet.Configuration.spreadFrontFirst(blocks: blocks, stages: 3) == expected)
     }

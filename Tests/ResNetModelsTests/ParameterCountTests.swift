@@ -27,7 +27,8 @@ struct ParameterCountTests {
         #expect(plain18.weightedLayerCount == 18)
         #expect(plain18.blocks.allSatisfy { $0.shortcut == nil && $0.downsample == nil })
         let residualNames = ImageNetModels.model(depth: 18).stateDict().map(\.name)
-        #expect(plain18.stateDict().map(\.name) == residualNames.filter { !$0.contains("downsample") })
+        #expect(
+            plain18.stateDict().map(\.name) == residualNames.filter { !$0.contains("downsample") })
     }
 
     @Test(
@@ -61,7 +62,9 @@ struct ParameterCountTests {
         #expect(residual.parameterCount == parameters)
         #expect(plain.parameterCount == parameters)
         #expect(residual.stateDict().map(\.name) == plain.stateDict().map(\.name))
-        #expect(residual.configuration.blocksPerStage == [18: [3, 3, 2], 34: [6, 5, 5], 56: [9, 9, 9]][depth])
+        #expect(
+            residual.configuration.blocksPerStage
+                == [18: [3, 3, 2], 34: [6, 5, 5], 56: [9, 9, 9]][depth])
     }
 
     @Test(
@@ -84,7 +87,10 @@ struct ParameterCountTests {
         }
         let cifar = [8, 20, 32, 44, 56, 110].flatMap { depth in
             [
-                ("\(kind) cifar\(depth)", ResNet.Configuration.cifar(depth: depth, residual: residual)),
+                (
+                    "\(kind) cifar\(depth)",
+                    ResNet.Configuration.cifar(depth: depth, residual: residual)
+                ),
                 ("\(kind) cifar\(depth) B", .cifar(depth: depth, shortcut: .b, residual: residual)),
                 ("\(kind) preact\(depth)", .preActivation(depth: depth, residual: residual)),
             ]

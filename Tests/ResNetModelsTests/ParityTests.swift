@@ -9,9 +9,11 @@ import Testing
 /// random batch-norm statistics, loaded here by state-dict name.
 @Suite("PyTorch parity")
 struct ParityTests {
-    @Test("Logits match PyTorch in eval and training mode", arguments: [
-        "cifar_a", "cifar_b", "bottleneck", "preact_a",
-    ])
+    @Test(
+        "Logits, loss gradients and running statistics match PyTorch",
+        arguments: [
+            "cifar_a", "cifar_b", "bottleneck", "preact_a",
+        ])
     func logits(name: String) throws {
         let fixture = try ParityFixture.load(name)
         let model = try Self.build(fixture.config)
@@ -28,8 +30,25 @@ struct ParityTests {
         #expect(trainLogits.shape == fixture.train_logits.shape)
         expectClose(trainLogits.data, fixture.train_logits.data, "\(name) train logits")
 
+        let loss = crossEntropy(logits: trainLogits, targets: fixture.targets)
+        expectClose([loss.scalar], [fixture.train_loss], "\(name) loss")
+        loss.backward()
+        let parameters = Dictionary(
+            uniqueKeysWithValues: model.namedParameters().map { ($0.name, $0.tensor) })
+        #expect(parameters.count == fixture.gradients.count)
+        for entry in fixture.gradients {
+            let gradient = try #require(
+                parameters[entry.name]?.grad, "no gradient for \(entry.name)")
+            // Gradients sum many float32 terms with cancellation (the stem's most): allow 1e-4
+            // of the tensor's largest entry on top of 1e-4 relative.
+            let scale = entry.data.map(abs).max() ?? 0
+            expectClose(
+                gradient.data, entry.data, absolute: 1e-4 * scale, "\(name) ∂loss/∂\(entry.name)")
+        }
+
         // One training-mode pass moves the running statistics as PyTorch's does.
-        let buffers = Dictionary(uniqueKeysWithValues: model.namedBuffers().map { ($0.name, $0.tensor) })
+        let buffers = Dictionary(
+            uniqueKeysWithValues: model.namedBuffers().map { ($0.name, $0.tensor) })
         #expect(buffers.count == fixture.buffers_after_train.count)
         for entry in fixture.buffers_after_train {
             let buffer = try #require(buffers[entry.name], "\(entry.name) is missing")
@@ -82,7 +101,8 @@ struct ParityTests {
             sourceLocation: sourceLocation)
         let entries = Dictionary(uniqueKeysWithValues: stateDict.map { ($0.name, $0) })
         for (name, tensor) in ours {
-            let entry = try #require(entries[name], "PyTorch has no \(name)", sourceLocation: sourceLocation)
+            let entry = try #require(
+                entries[name], "PyTorch has no \(name)", sourceLocation: sourceLocation)
             try #require(
                 tensor.shape == entry.shape, "\(name): \(tensor.shape) vs PyTorch \(entry.shape)",
                 sourceLocation: sourceLocation)

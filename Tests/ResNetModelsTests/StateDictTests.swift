@@ -6,15 +6,22 @@ import Testing
 /// (`Fixtures/make_state_dict_keys.py`, `Fixtures/make_module_names.py`).
 @Suite("Torchvision names")
 struct StateDictTests {
-    @Test("State-dict keys and shapes equal torchvision's, in order", arguments: [18, 34, 50, 101, 152])
+    @Test(
+        "State-dict keys and shapes equal torchvision's, in order",
+        arguments: [18, 34, 50, 101, 152])
     func stateDict(depth: Int) throws {
         let expected = try #require(TorchvisionStateDicts.load().models["resnet\(depth)"])
         let model = ImageNetModels.model(depth: depth)
         let actual = model.stateDict().map { NamedShape(name: $0.name, shape: $0.tensor.shape) }
         #expect(actual.count == expected.keys.count)
         // The first difference, rather than two 1,000-line arrays.
-        let firstDifference = zip(actual, expected.keys).enumerated().first { $0.element.0 != $0.element.1 }
-        #expect(firstDifference == nil, "entry \(firstDifference?.offset ?? -1): \(firstDifference.map { "\($0.element.0) vs torchvision \($0.element.1)" } ?? "")")
+        let firstDifference = zip(actual, expected.keys).enumerated().first {
+            $0.element.0 != $0.element.1
+        }
+        #expect(
+            firstDifference == nil,
+            "entry \(firstDifference?.offset ?? -1): \(firstDifference.map { "\($0.element.0) vs torchvision \($0.element.1)" } ?? "")"
+        )
         #expect(model.parameterCount == expected.parameters)
     }
 

@@ -11,7 +11,8 @@ func expectClose(
     _ what: String = "", sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(
-        actual.count == expected.count, "\(what): \(actual.count) values, expected \(expected.count)",
+        actual.count == expected.count,
+        "\(what): \(actual.count) values, expected \(expected.count)",
         sourceLocation: sourceLocation)
     var worst: (index: Int, actual: Float, expected: Float)?
     var mismatches = 0

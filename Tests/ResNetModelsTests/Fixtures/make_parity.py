@@ -11,19 +11,23 @@ Each parity_<case>.json holds
   eval_logits   the logits in eval mode (running statistics normalise)
   train_logits  the logits in training mode, computed after eval_logits from the same
                 weights (batch statistics normalise)
+  targets, train_loss, gradients
+                the cross-entropy of train_logits against targets, and its gradient with
+                respect to every parameter ([[name, shape, flat values], ...])
   buffers_after_train  every buffer after that one training-mode forward pass (the running
                 estimates moved by momentum 0.1, num_batches_tracked + 1)
 
 Cases:
-  cifar_a       CIFAR stem, 3 stages of BasicBlocks (depth 8, widths 4/8/16), option A
-                (parameter-free shortcut: stride-2 subsampling, zero-padded channels split
-                pad//2 before and the rest after, as bench/torch_ablation.py)
-  cifar_b       the same with option B (1x1 projection + BN as `downsample`), using
+  cifar_a       CIFAR stem, 3 stages of BasicBlocks (depth 8, widths 4/7/12: odd channel
+                increases), option A (parameter-free shortcut: stride-2 subsampling,
+                zero-padded channels split pad//2 before and the rest after, as
+                bench/torch_ablation.py)
+  cifar_b       depth 8, widths 4/8/16, option B (1x1 projection + BN as `downsample`), using
                 torchvision's own BasicBlock
   bottleneck    ImageNet stem (7x7/2 conv, BN, ReLU, 3x3/2 max pool) and two stages of
                 torchvision's own Bottleneck (stride on the 3x3 conv, v1.5)
   preact_a      pre-activation blocks (He et al. 2016: BN, ReLU, conv), CIFAR stem without
-                BN, a final BN + ReLU before pooling, option A
+                BN, a final BN + ReLU before pooling, widths 4/7/12, option A
 """
 import json
 
@@ -162,13 +166,13 @@ def tensor_json(t):
 
 
 CASES = {
-    "cifar_a": dict(block="basic", widths=[4, 8, 16], blocks=[1, 1, 1], stem="cifar",
+    "cifar_a": dict(block="basic", widths=[4, 7, 12], blocks=[1, 1, 1], stem="cifar",
                     shortcut="a", input=[2, 3, 16, 16]),
     "cifar_b": dict(block="basic", widths=[4, 8, 16], blocks=[1, 1, 1], stem="cifar",
                     shortcut="b", input=[2, 3, 16, 16]),
     "bottleneck": dict(block="bottleneck", widths=[4, 8], blocks=[2, 1], stem="imagenet",
-                       shortcut="b", input=[2, 3, 32, 32]),
-    "preact_a": dict(block="preact", widths=[4, 8, 16], blocks=[1, 1, 1], stem="cifar",
+                       shortcut="b", input=[2, 3, 16, 16]),
+    "preact_a": dict(block="preact", widths=[4, 7, 12], blocks=[1, 1, 1], stem="cifar",
                      shortcut="a", input=[2, 3, 16, 16]),
 }
 
@@ -181,16 +185,21 @@ if __name__ == "__main__":
         randomize(model, generator)
         x = torch.randn(case["input"], generator=generator)
         state = [[k, list(v.shape), flat(v)] for k, v in model.state_dict().items()]
+        targets = torch.tensor([3, 7])
         with torch.no_grad():
             model.eval()
             eval_logits = model(x)
-            model.train()
-            train_logits = model(x)
+        model.train()
+        train_logits = model(x)
+        loss = F.cross_entropy(train_logits, targets)
+        loss.backward()
+        gradients = [[k, list(p.shape), flat(p.grad)] for k, p in model.named_parameters()]
         buffers = [[k, list(v.shape), flat(v)] for k, v in model.named_buffers()]
         fixture = dict(config={k: v for k, v in case.items() if k != "input"},
                        state_dict=state, input=tensor_json(x),
                        eval_logits=tensor_json(eval_logits),
                        train_logits=tensor_json(train_logits),
+                       targets=targets.tolist(), train_loss=loss.item(), gradients=gradients,
                        buffers_after_train=buffers)
         path = f"parity_{name}.json"
         with open(path, "w") as f:
