@@ -22,6 +22,7 @@ let package = Package(
         .executable(
             name: "lesson-02-tensors-and-backprop", targets: ["lesson-02-tensors-and-backprop"]),
         .executable(name: "lesson-03-gradient-highway", targets: ["lesson-03-gradient-highway"]),
+        .executable(name: "lesson-04-residual-block", targets: ["lesson-04-residual-block"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -78,6 +79,9 @@ let package = Package(
         .executableTarget(
             name: "lesson-03-gradient-highway", dependencies: ["Residual"],
             path: "Lessons/03-gradient-highway"),
+        .executableTarget(
+            name: "lesson-04-residual-block", dependencies: ["Residual"],
+            path: "Lessons/04-residual-block"),
 
         // MARK: - Tools
         .executableTarget(
@@ -113,7 +117,7 @@ let package = Package(
             name: "LessonTests",
             dependencies: [
                 "lesson-01-scalar-autograd", "lesson-02-tensors-and-backprop",
-                "lesson-03-gradient-highway",
+                "lesson-03-gradient-highway", "lesson-04-residual-block",
             ]),
     ]
 )
