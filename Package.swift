@@ -23,6 +23,7 @@ let package = Package(
             name: "lesson-02-tensors-and-backprop", targets: ["lesson-02-tensors-and-backprop"]),
         .executable(name: "lesson-03-gradient-highway", targets: ["lesson-03-gradient-highway"]),
         .executable(name: "lesson-04-residual-block", targets: ["lesson-04-residual-block"]),
+        .executable(name: "lesson-05-bottleneck", targets: ["lesson-05-bottleneck"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -35,6 +36,10 @@ let package = Package(
         .systemLibrary(
             name: "CCairo", pkgConfig: "cairo",
             providers: [.apt(["libcairo2-dev"])]),
+
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: - Libraries
         .target(name: "Randomness", swiftSettings: optimized),
@@ -51,6 +56,12 @@ let package = Package(
         .target(
             name: "ResNetModels", dependencies: ["NN", "TensorCore", "Randomness"],
             exclude: ["README.md"], swiftSettings: hot),
+        .target(
+            name: "Datasets", dependencies: ["CZlib", "TensorCore", "Randomness"],
+            exclude: ["README.md"], swiftSettings: hot),
+        .target(
+            name: "Optim", dependencies: ["TensorCore"], exclude: ["README.md"],
+            swiftSettings: hot),
         .target(name: "GraphRender", dependencies: ["CGraphviz"], exclude: ["README.md"]),
         .target(
             name: "ModelViews",
@@ -64,6 +75,7 @@ let package = Package(
             name: "Residual",
             dependencies: [
                 "Randomness", "ScalarAutograd", "Kernels", "TensorCore", "NN", "ResNetModels",
+                "ModelViews",
                 "ModelViews",
                 "GraphRender", "Plots",
                 "Notebook",
@@ -82,6 +94,9 @@ let package = Package(
         .executableTarget(
             name: "lesson-04-residual-block", dependencies: ["Residual"],
             path: "Lessons/04-residual-block"),
+        .executableTarget(
+            name: "lesson-05-bottleneck", dependencies: ["Residual"],
+            path: "Lessons/05-bottleneck"),
 
         // MARK: - Tools
         .executableTarget(
@@ -112,12 +127,19 @@ let package = Package(
             swiftSettings: hot),
         .testTarget(
             name: "ModelViewsTests",
-            dependencies: ["ModelViews", "ResNetModels", "NN", "TensorCore", "GraphRender"]),
+            dependencies: [
+                "ModelViews", "ResNetModels", "NN", "TensorCore", "GraphRender", "Randomness",
+            ]),
+        .testTarget(
+            name: "DatasetsTests", dependencies: ["Datasets", "TensorCore", "Randomness"]),
+        .testTarget(
+            name: "OptimTests", dependencies: ["Optim", "TensorCore", "Randomness"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "LessonTests",
             dependencies: [
                 "lesson-01-scalar-autograd", "lesson-02-tensors-and-backprop",
-                "lesson-03-gradient-highway", "lesson-04-residual-block",
+                "lesson-03-gradient-highway", "lesson-04-residual-block", "lesson-05-bottleneck",
             ]),
     ]
 )

@@ -16,7 +16,9 @@ notebook.introduction(
     the last ReLU. We follow one batch through it, shape by shape.
     """)
 
-func shapeText(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+func shapeText(_ shape: [Int]) -> String {
+    "[" + shape.map(String.init).joined(separator: ", ") + "]"
+}
 func grouped(_ n: Int) -> String {
     let digits = Array(String(n))
     var out = ""
@@ -52,13 +54,17 @@ notebook.cell("One block, one line at a time") { cell in
     let x = Tensor.randn([2, 64, 8, 8], generator: &generator)
     var rows: [[String]] = [["x", "input", shapeText(x.shape), "0"]]
     var out = block.conv1(x)
-    rows.append(["conv1", "3×3 conv 64→64", shapeText(out.shape), grouped(block.conv1.weight.count)])
+    rows.append([
+        "conv1", "3×3 conv 64→64", shapeText(out.shape), grouped(block.conv1.weight.count),
+    ])
     out = block.bn1(out)
     rows.append(["bn1", "batch norm", shapeText(out.shape), grouped(2 * 64)])
     out = block.relu(out)
     rows.append(["relu", "max(0, ·)", shapeText(out.shape), "0"])
     out = block.conv2(out)
-    rows.append(["conv2", "3×3 conv 64→64", shapeText(out.shape), grouped(block.conv2.weight.count)])
+    rows.append([
+        "conv2", "3×3 conv 64→64", shapeText(out.shape), grouped(block.conv2.weight.count),
+    ])
     out = block.bn2(out)
     rows.append(["bn2", "batch norm", shapeText(out.shape), grouped(2 * 64)])
     out = out + x
@@ -96,7 +102,8 @@ notebook.cell("When the shape changes: three kinds of shortcut") { cell in
     var rows: [[String]] = []
     var outputs: [[Int]] = []
     for option in [ShortcutOption.a, .b] {
-        let block = BasicBlock(inputChannels: 64, channels: 128, stride: 2, shortcut: option, generator: &generator)
+        let block = BasicBlock(
+            inputChannels: 64, channels: 128, stride: 2, shortcut: option, generator: &generator)
         let y = block(x)
         outputs.append(y.shape)
         let shortcutParameters = block.downsample?.parameterCount ?? 0
@@ -106,8 +113,12 @@ notebook.cell("When the shape changes: three kinds of shortcut") { cell in
             grouped(shortcutParameters),
         ])
     }
-    cell.table(["BasicBlock(64 → 128, stride 2)", "shortcut", "shape", "parameters", "in the shortcut"], rows)
-    cell.check("both options give the same output shape", outputs[0] == outputs[1] && outputs[0] == [2, 128, 4, 4])
+    cell.table(
+        ["BasicBlock(64 → 128, stride 2)", "shortcut", "shape", "parameters", "in the shortcut"],
+        rows)
+    cell.check(
+        "both options give the same output shape",
+        outputs[0] == outputs[1] && outputs[0] == [2, 128, 4, 4])
     let padded = x.subsample(stride: 2).padChannels(before: 32, after: 32)
     // Image 0 of `padded` is [128, 4, 4]; channel c ≥ 32 holds x's channel c − 32 at even pixels.
     var keptChannels = true
@@ -166,18 +177,52 @@ notebook.cell("The plain twin") { cell in
         difference in how they train (lesson 08) is due to the skip connection alone.
         """)
     var generator = SeededGenerator(seed: 7)
-    let residual = BasicBlock(inputChannels: 16, channels: 32, stride: 2, shortcut: .a, generator: &generator)
-    let plain = BasicBlock(inputChannels: 16, channels: 32, stride: 2, shortcut: .a, residual: false, generator: &generator)
+    let residual = BasicBlock(
+        inputChannels: 16, channels: 32, stride: 2, shortcut: .a, generator: &generator)
+    let plain = BasicBlock(
+        inputChannels: 16, channels: 32, stride: 2, shortcut: .a, residual: false,
+        generator: &generator)
     cell.table(
         ["block", "shortcut", "parameters"],
         [
-            ["residual", residual.shortcutKind.map { "\($0)" } ?? "none", grouped(residual.parameterCount)],
+            [
+                "residual", residual.shortcutKind.map { "\($0)" } ?? "none",
+                grouped(residual.parameterCount),
+            ],
             ["plain", plain.shortcutKind.map { "\($0)" } ?? "none", grouped(plain.parameterCount)],
         ])
-    cell.check("the twins have the same number of parameters", residual.parameterCount == plain.parameterCount)
+    cell.check(
+        "the twins have the same number of parameters",
+        residual.parameterCount == plain.parameterCount)
     cell.check(
         "and the same state-dict names",
         residual.stateDict().map(\.name) == plain.stateDict().map(\.name))
+}
+
+// MARK: - 5. The picture
+
+notebook.cell("The block, drawn") { cell in
+    cell.prose(
+        """
+        Two blocks as ResNet-18's second stage begins: the first halves the image and doubles \
+        the channels, so its shortcut (red) is a projection, a 1×1 convolution with stride 2 and \
+        batch norm; the second keeps the shape, so its shortcut is a bare edge from the block's \
+        input to the addition. The addition sits before the final ReLU in both.
+        """)
+    var generator = SeededGenerator(seed: 8)
+    let stage = Sequential(
+        BasicBlock(inputChannels: 64, channels: 128, stride: 2, generator: &generator),
+        BasicBlock(inputChannels: 128, channels: 128, generator: &generator))
+    try cell.picture(
+        "basic-blocks.png", caption: "Two BasicBlocks: a projection shortcut, then an identity one"
+    ) { path in
+        try ModelGraph.write(
+            for: stage, inputShape: [1, 64, 56, 56], level: .layer,
+            title: "BasicBlock(64 → 128, stride 2) then BasicBlock(128 → 128)", to: path)
+    }
+    let graph = ModelGraph.dot(for: stage, inputShape: [1, 64, 56, 56], level: .layer)
+    let skips = graph.edges.filter { $0.attributes["class"] == "skip" }
+    cell.check("the picture has a skip path for each block", !skips.isEmpty)
 }
 
 notebook.finish()

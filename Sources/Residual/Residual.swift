@@ -2,6 +2,7 @@
 
 @_exported import GraphRender
 @_exported import Kernels
+@_exported import ModelViews
 @_exported import NN
 @_exported import Notebook
 @_exported import Plots

@@ -130,10 +130,11 @@ struct GemmTests {
 
     @Test(
         "results are bit-identical for 1, 2 and 3 threads",
+        // Above the parallel threshold; split by columns, by rows, and over two depth slices.
         arguments: [
             GemmCase(m: 300, n: 700, k: 600, alpha: 0.5, beta: 1),
-            GemmCase(m: 16, n: 2000, k: 150, transposeA: true),
-            GemmCase(m: 650, n: 20, k: 90, transposeB: true),
+            GemmCase(m: 16, n: 6000, k: 150, transposeA: true),
+            GemmCase(m: 1300, n: 40, k: 170, transposeB: true),
         ])
     func threadIndependence(c: GemmCase) {
         let one = Parallel.withThreadCount(1) { c.run(.fast) }
