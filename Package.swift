@@ -23,7 +23,9 @@ let package = Package(
             name: "lesson-02-tensors-and-backprop", targets: ["lesson-02-tensors-and-backprop"]),
         .executable(name: "lesson-03-gradient-highway", targets: ["lesson-03-gradient-highway"]),
         .executable(name: "lesson-04-residual-block", targets: ["lesson-04-residual-block"]),
-        .executable(name: "lesson-05-bottleneck", targets: ["lesson-05-bottleneck"]),
+        .executable(
+            name: "lesson-05-bottleneck", targets: ["lesson-05-bottleneck"]),
+        .executable(name: "lesson-06-resnet-family", targets: ["lesson-06-resnet-family"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -97,6 +99,9 @@ let package = Package(
         .executableTarget(
             name: "lesson-05-bottleneck", dependencies: ["Residual"],
             path: "Lessons/05-bottleneck"),
+        .executableTarget(
+            name: "lesson-06-resnet-family", dependencies: ["Residual"],
+            path: "Lessons/06-resnet-family"),
 
         // MARK: - Tools
         .executableTarget(
@@ -140,6 +145,8 @@ let package = Package(
             dependencies: [
                 "lesson-01-scalar-autograd", "lesson-02-tensors-and-backprop",
                 "lesson-03-gradient-highway", "lesson-04-residual-block", "lesson-05-bottleneck",
+                "lesson-06-resnet-family",
+                "lesson-06-resnet-family",
             ]),
     ]
 )

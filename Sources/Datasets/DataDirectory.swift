@@ -33,10 +33,20 @@ public struct DataDirectory: Sendable, Equatable {
     /// The root where system packages install data sets.
     public static let systemRoot = "/usr/share/datasets"
 
+    /// A directory chosen by `source`.
+    public init(path: String, source: Source) {
+        self.path = path
+        self.source = source
+    }
+
     /// Resolves the directory for a data set stored in `folder` (see the precedence above).
-    public static func resolve(_ argument: String?, folder: String) -> DataDirectory {
+    /// - Parameter environment: the variables to consult (the process's by default).
+    public static func resolve(
+        _ argument: String?, folder: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> DataDirectory {
         if let argument { return DataDirectory(path: argument, source: .argument) }
-        if let root = ProcessInfo.processInfo.environment[environmentVariable], !root.isEmpty {
+        if let root = environment[environmentVariable], !root.isEmpty {
             return DataDirectory(path: join(root, folder), source: .environment)
         }
         return DataDirectory(path: join(systemRoot, folder), source: .systemDefault)

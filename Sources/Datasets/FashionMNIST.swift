@@ -40,7 +40,14 @@ public enum FashionMNIST {
     public static func load(split: Split, directory: String? = nil) throws(DatasetError)
         -> Dataset
     {
-        let resolved = self.directory(directory)
+        try load(split: split, from: self.directory(directory))
+    }
+
+    /// Loads a split from a directory already resolved (by `directory(_:)`, or made by hand):
+    /// the missing-file message depends on how it was chosen.
+    public static func load(split: Split, from resolved: DataDirectory) throws(DatasetError)
+        -> Dataset
+    {
         let hint =
             resolved.source == .systemDefault
             ? "Install Fashion-MNIST with `sudo apt-get install dataset-fashion-mnist`, or "
