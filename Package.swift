@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "resnet-lab",
             dependencies: [
-                "Kernels", "Randomness",
+                "Kernels", "Randomness", "NN", "ResNetModels", "ModelViews",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hot),
@@ -140,6 +140,7 @@ let package = Package(
         .testTarget(
             name: "OptimTests", dependencies: ["Optim", "TensorCore", "Randomness"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "ResNetLabTests", dependencies: ["resnet-lab"]),
         .testTarget(
             name: "LessonTests",
             dependencies: [

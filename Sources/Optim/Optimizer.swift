@@ -112,6 +112,17 @@ public class Optimizer {
         }
     }
 
+    /// Moves `parameter`'s state out of the table (an empty one if it has none), so that its
+    /// buffers can be updated in place; `putState` puts it back.
+    func takeState(of parameter: Tensor) -> ParameterState {
+        state.removeValue(forKey: ObjectIdentifier(parameter)) ?? ParameterState()
+    }
+
+    /// Stores `entry` as `parameter`'s state.
+    func putState(_ entry: ParameterState, of parameter: Tensor) {
+        state[ObjectIdentifier(parameter)] = entry
+    }
+
     // MARK: - Saving and loading
 
     /// The group options this optimizer uses beyond learning rate and weight decay: the ones

@@ -6,6 +6,6 @@ import ArgumentParser
 struct ResNetLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resnet-lab",
-        abstract: "Tools for the Residual course: benchmarks of the tensor core, and more to come.",
-        subcommands: [Bench.self])
+        abstract: "Tools for the Residual course: model summaries and graphs, kernel benchmarks.",
+        subcommands: [Summary.self, Graph.self, Bench.self])
 }

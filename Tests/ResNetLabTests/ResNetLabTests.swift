@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// Runs the built `resnet-lab` with `arguments`; returns its exit status and output.
+private func runLab(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent("resnet-lab")
+    try #require(
+        FileManager.default.isExecutableFile(atPath: executable.path),
+        "resnet-lab not built at \(executable.path)")
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+@Suite("resnet-lab command line", .serialized)
+struct ResNetLabTests {
+    @Test(
+        "summary ends with the exact parameter count",
+        arguments: [
+            (["--model", "ablation-res-18"], "Total params: 195,450"),
+            (["--model", "ablation-plain-56"], "Total params: 852,730"),
+            (["--model", "cifar-resnet20"], "Total params: 269,722"),
+            (
+                ["--model", "resnet18", "--depth", "1", "--input", "64x64"],
+                "Total params: 11,689,512"
+            ),
+            (
+                ["--model", "resnet50", "--classes", "10", "--depth", "1", "--input", "64x64"],
+                "Total params: 23,528,522"
+            ),
+        ])
+    func summaryTotals(arguments: [String], expected: String) throws {
+        let (status, output) = try runLab(["summary"] + arguments)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains(expected), "\(output.suffix(1500))")
+    }
+
+    @Test("an unknown model name fails and lists the valid names")
+    func unknownModel() throws {
+        let (status, output) = try runLab(["summary", "--model", "resnet19"])
+        #expect(status != 0)
+        #expect(
+            output.contains("resnet19") && output.contains("resnet18")
+                && output.contains("ablation-res-56"))
+    }
+
+    @Test("graph writes SVG and PNG, and rejects other extensions")
+    func graph() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lab-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let svg = directory.appendingPathComponent("g.svg").path
+        let png = directory.appendingPathComponent("g.png").path
+        #expect(try runLab(["graph", "--model", "ablation-res-18", "--out", svg]).status == 0)
+        #expect(
+            try runLab(["graph", "--model", "cifar-resnet20", "--level", "layer", "--out", png])
+                .status == 0)
+        let svgText = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(svgText.contains("<svg") && svgText.contains("BasicBlock"))
+        let pngBytes = try Data(contentsOf: URL(fileURLWithPath: png))
+        #expect(pngBytes.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        let bad = try runLab([
+            "graph", "--model", "resnet18", "--out", directory.appendingPathComponent("g.jpg").path,
+        ])
+        #expect(bad.status != 0 && bad.output.contains("g.jpg"))
+    }
+}
