@@ -25,7 +25,7 @@ struct CIFAR10Tests {
         #expect(set.labels == [3, 9, 0])
         let image = set.image(at: 1)
         // Pixel byte i of record 1 is (1 + i) % 256; channel 1 starts at byte 1024.
-        #expect(image[0, 0, 0] == 1 / 255)
+        #expect(image[0, 0, 0] == Float(1) / 255)
         #expect(image[1, 0, 0] == Float((1 + 1024) % 256) / 255)
         #expect(image[2, 31, 31] == Float((1 + 3071) % 256) / 255)
     }
