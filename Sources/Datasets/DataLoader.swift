@@ -147,7 +147,9 @@ public struct DataLoader: Sendable {
         var data = [Float](repeating: 0, count: indices.count * size)
         data.withUnsafeMutableBufferPointer { buffer in
             let target = SendableBuffer(buffer.baseAddress!)
-            first.pixels.withUnsafeBufferPointer { target.pointer.update(from: $0.baseAddress!, count: size) }
+            first.pixels.withUnsafeBufferPointer {
+                target.pointer.update(from: $0.baseAddress!, count: size)
+            }
             forEachChunk(indices.count - 1, threads: threads) { range in
                 for slot in range.lowerBound + 1..<range.upperBound + 1 {
                     var generator = generators[slot]

@@ -29,7 +29,9 @@ extension Dataset {
                     }
                 }
                 var sum = 0.0
-                for value in 0..<256 { sum += Double(histogram[value]) * Double(byteToUnitFloat[value]) }
+                for value in 0..<256 {
+                    sum += Double(histogram[value]) * Double(byteToUnitFloat[value])
+                }
                 let m = sum / pixelsPerChannel
                 var squares = 0.0
                 for value in 0..<256 {

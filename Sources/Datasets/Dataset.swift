@@ -96,7 +96,9 @@ public struct Dataset: Sendable {
     public func image(at index: Int) -> Image {
         checkIndex(index, op: "Dataset.image(at:)")
         var pixels = [Float](repeating: 0, count: imageSize)
-        pixels.withUnsafeMutableBufferPointer { storage.copyImage(index, size: imageSize, into: $0.baseAddress!) }
+        pixels.withUnsafeMutableBufferPointer {
+            storage.copyImage(index, size: imageSize, into: $0.baseAddress!)
+        }
         return Image(channels: channels, height: height, width: width, pixels: pixels)
     }
 

@@ -64,7 +64,8 @@ public enum IDX {
         guard bytes.count >= 4 else {
             throw DatasetError(
                 .truncated, path: path,
-                "truncated IDX header: the file has \(bytes.count) bytes, a header needs at least 4")
+                "truncated IDX header: the file has \(bytes.count) bytes, a header needs at least 4"
+            )
         }
         guard bytes[0] == 0, bytes[1] == 0 else {
             throw DatasetError(

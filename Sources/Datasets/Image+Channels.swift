@@ -34,7 +34,8 @@ extension Image {
     /// Checks `mean`/`std` against the channel count and expands a single value to all.
     func perChannel(mean: [Float], std: [Float], op: String) -> (mean: [Float], std: [Float]) {
         checkArgument(
-            (mean.count == channels || mean.count == 1) && (std.count == channels || std.count == 1),
+            (mean.count == channels || mean.count == 1)
+                && (std.count == channels || std.count == 1),
             "\(op): mean \(mean) and std \(std) need \(channels) value(s) (one per channel) "
                 + "or 1, for an image of shape \(shape)")
         checkArgument(

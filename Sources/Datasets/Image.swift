@@ -38,7 +38,8 @@ public struct Image: Sendable, Equatable {
 
     /// An image from a `[C, H, W]` tensor (or `[1, C, H, W]`).
     public init(_ tensor: Tensor) {
-        let shape = tensor.shape.count == 4 && tensor.shape[0] == 1
+        let shape =
+            tensor.shape.count == 4 && tensor.shape[0] == 1
             ? Array(tensor.shape.dropFirst()) : tensor.shape
         checkArgument(
             shape.count == 3, "Image(_: Tensor): expected shape [C, H, W], got \(tensor.shape)")

@@ -122,8 +122,10 @@ struct FashionMNISTFileTests {
         #expect(train.classNames.count == 10)
         #expect(train.classCounts() == Array(repeating: 6000, count: 10))
         let (mean, std) = train.channelStatistics()
-        #expect(abs(mean[0] - 0.2860) < 5e-5, "mean \(mean)")
-        #expect(abs(std[0] - 0.3530) < 5e-5, "std \(std)")
+        // The widely quoted 0.2860 and 0.3530, to the digits computed here (in Double, and
+        // checked against a plain two-pass loop over the Float pixels).
+        #expect(abs(mean[0] - 0.2860406) < 1e-6, "mean \(mean)")
+        #expect(abs(std[0] - 0.3530242) < 1e-6, "std \(std)")
         let first = train.image(at: 0).pixels
         #expect(first.allSatisfy { $0 >= 0 && $0 <= 1 })
         #expect(first.contains { $0 == 1 } || first.contains { $0 > 0.9 })

@@ -8,7 +8,8 @@ struct TemporaryDirectory {
     let path: String
 
     init() throws {
-        path = FileManager.default.temporaryDirectory
+        path =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("residual-datasets-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
@@ -33,13 +34,16 @@ func expectDatasetError(
 ) {
     do {
         try body()
-        Issue.record("expected a DatasetError .\(kind), but nothing was thrown", sourceLocation: sourceLocation)
+        Issue.record(
+            "expected a DatasetError .\(kind), but nothing was thrown",
+            sourceLocation: sourceLocation)
     } catch let error as DatasetError {
         #expect(error.kind == kind, "\(error.message)", sourceLocation: sourceLocation)
         if let path {
             #expect(error.path == path, sourceLocation: sourceLocation)
             #expect(
-                error.message.hasPrefix(path), "message should start with the file: \(error.message)",
+                error.message.hasPrefix(path),
+                "message should start with the file: \(error.message)",
                 sourceLocation: sourceLocation)
         }
         for phrase in phrases {

@@ -10,7 +10,8 @@ func expectClose(
 ) {
     #expect(actual.count == expected.count, sourceLocation: sourceLocation)
     let worst = zip(actual, expected).map { abs($0 - $1) }.max() ?? 0
-    #expect(worst <= tolerance, "got \(actual), expected \(expected)", sourceLocation: sourceLocation)
+    #expect(
+        worst <= tolerance, "got \(actual), expected \(expected)", sourceLocation: sourceLocation)
 }
 
 @Suite("Image transforms")
@@ -68,7 +69,8 @@ struct TransformTests {
     @Test("centre crop: torchvision's offsets (half to even), padding when larger")
     func centerCrop() {
         let five = countingImage(channels: 1, height: 5, width: 5)
-        #expect(five.centerCropped(height: 3, width: 3).pixels == [6, 7, 8, 11, 12, 13, 16, 17, 18])
+        #expect(
+            five.centerCropped(height: 3, width: 3).pixels == [6, 7, 8, 11, 12, 13, 16, 17, 18])
         // (4 - 3) / 2 = 0.5 rounds to 0; (6 - 3) / 2 = 1.5 rounds to 2.
         let four = countingImage(channels: 1, height: 4, width: 4)
         #expect(four.centerCropped(height: 3, width: 3).pixels == [0, 1, 2, 4, 5, 6, 8, 9, 10])
@@ -129,7 +131,8 @@ struct TransformTests {
         let expected = gray.repeatingChannels(3).resized(height: 6, width: 6)
             .centerCropped(height: 4, width: 4).normalized(mean: [1], std: [2])
         #expect(steps.apply(to: gray, generator: &generator) == expected)
-        #expect(Transform.randomCrop(size: 28, padding: 2).description == "RandomCrop(28, padding: 2)")
+        #expect(
+            Transform.randomCrop(size: 28, padding: 2).description == "RandomCrop(28, padding: 2)")
         #expect(Transform.randomHorizontalFlip().isRandom && !Transform.grayscaleToRGB.isRandom)
     }
 
