@@ -45,7 +45,8 @@ public class LRScheduler {
     /// Records the groups' initial learning rates and performs the initial step (epoch 0).
     init(optimizer: Optimizer) {
         self.optimizer = optimizer
-        for index in optimizer.groups.indices where optimizer.groups[index].initialLearningRate == nil {
+        for index in optimizer.groups.indices
+        where optimizer.groups[index].initialLearningRate == nil {
             optimizer.groups[index].initialLearningRate = optimizer.groups[index].learningRate
         }
         self.baseLearningRates = optimizer.groups.map {

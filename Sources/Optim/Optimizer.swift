@@ -20,8 +20,9 @@ import TensorCore
 /// steps is not moved by a stale gradient.
 ///
 /// Hyper-parameters are `Double`s (PyTorch's Python floats); each step rounds them to
-/// `Float` where they meet the tensors, as PyTorch's kernels do, so the parameters match
-/// PyTorch's to the last bit or so (see `Tests/OptimTests`).
+/// `Float` where they meet the tensors and rounds each operation as PyTorch's CPU kernels do
+/// (`Arithmetic.swift`), so SGD's parameters match PyTorch's bit for bit and Adam's within
+/// two units in the last place (`Tests/OptimTests/PyTorchGoldenTests.swift`).
 public class Optimizer {
     /// The parameter groups, with every option resolved. Change hyper-parameters here between
     /// steps (schedulers do); add parameters with `addGroup(_:)`, which checks them.
