@@ -23,40 +23,65 @@ public func conv2dForward(
 ) {
     let pixels = s.columnCount
     let rows = s.columnRows
+    let bundle = s.isPointwise ? 1 : imageBundle(pixels: pixels)
     let pad = PaddedImage(shape: s)
-    let packedCount = PackedLayoutB(k: rows, n: pixels).count
-    let scratchCount = s.isPointwise ? 0 : packedCount + pad.count + 2 * unfoldRowStride(pad)
-    Parallel.forChunks(s.batch) { images in
+    let packedCount = PackedLayoutB(k: rows, n: bundle * pixels).count
+    let rowStride = unfoldRowStride(pad, images: bundle)
+    let productCount = bundle > 1 ? s.outChannels * bundle * pixels : 0
+    let scratchCount =
+        s.isPointwise ? 0 : packedCount + bundle * pad.count + 2 * rowStride + productCount
+    Parallel.forChunks(s.batch) { chunk in
         ScratchBuffers.with(count: scratchCount) { scratch in
             let padded = scratch + packedCount
-            let row = padded + pad.count
-            for n in images {
-                let out = output + n * s.outputImageSize
+            let rowScratch = padded + bundle * pad.count
+            let product = rowScratch + 2 * rowStride
+            for start in stride(from: chunk.lowerBound, to: chunk.upperBound, by: bundle) {
+                let images = min(bundle, chunk.upperBound - start)
+                let width = images * pixels
+                // C = weight · [columns of the bundle]: [K, images · pixels]; one image writes
+                // its output directly.
+                let c = images == 1 ? output + start * s.outputImageSize : product
                 var beta: Float = 0
                 if let bias {
                     for k in 0..<s.outChannels {
-                        (out + k * pixels).update(repeating: bias[k], count: pixels)
+                        (c + k * width).update(repeating: bias[k], count: width)
                     }
                     beta = 1
                 }
-                let image = input + n * s.inputImageSize
                 let source: GemmSourceB
                 if s.isPointwise {
-                    source = .matrix(image, ldb: pixels, transposed: false)
+                    source = .matrix(
+                        input + start * s.inputImageSize, ldb: pixels, transposed: false)
                 } else {
-                    padImage(pad, image: image, into: padded)
-                    unfoldPacked(pad, padded: padded, into: scratch, rows: row)
+                    for slot in 0..<images {
+                        padImage(
+                            pad, image: input + (start + slot) * s.inputImageSize,
+                            into: padded + slot * pad.count)
+                    }
+                    unfoldPacked(
+                        pad, padded: padded, images: images, into: scratch, rows: rowScratch)
                     source = .packed(scratch)
                 }
                 gemmWithSourceB(
-                    transposeA: false, m: s.outChannels, n: pixels, k: rows, alpha: 1,
-                    a: weight, lda: rows, b: source, beta: beta, c: out, ldc: pixels)
+                    transposeA: false, m: s.outChannels, n: width, k: rows, alpha: 1,
+                    a: weight, lda: rows, b: source, beta: beta, c: c, ldc: width)
+                if images > 1 {
+                    for slot in 0..<images {
+                        let out = output + (start + slot) * s.outputImageSize
+                        for k in 0..<s.outChannels {
+                            copyFloats(
+                                product + k * width + slot * pixels, into: out + k * pixels,
+                                count: pixels)
+                        }
+                    }
+                }
             }
         }
     }
 }
 
-/// Data gradient: `gradInput[n] = col2im(weightᵀ · gradOutput[n])` per image.
+/// Data gradient: `gradInput[n] = col2im(weightᵀ · gradOutput[n])` per image (a few images
+/// side by side in one GEMM on small maps).
 ///
 /// - gradOutput: `[batch, outChannels, outHeight, outWidth]`
 /// - weight: `[outChannels, inChannels, kernelH, kernelW]`
@@ -67,22 +92,41 @@ public func conv2dBackwardData(
 ) {
     let pixels = s.columnCount
     let rows = s.columnRows
+    let bundle = s.isPointwise ? 1 : imageBundle(pixels: pixels)
     let pad = PaddedImage(shape: s)
-    let columnsCount = rows * pixels
-    let scratchCount = s.isPointwise ? 0 : columnsCount + pad.count
-    Parallel.forChunks(s.batch) { images in
+    let columnsCount = rows * bundle * pixels
+    let gradientsCount = bundle > 1 ? s.outChannels * bundle * pixels : 0
+    let scratchCount = s.isPointwise ? 0 : columnsCount + pad.count + gradientsCount
+    Parallel.forChunks(s.batch) { chunk in
         ScratchBuffers.with(count: scratchCount) { columns in
             let padded = columns + columnsCount
-            for n in images {
-                let gradImage = gradInput + n * s.inputImageSize
+            let gradients = padded + pad.count
+            for start in stride(from: chunk.lowerBound, to: chunk.upperBound, by: bundle) {
+                let images = min(bundle, chunk.upperBound - start)
+                let width = images * pixels
+                // B = [gradOutput of the bundle]: [K, images · pixels].
+                var b = gradOutput + start * s.outputImageSize
+                if images > 1 {
+                    for slot in 0..<images {
+                        let gradImage = gradOutput + (start + slot) * s.outputImageSize
+                        for k in 0..<s.outChannels {
+                            copyFloats(
+                                gradImage + k * pixels, into: gradients + k * width + slot * pixels,
+                                count: pixels)
+                        }
+                    }
+                    b = UnsafePointer(gradients)
+                }
+                let c = s.isPointwise ? gradInput + start * s.inputImageSize : columns
                 gemm(
-                    transposeA: true, transposeB: false, m: rows, n: pixels, k: s.outChannels,
-                    alpha: 1, a: weight, lda: rows, b: gradOutput + n * s.outputImageSize,
-                    ldb: pixels, beta: 0, c: s.isPointwise ? gradImage : columns, ldc: pixels)
-                if !s.isPointwise {
+                    transposeA: true, transposeB: false, m: rows, n: width, k: s.outChannels,
+                    alpha: 1, a: weight, lda: rows, b: b, ldb: width, beta: 0, c: c, ldc: width)
+                if s.isPointwise { continue }
+                for slot in 0..<images {
                     padded.update(repeating: 0, count: pad.count)
-                    foldPadded(pad, columns: columns, into: padded)
-                    unpadImage(pad, padded: padded, into: gradImage)
+                    foldPadded(pad, columns: columns + slot * pixels, ld: width, into: padded)
+                    unpadImage(
+                        pad, padded: padded, into: gradInput + (start + slot) * s.inputImageSize)
                 }
             }
         }
@@ -93,9 +137,10 @@ public func conv2dBackwardData(
 /// `gradBias[k] = Σₙ Σ_pixels gradOutput[n, k]`.
 ///
 /// The batch is cut into a fixed number of groups (a function of the batch size only, never
-/// of the thread count); each group sums its images in order into its own partial gradient,
-/// and the partials are then added in group order. So the summation order, and the bits of
-/// the result, are the same on any number of threads.
+/// of the thread count); each group sums its images in order into its own partial gradient
+/// (a few images at a time on small maps, as one longer dot product), and the partials are
+/// then added in group order. So the summation order, and the bits of the result, are the
+/// same on any number of threads.
 ///
 /// - input: `[batch, inChannels, height, width]`
 /// - gradOutput: `[batch, outChannels, outHeight, outWidth]`
@@ -110,31 +155,56 @@ public func conv2dBackwardWeight(
     let weightSize = s.weightSize
     let groups = weightGradientGroupCount(batch: s.batch)
     let pad = PaddedImage(shape: s)
-    let columnsCount = rows * pixels + paddedSlack
-    let scratchCount = s.isPointwise ? 0 : pad.count + columnsCount
+    // A bundle of images shares one long dot product per weight (see `imageBundle`);
+    // its rows are `bundle · pixels` long, plus slack for the unfold's overlapping copies.
+    let bundle = imageBundle(pixels: pixels)
+    let stride = bundle * pixels + paddedSlack
+    let columnsCount = rows * stride
+    let gradientsCount = s.outChannels * stride
+    let scratchCount = pad.count + columnsCount + gradientsCount
     ScratchBuffers.with(count: groups * weightSize) { partials in
         Parallel.forChunks(groups) { groupRange in
             ScratchBuffers.with(count: scratchCount) { scratch in
                 let columns = scratch + pad.count
+                let gradients = columns + columnsCount
                 for group in groupRange {
                     let partial = partials + group * weightSize
                     let first = s.batch * group / groups
                     let end = s.batch * (group + 1) / groups
-                    for n in first..<end {
-                        let image = input + n * s.inputImageSize
-                        var b = image
-                        if !s.isPointwise {
-                            padImage(pad, image: image, into: scratch)
-                            for k in 0..<rows {
-                                unfoldRow(pad, padded: scratch, row: k, into: columns + k * pixels)
+                    for start in Swift.stride(from: first, to: end, by: bundle) {
+                        let images = start..<min(end, start + bundle)
+                        // columns[CRS, images · pixels], gradients[K, images · pixels]; image
+                        // order ascending, so an unfold's overspill lands where a later image
+                        // (or the slack) is written.
+                        for (slot, n) in images.enumerated() {
+                            let image = input + n * s.inputImageSize
+                            let offset = slot * pixels
+                            if s.isPointwise {
+                                for c in 0..<rows {
+                                    copyFloats(
+                                        image + c * pixels, into: columns + c * stride + offset,
+                                        count: pixels)
+                                }
+                            } else {
+                                padImage(pad, image: image, into: scratch)
+                                for k in 0..<rows {
+                                    unfoldRow(
+                                        pad, padded: scratch, row: k,
+                                        into: columns + k * stride + offset)
+                                }
                             }
-                            b = UnsafePointer(columns)
+                            let gradImage = gradOutput + n * s.outputImageSize
+                            for k in 0..<s.outChannels {
+                                copyFloats(
+                                    gradImage + k * pixels, into: gradients + k * stride + offset,
+                                    count: pixels)
+                            }
                         }
-                        // partial[K, CRS] (+)= gradOutput[n] [K, pixels] · columns[CRS, pixels]ᵀ
+                        // partial[K, CRS] (+)= gradients[K, P] · columns[CRS, P]ᵀ
                         gemmRowDot(
-                            m: s.outChannels, n: rows, k: pixels,
-                            a: gradOutput + n * s.outputImageSize, lda: pixels, b: b,
-                            ldb: pixels, c: partial, ldc: rows, accumulate: n != first)
+                            m: s.outChannels, n: rows, k: images.count * pixels, a: gradients,
+                            lda: stride, b: columns, ldb: stride, c: partial, ldc: rows,
+                            accumulate: start != first)
                     }
                 }
             }
@@ -162,3 +232,14 @@ public func conv2dBackwardWeight(
 
 /// Groups the weight gradient's batch is cut into: a function of the batch alone.
 func weightGradientGroupCount(batch: Int) -> Int { min(batch, 16) }
+
+/// Images processed side by side on small maps: their unfolded columns are laid end to end,
+/// so the forward and data GEMMs get `images · pixels` columns (7×7 = 49 columns would fill
+/// only 77% of the 16-wide register tiles) and the weight gradient one long dot product per
+/// weight instead of short ones dominated by set-up and horizontal sums. About 1024 columns,
+/// at most 8 images; a function of the map size alone.
+///
+/// Forward and data results do not depend on the bundling (each output element is the same
+/// dot product either way); the weight gradient's summation order does, which is why the
+/// bundle must never depend on the thread count.
+func imageBundle(pixels: Int) -> Int { max(1, min(8, 1024 / max(pixels, 1))) }

@@ -75,29 +75,31 @@ func unfoldRow(
     }
 }
 
-/// The im2col matrix of a padded image as GEMM operand B in `PackedLayoutB` order
-/// (`k = C·R·S` rows, `n = outHeight·outWidth` columns, padding columns zero).
+/// The im2col matrices of `images` padded images (stored one after another, `p.count` floats
+/// apart) side by side, `[C·R·S, images · pixels]`, as GEMM operand B in `PackedLayoutB` order
+/// (padding columns zero).
 ///
 /// Each row is unfolded into a scratch row, then cut into NR-wide pieces, one per panel.
 /// Two scratch rows alternate, so a row is copied out one step after it was written: reading
 /// it back at once would stall on the store buffer (wide loads of narrower recent stores).
 ///
-/// - rows: scratch of `2 · unfoldRowStride(p)` floats
+/// - rows: scratch of `2 · unfoldRowStride(p, images:)` floats
 func unfoldPacked(
-    _ p: PaddedImage, padded: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>,
-    rows scratch: UnsafeMutablePointer<Float>
+    _ p: PaddedImage, padded: UnsafePointer<Float>, images: Int,
+    into packed: UnsafeMutablePointer<Float>, rows scratch: UnsafeMutablePointer<Float>
 ) {
     let s = p.shape
     let pixels = s.columnCount
-    let layout = PackedLayoutB(k: s.columnRows, n: pixels)
-    let fullPanels = pixels / gemmNR
-    let tail = pixels - fullPanels * gemmNR
-    let stride = unfoldRowStride(p)
+    let width = images * pixels
+    let layout = PackedLayoutB(k: s.columnRows, n: width)
+    let fullPanels = width / gemmNR
+    let tail = width - fullPanels * gemmNR
+    let stride = unfoldRowStride(p, images: images)
 
     func copyOut(_ k: Int, from row: UnsafeMutablePointer<Float>) {
-        let pc = k / gemmKC * gemmKC
+        let (pc, offset) = layout.place(row: k)
         let kc = layout.sliceDepth(pc)
-        let base = packed + layout.sliceStart(pc) + (k - pc) * gemmNR
+        let base = packed + offset
         let source = UnsafeRawPointer(row)
         for panel in 0..<fullPanels {
             UnsafeMutableRawPointer(base + panel * gemmNR * kc).storeBytes(
@@ -113,30 +115,36 @@ func unfoldPacked(
 
     for k in 0...s.columnRows {
         if k < s.columnRows {
-            unfoldRow(p, padded: padded, row: k, into: scratch + (k % 2) * stride)
+            // Images in order, so each one's overspill is overwritten by the next.
+            let row = scratch + (k % 2) * stride
+            for image in 0..<images {
+                unfoldRow(p, padded: padded + image * p.count, row: k, into: row + image * pixels)
+            }
         }
         if k > 0 { copyOut(k - 1, from: scratch + ((k - 1) % 2) * stride) }
     }
 }
 
 /// Floats per scratch row of `unfoldPacked`: the pixels, slack, rounded to a cache line.
-func unfoldRowStride(_ p: PaddedImage) -> Int { (p.shape.columnCount + paddedSlack + 15) / 16 * 16 }
+func unfoldRowStride(_ p: PaddedImage, images: Int) -> Int {
+    (images * p.shape.columnCount + paddedSlack + 15) / 16 * 16
+}
 
-/// Adds a column matrix `[C·R·S, outHeight·outWidth]` into a padded image (the adjoint of
-/// `unfoldRow` over all rows); the border then holds what fell in the padding.
+/// Adds a column matrix `[C·R·S, outHeight·outWidth]` (row stride `ld`) into a padded image
+/// (the adjoint of `unfoldRow` over all rows); the border then holds what fell in the padding.
 func foldPadded(
-    _ p: PaddedImage, columns: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>
+    _ p: PaddedImage, columns: UnsafePointer<Float>, ld: Int,
+    into padded: UnsafeMutablePointer<Float>
 ) {
     let s = p.shape
     let outWidth = s.outWidth
-    let pixels = s.columnCount
     let step = s.strideH * p.rowStride
     for k in 0..<s.columnRows {
         let tap = k % s.kernelW
         let r = (k / s.kernelW) % s.kernelH
         let c = k / (s.kernelW * s.kernelH)
         var target = padded + c * p.planeStride + r * p.rowStride + tap
-        var source = columns + k * pixels
+        var source = columns + k * ld
         for _ in 0..<s.outHeight {
             if s.strideW == 1 {
                 addFloats(source, into: target, count: outWidth)

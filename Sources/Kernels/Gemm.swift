@@ -36,7 +36,7 @@ let gemmParallelThreshold = 1 << 24
 /// When `beta == 0`, C is overwritten without being read (NaNs in it do not leak through), as
 /// in BLAS. Same contract as `gemmNaive`, the reference. Results are bit-identical for any
 /// `Parallel.threadCount`; they may differ from `gemmNaive` in the last bits (fused
-/// multiply-adds, and partial sums per `gemmKC`-deep slice).
+/// multiply-adds, and partial sums per depth slice of at most `gemmKC`).
 public func gemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -56,14 +56,22 @@ enum GemmSourceB {
     /// transposed, with row stride `ldb`.
     case matrix(UnsafePointer<Float>, ldb: Int, transposed: Bool)
     /// Already in `PackedLayoutB(k:n:)` order (for instance written there by
-    /// `im2colPacked`), so no packing is needed.
+    /// `unfoldPacked`), so no packing is needed.
     case packed(UnsafePointer<Float>)
+}
+
+/// How the summed dimension `k` is cut into depth slices: `⌈k / gemmKC⌉` slices of equal
+/// depth (the last one possibly shorter), so `k = 576` becomes 288 + 288 rather than
+/// 512 + 64. Depends on `k` alone, so every element's summation order is fixed.
+func gemmSliceDepth(k: Int) -> Int {
+    let slices = max(1, (k + gemmKC - 1) / gemmKC)
+    return (k + slices - 1) / slices
 }
 
 /// Where element `(p, j)` of a `k × n` operand B lives once packed for the micro-kernel.
 ///
-/// The depth is cut into `gemmKC`-deep slices; slice `s` (depth `kcs`) holds `⌈n/NR⌉`
-/// micro-panels of `kcs × NR` floats, row by row; columns past `n` are zeros.
+/// The depth is cut into slices of `gemmSliceDepth(k:)`; the slice starting at `pc` (depth `kc`)
+/// holds `⌈n/NR⌉` micro-panels of `kc × NR` floats, row by row; columns past `n` are zeros.
 struct PackedLayoutB {
     let k: Int
     let n: Int
@@ -71,10 +79,17 @@ struct PackedLayoutB {
     var panels: Int { (n + gemmNR - 1) / gemmNR }
     /// Floats in the whole packed operand.
     var count: Int { panels * gemmNR * k }
-    /// Start of the slice that begins at depth `pc` (a multiple of `gemmKC`).
+    /// Depth of every slice but the last.
+    var depth: Int { gemmSliceDepth(k: k) }
+    /// Start of the slice that begins at depth `pc` (a multiple of `depth`).
     func sliceStart(_ pc: Int) -> Int { pc * panels * gemmNR }
     /// Depth of the slice that begins at `pc`.
-    func sliceDepth(_ pc: Int) -> Int { min(gemmKC, k - pc) }
+    func sliceDepth(_ pc: Int) -> Int { min(depth, k - pc) }
+    /// Where row `p` of B goes: the slice start `pc` and the row's offset in each panel.
+    func place(row p: Int) -> (pc: Int, offset: Int) {
+        let pc = p / depth * depth
+        return (pc, sliceStart(pc) + (p - pc) * gemmNR)
+    }
 }
 
 /// `gemm` with B from `source` (arguments already checked).
@@ -89,7 +104,7 @@ func gemmWithSourceB(
     }
     let threads = 2 * m * n * k < gemmParallelThreshold ? 1 : Parallel.threadCount
     let aPanels = (m + gemmMR - 1) / gemmMR
-    let depth = min(k, gemmKC)
+    let depth = gemmSliceDepth(k: k)
     let aCount = aPanels * gemmMR * depth
     var bCount = 0
     if case .matrix = source {
@@ -108,8 +123,8 @@ func gemmWithSourceB(
 }
 
 /// The loop nest described at the top of the file, given packing buffers of
-/// `⌈m/MR⌉·MR·min(k, KC)` floats and (for a `.matrix` B) `⌈min(n, NC)/NR⌉·NR·min(k, KC)`
-/// floats, 64-byte aligned.
+/// `⌈m/MR⌉·MR·d` floats and (for a `.matrix` B) `⌈min(n, NC)/NR⌉·NR·d` floats, 64-byte
+/// aligned, where `d = gemmSliceDepth(k:)`.
 private func blockedLoops(
     transposeA: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
     source: GemmSourceB, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
@@ -120,8 +135,8 @@ private func blockedLoops(
     for jc in stride(from: 0, to: n, by: gemmNC) {
         let width = min(gemmNC, n - jc)
         let bPanels = (width + gemmNR - 1) / gemmNR
-        for pc in stride(from: 0, to: k, by: gemmKC) {
-            let kc = min(gemmKC, k - pc)
+        for pc in stride(from: 0, to: k, by: layout.depth) {
+            let kc = layout.sliceDepth(pc)
             let slice = pc..<(pc + kc)
             let update = GemmUpdate(alpha: alpha, beta: pc == 0 ? beta : nil)
 

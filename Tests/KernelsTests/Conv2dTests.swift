@@ -93,8 +93,11 @@ let convCases: [ConvCase] = [
     ConvCase(1, 3, 13, 17, 2, kernel: (7, 7), stride: (3, 3), padding: (1, 1), bias: false),
     ConvCase(2, 3, 7, 10, 4, kernel: (3, 5), stride: (1, 2), padding: (1, 3), bias: true),
     ConvCase(5, 3, 6, 6, 5, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
-    // More than one GEMM depth slice: C·R·S = 294 and 340 output pixels, both > 256.
-    ConvCase(2, 6, 20, 17, 5, kernel: (7, 7), stride: (1, 1), padding: (3, 3), bias: true),
+    // More images than weight-gradient groups (16), so groups hold several images, bundled
+    // into one dot product on this small map.
+    ConvCase(40, 3, 5, 4, 4, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
+    // More than one GEMM depth slice (gemmKC = 512): C·R·S = 539 and 552 output pixels.
+    ConvCase(2, 11, 24, 23, 5, kernel: (7, 7), stride: (1, 1), padding: (3, 3), bias: true),
 ]
 
 @Suite("Conv2d")
