@@ -60,6 +60,16 @@ notebook.cell("From Value to Tensor") { cell in
         "L = \(loss.scalar); the graph has \(loss.graphNodes().count) tensor nodes, not 4 × 8 scalar ones"
     )
     cell.check("each tensor gradient equals the scalar Value gradient exactly", agree)
+    a.name = "a"
+    b.name = "b"
+    c.name = "c"
+    f.name = "f"
+    try cell.picture(
+        "tensor-graph.svg",
+        caption: "The same expression on tensors: one node per operation, whatever the size"
+    ) { path in
+        try TensorGraph.write(for: loss, to: path)
+    }
 }
 
 // MARK: - 2. Broadcasting

@@ -1,0 +1,61 @@
+import GraphRender
+import TensorCore
+
+/// The autograd graph behind a tensor, as a Graphviz graph read left to right.
+///
+/// Every tensor is a box with its name (if it has one) and shape — blue for leaves that
+/// require gradients (parameters, inputs you marked), grey for constants — and every recorded
+/// operation an ellipse between its inputs and its result. After `backward()`, tensors that
+/// kept a gradient show its norm. Lesson 02 draws one.
+public enum TensorGraph {
+    /// - Parameters:
+    ///   - output: the tensor whose history to draw (usually a loss).
+    ///   - title: an optional caption.
+    public static func dot(for output: Tensor, title: String? = nil) -> DOTGraph {
+        var graph = DOTGraph(name: "autograd")
+        graph.setAttribute("rankdir", "LR")
+        graph.setAttribute("fontname", "Helvetica")
+        if let title { graph.setAttribute("label", .string(title)) }
+        graph.setNodeDefaults(["fontname": "Helvetica", "fontsize": 11])
+        graph.setEdgeDefaults(["color": "#555555", "arrowsize": 0.7])
+
+        let order = output.graphNodes()
+        var ids: [ObjectIdentifier: String] = [:]
+        for (i, tensor) in order.enumerated() { ids[ObjectIdentifier(tensor)] = "t\(i)" }
+        for tensor in order {
+            let id = ids[ObjectIdentifier(tensor)]!
+            var label = (tensor.name.map { "\($0) " } ?? "") + shapeText(tensor.shape)
+            if let grad = tensor.grad {
+                let norm = grad.data.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+                label += "\\n‖grad‖ " + String(format: "%.4g", Double(norm))
+            }
+            let fill = tensor.isLeaf ? (tensor.requiresGrad ? "#dbe9f6" : "#eeeeee") : "#f7f7f7"
+            graph.addNode(
+                id,
+                [
+                    "shape": "box", "style": "rounded,filled", "fillcolor": .string(fill),
+                    "label": .string(label), "class": .string(tensor.isLeaf ? "leaf" : "tensor"),
+                ])
+            guard let node = tensor.backwardNode else { continue }
+            let opID = id + "_op"
+            graph.addNode(
+                opID,
+                [
+                    "shape": "ellipse", "style": "filled", "fillcolor": "#fff2cc",
+                    "label": .string(node.op), "class": "op",
+                ])
+            graph.addEdge(from: opID, to: id)
+            for input in node.inputs {
+                graph.addEdge(from: ids[ObjectIdentifier(input)]!, to: opID)
+            }
+        }
+        return graph
+    }
+
+    /// Draws `output`'s graph into `path` (.svg or .png).
+    public static func write(for output: Tensor, title: String? = nil, to path: String)
+        throws(GraphRenderError)
+    {
+        try GraphRenderer.write(dot(for: output, title: title), to: path)
+    }
+}

@@ -1,0 +1,28 @@
+import GraphRender
+import ModelViews
+import Randomness
+import TensorCore
+import Testing
+
+@Suite("Tensor autograd graphs")
+struct TensorGraphTests {
+    @Test("one box per tensor, one ellipse per recorded operation, edges input → op → result")
+    func structure() throws {
+        let x = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6], requiresGrad: true, name: "x")
+        let w = Tensor(
+            shape: [4, 3], data: (0..<12).map(Float.init), requiresGrad: true, name: "w")
+        let loss = linear(x, weight: w).relu().sum()
+        loss.backward()
+        let graph = TensorGraph.dot(for: loss)
+        let ops = graph.nodes.filter { $0.attributes["class"] == "op" }
+        let boxes = graph.nodes.filter { $0.attributes["shape"] == "box" }
+        // Tensors: x, w, linear's result, relu's result, the sum → 5; operations: 3.
+        #expect(boxes.count == 5)
+        #expect(ops.count == 3)
+        #expect(graph.edges.count == 3 + 4)  // one out of each op, one per input (2 + 1 + 1)
+        let labels = boxes.compactMap { $0.attributes["label"]?.description }
+        #expect(labels.contains { $0.contains("x [2, 3]") && $0.contains("grad") })
+        let svg = try GraphRenderer.svg(graph)
+        #expect(svg.contains("<svg") && svg.contains("relu"))
+    }
+}
