@@ -23,9 +23,9 @@ let package = Package(
             name: "lesson-02-tensors-and-backprop", targets: ["lesson-02-tensors-and-backprop"]),
         .executable(name: "lesson-03-gradient-highway", targets: ["lesson-03-gradient-highway"]),
         .executable(name: "lesson-04-residual-block", targets: ["lesson-04-residual-block"]),
-        .executable(
-            name: "lesson-05-bottleneck", targets: ["lesson-05-bottleneck"]),
+        .executable(name: "lesson-05-bottleneck", targets: ["lesson-05-bottleneck"]),
         .executable(name: "lesson-06-resnet-family", targets: ["lesson-06-resnet-family"]),
+        .executable(name: "lesson-07-training", targets: ["lesson-07-training"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -64,6 +64,12 @@ let package = Package(
         .target(
             name: "Optim", dependencies: ["TensorCore"], exclude: ["README.md"],
             swiftSettings: hot),
+        .target(
+            name: "Training",
+            dependencies: [
+                "NN", "ResNetModels", "Datasets", "Optim", "TensorCore", "Kernels", "Randomness",
+            ],
+            exclude: ["README.md"], swiftSettings: hot),
         .target(name: "GraphRender", dependencies: ["CGraphviz"], exclude: ["README.md"]),
         .target(
             name: "ModelViews",
@@ -77,10 +83,7 @@ let package = Package(
             name: "Residual",
             dependencies: [
                 "Randomness", "ScalarAutograd", "Kernels", "TensorCore", "NN", "ResNetModels",
-                "ModelViews",
-                "ModelViews",
-                "GraphRender", "Plots",
-                "Notebook",
+                "ModelViews", "Datasets", "Optim", "Training", "GraphRender", "Plots", "Notebook",
             ]),
 
         // MARK: - Lessons (Lessons/NN-name, executables `lesson-NN-name`)
@@ -102,12 +105,16 @@ let package = Package(
         .executableTarget(
             name: "lesson-06-resnet-family", dependencies: ["Residual"],
             path: "Lessons/06-resnet-family"),
+        .executableTarget(
+            name: "lesson-07-training", dependencies: ["Residual"],
+            path: "Lessons/07-training"),
 
         // MARK: - Tools
         .executableTarget(
             name: "resnet-lab",
             dependencies: [
-                "Kernels", "Randomness", "NN", "ResNetModels", "ModelViews",
+                "Kernels", "Randomness", "NN", "ResNetModels", "ModelViews", "Training",
+                "Datasets", "Optim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hot),
@@ -142,12 +149,16 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "ResNetLabTests", dependencies: ["resnet-lab"]),
         .testTarget(
+            name: "TrainingTests",
+            dependencies: [
+                "Training", "NN", "ResNetModels", "Datasets", "Optim", "TensorCore", "Randomness",
+            ]),
+        .testTarget(
             name: "LessonTests",
             dependencies: [
                 "lesson-01-scalar-autograd", "lesson-02-tensors-and-backprop",
                 "lesson-03-gradient-highway", "lesson-04-residual-block", "lesson-05-bottleneck",
-                "lesson-06-resnet-family",
-                "lesson-06-resnet-family",
+                "lesson-06-resnet-family", "lesson-07-training",
             ]),
     ]
 )

@@ -3,10 +3,11 @@ Docs/PERFORMANCE.md. A comparison tool only: Residual never depends on PyTorch.
 
     python Docs/bench/torch_kernels.py [threads] [repeats]
 
-Prints GFLOP/s (median of `repeats` timed runs after one warm-up) for GEMM at the same sizes,
-and for 3x3 conv2d forward, backward-data and backward-weight at the ablation nets' layer
-shapes with batch 128.
+Prints one JSON object: GFLOP/s (median of `repeats` timed runs after one warm-up) for GEMM
+at the same sizes, and for 3x3 conv2d forward, backward-data and backward-weight at the
+ablation nets' layer shapes with batch 128.
 """
+import json
 import statistics
 import sys
 import time
@@ -29,16 +30,14 @@ def median_seconds(fn):
     return statistics.median(times)
 
 
-print(f"torch {torch.__version__}, {threads} threads")
-print("GEMM m n k GFLOP/s")
+result = {"torch": torch.__version__, "threads": threads, "gemm": [], "conv": []}
 for m, n, k in [(64, 64, 64), (256, 256, 256), (512, 512, 512), (1024, 1024, 1024),
                 (16, 784, 144), (32, 196, 288), (64, 49, 576)]:
     a, b = torch.rand(m, k) - 0.5, torch.rand(k, n) - 0.5
     c = torch.empty(m, n)
     s = median_seconds(lambda: torch.mm(a, b, out=c))
-    print(f"gemm {m} {n} {k} {2 * m * n * k / s / 1e9:.1f}")
+    result["gemm"].append({"m": m, "n": n, "k": k, "gflops": 2 * m * n * k / s / 1e9})
 
-print("conv layer forward backward-data backward-weight GFLOP/s")
 for name, cin, cout, size, stride in [("stem 1→16 @28", 1, 16, 28, 1), ("16→16 @28", 16, 16, 28, 1),
                                       ("16→32 /2 @28", 16, 32, 28, 2), ("32→32 @14", 32, 32, 14, 1),
                                       ("32→64 /2 @14", 32, 64, 14, 2), ("64→64 @7", 64, 64, 7, 1)]:
@@ -50,4 +49,6 @@ for name, cin, cout, size, stride in [("stem 1→16 @28", 1, 16, 28, 1), ("16→
     f = median_seconds(lambda: torch.nn.functional.conv2d(x, w, stride=stride, padding=1))
     d = median_seconds(lambda: torch.nn.grad.conv2d_input(x.shape, w, dy, stride=stride, padding=1))
     g = median_seconds(lambda: torch.nn.grad.conv2d_weight(x, w.shape, dy, stride=stride, padding=1))
-    print(f"conv {name}: {flops / f / 1e9:.1f} {flops / d / 1e9:.1f} {flops / g / 1e9:.1f}")
+    result["conv"].append({"layer": name, "forward": flops / f / 1e9, "backwardData": flops / d / 1e9,
+                           "backwardWeight": flops / g / 1e9})
+print(json.dumps(result))

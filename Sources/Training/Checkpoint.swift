@@ -1,0 +1,170 @@
+import Datasets
+import Foundation
+import NN
+import Optim
+import Randomness
+import TensorCore
+
+/// Everything besides the weights that a run needs to continue exactly where it stopped.
+/// Stored as JSON in the checkpoint's metadata; Swift writes every `Float` and `Double` in
+/// its shortest round-tripping form, so nothing is lost.
+public struct TrainingState: Codable, Equatable, Sendable {
+    /// The layout of this structure; a checkpoint with another version is refused.
+    public static let currentVersion = 1
+
+    public var version = TrainingState.currentVersion
+    /// The run's settings.
+    public var config: TrainingConfig
+    /// The seeds derived from `config.seed`.
+    public var seeds: TrainingSeeds
+    /// Per-channel mean and standard deviation of the training images, used to normalise
+    /// every image the model sees (also what inference needs).
+    public var mean: [Float]
+    public var std: [Float]
+    /// The class names, indexed by label.
+    public var classNames: [String]
+    /// Steps taken.
+    public var step: Int
+    /// The batch to train on next.
+    public var position: DataLoader.Position
+    /// The sums of the epoch in progress (zero at an epoch boundary).
+    public var epochInProgress: RunningMetrics
+    public var optimizer: OptimizerState
+    /// nil when the learning rate is constant.
+    public var scheduler: SchedulerState?
+    public var history: TrainingHistory
+    /// Wall-clock seconds spent in `run` so far, over every session.
+    public var elapsedSeconds: Double
+}
+
+/// The seeds a run draws from, derived from `TrainingConfig.seed`: one for the initial
+/// weights, one for the data (the order of the examples and the augmentation).
+public struct TrainingSeeds: Codable, Equatable, Sendable {
+    public var model: UInt64
+    public var data: UInt64
+
+    /// The two seeds `seed` stands for (two draws of a `SeededGenerator(seed: seed)`).
+    public init(deriving seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        model = generator.next()
+        data = generator.next()
+    }
+}
+
+/// A training checkpoint: ONE safetensors file holding the model's state dict under its
+/// PyTorch names (so `safetensors.torch.load_file` + `load_state_dict` reads the weights)
+/// and, in the metadata, the `TrainingState` as a JSON string under `residual.training`.
+///
+/// Written atomically (a temporary file renamed over the old one), so an interruption while
+/// writing leaves the previous checkpoint whole.
+public struct Checkpoint {
+    /// The file name a run writes in its output directory.
+    public static let fileName = "checkpoint.safetensors"
+    /// The metadata key holding the `TrainingState` JSON.
+    public static let metadataKey = "residual.training"
+
+    /// Parameters and buffers, PyTorch names, state-dict order.
+    public var weights: [(name: String, tensor: Tensor)]
+    public var state: TrainingState
+
+    public init(weights: [(name: String, tensor: Tensor)], state: TrainingState) {
+        self.weights = weights
+        self.state = state
+    }
+
+    /// Writes the checkpoint to `path`, atomically.
+    /// - Throws: `TrainingError.cannotWrite` naming the file.
+    public func write(to path: String) throws(TrainingError) {
+        let json: String
+        do {
+            json = String(decoding: try Checkpoint.encoder.encode(state), as: UTF8.self)
+        } catch {
+            throw .cannotWrite(path: path, reason: "the training state cannot be encoded: \(error)")
+        }
+        do {
+            try Safetensors.write(weights, metadata: [Checkpoint.metadataKey: json], to: path)
+        } catch {
+            throw .cannotWrite(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Reads a checkpoint written by `write(to:)`.
+    /// - Throws: `TrainingError.badCheckpoint` naming the file: missing, not a safetensors
+    ///   file, cut short, a weights-only file without the training state, or a state that
+    ///   does not decode.
+    public static func read(from path: String) throws(TrainingError) -> Checkpoint {
+        let tensors: [(name: String, tensor: Tensor)]
+        let metadata: [String: String]
+        do {
+            (tensors, metadata) = try Safetensors.read(path)
+        } catch {
+            throw .badCheckpoint(path: path, reason: "\(error.problemDescription)")
+        }
+        guard let json = metadata[metadataKey] else {
+            throw .badCheckpoint(
+                path: path,
+                reason: "it holds weights but no training state (no '\(metadataKey)' metadata); "
+                    + "it was not written by a training run, so there is nothing to resume")
+        }
+        let state: TrainingState
+        do {
+            state = try decoder.decode(TrainingState.self, from: Data(json.utf8))
+        } catch {
+            throw .badCheckpoint(
+                path: path, reason: "its training state is damaged: \(describe(error))")
+        }
+        guard state.version == TrainingState.currentVersion else {
+            throw .badCheckpoint(
+                path: path,
+                reason: "its training state has version \(state.version); this program reads "
+                    + "version \(TrainingState.currentVersion)")
+        }
+        return Checkpoint(weights: tensors, state: state)
+    }
+
+    /// JSON with sorted keys (the same state gives the same bytes); NaN and infinities,
+    /// which JSON lacks, as strings.
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+}
+
+extension SafetensorsError {
+    /// The problem without the leading "safetensors file '<path>':" (the checkpoint error
+    /// names the file already).
+    var problemDescription: String {
+        let prefix = "safetensors file '\(path)': "
+        return description.hasPrefix(prefix)
+            ? String(description.dropFirst(prefix.count)) : description
+    }
+}
+
+/// A decoding error in a sentence, with the path to the bad field.
+func describe(_ error: any Error) -> String {
+    guard let error = error as? DecodingError else { return "\(error)" }
+    func field(_ context: DecodingError.Context) -> String {
+        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+        return path.isEmpty ? "" : " at '\(path)'"
+    }
+    switch error {
+    case .dataCorrupted(let context):
+        return "not valid JSON\(field(context))"
+    case .keyNotFound(let key, let context):
+        return "missing field '\(key.stringValue)'\(field(context))"
+    case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+        return "expected \(type)\(field(context))"
+    @unknown default:
+        return "\(error)"
+    }
+}

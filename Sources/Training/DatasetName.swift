@@ -1,0 +1,34 @@
+import Datasets
+
+/// The data sets a run can train on, by the names `--dataset` takes.
+public enum DatasetName: String, Codable, Sendable, CaseIterable {
+    /// Fashion-MNIST: 60,000 + 10,000 grayscale 28×28 images of clothing, ten classes
+    /// (`apt-get install dataset-fashion-mnist`).
+    case fashionMNIST = "fashion-mnist"
+    /// MNIST digits, the same format (download the four IDX files yourself).
+    case mnist
+    /// CIFAR-10: 50,000 + 10,000 colour 32×32 images (download the binary version).
+    case cifar10
+
+    /// Loads one split (images in [0, 1], not yet normalised).
+    /// - Parameter directory: where the files are; nil: `$RESIDUAL_DATA_DIR/<folder>` or
+    ///   `/usr/share/datasets/<folder>`.
+    /// - Throws: `DatasetError` naming the file and, for missing Fashion-MNIST, the `apt-get`
+    ///   command that installs it.
+    public func load(split: Split, directory: String? = nil) throws(DatasetError) -> Dataset {
+        switch self {
+        case .fashionMNIST: try FashionMNIST.load(split: split, directory: directory)
+        case .mnist: try MNIST.load(split: split, directory: directory)
+        case .cifar10: try CIFAR10.load(split: split, directory: directory)
+        }
+    }
+
+    /// Both splits of the data set a configuration names, from its `dataDirectory`.
+    public static func load(for config: TrainingConfig) throws(DatasetError) -> (
+        train: Dataset, test: Dataset
+    ) {
+        let train = try config.dataset.load(split: .train, directory: config.dataDirectory)
+        let test = try config.dataset.load(split: .test, directory: config.dataDirectory)
+        return (train, test)
+    }
+}

@@ -1,0 +1,252 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Kernels
+import Training
+
+/// `resnet-lab train`: trains a ResNet on Fashion-MNIST (or MNIST, CIFAR-10), with a
+/// checkpoint to resume from and the metrics in CSV and JSON.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a ResNet on Fashion-MNIST, with checkpoints and exact resume.",
+        discussion: """
+            Each epoch trains on every batch, then evaluates on the test set. After each epoch \
+            the output directory gets metrics.csv (one row per epoch), steps.csv (one row per \
+            step), metrics.json (everything, with per-class accuracy and confusion matrices) \
+            and checkpoint.safetensors (the weights under PyTorch names, plus the optimizer, \
+            schedule and data position). A run stopped at any point continues with --resume \
+            and ends exactly as if it had never stopped.
+
+            Examples:
+              # the full run: ResNet-20, 15 epochs, SGD + cosine
+              swift run -c release resnet-lab train --output runs/resnet20
+              # a quick look: 2,000 images, one epoch
+              resnet-lab train --train-limit 2000 --epochs 1 --output runs/quick
+              # Adam with a one-epoch warm-up; after a stop, carry on
+              resnet-lab train --optimizer adam --lr 0.001 --warmup-epochs 1 \\
+                  --output runs/adam
+              resnet-lab train --resume runs/adam/checkpoint.safetensors
+
+            Fashion-MNIST is read from /usr/share/datasets/fashion-mnist \
+            (sudo apt-get install dataset-fashion-mnist), $RESIDUAL_DATA_DIR/fashion-mnist, \
+            or --data-dir.
+            """)
+
+    private static let defaults = TrainingConfig()
+
+    @Option(help: "The model, as `resnet-lab summary` names them (default: cifar-resnet20).")
+    var model: String?
+
+    @Option(help: "The data set (default: fashion-mnist).")
+    var dataset: DatasetName?
+
+    @Option(help: "Directory holding the data set's files (default: the system location).")
+    var dataDir: String?
+
+    @Option(help: "Passes over the training set (default: \(defaults.epochs)).")
+    var epochs: Int?
+
+    @Option(help: "Images per step (default: \(defaults.batchSize)).")
+    var batchSize: Int?
+
+    @Option(help: "The update rule (default: sgd).")
+    var optimizer: TrainingConfig.OptimizerKind?
+
+    @Option(
+        name: .customLong("lr"),
+        help: "The learning rate, the peak one with a schedule (default: \(defaults.learningRate))."
+    )
+    var learningRate: Double?
+
+    @Option(help: "SGD's momentum (default: \(defaults.momentum)).")
+    var momentum: Double?
+
+    @Flag(help: "Use Nesterov momentum with SGD.")
+    var nesterov = false
+
+    @Option(help: "Weight decay: L2 for sgd and adam, decoupled for adamw (default: 5e-4).")
+    var weightDecay: Double?
+
+    @Option(
+        help: ArgumentHelp(
+            "How the learning rate moves, per step (default: cosine).",
+            discussion: "multistep: ×0.1 at 50% and 75% of the steps; onecycle: 1cycle policy."))
+    var schedule: TrainingConfig.Schedule?
+
+    @Option(help: "Epochs of linear warm-up from lr/10 before the schedule (default: 0).")
+    var warmupEpochs: Int?
+
+    @Flag(help: "Random crops (padding 2) and horizontal flips of the training images.")
+    var augment = false
+
+    @Option(help: "Seed for the initial weights, the example order and augmentation (default: 0).")
+    var seed: UInt64?
+
+    @Option(help: "Threads for the kernels; results do not depend on it (default: all cores).")
+    var threads: Int?
+
+    @Option(
+        help: "Directory for the checkpoint and metrics (default: \(defaults.outputDirectory)).")
+    var output: String?
+
+    @Option(help: "Continue the run saved in this checkpoint, with its own settings.")
+    var resume: String?
+
+    @Option(help: "Train on the first N training images only (default: all 60,000).")
+    var trainLimit: Int?
+
+    @Option(help: "Evaluate on the first N test images only (default: all 10,000).")
+    var testLimit: Int?
+
+    @Option(help: "Stop after N steps in all, even inside an epoch (default: no limit).")
+    var maxSteps: Int?
+
+    @Option(help: "Also write the checkpoint every N steps (default: only after each epoch).")
+    var checkpointEvery: Int?
+
+    /// The configuration the flags describe (defaults for the flags not given).
+    func makeConfig() -> TrainingConfig {
+        var config = TrainingConfig()
+        if let model { config.model = model }
+        if let dataset { config.dataset = dataset }
+        config.dataDirectory = dataDir
+        if let epochs { config.epochs = epochs }
+        if let batchSize { config.batchSize = batchSize }
+        if let optimizer { config.optimizer = optimizer }
+        if let learningRate { config.learningRate = learningRate }
+        if let momentum { config.momentum = momentum }
+        config.nesterov = nesterov
+        if let weightDecay { config.weightDecay = weightDecay }
+        if let schedule { config.schedule = schedule }
+        if let warmupEpochs { config.warmupEpochs = warmupEpochs }
+        config.augment = augment
+        if let seed { config.seed = seed }
+        config.threads = threads
+        if let output { config.outputDirectory = output }
+        config.trainLimit = trainLimit
+        config.testLimit = testLimit
+        config.maxSteps = maxSteps
+        config.checkpointEvery = checkpointEvery
+        return config
+    }
+
+    /// The run-setting flags given together with --resume, which the checkpoint overrides.
+    var flagsIgnoredByResume: [String] {
+        let given: [(String, Bool)] = [
+            ("--model", model != nil), ("--dataset", dataset != nil),
+            ("--data-dir", dataDir != nil),
+            ("--epochs", epochs != nil), ("--batch-size", batchSize != nil),
+            ("--optimizer", optimizer != nil), ("--lr", learningRate != nil),
+            ("--momentum", momentum != nil), ("--nesterov", nesterov),
+            ("--weight-decay", weightDecay != nil), ("--schedule", schedule != nil),
+            ("--warmup-epochs", warmupEpochs != nil), ("--augment", augment),
+            ("--seed", seed != nil), ("--output", output != nil),
+            ("--train-limit", trainLimit != nil), ("--test-limit", testLimit != nil),
+            ("--max-steps", maxSteps != nil), ("--checkpoint-every", checkpointEvery != nil),
+        ]
+        return given.filter(\.1).map(\.0)
+    }
+
+    func validate() throws {
+        if resume == nil {
+            do {
+                try makeConfig().validate()
+            } catch {
+                throw ValidationError(error.description)
+            }
+        } else if let threads, threads < 1 {
+            throw ValidationError("threads (--threads) must be at least 1, got \(threads)")
+        }
+    }
+
+    func run() throws {
+        let trainer: Trainer
+        if let resume {
+            let checkpoint = try Checkpoint.read(from: resume)
+            let ignored = flagsIgnoredByResume
+            if !ignored.isEmpty {
+                print(
+                    "note: --resume continues the saved run with its own settings; ignoring "
+                        + ignored.joined(separator: ", "))
+            }
+            let data = try loadData(checkpoint.state.config)
+            trainer = try Trainer(
+                resuming: checkpoint, from: resume, train: data.train, test: data.test,
+                threads: threads)
+            print("resuming \(resume) at step \(trainer.step) of \(trainer.totalSteps)")
+        } else {
+            let config = makeConfig()
+            let data = try loadData(config)
+            trainer = try Trainer(config: config, train: data.train, test: data.test)
+        }
+        print(describe(trainer))
+        let summary = try trainer.run()
+        print(summary)
+    }
+
+    /// Both splits of the configured data set; a missing file names --data-dir and, for
+    /// Fashion-MNIST, the package that installs it.
+    private func loadData(_ config: TrainingConfig) throws -> (train: Dataset, test: Dataset) {
+        do {
+            return try DatasetName.load(for: config)
+        } catch {
+            guard error.kind == .missingFile else { throw error }
+            var message = error.message
+            if config.dataset == .fashionMNIST && !message.contains("apt-get") {
+                message +=
+                    ". Fashion-MNIST installs with `sudo apt-get install dataset-fashion-mnist` "
+                    + "(then leave out --data-dir)"
+            }
+            throw MissingData(message: message)
+        }
+    }
+
+    /// Two lines saying what is about to be trained, on what, how.
+    private func describe(_ trainer: Trainer) -> String {
+        let config = trainer.config
+        let optimizer: String
+        switch config.optimizer {
+        case .sgd:
+            optimizer =
+                "SGD lr \(config.learningRate), momentum \(config.momentum)"
+                + (config.nesterov ? " (Nesterov)" : "") + ", weight decay \(config.weightDecay)"
+        case .adam, .adamw:
+            optimizer =
+                "\(config.optimizer == .adam ? "Adam" : "AdamW") lr \(config.learningRate), "
+                + "weight decay \(config.weightDecay)"
+        }
+        let warmup = config.warmupEpochs > 0 ? " after \(config.warmupEpochs) warm-up epochs" : ""
+        let parameters = grouped(trainer.model.parameterCount)
+        let trainCount = grouped(trainer.trainLoader.dataset.count)
+        let testCount = grouped(trainer.testLoader.dataset.count)
+        let threads = config.threads ?? Parallel.threadCount
+        return "\(config.model) (\(parameters) parameters) on \(config.dataset.rawValue): "
+            + "\(trainCount) training and \(testCount) test images"
+            + (config.augment ? ", augmented" : "") + "\n"
+            + "\(trainer.totalEpochs) epochs × \(trainer.trainLoader.batchesPerEpoch) steps of "
+            + "\(config.batchSize); \(optimizer); schedule \(config.schedule.rawValue)\(warmup); "
+            + "threads \(threads); output \(config.outputDirectory)"
+    }
+}
+
+/// `269434` as `269,434`.
+private func grouped(_ n: Int) -> String {
+    let digits = Array(String(n))
+    var out = ""
+    for (i, digit) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(digit)
+    }
+    return out
+}
+
+/// The data set's files are not where the run looked: the message says where it looked and
+/// how to get them.
+struct MissingData: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+extension DatasetName: ExpressibleByArgument {}
+extension TrainingConfig.OptimizerKind: ExpressibleByArgument {}
+extension TrainingConfig.Schedule: ExpressibleByArgument {}

@@ -1,0 +1,196 @@
+import Datasets
+import Foundation
+import NN
+import Testing
+import Training
+
+/// A way to set up a run that is interrupted and resumed.
+struct InterruptedRun: CustomTestStringConvertible, Sendable {
+    var label: String
+    var configure: @Sendable (inout TrainingConfig) -> Void
+    /// The run stops (as if killed) before this step; it resumes from the last checkpoint.
+    var stopAfter: Int
+    /// The step of that checkpoint.
+    var resumesAt: Int
+
+    var testDescription: String { label }
+}
+
+@Suite("Checkpoints and exact resume")
+struct CheckpointTests {
+    static let interruptions: [InterruptedRun] = [
+        InterruptedRun(
+            label: "SGD Nesterov, multistep, 3 epochs: killed at 11, resumed from step 9",
+            configure: {
+                $0.nesterov = true
+                $0.schedule = .multistep
+                $0.epochs = 3
+                $0.checkpointEvery = 3
+            }, stopAfter: 11, resumesAt: 9),
+        InterruptedRun(
+            label: "AdamW, 1cycle, augmentation: killed at 7, resumed from the epoch-1 checkpoint",
+            configure: {
+                $0.optimizer = .adamw
+                $0.learningRate = 0.01
+                $0.schedule = .onecycle
+                $0.augment = true
+            }, stopAfter: 7, resumesAt: 4),
+        InterruptedRun(
+            label: "Adam, warm-up + cosine, 3 epochs: killed at 11, resumed from step 10",
+            configure: {
+                $0.optimizer = .adam
+                $0.learningRate = 0.005
+                $0.warmupEpochs = 1
+                $0.epochs = 3
+                $0.checkpointEvery = 5
+            }, stopAfter: 11, resumesAt: 10),
+    ]
+
+    @Test(
+        "an interrupted and resumed run equals an uninterrupted one, bit for bit",
+        arguments: interruptions)
+    func resumeIsExact(_ run: InterruptedRun) throws {
+        let whole = temporaryDirectory("whole")
+        let parts = temporaryDirectory("parts")
+        defer {
+            remove(whole)
+            remove(parts)
+        }
+        var config = tinyConfig(whole)
+        run.configure(&config)
+        let uninterrupted = try quietTrainer(config)
+        try uninterrupted.run()
+
+        config.outputDirectory = parts
+        let first = try quietTrainer(config)
+        let stopped = try first.run(stoppingAfterStep: run.stopAfter)
+        #expect(!stopped.finished && first.step == run.stopAfter)
+
+        let path = parts + "/" + Checkpoint.fileName
+        // On another thread count: the numbers must not depend on it.
+        let resumed = try Trainer(resumingFrom: path, train: tinyTrain, test: tinyTest, threads: 2)
+        resumed.progress = ProgressDisplay(.silent)
+        #expect(resumed.step == run.resumesAt)
+        #expect(try resumed.run().finished)
+        expectSameRun(resumed, uninterrupted)
+    }
+
+    @Test("a checkpoint holds the weights, optimizer, schedule and position, and reads back")
+    func roundTrip() throws {
+        let directory = temporaryDirectory()
+        defer { remove(directory) }
+        var config = tinyConfig(directory)
+        config.optimizer = .adamw
+        config.learningRate = 0.01
+        config.warmupEpochs = 1
+        let trainer = try quietTrainer(config)
+        try trainer.run(stoppingAfterStep: 6)
+        try trainer.saveCheckpoint()
+
+        let checkpoint = try Checkpoint.read(from: trainer.checkpointPath)
+        #expect(checkpoint.state.withoutTimings == trainer.state().withoutTimings)
+        #expect(checkpoint.state.step == 6)
+        #expect(checkpoint.state.position == .init(epoch: 1, batch: 2))
+        #expect(checkpoint.state.seeds == TrainingSeeds(deriving: config.seed))
+        #expect(checkpoint.state.config == config)
+        let names = checkpoint.weights.map(\.name)
+        #expect(names == trainer.model.stateDict().map(\.name))
+        #expect(names.contains("layer1.0.conv1.weight") && names.contains("fc.bias"))
+        for (saved, live) in zip(checkpoint.weights, trainer.model.stateDict()) {
+            #expect(saved.tensor.data == live.tensor.data, "\(saved.name)")
+        }
+
+        let resumed = try Trainer(
+            resuming: checkpoint, from: trainer.checkpointPath, train: tinyTrain, test: tinyTest)
+        expectSameRun(resumed, trainer)
+        #expect(resumed.optimizer.learningRates == trainer.optimizer.learningRates)
+        #expect(resumed.config == config)
+
+        // The weights load into a plain model as any safetensors file does.
+        let weights = try Safetensors.read(trainer.checkpointPath)
+        #expect(weights.tensors.count == names.count)
+    }
+
+    @Test("a diverging run stops with an explanation and keeps the last good checkpoint")
+    func divergenceGuard() throws {
+        let directory = temporaryDirectory()
+        defer { remove(directory) }
+        var config = tinyConfig(directory)
+        config.learningRate = 1e30
+        config.schedule = .none
+        config.weightDecay = 0
+        config.checkpointEvery = 1
+        let trainer = try quietTrainer(config)
+        var caught: TrainingError?
+        do {
+            try trainer.run()
+        } catch {
+            caught = error
+        }
+        let error = try #require(caught)
+        guard case .diverged(let epoch, let step, _, _, let learningRate, let saved) = error else {
+            Issue.record("expected .diverged, got \(error)")
+            return
+        }
+        let message = error.description
+        #expect(epoch == 1 && learningRate == 1e30)
+        #expect(
+            message.contains("epoch 1, step \(step)") && message.contains("learning rate 1e+30"))
+        #expect(message.contains("lower learning rate") && message.contains("--lr 1e+29"))
+        let path = try #require(saved?.components(separatedBy: " (step").first)
+        #expect(path == trainer.checkpointPath && message.contains(path))
+
+        let checkpoint = try Checkpoint.read(from: path)
+        #expect(checkpoint.state.step < step && checkpoint.state.step >= 1)
+        #expect(checkpoint.weights.allSatisfy { $0.tensor.data.allSatisfy(\.isFinite) })
+    }
+
+    enum Damage: String, CaseIterable, Sendable {
+        case missing, garbage, truncated, weightsOnly, badState, otherData
+    }
+
+    @Test(
+        "a checkpoint that cannot be used gives an error naming the file",
+        arguments: Damage.allCases)
+    func badCheckpoint(_ damage: Damage) throws {
+        let directory = temporaryDirectory()
+        defer { remove(directory) }
+        var config = tinyConfig(directory)
+        config.epochs = 1
+        let trainer = try quietTrainer(config)
+        try trainer.run()
+        let path = directory + "/damaged.safetensors"
+        let good = try Data(contentsOf: URL(fileURLWithPath: trainer.checkpointPath))
+        var expected: String
+        switch damage {
+        case .missing:
+            expected = "no such file"
+        case .garbage:
+            try Data("this is not a checkpoint at all".utf8).write(to: URL(fileURLWithPath: path))
+            expected = "header length"
+        case .truncated:
+            try good.prefix(good.count - 100).write(to: URL(fileURLWithPath: path))
+            expected = "data_offsets"
+        case .weightsOnly:
+            try trainer.model.saveWeights(to: path)
+            expected = "no training state"
+        case .badState:
+            var checkpoint = try Checkpoint.read(from: trainer.checkpointPath)
+            checkpoint.state.version = 99
+            try checkpoint.write(to: path)
+            expected = "version 99"
+        case .otherData:
+            try good.write(to: URL(fileURLWithPath: path))
+            expected = "training data differ"
+        }
+        let other = barsDataset(count: 64, seed: 7)
+        do {
+            _ = try Trainer(resumingFrom: path, train: other, test: tinyTest)
+            Issue.record("resuming from a \(damage) checkpoint should fail")
+        } catch {
+            let message = String(describing: error)
+            #expect(message.contains("checkpoint '\(path)'"), "\(message)")
+            #expect(message.contains(expected), "\(message)")
+        }
+    }
+}
