@@ -74,3 +74,45 @@ struct ResNetLabTests {
         #expect(bad.status != 0 && bad.output.contains("g.jpg"))
     }
 }
+
+@Suite("resnet-lab train", .serialized)
+struct ResNetLabTrainTests {
+    @Test(
+        "a tiny run writes its checkpoint and metrics, and resumes",
+        .enabled(
+            if: FileManager.default.fileExists(
+                atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
+                || ProcessInfo.processInfo.environment["RESIDUAL_DATA_DIR"] != nil,
+            "needs Fashion-MNIST (apt-get install dataset-fashion-mnist)"))
+    func tinyRun() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "train-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try runLab([
+            "train", "--model", "ablation-res-8", "--train-limit", "256", "--test-limit", "128",
+            "--epochs", "1", "--batch-size", "64", "--threads", "1", "--output", directory.path,
+        ])
+        #expect(run.status == 0, "\(run.output.suffix(2000))")
+        for file in ["checkpoint.safetensors", "metrics.csv", "metrics.json", "steps.csv"] {
+            #expect(
+                FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path),
+                "\(file) missing")
+        }
+        let resumed = try runLab([
+            "train", "--resume", directory.appendingPathComponent("checkpoint.safetensors").path,
+        ])
+        #expect(resumed.status == 0, "\(resumed.output.suffix(2000))")
+    }
+
+    @Test("bad values name their flag")
+    func badFlags() throws {
+        let run = try runLab(["train", "--epochs", "0", "--output", "/tmp/never"])
+        #expect(run.status != 0)
+        #expect(run.output.contains("--epochs"), "\(run.output)")
+        let missing = try runLab([
+            "train", "--data-dir", "/nonexistent/place", "--output", "/tmp/never",
+        ])
+        #expect(missing.status != 0)
+        #expect(missing.output.contains("/nonexistent/place"), "\(missing.output)")
+    }
+}
