@@ -16,19 +16,6 @@ notebook.introduction(
     the last ReLU. We follow one batch through it, shape by shape.
     """)
 
-func shapeText(_ shape: [Int]) -> String {
-    "[" + shape.map(String.init).joined(separator: ", ") + "]"
-}
-func grouped(_ n: Int) -> String {
-    let digits = Array(String(n))
-    var out = ""
-    for (i, d) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(d)
-    }
-    return out
-}
-
 // MARK: - 1. Step by step
 
 notebook.cell("One block, one line at a time") { cell in
@@ -52,32 +39,32 @@ notebook.cell("One block, one line at a time") { cell in
     var generator = SeededGenerator(seed: 4)
     let block = BasicBlock(inputChannels: 64, channels: 64, generator: &generator)
     let x = Tensor.randn([2, 64, 8, 8], generator: &generator)
-    var rows: [[String]] = [["x", "input", shapeText(x.shape), "0"]]
+    var rows: [[String]] = [["x", "input", Format.shape(x.shape), "0"]]
     var out = block.conv1(x)
     rows.append([
-        "conv1", "3×3 conv 64→64", shapeText(out.shape), grouped(block.conv1.weight.count),
+        "conv1", "3×3 conv 64→64", Format.shape(out.shape), Format.grouped(block.conv1.weight.count),
     ])
     out = block.bn1(out)
-    rows.append(["bn1", "batch norm", shapeText(out.shape), grouped(2 * 64)])
+    rows.append(["bn1", "batch norm", Format.shape(out.shape), Format.grouped(2 * 64)])
     out = block.relu(out)
-    rows.append(["relu", "max(0, ·)", shapeText(out.shape), "0"])
+    rows.append(["relu", "max(0, ·)", Format.shape(out.shape), "0"])
     out = block.conv2(out)
     rows.append([
-        "conv2", "3×3 conv 64→64", shapeText(out.shape), grouped(block.conv2.weight.count),
+        "conv2", "3×3 conv 64→64", Format.shape(out.shape), Format.grouped(block.conv2.weight.count),
     ])
     out = block.bn2(out)
-    rows.append(["bn2", "batch norm", shapeText(out.shape), grouped(2 * 64)])
+    rows.append(["bn2", "batch norm", Format.shape(out.shape), Format.grouped(2 * 64)])
     out = out + x
-    rows.append(["+ x", "identity shortcut", shapeText(out.shape), "0"])
+    rows.append(["+ x", "identity shortcut", Format.shape(out.shape), "0"])
     out = out.relu()
-    rows.append(["relu", "max(0, ·)", shapeText(out.shape), "0"])
+    rows.append(["relu", "max(0, ·)", Format.shape(out.shape), "0"])
     cell.table(["step", "what", "output shape", "parameters"], rows)
     let whole = block(x)
     cell.check(
         "the steps above reproduce block(x) exactly", whole.data == out.data,
         "\(whole.count) elements compared")
     cell.check(
-        "the parameter column adds up to the block's parameterCount (\(grouped(block.parameterCount)))",
+        "the parameter column adds up to the block's parameterCount (\(Format.grouped(block.parameterCount)))",
         block.parameterCount == 2 * 64 * 64 * 9 + 4 * 64)
 }
 
@@ -109,8 +96,8 @@ notebook.cell("When the shape changes: three kinds of shortcut") { cell in
         let shortcutParameters = block.downsample?.parameterCount ?? 0
         rows.append([
             "option \(option.rawValue.uppercased())", block.shortcutKind.map { "\($0)" } ?? "none",
-            shapeText(x.shape) + " → " + shapeText(y.shape), grouped(block.parameterCount),
-            grouped(shortcutParameters),
+            Format.shape(x.shape) + " → " + Format.shape(y.shape), Format.grouped(block.parameterCount),
+            Format.grouped(shortcutParameters),
         ])
     }
     cell.table(
@@ -187,9 +174,9 @@ notebook.cell("The plain twin") { cell in
         [
             [
                 "residual", residual.shortcutKind.map { "\($0)" } ?? "none",
-                grouped(residual.parameterCount),
+                Format.grouped(residual.parameterCount),
             ],
-            ["plain", plain.shortcutKind.map { "\($0)" } ?? "none", grouped(plain.parameterCount)],
+            ["plain", plain.shortcutKind.map { "\($0)" } ?? "none", Format.grouped(plain.parameterCount)],
         ])
     cell.check(
         "the twins have the same number of parameters",

@@ -17,18 +17,6 @@ notebook.introduction(
     1×1 expands back (the *expansion* of 4). This lesson measures what that buys.
     """)
 
-func shapeText(_ shape: [Int]) -> String {
-    "[" + shape.map(String.init).joined(separator: ", ") + "]"
-}
-func grouped(_ n: Int) -> String {
-    let digits = Array(String(n))
-    var out = ""
-    for (i, d) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(d)
-    }
-    return out
-}
 func millions(_ n: Int) -> String { String(format: "%.1f M", Double(n) / 1e6) }
 
 // MARK: - 1. Shapes through a bottleneck
@@ -46,7 +34,7 @@ notebook.cell("Shapes through a bottleneck") { cell in
     let block = Bottleneck(inputChannels: 256, channels: 64, generator: &generator)
     block.eval()
     let x = Tensor.randn([1, 256, 14, 14], generator: &generator)
-    var rows: [[String]] = [["x", shapeText(x.shape), "-"]]
+    var rows: [[String]] = [["x", Format.shape(x.shape), "-"]]
     var out = x
     let steps: [(String, Module, String)] = [
         ("conv1", block.conv1, "1×1 conv 256→64"), ("bn1", block.bn1, "batch norm"),
@@ -58,11 +46,11 @@ notebook.cell("Shapes through a bottleneck") { cell in
     for (name, module, what) in steps {
         out = module(out)
         rows.append([
-            name + " (" + what + ")", shapeText(out.shape), grouped(module.parameterCount),
+            name + " (" + what + ")", Format.shape(out.shape), Format.grouped(module.parameterCount),
         ])
     }
     out = (out + x).relu()
-    rows.append(["+ x, ReLU", shapeText(out.shape), "0"])
+    rows.append(["+ x, ReLU", Format.shape(out.shape), "0"])
     cell.table(["step", "output shape", "parameters"], rows)
     cell.check("the steps reproduce the block's own forward pass", block(x).data == out.data)
 }
@@ -90,11 +78,11 @@ notebook.cell("Parameters and mult-adds, counted") { cell in
         ["block", "parameters", "mult-adds (56×56)", "weighted layers"],
         [
             [
-                "BasicBlock 256 → 256", grouped(b.parameters), millions(b.multAdds),
+                "BasicBlock 256 → 256", Format.grouped(b.parameters), millions(b.multAdds),
                 "\(basic.weightedLayerCount)",
             ],
             [
-                "Bottleneck 256 → 64 → 256", grouped(n.parameters), millions(n.multAdds),
+                "Bottleneck 256 → 64 → 256", Format.grouped(n.parameters), millions(n.multAdds),
                 "\(bottleneck.weightedLayerCount)",
             ],
             [
@@ -106,7 +94,7 @@ notebook.cell("Parameters and mult-adds, counted") { cell in
     let basicByHand = 2 * 256 * 256 * 9 + 2 * 2 * 256
     let bottleneckByHand = 256 * 64 + 64 * 64 * 9 + 64 * 256 + 2 * (64 + 64 + 256)
     cell.check(
-        "the parameter counts match the hand formulas (\(grouped(basicByHand)) and \(grouped(bottleneckByHand)))",
+        "the parameter counts match the hand formulas (\(Format.grouped(basicByHand)) and \(Format.grouped(bottleneckByHand)))",
         b.parameters == basicByHand && n.parameters == bottleneckByHand)
     func convolutionMultAdds(_ s: ModelSummary) -> Int {
         s.rows.filter { $0.typeName == "Conv2d" }.reduce(0) { $0 + $1.multAdds }
@@ -143,7 +131,7 @@ notebook.cell("Why ResNet-50 and deeper use it") { cell in
         let s = summary(of: model, inputShape: [1, 3, size, size], depth: 1)
         totals[depth] = s.totals
         rows.append([
-            "ResNet-\(depth)", "\(model.weightedLayerCount)", grouped(s.totals.parameters),
+            "ResNet-\(depth)", "\(model.weightedLayerCount)", Format.grouped(s.totals.parameters),
             String(format: "%.2f G", Double(s.totals.multAdds) / 1e9), "\(model.featureCount)",
         ])
     }

@@ -18,19 +18,6 @@ notebook.introduction(
     builds them all.
     """)
 
-func grouped(_ n: Int) -> String {
-    let digits = Array(String(n))
-    var out = ""
-    for (i, d) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(d)
-    }
-    return out
-}
-func shapeText(_ shape: [Int]) -> String {
-    "[" + shape.map(String.init).joined(separator: ", ") + "]"
-}
-
 // MARK: - 1. The family
 
 notebook.cell("Every variant, counted") { cell in
@@ -61,7 +48,7 @@ notebook.cell("Every variant, counted") { cell in
         rows.append([
             "ResNet-\(entry.depth)", block,
             model.configuration.blocksPerStage.map(String.init).joined(separator: "-"),
-            "\(model.weightedLayerCount)", grouped(s.totals.parameters),
+            "\(model.weightedLayerCount)", Format.grouped(s.totals.parameters),
             String(format: "%.2f G", Double(s.totals.multAdds) / 1e9), entry.top1 + "%",
         ])
     }
@@ -96,7 +83,7 @@ notebook.cell("The smoke test, and the classifier head") { cell in
     let resnet50 = ResNet.resnet50(classes: 10, generator: &generator)
     let fc50 = resnet50.fc as! Linear
     cell.output(
-        "resnet18(classes: 10): \(shapeText(x.shape)) → \(shapeText(y.shape))\n"
+        "resnet18(classes: 10): \(Format.shape(x.shape)) → \(Format.shape(y.shape))\n"
             + "resnet18.fc: Linear(inputFeatures: \(fc.inputFeatures), outputFeatures: \(fc.outputFeatures))\n"
             + "resnet50.fc: Linear(inputFeatures: \(fc50.inputFeatures), outputFeatures: \(fc50.outputFeatures))"
     )
@@ -146,7 +133,7 @@ notebook.cell("Why the CIFAR ResNets are thin") { cell in
         counts[depth] = s.totals.parameters
         rows.append([
             "CIFAR ResNet-\(depth)", "16-32-64", "\(model.weightedLayerCount)",
-            grouped(s.totals.parameters),
+            Format.grouped(s.totals.parameters),
             String(format: "%.1f M", Double(s.totals.multAdds) / 1e6),
         ])
     }
@@ -159,7 +146,7 @@ notebook.cell("Why the CIFAR ResNets are thin") { cell in
     let wideSummary = summary(of: wide, inputShape: [1, 3, 32, 32], depth: 1)
     rows.append([
         "ResNet-18 widths on CIFAR", "64-128-256-512", "\(wide.weightedLayerCount)",
-        grouped(wideSummary.totals.parameters),
+        Format.grouped(wideSummary.totals.parameters),
         String(format: "%.1f M", Double(wideSummary.totals.multAdds) / 1e6),
     ])
     cell.table(["model", "widths", "weighted layers", "parameters", "mult-adds (32²)"], rows)
@@ -169,7 +156,7 @@ notebook.cell("Why the CIFAR ResNets are thin") { cell in
     cell.check(
         "the ImageNet-width net has over 40× the parameters of ResNet-20",
         wideSummary.totals.parameters > 40 * counts[20]!,
-        "\(grouped(wideSummary.totals.parameters)) vs \(grouped(counts[20]!))")
+        "\(Format.grouped(wideSummary.totals.parameters)) vs \(Format.grouped(counts[20]!))")
 }
 
 notebook.finish()

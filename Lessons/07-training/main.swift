@@ -18,16 +18,6 @@ notebook.introduction(
     the command line; this lesson drives it and looks at what comes out.
     """)
 
-/// `12345` as `12,345`.
-func grouped(_ n: Int) -> String {
-    let digits = Array(String(n))
-    var out = ""
-    for (i, d) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(d)
-    }
-    return out
-}
 func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
 /// The mean of each window of `width` values (shorter at the start).
 func movingAverage(_ values: [Double], width: Int) -> [Double] {
@@ -82,7 +72,7 @@ notebook.cell("Fashion-MNIST, and normalising it") { cell in
         \(train)
         \(test)
         pixel mean \(String(format: "%.4f", fullMean[0])), std \(String(format: "%.4f", fullStd[0])) \
-        over all training images; over the \(grouped(config.trainLimit ?? train.count)) used \
+        over all training images; over the \(Format.grouped(config.trainLimit ?? train.count)) used \
         here: \(String(format: "%.4f", mean[0])), \(String(format: "%.4f", std[0]))
         """)
     cell.prose(
@@ -146,7 +136,7 @@ notebook.cell("The training loop") { cell in
     var generator = SeededGenerator(seed: 0)
     let model = try ResNet.named("cifar-resnet20", inputChannels: 1, generator: &generator)
     cell.output(
-        "cifar-resnet20 with 1 input channel: \(grouped(model.parameterCount)) parameters, "
+        "cifar-resnet20 with 1 input channel: \(Format.grouped(model.parameterCount)) parameters, "
             + "\(model.weightedLayerCount) weighted layers")
     cell.check(
         "one input channel instead of three saves the stem 16 × 2 × 9 = 288 weights",
@@ -161,10 +151,10 @@ notebook.cell("Training") { cell in
     }
     cell.prose(
         """
-        This run trains on the first \(grouped(config.trainLimit ?? 60_000)) training images \
+        This run trains on the first \(Format.grouped(config.trainLimit ?? 60_000)) training images \
         for \(config.epochs) epoch\(config.epochs == 1 ? "" : "s") in batches of \
         \(config.batchSize) at learning rate \(config.learningRate), and evaluates on the first \
-        \(grouped(config.testLimit ?? 10_000)) test images, so that the lesson finishes in \
+        \(Format.grouped(config.testLimit ?? 10_000)) test images, so that the lesson finishes in \
         minutes on a laptop (the last cell shows the full run). The progress line \
         shows the running loss and accuracy, the speed in images per second, and the time \
         left.
@@ -355,7 +345,7 @@ notebook.cell("Checkpoints, and resuming exactly") { cell in
         """
         files: \(files.joined(separator: ", "))
         checkpoint: \(checkpoint.weights.count) tensors (\(checkpoint.weights.first!.name), …, \
-        \(checkpoint.weights.last!.name)), \(grouped(size)) bytes; step \(checkpoint.state.step), \
+        \(checkpoint.weights.last!.name)), \(Format.grouped(size)) bytes; step \(checkpoint.state.step), \
         next batch \(checkpoint.state.position), optimizer \(checkpoint.state.optimizer.optimizer), \
         schedule \(checkpoint.state.scheduler?.scheduler ?? "none")
         """)

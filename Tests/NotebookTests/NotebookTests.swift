@@ -120,3 +120,19 @@ struct TextLayoutTests {
         #expect(TextLayout.duration(245) == "4 min 05 s")
     }
 }
+
+@Suite("Format")
+struct FormatTests {
+    @Test func groupsThousands() {
+        #expect(Format.grouped(0) == "0")
+        #expect(Format.grouped(999) == "999")
+        #expect(Format.grouped(1000) == "1,000")
+        #expect(Format.grouped(11_689_512) == "11,689,512")
+        #expect(Format.grouped(-1234) == "-1,234")
+    }
+
+    @Test func shapes() {
+        #expect(Format.shape([2, 3, 28, 28]) == "[2, 3, 28, 28]")
+        #expect(Format.shape([]) == "[]")
+    }
+}
