@@ -42,7 +42,8 @@ notebook.cell("One block, one line at a time") { cell in
     var rows: [[String]] = [["x", "input", Format.shape(x.shape), "0"]]
     var out = block.conv1(x)
     rows.append([
-        "conv1", "3×3 conv 64→64", Format.shape(out.shape), Format.grouped(block.conv1.weight.count),
+        "conv1", "3×3 conv 64→64", Format.shape(out.shape),
+        Format.grouped(block.conv1.weight.count),
     ])
     out = block.bn1(out)
     rows.append(["bn1", "batch norm", Format.shape(out.shape), Format.grouped(2 * 64)])
@@ -50,7 +51,8 @@ notebook.cell("One block, one line at a time") { cell in
     rows.append(["relu", "max(0, ·)", Format.shape(out.shape), "0"])
     out = block.conv2(out)
     rows.append([
-        "conv2", "3×3 conv 64→64", Format.shape(out.shape), Format.grouped(block.conv2.weight.count),
+        "conv2", "3×3 conv 64→64", Format.shape(out.shape),
+        Format.grouped(block.conv2.weight.count),
     ])
     out = block.bn2(out)
     rows.append(["bn2", "batch norm", Format.shape(out.shape), Format.grouped(2 * 64)])
@@ -96,7 +98,8 @@ notebook.cell("When the shape changes: three kinds of shortcut") { cell in
         let shortcutParameters = block.downsample?.parameterCount ?? 0
         rows.append([
             "option \(option.rawValue.uppercased())", block.shortcutKind.map { "\($0)" } ?? "none",
-            Format.shape(x.shape) + " → " + Format.shape(y.shape), Format.grouped(block.parameterCount),
+            Format.shape(x.shape) + " → " + Format.shape(y.shape),
+            Format.grouped(block.parameterCount),
             Format.grouped(shortcutParameters),
         ])
     }
@@ -176,7 +179,10 @@ notebook.cell("The plain twin") { cell in
                 "residual", residual.shortcutKind.map { "\($0)" } ?? "none",
                 Format.grouped(residual.parameterCount),
             ],
-            ["plain", plain.shortcutKind.map { "\($0)" } ?? "none", Format.grouped(plain.parameterCount)],
+            [
+                "plain", plain.shortcutKind.map { "\($0)" } ?? "none",
+                Format.grouped(plain.parameterCount),
+            ],
         ])
     cell.check(
         "the twins have the same number of parameters",

@@ -46,7 +46,8 @@ notebook.cell("Shapes through a bottleneck") { cell in
     for (name, module, what) in steps {
         out = module(out)
         rows.append([
-            name + " (" + what + ")", Format.shape(out.shape), Format.grouped(module.parameterCount),
+            name + " (" + what + ")", Format.shape(out.shape),
+            Format.grouped(module.parameterCount),
         ])
     }
     out = (out + x).relu()
