@@ -114,7 +114,7 @@ let package = Package(
             name: "resnet-lab",
             dependencies: [
                 "Kernels", "Randomness", "NN", "ResNetModels", "ModelViews", "Training",
-                "Datasets", "Optim",
+                "Datasets", "Optim", "Plots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hot),

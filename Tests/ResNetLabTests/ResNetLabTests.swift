@@ -102,6 +102,11 @@ struct ResNetLabTrainTests {
             "train", "--resume", directory.appendingPathComponent("checkpoint.safetensors").path,
         ])
         #expect(resumed.status == 0, "\(resumed.output.suffix(2000))")
+        let curve = directory.appendingPathComponent("curve.png").path
+        let report = try runLab(["report", "--run", directory.path, "--curve", curve])
+        #expect(report.status == 0, "\(report.output)")
+        #expect(report.output.contains("| 1 | "), "\(report.output)")
+        #expect(FileManager.default.fileExists(atPath: curve))
     }
 
     @Test("bad values name their flag")

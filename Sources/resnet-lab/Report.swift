@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Plots
+import Training
+
+/// `resnet-lab report`: a finished (or running) training run as Markdown and a curve, so that
+/// the figures recorded in Docs/ come from the run's own files.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Summarise a training run: a Markdown table per epoch and a curve (PNG/SVG).",
+        discussion:
+            "Example: resnet-lab report --run runs/resnet20 --curve Docs/training/resnet20.png")
+
+    @Option(name: .customLong("run"), help: "The run's output directory (holding metrics.json).")
+    var directory: String
+
+    @Option(help: "Where to write the accuracy curve (.png or .svg); omit for none.")
+    var curve: String?
+
+    func run() throws {
+        let file = (directory as NSString).appendingPathComponent(MetricsFiles.json)
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw ValidationError(
+                "--run: no \(MetricsFiles.json) in \(directory): is it a training run's output directory?"
+            )
+        }
+        let contents: MetricsFiles.Contents
+        do {
+            contents = try MetricsFiles.read(from: directory)
+        } catch {
+            throw ValidationError("--run: cannot read \(directory)/\(MetricsFiles.json): \(error)")
+        }
+        let epochs = contents.history.epochs
+        guard !epochs.isEmpty else {
+            throw ValidationError("--run: \(directory) has no finished epoch yet")
+        }
+        let config = contents.config
+        let totalSeconds = epochs.reduce(0) { $0 + $1.trainSeconds + $1.evaluationSeconds }
+        print(
+            "\(config.model), \(config.epochs) epochs, batch \(config.batchSize), \(config.optimizer) "
+                + "lr \(config.learningRate), schedule \(config.schedule), seed \(config.seed): "
+                + "\(epochs.count) epochs recorded, \(formatDuration(totalSeconds)) of training and evaluation."
+        )
+        print("")
+        print("| epoch | train loss | train accuracy | test loss | test accuracy | images/s |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+        for e in epochs {
+            print(
+                "| \(e.epoch) | \(String(format: "%.4f", e.trainLoss)) | "
+                    + "\(String(format: "%.2f%%", 100 * e.trainAccuracy)) | "
+                    + "\(String(format: "%.4f", e.testLoss)) | \(String(format: "%.2f%%", 100 * e.testAccuracy)) | "
+                    + "\(String(format: "%.0f", e.imagesPerSecond)) |")
+        }
+        if let curve {
+            let x = epochs.map { Double($0.epoch) }
+            var chart = LineChart(
+                title: "\(config.model) on \(config.dataset.rawValue)", xLabel: "epoch",
+                yLabel: "accuracy (%)")
+            chart.add(
+                LineSeries(
+                    "train", x: x, y: epochs.map { 100 * $0.trainAccuracy }, showsMarkers: true))
+            chart.add(
+                LineSeries(
+                    "test", x: x, y: epochs.map { 100 * $0.testAccuracy }, style: .dashed,
+                    showsMarkers: true))
+            try chart.write(to: curve)
+            print("")
+            print("curve written to \(curve)")
+        }
+    }
+}
