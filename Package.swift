@@ -43,12 +43,17 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
 
+        // glibc's mallopt (malloc.h), for `AllocatorTuning`.
+        .systemLibrary(name: "CMalloc"),
+
         // MARK: - Libraries
         .target(name: "Randomness", swiftSettings: optimized),
         .target(
             name: "ScalarAutograd", dependencies: ["Randomness", "GraphRender"],
             swiftSettings: optimized),
-        .target(name: "Kernels", exclude: ["README.md"], swiftSettings: hot),
+        .target(
+            name: "Kernels", dependencies: ["CMalloc"], exclude: ["README.md"],
+            swiftSettings: hot),
         .target(
             name: "TensorCore", dependencies: ["Randomness", "Kernels"], exclude: ["README.md"],
             swiftSettings: hot),

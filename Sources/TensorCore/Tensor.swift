@@ -1,3 +1,5 @@
+import Kernels
+
 /// An n-dimensional array of `Float`s that remembers how it was computed, so that it can
 /// compute gradients of a scalar result with respect to everything it depends on.
 ///
@@ -70,6 +72,7 @@ public final class Tensor: @unchecked Sendable {
     /// Stops with a message when `data.count` is not the product of `shape`, or a dimension
     /// is negative.
     public init(shape: [Int], data: [Float], requiresGrad: Bool = false, name: String? = nil) {
+        _ = AllocatorTuning.applied
         let count = Tensor.elementCount(of: shape, op: "Tensor(shape:data:)")
         checkArgument(
             data.count == count,
@@ -99,6 +102,7 @@ public final class Tensor: @unchecked Sendable {
         shape: [Int], data: [Float], op: String, inputs: [Tensor],
         backward: @escaping (_ gradOutput: [Float]) -> Void
     ) {
+        _ = AllocatorTuning.applied
         let count = Tensor.elementCount(of: shape, op: op)
         checkArgument(
             data.count == count,

@@ -6,19 +6,22 @@ import Randomness
 /// `resnet-lab bench`: GFLOP/s of the GEMM and convolution kernels, fast against naive.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure the tensor core's kernels (median of several runs).",
+        abstract: "Measure the tensor core: kernels and training steps (medians of several runs).",
         discussion: """
-            Prints GFLOP/s for GEMM at square and convolution-shaped sizes and for conv2d \
-            forward and backward at the ablation nets' layer shapes (batch 128), fast kernels \
-            beside their naive references. Build with -c release for figures worth quoting:
-              swift run -c release resnet-lab bench gemm
+            gemm: GFLOP/s at square and convolution-shaped sizes. conv: conv2d forward and \
+            backward at the ablation nets' layer shapes (batch 128). Both print the fast \
+            kernels beside their naive references. train: images/s of a whole training step \
+            (forward, loss, backward, SGD update; batch 128 of 28×28×1) for the six ablation \
+            nets, and the minutes the ablation would take at that speed. Build with -c \
+            release for figures worth quoting:
+              swift run -c release resnet-lab bench train
             """)
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case gemm, conv, all
+        case gemm, conv, train, all
     }
 
-    @Argument(help: "What to measure: gemm, conv or all.")
+    @Argument(help: "What to measure: gemm, conv, train or all.")
     var suite: Suite = .all
 
     @Option(help: "Threads for the fast kernels (default: RESIDUAL_THREADS or all cores).")
@@ -26,6 +29,9 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Timed runs per measurement; the median is reported.")
     var repeats = 5
+
+    @Option(help: "Steps per net the ablation estimate assumes.")
+    var iterations = 400
 
     @Flag(help: "Skip the naive reference kernels (they are slow).")
     var noNaive = false
@@ -38,6 +44,9 @@ struct Bench: ParsableCommand {
             throw ValidationError("--threads must be at least 1, got \(threads)")
         }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+        if iterations < 1 {
+            throw ValidationError("--iterations must be at least 1, got \(iterations)")
+        }
     }
 
     func run() throws {
@@ -45,7 +54,7 @@ struct Bench: ParsableCommand {
         let machine = MachineInfo.current()
         var report = BenchReport(
             threads: threadCount, machine: machine.summary,
-            peakGFLOPs: machine.peakGFLOPs(threads: threadCount), gemm: [], conv: [])
+            peakGFLOPs: machine.peakGFLOPs(threads: threadCount), gemm: [], conv: [], train: [])
         if !json {
             print("machine: \(machine.summary)")
             print(
@@ -53,8 +62,9 @@ struct Bench: ParsableCommand {
                     + "(\(machine.peakFormula))")
         }
         try Parallel.withThreadCount(threadCount) {
-            if suite != .conv { report.gemm = benchGemm() }
-            if suite != .gemm { report.conv = try benchConv() }
+            if suite == .gemm || suite == .all { report.gemm = benchGemm() }
+            if suite == .conv || suite == .all { report.conv = try benchConv() }
+            if suite == .train || suite == .all { try benchTrain(into: &report) }
         }
         if json {
             let encoder = JSONEncoder()
@@ -168,6 +178,29 @@ struct Bench: ParsableCommand {
         }
         return results
     }
+
+    func benchTrain(into report: inout BenchReport) throws {
+        if !json {
+            print("\ntraining step, batch 128 of 28×28×1 (forward, loss, backward, SGD)")
+            print(row(["net", "images/s", "ms/step"]))
+        }
+        report.train = try TrainBench.measure(repeats: repeats) { result in
+            if !json {
+                print(
+                    row([
+                        result.net, format(result.imagesPerSecond),
+                        format(1000 * result.secondsPerStep),
+                    ]))
+            }
+        }
+        report.ablationIterations = iterations
+        report.ablationMinutes = TrainBench.ablationMinutes(report.train, iterations: iterations)
+        if !json, let minutes = report.ablationMinutes {
+            print(
+                "ablation, 6 nets × \(iterations) steps at these speeds: "
+                    + String(format: "%.1f", minutes) + " min")
+        }
+    }
 }
 
 struct BenchReport: Codable {
@@ -176,6 +209,11 @@ struct BenchReport: Codable {
     var peakGFLOPs: Double
     var gemm: [GemmResult]
     var conv: [ConvResult]
+    var train: [TrainResult]
+    /// Steps per net assumed by `ablationMinutes`.
+    var ablationIterations: Int?
+    /// Minutes the six ablation nets take at the measured speeds.
+    var ablationMinutes: Double?
 }
 
 struct GemmResult: Codable {

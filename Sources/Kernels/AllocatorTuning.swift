@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+    import CMalloc
+    import Glibc
+#endif
+
+/// Keeps glibc's allocator from handing every large tensor fresh pages from the kernel.
+///
+/// By default glibc serves allocations above its mmap threshold (128 KiB at first) with a
+/// new `mmap` and returns them with `munmap` when freed. A training step allocates and
+/// frees dozens of activation and gradient arrays of 1-7 MB, so each step then faults in
+/// and zeroes every one of their pages in the kernel: on 2 cores that was about a tenth of
+/// a step (`clear_page_erms` in `perf`). Raising the threshold to glibc's largest (32 MiB)
+/// and the trim threshold well above a step's working set keeps those blocks in the heap,
+/// where a freed block is reused by the next step's allocation of the same size.
+///
+/// Applied once, on first use of `applied`; `Tensor` touches it when it is created.
+/// A no-op where the C library is not glibc, or when the environment variable
+/// `RESIDUAL_DEFAULT_MALLOC` is set (to measure the difference).
+public enum AllocatorTuning {
+    /// True once the settings are in place (false where they do not apply).
+    public static let applied: Bool = {
+        #if canImport(Glibc)
+            if getenv("RESIDUAL_DEFAULT_MALLOC") != nil { return false }
+            let largest: Int32 = 32 << 20
+            let mmapSet = mallopt(M_MMAP_THRESHOLD, largest) == 1
+            let trimSet = mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1
+            _ = mallopt(M_TOP_PAD, 64 << 20)
+            return mmapSet && trimSet
+        #else
+            return false
+        #endif
+    }()
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Kernels
+import NN
+import Optim
+import Randomness
+import ResNetModels
+import TensorCore
+
+/// Training throughput of the ablation family: one step is forward, cross-entropy,
+/// backward and an SGD update (momentum 0.9, weight decay 1e-4, as in the ablation) on a
+/// fixed batch of 128 random 28×28×1 images, so only the tensor core is timed.
+enum TrainBench {
+    /// The six nets of the plain-vs-residual ablation, in the order the ablation runs them.
+    static let nets: [(name: String, depth: Int, residual: Bool)] = [
+        ("plain-18", 18, false), ("res-18", 18, true),
+        ("plain-34", 34, false), ("res-34", 34, true),
+        ("plain-56", 56, false), ("res-56", 56, true),
+    ]
+
+    static let batch = 128
+    /// Untimed steps first (one more runs inside `Timing.medianSeconds`): they grow the
+    /// scratch pools and create the momentum buffers.
+    static let warmUpSteps = 1
+
+    /// Seconds per step for each net: the median of `repeats` timed steps.
+    static func measure(repeats: Int, onEach: (TrainResult) -> Void) throws -> [TrainResult] {
+        var generator = SeededGenerator(seed: 3)
+        let images = Tensor.randn([batch, 1, 28, 28], generator: &generator)
+        let labels = (0..<batch).map { _ in Int(generator.next() % 10) }
+        var results: [TrainResult] = []
+        for net in nets {
+            var weights = SeededGenerator(seed: 0)
+            let model = ResNet.ablation(
+                depth: net.depth, residual: net.residual, generator: &weights)
+            model.train()
+            let optimizer = try SGD(
+                parameters: model.parameters, learningRate: 0.1, momentum: 0.9,
+                weightDecay: 1e-4)
+            func step() {
+                optimizer.zeroGrad()
+                let loss = crossEntropy(logits: model(images), targets: labels)
+                loss.backward()
+                optimizer.step()
+            }
+            for _ in 0..<warmUpSteps { step() }
+            let seconds = Timing.medianSeconds(repeats: repeats, step)
+            let result = TrainResult(
+                net: net.name, secondsPerStep: seconds,
+                imagesPerSecond: Double(batch) / seconds)
+            onEach(result)
+            results.append(result)
+        }
+        return results
+    }
+
+    /// Minutes the ablation takes at these speeds: every net for `iterations` steps.
+    static func ablationMinutes(_ results: [TrainResult], iterations: Int) -> Double {
+        results.reduce(0) { $0 + $1.secondsPerStep } * Double(iterations) / 60
+    }
+}
+
+struct TrainResult: Codable {
+    var net: String
+    var secondsPerStep: Double
+    var imagesPerSecond: Double
+
+    enum CodingKeys: String, CodingKey {
+        case net
+        case secondsPerStep = "seconds_per_step"
+        case imagesPerSecond = "images_per_second"
+    }
+}
