@@ -21,6 +21,10 @@ public func conv2dForward(
     _ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
 ) {
+    if usesDirectForward(s) {
+        conv2dForwardDirect(s, input: input, weight: weight, bias: bias, output: output)
+        return
+    }
     let pixels = s.columnCount
     let rows = s.columnRows
     let bundle = s.isPointwise ? 1 : imageBundle(pixels: pixels)
@@ -90,6 +94,10 @@ public func conv2dBackwardData(
     _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     gradInput: UnsafeMutablePointer<Float>
 ) {
+    if usesDirectBackwardData(s) {
+        conv2dBackwardDataDirect(s, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+        return
+    }
     let pixels = s.columnCount
     let rows = s.columnRows
     let bundle = s.isPointwise ? 1 : imageBundle(pixels: pixels)

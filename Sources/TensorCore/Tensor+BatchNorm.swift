@@ -1,3 +1,5 @@
+import Kernels
+
 // Batch normalisation over the channels of an NCHW batch (Ioffe & Szegedy 2015), as PyTorch's
 // `F.batch_norm`. For channel c, over its m = N·H·W values:
 //
@@ -15,8 +17,9 @@
 //              (μ and σ² depend on x, which adds the two sums)
 //   eval:      ∂L/∂x = γ/√(σ² + eps) · dy   (the statistics are constants)
 //
-// Statistics and gradient sums run in Double, one channel per task, in a fixed order, so the
-// numbers do not depend on the thread count.
+// Statistics and gradient sums run one channel per task: each image's plane is summed in
+// Float vector lanes (`planeSum` and friends, in Kernels), the planes in Double, always in the
+// same order, so the numbers do not depend on the thread count.
 
 extension Tensor {
     /// Checks the arguments of `batchNorm2d`.
@@ -152,11 +155,13 @@ public func batchNorm2d(
                             var weighted: Double = 0
                             for n in 0..<batch {
                                 let start = (n * channels + c) * pixels
-                                for i in start..<start + pixels {
-                                    total += Double(dy[i])
-                                    weighted += Double(dy[i]) * Double((x[i] - mu) * scale)
-                                }
+                                let dyPlane = dy.baseAddress! + start
+                                total += Double(planeSum(dyPlane, count: pixels))
+                                weighted += Double(
+                                    planeSumOfProducts(
+                                        dyPlane, x.baseAddress! + start, count: pixels, shift: mu))
                             }
+                            weighted *= Double(scale)
                             sumDy[c] = total
                             sumDyXhat[c] = weighted
                         }
@@ -192,25 +197,23 @@ public func batchNorm2d(
     }
 }
 
-/// The mean and biased variance (two passes, in Double) of channel `c` of a contiguous
-/// [batch, channels, pixels] array.
+/// The mean and biased variance (two passes: the sum, then the squared deviations from the
+/// mean) of channel `c` of a contiguous [batch, channels, pixels] array. Each plane is summed
+/// with vector partial sums (`planeSum`), the planes in order in Double.
 private func channelMeanAndVariance(
     _ x: UnsafeBufferPointer<Float>, channel c: Int, channels: Int, batch: Int, pixels: Int
 ) -> (mean: Double, variance: Double) {
     let m = Double(batch * pixels)
+    let base = x.baseAddress!
     var sum: Double = 0
     for n in 0..<batch {
-        let start = (n * channels + c) * pixels
-        for i in start..<start + pixels { sum += Double(x[i]) }
+        sum += Double(planeSum(base + (n * channels + c) * pixels, count: pixels))
     }
     let mean = sum / m
     var squares: Double = 0
     for n in 0..<batch {
-        let start = (n * channels + c) * pixels
-        for i in start..<start + pixels {
-            let deviation = Double(x[i]) - mean
-            squares += deviation * deviation
-        }
+        squares += Double(
+            planeSumOfSquares(base + (n * channels + c) * pixels, count: pixels, shift: Float(mean)))
     }
     return (mean, squares / m)
 }

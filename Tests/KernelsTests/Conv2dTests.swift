@@ -98,6 +98,16 @@ let convCases: [ConvCase] = [
     ConvCase(40, 3, 5, 4, 4, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
     // More than one GEMM depth slice (gemmKC = 512): C·R·S = 539 and 552 output pixels.
     ConvCase(2, 11, 24, 23, 5, kernel: (7, 7), stride: (1, 1), padding: (3, 3), bias: true),
+    // At least 8 channels: the direct tile (`Conv2d+Direct.swift`). Output channels that
+    // leave a partial 16-lane panel; stride 2 forward; bundles of 8 small images and a short
+    // last bundle; non-square kernels and paddings; an unpadded 5×5, whose data gradient pads
+    // by 4; mixed strides.
+    ConvCase(3, 8, 6, 5, 20, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
+    ConvCase(2, 17, 7, 7, 33, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: false),
+    ConvCase(11, 16, 7, 7, 16, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: false),
+    ConvCase(2, 9, 5, 6, 10, kernel: (3, 5), stride: (1, 1), padding: (2, 1), bias: true),
+    ConvCase(1, 12, 9, 9, 8, kernel: (5, 5), stride: (1, 1), padding: (0, 0), bias: false),
+    ConvCase(2, 8, 6, 7, 9, kernel: (3, 3), stride: (2, 1), padding: (1, 1), bias: true),
 ]
 
 @Suite("Conv2d")
@@ -139,6 +149,11 @@ struct Conv2dTests {
             ConvCase(
                 1, 32, 32, 32, 64, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
             ConvCase(19, 8, 5, 5, 4, kernel: (1, 1), stride: (1, 1), padding: (0, 0), bias: true),
+            // The direct tile: bundles of 8 small images, split over the batch; and one image,
+            // its tiles split between threads.
+            ConvCase(
+                11, 16, 7, 7, 20, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
+            ConvCase(1, 9, 12, 10, 24, kernel: (3, 3), stride: (2, 1), padding: (1, 1), bias: true),
         ])
     func threadIndependence(c: ConvCase) {
         let one = Parallel.withThreadCount(1) {

@@ -1,0 +1,281 @@
+// Direct convolution: the GEMM's register tile, fed straight from the zero-padded image.
+//
+// A convolution is a GEMM whose B operand (the im2col matrix) need not exist: column `g`
+// (an output pixel) of row `p = (c, r, s)` (a tap) is the padded input at
+// `pixel[g] + tap[p]`, where `pixel[g]` is where the pixel's window starts and
+// `tap[p] = c·planeStride + r·rowStride + s`. So this kernel keeps a register tile of
+// `directMR` output pixels × `directNR` output channels, and for each tap broadcasts the
+// tile's eight input values (read through the two offset tables) against one vector of
+// sixteen weights, packed once per call:
+//
+//     for each panel of 16 output channels
+//       for each tile of 8 output pixels (any images of the bundle, any positions)
+//         acc[8 × 16] = Σ_p  x[pixel[g] + tap[p]] ⊗ w[p, 16 channels]
+//
+// Nothing is unfolded or packed per image: the only copy is the padding. The tile comes
+// out pixel-major (`[pixel][channel]`) and is transposed into the NCHW output.
+//
+// The data gradient of a stride-1 convolution is itself a stride-1 convolution: of the
+// output gradient, padded by `kernel − 1 − pad`, with the kernel flipped in both directions
+// and its in- and out-channels swapped (see `conv2dBackwardDataDirect`), so it runs on the
+// same tile.
+//
+// Every output element is one sum over the taps in order `p = 0, 1, …` with fused
+// multiply-adds, whatever tile, panel, bundle or thread computed it: results are
+// bit-identical for any thread count.
+
+/// Output pixels per register tile.
+let directMR = 8
+/// Output channels per register tile: one `DirectVector`.
+let directNR = 16
+/// One row of the register tile: sixteen output channels of one pixel.
+typealias DirectVector = SIMD16<Float>
+
+/// Whether the direct kernel computes this convolution's forward pass: convolutions with a
+/// window (the pointwise ones, 1×1, stride 1, unpadded, are a plain GEMM already) and at
+/// least 8 output channels (fewer would leave most of the 16 lanes idle).
+func usesDirectForward(_ s: Conv2dShape) -> Bool { !s.isPointwise && s.outChannels >= 8 }
+
+/// Whether the data gradient runs as a direct convolution: stride 1 (so that it is a
+/// convolution), padding at most `kernel − 1` on each axis, not pointwise, and at least 8
+/// input channels (the lanes of this convolution; a one-channel stem would use 1 in 16).
+func usesDirectBackwardData(_ s: Conv2dShape) -> Bool {
+    !s.isPointwise && s.strideH == 1 && s.strideW == 1 && s.padH < s.kernelH
+        && s.padW < s.kernelW && s.inChannels >= 8
+}
+
+/// Packs a `[outChannels, depth]` weight matrix, element `(k, p)` given by `value`, into
+/// panels of `directNR` output channels: `panel[k / 16][p][k % 16]`, zeros past
+/// `outChannels`.
+///
+/// - panels: `⌈outChannels / 16⌉ · depth · 16` floats
+@inline(__always)
+func packDirectWeights(
+    outChannels: Int, depth: Int, into panels: UnsafeMutablePointer<Float>,
+    _ value: (_ k: Int, _ p: Int) -> Float
+) {
+    let panelCount = (outChannels + directNR - 1) / directNR
+    for panel in 0..<panelCount {
+        let base = panels + panel * depth * directNR
+        for p in 0..<depth {
+            for j in 0..<directNR {
+                let k = panel * directNR + j
+                base[p * directNR + j] = k < outChannels ? value(k, p) : 0
+            }
+        }
+    }
+}
+
+/// Forward convolution on the direct tile, with weights already packed by
+/// `packDirectWeights` (value `(k, p)` = weight `[k, c, r, s]` with `p = (c·R + r)·S + s`).
+///
+/// - input: `[batch, inChannels, height, width]`
+/// - panels: `⌈outChannels / 16⌉ · inChannels·kernelH·kernelW · 16` floats
+/// - bias: `[outChannels]` or nil
+/// - output: `[batch, outChannels, outHeight, outWidth]`, overwritten
+func conv2dDirect(
+    _ s: Conv2dShape, input: UnsafePointer<Float>, panels: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+) {
+    let pixels = s.columnCount
+    let depth = s.columnRows
+    let bundle = imageBundle(pixels: pixels)
+    let pad = PaddedImage(shape: s)
+    let panelCount = (s.outChannels + directNR - 1) / directNR
+    // The taps, and where each pixel of a full bundle starts reading.
+    var taps = [Int](repeating: 0, count: depth)
+    for c in 0..<s.inChannels {
+        for r in 0..<s.kernelH {
+            for t in 0..<s.kernelW {
+                taps[(c * s.kernelH + r) * s.kernelW + t] =
+                    c * pad.planeStride + r * pad.rowStride + t
+            }
+        }
+    }
+    let tiles = (bundle * pixels + directMR - 1) / directMR
+    var starts = [Int](repeating: 0, count: tiles * directMR)
+    for g in 0..<bundle * pixels {
+        let (slot, pixel) = g.quotientAndRemainder(dividingBy: pixels)
+        let (oh, ow) = pixel.quotientAndRemainder(dividingBy: s.outWidth)
+        starts[g] = slot * pad.count + oh * s.strideH * pad.rowStride + ow * s.strideW
+    }
+    // A tile past the last pixel repeats it. (A short last bundle's tiles read slots that
+    // hold older images: allocated memory, computed and never stored.)
+    for g in (bundle * pixels)..<(tiles * directMR) { starts[g] = starts[bundle * pixels - 1] }
+    let tileCount = tiles * directMR * directNR
+    let paddedCount = (bundle * pad.count + 15) / 16 * 16  // keeps the tile 64-byte aligned
+
+    /// Output pixels `pixelRange` (of `images` padded images at `padded`, the first being
+    /// batch image `first`), all channels: tiles, then transposed into NCHW.
+    func compute(
+        first: Int, images: Int, pixelRange: Range<Int>, padded: UnsafePointer<Float>,
+        tile: UnsafeMutablePointer<Float>, taps: UnsafePointer<Int>, starts: UnsafePointer<Int>
+    ) {
+        for panel in 0..<panelCount {
+            let weights = panels + panel * depth * directNR
+            for g in stride(from: pixelRange.lowerBound, to: pixelRange.upperBound, by: directMR) {
+                directTile(
+                    depth: depth, taps: taps, weights: weights, input: padded,
+                    starts: starts + g, into: tile + g * directNR)
+            }
+            // [pixel][channel] → NCHW, adding the bias.
+            let k0 = panel * directNR
+            for j in 0..<min(directNR, s.outChannels - k0) {
+                let shift = bias?[k0 + j] ?? 0
+                for slot in 0..<images {
+                    let slotPixels = (slot * pixels)..<((slot + 1) * pixels)
+                    let range = slotPixels.clamped(to: pixelRange)
+                    if range.isEmpty { continue }
+                    let plane =
+                        output + (first + slot) * s.outputImageSize + (k0 + j) * pixels
+                        - slot * pixels
+                    for g in range { plane[g] = tile[g * directNR + j] + shift }
+                }
+            }
+        }
+    }
+
+    taps.withUnsafeBufferPointer { taps in
+        starts.withUnsafeBufferPointer { starts in
+            let taps = SendablePointer(taps.baseAddress!)
+            let starts = SendablePointer(starts.baseAddress!)
+            if s.batch >= Parallel.threadCount {
+                // Whole bundles per thread.
+                Parallel.forChunks(s.batch) { chunk in
+                    ScratchBuffers.with(count: paddedCount + tileCount) { scratch in
+                        for first in stride(
+                            from: chunk.lowerBound, to: chunk.upperBound, by: bundle)
+                        {
+                            let images = min(bundle, chunk.upperBound - first)
+                            for slot in 0..<images {
+                                padImage(
+                                    pad, image: input + (first + slot) * s.inputImageSize,
+                                    into: scratch + slot * pad.count)
+                            }
+                            compute(
+                                first: first, images: images, pixelRange: 0..<(images * pixels),
+                                padded: scratch, tile: scratch + paddedCount,
+                                taps: taps.pointer, starts: starts.pointer)
+                        }
+                    }
+                }
+            } else {
+                // Fewer images than threads: pad each bundle, then split its tiles.
+                ScratchBuffers.with(count: paddedCount + tileCount) { scratch in
+                    let shared = SendablePointer(scratch)
+                    for first in stride(from: 0, to: s.batch, by: bundle) {
+                        let images = min(bundle, s.batch - first)
+                        for slot in 0..<images {
+                            padImage(
+                                pad, image: input + (first + slot) * s.inputImageSize,
+                                into: scratch + slot * pad.count)
+                        }
+                        let count = images * pixels
+                        let tileRows = (count + directMR - 1) / directMR
+                        Parallel.forChunks(tileRows) { rows in
+                            let pixelRange =
+                                (rows.lowerBound * directMR)..<min(count, rows.upperBound * directMR)
+                            compute(
+                                first: first, images: images, pixelRange: pixelRange,
+                                padded: shared.pointer, tile: shared.pointer + paddedCount,
+                                taps: taps.pointer, starts: starts.pointer)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One register tile: eight pixels (window starts `starts[0..<8]` in `input`) × sixteen
+/// output channels, summed over `depth` taps; written pixel-major to `tile[8][16]`.
+@inline(__always)
+private func directTile(
+    depth: Int, taps: UnsafePointer<Int>, weights: UnsafePointer<Float>,
+    input: UnsafePointer<Float>, starts: UnsafePointer<Int>, into tile: UnsafeMutablePointer<Float>
+) {
+    let x0 = input + starts[0]
+    let x1 = input + starts[1]
+    let x2 = input + starts[2]
+    let x3 = input + starts[3]
+    let x4 = input + starts[4]
+    let x5 = input + starts[5]
+    let x6 = input + starts[6]
+    let x7 = input + starts[7]
+    var c0 = DirectVector()
+    var c1 = DirectVector()
+    var c2 = DirectVector()
+    var c3 = DirectVector()
+    var c4 = DirectVector()
+    var c5 = DirectVector()
+    var c6 = DirectVector()
+    var c7 = DirectVector()
+    var w = UnsafeRawPointer(weights)
+    for p in 0..<depth {
+        let o = taps[p]
+        let wv = w.load(as: DirectVector.self)
+        c0 = c0.addingProduct(DirectVector(repeating: x0[o]), wv)
+        c1 = c1.addingProduct(DirectVector(repeating: x1[o]), wv)
+        c2 = c2.addingProduct(DirectVector(repeating: x2[o]), wv)
+        c3 = c3.addingProduct(DirectVector(repeating: x3[o]), wv)
+        c4 = c4.addingProduct(DirectVector(repeating: x4[o]), wv)
+        c5 = c5.addingProduct(DirectVector(repeating: x5[o]), wv)
+        c6 = c6.addingProduct(DirectVector(repeating: x6[o]), wv)
+        c7 = c7.addingProduct(DirectVector(repeating: x7[o]), wv)
+        w += MemoryLayout<DirectVector>.stride
+    }
+    let out = UnsafeMutableRawPointer(tile)
+    let row = MemoryLayout<DirectVector>.stride
+    out.storeBytes(of: c0, as: DirectVector.self)
+    out.storeBytes(of: c1, toByteOffset: row, as: DirectVector.self)
+    out.storeBytes(of: c2, toByteOffset: 2 * row, as: DirectVector.self)
+    out.storeBytes(of: c3, toByteOffset: 3 * row, as: DirectVector.self)
+    out.storeBytes(of: c4, toByteOffset: 4 * row, as: DirectVector.self)
+    out.storeBytes(of: c5, toByteOffset: 5 * row, as: DirectVector.self)
+    out.storeBytes(of: c6, toByteOffset: 6 * row, as: DirectVector.self)
+    out.storeBytes(of: c7, toByteOffset: 7 * row, as: DirectVector.self)
+}
+
+/// Forward convolution through the direct tile: packs the weights, then `conv2dDirect`.
+func conv2dForwardDirect(
+    _ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+) {
+    let depth = s.columnRows
+    let panelCount = (s.outChannels + directNR - 1) / directNR
+    ScratchBuffers.with(count: panelCount * depth * directNR) { panels in
+        packDirectWeights(outChannels: s.outChannels, depth: depth, into: panels) { k, p in
+            weight[k * depth + p]
+        }
+        conv2dDirect(s, input: input, panels: panels, bias: bias, output: output)
+    }
+}
+
+/// The data gradient of a stride-1 convolution as a direct convolution:
+///
+///     gradInput[c, i, j] = Σ_{k, r, t} gradOutputₚ[k, i + r, j + t] · w[k, c, R−1−r, S−1−t]
+///
+/// where `gradOutputₚ` is the output gradient zero-padded by `R − 1 − padH` rows and
+/// `S − 1 − padW` columns: a convolution from `outChannels` to `inChannels` channels with
+/// the kernel flipped. Needs `usesDirectBackwardData(s)`.
+func conv2dBackwardDataDirect(
+    _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    gradInput: UnsafeMutablePointer<Float>
+) {
+    let (taps, r, t) = (s.kernelH * s.kernelW, s.kernelH, s.kernelW)
+    let transposed = try! Conv2dShape(
+        batch: s.batch, inChannels: s.outChannels, height: s.outHeight, width: s.outWidth,
+        outChannels: s.inChannels, kernelH: r, kernelW: t, padH: r - 1 - s.padH,
+        padW: t - 1 - s.padW)
+    let depth = transposed.columnRows
+    let panelCount = (s.inChannels + directNR - 1) / directNR
+    ScratchBuffers.with(count: panelCount * depth * directNR) { panels in
+        // Value (c, p) with p = (k·R + r')·S + t' is w[k, c, R−1−r', S−1−t'].
+        packDirectWeights(outChannels: s.inChannels, depth: depth, into: panels) { c, p in
+            let (k, tap) = p.quotientAndRemainder(dividingBy: taps)
+            let (row, column) = tap.quotientAndRemainder(dividingBy: t)
+            return weight[(k * s.inChannels + c) * taps + (r - 1 - row) * t + (t - 1 - column)]
+        }
+        conv2dDirect(transposed, input: gradOutput, panels: panels, bias: nil, output: gradInput)
+    }
+}
