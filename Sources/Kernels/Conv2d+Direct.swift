@@ -173,8 +173,8 @@ func conv2dDirect(
                         let count = images * pixels
                         let tileRows = (count + directMR - 1) / directMR
                         Parallel.forChunks(tileRows) { rows in
-                            let pixelRange =
-                                (rows.lowerBound * directMR)..<min(count, rows.upperBound * directMR)
+                            let end = min(count, rows.upperBound * directMR)
+                            let pixelRange = (rows.lowerBound * directMR)..<end
                             compute(
                                 first: first, images: images, pixelRange: pixelRange,
                                 padded: shared.pointer, tile: shared.pointer + paddedCount,

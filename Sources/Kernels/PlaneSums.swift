@@ -8,7 +8,11 @@
 /// `Σ x[i]` for `i` in `0..<count`.
 @inline(__always)
 public func planeSum(_ x: UnsafePointer<Float>, count: Int) -> Float {
-    planeReduce(count: count) { i in x.loadVector(i) } scalar: { i in x[i] }
+    planeReduce(count: count) { i in
+        x.loadVector(i)
+    } scalar: { i in
+        x[i]
+    }
 }
 
 /// `Σ (x[i] − shift)²`: with `shift` the mean, the variance times `count`.
@@ -45,8 +49,7 @@ public func planeSumNaive(_ x: UnsafePointer<Float>, count: Int) -> Double {
 }
 
 /// Reference for `planeSumOfSquares`, in Double.
-public func planeSumOfSquaresNaive(_ x: UnsafePointer<Float>, count: Int, shift: Float) -> Double
-{
+public func planeSumOfSquaresNaive(_ x: UnsafePointer<Float>, count: Int, shift: Float) -> Double {
     var sum: Double = 0
     for i in 0..<count { sum += (Double(x[i]) - Double(shift)) * (Double(x[i]) - Double(shift)) }
     return sum

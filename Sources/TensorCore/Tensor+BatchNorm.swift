@@ -213,7 +213,8 @@ private func channelMeanAndVariance(
     var squares: Double = 0
     for n in 0..<batch {
         squares += Double(
-            planeSumOfSquares(base + (n * channels + c) * pixels, count: pixels, shift: Float(mean)))
+            planeSumOfSquares(base + (n * channels + c) * pixels, count: pixels, shift: Float(mean))
+        )
     }
     return (mean, squares / m)
 }
