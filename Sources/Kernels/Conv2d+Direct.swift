@@ -44,6 +44,13 @@ func usesDirectBackwardData(_ s: Conv2dShape) -> Bool {
         && s.padW < s.kernelW && s.inChannels >= 8
 }
 
+/// Whether the weight gradient runs on the direct tile: as the forward pass, with at least
+/// 32 taps (its tile rows are taps in eights: a one-channel 3×3 stem, 9 taps, would fill 9 of
+/// 16 rows, and its unfolded GEMM is faster).
+func usesDirectBackwardWeight(_ s: Conv2dShape) -> Bool {
+    usesDirectForward(s) && s.columnRows >= 32
+}
+
 /// Packs a `[outChannels, depth]` weight matrix, element `(k, p)` given by `value`, into
 /// panels of `directNR` output channels: `panel[k / 16][p][k % 16]`, zeros past
 /// `outChannels`.
@@ -188,11 +195,17 @@ func conv2dDirect(
 }
 
 /// One register tile: eight pixels (window starts `starts[0..<8]` in `input`) × sixteen
-/// output channels, summed over `depth` taps; written pixel-major to `tile[8][16]`.
+/// output channels, summed over `depth` taps; written pixel-major to `tile[8][16]` (added to
+/// what is there when `accumulate`).
+///
+/// The same tile computes the weight gradient with the two offset tables' roles swapped:
+/// eight taps as the rows, the output pixels as the summed index (see
+/// `conv2dBackwardWeightDirect`).
 @inline(__always)
 private func directTile(
     depth: Int, taps: UnsafePointer<Int>, weights: UnsafePointer<Float>,
-    input: UnsafePointer<Float>, starts: UnsafePointer<Int>, into tile: UnsafeMutablePointer<Float>
+    input: UnsafePointer<Float>, starts: UnsafePointer<Int>, into tile: UnsafeMutablePointer<Float>,
+    accumulate: Bool = false
 ) {
     let x0 = input + starts[0]
     let x1 = input + starts[1]
@@ -226,6 +239,16 @@ private func directTile(
     }
     let out = UnsafeMutableRawPointer(tile)
     let row = MemoryLayout<DirectVector>.stride
+    if accumulate {
+        c0 += out.load(as: DirectVector.self)
+        c1 += out.load(fromByteOffset: row, as: DirectVector.self)
+        c2 += out.load(fromByteOffset: 2 * row, as: DirectVector.self)
+        c3 += out.load(fromByteOffset: 3 * row, as: DirectVector.self)
+        c4 += out.load(fromByteOffset: 4 * row, as: DirectVector.self)
+        c5 += out.load(fromByteOffset: 5 * row, as: DirectVector.self)
+        c6 += out.load(fromByteOffset: 6 * row, as: DirectVector.self)
+        c7 += out.load(fromByteOffset: 7 * row, as: DirectVector.self)
+    }
     out.storeBytes(of: c0, as: DirectVector.self)
     out.storeBytes(of: c1, toByteOffset: row, as: DirectVector.self)
     out.storeBytes(of: c2, toByteOffset: 2 * row, as: DirectVector.self)
@@ -277,5 +300,134 @@ func conv2dBackwardDataDirect(
             return weight[(k * s.inChannels + c) * taps + (r - 1 - row) * t + (t - 1 - column)]
         }
         conv2dDirect(transposed, input: gradOutput, panels: panels, bias: nil, output: gradInput)
+    }
+}
+
+/// The weight gradient on the direct tile:
+///
+///     gradWeight[k, p] = Σₙ Σ_g gradOutput[n, k, g] · xₙ[start(g) + tap(p)]
+///
+/// a tile of eight taps × sixteen output channels, summed over output pixels: for each
+/// pixel it broadcasts the eight taps' input values against the sixteen channels' output
+/// gradients (transposed pixel-major beforehand). As in `conv2dBackwardWeight`, the batch is
+/// cut into `weightGradientGroupCount` groups, each summed in image order (a bundle of
+/// small images as one run of pixels) into its own partial, and the partials are added in
+/// group order: the bits do not depend on the thread count.
+func conv2dBackwardWeightDirect(
+    _ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+    gradWeight: UnsafeMutablePointer<Float>
+) {
+    let pixels = s.columnCount
+    let depth = s.columnRows
+    let bundle = imageBundle(pixels: pixels)
+    let pad = PaddedImage(shape: s)
+    let panelCount = (s.outChannels + directNR - 1) / directNR
+    let tapTiles = (depth + directMR - 1) / directMR
+    let groups = weightGradientGroupCount(batch: s.batch)
+    // Eight taps per tile (the last tile repeats the last tap); pixel window starts.
+    var taps = [Int](repeating: 0, count: tapTiles * directMR)
+    for c in 0..<s.inChannels {
+        for r in 0..<s.kernelH {
+            for t in 0..<s.kernelW {
+                taps[(c * s.kernelH + r) * s.kernelW + t] =
+                    c * pad.planeStride + r * pad.rowStride + t
+            }
+        }
+    }
+    for p in depth..<(tapTiles * directMR) { taps[p] = taps[depth - 1] }
+    var starts = [Int](repeating: 0, count: bundle * pixels)
+    for g in 0..<bundle * pixels {
+        let (slot, pixel) = g.quotientAndRemainder(dividingBy: pixels)
+        let (oh, ow) = pixel.quotientAndRemainder(dividingBy: s.outWidth)
+        starts[g] = slot * pad.count + oh * s.strideH * pad.rowStride + ow * s.strideW
+    }
+    // partial[group][panel][tap][16]
+    let partialCount = panelCount * tapTiles * directMR * directNR
+    let paddedCount = (bundle * pad.count + 15) / 16 * 16
+    let gradientsCount = panelCount * bundle * pixels * directNR
+    taps.withUnsafeBufferPointer { taps in
+        starts.withUnsafeBufferPointer { starts in
+            let taps = SendablePointer(taps.baseAddress!)
+            let starts = SendablePointer(starts.baseAddress!)
+            ScratchBuffers.with(count: groups * partialCount) { partials in
+                Parallel.forChunks(groups) { groupRange in
+                    ScratchBuffers.with(count: paddedCount + gradientsCount) { scratch in
+                        let padded = scratch
+                        let gradients = scratch + paddedCount
+                        for group in groupRange {
+                            let partial = partials + group * partialCount
+                            let first = s.batch * group / groups
+                            let end = s.batch * (group + 1) / groups
+                            for start in Swift.stride(from: first, to: end, by: bundle) {
+                                let images = min(bundle, end - start)
+                                let count = images * pixels
+                                for slot in 0..<images {
+                                    padImage(
+                                        pad, image: input + (start + slot) * s.inputImageSize,
+                                        into: padded + slot * pad.count)
+                                }
+                                // gradients[panel][g][16] = gradOutput[image, k, pixel]
+                                transposeGradients(
+                                    s, gradOutput: gradOutput + start * s.outputImageSize,
+                                    images: images, into: gradients)
+                                for panel in 0..<panelCount {
+                                    for tile in 0..<tapTiles {
+                                        directTile(
+                                            depth: count, taps: starts.pointer,
+                                            weights: gradients + panel * count * directNR,
+                                            input: padded,
+                                            starts: taps.pointer + tile * directMR,
+                                            into: partial
+                                                + (panel * tapTiles + tile) * directMR * directNR,
+                                            accumulate: start != first)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                // Add the partials in group order and transpose to [k, p].
+                Parallel.forChunks(s.outChannels) { channels in
+                    for k in channels {
+                        let (panel, lane) = k.quotientAndRemainder(dividingBy: directNR)
+                        for p in 0..<depth {
+                            let index = (panel * tapTiles * directMR + p) * directNR + lane
+                            var sum = partials[index]
+                            for group in 1..<groups {
+                                sum += partials[group * partialCount + index]
+                            }
+                            gradWeight[k * depth + p] = sum
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The output gradients of `images` consecutive images, pixel-major in panels of sixteen
+/// channels: `gradients[panel][slot · pixels + q][j] = gradOutput[slot, 16·panel + j, q]`,
+/// zero past the last channel.
+private func transposeGradients(
+    _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, images: Int,
+    into gradients: UnsafeMutablePointer<Float>
+) {
+    let pixels = s.columnCount
+    let count = images * pixels
+    let panelCount = (s.outChannels + directNR - 1) / directNR
+    for panel in 0..<panelCount {
+        let target = gradients + panel * count * directNR
+        for j in 0..<directNR {
+            let k = panel * directNR + j
+            for slot in 0..<images {
+                let row = target + slot * pixels * directNR + j
+                if k < s.outChannels {
+                    let plane = gradOutput + slot * s.outputImageSize + k * pixels
+                    for q in 0..<pixels { row[q * directNR] = plane[q] }
+                } else {
+                    for q in 0..<pixels { row[q * directNR] = 0 }
+                }
+            }
+        }
     }
 }

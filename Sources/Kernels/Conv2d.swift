@@ -158,6 +158,12 @@ public func conv2dBackwardWeight(
     _ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?
 ) {
+    if usesDirectBackwardWeight(s) {
+        conv2dBackwardWeightDirect(
+            s, input: input, gradOutput: gradOutput, gradWeight: gradWeight)
+        if let gradBias { convBiasGradient(s, gradOutput: gradOutput, gradBias: gradBias) }
+        return
+    }
     let pixels = s.columnCount
     let rows = s.columnRows
     let weightSize = s.weightSize
@@ -226,15 +232,21 @@ public func conv2dBackwardWeight(
             }
         }
     }
-    if let gradBias {
-        Parallel.forEach(s.outChannels) { k in
-            var sum: Float = 0
-            for n in 0..<s.batch {
-                let plane = gradOutput + n * s.outputImageSize + k * pixels
-                for p in 0..<pixels { sum += plane[p] }
-            }
-            gradBias[k] = sum
+    if let gradBias { convBiasGradient(s, gradOutput: gradOutput, gradBias: gradBias) }
+}
+
+/// `gradBias[k] = Σₙ Σ_pixels gradOutput[n, k]`, one channel per iteration, in order.
+func convBiasGradient(
+    _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, gradBias: UnsafeMutablePointer<Float>
+) {
+    let pixels = s.columnCount
+    Parallel.forEach(s.outChannels) { k in
+        var sum: Float = 0
+        for n in 0..<s.batch {
+            let plane = gradOutput + n * s.outputImageSize + k * pixels
+            for p in 0..<pixels { sum += plane[p] }
         }
+        gradBias[k] = sum
     }
 }
 

@@ -108,6 +108,9 @@ let convCases: [ConvCase] = [
     ConvCase(2, 9, 5, 6, 10, kernel: (3, 5), stride: (1, 1), padding: (2, 1), bias: true),
     ConvCase(1, 12, 9, 9, 8, kernel: (5, 5), stride: (1, 1), padding: (0, 0), bias: false),
     ConvCase(2, 8, 6, 7, 9, kernel: (3, 3), stride: (2, 1), padding: (1, 1), bias: true),
+    // Large maps (one image per bundle) and more images than weight-gradient groups, so a
+    // group's direct-tile partial accumulates over several images.
+    ConvCase(34, 8, 24, 24, 8, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
 ]
 
 @Suite("Conv2d")
