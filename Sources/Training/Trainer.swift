@@ -234,13 +234,19 @@ public final class Trainer {
     /// Trains until the run is complete: every epoch (or `maxSteps` steps), each followed by
     /// an evaluation, the metrics files and a checkpoint.
     ///
-    /// - Parameter stop: stop (without a checkpoint, as if interrupted) before training
-    ///   step `stop + 1`; resume then from the last checkpoint written. nil: run to the end.
+    /// - Parameters:
+    ///   - stop: stop (without a checkpoint, as if killed) before training step `stop + 1`;
+    ///     resume then from the last checkpoint written. nil: run to the end.
+    ///   - shouldStop: asked after every step; when it returns true the run writes a
+    ///     checkpoint at that step and returns (`finished == false`), so a Ctrl-C loses
+    ///     nothing and `--resume` continues from exactly there.
     /// - Returns: the step reached, the last test accuracy and the time taken.
     /// - Throws: `TrainingError.diverged` when the loss stops being finite (the last good
     ///   checkpoint is kept), `.cannotWrite` when a file cannot be written.
     @discardableResult
-    public func run(stoppingAfterStep stop: Int? = nil) throws(TrainingError) -> TrainingSummary {
+    public func run(
+        stoppingAfterStep stop: Int? = nil, shouldStop: () -> Bool = { false }
+    ) throws(TrainingError) -> TrainingSummary {
         let start = ContinuousClock.now
         sessionStart = start
         sessionSteps = 0
@@ -266,11 +272,16 @@ public final class Trainer {
                     stepStart = now
                     progress.status(statusLine())
                     let midEpoch = position.batch != 0 && step < totalSteps
+                    if midEpoch && shouldStop() {
+                        try saveCheckpoint()
+                        return false
+                    }
                     if let every = config.checkpointEvery, step % every == 0, midEpoch {
                         try saveCheckpoint()
                     }
                 }
-                try finishEpoch(epoch)
+                try finishEpoch(epoch)  // writes the checkpoint
+                if step < totalSteps && shouldStop() { return false }
             }
             return true
         }

@@ -180,8 +180,16 @@ struct Train: ParsableCommand {
             trainer = try Trainer(config: config, train: data.train, test: data.test)
         }
         print(describe(trainer))
-        let summary = try trainer.run()
+        let interrupt = Interrupt.install()
+        let summary = try trainer.run(shouldStop: { interrupt.wasRequested })
         print(summary)
+        if !summary.finished {
+            print(
+                "stopped at step \(summary.step) of \(summary.totalSteps); the checkpoint is "
+                    + "written. Continue with:\n  resnet-lab train --resume "
+                    + "\(summary.checkpointPath)")
+            throw ExitCode(130)
+        }
     }
 
     /// Both splits of the configured data set; a missing file names --data-dir and, for

@@ -20,6 +20,55 @@ private func runLab(_ arguments: [String]) throws -> (status: Int32, output: Str
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
+/// A `resnet-lab` process running in the background, its output going to a log file.
+private struct RunningLab {
+    let process: Process
+    let log: URL
+
+    func output() -> String {
+        (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+    }
+
+    /// Waits up to a minute for the process to exit; kills it and records an issue if not.
+    func waitForExit() {
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            process.terminate()
+            Issue.record("still running a minute after Ctrl-C: \(output().suffix(2000))")
+        }
+        process.waitUntilExit()
+    }
+
+    /// Waits (up to two minutes) until the output contains `text`.
+    func waitFor(_ text: String) throws {
+        let deadline = Date().addingTimeInterval(120)
+        while !output().contains(text) {
+            if !process.isRunning || Date() > deadline {
+                if process.isRunning { process.terminate() }
+                Issue.record("never printed \"\(text)\": \(output().suffix(2000))")
+                throw CancellationError()
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+}
+
+/// Starts the built `resnet-lab` with `arguments`, writing its output to `log`.
+private func startLab(_ arguments: [String], log: URL) throws -> RunningLab {
+    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent("resnet-lab")
+    FileManager.default.createFile(atPath: log.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: log)
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.standardOutput = handle
+    process.standardError = handle
+    try process.run()
+    return RunningLab(process: process, log: log)
+}
+
 @Suite("resnet-lab command line", .serialized)
 struct ResNetLabTests {
     @Test(
@@ -107,6 +156,49 @@ struct ResNetLabTrainTests {
         #expect(report.status == 0, "\(report.output)")
         #expect(report.output.contains("| 1 | "), "\(report.output)")
         #expect(FileManager.default.fileExists(atPath: curve))
+    }
+
+    @Test(
+        "Ctrl-C writes a checkpoint at the current step, and --resume continues from it",
+        .enabled(
+            if: FileManager.default.fileExists(
+                atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
+                || ProcessInfo.processInfo.environment["RESIDUAL_DATA_DIR"] != nil,
+            "needs Fashion-MNIST (apt-get install dataset-fashion-mnist)"))
+    func interruptAndResume() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "interrupt-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // 8 steps an epoch, far more epochs than the test waits for.
+        let run = try startLab(
+            [
+                "train", "--model", "ablation-res-8", "--train-limit", "256", "--test-limit",
+                "64", "--epochs", "200", "--batch-size", "32", "--threads", "1", "--output",
+                directory.path,
+            ], log: directory.appendingPathComponent("first.log"))
+        // After the first epoch line a checkpoint exists; interrupt during the next epoch.
+        try run.waitFor("epoch 1/200:")
+        Thread.sleep(forTimeInterval: 0.3)
+        run.process.interrupt()
+        run.waitForExit()
+        let output = run.output()
+        #expect(run.process.terminationStatus == 130, "\(output.suffix(2000))")
+        #expect(output.contains("interrupted: finishing this step"), "\(output.suffix(2000))")
+        let stopped = try #require(
+            output.firstMatch(of: /stopped at step (\d+) of 1600/).map { Int($0.1)! },
+            "\(output.suffix(2000))")
+        #expect(stopped > 8, "stopped at step \(stopped), which is not after the first epoch")
+        // The resumed run starts from exactly that step.
+        let resumed = try startLab(
+            ["train", "--resume", directory.appendingPathComponent("checkpoint.safetensors").path],
+            log: directory.appendingPathComponent("second.log"))
+        try resumed.waitFor("resuming")
+        resumed.process.interrupt()
+        resumed.waitForExit()
+        #expect(
+            resumed.output().contains("at step \(stopped) of 1600"),
+            "\(resumed.output().suffix(2000))")
     }
 
     @Test("bad values name their flag")
