@@ -350,11 +350,14 @@ func conv2dBackwardWeightDirect(
             let taps = SendablePointer(taps.baseAddress!)
             let starts = SendablePointer(starts.baseAddress!)
             ScratchBuffers.with(count: groups * partialCount) { partials in
-                Parallel.forChunks(groups) { groupRange in
+                // Groups spread over the threads; with fewer groups (images) than threads,
+                // the groups run in turn and each one's tiles are split instead.
+                let splitTiles = groups < Parallel.threadCount
+                Parallel.forChunks(splitTiles ? 1 : groups) { groupRange in
                     ScratchBuffers.with(count: paddedCount + gradientsCount) { scratch in
                         let padded = scratch
                         let gradients = scratch + paddedCount
-                        for group in groupRange {
+                        for group in splitTiles ? 0..<groups : groupRange {
                             let partial = partials + group * partialCount
                             let first = s.batch * group / groups
                             let end = s.batch * (group + 1) / groups
@@ -370,17 +373,23 @@ func conv2dBackwardWeightDirect(
                                 transposeGradients(
                                     s, gradOutput: gradOutput + start * s.outputImageSize,
                                     images: images, into: gradients)
-                                for panel in 0..<panelCount {
-                                    for tile in 0..<tapTiles {
+                                func tiles(_ range: Range<Int>) {
+                                    for index in range {
+                                        let (panel, tile) = index.quotientAndRemainder(
+                                            dividingBy: tapTiles)
                                         directTile(
                                             depth: count, taps: starts.pointer,
                                             weights: gradients + panel * count * directNR,
                                             input: padded,
                                             starts: taps.pointer + tile * directMR,
-                                            into: partial
-                                                + (panel * tapTiles + tile) * directMR * directNR,
+                                            into: partial + index * directMR * directNR,
                                             accumulate: start != first)
                                     }
+                                }
+                                if splitTiles {
+                                    Parallel.forChunks(panelCount * tapTiles, tiles)
+                                } else {
+                                    tiles(0..<(panelCount * tapTiles))
                                 }
                             }
                         }

@@ -157,6 +157,8 @@ struct Conv2dTests {
             ConvCase(
                 11, 16, 7, 7, 20, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
             ConvCase(1, 9, 12, 10, 24, kernel: (3, 3), stride: (2, 1), padding: (1, 1), bias: true),
+            // Two images, three threads: the weight gradient splits its tiles.
+            ConvCase(2, 16, 9, 9, 40, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: false),
         ])
     func threadIndependence(c: ConvCase) {
         let one = Parallel.withThreadCount(1) {
