@@ -38,7 +38,12 @@ struct Report: ParsableCommand {
         let totalSeconds = epochs.reduce(0) { $0 + $1.trainSeconds + $1.evaluationSeconds }
         print(
             "\(config.model), \(config.epochs) epochs, batch \(config.batchSize), \(config.optimizer) "
-                + "lr \(config.learningRate), schedule \(config.schedule), seed \(config.seed): "
+                + "lr \(config.learningRate)"
+                + (config.optimizer == .sgd ? ", momentum \(config.momentum)" : "")
+                + ", weight decay "
+                + "\(config.weightDecay), schedule \(config.schedule)"
+                + (config.augment ? ", augmented (random crops, flips)" : "")
+                + ", seed \(config.seed): "
                 + "\(epochs.count) epochs recorded, \(formatDuration(totalSeconds)) of training and evaluation."
         )
         print("")
