@@ -125,18 +125,32 @@ func conv2dDirect(
                     depth: depth, taps: taps, weights: weights, input: padded,
                     starts: starts + g, into: tile + g * directNR)
             }
-            // [pixel][channel] → NCHW, adding the bias.
+            // [pixel][channel] → NCHW, adding the bias: 16 × 16 blocks in registers where
+            // a whole block lies in one image and all 16 channels exist, else one by one.
             let k0 = panel * directNR
-            for j in 0..<min(directNR, s.outChannels - k0) {
-                let shift = bias?[k0 + j] ?? 0
-                for slot in 0..<images {
-                    let slotPixels = (slot * pixels)..<((slot + 1) * pixels)
-                    let range = slotPixels.clamped(to: pixelRange)
-                    if range.isEmpty { continue }
-                    let plane =
-                        output + (first + slot) * s.outputImageSize + (k0 + j) * pixels
-                        - slot * pixels
-                    for g in range { plane[g] = tile[g * directNR + j] + shift }
+            let lanes = min(directNR, s.outChannels - k0)
+            var shifts = DirectVector()
+            for j in 0..<lanes { shifts[j] = bias?[k0 + j] ?? 0 }
+            for slot in 0..<images {
+                let slotPixels = (slot * pixels)..<((slot + 1) * pixels)
+                let range = slotPixels.clamped(to: pixelRange)
+                if range.isEmpty { continue }
+                // planes + j·pixels + g: output channel k0 + j at pixel g of this image.
+                let planes =
+                    output + (first + slot) * s.outputImageSize + k0 * pixels - slot * pixels
+                var g = range.lowerBound
+                if lanes == directNR {
+                    while g + directNR <= range.upperBound {
+                        storeTransposed(
+                            tile + g * directNR, shifts: shifts, into: planes + g, stride: pixels)
+                        g += directNR
+                    }
+                }
+                for j in 0..<lanes {
+                    let plane = planes + j * pixels
+                    for q in g..<range.upperBound {
+                        plane[q] = tile[q * directNR + j] + shifts[j]
+                    }
                 }
             }
         }
@@ -439,4 +453,101 @@ private func transposeGradients(
             }
         }
     }
+}
+
+/// Writes a 16 × 16 block `block[pixel][channel]` (rows 64 bytes apart) transposed:
+/// `target[j · stride + pixel] = block[pixel][j] + shifts[j]`.
+///
+/// Four rounds of "unzip" (pair up rows, split each pair into its even and odd lanes) move
+/// one bit of the lane index into the row index per round; after four, row j holds lane j
+/// of every pixel. Sixteen named vectors, so they stay in registers.
+@inline(__always)
+private func storeTransposed(
+    _ block: UnsafePointer<Float>, shifts: DirectVector, into target: UnsafeMutablePointer<Float>,
+    stride: Int
+) {
+    let raw = UnsafeRawPointer(block)
+    var r0 = raw.load(fromByteOffset: 0, as: DirectVector.self)
+    var r1 = raw.load(fromByteOffset: 64, as: DirectVector.self)
+    var r2 = raw.load(fromByteOffset: 128, as: DirectVector.self)
+    var r3 = raw.load(fromByteOffset: 192, as: DirectVector.self)
+    var r4 = raw.load(fromByteOffset: 256, as: DirectVector.self)
+    var r5 = raw.load(fromByteOffset: 320, as: DirectVector.self)
+    var r6 = raw.load(fromByteOffset: 384, as: DirectVector.self)
+    var r7 = raw.load(fromByteOffset: 448, as: DirectVector.self)
+    var r8 = raw.load(fromByteOffset: 512, as: DirectVector.self)
+    var r9 = raw.load(fromByteOffset: 576, as: DirectVector.self)
+    var r10 = raw.load(fromByteOffset: 640, as: DirectVector.self)
+    var r11 = raw.load(fromByteOffset: 704, as: DirectVector.self)
+    var r12 = raw.load(fromByteOffset: 768, as: DirectVector.self)
+    var r13 = raw.load(fromByteOffset: 832, as: DirectVector.self)
+    var r14 = raw.load(fromByteOffset: 896, as: DirectVector.self)
+    var r15 = raw.load(fromByteOffset: 960, as: DirectVector.self)
+    for _ in 0..<4 {
+        let (e0, o0) = unzip(r0, r1)
+        let (e1, o1) = unzip(r2, r3)
+        let (e2, o2) = unzip(r4, r5)
+        let (e3, o3) = unzip(r6, r7)
+        let (e4, o4) = unzip(r8, r9)
+        let (e5, o5) = unzip(r10, r11)
+        let (e6, o6) = unzip(r12, r13)
+        let (e7, o7) = unzip(r14, r15)
+        r0 = e0
+        r1 = e1
+        r2 = e2
+        r3 = e3
+        r4 = e4
+        r5 = e5
+        r6 = e6
+        r7 = e7
+        r8 = o0
+        r9 = o1
+        r10 = o2
+        r11 = o3
+        r12 = o4
+        r13 = o5
+        r14 = o6
+        r15 = o7
+    }
+    UnsafeMutableRawPointer(target + 0 * stride).storeBytes(
+        of: r0 + DirectVector(repeating: shifts[0]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 1 * stride).storeBytes(
+        of: r1 + DirectVector(repeating: shifts[1]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 2 * stride).storeBytes(
+        of: r2 + DirectVector(repeating: shifts[2]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 3 * stride).storeBytes(
+        of: r3 + DirectVector(repeating: shifts[3]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 4 * stride).storeBytes(
+        of: r4 + DirectVector(repeating: shifts[4]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 5 * stride).storeBytes(
+        of: r5 + DirectVector(repeating: shifts[5]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 6 * stride).storeBytes(
+        of: r6 + DirectVector(repeating: shifts[6]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 7 * stride).storeBytes(
+        of: r7 + DirectVector(repeating: shifts[7]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 8 * stride).storeBytes(
+        of: r8 + DirectVector(repeating: shifts[8]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 9 * stride).storeBytes(
+        of: r9 + DirectVector(repeating: shifts[9]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 10 * stride).storeBytes(
+        of: r10 + DirectVector(repeating: shifts[10]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 11 * stride).storeBytes(
+        of: r11 + DirectVector(repeating: shifts[11]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 12 * stride).storeBytes(
+        of: r12 + DirectVector(repeating: shifts[12]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 13 * stride).storeBytes(
+        of: r13 + DirectVector(repeating: shifts[13]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 14 * stride).storeBytes(
+        of: r14 + DirectVector(repeating: shifts[14]), as: DirectVector.self)
+    UnsafeMutableRawPointer(target + 15 * stride).storeBytes(
+        of: r15 + DirectVector(repeating: shifts[15]), as: DirectVector.self)
+}
+
+/// The even lanes of `a` then of `b`, and the odd lanes of `a` then of `b`.
+@inline(__always)
+private func unzip(_ a: DirectVector, _ b: DirectVector) -> (DirectVector, DirectVector) {
+    (
+        DirectVector(lowHalf: a.evenHalf, highHalf: b.evenHalf),
+        DirectVector(lowHalf: a.oddHalf, highHalf: b.oddHalf)
+    )
 }
