@@ -141,8 +141,9 @@ func conv2dDirect(
                 var g = range.lowerBound
                 if lanes == directNR {
                     while g + directNR <= range.upperBound {
-                        storeTransposed(
-                            tile + g * directNR, shifts: shifts, into: planes + g, stride: pixels)
+                        transpose16(
+                            tile + g * directNR, sourceStride: directNR, into: planes + g,
+                            targetStride: pixels, shifts: shifts)
                         g += directNR
                     }
                 }
@@ -440,49 +441,56 @@ private func transposeGradients(
     let panelCount = (s.outChannels + directNR - 1) / directNR
     for panel in 0..<panelCount {
         let target = gradients + panel * count * directNR
-        for j in 0..<directNR {
-            let k = panel * directNR + j
-            for slot in 0..<images {
-                let row = target + slot * pixels * directNR + j
-                if k < s.outChannels {
-                    let plane = gradOutput + slot * s.outputImageSize + k * pixels
-                    for q in 0..<pixels { row[q * directNR] = plane[q] }
-                } else {
-                    for q in 0..<pixels { row[q * directNR] = 0 }
+        let k0 = panel * directNR
+        let lanes = min(directNR, s.outChannels - k0)
+        for slot in 0..<images {
+            let planes = gradOutput + slot * s.outputImageSize + k0 * pixels
+            let rows = target + slot * pixels * directNR
+            var q = 0
+            if lanes == directNR {
+                while q + directNR <= pixels {
+                    transpose16(
+                        planes + q, sourceStride: pixels, into: rows + q * directNR,
+                        targetStride: directNR)
+                    q += directNR
+                }
+            }
+            for j in 0..<directNR {
+                for p in q..<pixels {
+                    rows[p * directNR + j] = j < lanes ? planes[j * pixels + p] : 0
                 }
             }
         }
     }
 }
 
-/// Writes a 16 × 16 block `block[pixel][channel]` (rows 64 bytes apart) transposed:
-/// `target[j · stride + pixel] = block[pixel][j] + shifts[j]`.
+/// Transposes a 16 × 16 block: `target[j · targetStride + i] = source[i · sourceStride + j]
+/// + shifts[j]` for i, j in 0..<16 (any alignment).
 ///
 /// Four rounds of "unzip" (pair up rows, split each pair into its even and odd lanes) move
 /// one bit of the lane index into the row index per round; after four, row j holds lane j
-/// of every pixel. Sixteen named vectors, so they stay in registers.
+/// of every row. Sixteen named vectors, so they stay in registers.
 @inline(__always)
-private func storeTransposed(
-    _ block: UnsafePointer<Float>, shifts: DirectVector, into target: UnsafeMutablePointer<Float>,
-    stride: Int
+func transpose16(
+    _ source: UnsafePointer<Float>, sourceStride: Int, into target: UnsafeMutablePointer<Float>,
+    targetStride: Int, shifts: DirectVector = DirectVector()
 ) {
-    let raw = UnsafeRawPointer(block)
-    var r0 = raw.load(fromByteOffset: 0, as: DirectVector.self)
-    var r1 = raw.load(fromByteOffset: 64, as: DirectVector.self)
-    var r2 = raw.load(fromByteOffset: 128, as: DirectVector.self)
-    var r3 = raw.load(fromByteOffset: 192, as: DirectVector.self)
-    var r4 = raw.load(fromByteOffset: 256, as: DirectVector.self)
-    var r5 = raw.load(fromByteOffset: 320, as: DirectVector.self)
-    var r6 = raw.load(fromByteOffset: 384, as: DirectVector.self)
-    var r7 = raw.load(fromByteOffset: 448, as: DirectVector.self)
-    var r8 = raw.load(fromByteOffset: 512, as: DirectVector.self)
-    var r9 = raw.load(fromByteOffset: 576, as: DirectVector.self)
-    var r10 = raw.load(fromByteOffset: 640, as: DirectVector.self)
-    var r11 = raw.load(fromByteOffset: 704, as: DirectVector.self)
-    var r12 = raw.load(fromByteOffset: 768, as: DirectVector.self)
-    var r13 = raw.load(fromByteOffset: 832, as: DirectVector.self)
-    var r14 = raw.load(fromByteOffset: 896, as: DirectVector.self)
-    var r15 = raw.load(fromByteOffset: 960, as: DirectVector.self)
+    var r0 = UnsafeRawPointer(source + 0 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r1 = UnsafeRawPointer(source + 1 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r2 = UnsafeRawPointer(source + 2 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r3 = UnsafeRawPointer(source + 3 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r4 = UnsafeRawPointer(source + 4 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r5 = UnsafeRawPointer(source + 5 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r6 = UnsafeRawPointer(source + 6 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r7 = UnsafeRawPointer(source + 7 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r8 = UnsafeRawPointer(source + 8 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r9 = UnsafeRawPointer(source + 9 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r10 = UnsafeRawPointer(source + 10 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r11 = UnsafeRawPointer(source + 11 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r12 = UnsafeRawPointer(source + 12 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r13 = UnsafeRawPointer(source + 13 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r14 = UnsafeRawPointer(source + 14 * sourceStride).loadUnaligned(as: DirectVector.self)
+    var r15 = UnsafeRawPointer(source + 15 * sourceStride).loadUnaligned(as: DirectVector.self)
     for _ in 0..<4 {
         let (e0, o0) = unzip(r0, r1)
         let (e1, o1) = unzip(r2, r3)
@@ -509,37 +517,37 @@ private func storeTransposed(
         r14 = o6
         r15 = o7
     }
-    UnsafeMutableRawPointer(target + 0 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 0 * targetStride).storeBytes(
         of: r0 + DirectVector(repeating: shifts[0]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 1 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 1 * targetStride).storeBytes(
         of: r1 + DirectVector(repeating: shifts[1]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 2 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 2 * targetStride).storeBytes(
         of: r2 + DirectVector(repeating: shifts[2]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 3 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 3 * targetStride).storeBytes(
         of: r3 + DirectVector(repeating: shifts[3]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 4 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 4 * targetStride).storeBytes(
         of: r4 + DirectVector(repeating: shifts[4]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 5 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 5 * targetStride).storeBytes(
         of: r5 + DirectVector(repeating: shifts[5]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 6 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 6 * targetStride).storeBytes(
         of: r6 + DirectVector(repeating: shifts[6]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 7 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 7 * targetStride).storeBytes(
         of: r7 + DirectVector(repeating: shifts[7]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 8 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 8 * targetStride).storeBytes(
         of: r8 + DirectVector(repeating: shifts[8]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 9 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 9 * targetStride).storeBytes(
         of: r9 + DirectVector(repeating: shifts[9]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 10 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 10 * targetStride).storeBytes(
         of: r10 + DirectVector(repeating: shifts[10]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 11 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 11 * targetStride).storeBytes(
         of: r11 + DirectVector(repeating: shifts[11]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 12 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 12 * targetStride).storeBytes(
         of: r12 + DirectVector(repeating: shifts[12]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 13 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 13 * targetStride).storeBytes(
         of: r13 + DirectVector(repeating: shifts[13]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 14 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 14 * targetStride).storeBytes(
         of: r14 + DirectVector(repeating: shifts[14]), as: DirectVector.self)
-    UnsafeMutableRawPointer(target + 15 * stride).storeBytes(
+    UnsafeMutableRawPointer(target + 15 * targetStride).storeBytes(
         of: r15 + DirectVector(repeating: shifts[15]), as: DirectVector.self)
 }
 
