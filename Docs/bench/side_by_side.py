@@ -21,7 +21,13 @@ def run(command):
     return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
 
-ours = {t: run([lab, "bench", "all", "--threads", t, "--repeats", repeats, "--json"]) for t in ("1", threads)}
+def bench(t):
+    gemm = run([lab, "bench", "gemm", "--threads", t, "--repeats", repeats, "--json"])
+    gemm["conv"] = run([lab, "bench", "conv", "--threads", t, "--repeats", repeats, "--json"])["conv"]
+    return gemm
+
+
+ours = {t: bench(t) for t in ("1", threads)}
 theirs = run([python, os.path.join(here, "torch_kernels.py"), threads, repeats])
 load = open("/proc/loadavg").read().split()[:3]
 

@@ -400,15 +400,17 @@ notebook.cell("The full run") { cell in
         This lesson trains on part of the data for a short time so that it runs in minutes. \
         The full run, ResNet-20 on all 60,000 training images for 15 epochs with the same \
         recipe, evaluated on all 10,000 test images, is one command (built in release mode \
-        for speed): `swift run -c release resnet-lab train --epochs 15 --output runs/resnet20`.
+        for speed): `swift run -c release resnet-lab train --epochs 15 --augment --output \
+        runs/resnet20`, where `--augment` adds random crops and horizontal flips.
 
         It prints a progress line, writes the metrics and checkpoint to `runs/resnet20` after \
-        every epoch, and can be stopped and continued with \
-        `resnet-lab train --resume runs/resnet20/checkpoint.safetensors`. Add `--augment` for \
-        random crops and flips, `--optimizer adamw --lr 0.001` to compare optimizers, \
-        `--schedule onecycle` for the 1cycle policy; `resnet-lab train --help` lists every \
-        flag. The full run's figures (accuracy, curves, time) will be recorded in `Docs/` once \
-        the performance work lands.
+        every epoch, and can be stopped at any moment with Ctrl-C (which writes a checkpoint \
+        at the current step) and continued with \
+        `resnet-lab train --resume runs/resnet20/checkpoint.safetensors`. Try \
+        `--optimizer adamw --lr 0.001` to compare optimizers, or `--schedule onecycle` for the \
+        1cycle policy; `resnet-lab train --help` lists every flag. Docs/TRAINING.md records \
+        such a run on this course's 2-core machine: its command, time, per-epoch table and \
+        curves, made by `resnet-lab report` from the run's own metrics files.
         """)
 }
 
