@@ -7,7 +7,7 @@ import Training
 /// the figures recorded in Docs/ come from the run's own files.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Summarise a training run: a Markdown table per epoch and a curve (PNG/SVG).",
+        abstract: "Summarise a training run: a Markdown table per epoch and curves (PNG/SVG).",
         discussion:
             "Example: resnet-lab report --run runs/resnet20 --curve Docs/training/resnet20.png")
 
@@ -16,6 +16,9 @@ struct Report: ParsableCommand {
 
     @Option(help: "Where to write the accuracy curve (.png or .svg); omit for none.")
     var curve: String?
+
+    @Option(help: "Where to write the loss curve (.png or .svg); omit for none.")
+    var lossCurve: String?
 
     func run() throws {
         let file = (directory as NSString).appendingPathComponent(MetricsFiles.json)
@@ -71,6 +74,20 @@ struct Report: ParsableCommand {
             try chart.write(to: curve)
             print("")
             print("curve written to \(curve)")
+        }
+        if let lossCurve {
+            let x = epochs.map { Double($0.epoch) }
+            var chart = LineChart(
+                title: "\(config.model) on \(config.dataset.rawValue)", xLabel: "epoch",
+                yLabel: "cross-entropy loss")
+            chart.add(
+                LineSeries("train", x: x, y: epochs.map { $0.trainLoss }, showsMarkers: true))
+            chart.add(
+                LineSeries(
+                    "test", x: x, y: epochs.map { $0.testLoss }, style: .dashed,
+                    showsMarkers: true))
+            try chart.write(to: lossCurve)
+            print("loss curve written to \(lossCurve)")
         }
     }
 }

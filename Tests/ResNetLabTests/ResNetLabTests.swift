@@ -152,10 +152,15 @@ struct ResNetLabTrainTests {
         ])
         #expect(resumed.status == 0, "\(resumed.output.suffix(2000))")
         let curve = directory.appendingPathComponent("curve.png").path
-        let report = try runLab(["report", "--run", directory.path, "--curve", curve])
+        let lossCurve = directory.appendingPathComponent("loss.svg").path
+        let report = try runLab([
+            "report", "--run", directory.path, "--curve", curve, "--loss-curve", lossCurve,
+        ])
         #expect(report.status == 0, "\(report.output)")
         #expect(report.output.contains("| 1 | "), "\(report.output)")
         #expect(FileManager.default.fileExists(atPath: curve))
+        let svg = (try? String(contentsOfFile: lossCurve, encoding: .utf8)) ?? ""
+        #expect(svg.contains("<svg"), "no SVG loss curve at \(lossCurve)")
     }
 
     @Test(
