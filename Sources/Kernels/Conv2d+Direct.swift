@@ -89,26 +89,12 @@ func conv2dDirect(
     let bundle = imageBundle(pixels: pixels)
     let pad = PaddedImage(shape: s)
     let panelCount = (s.outChannels + directNR - 1) / directNR
-    // The taps, and where each pixel of a full bundle starts reading.
-    var taps = [Int](repeating: 0, count: depth)
-    for c in 0..<s.inChannels {
-        for r in 0..<s.kernelH {
-            for t in 0..<s.kernelW {
-                taps[(c * s.kernelH + r) * s.kernelW + t] =
-                    c * pad.planeStride + r * pad.rowStride + t
-            }
-        }
-    }
+    // The taps, and where each pixel of a full bundle starts reading; a tile past the last
+    // pixel repeats it. (A short last bundle's tiles read slots that hold older images:
+    // allocated memory, computed and never stored.)
+    let taps = tapOffsets(s, pad, count: depth)
     let tiles = (bundle * pixels + directMR - 1) / directMR
-    var starts = [Int](repeating: 0, count: tiles * directMR)
-    for g in 0..<bundle * pixels {
-        let (slot, pixel) = g.quotientAndRemainder(dividingBy: pixels)
-        let (oh, ow) = pixel.quotientAndRemainder(dividingBy: s.outWidth)
-        starts[g] = slot * pad.count + oh * s.strideH * pad.rowStride + ow * s.strideW
-    }
-    // A tile past the last pixel repeats it. (A short last bundle's tiles read slots that
-    // hold older images: allocated memory, computed and never stored.)
-    for g in (bundle * pixels)..<(tiles * directMR) { starts[g] = starts[bundle * pixels - 1] }
+    let starts = windowStarts(s, pad, images: bundle, count: tiles * directMR)
     let tileCount = tiles * directMR * directNR
     let paddedCount = (bundle * pad.count + 15) / 16 * 16  // keeps the tile 64-byte aligned
 
@@ -207,6 +193,39 @@ func conv2dDirect(
             }
         }
     }
+}
+
+/// `tap[p]` for `p = (c·R + r)·S + t`: where tap (c, r, t) sits relative to a window's
+/// start in a padded image, `c·planeStride + r·rowStride + t`; `count` entries, those past
+/// the last tap repeating it.
+private func tapOffsets(_ s: Conv2dShape, _ pad: PaddedImage, count: Int) -> [Int] {
+    var taps = [Int](repeating: 0, count: count)
+    for c in 0..<s.inChannels {
+        for r in 0..<s.kernelH {
+            for t in 0..<s.kernelW {
+                taps[(c * s.kernelH + r) * s.kernelW + t] =
+                    c * pad.planeStride + r * pad.rowStride + t
+            }
+        }
+    }
+    for p in s.columnRows..<count { taps[p] = taps[s.columnRows - 1] }
+    return taps
+}
+
+/// `start[g]` for output pixel g of a bundle of `images` padded images (stored `pad.count`
+/// apart): where its window begins; `count` entries, those past the last pixel repeating it.
+private func windowStarts(_ s: Conv2dShape, _ pad: PaddedImage, images: Int, count: Int)
+    -> [Int]
+{
+    let pixels = s.columnCount
+    var starts = [Int](repeating: 0, count: count)
+    for g in 0..<images * pixels {
+        let (slot, pixel) = g.quotientAndRemainder(dividingBy: pixels)
+        let (oh, ow) = pixel.quotientAndRemainder(dividingBy: s.outWidth)
+        starts[g] = slot * pad.count + oh * s.strideH * pad.rowStride + ow * s.strideW
+    }
+    for g in (images * pixels)..<count { starts[g] = starts[images * pixels - 1] }
+    return starts
 }
 
 /// One register tile: eight pixels (window starts `starts[0..<8]` in `input`) × sixteen
@@ -340,22 +359,8 @@ func conv2dBackwardWeightDirect(
     let tapTiles = (depth + directMR - 1) / directMR
     let groups = weightGradientGroupCount(batch: s.batch)
     // Eight taps per tile (the last tile repeats the last tap); pixel window starts.
-    var taps = [Int](repeating: 0, count: tapTiles * directMR)
-    for c in 0..<s.inChannels {
-        for r in 0..<s.kernelH {
-            for t in 0..<s.kernelW {
-                taps[(c * s.kernelH + r) * s.kernelW + t] =
-                    c * pad.planeStride + r * pad.rowStride + t
-            }
-        }
-    }
-    for p in depth..<(tapTiles * directMR) { taps[p] = taps[depth - 1] }
-    var starts = [Int](repeating: 0, count: bundle * pixels)
-    for g in 0..<bundle * pixels {
-        let (slot, pixel) = g.quotientAndRemainder(dividingBy: pixels)
-        let (oh, ow) = pixel.quotientAndRemainder(dividingBy: s.outWidth)
-        starts[g] = slot * pad.count + oh * s.strideH * pad.rowStride + ow * s.strideW
-    }
+    let taps = tapOffsets(s, pad, count: tapTiles * directMR)
+    let starts = windowStarts(s, pad, images: bundle, count: bundle * pixels)
     // partial[group][panel][tap][16]
     let partialCount = panelCount * tapTiles * directMR * directNR
     let paddedCount = (bundle * pad.count + 15) / 16 * 16

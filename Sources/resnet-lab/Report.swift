@@ -59,34 +59,29 @@ struct Report: ParsableCommand {
                     + "\(String(format: "%.4f", e.testLoss)) | \(String(format: "%.2f%%", 100 * e.testAccuracy)) | "
                     + "\(String(format: "%.0f", e.imagesPerSecond)) |")
         }
-        if let curve {
-            let x = epochs.map { Double($0.epoch) }
+        let x = epochs.map { Double($0.epoch) }
+        /// Train (solid) and test (dashed) against the epoch, written to `path`.
+        func drawCurves(_ yLabel: String, train: [Double], test: [Double], to path: String)
+            throws
+        {
             var chart = LineChart(
                 title: "\(config.model) on \(config.dataset.rawValue)", xLabel: "epoch",
-                yLabel: "accuracy (%)")
-            chart.add(
-                LineSeries(
-                    "train", x: x, y: epochs.map { 100 * $0.trainAccuracy }, showsMarkers: true))
-            chart.add(
-                LineSeries(
-                    "test", x: x, y: epochs.map { 100 * $0.testAccuracy }, style: .dashed,
-                    showsMarkers: true))
-            try chart.write(to: curve)
+                yLabel: yLabel)
+            chart.add(LineSeries("train", x: x, y: train, showsMarkers: true))
+            chart.add(LineSeries("test", x: x, y: test, style: .dashed, showsMarkers: true))
+            try chart.write(to: path)
+        }
+        if let curve {
+            try drawCurves(
+                "accuracy (%)", train: epochs.map { 100 * $0.trainAccuracy },
+                test: epochs.map { 100 * $0.testAccuracy }, to: curve)
             print("")
             print("curve written to \(curve)")
         }
         if let lossCurve {
-            let x = epochs.map { Double($0.epoch) }
-            var chart = LineChart(
-                title: "\(config.model) on \(config.dataset.rawValue)", xLabel: "epoch",
-                yLabel: "cross-entropy loss")
-            chart.add(
-                LineSeries("train", x: x, y: epochs.map { $0.trainLoss }, showsMarkers: true))
-            chart.add(
-                LineSeries(
-                    "test", x: x, y: epochs.map { $0.testLoss }, style: .dashed,
-                    showsMarkers: true))
-            try chart.write(to: lossCurve)
+            try drawCurves(
+                "cross-entropy loss", train: epochs.map(\.trainLoss),
+                test: epochs.map(\.testLoss), to: lossCurve)
             print("loss curve written to \(lossCurve)")
         }
     }
