@@ -124,6 +124,49 @@ struct ResNetLabTests {
     }
 }
 
+@Suite("resnet-lab bench")
+struct ResNetLabBenchTests {
+    /// The machine-readable report: `gemm` entries with m, n, k, gflops; `train` entries with
+    /// net and images_per_second for the six ablation nets; threads and machine.
+    @Test("bench --json reports gemm and train figures in the documented form")
+    func benchJSON() throws {
+        let gemm = try runLab([
+            "bench", "gemm", "--no-naive", "--repeats", "1", "--threads", "2", "--json",
+        ])
+        #expect(gemm.status == 0, "\(gemm.output)")
+        let gemmReport = try #require(
+            try JSONSerialization.jsonObject(with: Data(gemm.output.utf8)) as? [String: Any])
+        #expect(gemmReport["threads"] as? Int == 2)
+        #expect((gemmReport["machine"] as? String)?.isEmpty == false)
+        let rows = try #require(gemmReport["gemm"] as? [[String: Any]])
+        #expect(rows.count == 7)
+        for row in rows {
+            #expect(row["m"] is Int && row["n"] is Int && row["k"] is Int, "\(row)")
+            #expect((row["gflops"] as? Double ?? 0) > 0, "\(row)")
+        }
+
+        let train = try runLab(["bench", "train", "--repeats", "1", "--threads", "2", "--json"])
+        #expect(train.status == 0, "\(train.output)")
+        let trainReport = try #require(
+            try JSONSerialization.jsonObject(with: Data(train.output.utf8)) as? [String: Any])
+        let nets = try #require(trainReport["train"] as? [[String: Any]])
+        #expect(
+            nets.compactMap { $0["net"] as? String }
+                == ["plain-18", "res-18", "plain-34", "res-34", "plain-56", "res-56"])
+        for net in nets {
+            #expect((net["images_per_second"] as? Double ?? 0) > 0, "\(net)")
+        }
+        #expect((trainReport["ablationMinutes"] as? Double ?? 0) > 0)
+    }
+
+    @Test("bench refuses a thread count below 1, naming the flag")
+    func badThreads() throws {
+        let run = try runLab(["bench", "train", "--threads", "0"])
+        #expect(run.status != 0)
+        #expect(run.output.contains("--threads"), "\(run.output)")
+    }
+}
+
 @Suite("resnet-lab train", .serialized)
 struct ResNetLabTrainTests {
     @Test(
