@@ -31,14 +31,14 @@ ours = {t: bench(t) for t in ("1", threads)}
 theirs = run([python, os.path.join(here, "torch_kernels.py"), threads, repeats])
 load = open("/proc/loadavg").read().split()[:3]
 
-print(f"Machine: {ours['1']['machine']}; nominal FP32 peak {ours['1']['peakGFLOPs']:.0f} GFLOP/s per core "
+print(f"Machine: {ours['1']['machine']}; nominal FP32 peak {ours['1']['peak_gflops']:.0f} GFLOP/s per core "
       f"(cores × GHz × FMA lanes per cycle × 2). PyTorch {theirs['torch']}. Load average before: {' '.join(load)}.")
 print()
 print(f"| GEMM m×n×k | naive | fast, 1 thread | fast, {threads} threads | PyTorch, {threads} threads "
       f"| fast / naive | fast / PyTorch |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for one, many, torch_row in zip(ours["1"]["gemm"], ours[threads]["gemm"], theirs["gemm"]):
-    naive = one.get("naiveGFLOPs")
+    naive = one.get("naive_gflops")
     naive_text = f"{naive:.2f}" if naive else "–"
     speedup = f"{many['gflops'] / naive:.0f}×" if naive else "–"
     print(f"| {one['m']}×{one['n']}×{one['k']} | {naive_text} | {one['gflops']:.1f} | {many['gflops']:.1f} | "
@@ -48,8 +48,8 @@ print(f"| conv 3×3, batch 128 | pass | naive | fast, 1 thread | fast, {threads}
       f"| fast / naive | fast / PyTorch |")
 print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for one, many, torch_row in zip(ours["1"]["conv"], ours[threads]["conv"], theirs["conv"]):
-    for i, (key, torch_key) in enumerate([("forwardGFLOPs", "forward"), ("backwardDataGFLOPs", "backwardData"),
-                                          ("backwardWeightGFLOPs", "backwardWeight")]):
-        naive = (one.get("naiveGFLOPs") or [None] * 3)[i]
+    for i, (key, torch_key) in enumerate([("forward_gflops", "forward"), ("backward_data_gflops", "backwardData"),
+                                          ("backward_weight_gflops", "backwardWeight")]):
+        naive = (one.get("naive_gflops") or [None] * 3)[i]
         print(f"| {one['layer'] if i == 0 else ''} | {torch_key} | {naive:.2f} | {one[key]:.1f} | {many[key]:.1f} | "
               f"{torch_row[torch_key]:.1f} | {many[key] / naive:.0f}× | {many[key] / torch_row[torch_key]:.2f} |")

@@ -214,6 +214,13 @@ struct BenchReport: Codable {
     var ablationIterations: Int?
     /// Minutes the six ablation nets take at the measured speeds.
     var ablationMinutes: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case threads, machine, gemm, conv, train
+        case peakGFLOPs = "peak_gflops"
+        case ablationIterations = "ablation_iterations"
+        case ablationMinutes = "ablation_minutes"
+    }
 }
 
 struct GemmResult: Codable {
@@ -222,6 +229,11 @@ struct GemmResult: Codable {
     var k: Int
     var gflops: Double
     var naiveGFLOPs: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case m, n, k, gflops
+        case naiveGFLOPs = "naive_gflops"
+    }
 }
 
 struct ConvResult: Codable {
@@ -231,6 +243,14 @@ struct ConvResult: Codable {
     var backwardWeightGFLOPs: Double
     /// forward, backward data, backward weight
     var naiveGFLOPs: [Double]?
+
+    enum CodingKeys: String, CodingKey {
+        case layer
+        case forwardGFLOPs = "forward_gflops"
+        case backwardDataGFLOPs = "backward_data_gflops"
+        case backwardWeightGFLOPs = "backward_weight_gflops"
+        case naiveGFLOPs = "naive_gflops"
+    }
 }
 
 private func format(_ x: Double) -> String {

@@ -156,7 +156,7 @@ struct ResNetLabBenchTests {
         for net in nets {
             #expect((net["images_per_second"] as? Double ?? 0) > 0, "\(net)")
         }
-        #expect((trainReport["ablationMinutes"] as? Double ?? 0) > 0)
+        #expect((trainReport["ablation_minutes"] as? Double ?? 0) > 0)
     }
 
     @Test("bench refuses a thread count below 1, naming the flag")
