@@ -18,7 +18,9 @@
 // The data gradient of a stride-1 convolution is itself a stride-1 convolution: of the
 // output gradient, padded by `kernel − 1 − pad`, with the kernel flipped in both directions
 // and its in- and out-channels swapped (see `conv2dBackwardDataDirect`), so it runs on the
-// same tile.
+// same tile. So does the weight gradient, with the roles of the two tables swapped: eight
+// taps are the tile's rows and the output pixels are the summed index
+// (`conv2dBackwardWeightDirect`).
 //
 // Every output element is one sum over the taps in order `p = 0, 1, …` with fused
 // multiply-adds, whatever tile, panel, bundle or thread computed it: results are
