@@ -157,11 +157,8 @@ func conv2dDirect(
                             from: chunk.lowerBound, to: chunk.upperBound, by: bundle)
                         {
                             let images = min(bundle, chunk.upperBound - first)
-                            for slot in 0..<images {
-                                padImage(
-                                    pad, image: input + (first + slot) * s.inputImageSize,
-                                    into: scratch + slot * pad.count)
-                            }
+                            padImages(
+                                pad, input: input, first: first, images: images, into: scratch)
                             compute(
                                 first: first, images: images, pixelRange: 0..<(images * pixels),
                                 padded: scratch, tile: scratch + paddedCount,
@@ -175,11 +172,8 @@ func conv2dDirect(
                     let shared = SendablePointer(scratch)
                     for first in stride(from: 0, to: s.batch, by: bundle) {
                         let images = min(bundle, s.batch - first)
-                        for slot in 0..<images {
-                            padImage(
-                                pad, image: input + (first + slot) * s.inputImageSize,
-                                into: scratch + slot * pad.count)
-                        }
+                        padImages(
+                            pad, input: input, first: first, images: images, into: scratch)
                         let count = images * pixels
                         let tileRows = (count + directMR - 1) / directMR
                         Parallel.forChunks(tileRows) { rows in
@@ -386,11 +380,9 @@ func conv2dBackwardWeightDirect(
                             for start in Swift.stride(from: first, to: end, by: bundle) {
                                 let images = min(bundle, end - start)
                                 let count = images * pixels
-                                for slot in 0..<images {
-                                    padImage(
-                                        pad, image: input + (start + slot) * s.inputImageSize,
-                                        into: padded + slot * pad.count)
-                                }
+                                padImages(
+                                    pad, input: input, first: start, images: images,
+                                    into: padded)
                                 // gradients[panel][g][16] = gradOutput[image, k, pixel]
                                 transposeGradients(
                                     s, gradOutput: gradOutput + start * s.outputImageSize,

@@ -57,11 +57,7 @@ public func conv2dForward(
                     source = .matrix(
                         input + start * s.inputImageSize, ldb: pixels, transposed: false)
                 } else {
-                    for slot in 0..<images {
-                        padImage(
-                            pad, image: input + (start + slot) * s.inputImageSize,
-                            into: padded + slot * pad.count)
-                    }
+                    padImages(pad, input: input, first: start, images: images, into: padded)
                     unfoldPacked(
                         pad, padded: padded, images: images, into: scratch, rows: rowScratch)
                     source = .packed(scratch)
@@ -235,8 +231,12 @@ public func conv2dBackwardWeight(
     if let gradBias { convBiasGradient(s, gradOutput: gradOutput, gradBias: gradBias) }
 }
 
-/// `gradBias[k] = Σₙ Σ_pixels gradOutput[n, k]`, one channel per iteration, in order.
-func convBiasGradient(
+/// `gradBias[k] = Σₙ Σ_pixels gradOutput[n, k]`, one channel per iteration, in order (the
+/// bias gradient `conv2dBackwardWeight` computes; also on its own, for a frozen weight).
+///
+/// - gradOutput: `[batch, outChannels, outHeight, outWidth]`
+/// - gradBias: `[outChannels]`, overwritten
+public func convBiasGradient(
     _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, gradBias: UnsafeMutablePointer<Float>
 ) {
     let pixels = s.columnCount

@@ -37,6 +37,20 @@ func padImage(
     (padded + s.inChannels * p.planeStride).update(repeating: 0, count: paddedSlack)
 }
 
+/// Pads `images` consecutive images of the batch `input`, from image `first` on, into
+/// `padded`, one after another `p.count` floats apart: a bundle for the kernels that take
+/// several small images at once.
+func padImages(
+    _ p: PaddedImage, input: UnsafePointer<Float>, first: Int, images: Int,
+    into padded: UnsafeMutablePointer<Float>
+) {
+    for slot in 0..<images {
+        padImage(
+            p, image: input + (first + slot) * p.shape.inputImageSize,
+            into: padded + slot * p.count)
+    }
+}
+
 /// Row `row` of the im2col matrix (see `im2col`), read from a padded image, written to
 /// `out[0..<outHeight·outWidth]`. May also write up to 8 floats past the end (scratch slack).
 @inline(__always)

@@ -149,18 +149,10 @@ private func conv2dBackward(
             weight.accumulateGradient(dw)
             if wantsBias { bias?.accumulateGradient(db) }
         } else if wantsBias {
-            // Only the bias learns (a frozen weight): sum dy over batch and pixels directly,
-            // in the same order as the kernel.
-            let pixels = geometry.columnCount
-            let channels = geometry.outChannels
-            var db = [Float](repeating: 0, count: channels)
-            for k in 0..<channels {
-                var sum: Float = 0
-                for n in 0..<geometry.batch {
-                    let plane = dy + (n * channels + k) * pixels
-                    for p in 0..<pixels { sum += plane[p] }
-                }
-                db[k] = sum
+            // Only the bias learns (a frozen weight): the kernel's own bias sum, alone.
+            var db = [Float](repeating: 0, count: geometry.outChannels)
+            db.withUnsafeMutableBufferPointer { db in
+                convBiasGradient(geometry, gradOutput: dy, gradBias: db.baseAddress!)
             }
             bias?.accumulateGradient(db)
         }
