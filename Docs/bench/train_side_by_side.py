@@ -63,29 +63,24 @@ torch_version = subprocess.run([python, "-c", "import torch; print(torch.__versi
 print(f"Machine: {machine}; {threads} threads; PyTorch {torch_version}; "
       f"medians of {rounds} alternating rounds.")
 print()
-header = "| net | "
-if before:
-    header += "before, img/s | "
-header += f"now, img/s | PyTorch, img/s | "
-if before:
-    header += "now / before | "
-header += "now / PyTorch |"
+
+
+def row(name, before_cell, now_cell, torch_cell, before_ratio, torch_ratio):
+    """One table row; the before columns only when an older build was given."""
+    cells = [name] + ([before_cell] if before else []) + [now_cell, torch_cell]
+    cells += ([before_ratio] if before else []) + [torch_ratio]
+    return "| " + " | ".join(cells) + " |"
+
+
+header = row("net", "before, img/s", "now, img/s", "PyTorch, img/s", "now / before", "now / PyTorch")
 print(header)
 print("| --- |" + " ---: |" * (header.count("|") - 2))
 for net in nets:
-    cells = [net]
-    if before:
-        cells.append(f"{median('before', net):.0f}")
-    cells += [f"{median('now', net):.0f}", f"{median('torch', net):.0f}"]
-    if before:
-        cells.append(f"{median('now', net) / median('before', net):.2f}")
-    cells.append(f"{median('now', net) / median('torch', net):.2f}")
-    print("| " + " | ".join(cells) + " |")
-cells = ["ablation, 6 × 400 steps (min)"]
-if before:
-    cells.append(f"{minutes('before'):.1f}")
-cells += [f"{minutes('now'):.1f}", f"{minutes('torch'):.1f}"]
-if before:
-    cells.append(f"{minutes('before') / minutes('now'):.2f}")
-cells.append(f"{minutes('torch') / minutes('now'):.2f}")
-print("| " + " | ".join(cells) + " |")
+    now = median("now", net)
+    print(row(net, f"{median('before', net):.0f}" if before else "", f"{now:.0f}",
+              f"{median('torch', net):.0f}", f"{now / median('before', net):.2f}" if before else "",
+              f"{now / median('torch', net):.2f}"))
+print(row("ablation, 6 × 400 steps (min)", f"{minutes('before'):.1f}" if before else "",
+          f"{minutes('now'):.1f}", f"{minutes('torch'):.1f}",
+          f"{minutes('before') / minutes('now'):.2f}" if before else "",
+          f"{minutes('torch') / minutes('now'):.2f}"))
