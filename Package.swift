@@ -75,6 +75,13 @@ let package = Package(
                 "NN", "ResNetModels", "Datasets", "Optim", "TensorCore", "Kernels", "Randomness",
             ],
             exclude: ["README.md"], swiftSettings: hot),
+        .target(
+            name: "Ablation",
+            dependencies: [
+                "NN", "ResNetModels", "Datasets", "Optim", "Training", "TensorCore", "Kernels",
+                "Randomness", "Plots",
+            ],
+            exclude: ["README.md"], swiftSettings: hot),
         .target(name: "GraphRender", dependencies: ["CGraphviz"], exclude: ["README.md"]),
         .target(
             name: "ModelViews",
@@ -88,7 +95,8 @@ let package = Package(
             name: "Residual",
             dependencies: [
                 "Randomness", "ScalarAutograd", "Kernels", "TensorCore", "NN", "ResNetModels",
-                "ModelViews", "Datasets", "Optim", "Training", "GraphRender", "Plots", "Notebook",
+                "ModelViews", "Datasets", "Optim", "Training", "Ablation", "GraphRender", "Plots",
+                "Notebook",
             ]),
 
         // MARK: - Lessons (Lessons/NN-name, executables `lesson-NN-name`)
@@ -119,7 +127,7 @@ let package = Package(
             name: "resnet-lab",
             dependencies: [
                 "Kernels", "Randomness", "NN", "ResNetModels", "ModelViews", "Training",
-                "Datasets", "Optim", "Plots",
+                "Ablation", "Datasets", "Optim", "Plots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hot),

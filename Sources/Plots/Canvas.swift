@@ -143,3 +143,17 @@ extension Canvas {
         cairo_fill(context)
     }
 }
+
+extension Canvas {
+    /// Runs `body` with a canvas of `rect`'s size whose origin is `rect`'s top-left corner:
+    /// a chart drawn on it lands inside `rect` (see `ChartPanels`). Its text joins this
+    /// canvas's.
+    public func panel(_ rect: Rect, _ body: (Canvas) throws -> Void) rethrows {
+        cairo_save(context)
+        defer { cairo_restore(context) }
+        cairo_translate(context, rect.x, rect.y)
+        let inner = Canvas(context: context, size: Size(width: rect.width, height: rect.height))
+        defer { drawnText += inner.drawnText }
+        try body(inner)
+    }
+}

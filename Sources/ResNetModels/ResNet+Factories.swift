@@ -92,7 +92,8 @@ extension ResNet.Configuration {
         (0..<stages).map { blocks / stages + ($0 < blocks % stages ? 1 : 0) }
     }
 
-    static func ablationDepthIsValid(_ depth: Int) -> Bool {
+    /// Whether `ablation(depth:)` accepts `depth`: even and ≥ 8.
+    public static func ablationDepthIsValid(_ depth: Int) -> Bool {
         depth >= 8 && depth % 2 == 0
     }
 

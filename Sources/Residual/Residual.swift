@@ -1,5 +1,6 @@
 // The umbrella module that lessons import: `import Residual` brings in every library.
 
+@_exported import Ablation
 @_exported import Datasets
 @_exported import GraphRender
 @_exported import Kernels

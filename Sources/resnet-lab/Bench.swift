@@ -12,16 +12,18 @@ struct Bench: ParsableCommand {
             backward at the ablation nets' layer shapes (batch 128). Both print the fast \
             kernels beside their naive references. train: images/s of a whole training step \
             (forward, loss, backward, SGD update; batch 128 of 28×28×1) for the six ablation \
-            nets, and the minutes the ablation would take at that speed. Build with -c \
+            nets, and the minutes the ablation would take at that speed. eval: images/s of \
+            forward-only evaluation of the same nets (batch 256): the training forward pass, \
+            eval mode without autograd, and batch norm folded into the convolutions. Build with -c \
             release for figures worth quoting:
               swift run -c release resnet-lab bench train
             """)
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case gemm, conv, train, all
+        case gemm, conv, train, eval, all
     }
 
-    @Argument(help: "What to measure: gemm, conv, train or all.")
+    @Argument(help: "What to measure: gemm, conv, train, eval or all.")
     var suite: Suite = .all
 
     @Option(help: "Threads for the fast kernels (default: RESIDUAL_THREADS or all cores).")
@@ -65,6 +67,7 @@ struct Bench: ParsableCommand {
             if suite == .gemm || suite == .all { report.gemm = benchGemm() }
             if suite == .conv || suite == .all { report.conv = try benchConv() }
             if suite == .train || suite == .all { try benchTrain(into: &report) }
+            if suite == .eval || suite == .all { benchEval(into: &report) }
         }
         if json {
             let encoder = JSONEncoder()
@@ -203,6 +206,25 @@ struct Bench: ParsableCommand {
     }
 }
 
+extension Bench {
+    func benchEval(into report: inout BenchReport) {
+        if !json {
+            print("\nforward only, batch \(EvalBench.batch) of 28×28×1: images/s")
+            print(row(["net", "training fwd", "eval, no grad", "folded BN", "folded/training"]))
+        }
+        report.eval = EvalBench.measure(repeats: repeats) { result in
+            if !json {
+                print(
+                    row([
+                        result.net, format(result.trainingForward), format(result.evalForward),
+                        format(result.foldedForward),
+                        format(result.foldedForward / result.trainingForward) + "×",
+                    ]))
+            }
+        }
+    }
+}
+
 struct BenchReport: Codable {
     var threads: Int
     var machine: String
@@ -210,13 +232,14 @@ struct BenchReport: Codable {
     var gemm: [GemmResult]
     var conv: [ConvResult]
     var train: [TrainResult]
+    var eval: [EvalResult] = []
     /// Steps per net assumed by `ablationMinutes`.
     var ablationIterations: Int?
     /// Minutes the six ablation nets take at the measured speeds.
     var ablationMinutes: Double?
 
     enum CodingKeys: String, CodingKey {
-        case threads, machine, gemm, conv, train
+        case threads, machine, gemm, conv, train, eval
         case peakGFLOPs = "peak_gflops"
         case ablationIterations = "ablation_iterations"
         case ablationMinutes = "ablation_minutes"

@@ -7,5 +7,5 @@ struct ResNetLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resnet-lab",
         abstract: "Tools for the Residual course: model summaries and graphs, kernel benchmarks.",
-        subcommands: [Summary.self, Graph.self, Train.self, Report.self, Bench.self])
+        subcommands: [Summary.self, Graph.self, Train.self, Ablate.self, Report.self, Bench.self])
 }

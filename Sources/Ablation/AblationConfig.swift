@@ -1,0 +1,223 @@
+import Training
+
+/// Everything that decides an ablation run: which nets, how long each trains, the recipe,
+/// how training and test error are logged, and how large the after-training analyses are.
+/// Every `resnet-lab ablate` flag sets one field (named beside it below).
+///
+/// The recipe is the one of He et al. (2015), section 4.2, at a budget that fits a laptop:
+/// batch 128, SGD with momentum 0.9 and weight decay 1e-4, learning rate 0.1 held constant,
+/// then a tenth of it for the last `decayIterations` steps (the paper divides it by 10 at 32k
+/// and 48k iterations of a 64k run; we train hundreds, not tens of thousands).
+///
+/// Codable: `config.json` in the output directory records it, so a rerun with the same
+/// `--out` knows which finished nets it can reuse and refuses to mix in another recipe.
+public struct AblationConfig: Codable, Equatable, Sendable {
+    /// `--depths`: weighted layers of each pair of nets (even, ≥ 8).
+    public var depths = [18, 34, 56]
+    /// `--seeds`: one full set of nets per seed.
+    public var seeds: [UInt64] = [0]
+    /// `--iterations`: SGD steps per net.
+    public var iterations = 400
+    /// `--decay-iterations`: the last N steps run at a tenth of the learning rate (0: none).
+    public var decayIterations = 50
+    /// `--batch-size`: images per step.
+    public var batchSize = 128
+    /// `--lr`: the learning rate before the decay.
+    public var learningRate = 0.1
+    /// SGD momentum.
+    public var momentum = 0.9
+    /// L2 weight decay.
+    public var weightDecay = 1e-4
+    /// `--window`: steps per point of the training curve (each point is the mean training
+    /// error and loss of the last `window` batches).
+    public var window = 20
+    /// `--evaluations`: test-error measurements along the way, evenly spaced, the last at
+    /// the end of training.
+    public var evaluations = 4
+    /// Test images for the measurements along the way (the first N of the test set).
+    public var evaluationImages = 2000
+    /// `--test-limit`: test images for the final test error (nil: all of them).
+    public var testLimit: Int?
+    /// `--train-limit`: train on the first N training images only (nil: all).
+    public var trainLimit: Int?
+    /// `--dataset`.
+    public var dataset: DatasetName = .fashionMNIST
+    /// `--data-dir`: where the data set's files are (nil: the default places). Not part of
+    /// the recipe: the data are checked through their statistics instead.
+    public var dataDirectory: String?
+
+    /// After training: the analyses of the trained nets.
+    public var analysis = AnalysisConfig()
+
+    public init() {}
+
+    /// The quick run of `--quick`: shallow nets, few steps, a tenth of the data; under a
+    /// minute on two cores.
+    public static var quick: AblationConfig {
+        var config = AblationConfig()
+        config.depths = [8, 14]
+        config.iterations = 60
+        config.decayIterations = 10
+        config.batchSize = 64
+        config.window = 10
+        config.evaluations = 2
+        config.evaluationImages = 500
+        config.testLimit = 1000
+        config.trainLimit = 6000
+        config.analysis = .quick
+        return config
+    }
+
+    /// Every net of the run, seed by seed, shallow to deep, plain before residual.
+    public var runs: [(net: AblationNet, seed: UInt64)] {
+        seeds.flatMap { seed in nets.map { (net: $0, seed: seed) } }
+    }
+
+    /// The nets of one seed, shallow to deep, plain before residual.
+    public var nets: [AblationNet] {
+        depths.sorted().flatMap { [AblationNet(depth: $0, residual: false), .init(depth: $0, residual: true)] }
+    }
+
+    /// The iterations at which test error is measured along the way.
+    public var evaluationIterations: [Int] {
+        (1...evaluations).map { iterations * $0 / evaluations }
+    }
+
+    /// The step from which the learning rate is a tenth (== `iterations` when there is no
+    /// decay).
+    public var decayStart: Int { iterations - decayIterations }
+
+    /// The learning rate of step `step` (counted from 0).
+    public func learningRate(atStep step: Int) -> Double {
+        step < decayStart ? learningRate : learningRate / 10
+    }
+
+    /// Checks every setting on its own.
+    /// - Throws: `AblationError.invalidConfiguration` naming the setting and its flag.
+    public func validate() throws(AblationError) {
+        try require(!depths.isEmpty, "depths (--depths) must name at least one depth")
+        for depth in depths {
+            try require(
+                depth >= 8 && depth % 2 == 0,
+                "depths (--depths): each depth must be even and ≥ 8 (2 per block, one block per "
+                    + "stage, plus the stem and fc), got \(depth)")
+        }
+        try require(
+            Set(depths).count == depths.count, "depths (--depths) has a repeated depth: \(depths)")
+        try require(!seeds.isEmpty, "seeds (--seeds) must name at least one seed")
+        try require(
+            Set(seeds).count == seeds.count, "seeds (--seeds) has a repeated seed: \(seeds)")
+        try require(iterations >= 1, "iterations (--iterations) must be ≥ 1, got \(iterations)")
+        try require(
+            decayIterations >= 0 && decayIterations < iterations,
+            "decayIterations (--decay-iterations) must be ≥ 0 and below the iterations "
+                + "(\(iterations)), got \(decayIterations)")
+        try require(batchSize >= 2, "batchSize (--batch-size) must be ≥ 2, got \(batchSize)")
+        try require(
+            learningRate > 0 && learningRate.isFinite,
+            "learningRate (--lr) must be a finite number > 0, got \(learningRate)")
+        try require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got \(momentum)")
+        try require(
+            weightDecay >= 0 && weightDecay.isFinite, "weightDecay must be ≥ 0, got \(weightDecay)")
+        try require(
+            window >= 1 && window <= iterations,
+            "window (--window) must be between 1 and the iterations (\(iterations)), got \(window)")
+        try require(
+            evaluations >= 1 && evaluations <= iterations,
+            "evaluations (--evaluations) must be between 1 and the iterations (\(iterations)), "
+                + "got \(evaluations)")
+        try require(
+            evaluationImages >= 1, "evaluationImages must be ≥ 1, got \(evaluationImages)")
+        if let testLimit {
+            try require(testLimit >= 1, "testLimit (--test-limit) must be ≥ 1, got \(testLimit)")
+        }
+        if let trainLimit {
+            try require(
+                trainLimit >= batchSize,
+                "trainLimit (--train-limit) must be at least one batch (\(batchSize)), got "
+                    + "\(trainLimit)")
+        }
+        try analysis.validate()
+    }
+
+    /// Whether a net trained under `other` is the net this configuration would train: every
+    /// setting but the depths, the seeds, the data directory and the analyses agrees.
+    public func sameRecipe(as other: AblationConfig) -> Bool {
+        recipeDifferences(from: other).isEmpty
+    }
+
+    /// The recipe settings that differ from `other`'s, as `name: ours vs theirs`.
+    public func recipeDifferences(from other: AblationConfig) -> [String] {
+        var differences: [String] = []
+        func compare<T: Equatable>(_ name: String, _ a: T, _ b: T) {
+            if a != b { differences.append("\(name) \(a) vs \(b)") }
+        }
+        compare("iterations", iterations, other.iterations)
+        compare("decay-iterations", decayIterations, other.decayIterations)
+        compare("batch-size", batchSize, other.batchSize)
+        compare("lr", learningRate, other.learningRate)
+        compare("momentum", momentum, other.momentum)
+        compare("weight-decay", weightDecay, other.weightDecay)
+        compare("window", window, other.window)
+        compare("evaluations", evaluations, other.evaluations)
+        compare("evaluation-images", evaluationImages, other.evaluationImages)
+        compare("test-limit", testLimit.map(String.init) ?? "all", other.testLimit.map(String.init) ?? "all")
+        compare("train-limit", trainLimit.map(String.init) ?? "all", other.trainLimit.map(String.init) ?? "all")
+        compare("dataset", dataset.rawValue, other.dataset.rawValue)
+        return differences
+    }
+}
+
+/// The sizes of the analyses run on the nets before and after training.
+public struct AnalysisConfig: Codable, Equatable, Sendable {
+    /// Training images in the batch the init-time diagnostics use (gradient norms, block
+    /// responses).
+    public var diagnosticImages = 128
+    /// Pairs of nearby inputs for the shattered-gradients correlation.
+    public var shatteredPairs = 256
+    /// Test images each lesion is scored on.
+    public var lesionImages = 2000
+    /// Training images the loss landscape is measured on (a fixed subset).
+    public var landscapeImages = 512
+    /// Points along the 1D slice, from −radius to +radius.
+    public var landscapePoints = 25
+    /// Points per side of the 2D grid.
+    public var landscapeGrid = 13
+    /// How far the slices reach, in units of the filter-normalised direction.
+    public var landscapeRadius = 1.0
+    /// The depth whose plain and residual nets get the loss landscape (nil: the deepest).
+    public var landscapeDepth: Int?
+    /// Skip the loss landscape (`--no-landscape`).
+    public var skipLandscape = false
+
+    public init() {}
+
+    /// Small sizes for `--quick`.
+    public static var quick: AnalysisConfig {
+        var config = AnalysisConfig()
+        config.diagnosticImages = 32
+        config.shatteredPairs = 64
+        config.lesionImages = 300
+        config.landscapeImages = 128
+        config.landscapePoints = 9
+        config.landscapeGrid = 5
+        return config
+    }
+
+    func validate() throws(AblationError) {
+        try require(diagnosticImages >= 2, "diagnosticImages must be ≥ 2, got \(diagnosticImages)")
+        try require(shatteredPairs >= 2, "shatteredPairs must be ≥ 2, got \(shatteredPairs)")
+        try require(lesionImages >= 1, "lesionImages must be ≥ 1, got \(lesionImages)")
+        try require(landscapeImages >= 1, "landscapeImages must be ≥ 1, got \(landscapeImages)")
+        try require(
+            landscapePoints >= 3 && landscapePoints % 2 == 1,
+            "landscapePoints (--landscape-points) must be odd and ≥ 3 (so 0 is a point), got "
+                + "\(landscapePoints)")
+        try require(
+            landscapeGrid >= 3 && landscapeGrid % 2 == 1,
+            "landscapeGrid (--landscape-grid) must be odd and ≥ 3, got \(landscapeGrid)")
+        try require(
+            landscapeRadius > 0 && landscapeRadius.isFinite,
+            "landscapeRadius must be > 0, got \(landscapeRadius)")
+    }
+}

@@ -1,0 +1,81 @@
+import Datasets
+import TensorCore
+import Training
+
+/// The data every net of a run shares: the training images (normalised by their own mean and
+/// standard deviation, as the recipe says) and the test images, normalised the same way, cut
+/// into fixed batches once so that the many evaluations of a run (test error along the way,
+/// lesions, loss landscapes) never rebuild them.
+public struct AblationData: Sendable {
+    /// The training images, normalised.
+    public let train: Dataset
+    /// The test images, normalised.
+    public let test: Dataset
+    /// The training images' per-channel mean and standard deviation (before normalising).
+    public let mean: [Float]
+    public let std: [Float]
+
+    /// Loads the data set `config` names and applies its limits.
+    /// - Throws: `AblationError.badData` with the loader's message (which names the file and,
+    ///   for a missing Fashion-MNIST, the package that installs it).
+    public init(config: AblationConfig) throws(AblationError) {
+        let train: Dataset
+        let test: Dataset
+        do {
+            train = try config.dataset.load(split: .train, directory: config.dataDirectory)
+            test = try config.dataset.load(split: .test, directory: config.dataDirectory)
+        } catch {
+            throw .badData("\(error)")
+        }
+        try self.init(train: train, test: test, config: config)
+    }
+
+    /// The run's data from splits already loaded (images in [0, 1]).
+    public init(train: Dataset, test: Dataset, config: AblationConfig) throws(AblationError) {
+        let trainSet = config.trainLimit.map { train.prefix(min($0, train.count)) } ?? train
+        guard trainSet.count >= config.batchSize else {
+            throw .badData(
+                "the training set (\(train.name)) has \(trainSet.count) images, fewer than one "
+                    + "batch (--batch-size \(config.batchSize))")
+        }
+        guard test.count > 0 else { throw .badData("the test set (\(test.name)) is empty") }
+        let (mean, std) = trainSet.channelStatistics()
+        guard std.allSatisfy({ $0 > 0 }) else {
+            throw .badData("the training images have a constant channel (std \(std))")
+        }
+        self.mean = mean
+        self.std = std
+        self.train = trainSet.normalized(mean: mean, std: std)
+        self.test = test.normalized(mean: mean, std: std)
+    }
+
+    /// The training batches of a seed: shuffled by `seed` (a new order every epoch), full
+    /// batches only.
+    public func trainLoader(batchSize: Int, seed: UInt64) -> DataLoader {
+        DataLoader(train, batchSize: batchSize, shuffle: true, dropLast: true, seed: seed)
+    }
+
+    /// The first `count` test images (all when nil or larger), in fixed batches.
+    public func testBatches(_ count: Int?, batchSize: Int = 500) -> EvaluationSet {
+        EvaluationSet(test.prefix(min(count ?? test.count, test.count)), batchSize: batchSize)
+    }
+
+    /// The first `count` training images, in fixed batches.
+    public func trainBatches(_ count: Int, batchSize: Int = 500) -> EvaluationSet {
+        EvaluationSet(train.prefix(min(count, train.count)), batchSize: batchSize)
+    }
+}
+
+/// A fixed set of images cut into batches once, for repeated forward-only evaluation.
+public struct EvaluationSet: Sendable {
+    /// `[B, C, H, W]` images and their labels, batch by batch.
+    public let batches: [(images: Tensor, labels: [Int])]
+    /// Images in all.
+    public let count: Int
+
+    public init(_ dataset: Dataset, batchSize: Int) {
+        let loader = DataLoader(dataset, batchSize: batchSize, shuffle: false, prefetch: false)
+        batches = loader.epoch(0).map { ($0.images, $0.labels) }
+        count = dataset.count
+    }
+}

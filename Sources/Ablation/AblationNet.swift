@@ -1,0 +1,75 @@
+import Randomness
+import ResNetModels
+
+/// One net of the ablation: a depth and a family (plain or residual).
+///
+/// Both families are `ResNet.Configuration.ablation(depth:residual:)`: three stages of widths
+/// 16/32/64, basic blocks, option A shortcuts. A plain net and its residual twin have the same
+/// layers and the same parameters; the residual one adds each block's input back.
+public struct AblationNet: Hashable, Codable, Sendable, Comparable, CustomStringConvertible {
+    /// Weighted layers, as the paper counts them (2 per block + the stem + `fc`).
+    public var depth: Int
+    /// True for the ResNet, false for its PlainNet twin.
+    public var residual: Bool
+
+    public init(depth: Int, residual: Bool) {
+        self.depth = depth
+        self.residual = residual
+    }
+
+    /// `"plain-18"`, `"res-56"`: the name in every file and plot.
+    public var name: String { "\(residual ? "res" : "plain")-\(depth)" }
+
+    /// The name `ResNet.named` builds it by: `"ablation-plain-18"`, `"ablation-res-56"`.
+    public var modelName: String { "ablation-\(name)" }
+
+    public var description: String { name }
+
+    /// The twin with the other family.
+    public var twin: AblationNet { AblationNet(depth: depth, residual: !residual) }
+
+    /// Plain before residual, shallow before deep: the order the suite trains in.
+    public static func < (a: AblationNet, b: AblationNet) -> Bool {
+        (a.depth, a.residual ? 1 : 0) < (b.depth, b.residual ? 1 : 0)
+    }
+
+    /// Parses `"plain-18"` or `"res-56"`; nil for anything else.
+    public init?(name: String) {
+        let parts = name.split(separator: "-")
+        guard parts.count == 2, let depth = Int(parts[1]),
+            ResNet.Configuration.ablationDepthIsValid(depth)
+        else { return nil }
+        switch parts[0] {
+        case "plain": self.init(depth: depth, residual: false)
+        case "res": self.init(depth: depth, residual: true)
+        default: return nil
+        }
+    }
+
+    /// The net, its weights drawn from `seed`. A plain net and its residual twin built from
+    /// the same seed hold identical weights: option A shortcuts have no parameters, so both
+    /// draw the same numbers for the same layers in the same order.
+    public func build(classes: Int = 10, inputChannels: Int = 1, seed: UInt64) -> ResNet {
+        var generator = SeededGenerator(seed: seed)
+        return ResNet(
+            .ablation(
+                depth: depth, residual: residual, classes: classes, inputChannels: inputChannels),
+            generator: &generator)
+    }
+}
+
+/// The seeds one ablation seed stands for: the initial weights and the order of the
+/// training examples. Every net of a seed shares both, so twins differ only by their
+/// shortcuts, and nets of different depths see the same batches in the same order.
+public struct AblationSeeds: Codable, Equatable, Sendable {
+    public var seed: UInt64
+    public var model: UInt64
+    public var data: UInt64
+
+    public init(_ seed: UInt64) {
+        var generator = SeededGenerator(seed: seed ^ 0xAB1A_7105)
+        self.seed = seed
+        model = generator.next()
+        data = generator.next()
+    }
+}

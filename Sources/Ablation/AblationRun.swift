@@ -1,0 +1,292 @@
+import Datasets
+import Foundation
+import Kernels
+import NN
+import Optim
+import ResNetModels
+import TensorCore
+import Training
+
+/// The plain-vs-residual ablation of lesson 08 and `resnet-lab ablate`: every net of the
+/// configuration trained on the same data, then the analyses of the trained nets, then the
+/// files and figures, all in one directory.
+///
+/// ```swift
+/// let run = try AblationRun(config: AblationConfig(), directory: "runs/ablation")
+/// try run.prepare()                     // checks the directory, writes config.json
+/// print(run.estimate().description)     // a few timed steps of each net
+/// try run.trainAll()                    // skips the nets already finished
+/// try run.analyse()
+/// let summary = try run.writeOutputs()  // summary.json, curves.csv, plots
+/// ```
+///
+/// **Resumable.** Each finished net is written at once (`nets/<net>-seed<k>.json` and its
+/// weights); a rerun with the same directory and recipe skips them and says so, so an
+/// interruption loses at most the net in progress. A directory that holds a run with
+/// another recipe is refused, never mixed in.
+public final class AblationRun {
+    public let config: AblationConfig
+    public let directory: RunDirectory
+    /// Status lines and notes.
+    public var progress: ProgressDisplay
+    /// Threads for the kernels (the numbers do not depend on it).
+    public let threads: Int?
+
+    /// Loaded on first use.
+    private var loadedData: AblationData?
+
+    /// - Parameters:
+    ///   - data: the data, if already loaded (tests); nil: loaded from `config` when needed.
+    public init(
+        config: AblationConfig, directory: String, threads: Int? = nil, data: AblationData? = nil,
+        progress: ProgressDisplay = ProgressDisplay()
+    ) throws(AblationError) {
+        try config.validate()
+        if let threads {
+            try require(threads >= 1, "threads (--threads) must be ≥ 1, got \(threads)")
+        }
+        self.config = config
+        self.directory = RunDirectory(directory)
+        self.threads = threads
+        self.loadedData = data
+        self.progress = progress
+    }
+
+    /// The run's data (loaded once).
+    public func data() throws(AblationError) -> AblationData {
+        if let loadedData { return loadedData }
+        let data = try AblationData(config: config)
+        loadedData = data
+        return data
+    }
+
+    // MARK: - The directory
+
+    /// Checks that the directory is empty, new, or holds a run of the same recipe, then
+    /// records the configuration in `config.json`.
+    /// - Throws: `AblationError.otherRun` listing the differing settings; `.invalidConfiguration`
+    ///   when the directory holds files that are not an ablation run.
+    public func prepare() throws(AblationError) {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw .invalidConfiguration(
+                    "--out '\(directory.path)' is a file, not a directory")
+            }
+            if manager.fileExists(atPath: directory.configPath) {
+                let saved = try directory.readJSON(AblationConfig.self, from: directory.configPath)
+                let differences = config.recipeDifferences(from: saved)
+                if !differences.isEmpty {
+                    throw .otherRun(directory: directory.path, differences: differences)
+                }
+            } else {
+                let contents = (try? manager.contentsOfDirectory(atPath: directory.path)) ?? []
+                let visible = contents.filter { !$0.hasPrefix(".") }
+                guard visible.isEmpty else {
+                    throw .invalidConfiguration(
+                        "--out '\(directory.path)' is not empty and holds no ablation run "
+                            + "(no config.json; it has \(visible.sorted().prefix(3).joined(separator: ", "))"
+                            + "\(visible.count > 3 ? ", ..." : "")): choose a new or empty directory")
+                }
+            }
+        }
+        try directory.writeJSON(config, to: directory.configPath)
+    }
+
+    /// Whether `net` of `seed` has finished in this directory.
+    public func isFinished(_ net: AblationNet, seed: UInt64) -> Bool {
+        directory.exists(directory.netResultPath(net, seed: seed))
+            && directory.exists(directory.weightsPath(net, seed: seed))
+    }
+
+    /// The nets still to train, in training order.
+    public var remaining: [(net: AblationNet, seed: UInt64)] {
+        config.runs.filter { !isFinished($0.net, seed: $0.seed) }
+    }
+
+    /// The result of a finished net.
+    public func result(_ net: AblationNet, seed: UInt64) throws(AblationError) -> NetResult {
+        try directory.readJSON(NetResult.self, from: directory.netResultPath(net, seed: seed))
+    }
+
+    /// The trained model of a finished net.
+    public func trainedModel(_ net: AblationNet, seed: UInt64) throws(AblationError) -> ResNet {
+        let data = try data()
+        let model = build(net, seed: seed, data: data)
+        let path = directory.weightsPath(net, seed: seed)
+        do {
+            try model.loadWeights(from: path)
+        } catch {
+            throw .cannotRead(path: path, reason: "\(error)")
+        }
+        model.eval()
+        return model
+    }
+
+    // MARK: - Training
+
+    /// Times a few training steps of every remaining net on this machine and extrapolates to
+    /// the whole suite (training and evaluation).
+    public func estimate(steps: Int = 3) throws(AblationError) -> SuiteEstimate {
+        let data = try data()
+        let loader = data.trainLoader(batchSize: config.batchSize, seed: 0)
+        let batch = loader.batch(at: .init(epoch: 0, batch: 0))
+        var perNet: [(net: AblationNet, secondsPerStep: Double)] = []
+        try withThreads { () throws(AblationError) in
+            for net in Set(remaining.map(\.net)).sorted() {
+                let model = net.build(
+                    classes: data.train.classNames.count, inputChannels: data.train.channels,
+                    seed: 0)
+                let seconds = timeSteps(model, batch: batch, steps: steps)
+                perNet.append((net, seconds))
+            }
+        }
+        let secondsPerStep = Dictionary(uniqueKeysWithValues: perNet.map { ($0.net, $0.secondsPerStep) })
+        // A forward-only image costs about a third of a training image.
+        let evaluatedImages =
+            Double(config.evaluations * config.evaluationImages
+                + min(config.testLimit ?? data.test.count, data.test.count))
+        var total = 0.0
+        for (net, _) in remaining {
+            let step = secondsPerStep[net] ?? 0
+            total += step * Double(config.iterations)
+            total += step / Double(config.batchSize) / 3 * evaluatedImages
+        }
+        return SuiteEstimate(
+            remaining: remaining.count, finished: config.runs.count - remaining.count,
+            secondsPerStep: perNet, trainingSeconds: total)
+    }
+
+    /// Trains every remaining net, writing each as it finishes.
+    ///
+    /// - Parameter shouldStop: asked after every step; true abandons the net in progress
+    ///   (the finished ones are already on disk) and returns false.
+    /// - Returns: true when every net of the configuration is finished.
+    @discardableResult
+    public func trainAll(
+        estimate: SuiteEstimate? = nil, shouldStop: () -> Bool = { false }
+    ) throws(AblationError) -> Bool {
+        let data = try data()
+        let training = NetTraining(config: config, data: data)
+        let todo = remaining
+        let skipped = config.runs.count - todo.count
+        if skipped > 0 {
+            progress.line(
+                "\(skipped) of \(config.runs.count) nets already finished in \(directory.path): "
+                    + "skipping them")
+        }
+        // The ETA: estimated seconds per step at first, then measured ones as nets finish.
+        var secondsPerStep = Dictionary(
+            uniqueKeysWithValues: (estimate?.secondsPerStep ?? []).map { ($0.net, $0.secondsPerStep) })
+        let suiteStart = ContinuousClock.now
+        return try withThreads { () throws(AblationError) -> Bool in
+            for (index, item) in todo.enumerated() {
+                let (net, seed) = item
+                let label = "[\(skipped + index + 1)/\(config.runs.count)] \(net.name) seed \(seed)"
+                let netStart = ContinuousClock.now
+                let later = todo[(index + 1)...]
+                let trained = try training.train(
+                    net, seed: seed,
+                    progress: { step in
+                        progress.status(
+                            statusLine(
+                                label: label, step: step, netStart: netStart, later: later,
+                                secondsPerStep: secondsPerStep))
+                    }, shouldStop: shouldStop)
+                guard let (result, model) = trained else { return false }
+                try save(result, model: model)
+                secondsPerStep[net] = result.trainSeconds / Double(result.iterations)
+                let final = result.finalTraining(window: config.window)
+                progress.line(
+                    String(
+                        format: "%@: train error %.2f%% (loss %.3f) over the last %d steps, test "
+                            + "error %.2f%%, %@ (suite %@ so far)",
+                        label, 100 * final.trainError, final.trainLoss, config.window,
+                        100 * result.test.error,
+                        formatDuration(result.trainSeconds + result.evaluationSeconds),
+                        formatDuration(duration(suiteStart, .now))))
+                progress.restartInterval()
+            }
+            return true
+        }
+    }
+
+    /// `[3/6] plain-34 seed 0 · step 120/400 · 5.1 steps/s · net ETA 55s · suite ETA 6m10s`
+    private func statusLine(
+        label: String, step: Int, netStart: ContinuousClock.Instant,
+        later: ArraySlice<(net: AblationNet, seed: UInt64)>,
+        secondsPerStep: [AblationNet: Double]
+    ) -> String {
+        let elapsed = duration(netStart, .now)
+        let perStep = elapsed / Double(max(step, 1))
+        let netLeft = perStep * Double(config.iterations - step)
+        let laterSeconds = later.reduce(0.0) {
+            $0 + (secondsPerStep[$1.net] ?? perStep) * Double(config.iterations)
+        }
+        return "\(label) · step \(step)/\(config.iterations) · "
+            + String(format: "%.1f steps/s", 1 / perStep)
+            + " · net ETA \(formatDuration(netLeft)) · suite ETA \(formatDuration(netLeft + laterSeconds))"
+    }
+
+    private func save(_ result: NetResult, model: ResNet) throws(AblationError) {
+        let weights = directory.weightsPath(result.ablationNet, seed: result.seed)
+        try directory.createDirectory(for: weights)
+        do {
+            try model.saveWeights(to: weights)
+        } catch {
+            throw .cannotWrite(path: weights, reason: "\(error)")
+        }
+        // The JSON last: a net counts as finished once its JSON exists.
+        try directory.writeJSON(result, to: directory.netResultPath(result.ablationNet, seed: result.seed))
+    }
+
+    /// Runs `body` with the configured thread count for the kernels.
+    func withThreads<T>(_ body: () throws(AblationError) -> T) throws(AblationError) -> T {
+        do {
+            return try Parallel.withThreadCount(threads ?? Parallel.threadCount) { try body() }
+        } catch let error as AblationError {
+            throw error
+        } catch {
+            fatalError("AblationRun: unexpected error \(error)")
+        }
+    }
+}
+
+/// How long the remaining nets will take, from a few timed steps of each.
+public struct SuiteEstimate: Sendable, CustomStringConvertible {
+    public var remaining: Int
+    public var finished: Int
+    public var secondsPerStep: [(net: AblationNet, secondsPerStep: Double)]
+    /// Training and evaluation of every remaining net.
+    public var trainingSeconds: Double
+
+    public var description: String {
+        let speeds = secondsPerStep.map {
+            "\($0.net.name) \(String(format: "%.0f", 1000 * $0.secondsPerStep)) ms/step"
+        }
+        return "estimated time for \(remaining) nets on this machine: "
+            + "\(formatDuration(trainingSeconds)) (\(speeds.joined(separator: ", ")))"
+    }
+}
+
+/// Median seconds of `steps` training steps (forward, loss, backward, SGD) on one batch,
+/// after one untimed step. The model's weights change; use a throwaway model.
+func timeSteps(_ model: ResNet, batch: DataLoader.Batch, steps: Int) -> Double {
+    model.train()
+    guard let optimizer = try? SGD(parameters: model.parameters, learningRate: 0.01, momentum: 0.9)
+    else { return 0 }
+    func step() {
+        optimizer.zeroGrad()
+        crossEntropy(logits: model(batch.images), targets: batch.labels).backward()
+        optimizer.step()
+    }
+    step()
+    var times: [Double] = []
+    for _ in 0..<steps {
+        let start = ContinuousClock.now
+        step()
+        times.append(duration(start, .now))
+    }
+    return times.sorted()[times.count / 2]
+}

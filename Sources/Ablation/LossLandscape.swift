@@ -1,0 +1,99 @@
+import NN
+import Randomness
+import ResNetModels
+import TensorCore
+
+/// A random direction in weight space, scaled filter by filter to the weights it moves
+/// (Li et al. 2018, "Visualizing the Loss Landscape of Neural Nets", section 4).
+///
+/// Each weight tensor with two or more dimensions (a convolution [K, C, R, S], the classifier
+/// [classes, features]) gets a Gaussian direction, and each of its filters (one output
+/// channel, one output unit) is rescaled to the norm of the same filter of the weights:
+/// d_f ← d_f / ‖d_f‖ · ‖w_f‖. A step of length 1 along it then moves every filter by its own
+/// size, so nets of different weight scales, and plain and residual nets, are compared on
+/// the same footing; without it, batch norm's scale invariance makes a raw random direction
+/// meaningless. One-dimensional parameters (batch-norm γ and β, biases) are not moved (their
+/// direction is zero), as in the paper.
+public struct FilterNormalizedDirection: Sendable {
+    /// One entry per parameter of the model, in `namedParameters()` order: the direction,
+    /// shaped like the parameter (all zeros for one-dimensional ones).
+    public let components: [(name: String, values: [Float])]
+
+    /// A direction for `model`'s current weights, drawn from `seed`. Two models with the same
+    /// parameter shapes (a plain net and its residual twin) get the same Gaussian draws, each
+    /// rescaled to its own weights.
+    public init(for model: Module, seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        components = model.namedParameters().map { name, weight in
+            guard weight.rank >= 2 else {
+                return (name, [Float](repeating: 0, count: weight.count))
+            }
+            var d = (0..<weight.count).map { _ in Float(generator.nextNormal()) }
+            let filters = weight.shape[0]
+            let size = weight.count / filters
+            let w = weight.data
+            for f in 0..<filters {
+                let range = (f * size)..<((f + 1) * size)
+                let weightNorm = norm(Array(w[range]))
+                let directionNorm = norm(Array(d[range]))
+                let scale = directionNorm > 0 ? Float(weightNorm / directionNorm) : 0
+                for i in range { d[i] *= scale }
+            }
+            return (name, d)
+        }
+    }
+}
+
+/// The loss around a trained net's weights along one or two filter-normalised directions,
+/// measured on a fixed subset of the training set with batch norm in eval mode (the running
+/// statistics stay those of the trained net), forward only.
+public struct LossLandscape: Codable, Equatable, Sendable {
+    public var net: String
+    /// Training images each point is measured on.
+    public var images: Int
+    /// The step sizes along the direction(s), from −radius to +radius; 0 is the trained net.
+    public var steps: [Double]
+    /// Loss and error at each step of the 1D slice, w + α·d₁.
+    public var slice: [Score]
+    /// The 2D grid: `grid[j][i]` is the loss at w + steps2D[i]·d₁ + steps2D[j]·d₂.
+    public var steps2D: [Double]
+    public var grid: [[Double]]
+
+    /// Measures `model` along `first` (1D, at `steps`) and on the plane of `first` and
+    /// `second` (2D, `gridSteps` on each axis). The model's weights are restored afterwards.
+    public init(
+        _ model: ResNet, net: String, on set: EvaluationSet,
+        directions first: FilterNormalizedDirection, _ second: FilterNormalizedDirection,
+        steps: [Double], gridSteps: [Double], progress: (Int, Int) -> Void = { _, _ in }
+    ) {
+        let parameters = model.parameters
+        let trained = parameters.map(\.data)
+        defer { for (p, w) in zip(parameters, trained) { p.data = w } }
+        let total = steps.count + gridSteps.count * gridSteps.count
+        var done = 0
+        func loss(at a: Double, _ b: Double) -> Score {
+            for (index, p) in parameters.enumerated() {
+                let d1 = first.components[index].values
+                let d2 = second.components[index].values
+                let w = trained[index]
+                let (fa, fb) = (Float(a), Float(b))
+                p.data = (0..<w.count).map { w[$0] + fa * d1[$0] + fb * d2[$0] }
+            }
+            let result = score(model, on: set)
+            done += 1
+            progress(done, total)
+            return result
+        }
+        self.net = net
+        images = set.count
+        self.steps = steps
+        slice = steps.map { loss(at: $0, 0) }
+        steps2D = gridSteps
+        grid = gridSteps.map { b in gridSteps.map { a in loss(at: a, b).loss } }
+    }
+
+    /// `count` evenly spaced values from −radius to radius.
+    public static func steps(count: Int, radius: Double) -> [Double] {
+        (0..<count).map { -radius + 2 * radius * Double($0) / Double(count - 1) }
+    }
+}

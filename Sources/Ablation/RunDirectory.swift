@@ -1,0 +1,111 @@
+import Foundation
+
+/// The files of an ablation run, all under one directory (`--out`):
+///
+/// | File | What |
+/// |---|---|
+/// | `config.json` | the `AblationConfig` of the run |
+/// | `nets/<net>-seed<k>.json` | one finished net: its `NetResult` |
+/// | `nets/<net>-seed<k>.safetensors` | its trained weights (PyTorch names) |
+/// | `analysis/*.json` | diagnostics, lesions, loss landscapes |
+/// | `summary.json`, `summary.md`, `curves.csv`, `test-curves.csv` | the results, rewritten at the end |
+/// | `*.svg`, `*.png` | the figures |
+///
+/// Every file is written atomically (a temporary file renamed into place), so an interrupted
+/// run leaves whole files only, and a net counts as finished once its JSON exists.
+public struct RunDirectory: Sendable {
+    public let path: String
+
+    public init(_ path: String) {
+        self.path = path
+    }
+
+    public var configPath: String { file("config.json") }
+
+    public func file(_ name: String) -> String {
+        (path as NSString).appendingPathComponent(name)
+    }
+
+    public func netResultPath(_ net: AblationNet, seed: UInt64) -> String {
+        file("nets/\(net.name)-seed\(seed).json")
+    }
+
+    public func weightsPath(_ net: AblationNet, seed: UInt64) -> String {
+        file("nets/\(net.name)-seed\(seed).safetensors")
+    }
+
+    public func analysisPath(_ name: String) -> String {
+        file("analysis/\(name).json")
+    }
+
+    /// Whether anything is at `path` (`path` relative to the run directory or absolute).
+    public func exists(_ absolutePath: String) -> Bool {
+        FileManager.default.fileExists(atPath: absolutePath)
+    }
+
+    // MARK: - JSON
+
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+
+    /// Writes `value` as JSON to `path`, atomically, creating the directories on the way.
+    public func writeJSON<T: Encodable>(_ value: T, to path: String) throws(AblationError) {
+        let data: Data
+        do {
+            data = try Self.encoder.encode(value)
+        } catch {
+            throw .cannotWrite(path: path, reason: "\(error)")
+        }
+        try write(data + Data("\n".utf8), to: path)
+    }
+
+    /// Reads JSON from `path`.
+    public func readJSON<T: Decodable>(_ type: T.Type, from path: String) throws(AblationError) -> T {
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return try Self.decoder.decode(type, from: data)
+        } catch {
+            throw .cannotRead(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Writes `text` to `path`, atomically.
+    public func write(_ text: String, to path: String) throws(AblationError) {
+        try write(Data(text.utf8), to: path)
+    }
+
+    /// Writes `data` to `path`, atomically, creating the directories on the way.
+    public func write(_ data: Data, to path: String) throws(AblationError) {
+        try createDirectory(for: path)
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw .cannotWrite(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Creates the directory that will hold `path`.
+    public func createDirectory(for path: String) throws(AblationError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotWrite(path: directory, reason: error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import NN
+import ResNetModels
+import TensorCore
+
+/// Error and loss of a model on a fixed set of images.
+public struct Score: Codable, Equatable, Sendable {
+    /// Fraction of the images classified wrong.
+    public var error: Double
+    /// Mean cross-entropy loss per image.
+    public var loss: Double
+
+    public init(error: Double, loss: Double) {
+        self.error = error
+        self.loss = loss
+    }
+}
+
+/// Scores `forward` (a function from [B, C, H, W] images to [B, classes] logits) on every
+/// batch of `set`, without recording gradients.
+public func score(on set: EvaluationSet, _ forward: (Tensor) -> Tensor) -> Score {
+    Tensor.withoutGrad {
+        var wrong = 0
+        var lossSum = 0.0
+        for (images, labels) in set.batches {
+            let logits = forward(images)
+            let loss = crossEntropy(logits: logits, targets: labels).scalar
+            lossSum += Double(loss) * Double(labels.count)
+            wrong += zip(logits.argmax(axis: 1), labels).count { $0 != $1 }
+        }
+        return Score(error: Double(wrong) / Double(set.count), loss: lossSum / Double(set.count))
+    }
+}
+
+/// Forward-only evaluation of a model as it is now: batch norm with its running statistics
+/// (eval mode, so one image's result does not depend on the others in its batch), nothing
+/// recorded for autograd, and each batch norm folded into its convolution (`FoldedResNet`)
+/// where the architecture allows. The model's mode is left as it was.
+public func score(_ model: ResNet, on set: EvaluationSet) -> Score {
+    if let folded = FoldedResNet(model) {
+        return score(on: set) { folded($0) }
+    }
+    let wasTraining = model.training
+    model.eval()
+    defer { model.train(wasTraining) }
+    return score(on: set) { model($0) }
+}

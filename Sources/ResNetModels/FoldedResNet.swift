@@ -1,0 +1,183 @@
+import NN
+import TensorCore
+
+/// A trained ResNet prepared for fast forward-only evaluation: every batch norm folded into
+/// the convolution before it, nothing recorded for autograd.
+///
+/// In eval mode a batch norm is an affine map per channel, y = s·z + t with
+/// s = γ/√(runningVar + eps) and t = β − s·runningMean, and it follows a convolution z = w∗x
+/// (+ b). The two make one convolution with weights s·w and bias s·b + t, so each
+/// conv → batch norm pair costs one pass over the activations instead of two. The results
+/// equal `model.eval()` then `model(x)` up to Float rounding (tests hold them within 1e-4).
+///
+/// Blocks can be observed (their outputs, for response statistics) and deleted one at a time
+/// (a lesion, Veit et al. 2016): a deleted block passes its input through its shortcut, or,
+/// in a plain net, through the parameter-free mapping of option A (identity, or stride-2
+/// subsampling and zero channels where the shape changes).
+///
+/// Supports basic and bottleneck blocks with every shortcut option, both stems, and a `fc`
+/// that is a `Linear` or `Identity`; pre-activation networks (whose batch norms come before
+/// their convolutions) are not folded: `init` returns nil.
+///
+/// The folded copy does not follow later changes to the model's weights: fold again.
+/// Lesson 08 scores lesions and loss landscapes with it.
+public struct FoldedResNet: Sendable {
+    /// A convolution with its batch norm folded in: `conv2d(x, weight, bias)`.
+    public struct Conv: Sendable {
+        public let weight: Tensor
+        public let bias: Tensor
+        public let stride: Int
+        public let padding: Int
+
+        /// Folds `norm` (with its running statistics) into `conv`.
+        public init(_ conv: Conv2d, _ norm: BatchNorm2d) {
+            let channels = conv.outputChannels
+            let perFilter = conv.weight.count / channels
+            var weight = conv.weight.data
+            var bias = [Float](repeating: 0, count: channels)
+            for k in 0..<channels {
+                let scale =
+                    norm.weight.data[k] / (norm.runningVar.data[k] + norm.eps).squareRoot()
+                for i in k * perFilter..<(k + 1) * perFilter { weight[i] *= scale }
+                let convBias = conv.bias?.data[k] ?? 0
+                bias[k] = norm.bias.data[k] + scale * (convBias - norm.runningMean.data[k])
+            }
+            self.weight = Tensor(shape: conv.weight.shape, data: weight)
+            self.bias = Tensor(shape: [channels], data: bias)
+            stride = conv.stride
+            padding = conv.padding
+        }
+
+        /// - x: [N, C, H, W]. Returns [N, K, Ho, Wo].
+        public func callAsFunction(_ x: Tensor) -> Tensor {
+            conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
+        }
+    }
+
+    /// How a folded block carries its input to the addition.
+    public enum Path: Sendable {
+        case identity
+        /// Option A: subsample by `stride`, then zero channels before and after.
+        case zeroPadding(stride: Int, before: Int, after: Int)
+        /// Options B and C: a folded 1x1 convolution.
+        case projection(Conv)
+
+        func callAsFunction(_ x: Tensor) -> Tensor {
+            switch self {
+            case .identity: x
+            case .zeroPadding(let stride, let before, let after):
+                (stride > 1 ? x.subsample(stride: stride) : x).padChannels(
+                    before: before, after: after)
+            case .projection(let conv): conv(x)
+            }
+        }
+    }
+
+    /// One block: its branch (2 convolutions for a basic block, 3 for a bottleneck, a ReLU
+    /// after each but the last), its shortcut (nil in a plain net) and what replaces the
+    /// block when it is deleted.
+    public struct Block: Sendable {
+        public let branch: [Conv]
+        public let shortcut: Path?
+        /// The mapping a deleted block leaves: its shortcut, or option A in a plain net.
+        public let bypass: Path
+
+        /// relu(branch(x) + shortcut(x)), or relu(branch(x)) in a plain net.
+        public func callAsFunction(_ x: Tensor) -> Tensor {
+            var out = x
+            for (index, conv) in branch.enumerated() {
+                out = conv(out)
+                if index < branch.count - 1 { out = out.relu() }
+            }
+            if let shortcut { out = out + shortcut(x) }
+            return out.relu()
+        }
+    }
+
+    public let stem: Conv
+    /// The ImageNet stem's max pool (kernel, stride, padding), nil for the CIFAR stem.
+    public let maxPool: (kernel: Int, stride: Int, padding: Int)?
+    /// Every block, stage by stage (the order of `ResNet.blocks`).
+    public let blocks: [Block]
+    /// The classifier's weight [classes, features] and bias, nil when `fc` is `Identity`.
+    public let classifier: (weight: Tensor, bias: Tensor?)?
+
+    /// Folds `model`'s current weights and running statistics; nil for a model it cannot
+    /// fold (pre-activation blocks, a `fc` other than `Linear` or `Identity`).
+    public init?(_ model: ResNet) {
+        guard let bn1 = model.bn1, model.bn == nil else { return nil }
+        if let linear = model.fc as? Linear {
+            classifier = (linear.weight, linear.bias)
+        } else if model.fc is Identity {
+            classifier = nil
+        } else {
+            return nil
+        }
+        stem = Conv(model.conv1, bn1)
+        maxPool = model.maxpool.map { ($0.kernelSize, $0.stride, $0.padding) }
+        var blocks: [Block] = []
+        for block in model.blocks {
+            let branch: [Conv]
+            if let basic = block as? BasicBlock {
+                branch = [Conv(basic.conv1, basic.bn1), Conv(basic.conv2, basic.bn2)]
+            } else if let bottleneck = block as? Bottleneck {
+                branch = [
+                    Conv(bottleneck.conv1, bottleneck.bn1), Conv(bottleneck.conv2, bottleneck.bn2),
+                    Conv(bottleneck.conv3, bottleneck.bn3),
+                ]
+            } else {
+                return nil
+            }
+            let shortcut = block.shortcut.map(Self.path)
+            let extra = block.outputChannels - block.inputChannels
+            let optionA: Path =
+                block.stride == 1 && extra == 0
+                ? .identity
+                : .zeroPadding(
+                    stride: block.stride, before: max(extra, 0) / 2,
+                    after: max(extra, 0) - max(extra, 0) / 2)
+            blocks.append(Block(branch: branch, shortcut: shortcut, bypass: shortcut ?? optionA))
+        }
+        self.blocks = blocks
+    }
+
+    private static func path(_ shortcut: Shortcut) -> Path {
+        switch shortcut {
+        case .identity: return .identity
+        case .zeroPadding(let stride, let before, let after):
+            return .zeroPadding(stride: stride, before: before, after: after)
+        case .projection(let downsample):
+            // torchvision's downsample: a 1x1 convolution ("0") and a batch norm ("1").
+            return .projection(
+                Conv(downsample.modules[0] as! Conv2d, downsample.modules[1] as! BatchNorm2d))
+        }
+    }
+
+    /// The network's output for `x`, without recording anything for autograd.
+    ///
+    /// - Parameters:
+    ///   - x: [N, inputChannels, H, W].
+    ///   - deleting: the index (into `blocks`) of a block to replace by its bypass; nil: none.
+    ///   - observe: called with each block's index and output, in order.
+    /// - Returns: [N, classes] logits (or [N, features] when `fc` is `Identity`).
+    public func callAsFunction(
+        _ x: Tensor, deleting: Int? = nil, observe: ((Int, Tensor) -> Void)? = nil
+    ) -> Tensor {
+        Tensor.withoutGrad {
+            var out = stem(x).relu()
+            if let maxPool {
+                out = out.maxPool2d(
+                    kernelSize: maxPool.kernel, stride: maxPool.stride, padding: maxPool.padding)
+            }
+            for (index, block) in blocks.enumerated() {
+                out = index == deleting ? block.bypass(out) : block(out)
+                observe?(index, out)
+            }
+            out = out.globalAveragePool().flattened(startDim: 1)
+            if let classifier {
+                out = linear(out, weight: classifier.weight, bias: classifier.bias)
+            }
+            return out
+        }
+    }
+}

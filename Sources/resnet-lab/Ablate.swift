@@ -1,0 +1,168 @@
+import Ablation
+import ArgumentParser
+import Foundation
+import Training
+
+/// `resnet-lab ablate`: the plain-vs-residual ablation of lesson 08.
+struct Ablate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train plain nets and their residual twins at several depths and compare them.",
+        discussion: """
+            For each seed and each depth, trains the plain net and its residual twin (same \
+            layers, same initial weights, same batches; the residual one adds each block's \
+            input back) on Fashion-MNIST with SGD (lr 0.1, momentum 0.9, weight decay 1e-4, \
+            batch 128), the last steps at a tenth of the rate. Then measures, at \
+            initialisation and after training, the gradient reaching each layer, how \
+            correlated the gradients of nearby inputs are, and each layer's response; deletes \
+            one block at a time from the trained nets; and maps the loss around the trained \
+            weights of the deepest pair. Writes summary.json, summary.md, curves.csv and the \
+            figures to --out.
+
+            Before training it times a few steps of each net and prints the estimated wall \
+            time on this machine. Each finished net is saved at once: run the same command \
+            again (after Ctrl-C, say) and it skips the finished nets.
+
+            Examples:
+              swift run -c release resnet-lab ablate --out runs/ablation
+              resnet-lab ablate --quick --out runs/quick          # under a minute
+              resnet-lab ablate --seeds 0,1,2 --out runs/ablation # adds seeds 1 and 2
+            """)
+
+    @Option(help: "Where the run's files go (a rerun with the same directory resumes).")
+    var out: String
+
+    @Option(help: "Depths of the net pairs, comma-separated, each even and ≥ 8 (default: 18,34,56).")
+    var depths: String?
+
+    @Option(help: "Seeds, comma-separated: one set of nets per seed (default: 0).")
+    var seeds: String?
+
+    @Option(help: "SGD steps per net (default: \(AblationConfig().iterations)).")
+    var iterations: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Steps at the end of training at a tenth of the learning rate (default: "
+                + "\(AblationConfig().decayIterations); 0: none)."))
+    var decayIterations: Int?
+
+    @Option(help: "Images per step (default: 128).")
+    var batchSize: Int?
+
+    @Option(name: .customLong("lr"), help: "The learning rate before the decay (default: 0.1).")
+    var learningRate: Double?
+
+    @Option(help: "Steps per point of the training curve (default: \(AblationConfig().window)).")
+    var window: Int?
+
+    @Option(help: "Test-error measurements along the way (default: \(AblationConfig().evaluations)).")
+    var evaluations: Int?
+
+    @Option(help: "Train on the first N training images only (default: all).")
+    var trainLimit: Int?
+
+    @Option(help: "Score the final test error on the first N test images (default: all).")
+    var testLimit: Int?
+
+    @Option(help: "The data set (default: fashion-mnist).")
+    var dataset: DatasetName?
+
+    @Option(help: "Directory holding the data set's files (default: the system location).")
+    var dataDir: String?
+
+    @Option(help: "Threads for the kernels (default: RESIDUAL_THREADS or all cores).")
+    var threads: Int?
+
+    @Flag(help: "A small run (depths 8 and 14, 60 steps, a tenth of the data): under a minute.")
+    var quick = false
+
+    @Flag(help: "Skip the loss landscape (the slowest analysis).")
+    var noLandscape = false
+
+    @Flag(help: "Only train; skip the analyses and figures.")
+    var trainOnly = false
+
+    func validate() throws {
+        do {
+            try makeConfig().validate()
+        } catch let error as AblationError {
+            throw ValidationError(error.description)
+        }
+        if let threads, threads < 1 {
+            throw ValidationError("threads (--threads) must be at least 1, got \(threads)")
+        }
+    }
+
+    /// The configuration the flags describe (`--quick` first, then each flag given).
+    func makeConfig() throws -> AblationConfig {
+        var config = quick ? AblationConfig.quick : AblationConfig()
+        if let depths { config.depths = try Self.list(depths, flag: "--depths") }
+        if let seeds { config.seeds = try Self.list(seeds, flag: "--seeds") }
+        if let iterations { config.iterations = iterations }
+        if let decayIterations { config.decayIterations = decayIterations }
+        if let batchSize { config.batchSize = batchSize }
+        if let learningRate { config.learningRate = learningRate }
+        if let window { config.window = window }
+        if let evaluations { config.evaluations = evaluations }
+        if let trainLimit { config.trainLimit = trainLimit }
+        if let testLimit { config.testLimit = testLimit }
+        if let dataset { config.dataset = dataset }
+        config.dataDirectory = dataDir
+        if noLandscape { config.analysis.skipLandscape = true }
+        return config
+    }
+
+    /// `"18,34,56"` as numbers; anything else names the flag.
+    static func list<T: FixedWidthInteger>(_ text: String, flag: String) throws -> [T] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        return try parts.map { part in
+            let trimmed = part.trimmingCharacters(in: .whitespaces)
+            guard let value = T(trimmed) else {
+                throw ValidationError(
+                    "\(flag) takes comma-separated whole numbers, e.g. \(flag) "
+                        + "\(flag == "--seeds" ? "0,1,2" : "18,34,56"); got '\(text)'")
+            }
+            return value
+        }
+    }
+
+    func run() throws {
+        let config = try makeConfig()
+        let run = try AblationRun(config: config, directory: out, threads: threads)
+        try run.prepare()
+        let data = try run.data()
+        print(
+            "ablation: depths \(config.depths.sorted().map(String.init).joined(separator: ", ")) × "
+                + "plain and residual × seeds \(config.seeds.map(String.init).joined(separator: ", ")); "
+                + "\(config.iterations) steps of \(config.batchSize) each "
+                + "(lr \(config.learningRate), the last \(config.decayIterations) at "
+                + "\(config.learningRate / 10)); \(data.train.count) training images; output \(out)")
+        var estimate: SuiteEstimate?
+        if !run.remaining.isEmpty {
+            let timed = try run.estimate()
+            estimate = timed
+            print(timed.description)
+        }
+        let interrupt = Interrupt.install()
+        let finished = try run.trainAll(estimate: estimate, shouldStop: { interrupt.wasRequested })
+        guard finished else { throw stopped() }
+        if trainOnly { return }
+        guard try run.analyse(shouldStop: { interrupt.wasRequested }) else { throw stopped() }
+        let command = (["resnet-lab"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        let results = try run.writeOutputs(command: command)
+        print("")
+        print(results.markdownTable)
+        print("\nfiles in \(out): summary.json, summary.md, curves.csv, test-curves.csv and")
+        for (name, shows) in AblationFigures.catalogue
+        where FileManager.default.fileExists(atPath: run.directory.file("\(name).svg")) {
+            print("  \(name).svg/.png: \(shows)")
+        }
+    }
+
+    private func stopped() -> ExitCode {
+        print(
+            "stopped: the net or analysis in progress is dropped, everything finished is saved in "
+                + "\(out). Run the same command again to continue.")
+        return ExitCode(130)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Kernels
+import NN
+import Randomness
+import ResNetModels
+import TensorCore
+
+/// Forward-only throughput of the ablation family, three ways: the forward pass of training
+/// (batch statistics, every operation recording its backward node), the model in eval mode
+/// inside `Tensor.withoutGrad`, and `FoldedResNet` (batch norm folded into the convolutions).
+/// The analyses of lesson 08 (test error, lesions, loss landscapes) run the last.
+enum EvalBench {
+    static let batch = 256
+
+    static func measure(repeats: Int, onEach: (EvalResult) -> Void) -> [EvalResult] {
+        var generator = SeededGenerator(seed: 4)
+        let images = Tensor.randn([batch, 1, 28, 28], generator: &generator)
+        var results: [EvalResult] = []
+        for net in TrainBench.nets {
+            var weights = SeededGenerator(seed: 0)
+            let model = ResNet.ablation(
+                depth: net.depth, residual: net.residual, generator: &weights)
+            func rate(_ body: () -> Void) -> Double {
+                body()  // untimed: grows the scratch pools
+                return Double(batch) / Timing.medianSeconds(repeats: repeats, body)
+            }
+            model.train()
+            let taped = rate { _ = model(images) }
+            model.eval()
+            let eval = rate { _ = Tensor.withoutGrad { model(images) } }
+            let folded = FoldedResNet(model)!
+            let fast = rate { _ = folded(images) }
+            let result = EvalResult(
+                net: net.name, trainingForward: taped, evalForward: eval, foldedForward: fast)
+            onEach(result)
+            results.append(result)
+        }
+        return results
+    }
+}
+
+struct EvalResult: Codable {
+    var net: String
+    /// Images/s of a training-mode forward pass that records the autograd graph.
+    var trainingForward: Double
+    /// Images/s in eval mode without recording.
+    var evalForward: Double
+    /// Images/s of `FoldedResNet`.
+    var foldedForward: Double
+
+    enum CodingKeys: String, CodingKey {
+        case net
+        case trainingForward = "training_forward_images_per_second"
+        case evalForward = "eval_forward_images_per_second"
+        case foldedForward = "folded_forward_images_per_second"
+    }
+}
