@@ -162,6 +162,12 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "ResNetLabTests", dependencies: ["resnet-lab"]),
         .testTarget(
+            name: "AblationTests",
+            dependencies: [
+                "Ablation", "Training", "NN", "ResNetModels", "Datasets", "TensorCore", "Randomness",
+            ],
+            swiftSettings: hot),
+        .testTarget(
             name: "TrainingTests",
             dependencies: [
                 "Training", "NN", "ResNetModels", "Datasets", "Optim", "TensorCore", "Randomness",

@@ -1,0 +1,220 @@
+import Ablation
+import Foundation
+import Testing
+import Training
+
+@Suite("The ablation suite: files, resume, refusals")
+struct AblationRunTests {
+    /// A tiny run in `directory`, silent.
+    private func run(
+        _ directory: String, config: AblationConfig = tinyAblation()
+    ) throws -> AblationRun {
+        try AblationRun(
+            config: config, directory: directory, threads: 1, data: tinyData(config),
+            progress: ProgressDisplay(.silent))
+    }
+
+    @Test("a finished run writes every documented file in the documented form")
+    func filesInDocumentedForm() throws {
+        let directory = freshDirectory("files")
+        let run = try run(directory)
+        try run.prepare()
+        #expect(try run.trainAll())
+        #expect(try run.analyse())
+        try run.writeOutputs(command: "test")
+
+        // summary.json: one object per net and seed with the documented keys.
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/summary.json"))
+        let entries = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(entries.count == 4)
+        for key in [
+            "net", "depth", "residual", "seed", "params", "iterations", "train_error_final",
+            "train_loss_final", "test_error", "seconds",
+        ] {
+            #expect(entries.allSatisfy { $0[key] != nil }, "summary.json lacks \(key)")
+        }
+        #expect(entries.map { $0["net"] as? String } == ["plain-8", "res-8", "plain-10", "res-10"])
+        #expect(entries.allSatisfy { ($0["seed"] as? Int) == 7 && ($0["iterations"] as? Int) == 6 })
+        // Twins have the same parameters.
+        #expect(entries[0]["params"] as? Int == entries[1]["params"] as? Int)
+
+        // curves.csv: the header, then window-mean points at 3 and 6 for every net.
+        let curves = try String(contentsOfFile: "\(directory)/curves.csv", encoding: .utf8)
+        let lines = curves.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("net,seed,iteration,train_error,train_loss") == true)
+        #expect(lines.count == 1 + 4 * 2)
+        #expect(lines[1].hasPrefix("plain-8,7,3,"))
+        #expect(lines[2].hasPrefix("plain-8,7,6,"))
+
+        // The window means in curves.csv are the means of the logged steps.
+        let result = try run.result(.init(depth: 8, residual: false), seed: 7)
+        let fields = lines[1].split(separator: ",")
+        let expected = result.stepError[0..<3].reduce(0.0) { $0 + Double($1) } / 3
+        #expect(Double(fields[3]) == expected)
+
+        for name in AblationFigures.catalogue.map(\.name) {
+            for format in ["svg", "png"] {
+                let path = "\(directory)/\(name).\(format)"
+                let attributes = try FileManager.default.attributesOfItem(atPath: path)
+                #expect((attributes[.size] as? Int ?? 0) > 1000, "\(path) is missing or tiny")
+            }
+        }
+        let markdown = try String(contentsOfFile: "\(directory)/summary.md", encoding: .utf8)
+        #expect(markdown.contains("| plain-10 | 10 |"))
+        #expect(markdown.contains("Made by `test`"))
+    }
+
+    @Test("a rerun skips the finished nets and gives the same results")
+    func rerunSkipsFinishedNets() throws {
+        let directory = freshDirectory("rerun")
+        let first = try run(directory)
+        try first.prepare()
+        try first.trainAll()
+        let before = try first.result(.init(depth: 10, residual: true), seed: 7)
+        let modified = try FileManager.default.attributesOfItem(
+            atPath: "\(directory)/nets/res-10-seed7.json")[.modificationDate] as? Date
+
+        var lines: [String] = []
+        let second = try AblationRun(
+            config: tinyAblation(), directory: directory, threads: 1, data: tinyData(),
+            progress: ProgressDisplay(.lines(every: 1000)) { lines.append($0) })
+        try second.prepare()
+        #expect(second.remaining.isEmpty)
+        #expect(try second.trainAll())
+        #expect(lines.contains { $0.contains("4 of 4 nets already finished") })
+        let after = try second.result(.init(depth: 10, residual: true), seed: 7)
+        #expect(after == before)
+        let unchanged = try FileManager.default.attributesOfItem(
+            atPath: "\(directory)/nets/res-10-seed7.json")[.modificationDate] as? Date
+        #expect(unchanged == modified)
+    }
+
+    @Test("an interrupted run loses only the net in progress and then ends as an unbroken one")
+    func interruptionLosesOnlyTheNetInProgress() throws {
+        let unbroken = freshDirectory("unbroken")
+        let reference = try run(unbroken)
+        try reference.prepare()
+        try reference.trainAll()
+
+        let directory = freshDirectory("interrupted")
+        let first = try run(directory)
+        try first.prepare()
+        var steps = 0
+        // Stop in the middle of the second net (6 steps each).
+        let finished = try first.trainAll(shouldStop: {
+            steps += 1
+            return steps == 9
+        })
+        #expect(!finished)
+        #expect(first.isFinished(.init(depth: 8, residual: false), seed: 7))
+        #expect(!first.isFinished(.init(depth: 8, residual: true), seed: 7))
+        #expect(first.remaining.count == 3)
+
+        let second = try run(directory)
+        try second.prepare()
+        #expect(try second.trainAll())
+        for net in tinyAblation().nets {
+            let resumed = try second.result(net, seed: 7)
+            let straight = try reference.result(net, seed: 7)
+            #expect(resumed.stepLoss == straight.stepLoss, "\(net.name)")
+            #expect(resumed.test == straight.test, "\(net.name)")
+        }
+    }
+
+    @Test("a directory holding a run of another recipe is refused, naming the settings")
+    func otherRecipeIsRefused() throws {
+        let directory = freshDirectory("other")
+        try run(directory).prepare()
+        var other = tinyAblation()
+        other.iterations = 8
+        other.learningRate = 0.1
+        let error = #expect(throws: AblationError.self) { try run(directory, config: other).prepare() }
+        let message = error?.description ?? ""
+        #expect(message.contains("iterations 8 vs 6"))
+        #expect(message.contains("lr 0.1 vs 0.05"))
+        #expect(message.contains(directory))
+        // More seeds with the same recipe are welcome: the finished nets are reused.
+        var moreSeeds = tinyAblation()
+        moreSeeds.seeds = [7, 8]
+        try run(directory, config: moreSeeds).prepare()
+    }
+
+    @Test("a directory of other files is refused")
+    func foreignDirectoryIsRefused() throws {
+        let directory = freshDirectory("foreign")
+        try "notes".write(toFile: "\(directory)/notes.txt", atomically: true, encoding: .utf8)
+        let error = #expect(throws: AblationError.self) { try run(directory).prepare() }
+        #expect(error?.description.contains("notes.txt") == true)
+    }
+
+    @Test("the twins of a seed start from the same weights and see the same batches")
+    func twinsShareWeightsAndData() throws {
+        let seeds = AblationSeeds(3)
+        let plain = AblationNet(depth: 18, residual: false).build(seed: seeds.model)
+        let residual = AblationNet(depth: 18, residual: true).build(seed: seeds.model)
+        let a = plain.stateDict()
+        let b = residual.stateDict()
+        #expect(a.map(\.name) == b.map(\.name))
+        #expect(zip(a, b).allSatisfy { $0.tensor.data == $1.tensor.data })
+        // Another seed draws other weights.
+        let other = AblationNet(depth: 18, residual: false).build(seed: AblationSeeds(4).model)
+        #expect(other.stateDict()[0].tensor.data != a[0].tensor.data)
+
+        let data = try tinyData()
+        let order = data.trainLoader(batchSize: 16, seed: seeds.data).order(epoch: 0)
+        #expect(order == data.trainLoader(batchSize: 16, seed: seeds.data).order(epoch: 0))
+        #expect(order != data.trainLoader(batchSize: 16, seed: AblationSeeds(4).data).order(epoch: 0))
+    }
+}
+
+@Suite("Ablation settings")
+struct AblationConfigTests {
+    /// The default configuration with one setting broken.
+    private static func broken(_ setting: String) -> AblationConfig {
+        var c = AblationConfig()
+        switch setting {
+        case "odd depth": c.depths = [18, 19]
+        case "no depth": c.depths = []
+        case "repeated seed": c.seeds = [1, 1]
+        case "no iterations": c.iterations = 0
+        case "decay too long": c.decayIterations = 400
+        case "lr NaN": c.learningRate = .nan
+        case "window too long": c.window = 401
+        case "no evaluations": c.evaluations = 0
+        case "train limit too small": c.trainLimit = 10
+        default: c.analysis.landscapeGrid = 4
+        }
+        return c
+    }
+
+    @Test(
+        "a bad setting is refused, naming its flag",
+        arguments: [
+            ("odd depth", "--depths"), ("no depth", "--depths"), ("repeated seed", "--seeds"),
+            ("no iterations", "--iterations"), ("decay too long", "--decay-iterations"),
+            ("lr NaN", "--lr"), ("window too long", "--window"),
+            ("no evaluations", "--evaluations"), ("train limit too small", "--train-limit"),
+            ("even grid", "--landscape-grid"),
+        ])
+    func badSettings(setting: String, flag: String) {
+        let config = Self.broken(setting)
+        let error = #expect(throws: AblationError.self) { try config.validate() }
+        #expect(error?.description.contains(flag) == true, "\(error?.description ?? "")")
+    }
+
+    @Test("the defaults and the quick run are valid, and the quick run is small")
+    func defaultsAreValid() throws {
+        try AblationConfig().validate()
+        try AblationConfig.quick.validate()
+        #expect(AblationConfig.quick.depths.max()! < AblationConfig().depths.max()!)
+    }
+
+    @Test("the learning rate drops to a tenth for the last decayIterations steps")
+    func decaySchedule() {
+        var config = AblationConfig()
+        config.iterations = 10
+        config.decayIterations = 3
+        #expect((0..<10).map { config.learningRate(atStep: $0) } == Array(repeating: 0.1, count: 7) + Array(repeating: 0.01, count: 3))
+        #expect(config.evaluationIterations == [2, 5, 7, 10])
+    }
+}

@@ -1,0 +1,163 @@
+import Ablation
+import NN
+import Randomness
+import ResNetModels
+import TensorCore
+import Testing
+
+@Suite("Diagnostics at initialisation")
+struct DiagnosticsTests {
+    /// A batch of the corner squares, normalised roughly.
+    private func batch(_ count: Int) -> (images: Tensor, labels: [Int]) {
+        let set = cornerSquares(count: count, seed: 5)
+        let images = set.allImages()
+        return (Tensor(shape: images.shape, data: images.data.map { ($0 - 0.3) / 0.3 }), set.labels)
+    }
+
+    /// With batch norm in training mode, a deep plain net's gradient does not vanish at
+    /// initialisation: it grows by a steady factor per layer from the output back to the
+    /// input (the gradient explosion of batch-normalised plain nets, Yang et al. 2019), so
+    /// the first layers get hundreds of times more than the last. The residual twin's
+    /// shortcuts keep it at one scale across the depth. (The first-layer gradient of the
+    /// plain net is therefore the LARGER one; lesson 08 shows the profile.)
+    @Test("at depth 56 the plain net's gradient explodes towards the input, the residual net's stays level")
+    func gradientProfilesAtDepth56() {
+        let (images, labels) = batch(16)
+        let seed = AblationSeeds(0).model
+        var profiles: [Bool: [Double]] = [:]
+        for residual in [false, true] {
+            let net = AblationNet(depth: 56, residual: residual)
+            let profile = Diagnostics.gradientProfile(
+                net.build(inputChannels: 1, seed: seed), net: net.name, images: images,
+                labels: labels)
+            #expect(profile.layers.count == 56)
+            #expect(profile.layers.first == "conv1" && profile.layers.last == "fc")
+            #expect(profile.norms.allSatisfy { $0.isFinite && $0 > 0 })
+            profiles[residual] = profile.norms
+        }
+        // The blocks' convolutions: layers 2 ... 55 (conv1 is the stem, layer 56 is fc).
+        let plain = Array(profiles[false]![1..<55])
+        let residual = Array(profiles[true]![1..<55])
+        #expect(plain.first! / plain.last! > 100, "plain: \(plain.first!) at the input end, \(plain.last!) at the output end")
+        #expect(residual.max()! / residual.min()! < 10, "residual: \(residual.min()!) ... \(residual.max()!)")
+        #expect(profiles[false]![0] > profiles[true]![0])
+    }
+
+    @Test("gradient correlation is 1 for an input paired with itself and falls with distance")
+    func gradientCorrelation() {
+        let (images, _) = batch(8)
+        let model = AblationNet(depth: 8, residual: true).build(seed: 1)
+        // Each image paired with itself: identical gradients in training mode only when
+        // the batch holds each image twice, which it does here.
+        let doubled = Tensor(shape: [16, 1, 10, 10], data: images.data + images.data)
+        let same = Diagnostics.gradientCorrelation(model, images: doubled, readoutSeed: 3)
+        #expect(abs(same - 1) < 1e-6)
+        let near = Diagnostics.gradientCorrelation(
+            model, images: Diagnostics.neighbourPairs(images), readoutSeed: 3)
+        #expect(near < same && near > -1)
+    }
+
+    @Test("neighbours lie 1/32 of the way to the next image")
+    func neighbourPairs() {
+        let x = Tensor(shape: [2, 1, 1, 2], data: [0, 32, 64, 0])
+        let pairs = Diagnostics.neighbourPairs(x)
+        #expect(pairs.shape == [4, 1, 1, 2])
+        #expect(pairs.data == [0, 32, 64, 0, 2, 31, 62, 1])
+    }
+
+    @Test("block responses: batch norm outputs have unit spread in training mode at init")
+    func responsesAtInit() {
+        let (images, _) = batch(16)
+        let model = AblationNet(depth: 14, residual: true).build(seed: 2)
+        let profile = Diagnostics.responseProfile(model, net: "res-14", images: images)
+        #expect(profile.blocks == ["layer1.0", "layer1.1", "layer2.0", "layer2.1", "layer3.0", "layer3.1"])
+        // In training mode batch norm (γ = 1, β = 0) normalises each channel to std 1.
+        for value in profile.firstNorm + profile.lastNorm {
+            #expect(abs(value - 1) < 1e-3, "\(value)")
+        }
+        #expect(profile.output.allSatisfy { $0.isFinite && $0 > 0 })
+        #expect(profile.layerResponses.count == 12)
+    }
+}
+
+@Suite("Loss landscapes and lesions")
+struct LandscapeAndLesionTests {
+    @Test("each filter of a filter-normalised direction has the norm of the weight's filter")
+    func filterNorms() {
+        let model = AblationNet(depth: 8, residual: true).build(seed: 3)
+        let direction = FilterNormalizedDirection(for: model, seed: 9)
+        let parameters = model.namedParameters()
+        #expect(direction.components.map(\.name) == parameters.map(\.name))
+        var checked = 0
+        for ((name, d), (_, weight)) in zip(direction.components, parameters) {
+            if weight.rank < 2 {
+                #expect(d.allSatisfy { $0 == 0 }, "\(name) should not move")
+                continue
+            }
+            let filters = weight.shape[0]
+            let size = weight.count / filters
+            for f in 0..<filters {
+                let slice = (f * size)..<((f + 1) * size)
+                let dNorm = d[slice].reduce(0.0) { $0 + Double($1 * $1) }.squareRoot()
+                let wNorm = weight.data[slice].reduce(0.0) { $0 + Double($1 * $1) }.squareRoot()
+                #expect(abs(dNorm - wNorm) <= 1e-5 * wNorm, "\(name) filter \(f)")
+                checked += 1
+            }
+        }
+        #expect(checked > 100)
+        // The same seed gives the twin the same Gaussian draws (before rescaling).
+        let twin = FilterNormalizedDirection(
+            for: AblationNet(depth: 8, residual: false).build(seed: 3), seed: 9)
+        #expect(twin.components.map(\.values) == direction.components.map(\.values))
+    }
+
+    @Test("the landscape's centre is the trained net's loss, and the weights are restored")
+    func landscapeCentre() throws {
+        let config = tinyAblation()
+        let data = try tinyData(config)
+        let model = AblationNet(depth: 8, residual: true).build(seed: 4)
+        let set = data.trainBatches(16)
+        let before = model.parameters.map(\.data)
+        let landscape = LossLandscape(
+            model, net: "res-8", on: set,
+            directions: FilterNormalizedDirection(for: model, seed: 1),
+            FilterNormalizedDirection(for: model, seed: 2),
+            steps: LossLandscape.steps(count: 5, radius: 1),
+            gridSteps: LossLandscape.steps(count: 3, radius: 1))
+        #expect(landscape.steps == [-1, -0.5, 0, 0.5, 1])
+        #expect(model.parameters.map(\.data) == before)
+        let centre = score(model, on: set)
+        #expect(landscape.slice[2] == centre)
+        #expect(landscape.grid[1][1] == centre.loss)
+        #expect(landscape.grid.count == 3 && landscape.grid.allSatisfy { $0.count == 3 })
+        #expect(landscape.slice.allSatisfy { $0.loss.isFinite })
+    }
+
+    @Test("deleting any block leaves a runnable net, plain or residual")
+    func lesionsRun() throws {
+        let config = tinyAblation()
+        let data = try tinyData(config)
+        let set = data.testBatches(24)
+        for residual in [false, true] {
+            let model = AblationNet(depth: 10, residual: residual).build(seed: 5)
+            let profile = LesionProfile(model, net: residual ? "res-10" : "plain-10", on: set)
+            #expect(profile.blocks.count == 4)
+            #expect(profile.lesioned.count == 4)
+            for score in profile.lesioned {
+                #expect(score.loss.isFinite && (0...1).contains(score.error))
+            }
+            #expect(profile.intact == ablationScore(model, set))
+        }
+    }
+
+    /// The eval-mode score of the unfolded model, for comparison.
+    private func ablationScore(_ model: ResNet, _ set: EvaluationSet) -> Score {
+        let folded = score(model, on: set)
+        model.eval()
+        let plain = score(on: set) { model($0) }
+        model.train()
+        #expect(abs(folded.loss - plain.loss) < 1e-4)
+        #expect(folded.error == plain.error)
+        return folded
+    }
+}
