@@ -26,6 +26,8 @@ let package = Package(
         .executable(name: "lesson-05-bottleneck", targets: ["lesson-05-bottleneck"]),
         .executable(name: "lesson-06-resnet-family", targets: ["lesson-06-resnet-family"]),
         .executable(name: "lesson-07-training", targets: ["lesson-07-training"]),
+        .executable(
+            name: "lesson-08-degradation-ablation", targets: ["lesson-08-degradation-ablation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -121,6 +123,9 @@ let package = Package(
         .executableTarget(
             name: "lesson-07-training", dependencies: ["Residual"],
             path: "Lessons/07-training"),
+        .executableTarget(
+            name: "lesson-08-degradation-ablation", dependencies: ["Residual"],
+            path: "Lessons/08-degradation-ablation"),
 
         // MARK: - Tools
         .executableTarget(
@@ -177,7 +182,7 @@ let package = Package(
             dependencies: [
                 "lesson-01-scalar-autograd", "lesson-02-tensors-and-backprop",
                 "lesson-03-gradient-highway", "lesson-04-residual-block", "lesson-05-bottleneck",
-                "lesson-06-resnet-family", "lesson-07-training",
+                "lesson-06-resnet-family", "lesson-07-training", "lesson-08-degradation-ablation",
             ]),
     ]
 )

@@ -179,15 +179,15 @@ public struct AnalysisConfig: Codable, Equatable, Sendable {
     public var lesionImages = 2000
     /// Training images the loss landscape is measured on (a fixed subset).
     public var landscapeImages = 512
-    /// Points along the 1D slice, from −radius to +radius.
+    /// `--landscape-points`: points along the 1D slice, from −radius to +radius.
     public var landscapePoints = 25
-    /// Points per side of the 2D grid.
+    /// `--landscape-grid`: points per side of the 2D grid.
     public var landscapeGrid = 13
     /// How far the slices reach, in units of the filter-normalised direction.
     public var landscapeRadius = 1.0
     /// The depth whose plain and residual nets get the loss landscape (nil: the deepest).
     public var landscapeDepth: Int?
-    /// Skip the loss landscape (`--no-landscape`).
+    /// `--no-landscape`: skip the loss landscape.
     public var skipLandscape = false
 
     public init() {}

@@ -21,6 +21,8 @@ public final class Notebook {
     public let name: String
     public let title: String
     public let options: NotebookOptions
+    /// The package's root directory, where listings are read from.
+    public let packageRoot: String
 
     var intro: [Block] = []
     var cells: [(title: String, blocks: [Block])] = []
@@ -31,36 +33,51 @@ public final class Notebook {
 
     /// Parses the lesson's command line (`CommandLine.arguments` by default). `--help` prints
     /// the usage and exits 0; a bad option prints what was wrong and exits 2.
+    ///
+    /// - Parameters:
+    ///   - extras: the lesson's own options (`--run DIR`), read back with `value(of:)`.
+    ///   - file: the lesson's `main.swift` (the default, `#filePath`, is right): the package
+    ///     root, where `Cell.listing` reads source files, is three folders up.
     public convenience init(
-        name: String, title: String,
-        arguments: [String] = Array(CommandLine.arguments.dropFirst())
+        name: String, title: String, extras: [NotebookOptions.Extra] = [],
+        arguments: [String] = Array(CommandLine.arguments.dropFirst()), file: String = #filePath
     ) {
         let options: NotebookOptions
+        let usage = NotebookOptions.usage(program: name, extras: extras)
         do {
-            options = try NotebookOptions(parsing: arguments)
+            options = try NotebookOptions(parsing: arguments, extras: extras)
         } catch {
             FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
-            FileHandle.standardError.write(Data((NotebookOptions.usage(program: name) + "\n").utf8))
+            FileHandle.standardError.write(Data((usage + "\n").utf8))
             exit(2)
         }
         if options.help {
-            print(NotebookOptions.usage(program: name))
+            print(usage)
             exit(0)
         }
-        self.init(name: name, title: title, options: options)
+        let root = URL(fileURLWithPath: file).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+        self.init(name: name, title: title, options: options, packageRoot: root)
     }
 
     /// A notebook with options already parsed (tests use this).
-    public init(name: String, title: String, options: NotebookOptions) {
+    public init(
+        name: String, title: String, options: NotebookOptions,
+        packageRoot: String = FileManager.default.currentDirectoryPath
+    ) {
         self.name = name
         self.title = title
         self.options = options
+        self.packageRoot = packageRoot
         self.terminal = TerminalWriter(color: options.color && TerminalWriter.stdoutIsColorTerminal)
         terminal.title(title, subtitle: options.quick ? "quick mode (--quick)" : nil)
     }
 
     /// True in `--quick` mode: lessons shrink their workloads.
     public var isQuick: Bool { options.quick }
+
+    /// The value given for one of the lesson's own options (`value(of: "--run")`), or nil.
+    public func value(of flag: String) -> String? { options.values[flag] }
 
     /// `quick` in `--quick` mode, `full` otherwise: `let steps = notebook.quick(20, full: 500)`.
     public func quick<T>(_ quick: T, full: T) -> T { options.quick ? quick : full }

@@ -8,18 +8,43 @@
 ///   (default `lesson-output/<lesson>`).
 /// - `--no-color`: plain terminal output (also when `NO_COLOR` is set or output is not a TTY).
 public struct NotebookOptions: Equatable, Sendable {
+    /// An option of one lesson's own, taking a value: `--run DIR`.
+    public struct Extra: Equatable, Sendable {
+        /// `--run`.
+        public var flag: String
+        /// What the value is, for the usage line: `DIR`.
+        public var value: String
+        public var help: String
+
+        public init(_ flag: String, value: String, help: String) {
+            self.flag = flag
+            self.value = value
+            self.help = help
+        }
+    }
+
     public var quick = false
     public var markdownDirectory: String?
     public var outputDirectory: String?
     public var color = true
     public var help = false
+    /// The values given for the lesson's own options, by flag.
+    public var values: [String: String] = [:]
 
     public init() {}
 
-    /// Parses lesson arguments (without the program name).
-    public init(parsing arguments: [String]) throws(NotebookError) {
+    /// Parses lesson arguments (without the program name); `extras` are the lesson's own
+    /// options.
+    public init(parsing arguments: [String], extras: [Extra] = []) throws(NotebookError) {
         var rest = arguments[...]
         while let argument = rest.popFirst() {
+            if let extra = extras.first(where: { $0.flag == argument }) {
+                guard let value = rest.popFirst(), !value.hasPrefix("--") else {
+                    throw .badArgument("\(argument) needs a value: \(argument) \(extra.value)")
+                }
+                values[argument] = value
+                continue
+            }
             switch argument {
             case "--quick": quick = true
             case "--no-color": color = false
@@ -34,23 +59,29 @@ public struct NotebookOptions: Equatable, Sendable {
                     outputDirectory = value
                 }
             default:
+                let own = extras.map { "\($0.flag) \($0.value), " }.joined()
                 throw .badArgument(
                     "unknown option '\(argument)'; expected --quick, --markdown DIR, --out DIR, "
-                        + "--no-color or --help")
+                        + "\(own)--no-color or --help")
             }
         }
     }
 
     /// The usage text printed by `--help`.
-    public static func usage(program: String) -> String {
-        """
-        usage: \(program) [--quick] [--markdown DIR] [--out DIR] [--no-color]
+    public static func usage(program: String, extras: [Extra] = []) -> String {
+        let own = extras.map { " [\($0.flag) \($0.value)]" }.joined()
+        let ownHelp = extras.map { extra in
+            "\n  " + "\(extra.flag) \(extra.value)".padding(toLength: 15, withPad: " ", startingAt: 0)
+                + "  " + extra.help
+        }.joined()
+        return """
+            usage: \(program) [--quick] [--markdown DIR] [--out DIR] [--no-color]\(own)
 
-          --quick          small workloads: finishes in seconds (used by the tests)
-          --markdown DIR   also write DIR/\(program).md and its pictures to DIR/\(program)/
-          --out DIR        where pictures go without --markdown (default lesson-output/\(program))
-          --no-color       plain terminal output
-        """
+              --quick          small workloads: finishes in seconds (used by the tests)
+              --markdown DIR   also write DIR/\(program).md and its pictures to DIR/\(program)/
+              --out DIR        where pictures go without --markdown (default lesson-output/\(program))
+              --no-color       plain terminal output
+            """ + ownHelp
     }
 }
 
@@ -58,11 +89,15 @@ public struct NotebookOptions: Equatable, Sendable {
 public enum NotebookError: Error, CustomStringConvertible, Equatable {
     case badArgument(String)
     case cannotWrite(path: String, reason: String)
+    /// A code listing's markers are not where the lesson expects them.
+    case missingListing(file: String, name: String, reason: String)
 
     public var description: String {
         switch self {
         case .badArgument(let message): "bad argument: \(message)"
         case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
+        case .missingListing(let file, let name, let reason):
+            "cannot show the listing '\(name)' of \(file): \(reason)"
         }
     }
 }

@@ -73,6 +73,7 @@ public final class BasicBlock: Module, ResidualBlock {
 
     /// - x: [N, inputChannels, H, W]. Returns [N, outputChannels, ⌈H/stride⌉, ⌈W/stride⌉].
     public override func forward(_ x: Tensor) -> Tensor {
+        // listing: basic-block-forward
         let identity = x
 
         var out = conv1(x)
@@ -85,5 +86,6 @@ public final class BasicBlock: Module, ResidualBlock {
         if let shortcut { out = out + shortcut(identity) }  // absent in a plain network
         out = relu(out)
         return out
+        // listing-end: basic-block-forward
     }
 }

@@ -79,6 +79,12 @@ struct Ablate: ParsableCommand {
     @Flag(help: "Skip the loss landscape (the slowest analysis).")
     var noLandscape = false
 
+    @Option(help: "Points along the 1D loss-landscape slice, odd (default: \(AnalysisConfig().landscapePoints)).")
+    var landscapePoints: Int?
+
+    @Option(help: "Points per side of the 2D loss-landscape grid, odd (default: \(AnalysisConfig().landscapeGrid)).")
+    var landscapeGrid: Int?
+
     @Flag(help: "Only train; skip the analyses and figures.")
     var trainOnly = false
 
@@ -109,6 +115,8 @@ struct Ablate: ParsableCommand {
         if let dataset { config.dataset = dataset }
         config.dataDirectory = dataDir
         if noLandscape { config.analysis.skipLandscape = true }
+        if let landscapePoints { config.analysis.landscapePoints = landscapePoints }
+        if let landscapeGrid { config.analysis.landscapeGrid = landscapeGrid }
         return config
     }
 
@@ -143,7 +151,9 @@ struct Ablate: ParsableCommand {
             estimate = timed
             print(timed.description)
         }
-        let interrupt = Interrupt.install()
+        let interrupt = Interrupt.install(
+            message: "interrupted: stopping after this step; finished nets are kept (Ctrl-C "
+                + "again to quit at once)")
         let finished = try run.trainAll(estimate: estimate, shouldStop: { interrupt.wasRequested })
         guard finished else { throw stopped() }
         if trainOnly { return }

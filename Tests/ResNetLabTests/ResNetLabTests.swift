@@ -261,3 +261,82 @@ struct ResNetLabTrainTests {
         #expect(missing.output.contains("/nonexistent/place"), "\(missing.output)")
     }
 }
+
+/// Whether Fashion-MNIST is where the commands look for it.
+private let hasFashionMNIST =
+    FileManager.default.fileExists(
+        atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
+    || ProcessInfo.processInfo.environment["RESIDUAL_DATA_DIR"] != nil
+
+@Suite("resnet-lab ablate", .serialized)
+struct AblateCommandTests {
+    /// A tiny ablation: depth 8 only, 6 steps of 32 images per net.
+    private func tiny(_ directory: String, extra: [String] = []) -> [String] {
+        [
+            "ablate", "--depths", "8", "--iterations", "6", "--decay-iterations", "2",
+            "--window", "3", "--evaluations", "2", "--batch-size", "32", "--train-limit", "256",
+            "--test-limit", "100", "--threads", "1", "--landscape-points", "3",
+            "--landscape-grid", "3", "--out", directory,
+        ] + extra
+    }
+
+    @Test("a tiny run writes the documented files; a rerun skips the finished nets", .enabled(if: hasFashionMNIST))
+    func tinyRunAndRerun() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ablate-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try runLab(tiny(directory))
+        #expect(first.status == 0, "\(first.output.suffix(3000))")
+        #expect(first.output.contains("estimated time for 2 nets on this machine"), "\(first.output)")
+        #expect(first.output.contains("| plain-8 | 8 |"), "\(first.output)")
+        for file in ["summary.json", "summary.md", "curves.csv", "training-error.svg", "lesions.png"] {
+            #expect(FileManager.default.fileExists(atPath: "\(directory)/\(file)"), "no \(file)")
+        }
+        let second = try runLab(tiny(directory))
+        #expect(second.status == 0, "\(second.output.suffix(3000))")
+        #expect(second.output.contains("2 of 2 nets already finished"), "\(second.output)")
+        #expect(!second.output.contains("estimated time"), "\(second.output)")
+        // Another recipe in the same directory is refused, naming what differs.
+        let other = try runLab(tiny(directory, extra: ["--lr", "0.2"]))
+        #expect(other.status != 0)
+        #expect(other.output.contains("lr 0.2 vs 0.1"), "\(other.output)")
+    }
+
+    @Test("Ctrl-C keeps the finished nets, and the same command continues", .enabled(if: hasFashionMNIST))
+    func interruptKeepsFinishedNets() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ablate-interrupt-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let out = directory.appendingPathComponent("run").path
+        // 300 steps a net: the second is still training when Ctrl-C arrives.
+        var arguments = tiny(out)
+        arguments[arguments.firstIndex(of: "--iterations")! + 1] = "300"
+        let run = try startLab(arguments, log: directory.appendingPathComponent("first.log"))
+        try run.waitFor("[1/2] plain-8 seed 0: train error")
+        run.process.interrupt()
+        run.waitForExit()
+        let output = run.output()
+        #expect(run.process.terminationStatus == 130, "\(output.suffix(2000))")
+        #expect(output.contains("finished nets are kept"), "\(output.suffix(2000))")
+        #expect(FileManager.default.fileExists(atPath: "\(out)/nets/plain-8-seed0.json"))
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/nets/res-8-seed0.json"))
+        let again = try startLab(arguments, log: directory.appendingPathComponent("second.log"))
+        try again.waitFor("1 of 2 nets already finished")
+        again.process.interrupt()
+        again.waitForExit()
+    }
+
+    @Test("bad values name their flag")
+    func badFlags() throws {
+        for (arguments, flag) in [
+            (["--depths", "18,19"], "--depths"), (["--seeds", "0,x"], "--seeds"),
+            (["--iterations", "0"], "--iterations"), (["--decay-iterations", "400"], "--decay-iterations"),
+            (["--landscape-grid", "4"], "--landscape-grid"), (["--threads", "0"], "--threads"),
+        ] {
+            let run = try runLab(["ablate", "--out", "/tmp/never-\(UUID().uuidString)"] + arguments)
+            #expect(run.status != 0)
+            #expect(run.output.contains(flag), "\(arguments): \(run.output)")
+        }
+    }
+}

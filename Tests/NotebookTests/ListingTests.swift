@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+@testable import Notebook
+
+@Suite("Code listings read from source files")
+struct ListingTests {
+    /// Writes `text` as `Sources/Example.swift` under a fresh root; returns the root.
+    private func root(with text: String) throws -> String {
+        let root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("listing-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("Sources"), withIntermediateDirectories: true)
+        try text.write(
+            to: root.appendingPathComponent("Sources/Example.swift"), atomically: true,
+            encoding: .utf8)
+        return root.path
+    }
+
+    @Test("the lines between the markers, dedented, with their line number")
+    func readsBetweenMarkers() throws {
+        let source = """
+            func f() {
+                // listing: body
+                let a = 1
+                if a > 0 {
+                    print(a)
+                }
+                // listing-end: body
+            }
+            """
+        let listing = try Listing("body", in: "Sources/Example.swift", root: root(with: source))
+        #expect(listing.text == "let a = 1\nif a > 0 {\n    print(a)\n}")
+        #expect(listing.firstLine == 3)
+    }
+
+    @Test(
+        "a missing, repeated or reversed marker is an error naming the file and the listing",
+        arguments: [
+            "// listing: body\nlet a = 1\n",
+            "// listing: body\n// listing: body\nlet a = 1\n// listing-end: body\n",
+            "// listing-end: body\nlet a = 1\n// listing: body\n",
+        ])
+    func brokenMarkers(source: String) throws {
+        let directory = try root(with: source)
+        let error = #expect(throws: NotebookError.self) {
+            try Listing("body", in: "Sources/Example.swift", root: directory)
+        }
+        #expect(error?.description.contains("Example.swift") == true)
+        #expect(error?.description.contains("'body'") == true)
+    }
+
+    @Test("a file that does not exist is an error")
+    func missingFile() {
+        #expect(throws: NotebookError.self) {
+            try Listing("body", in: "Sources/Nothing.swift", root: "/nonexistent")
+        }
+    }
+
+    @Test("the listings the lessons show exist in the library's sources")
+    func lessonListingsExist() throws {
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+        let basic = try Listing(
+            "basic-block-forward", in: "Sources/ResNetModels/BasicBlock.swift", root: packageRoot)
+        #expect(basic.text.contains("if let shortcut { out = out + shortcut(identity) }"))
+        let step = try Listing("train-step", in: "Sources/Ablation/NetTraining.swift", root: packageRoot)
+        #expect(step.text.contains("loss.backward()") && step.text.contains("optimizer.step()"))
+    }
+}
+
+@Suite("Options of a lesson's own")
+struct ExtraOptionTests {
+    let extras = [NotebookOptions.Extra("--run", value: "DIR", help: "the run to read")]
+
+    @Test func parsesAValue() throws {
+        let options = try NotebookOptions(parsing: ["--quick", "--run", "runs/a"], extras: extras)
+        #expect(options.values["--run"] == "runs/a")
+        #expect(options.quick)
+    }
+
+    @Test func needsAValueAndIsUnknownElsewhere() {
+        #expect(throws: NotebookError.self) {
+            try NotebookOptions(parsing: ["--run"], extras: extras)
+        }
+        #expect(throws: NotebookError.self) { try NotebookOptions(parsing: ["--run", "x"]) }
+    }
+
+    @Test func usageListsIt() {
+        let usage = NotebookOptions.usage(program: "lesson-x", extras: extras)
+        #expect(usage.contains("[--run DIR]"))
+        #expect(usage.contains("the run to read"))
+    }
+}
