@@ -169,7 +169,8 @@ let package = Package(
         .testTarget(
             name: "AblationTests",
             dependencies: [
-                "Ablation", "Training", "NN", "ResNetModels", "Datasets", "TensorCore", "Randomness",
+                "Ablation", "Training", "NN", "ResNetModels", "Datasets", "TensorCore",
+                "Randomness",
             ],
             swiftSettings: hot),
         .testTarget(

@@ -119,7 +119,8 @@ notebook.cell("What He et al. (2015) claim, and what we run") { cell in
         let configuration = ResNet.Configuration.ablation(depth: net.depth, residual: net.residual)
         let result = results.results(net).first!
         rows.append([
-            net.name, "\(net.depth)", configuration.blocksPerStage.map(String.init).joined(separator: "+"),
+            net.name, "\(net.depth)",
+            configuration.blocksPerStage.map(String.init).joined(separator: "+"),
             Format.grouped(result.parameters), net.residual ? "identity (A)" : "none",
         ])
     }
@@ -140,7 +141,8 @@ notebook.cell("What He et al. (2015) claim, and what we run") { cell in
         results.results(AblationNet(depth: depth, residual: false)).first!.parameters
             == results.results(AblationNet(depth: depth, residual: true)).first!.parameters
     }
-    cell.check("each plain net has exactly its residual twin's parameter count", !counts.contains(false))
+    cell.check(
+        "each plain net has exactly its residual twin's parameter count", !counts.contains(false))
 }
 
 // MARK: - 2. One line of difference
@@ -163,16 +165,23 @@ notebook.cell("Two nets that differ by one line") { cell in
     let seed = AblationSeeds(config.seeds[0]).model
     let plain = plainDeep.build(seed: seed).stateDict()
     let residual = resDeep.build(seed: seed).stateDict()
-    let same = plain.count == residual.count
-        && zip(plain, residual).allSatisfy { $0.name == $1.name && $0.tensor.data == $1.tensor.data }
-    cell.output("\(plainDeep.name) and \(resDeep.name), seed \(config.seeds[0]): \(plain.count) tensors each, identical: \(same)")
+    let same =
+        plain.count == residual.count
+        && zip(plain, residual).allSatisfy {
+            $0.name == $1.name && $0.tensor.data == $1.tensor.data
+        }
+    cell.output(
+        "\(plainDeep.name) and \(resDeep.name), seed \(config.seeds[0]): \(plain.count) tensors each, identical: \(same)"
+    )
     cell.check("the twins start from identical weights", same)
 }
 
 // MARK: - 3. The run
 
 notebook.cell("The run") { cell in
-    let where_ = loaded.trainedNow ? "trained just now in `\(loaded.directory)`" : "read from `\(loaded.directory)`"
+    let where_ =
+        loaded.trainedNow
+        ? "trained just now in `\(loaded.directory)`" : "read from `\(loaded.directory)`"
     cell.prose(
         """
         The run is \(where_). `resnet-lab ablate` makes it: for each seed it trains the \
@@ -197,7 +206,8 @@ notebook.cell("The run") { cell in
 
 // MARK: - 4. Degradation
 
-let finalTrain = Dictionary(uniqueKeysWithValues: config.nets.map { ($0, results.finalTrainError($0)) })
+let finalTrain = Dictionary(
+    uniqueKeysWithValues: config.nets.map { ($0, results.finalTrainError($0)) })
 
 notebook.cell("The degradation problem, in our numbers") { cell in
     cell.prose(
@@ -207,7 +217,10 @@ notebook.cell("The degradation problem, in our numbers") { cell in
         \(Format.grouped(results.nets.first!.evaluationImages)) test images) against the step, \
         plain nets on the left, residual nets on the right, on the same axes.
         """)
-    try cell.picture("training-error.png", caption: "Training error (dashed) and test error (bold), plain left, residual right") { path in
+    try cell.picture(
+        "training-error.png",
+        caption: "Training error (dashed) and test error (bold), plain left, residual right"
+    ) { path in
         try AblationFigures.trainingCurves(results, loss: false).write(to: path, scale: 2)
     }
     var rows: [[String]] = []
@@ -236,7 +249,8 @@ notebook.cell("The degradation problem, in our numbers") { cell in
     if full {
         for seed in config.seeds {
             func error(_ net: AblationNet) -> Double {
-                results.results(net).first { $0.seed == seed }!.finalTraining(window: config.window).trainError
+                results.results(net).first { $0.seed == seed }!.finalTraining(window: config.window)
+                    .trainError
             }
             cell.check(
                 "seed \(seed): plain-\(deep) trains clearly worse than plain-\(shallow) (≥ 1.2× its training error)",
@@ -248,9 +262,12 @@ notebook.cell("The degradation problem, in our numbers") { cell in
                 "\(percent(error(resDeep))) vs \(percent(error(plainDeep)))")
         }
     } else {
-        cell.prose("(--quick trains too few steps on too little data to show the effect; the full run checks it for every seed.)")
+        cell.prose(
+            "(--quick trains too few steps on too little data to show the effect; the full run checks it for every seed.)"
+        )
     }
-    try cell.picture("training-loss.png", caption: "Training loss, plain left, residual right") { path in
+    try cell.picture("training-loss.png", caption: "Training loss, plain left, residual right") {
+        path in
         try AblationFigures.trainingCurves(results, loss: true).write(to: path, scale: 2)
     }
 }
@@ -301,7 +318,10 @@ notebook.cell("Vanishing gradients? Look before training") { cell in
         (batch norm in training mode, as the first step sees it), and the norm of the weight \
         gradient ‖∂L/∂W‖ of every layer.
         """)
-    try cell.picture("gradient-norms.png", caption: "Weight gradient per layer at initialisation; dashed: plain, solid: residual") { path in
+    try cell.picture(
+        "gradient-norms.png",
+        caption: "Weight gradient per layer at initialisation; dashed: plain, solid: residual"
+    ) { path in
         try AblationFigures.gradientNorms(results).write(to: path, scale: 2)
     }
     func profile(_ net: AblationNet) -> [Double] {
@@ -373,7 +393,10 @@ notebook.cell("Shattered gradients") { cell in
         of the logits, averaged over the pairs; untrained nets at depths \
         \(shattered[0].depths.map(String.init).joined(separator: ", ")).
         """)
-    try cell.picture("shattered-gradients.png", caption: "Correlation of the gradients at nearby inputs, at initialisation") { path in
+    try cell.picture(
+        "shattered-gradients.png",
+        caption: "Correlation of the gradients at nearby inputs, at initialisation"
+    ) { path in
         try AblationFigures.shatteredGradients(results).write(to: path, scale: 2)
     }
     let plain = MeanStd.columns(shattered.map(\.plain)).map(\.mean)
@@ -408,14 +431,20 @@ notebook.cell("Layer responses (the paper's Figure 7)") { cell in
         (eval mode, \(config.analysis.diagnosticImages) test images; each channel's standard \
         deviation over images and positions, averaged over the channels):
         """)
-    try cell.picture("layer-responses.png", caption: "Standard deviation of each 3×3 layer's response after training; dashed: plain, solid: residual") { path in
+    try cell.picture(
+        "layer-responses.png",
+        caption:
+            "Standard deviation of each 3×3 layer's response after training; dashed: plain, solid: residual"
+    ) { path in
         try AblationFigures.layerResponses(results).write(to: path, scale: 2)
     }
     var rows: [[String]] = []
     var means: [AblationNet: Double] = [:]
     for net in config.nets {
         let profiles = results.trained.compactMap { t in t.responses.first { $0.net == net.name } }
-        let mean = MeanStd(profiles.map { $0.layerResponses.reduce(0, +) / Double($0.layerResponses.count) }).mean
+        let mean = MeanStd(
+            profiles.map { $0.layerResponses.reduce(0, +) / Double($0.layerResponses.count) }
+        ).mean
         means[net] = mean
         rows.append([net.name, String(format: "%.3f", mean)])
     }
@@ -426,7 +455,10 @@ notebook.cell("Layer responses (the paper's Figure 7)") { cell in
         \(String(format: "%.3f", means[resDeep]!)). \
         \(means[resDeep]! < means[plainDeep]! ? "As in the paper, the residual layers respond less." : "Unlike the paper, our residual layers do not respond less: after only a few hundred steps the batch-norm scales have barely moved from their initial value 1.")
         """)
-    try cell.picture("block-outputs-init.png", caption: "Standard deviation of each block's output at initialisation") { path in
+    try cell.picture(
+        "block-outputs-init.png",
+        caption: "Standard deviation of each block's output at initialisation"
+    ) { path in
         try AblationFigures.blockOutputsAtInit(results).write(to: path, scale: 2)
     }
     cell.prose(
@@ -472,7 +504,10 @@ notebook.cell("Deleting blocks (Veit et al. 2016)") { cell in
         ["net", "intact", "mean with one block deleted", "worst deletion"],
         [
             [plainDeep.name, percent(plain.intact), percent(plain.mean), percent(plain.worst)],
-            [resDeep.name, percent(residual.intact), percent(residual.mean), percent(residual.worst)],
+            [
+                resDeep.name, percent(residual.intact), percent(residual.mean),
+                percent(residual.worst),
+            ],
         ])
     cell.prose(
         """
@@ -505,10 +540,15 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         set of \(landscapes[0].images) training images, both nets moved along the same \
         Gaussian draws:
         """)
-    try cell.picture("landscape-1d.png", caption: "Training loss along one filter-normalised direction") { path in
+    try cell.picture(
+        "landscape-1d.png", caption: "Training loss along one filter-normalised direction"
+    ) { path in
         try AblationFigures.landscapeSlice(results).write(to: path, scale: 2)
     }
-    try cell.picture("landscape-2d.png", caption: "Training loss on a plane of two filter-normalised directions (same colour scale)") { path in
+    try cell.picture(
+        "landscape-2d.png",
+        caption: "Training loss on a plane of two filter-normalised directions (same colour scale)"
+    ) { path in
         try AblationFigures.landscapePlane(results).write(to: path, scale: 2)
     }
     var rows: [[String]] = []

@@ -75,7 +75,9 @@ public struct AblationConfig: Codable, Equatable, Sendable {
 
     /// The nets of one seed, shallow to deep, plain before residual.
     public var nets: [AblationNet] {
-        depths.sorted().flatMap { [AblationNet(depth: $0, residual: false), .init(depth: $0, residual: true)] }
+        depths.sorted().flatMap {
+            [AblationNet(depth: $0, residual: false), .init(depth: $0, residual: true)]
+        }
     }
 
     /// The iterations at which test error is measured along the way.
@@ -161,8 +163,12 @@ public struct AblationConfig: Codable, Equatable, Sendable {
         compare("window", window, other.window)
         compare("evaluations", evaluations, other.evaluations)
         compare("evaluation-images", evaluationImages, other.evaluationImages)
-        compare("test-limit", testLimit.map(String.init) ?? "all", other.testLimit.map(String.init) ?? "all")
-        compare("train-limit", trainLimit.map(String.init) ?? "all", other.trainLimit.map(String.init) ?? "all")
+        compare(
+            "test-limit", testLimit.map(String.init) ?? "all",
+            other.testLimit.map(String.init) ?? "all")
+        compare(
+            "train-limit", trainLimit.map(String.init) ?? "all",
+            other.trainLimit.map(String.init) ?? "all")
         compare("dataset", dataset.rawValue, other.dataset.rawValue)
         return differences
     }

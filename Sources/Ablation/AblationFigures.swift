@@ -7,14 +7,26 @@ import Plots
 public enum AblationFigures {
     /// File names (without extension) and what each shows.
     public static let catalogue: [(name: String, shows: String)] = [
-        ("training-error", "training error against iteration, plain left, residual right (He et al. 2015, Figure 6)"),
+        (
+            "training-error",
+            "training error against iteration, plain left, residual right (He et al. 2015, Figure 6)"
+        ),
         ("training-loss", "training loss against iteration, plain left, residual right"),
         ("gradient-norms", "the weight gradient of each layer at initialisation"),
-        ("shattered-gradients", "correlation of nearby inputs' gradients against depth, at initialisation"),
+        (
+            "shattered-gradients",
+            "correlation of nearby inputs' gradients against depth, at initialisation"
+        ),
         ("block-outputs-init", "standard deviation of each block's output at initialisation"),
-        ("layer-responses", "standard deviation of each 3×3 layer's response after training (Figure 7)"),
+        (
+            "layer-responses",
+            "standard deviation of each 3×3 layer's response after training (Figure 7)"
+        ),
         ("lesions", "test error with one block deleted, plain and residual"),
-        ("landscape-1d", "training loss along a filter-normalised direction around the trained weights"),
+        (
+            "landscape-1d",
+            "training loss along a filter-normalised direction around the trained weights"
+        ),
         ("landscape-2d", "training loss on a plane of two filter-normalised directions"),
     ]
 
@@ -67,8 +79,12 @@ public enum AblationFigures {
                 let values = loss ? curve.loss : curve.error
                 let scale = loss ? 1.0 : 100.0
                 let color = color(depth: depth, in: depths)
-                let band = values.count > 1 && values[0].count > 1
-                    ? (values.map { scale * ($0.mean - $0.std) }, values.map { scale * ($0.mean + $0.std) })
+                let band =
+                    values.count > 1 && values[0].count > 1
+                    ? (
+                        values.map { scale * ($0.mean - $0.std) },
+                        values.map { scale * ($0.mean + $0.std) }
+                    )
                     : nil
                 highest = max(highest, values.map { scale * ($0.mean + $0.std) }.max() ?? 0)
                 chart.add(
@@ -102,7 +118,8 @@ public enum AblationFigures {
     public static func gradientNorms(_ results: AblationResults) -> LineChart {
         let depths = results.config.depths.sorted()
         var chart = LineChart(
-            title: "Gradient reaching each layer at initialisation", xLabel: "layer (input → output)",
+            title: "Gradient reaching each layer at initialisation",
+            xLabel: "layer (input → output)",
             yLabel: "‖∂L/∂W‖", yScale: .log, legend: .outside, width: 760, height: 440)
         for net in results.config.nets {
             let profiles = results.initDiagnostics.compactMap { d in
@@ -121,12 +138,14 @@ public enum AblationFigures {
     /// The shattered-gradients measurement: correlation against depth.
     public static func shatteredGradients(_ results: AblationResults) -> LineChart {
         var chart = LineChart(
-            title: "Gradients of nearby inputs at initialisation", xLabel: "depth (weighted layers)",
+            title: "Gradients of nearby inputs at initialisation",
+            xLabel: "depth (weighted layers)",
             yLabel: "correlation of ∂f/∂x", yRange: 0...1.02, legend: .automatic, width: 640,
             height: 420)
         guard let depths = results.shattered.first?.depths else { return chart }
         for residual in [false, true] {
-            let columns = MeanStd.columns(results.shattered.map { residual ? $0.residual : $0.plain })
+            let columns = MeanStd.columns(
+                results.shattered.map { residual ? $0.residual : $0.plain })
             let band =
                 columns.first.map { $0.count > 1 } ?? false
                 ? (columns.map { $0.mean - $0.std }, columns.map { $0.mean + $0.std }) : nil
@@ -188,14 +207,16 @@ public enum AblationFigures {
             }
             panels.append(chart)
         }
-        return ChartPanels(title: "Layer responses of the trained nets (cf. Figure 7)", panels: panels)
+        return ChartPanels(
+            title: "Layer responses of the trained nets (cf. Figure 7)", panels: panels)
     }
 
     /// Test error with each block deleted, plain against residual; dotted: intact.
     public static func lesions(_ results: AblationResults) -> LineChart {
         let profiles = results.trained.flatMap(\.lesions)
         var chart = LineChart(
-            title: "Deleting one block from a trained net", xLabel: "deleted block (input → output)",
+            title: "Deleting one block from a trained net",
+            xLabel: "deleted block (input → output)",
             yLabel: "test error (%)", yRange: 0...100, legend: .outside, width: 760, height: 420)
         for residual in [false, true] {
             let name = residual ? "res" : "plain"
@@ -206,7 +227,10 @@ public enum AblationFigures {
             let x = columns.indices.map { Double($0 + 1) }
             let band =
                 mine.count > 1
-                ? (columns.map { 100 * ($0.mean - $0.std) }, columns.map { 100 * ($0.mean + $0.std) })
+                ? (
+                    columns.map { 100 * ($0.mean - $0.std) },
+                    columns.map { 100 * ($0.mean + $0.std) }
+                )
                 : nil
             chart.add(
                 LineSeries(
@@ -254,7 +278,8 @@ public enum AblationFigures {
                 scale: .log, range: range, marker: (0, 0))
         }
         return ChartPanels(
-            title: "Training loss around the trained weights (\(results.landscapes.first?.images ?? 0) images)",
+            title:
+                "Training loss around the trained weights (\(results.landscapes.first?.images ?? 0) images)",
             panels: panels)
     }
 }

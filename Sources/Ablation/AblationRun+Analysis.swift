@@ -73,7 +73,8 @@ extension AblationRun {
                 let trainedPath = directory.analysisPath("trained-seed\(seed)")
                 if !directory.exists(trainedPath) {
                     let start = ContinuousClock.now
-                    try directory.writeJSON(trainedDiagnostics(seed: seed, data: data), to: trainedPath)
+                    try directory.writeJSON(
+                        trainedDiagnostics(seed: seed, data: data), to: trainedPath)
                     note("responses and lesions of the trained nets, seed \(seed)", since: start)
                 }
                 if shouldStop() { return false }
@@ -89,7 +90,9 @@ extension AblationRun {
                     if shouldStop() { return false }
                 }
                 try directory.writeJSON(landscapes, to: landscapePath)
-                note("loss landscapes of the depth-\(analysedDepth) pair, seed \(seed)", since: start)
+                note(
+                    "loss landscapes of the depth-\(analysedDepth) pair, seed \(seed)", since: start
+                )
             }
             return true
         }

@@ -66,9 +66,15 @@ extension AblationResults {
         var shattered: [ShatteredGradients] = []
         var trained: [TrainedDiagnostics] = []
         for seed in config.seeds {
-            if let d = try optional(InitDiagnostics.self, "init-seed\(seed)") { initDiagnostics.append(d) }
-            if let s = try optional(ShatteredGradients.self, "shattered-seed\(seed)") { shattered.append(s) }
-            if let t = try optional(TrainedDiagnostics.self, "trained-seed\(seed)") { trained.append(t) }
+            if let d = try optional(InitDiagnostics.self, "init-seed\(seed)") {
+                initDiagnostics.append(d)
+            }
+            if let s = try optional(ShatteredGradients.self, "shattered-seed\(seed)") {
+                shattered.append(s)
+            }
+            if let t = try optional(TrainedDiagnostics.self, "trained-seed\(seed)") {
+                trained.append(t)
+            }
         }
         let landscapes =
             try optional([LossLandscape].self, "landscape-seed\(config.seeds[0])") ?? []

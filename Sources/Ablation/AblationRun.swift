@@ -87,7 +87,8 @@ public final class AblationRun {
                     throw .invalidConfiguration(
                         "--out '\(directory.path)' is not empty and holds no ablation run "
                             + "(no config.json; it has \(visible.sorted().prefix(3).joined(separator: ", "))"
-                            + "\(visible.count > 3 ? ", ..." : "")): choose a new or empty directory")
+                            + "\(visible.count > 3 ? ", ..." : "")): choose a new or empty directory"
+                    )
                 }
             }
         }
@@ -142,11 +143,13 @@ public final class AblationRun {
                 perNet.append((net, seconds))
             }
         }
-        let secondsPerStep = Dictionary(uniqueKeysWithValues: perNet.map { ($0.net, $0.secondsPerStep) })
+        let secondsPerStep = Dictionary(
+            uniqueKeysWithValues: perNet.map { ($0.net, $0.secondsPerStep) })
         // A forward-only image costs about a third of a training image.
         let evaluatedImages =
-            Double(config.evaluations * config.evaluationImages
-                + min(config.testLimit ?? data.test.count, data.test.count))
+            Double(
+                config.evaluations * config.evaluationImages
+                    + min(config.testLimit ?? data.test.count, data.test.count))
         var total = 0.0
         for (net, _) in remaining {
             let step = secondsPerStep[net] ?? 0
@@ -178,7 +181,9 @@ public final class AblationRun {
         }
         // The ETA: estimated seconds per step at first, then measured ones as nets finish.
         var secondsPerStep = Dictionary(
-            uniqueKeysWithValues: (estimate?.secondsPerStep ?? []).map { ($0.net, $0.secondsPerStep) })
+            uniqueKeysWithValues: (estimate?.secondsPerStep ?? []).map {
+                ($0.net, $0.secondsPerStep)
+            })
         let suiteStart = ContinuousClock.now
         return try withThreads { () throws(AblationError) -> Bool in
             for (index, item) in todo.enumerated() {
@@ -238,7 +243,8 @@ public final class AblationRun {
             throw .cannotWrite(path: weights, reason: "\(error)")
         }
         // The JSON last: a net counts as finished once its JSON exists.
-        try directory.writeJSON(result, to: directory.netResultPath(result.ablationNet, seed: result.seed))
+        try directory.writeJSON(
+            result, to: directory.netResultPath(result.ablationNet, seed: result.seed))
     }
 
     /// Runs `body` with the configured thread count for the kernels.

@@ -52,7 +52,8 @@ public struct MeanStd: Equatable, Sendable {
         let m = mean
         std =
             values.count > 1
-            ? (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
+            ? (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1))
+                .squareRoot()
             : 0
     }
 
@@ -104,7 +105,8 @@ public struct AblationResults: Sendable {
     }
 
     /// The training curve of `net`, point by point over the seeds.
-    public func curve(_ net: AblationNet) -> (iterations: [Int], error: [MeanStd], loss: [MeanStd]) {
+    public func curve(_ net: AblationNet) -> (iterations: [Int], error: [MeanStd], loss: [MeanStd])
+    {
         let curves = results(net).map { $0.curve(window: config.window) }
         let iterations = curves.first?.map(\.iteration) ?? []
         return (

@@ -115,7 +115,8 @@ public enum Diagnostics {
         for i in 0..<count {
             let j = (i + 1) % count
             for p in 0..<size {
-                neighbours[i * size + p] = x[i * size + p] + (x[j * size + p] - x[i * size + p]) / 32
+                neighbours[i * size + p] =
+                    x[i * size + p] + (x[j * size + p] - x[i * size + p]) / 32
             }
         }
         var shape = images.shape
@@ -138,7 +139,10 @@ public enum Diagnostics {
             let norms = block.namedModules().compactMap { $0.module as? BatchNorm2d }
             guard let firstNorm = norms.first, let lastNorm = block.lastNorm else { continue }
             hooks.append(
-                (firstNorm, firstNorm.registerForwardHook { _, _, y in first[index] = channelStd(y) }))
+                (
+                    firstNorm,
+                    firstNorm.registerForwardHook { _, _, y in first[index] = channelStd(y) }
+                ))
             hooks.append(
                 (lastNorm, lastNorm.registerForwardHook { _, _, y in last[index] = channelStd(y) }))
             hooks.append(

@@ -74,7 +74,8 @@ public struct RunDirectory: Sendable {
     }
 
     /// Reads JSON from `path`.
-    public func readJSON<T: Decodable>(_ type: T.Type, from path: String) throws(AblationError) -> T {
+    public func readJSON<T: Decodable>(_ type: T.Type, from path: String) throws(AblationError) -> T
+    {
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             return try Self.decoder.decode(type, from: data)

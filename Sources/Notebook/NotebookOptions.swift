@@ -71,7 +71,8 @@ public struct NotebookOptions: Equatable, Sendable {
     public static func usage(program: String, extras: [Extra] = []) -> String {
         let own = extras.map { " [\($0.flag) \($0.value)]" }.joined()
         let ownHelp = extras.map { extra in
-            "\n  " + "\(extra.flag) \(extra.value)".padding(toLength: 15, withPad: " ", startingAt: 0)
+            "\n  "
+                + "\(extra.flag) \(extra.value)".padding(toLength: 15, withPad: " ", startingAt: 0)
                 + "  " + extra.help
         }.joined()
         return """

@@ -42,7 +42,8 @@ public struct ContourChart: Chart {
         levelCount: Int = 10, colorMap: ColorMap = .viridis, marker: (x: Double, y: Double)? = nil,
         width: Int = 460, height: Int = 420
     ) {
-        precondition(x.count >= 2 && y.count >= 2, "ContourChart '\(title)': needs a 2 × 2 grid at least")
+        precondition(
+            x.count >= 2 && y.count >= 2, "ContourChart '\(title)': needs a 2 × 2 grid at least")
         precondition(
             values.count == y.count && values.allSatisfy { $0.count == x.count },
             "ContourChart '\(title)': values must be [\(y.count) rows][\(x.count) columns]")
@@ -68,7 +69,9 @@ public struct ContourChart: Chart {
 
     /// The colour scale's ends, in the scale's coordinate.
     var colorDomain: ClosedRange<Double> {
-        if let range { return scale.transform(range.lowerBound)...scale.transform(range.upperBound) }
+        if let range {
+            return scale.transform(range.lowerBound)...scale.transform(range.upperBound)
+        }
         let finite = transformed.joined().filter(\.isFinite)
         guard let low = finite.min(), let high = finite.max(), high > low else {
             let v = finite.first ?? 0
@@ -113,7 +116,8 @@ public struct ContourChart: Chart {
         let pixelHeight = max(1, Int(plot.maxY.rounded() - top))
         var rgb = [UInt8](repeating: 255, count: pixelWidth * pixelHeight * 3)
         for row in 0..<pixelHeight {
-            let yValue = valueAt(pixel: top + Double(row) + 0.5, start: plot.maxY, end: plot.minY, y)
+            let yValue = valueAt(
+                pixel: top + Double(row) + 0.5, start: plot.maxY, end: plot.minY, y)
             for column in 0..<pixelWidth {
                 let xValue = valueAt(
                     pixel: left + Double(column) + 0.5, start: plot.minX, end: plot.maxX, x)
@@ -224,10 +228,12 @@ public struct ContourChart: Chart {
     private func drawColorBar(_ bar: Canvas.Rect, domain: ClosedRange<Double>, on canvas: Canvas) {
         canvas.fillVerticalGradient(bar, colors: colorMap.stops)
         canvas.stroke(
-            Canvas.Rect(x: crisp(bar.minX), y: crisp(bar.minY), width: bar.width, height: bar.height),
+            Canvas.Rect(
+                x: crisp(bar.minX), y: crisp(bar.minY), width: bar.width, height: bar.height),
             Theme.frame)
         let span = domain.upperBound - domain.lowerBound
-        let valueRange = scale == .log
+        let valueRange =
+            scale == .log
             ? pow(10, domain.lowerBound)...pow(10, domain.upperBound) : domain
         let ticks = scale.ticks(in: valueRange, count: 6).major
         for tick in ticks {

@@ -31,7 +31,8 @@ struct Ablate: ParsableCommand {
     @Option(help: "Where the run's files go (a rerun with the same directory resumes).")
     var out: String
 
-    @Option(help: "Depths of the net pairs, comma-separated, each even and ≥ 8 (default: 18,34,56).")
+    @Option(
+        help: "Depths of the net pairs, comma-separated, each even and ≥ 8 (default: 18,34,56).")
     var depths: String?
 
     @Option(help: "Seeds, comma-separated: one set of nets per seed (default: 0).")
@@ -55,7 +56,8 @@ struct Ablate: ParsableCommand {
     @Option(help: "Steps per point of the training curve (default: \(AblationConfig().window)).")
     var window: Int?
 
-    @Option(help: "Test-error measurements along the way (default: \(AblationConfig().evaluations)).")
+    @Option(
+        help: "Test-error measurements along the way (default: \(AblationConfig().evaluations)).")
     var evaluations: Int?
 
     @Option(help: "Train on the first N training images only (default: all).")
@@ -79,10 +81,16 @@ struct Ablate: ParsableCommand {
     @Flag(help: "Skip the loss landscape (the slowest analysis).")
     var noLandscape = false
 
-    @Option(help: "Points along the 1D loss-landscape slice, odd (default: \(AnalysisConfig().landscapePoints)).")
+    @Option(
+        help:
+            "Points along the 1D loss-landscape slice, odd (default: \(AnalysisConfig().landscapePoints))."
+    )
     var landscapePoints: Int?
 
-    @Option(help: "Points per side of the 2D loss-landscape grid, odd (default: \(AnalysisConfig().landscapeGrid)).")
+    @Option(
+        help:
+            "Points per side of the 2D loss-landscape grid, odd (default: \(AnalysisConfig().landscapeGrid))."
+    )
     var landscapeGrid: Int?
 
     @Flag(help: "Only train; skip the analyses and figures.")
@@ -144,7 +152,8 @@ struct Ablate: ParsableCommand {
                 + "plain and residual × seeds \(config.seeds.map(String.init).joined(separator: ", ")); "
                 + "\(config.iterations) steps of \(config.batchSize) each "
                 + "(lr \(config.learningRate), the last \(config.decayIterations) at "
-                + "\(config.learningRate / 10)); \(data.train.count) training images; output \(out)")
+                + "\(config.learningRate / 10)); \(data.train.count) training images; output \(out)"
+        )
         var estimate: SuiteEstimate?
         if !run.remaining.isEmpty {
             let timed = try run.estimate()

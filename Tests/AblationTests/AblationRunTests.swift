@@ -71,8 +71,9 @@ struct AblationRunTests {
         try first.prepare()
         try first.trainAll()
         let before = try first.result(.init(depth: 10, residual: true), seed: 7)
-        let modified = try FileManager.default.attributesOfItem(
-            atPath: "\(directory)/nets/res-10-seed7.json")[.modificationDate] as? Date
+        let modified =
+            try FileManager.default.attributesOfItem(
+                atPath: "\(directory)/nets/res-10-seed7.json")[.modificationDate] as? Date
 
         var lines: [String] = []
         let second = try AblationRun(
@@ -84,8 +85,9 @@ struct AblationRunTests {
         #expect(lines.contains { $0.contains("4 of 4 nets already finished") })
         let after = try second.result(.init(depth: 10, residual: true), seed: 7)
         #expect(after == before)
-        let unchanged = try FileManager.default.attributesOfItem(
-            atPath: "\(directory)/nets/res-10-seed7.json")[.modificationDate] as? Date
+        let unchanged =
+            try FileManager.default.attributesOfItem(
+                atPath: "\(directory)/nets/res-10-seed7.json")[.modificationDate] as? Date
         #expect(unchanged == modified)
     }
 
@@ -128,7 +130,9 @@ struct AblationRunTests {
         var other = tinyAblation()
         other.iterations = 8
         other.learningRate = 0.1
-        let error = #expect(throws: AblationError.self) { try run(directory, config: other).prepare() }
+        let error = #expect(throws: AblationError.self) {
+            try run(directory, config: other).prepare()
+        }
         let message = error?.description ?? ""
         #expect(message.contains("iterations 8 vs 6"))
         #expect(message.contains("lr 0.1 vs 0.05"))
@@ -163,7 +167,8 @@ struct AblationRunTests {
         let data = try tinyData()
         let order = data.trainLoader(batchSize: 16, seed: seeds.data).order(epoch: 0)
         #expect(order == data.trainLoader(batchSize: 16, seed: seeds.data).order(epoch: 0))
-        #expect(order != data.trainLoader(batchSize: 16, seed: AblationSeeds(4).data).order(epoch: 0))
+        #expect(
+            order != data.trainLoader(batchSize: 16, seed: AblationSeeds(4).data).order(epoch: 0))
     }
 }
 
@@ -214,7 +219,9 @@ struct AblationConfigTests {
         var config = AblationConfig()
         config.iterations = 10
         config.decayIterations = 3
-        #expect((0..<10).map { config.learningRate(atStep: $0) } == Array(repeating: 0.1, count: 7) + Array(repeating: 0.01, count: 3))
+        #expect(
+            (0..<10).map { config.learningRate(atStep: $0) } == Array(repeating: 0.1, count: 7)
+                + Array(repeating: 0.01, count: 3))
         #expect(config.evaluationIterations == [2, 5, 7, 10])
     }
 }

@@ -20,7 +20,9 @@ struct DiagnosticsTests {
     /// the first layers get hundreds of times more than the last. The residual twin's
     /// shortcuts keep it at one scale across the depth. (The first-layer gradient of the
     /// plain net is therefore the LARGER one; lesson 08 shows the profile.)
-    @Test("at depth 56 the plain net's gradient explodes towards the input, the residual net's stays level")
+    @Test(
+        "at depth 56 the plain net's gradient explodes towards the input, the residual net's stays level"
+    )
     func gradientProfilesAtDepth56() {
         let (images, labels) = batch(16)
         let seed = AblationSeeds(0).model
@@ -38,8 +40,12 @@ struct DiagnosticsTests {
         // The blocks' convolutions: layers 2 ... 55 (conv1 is the stem, layer 56 is fc).
         let plain = Array(profiles[false]![1..<55])
         let residual = Array(profiles[true]![1..<55])
-        #expect(plain.first! / plain.last! > 100, "plain: \(plain.first!) at the input end, \(plain.last!) at the output end")
-        #expect(residual.max()! / residual.min()! < 10, "residual: \(residual.min()!) ... \(residual.max()!)")
+        #expect(
+            plain.first! / plain.last! > 100,
+            "plain: \(plain.first!) at the input end, \(plain.last!) at the output end")
+        #expect(
+            residual.max()! / residual.min()! < 10,
+            "residual: \(residual.min()!) ... \(residual.max()!)")
         #expect(profiles[false]![0] > profiles[true]![0])
     }
 
@@ -70,7 +76,10 @@ struct DiagnosticsTests {
         let (images, _) = batch(16)
         let model = AblationNet(depth: 14, residual: true).build(seed: 2)
         let profile = Diagnostics.responseProfile(model, net: "res-14", images: images)
-        #expect(profile.blocks == ["layer1.0", "layer1.1", "layer2.0", "layer2.1", "layer3.0", "layer3.1"])
+        #expect(
+            profile.blocks == [
+                "layer1.0", "layer1.1", "layer2.0", "layer2.1", "layer3.0", "layer3.1",
+            ])
         // In training mode batch norm (γ = 1, β = 0) normalises each channel to std 1.
         for value in profile.firstNorm + profile.lastNorm {
             #expect(abs(value - 1) < 1e-3, "\(value)")

@@ -64,7 +64,8 @@ struct ListingTests {
         let basic = try Listing(
             "basic-block-forward", in: "Sources/ResNetModels/BasicBlock.swift", root: packageRoot)
         #expect(basic.text.contains("if let shortcut { out = out + shortcut(identity) }"))
-        let step = try Listing("train-step", in: "Sources/Ablation/NetTraining.swift", root: packageRoot)
+        let step = try Listing(
+            "train-step", in: "Sources/Ablation/NetTraining.swift", root: packageRoot)
         #expect(step.text.contains("loss.backward()") && step.text.contains("optimizer.step()"))
     }
 }

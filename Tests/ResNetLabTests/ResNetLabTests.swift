@@ -280,16 +280,22 @@ struct AblateCommandTests {
         ] + extra
     }
 
-    @Test("a tiny run writes the documented files; a rerun skips the finished nets", .enabled(if: hasFashionMNIST))
+    @Test(
+        "a tiny run writes the documented files; a rerun skips the finished nets",
+        .enabled(if: hasFashionMNIST))
     func tinyRunAndRerun() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "ablate-\(UUID().uuidString)").path
+            "ablate-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let first = try runLab(tiny(directory))
         #expect(first.status == 0, "\(first.output.suffix(3000))")
-        #expect(first.output.contains("estimated time for 2 nets on this machine"), "\(first.output)")
+        #expect(
+            first.output.contains("estimated time for 2 nets on this machine"), "\(first.output)")
         #expect(first.output.contains("| plain-8 | 8 |"), "\(first.output)")
-        for file in ["summary.json", "summary.md", "curves.csv", "training-error.svg", "lesions.png"] {
+        for file in [
+            "summary.json", "summary.md", "curves.csv", "training-error.svg", "lesions.png",
+        ] {
             #expect(FileManager.default.fileExists(atPath: "\(directory)/\(file)"), "no \(file)")
         }
         let second = try runLab(tiny(directory))
@@ -302,7 +308,9 @@ struct AblateCommandTests {
         #expect(other.output.contains("lr 0.2 vs 0.1"), "\(other.output)")
     }
 
-    @Test("Ctrl-C keeps the finished nets, and the same command continues", .enabled(if: hasFashionMNIST))
+    @Test(
+        "Ctrl-C keeps the finished nets, and the same command continues",
+        .enabled(if: hasFashionMNIST))
     func interruptKeepsFinishedNets() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "ablate-interrupt-\(UUID().uuidString)")
@@ -331,10 +339,12 @@ struct AblateCommandTests {
     func badFlags() throws {
         for (arguments, flag) in [
             (["--depths", "18,19"], "--depths"), (["--seeds", "0,x"], "--seeds"),
-            (["--iterations", "0"], "--iterations"), (["--decay-iterations", "400"], "--decay-iterations"),
+            (["--iterations", "0"], "--iterations"),
+            (["--decay-iterations", "400"], "--decay-iterations"),
             (["--landscape-grid", "4"], "--landscape-grid"), (["--threads", "0"], "--threads"),
         ] {
-            let run = try runLab(["ablate", "--out", "/tmp/never-\(UUID().uuidString)"] + arguments)
+            let run = try runLab(
+                ["ablate", "--out", "/tmp/never-\(UUID().uuidString)"] + arguments)
             #expect(run.status != 0)
             #expect(run.output.contains(flag), "\(arguments): \(run.output)")
         }

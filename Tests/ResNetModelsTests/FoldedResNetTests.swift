@@ -59,10 +59,12 @@ struct FoldedResNetTests {
         // Its output is then the zero-padded, subsampled input of the block.
         var input: Tensor?
         var output: Tensor?
-        _ = folded(x, deleting: 1, observe: { i, y in
-            if i == 0 { input = y }
-            if i == 1 { output = y }
-        })
+        _ = folded(
+            x, deleting: 1,
+            observe: { i, y in
+                if i == 0 { input = y }
+                if i == 1 { output = y }
+            })
         let expected = try #require(input).subsample(stride: 2).padChannels(before: 8, after: 8)
         #expect(try #require(output).data == expected.data)
     }
