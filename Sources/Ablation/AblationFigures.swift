@@ -35,6 +35,32 @@ public enum AblationFigures {
         PlotColor.series(depths.sorted().firstIndex(of: depth) ?? 0)
     }
 
+    /// Adds one line per net of the run to `chart`: `series(net)` gives one profile per seed
+    /// (a value per layer or block), drawn as its mean over the seeds against 1, 2, 3, ...
+    static func addNetLines(
+        to chart: inout LineChart, _ results: AblationResults,
+        _ series: (AblationNet) -> [[Double]]
+    ) {
+        let depths = results.config.depths.sorted()
+        for net in results.config.nets {
+            let columns = MeanStd.columns(series(net))
+            chart.add(
+                LineSeries(
+                    net.name, x: columns.indices.map { Double($0 + 1) }, y: columns.map(\.mean),
+                    style: net.residual ? .solid : .dashed,
+                    color: color(depth: net.depth, in: depths)))
+        }
+    }
+
+    /// mean ± std of each column times `scale`, or nil when there is one seed only.
+    static func band(_ columns: [MeanStd], scale: Double = 1) -> (lower: [Double], upper: [Double])?
+    {
+        guard (columns.first?.count ?? 0) > 1 else { return nil }
+        return (
+            columns.map { scale * ($0.mean - $0.std) }, columns.map { scale * ($0.mean + $0.std) }
+        )
+    }
+
     /// Every figure the results allow (the landscape ones only when it was measured).
     public static func all(_ results: AblationResults) -> [(name: String, chart: any Chart)] {
         var figures: [(String, any Chart)] = [
@@ -79,18 +105,11 @@ public enum AblationFigures {
                 let values = loss ? curve.loss : curve.error
                 let scale = loss ? 1.0 : 100.0
                 let color = color(depth: depth, in: depths)
-                let band =
-                    values.count > 1 && values[0].count > 1
-                    ? (
-                        values.map { scale * ($0.mean - $0.std) },
-                        values.map { scale * ($0.mean + $0.std) }
-                    )
-                    : nil
                 highest = max(highest, values.map { scale * ($0.mean + $0.std) }.max() ?? 0)
                 chart.add(
                     LineSeries(
                         loss ? net.name : "\(net.name) train", x: curve.iterations.map(Double.init),
-                        y: values.map { scale * $0.mean }, band: band.map { ($0.0, $0.1) },
+                        y: values.map { scale * $0.mean }, band: band(values, scale: scale),
                         style: loss ? .solid : .dashed, color: color, lineWidth: loss ? 2 : 1.5))
                 if !loss {
                     let test = results.testCurve(net)
@@ -121,16 +140,10 @@ public enum AblationFigures {
             title: "Gradient reaching each layer at initialisation",
             xLabel: "layer (input → output)",
             yLabel: "‖∂L/∂W‖", yScale: .log, legend: .outside, width: 760, height: 440)
-        for net in results.config.nets {
-            let profiles = results.initDiagnostics.compactMap { d in
-                d.gradients.first { $0.net == net.name }
+        addNetLines(to: &chart, results) { net in
+            results.initDiagnostics.compactMap { d in
+                d.gradients.first { $0.net == net.name }?.norms
             }
-            let columns = MeanStd.columns(profiles.map(\.norms))
-            chart.add(
-                LineSeries(
-                    net.name, x: columns.indices.map { Double($0 + 1) }, y: columns.map(\.mean),
-                    style: net.residual ? .solid : .dashed,
-                    color: color(depth: net.depth, in: depths)))
         }
         return chart
     }
@@ -146,13 +159,10 @@ public enum AblationFigures {
         for residual in [false, true] {
             let columns = MeanStd.columns(
                 results.shattered.map { residual ? $0.residual : $0.plain })
-            let band =
-                columns.first.map { $0.count > 1 } ?? false
-                ? (columns.map { $0.mean - $0.std }, columns.map { $0.mean + $0.std }) : nil
             chart.add(
                 LineSeries(
                     residual ? "residual" : "plain", x: depths.map(Double.init),
-                    y: columns.map(\.mean), band: band.map { ($0.0, $0.1) },
+                    y: columns.map(\.mean), band: band(columns),
                     style: residual ? .solid : .dashed,
                     color: residual ? .blue : .vermillion, showsMarkers: true))
         }
@@ -165,16 +175,10 @@ public enum AblationFigures {
         var chart = LineChart(
             title: "Block outputs at initialisation", xLabel: "block (input → output)",
             yLabel: "std of the block's output", legend: .outside, width: 760, height: 420)
-        for net in results.config.nets {
-            let profiles = results.initDiagnostics.compactMap { d in
-                d.responses.first { $0.net == net.name }
+        addNetLines(to: &chart, results) { net in
+            results.initDiagnostics.compactMap { d in
+                d.responses.first { $0.net == net.name }?.output
             }
-            let columns = MeanStd.columns(profiles.map(\.output))
-            chart.add(
-                LineSeries(
-                    net.name, x: columns.indices.map { Double($0 + 1) }, y: columns.map(\.mean),
-                    style: net.residual ? .solid : .dashed,
-                    color: color(depth: net.depth, in: depths)))
         }
         return chart
     }
@@ -191,19 +195,12 @@ public enum AblationFigures {
                 xLabel: sorted ? "layer index (sorted)" : "layer (input → output)",
                 yLabel: "std of the response", legend: sorted ? .topRight : .hidden, width: 520,
                 height: 400)
-            for net in results.config.nets {
-                let profiles = results.trained.compactMap { d in
-                    d.responses.first { $0.net == net.name }
+            addNetLines(to: &chart, results) { net in
+                results.trained.compactMap { d in
+                    d.responses.first { $0.net == net.name }.map { profile in
+                        sorted ? profile.layerResponses.sorted(by: >) : profile.layerResponses
+                    }
                 }
-                let series = profiles.map { profile in
-                    sorted ? profile.layerResponses.sorted(by: >) : profile.layerResponses
-                }
-                let columns = MeanStd.columns(series)
-                chart.add(
-                    LineSeries(
-                        net.name, x: columns.indices.map { Double($0 + 1) },
-                        y: columns.map(\.mean), style: net.residual ? .solid : .dashed,
-                        color: color(depth: net.depth, in: depths)))
             }
             panels.append(chart)
         }
@@ -225,17 +222,10 @@ public enum AblationFigures {
             let columns = MeanStd.columns(mine.map { $0.lesioned.map(\.error) })
             let color: PlotColor = residual ? .blue : .vermillion
             let x = columns.indices.map { Double($0 + 1) }
-            let band =
-                mine.count > 1
-                ? (
-                    columns.map { 100 * ($0.mean - $0.std) },
-                    columns.map { 100 * ($0.mean + $0.std) }
-                )
-                : nil
             chart.add(
                 LineSeries(
                     "\(first.net), one block deleted", x: x, y: columns.map { 100 * $0.mean },
-                    band: band.map { ($0.0, $0.1) }, style: residual ? .solid : .dashed,
+                    band: band(columns, scale: 100), style: residual ? .solid : .dashed,
                     color: color, showsMarkers: true))
             let intact = MeanStd(mine.map(\.intact.error)).mean
             chart.add(

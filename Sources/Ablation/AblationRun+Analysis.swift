@@ -56,26 +56,18 @@ extension AblationRun {
         let analysis = config.analysis
         return try withThreads { () throws(AblationError) -> Bool in
             for seed in config.seeds {
-                let initPath = directory.analysisPath("init-seed\(seed)")
-                if !directory.exists(initPath) {
-                    let start = ContinuousClock.now
-                    try directory.writeJSON(initDiagnostics(seed: seed, data: data), to: initPath)
-                    note("init diagnostics, seed \(seed)", since: start)
+                try once("init-seed\(seed)", "init diagnostics, seed \(seed)") {
+                    initDiagnostics(seed: seed, data: data)
                 }
                 if shouldStop() { return false }
-                let shatteredPath = directory.analysisPath("shattered-seed\(seed)")
-                if !directory.exists(shatteredPath) {
-                    let start = ContinuousClock.now
-                    try directory.writeJSON(shattered(seed: seed, data: data), to: shatteredPath)
-                    note("shattered gradients, seed \(seed)", since: start)
+                try once("shattered-seed\(seed)", "shattered gradients, seed \(seed)") {
+                    shattered(seed: seed, data: data)
                 }
                 if shouldStop() { return false }
-                let trainedPath = directory.analysisPath("trained-seed\(seed)")
-                if !directory.exists(trainedPath) {
-                    let start = ContinuousClock.now
-                    try directory.writeJSON(
-                        trainedDiagnostics(seed: seed, data: data), to: trainedPath)
-                    note("responses and lesions of the trained nets, seed \(seed)", since: start)
+                try once(
+                    "trained-seed\(seed)", "responses and lesions of the trained nets, seed \(seed)"
+                ) {
+                    () throws(AblationError) in try trainedDiagnostics(seed: seed, data: data)
                 }
                 if shouldStop() { return false }
             }
@@ -101,6 +93,17 @@ extension AblationRun {
     private func note(_ what: String, since start: ContinuousClock.Instant) {
         progress.line("\(what): \(formatSeconds(duration(start, .now)))")
         progress.restartInterval()
+    }
+
+    /// Computes and writes `analysis/<name>.json` unless it is already there.
+    private func once<T: Encodable>(
+        _ name: String, _ what: String, _ compute: () throws(AblationError) -> T
+    ) throws(AblationError) {
+        let path = directory.analysisPath(name)
+        guard !directory.exists(path) else { return }
+        let start = ContinuousClock.now
+        try directory.writeJSON(try compute(), to: path)
+        note(what, since: start)
     }
 
     /// Gradient per layer and block responses of every net of `seed` at initialisation.

@@ -11,8 +11,8 @@ import Foundation
 /// ```
 ///
 /// Between grid points the field is interpolated bilinearly; contour lines are traced by
-/// marching squares at levels spaced like axis ticks (1-2-5 steps, or decades and their
-/// halves on a log scale). Non-finite values (and non-positive ones on a log scale) are
+/// marching squares at levels spaced like axis ticks (1-2-5 steps, or a quarter, a half,
+/// one or two decades on a log scale). Non-finite values (and non-positive ones on a log scale) are
 /// left white.
 public struct ContourChart: Chart {
     public var title: String
@@ -226,26 +226,12 @@ public struct ContourChart: Chart {
     }
 
     private func drawColorBar(_ bar: Canvas.Rect, domain: ClosedRange<Double>, on canvas: Canvas) {
-        canvas.fillVerticalGradient(bar, colors: colorMap.stops)
-        canvas.stroke(
-            Canvas.Rect(
-                x: crisp(bar.minX), y: crisp(bar.minY), width: bar.width, height: bar.height),
-            Theme.frame)
         let span = domain.upperBound - domain.lowerBound
         let valueRange =
-            scale == .log
-            ? pow(10, domain.lowerBound)...pow(10, domain.upperBound) : domain
-        let ticks = scale.ticks(in: valueRange, count: 6).major
-        for tick in ticks {
-            let position = (scale.transform(tick.value) - domain.lowerBound) / span
-            guard position >= -1e-9 && position <= 1 + 1e-9 else { continue }
-            let y = bar.maxY - position * bar.height
-            canvas.line(
-                from: Canvas.Point(x: bar.maxX, y: crisp(y)),
-                to: Canvas.Point(x: bar.maxX + 4, y: crisp(y)), color: Theme.frame)
-            canvas.text(
-                tick.label, at: Canvas.Point(x: bar.maxX + 7, y: y), font: Theme.tickFont,
-                color: Theme.tickText, anchor: Canvas.TextAnchor(.leading, .middle))
+            scale == .log ? pow(10, domain.lowerBound)...pow(10, domain.upperBound) : domain
+        let ticks = scale.ticks(in: valueRange, count: 6).major.map {
+            (position: (scale.transform($0.value) - domain.lowerBound) / span, label: $0.label)
         }
+        canvas.colorBar(bar, colorMap: colorMap, ticks: ticks)
     }
 }

@@ -127,23 +127,13 @@ extension Heatmap {
     private func drawColorBar(
         _ layout: HeatmapLayout, scale: ClosedRange<Double>, on canvas: Canvas
     ) {
-        let bar = layout.colorBar
-        canvas.fillVerticalGradient(bar, colors: colorMap.stops)
-        canvas.stroke(
-            Canvas.Rect(
-                x: crisp(bar.minX), y: crisp(bar.minY), width: bar.width, height: bar.height),
-            Theme.frame)
         let span = scale.upperBound - scale.lowerBound
-        guard span > 0 else { return }
-        for tick in NiceTicks.linear(in: scale, count: 5) {
-            let y = bar.maxY - (tick.value - scale.lowerBound) / span * bar.height
-            canvas.line(
-                from: Canvas.Point(x: bar.maxX, y: crisp(y)),
-                to: Canvas.Point(x: bar.maxX + 4, y: crisp(y)),
-                color: Theme.frame)
-            canvas.text(
-                tick.label, at: Canvas.Point(x: bar.maxX + 7, y: y), font: Theme.tickFont,
-                color: Theme.tickText, anchor: Canvas.TextAnchor(.leading, .middle))
-        }
+        let ticks =
+            span > 0
+            ? NiceTicks.linear(in: scale, count: 5).map {
+                (position: ($0.value - scale.lowerBound) / span, label: $0.label)
+            } : []
+        canvas.colorBar(layout.colorBar, colorMap: colorMap, ticks: ticks)
     }
+
 }
