@@ -142,8 +142,9 @@ public struct AblationConfig: Codable, Equatable, Sendable {
         try analysis.validate()
     }
 
-    /// Whether a net trained under `other` is the net this configuration would train: every
-    /// setting but the depths, the seeds, the data directory and the analyses agrees.
+    /// Whether a net trained under `other` is the net this configuration would train, and its
+    /// analyses the ones this configuration would make: every setting but the depths, the
+    /// seeds, the data directory and `--no-landscape` agrees.
     public func sameRecipe(as other: AblationConfig) -> Bool {
         recipeDifferences(from: other).isEmpty
     }
@@ -170,6 +171,18 @@ public struct AblationConfig: Codable, Equatable, Sendable {
             "train-limit", trainLimit.map(String.init) ?? "all",
             other.trainLimit.map(String.init) ?? "all")
         compare("dataset", dataset.rawValue, other.dataset.rawValue)
+        // The analyses are saved once too; their sizes must agree (skipping one need not).
+        let (a, b) = (analysis, other.analysis)
+        compare("diagnostic images", a.diagnosticImages, b.diagnosticImages)
+        compare("shattered pairs", a.shatteredPairs, b.shatteredPairs)
+        compare("lesion images", a.lesionImages, b.lesionImages)
+        compare("landscape images", a.landscapeImages, b.landscapeImages)
+        compare("landscape-points", a.landscapePoints, b.landscapePoints)
+        compare("landscape-grid", a.landscapeGrid, b.landscapeGrid)
+        compare("landscape radius", a.landscapeRadius, b.landscapeRadius)
+        compare(
+            "landscape depth", a.landscapeDepth.map(String.init) ?? "deepest",
+            b.landscapeDepth.map(String.init) ?? "deepest")
         return differences
     }
 }

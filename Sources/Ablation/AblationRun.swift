@@ -127,38 +127,65 @@ public final class AblationRun {
 
     // MARK: - Training
 
-    /// Times a few training steps of every remaining net on this machine and extrapolates to
-    /// the whole suite (training and evaluation).
+    /// Times a few training steps and one forward-only pass of every net on this machine and
+    /// extrapolates to the whole suite still to do: training and test error of the remaining
+    /// nets, and the analyses not yet in the directory.
     public func estimate(steps: Int = 3) throws(AblationError) -> SuiteEstimate {
         let data = try data()
-        let loader = data.trainLoader(batchSize: config.batchSize, seed: 0)
-        let batch = loader.batch(at: .init(epoch: 0, batch: 0))
-        var perNet: [(net: AblationNet, secondsPerStep: Double)] = []
+        let batch = data.trainLoader(batchSize: config.batchSize, seed: 0)
+            .batch(at: .init(epoch: 0, batch: 0))
+        let images = data.trainBatches(256, batchSize: 256)
+        var timings: [AblationNet: (step: Double, image: Double)] = [:]
         try withThreads { () throws(AblationError) in
-            for net in Set(remaining.map(\.net)).sorted() {
-                let model = net.build(
-                    classes: data.train.classNames.count, inputChannels: data.train.channels,
-                    seed: 0)
-                let seconds = timeSteps(model, batch: batch, steps: steps)
-                perNet.append((net, seconds))
+            for net in config.nets {
+                let model = build(net, seed: 0, data: data)
+                let step = timeSteps(model, batch: batch, steps: steps)
+                let forward = timeForward(model, on: images)
+                timings[net] = (step, forward / Double(images.count))
             }
         }
-        let secondsPerStep = Dictionary(
-            uniqueKeysWithValues: perNet.map { ($0.net, $0.secondsPerStep) })
-        // A forward-only image costs about a third of a training image.
-        let evaluatedImages =
-            Double(
-                config.evaluations * config.evaluationImages
-                    + min(config.testLimit ?? data.test.count, data.test.count))
-        var total = 0.0
+        let analysis = config.analysis
+        let testImages = min(config.testLimit ?? data.test.count, data.test.count)
+        var training = 0.0
+        var evaluation = 0.0
         for (net, _) in remaining {
-            let step = secondsPerStep[net] ?? 0
-            total += step * Double(config.iterations)
-            total += step / Double(config.batchSize) / 3 * evaluatedImages
+            let time = timings[net]!
+            training += time.step * Double(config.iterations)
+            evaluation +=
+                time.image * Double(config.evaluations * config.evaluationImages + testImages)
+        }
+        // Analyses: a few steps per net and seed at initialisation (gradients, responses,
+        // shattered gradients, whose depth ladder costs about as much as its deepest net
+        // times half the number of depths), then lesions of the deepest pair
+        // (blocks + 1 scorings) and, for the first seed, the loss landscapes.
+        var analyses = 0.0
+        let deepest = [false, true].map {
+            timings[AblationNet(depth: analysedDepth, residual: $0)]!
+        }
+        let blocks = Double((analysedDepth - 2) / 2 + 1)
+        for seed in config.seeds {
+            if !directory.exists(directory.analysisPath("init-seed\(seed)")) {
+                analyses += config.nets.reduce(0) { $0 + 2 * timings[$1]!.step }
+            }
+            if !directory.exists(directory.analysisPath("shattered-seed\(seed)")) {
+                analyses += deepest.reduce(0) { $0 + $1.step } * Double(shatteredDepths.count) / 2
+            }
+            if !directory.exists(directory.analysisPath("trained-seed\(seed)")) {
+                analyses +=
+                    deepest.reduce(0) { $0 + $1.image } * blocks * Double(analysis.lesionImages)
+            }
+        }
+        if !analysis.skipLandscape
+            && !directory.exists(directory.analysisPath("landscape-seed\(config.seeds[0])"))
+        {
+            let points = analysis.landscapePoints + analysis.landscapeGrid * analysis.landscapeGrid
+            analyses +=
+                deepest.reduce(0) { $0 + $1.image } * Double(points * analysis.landscapeImages)
         }
         return SuiteEstimate(
             remaining: remaining.count, finished: config.runs.count - remaining.count,
-            secondsPerStep: perNet, trainingSeconds: total)
+            secondsPerStep: config.nets.map { ($0, timings[$0]!.step) },
+            trainingSeconds: training, evaluationSeconds: evaluation, analysisSeconds: analyses)
     }
 
     /// Trains every remaining net, writing each as it finishes.
@@ -197,7 +224,8 @@ public final class AblationRun {
                         progress.status(
                             statusLine(
                                 label: label, step: step, netStart: netStart, later: later,
-                                secondsPerStep: secondsPerStep))
+                                secondsPerStep: secondsPerStep,
+                                afterTraining: estimate?.analysisSeconds ?? 0))
                     }, shouldStop: shouldStop)
                 guard let (result, model) = trained else { return false }
                 try save(result, model: model)
@@ -217,11 +245,12 @@ public final class AblationRun {
         }
     }
 
-    /// `[3/6] plain-34 seed 0 · step 120/400 · 5.1 steps/s · net ETA 55s · suite ETA 6m10s`
+    /// `[3/6] plain-34 seed 0 · step 120/400 · 5.1 steps/s · net ETA 55s · suite ETA 6m10s`:
+    /// the suite's ETA counts the nets still to train and the analyses after them.
     private func statusLine(
         label: String, step: Int, netStart: ContinuousClock.Instant,
         later: ArraySlice<(net: AblationNet, seed: UInt64)>,
-        secondsPerStep: [AblationNet: Double]
+        secondsPerStep: [AblationNet: Double], afterTraining: Double
     ) -> String {
         let elapsed = duration(netStart, .now)
         let perStep = elapsed / Double(max(step, 1))
@@ -231,7 +260,8 @@ public final class AblationRun {
         }
         return "\(label) · step \(step)/\(config.iterations) · "
             + String(format: "%.1f steps/s", 1 / perStep)
-            + " · net ETA \(formatDuration(netLeft)) · suite ETA \(formatDuration(netLeft + laterSeconds))"
+            + " · net ETA \(formatDuration(netLeft)) · suite ETA "
+            + formatDuration(netLeft + laterSeconds + afterTraining)
     }
 
     private func save(_ result: NetResult, model: ResNet) throws(AblationError) {
@@ -263,17 +293,36 @@ public final class AblationRun {
 public struct SuiteEstimate: Sendable, CustomStringConvertible {
     public var remaining: Int
     public var finished: Int
+    /// Measured seconds per training step of each net.
     public var secondsPerStep: [(net: AblationNet, secondsPerStep: Double)]
-    /// Training and evaluation of every remaining net.
+    /// Training the remaining nets.
     public var trainingSeconds: Double
+    /// Their test error along the way and at the end.
+    public var evaluationSeconds: Double
+    /// The analyses not yet done.
+    public var analysisSeconds: Double
 
+    public var totalSeconds: Double { trainingSeconds + evaluationSeconds + analysisSeconds }
+
+    /// `estimated time on this machine: 9m40s (training 8m10s for 6 nets, test error 40s,
+    /// analyses 50s); ms per step: plain-18 92, ...`
     public var description: String {
         let speeds = secondsPerStep.map {
-            "\($0.net.name) \(String(format: "%.0f", 1000 * $0.secondsPerStep)) ms/step"
+            "\($0.net.name) \(String(format: "%.0f", 1000 * $0.secondsPerStep))"
         }
-        return "estimated time for \(remaining) nets on this machine: "
-            + "\(formatDuration(trainingSeconds)) (\(speeds.joined(separator: ", ")))"
+        return "estimated time on this machine: \(formatDuration(totalSeconds)) (training "
+            + "\(formatDuration(trainingSeconds)) for \(remaining) nets, test error "
+            + "\(formatDuration(evaluationSeconds)), analyses \(formatDuration(analysisSeconds))); "
+            + "ms per step: \(speeds.joined(separator: ", "))"
     }
+}
+
+/// Seconds of one forward-only pass over `set` (after one untimed pass).
+func timeForward(_ model: ResNet, on set: EvaluationSet) -> Double {
+    _ = score(model, on: set)
+    let start = ContinuousClock.now
+    _ = score(model, on: set)
+    return duration(start, .now)
 }
 
 /// Median seconds of `steps` training steps (forward, loss, backward, SGD) on one batch,

@@ -291,7 +291,8 @@ struct AblateCommandTests {
         let first = try runLab(tiny(directory))
         #expect(first.status == 0, "\(first.output.suffix(3000))")
         #expect(
-            first.output.contains("estimated time for 2 nets on this machine"), "\(first.output)")
+            first.output.contains("estimated time on this machine"), "\(first.output)")
+        #expect(first.output.contains("for 2 nets"), "\(first.output)")
         #expect(first.output.contains("| plain-8 | 8 |"), "\(first.output)")
         for file in [
             "summary.json", "summary.md", "curves.csv", "training-error.svg", "lesions.png",
