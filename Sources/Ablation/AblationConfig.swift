@@ -17,7 +17,7 @@ public struct AblationConfig: Codable, Equatable, Sendable {
     /// `--seeds`: one full set of nets per seed.
     public var seeds: [UInt64] = [0]
     /// `--iterations`: SGD steps per net.
-    public var iterations = 400
+    public var iterations = 300
     /// `--decay-iterations`: the last N steps run at a tenth of the learning rate (0: none).
     public var decayIterations = 50
     /// `--batch-size`: images per step.
@@ -35,7 +35,7 @@ public struct AblationConfig: Codable, Equatable, Sendable {
     /// the end of training.
     public var evaluations = 4
     /// Test images for the measurements along the way (the first N of the test set).
-    public var evaluationImages = 2000
+    public var evaluationImages = 1000
     /// `--test-limit`: test images for the final test error (nil: all of them).
     public var testLimit: Int?
     /// `--train-limit`: train on the first N training images only (nil: all).
@@ -193,15 +193,15 @@ public struct AnalysisConfig: Codable, Equatable, Sendable {
     /// responses).
     public var diagnosticImages = 128
     /// Pairs of nearby inputs for the shattered-gradients correlation.
-    public var shatteredPairs = 256
+    public var shatteredPairs = 128
     /// Test images each lesion is scored on.
-    public var lesionImages = 2000
+    public var lesionImages = 1000
     /// Training images the loss landscape is measured on (a fixed subset).
-    public var landscapeImages = 512
+    public var landscapeImages = 256
     /// `--landscape-points`: points along the 1D slice, from −radius to +radius.
-    public var landscapePoints = 25
+    public var landscapePoints = 21
     /// `--landscape-grid`: points per side of the 2D grid.
-    public var landscapeGrid = 13
+    public var landscapeGrid = 11
     /// How far the slices reach, in units of the filter-normalised direction.
     public var landscapeRadius = 1.0
     /// The depth whose plain and residual nets get the loss landscape (nil: the deepest).

@@ -128,7 +128,7 @@ public enum AblationFigures {
         let seeds = results.config.seeds.count
         return ChartPanels(
             title: (loss ? "Training loss" : "Training error (dashed) and test error (bold)")
-                + " on \(results.config.dataset.rawValue)"
+                + " on \(results.config.dataset.displayName)"
                 + (seeds > 1 ? ", mean ± std over \(seeds) seeds" : ""),
             panels: panels)
     }

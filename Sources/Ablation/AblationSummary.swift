@@ -153,7 +153,7 @@ public struct AblationResults: Sendable {
     /// `summary.md`: what was run and the table.
     public func markdown(command: String?) -> String {
         let c = config
-        var text = "# Plain vs residual nets on \(c.dataset.rawValue)\n\n"
+        var text = "# Plain vs residual nets on \(c.dataset.displayName)\n\n"
         if let command { text += "Made by `\(command)`.\n\n" }
         text +=
             "Each net: \(c.iterations) SGD steps of \(c.batchSize) images (learning rate "

@@ -10,6 +10,15 @@ public enum DatasetName: String, Codable, Sendable, CaseIterable {
     /// CIFAR-10: 50,000 + 10,000 colour 32×32 images (download the binary version).
     case cifar10
 
+    /// The name as people write it: `Fashion-MNIST`, `MNIST`, `CIFAR-10`.
+    public var displayName: String {
+        switch self {
+        case .fashionMNIST: "Fashion-MNIST"
+        case .mnist: "MNIST"
+        case .cifar10: "CIFAR-10"
+        }
+    }
+
     /// Loads one split (images in [0, 1], not yet normalised).
     /// - Parameter directory: where the files are; nil: `$RESIDUAL_DATA_DIR/<folder>` or
     ///   `/usr/share/datasets/<folder>`.
