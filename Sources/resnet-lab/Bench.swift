@@ -13,7 +13,7 @@ struct Bench: ParsableCommand {
             kernels beside their naive references. train: images/s of a whole training step \
             (forward, loss, backward, SGD update; batch 128 of 28×28×1) for the six ablation \
             nets, and the minutes the ablation would take at that speed. eval: images/s of \
-            forward-only evaluation of the same nets (batch 256): the training forward pass, \
+            forward-only evaluation of the same nets (batch 128): the training forward pass, \
             eval mode without autograd, and batch norm folded into the convolutions. Build with -c \
             release for figures worth quoting:
               swift run -c release resnet-lab bench train

@@ -10,7 +10,7 @@ import TensorCore
 /// inside `Tensor.withoutGrad`, and `FoldedResNet` (batch norm folded into the convolutions).
 /// The analyses of lesson 08 (test error, lesions, loss landscapes) run the last.
 enum EvalBench {
-    static let batch = 256
+    static let batch = 128
 
     static func measure(repeats: Int, onEach: (EvalResult) -> Void) -> [EvalResult] {
         var generator = SeededGenerator(seed: 4)
