@@ -95,10 +95,11 @@ public final class AblationRun {
         try directory.writeJSON(config, to: directory.configPath)
     }
 
-    /// Whether `net` of `seed` has finished in this directory.
+    /// Whether `net` of `seed` has finished in this directory: its result JSON, written after
+    /// its weights, is there. (The weights may be gone, as in the committed run, whose
+    /// weights git leaves out: the analyses that need them then say which file is missing.)
     public func isFinished(_ net: AblationNet, seed: UInt64) -> Bool {
         directory.exists(directory.netResultPath(net, seed: seed))
-            && directory.exists(directory.weightsPath(net, seed: seed))
     }
 
     /// The nets still to train, in training order.
@@ -116,6 +117,13 @@ public final class AblationRun {
         let data = try data()
         let model = build(net, seed: seed, data: data)
         let path = directory.weightsPath(net, seed: seed)
+        guard directory.exists(path) else {
+            throw .cannotRead(
+                path: path,
+                reason: "the trained weights of \(net.name) seed \(seed) are missing (the result "
+                    + "is there, the weights are not: copied without them?); train it again in a "
+                    + "new --out to analyse it")
+        }
         do {
             try model.loadWeights(from: path)
         } catch {

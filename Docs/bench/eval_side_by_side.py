@@ -1,0 +1,93 @@
+"""Forward-only evaluation of the six ablation nets, ours against PyTorch, in alternating
+rounds on the same machine; prints the Markdown table of Docs/PERFORMANCE.md (medians).
+
+    python Docs/bench/eval_side_by_side.py LAB_BINARY PYTHON_WITH_TORCH [threads] [rounds]
+
+Ours: `resnet-lab bench eval --json` (batch 128; the training forward pass that records the
+autograd graph, eval mode without it, and batch norm folded into the convolutions; medians
+of 7 timed passes after one untimed). PyTorch: the same nets (../shared/bench/torch_ablation.py),
+batch 128, `model.eval()` under `torch.inference_mode()`, and the training-mode forward for
+reference; medians of 7 timed passes after 2 untimed.
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+lab, python = sys.argv[1], sys.argv[2]
+threads = sys.argv[3] if len(sys.argv) > 3 else "2"
+rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+here = os.path.dirname(os.path.abspath(__file__))
+shared = os.path.normpath(os.path.join(here, "..", "..", "..", "shared", "bench"))
+shared = os.environ.get("TORCH_BENCH_DIR", shared)
+nets = ["plain-18", "res-18", "plain-34", "res-34", "plain-56", "res-56"]
+
+TORCH = r"""
+import json, statistics, sys, time, torch
+sys.path.insert(0, sys.argv[1])
+from torch_ablation import Net
+torch.set_num_threads(int(sys.argv[2]))
+torch.manual_seed(0)
+x = torch.randn(128, 1, 28, 28)
+out = {}
+def rate(body):
+    for _ in range(2): body()
+    times = []
+    for _ in range(7):
+        t = time.perf_counter(); body(); times.append(time.perf_counter() - t)
+    return 128 / statistics.median(times)
+for depth in (18, 34, 56):
+    for residual in (False, True):
+        m = Net(depth, residual)
+        m.train()
+        training = rate(lambda: m(x))
+        m.eval()
+        def infer():
+            with torch.inference_mode():
+                m(x)
+        out[f"{'res' if residual else 'plain'}-{depth}"] = {"training": training, "eval": rate(infer)}
+print(json.dumps(out))
+"""
+
+
+def ours():
+    out = subprocess.run([lab, "bench", "eval", "--threads", threads, "--repeats", "7", "--json"],
+                         check=True, capture_output=True, text=True).stdout
+    report = json.loads(out)
+    rows = {r["net"]: r for r in report["eval"]}
+    return {net: (rows[net]["training_forward_images_per_second"],
+                  rows[net]["folded_forward_images_per_second"]) for net in nets}, report["machine"]
+
+
+def theirs():
+    out = subprocess.run([python, "-c", TORCH, shared, threads], check=True, capture_output=True,
+                         text=True).stdout
+    rows = json.loads(out)
+    return {net: (rows[net]["training"], rows[net]["eval"]) for net in nets}
+
+
+samples_ours, samples_torch = [], []
+machine = ""
+for _ in range(rounds):
+    result, machine = ours()
+    samples_ours.append(result)
+    samples_torch.append(theirs())
+
+
+def median(samples, net, index):
+    return statistics.median(s[net][index] for s in samples)
+
+
+version = subprocess.run([python, "-c", "import torch; print(torch.__version__)"],
+                         capture_output=True, text=True).stdout.strip()
+print(f"Machine: {machine}; {threads} threads; PyTorch {version}; medians of {rounds} "
+      "alternating rounds; images/s, batch 128.")
+print()
+print("| net | ours, training forward | ours, folded eval | PyTorch, training forward "
+      "| PyTorch, eval | ours folded / our training fwd | ours folded / PyTorch eval |")
+print("| --- |" + " ---: |" * 6)
+for net in nets:
+    ot, of = median(samples_ours, net, 0), median(samples_ours, net, 1)
+    tt, te = median(samples_torch, net, 0), median(samples_torch, net, 1)
+    print(f"| {net} | {ot:.0f} | {of:.0f} | {tt:.0f} | {te:.0f} | {of / ot:.2f} | {of / te:.2f} |")
