@@ -587,7 +587,9 @@ notebook.cell("Deleting blocks (Veit et al. 2016)") { cell in
         : ""
     let chance = lesions.filter { $0.net.hasPrefix("plain-") }
         .flatMap { $0.lesioned.map(\.error) }.filter { $0 > 0.8 }.count
-    let plainCount = lesions.filter { $0.net.hasPrefix("plain-") }.reduce(0) { $0 + $1.lesioned.count }
+    let plainCount = lesions.filter { $0.net.hasPrefix("plain-") }.reduce(0) {
+        $0 + $1.lesioned.count
+    }
     cell.prose(
         """
         Deleting a block of plain-\(deep) raises its test error by \
@@ -601,7 +603,8 @@ notebook.cell("Deleting blocks (Veit et al. 2016)") { cell in
     cell.check(
         "a deletion hurts the residual net less than the plain one, on average",
         residual.mean - residual.intact < plain.mean - plain.intact,
-        "+\(points(residual.mean - residual.intact)) vs +\(points(plain.mean - plain.intact)) points")
+        "+\(points(residual.mean - residual.intact)) vs +\(points(plain.mean - plain.intact)) points"
+    )
 }
 
 // MARK: - 10. Loss landscape
