@@ -84,9 +84,10 @@ let full = !notebook.isQuick
 
 notebook.introduction(
     """
-    Lessons 03 and 04 showed what a shortcut does to one gradient. This lesson runs the \
+    Lessons 03 and 04 showed what a shortcut does to one gradient. This lesson is about the \
     experiment that made residual networks famous: train plain networks and their residual \
-    twins at several depths, side by side, and watch what happens as they get deeper. He et \
+    twins at several depths, side by side, and watch what happens as they get deeper \
+    (`resnet-lab ablate` runs it; the lesson reads the run and measures more). He et \
     al. (2015) saw something that surprised everyone: past a certain depth, a plain network \
     got *worse* at fitting its own training data, although a deeper net can always copy a \
     shallower one and set its extra layers to the identity. They called it the degradation \
