@@ -91,7 +91,7 @@ extension AblationRun {
     }
 
     private func note(_ what: String, since start: ContinuousClock.Instant) {
-        progress.line("\(what): \(formatSeconds(duration(start, .now)))")
+        progress.line("\(what): \(formatSeconds(seconds(from: start, to: .now)))")
         progress.restartInterval()
     }
 

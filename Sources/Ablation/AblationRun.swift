@@ -246,7 +246,7 @@ public final class AblationRun {
                         label, 100 * final.trainError, final.trainLoss, config.window,
                         100 * result.test.error,
                         formatDuration(result.trainSeconds + result.evaluationSeconds),
-                        formatDuration(duration(suiteStart, .now))))
+                        formatDuration(seconds(from: suiteStart, to: .now))))
                 progress.restartInterval()
             }
             return true
@@ -260,7 +260,7 @@ public final class AblationRun {
         later: ArraySlice<(net: AblationNet, seed: UInt64)>,
         secondsPerStep: [AblationNet: Double], afterTraining: Double
     ) -> String {
-        let elapsed = duration(netStart, .now)
+        let elapsed = seconds(from: netStart, to: .now)
         let perStep = elapsed / Double(max(step, 1))
         let netLeft = perStep * Double(config.iterations - step)
         let laterSeconds = later.reduce(0.0) {
@@ -327,10 +327,7 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
 
 /// Seconds of one forward-only pass over `set` (after one untimed pass).
 func timeForward(_ model: ResNet, on set: EvaluationSet) -> Double {
-    _ = score(model, on: set)
-    let start = ContinuousClock.now
-    _ = score(model, on: set)
-    return duration(start, .now)
+    Timing.medianSeconds(repeats: 1) { _ = score(model, on: set) }
 }
 
 /// Median seconds of `steps` training steps (forward, loss, backward, SGD) on one batch,
@@ -339,17 +336,9 @@ func timeSteps(_ model: ResNet, batch: DataLoader.Batch, steps: Int) -> Double {
     model.train()
     guard let optimizer = try? SGD(parameters: model.parameters, learningRate: 0.01, momentum: 0.9)
     else { return 0 }
-    func step() {
+    return Timing.medianSeconds(repeats: steps) {
         optimizer.zeroGrad()
         crossEntropy(logits: model(batch.images), targets: batch.labels).backward()
         optimizer.step()
     }
-    step()
-    var times: [Double] = []
-    for _ in 0..<steps {
-        let start = ContinuousClock.now
-        step()
-        times.append(duration(start, .now))
-    }
-    return times.sorted()[times.count / 2]
 }

@@ -4,6 +4,7 @@ import NN
 import Optim
 import ResNetModels
 import TensorCore
+import Training
 
 /// What training one net of the ablation produced: every step's loss and error, the test
 /// error along the way and at the end, and the time it took. Written as
@@ -142,20 +143,20 @@ public struct NetTraining {
             // listing-end: train-step
 
             let now = ContinuousClock.now
-            trainSeconds += duration(clock, now)
+            trainSeconds += seconds(from: clock, to: now)
             clock = now
             if evaluateAt.contains(stepLoss.count) {
                 evaluations.append(
                     .init(iteration: stepLoss.count, score: score(model, on: evaluationSet)))
                 let after = ContinuousClock.now
-                evaluationSeconds += duration(clock, after)
+                evaluationSeconds += seconds(from: clock, to: after)
                 clock = after
             }
             progress(stepLoss.count)
             if shouldStop() { return nil }
         }
         let test = score(model, on: testSet)
-        evaluationSeconds += duration(clock, .now)
+        evaluationSeconds += seconds(from: clock, to: .now)
         let result = NetResult(
             net: net.name, depth: net.depth, residual: net.residual, seed: seed,
             parameters: model.parameterCount, iterations: stepLoss.count, stepLoss: stepLoss,
@@ -164,10 +165,4 @@ public struct NetTraining {
             trainSeconds: trainSeconds, evaluationSeconds: evaluationSeconds)
         return (result, model)
     }
-}
-
-/// Seconds between two instants.
-func duration(_ start: ContinuousClock.Instant, _ end: ContinuousClock.Instant) -> Double {
-    let d = end - start
-    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }

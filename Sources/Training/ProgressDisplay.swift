@@ -81,7 +81,8 @@ public final class ProgressDisplay {
 }
 
 /// Seconds between two instants.
-func seconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
+public func seconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double
+{
     let duration = end - start
     return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }
