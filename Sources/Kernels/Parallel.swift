@@ -10,25 +10,61 @@ import Foundation
 public enum Parallel {
     /// Threads used by kernels.
     ///
-    /// Defaults to the environment variable `RESIDUAL_THREADS` when it is set (a positive
-    /// integer), else to the number of active processors. Scope another value with
+    /// Defaults to the environment variable `RESIDUAL_THREADS` when it is set to a positive
+    /// integer, else to the number of active processors. Scope another value with
     /// `Parallel.withThreadCount(_:_:)` (or `Parallel.$threadCount.withValue`).
     /// Inside a parallel loop the value is 1, so nested kernels run serially.
     @TaskLocal public static var threadCount: Int = defaultThreadCount()
 
-    /// The thread count from `RESIDUAL_THREADS`, or the active processor count.
-    /// Stops the program with a message naming the variable when its value is not a positive
-    /// integer.
+    /// What is wrong with `RESIDUAL_THREADS`, when it is set to anything but a positive
+    /// integer (`RESIDUAL_THREADS must be a positive integer (a thread count), got "abc"`);
+    /// nil when it is unset or valid. Commands that take `--threads` report it as a usage
+    /// error when no `--threads` is given.
+    public static let environmentProblem: String? = {
+        guard let text = ProcessInfo.processInfo.environment["RESIDUAL_THREADS"] else {
+            return nil
+        }
+        return environmentCount(text) == nil
+            ? "RESIDUAL_THREADS must be a positive integer (a thread count), got \"\(text)\""
+            : nil
+    }()
+
+    /// `text` as a thread count: a positive integer, spaces around it allowed.
+    static func environmentCount(_ text: String) -> Int? {
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 else {
+            return nil
+        }
+        return value
+    }
+
+    /// The thread count from `RESIDUAL_THREADS`, or the active processor count. A value that
+    /// is not a positive integer is ignored, with a warning on standard error (once).
     public static func defaultThreadCount() -> Int {
-        if let text = ProcessInfo.processInfo.environment["RESIDUAL_THREADS"] {
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 else {
-                fatalError(
-                    "RESIDUAL_THREADS must be a positive integer (a thread count), got \"\(text)\"")
-            }
+        if let text = ProcessInfo.processInfo.environment["RESIDUAL_THREADS"],
+            let value = environmentCount(text)
+        {
             return value
         }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+        reportEnvironmentProblem()
+        return processorCount
     }
+
+    /// The active processor count (at least 1).
+    public static var processorCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Prints `environmentProblem` as a warning on standard error, once per process; nothing
+    /// when there is no problem.
+    public static func reportEnvironmentProblem() {
+        _ = warnedOnce
+    }
+
+    private static let warnedOnce: Void = {
+        guard let problem = environmentProblem else { return }
+        FileHandle.standardError.write(
+            Data(
+                "warning: \(problem); ignoring it (\(processorCount) threads unless --threads says otherwise)\n"
+                    .utf8))
+    }()
 
     /// Runs `body(i)` for every `i` in `0..<count`, spread over `threadCount` threads.
     ///

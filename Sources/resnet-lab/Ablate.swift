@@ -97,6 +97,7 @@ struct Ablate: ParsableCommand {
     var trainOnly = false
 
     func validate() throws {
+        try checkThreadsEnvironment(threads: threads, usesThreads: true)
         do {
             try makeConfig().validate()
         } catch let error as AblationError {

@@ -42,6 +42,7 @@ struct Bench: ParsableCommand {
     var json = false
 
     func validate() throws {
+        try checkThreadsEnvironment(threads: threads, usesThreads: true)
         if let threads, threads < 1 {
             throw ValidationError("--threads must be at least 1, got \(threads)")
         }

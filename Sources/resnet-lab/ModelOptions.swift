@@ -26,6 +26,7 @@ struct ModelOptions: ParsableArguments {
     var seed: UInt64 = 0
 
     func validate() throws {
+        try checkThreadsEnvironment(threads: nil, usesThreads: false)
         if let classes, classes < 1 {
             throw ValidationError("--classes must be at least 1, got \(classes)")
         }

@@ -20,6 +20,10 @@ struct Report: ParsableCommand {
     @Option(help: "Where to write the loss curve (.png or .svg); omit for none.")
     var lossCurve: String?
 
+    func validate() throws {
+        try checkThreadsEnvironment(threads: nil, usesThreads: false)
+    }
+
     func run() throws {
         let file = (directory as NSString).appendingPathComponent(MetricsFiles.json)
         guard FileManager.default.fileExists(atPath: file) else {

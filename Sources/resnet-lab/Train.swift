@@ -148,6 +148,7 @@ struct Train: ParsableCommand {
     }
 
     func validate() throws {
+        try checkThreadsEnvironment(threads: threads, usesThreads: true)
         if resume == nil {
             do {
                 try makeConfig().validate()

@@ -2,7 +2,9 @@ import Foundation
 import Testing
 
 /// Runs the built `resnet-lab` with `arguments`; returns its exit status and output.
-private func runLab(_ arguments: [String]) throws -> (status: Int32, output: String) {
+private func runLab(
+    _ arguments: [String], environment: [String: String] = [:]
+) throws -> (status: Int32, output: String) {
     let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         .deletingLastPathComponent().appendingPathComponent("resnet-lab")
     try #require(
@@ -11,6 +13,9 @@ private func runLab(_ arguments: [String]) throws -> (status: Int32, output: Str
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
@@ -349,5 +354,37 @@ struct AblateCommandTests {
             #expect(run.status != 0)
             #expect(run.output.contains(flag), "\(arguments): \(run.output)")
         }
+    }
+}
+
+@Suite("A bad RESIDUAL_THREADS")
+struct ThreadEnvironmentTests {
+    @Test(
+        "is a usage error naming the variable where a command uses threads and --threads is not given",
+        arguments: ["0", "abc", "-5"])
+    func usageError(value: String) throws {
+        let run = try runLab(
+            ["bench", "gemm", "--no-naive", "--repeats", "1"],
+            environment: ["RESIDUAL_THREADS": value])
+        #expect(run.status == 64, "\(run.output)")
+        #expect(run.output.contains("RESIDUAL_THREADS"), "\(run.output)")
+        #expect(run.output.contains("\"\(value)\""), "\(run.output)")
+        #expect(run.output.contains("--threads"), "\(run.output)")
+        #expect(!run.output.contains("Fatal error"), "\(run.output)")
+    }
+
+    @Test("is ignored with a warning when --threads is given, or by commands without threads")
+    func ignoredWithWarning() throws {
+        let summary = try runLab(
+            ["summary", "--model", "ablation-res-8"], environment: ["RESIDUAL_THREADS": "0"])
+        #expect(summary.status == 0, "\(summary.output)")
+        #expect(summary.output.contains("Total params"), "\(summary.output)")
+        #expect(summary.output.contains("warning: RESIDUAL_THREADS"), "\(summary.output)")
+        let bench = try runLab(
+            ["bench", "gemm", "--no-naive", "--repeats", "1", "--threads", "1"],
+            environment: ["RESIDUAL_THREADS": "abc"])
+        #expect(bench.status == 0, "\(bench.output)")
+        #expect(bench.output.contains("warning: RESIDUAL_THREADS"), "\(bench.output)")
+        #expect(bench.output.contains("threads: 1"), "\(bench.output)")
     }
 }

@@ -1,0 +1,17 @@
+import ArgumentParser
+import Kernels
+
+/// Checks `RESIDUAL_THREADS` for a command. A value that is not a positive integer is a usage
+/// error (exit 64, naming the variable) for a command that runs kernels on threads and was
+/// given no `--threads`; otherwise it is ignored with a warning.
+///
+/// - Parameters:
+///   - threads: the command's `--threads`, if it has the option and it was given.
+///   - usesThreads: whether the command runs the kernels on threads (bench, train, ablate).
+func checkThreadsEnvironment(threads: Int?, usesThreads: Bool) throws {
+    guard let problem = Parallel.environmentProblem else { return }
+    if usesThreads && threads == nil {
+        throw ValidationError("\(problem): unset it, or give the thread count with --threads N")
+    }
+    Parallel.reportEnvironmentProblem()
+}
