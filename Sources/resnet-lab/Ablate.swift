@@ -165,9 +165,11 @@ struct Ablate: ParsableCommand {
             message: "interrupted: stopping after this step; finished nets are kept (Ctrl-C "
                 + "again to quit at once)")
         let finished = try run.trainAll(estimate: estimate, shouldStop: { interrupt.wasRequested })
-        guard finished else { throw stopped() }
+        guard finished else { throw stopped(interrupt) }
         if trainOnly { return }
-        guard try run.analyse(shouldStop: { interrupt.wasRequested }) else { throw stopped() }
+        guard try run.analyse(shouldStop: { interrupt.wasRequested }) else {
+            throw stopped(interrupt)
+        }
         let command = (["resnet-lab"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         let results = try run.writeOutputs(command: command)
         print("")
@@ -179,10 +181,10 @@ struct Ablate: ParsableCommand {
         }
     }
 
-    private func stopped() -> ExitCode {
+    private func stopped(_ interrupt: Interrupt) -> ExitCode {
         print(
             "stopped: the net or analysis in progress is dropped, everything finished is saved in "
                 + "\(out). Run the same command again to continue.")
-        return ExitCode(130)
+        return ExitCode(interrupt.exitStatus)
     }
 }

@@ -1,46 +1,73 @@
 import Dispatch
 import Foundation
 
-/// Ctrl-C during `resnet-lab train` or `ablate`. The first one asks the run to stop after
-/// the step in progress and exit (status 130): `train` writes a checkpoint there, so nothing
-/// is lost and `--resume` continues from that very step; `ablate` drops the net in progress
-/// and keeps every finished one. A second Ctrl-C quits at once, keeping what was written.
+/// Ctrl-C (SIGINT) and SIGTERM during `resnet-lab train` or `ablate`. The first one asks the
+/// run to stop after the step in progress and exit (status 130 for SIGINT, 143 for SIGTERM,
+/// as shells report them): `train` writes a checkpoint there, so nothing is lost and
+/// `--resume` continues from that very step; `ablate` drops the net in progress and keeps
+/// every finished one. SIGTERM is what `timeout`, `kill`, `docker stop` and batch schedulers
+/// send, so it gets the same care as Ctrl-C.
+///
+/// A second signal quits at once, keeping what was written, but only once the run has seen
+/// the first (`wasRequested` returned true): signals that arrive together, as
+/// `timeout -s INT` or a terminal can send them, count as one.
 final class Interrupt: @unchecked Sendable {
-    // @unchecked: `requested` is only touched under `lock`.
+    // @unchecked: the state is only touched under `lock`.
     private let lock = NSLock()
-    private var requested = false
-    private var source: DispatchSourceSignal?
-    /// What the first Ctrl-C prints.
+    /// The first signal, once one has arrived.
+    private var received: Int32?
+    /// Whether the run has seen the request.
+    private var acknowledged = false
+    private var sources: [DispatchSourceSignal] = []
+    /// What the first signal prints.
     private var firstMessage = ""
 
-    /// Whether Ctrl-C was pressed.
-    var wasRequested: Bool { lock.withLock { requested } }
+    /// Whether a stop was asked for. Reading true acknowledges it: from then on a second
+    /// signal quits at once.
+    var wasRequested: Bool {
+        lock.withLock {
+            if received != nil { acknowledged = true }
+            return received != nil
+        }
+    }
 
-    /// Takes over SIGINT for the rest of the program; the first Ctrl-C prints `message`.
+    /// The exit status for the signal that stopped the run: 130 (SIGINT) or 143 (SIGTERM).
+    var exitStatus: Int32 { 128 + (lock.withLock { received } ?? SIGINT) }
+
+    /// Takes over SIGINT and SIGTERM for the rest of the program; the first one prints
+    /// `message`.
     static func install(
         message: String =
             "interrupted: finishing this step and writing a checkpoint (Ctrl-C again to quit at once)"
     ) -> Interrupt {
         let interrupt = Interrupt()
         interrupt.firstMessage = message
-        signal(SIGINT, SIG_IGN)  // delivered to the dispatch source instead
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { interrupt.handle() }
-        source.resume()
-        interrupt.source = source
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)  // delivered to the dispatch source instead
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { interrupt.handle(number) }
+            source.resume()
+            interrupt.sources.append(source)
+        }
         return interrupt
     }
 
-    private func handle() {
-        let again = lock.withLock {
-            defer { requested = true }
-            return requested
+    private func handle(_ number: Int32) {
+        let (first, quit) = lock.withLock { () -> (Bool, Bool) in
+            defer { if received == nil { received = number } }
+            return (received == nil, received != nil && acknowledged)
         }
-        if again {
+        if quit {
             FileHandle.standardError.write(
                 Data("\ninterrupted again: quitting now; the last checkpoint written stays\n".utf8))
-            exit(130)
+            exit(128 + number)
         }
-        FileHandle.standardError.write(Data("\n\(firstMessage)\n".utf8))
+        if first {
+            let name = number == SIGTERM ? "terminated (SIGTERM)" : "interrupted"
+            let message =
+                firstMessage.hasPrefix("interrupted")
+                ? name + firstMessage.dropFirst("interrupted".count) : firstMessage
+            FileHandle.standardError.write(Data("\n\(message)\n".utf8))
+        }
     }
 }

@@ -189,7 +189,7 @@ struct Train: ParsableCommand {
                 "stopped at step \(summary.step) of \(summary.totalSteps); the checkpoint is "
                     + "written. Continue with:\n  resnet-lab train --resume "
                     + "\(summary.checkpointPath)")
-            throw ExitCode(130)
+            throw ExitCode(interrupt.exitStatus)
         }
     }
 

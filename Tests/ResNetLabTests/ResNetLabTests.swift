@@ -254,6 +254,61 @@ struct ResNetLabTrainTests {
             "\(resumed.output().suffix(2000))")
     }
 
+    /// Starts a long training run of the smallest net in a fresh directory and waits until
+    /// its first epoch (and so a checkpoint) is done.
+    private func startLongRun(_ label: String) throws -> (RunningLab, URL) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let run = try startLab(
+            [
+                "train", "--model", "ablation-res-8", "--train-limit", "256", "--test-limit",
+                "64", "--epochs", "200", "--batch-size", "32", "--threads", "1", "--output",
+                directory.path,
+            ], log: directory.appendingPathComponent("run.log"))
+        try run.waitFor("epoch 1/200:")
+        Thread.sleep(forTimeInterval: 0.3)
+        return (run, directory)
+    }
+
+    @Test(
+        "SIGTERM (timeout, kill, docker stop) writes a checkpoint at the current step, like Ctrl-C",
+        .enabled(if: hasFashionMNIST, "needs Fashion-MNIST"))
+    func terminateWritesCheckpoint() throws {
+        let (run, directory) = try startLongRun("sigterm")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        run.process.terminate()
+        run.waitForExit()
+        let output = run.output()
+        #expect(run.process.terminationStatus == 143, "\(output.suffix(2000))")
+        #expect(
+            output.contains("terminated (SIGTERM): finishing this step"), "\(output.suffix(2000))")
+        let stopped = try #require(
+            output.firstMatch(of: /stopped at step (\d+) of 1600/).map { Int($0.1)! },
+            "\(output.suffix(2000))")
+        #expect(stopped > 8, "stopped at step \(stopped), not after the first epoch")
+        #expect(
+            FileManager.default.fileExists(
+                atPath: directory.appendingPathComponent("checkpoint.safetensors").path))
+    }
+
+    @Test(
+        "two Ctrl-Cs that arrive together count as one: the stop checkpoint is still written",
+        .enabled(if: hasFashionMNIST, "needs Fashion-MNIST"))
+    func doubleInterruptStillCheckpoints() throws {
+        let (run, directory) = try startLongRun("double-sigint")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A millisecond apart: two separate signals, both during one training step.
+        kill(run.process.processIdentifier, SIGINT)
+        usleep(1000)
+        kill(run.process.processIdentifier, SIGINT)
+        run.waitForExit()
+        let output = run.output()
+        #expect(run.process.terminationStatus == 130, "\(output.suffix(2000))")
+        #expect(!output.contains("quitting now"), "\(output.suffix(2000))")
+        #expect(output.contains("stopped at step"), "\(output.suffix(2000))")
+    }
+
     @Test("bad values name their flag")
     func badFlags() throws {
         let run = try runLab(["train", "--epochs", "0", "--output", "/tmp/never"])
