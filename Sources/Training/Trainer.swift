@@ -31,10 +31,12 @@ import TensorCore
 /// `init(resuming:from:train:test:)` after any checkpoint ends with the same weights and the
 /// same metrics, bit for bit, as a run that never stopped (the timings aside).
 ///
-/// **Divergence guard.** A loss that is NaN or infinite stops the run with
+/// **Divergence guard.** A training loss that is NaN or infinite stops the run with
 /// `TrainingError.diverged` (epoch, step, loss, learning rate and advice) before the bad
-/// update is applied; weights are checked before every checkpoint, so the last good
-/// checkpoint is never overwritten by a broken one.
+/// update is applied; so does a test loss that is not finite at the end of an epoch (before
+/// that epoch's files and checkpoint are written), and weights are checked before every
+/// checkpoint, so the last good checkpoint, whose numbers were all finite, is never
+/// overwritten by a broken one.
 public final class Trainer {
     /// The run's settings (for a resumed run: the checkpoint's, with its output directory).
     public private(set) var config: TrainingConfig
@@ -300,8 +302,9 @@ public final class Trainer {
         let lossValue = loss.scalar
         guard lossValue.isFinite else {
             throw .diverged(
-                epoch: batch.position.epoch + 1, step: step + 1, loss: lossValue, tensor: nil,
-                learningRate: learningRate, lastCheckpoint: lastCheckpointDescription)
+                epoch: batch.position.epoch + 1, step: step + 1, value: .trainingLoss(lossValue),
+                learningRate: learningRate, configuredRate: config.learningRate,
+                lastCheckpoint: lastCheckpointDescription)
         }
         loss.backward()
         optimizer.step()
@@ -324,6 +327,15 @@ public final class Trainer {
         try checkWeightsAreFinite()
         let start = ContinuousClock.now
         let evaluation = evaluate()
+        // Finite weights can still give a NaN or infinite test loss (batch norm's running
+        // variance overflowing, logits too large): stop here, before this epoch's files and
+        // checkpoint replace the last good ones.
+        guard evaluation.loss.isFinite else {
+            throw .diverged(
+                epoch: epoch + 1, step: step, value: .testLoss(evaluation.loss),
+                learningRate: history.steps.last?.learningRate ?? optimizer.learningRates[0],
+                configuredRate: config.learningRate, lastCheckpoint: lastCheckpointDescription)
+        }
         let metrics = EpochMetrics(
             epoch: epoch + 1, step: step, trainExamples: epochInProgress.examples,
             learningRate: history.steps.last?.learningRate ?? optimizer.learningRates[0],
@@ -399,9 +411,9 @@ public final class Trainer {
     private func checkWeightsAreFinite() throws(TrainingError) {
         for (name, tensor) in model.stateDict() where !tensor.data.allSatisfy(\.isFinite) {
             throw .diverged(
-                epoch: history.steps.last?.epoch ?? 1, step: step, loss: nil, tensor: name,
+                epoch: history.steps.last?.epoch ?? 1, step: step, value: .weight(name),
                 learningRate: history.steps.last?.learningRate ?? optimizer.learningRates[0],
-                lastCheckpoint: lastCheckpointDescription)
+                configuredRate: config.learningRate, lastCheckpoint: lastCheckpointDescription)
         }
     }
 

@@ -8,12 +8,15 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible, LocalizedE
     /// flag (`"batchSize (--batch-size) must be at least 1, got 0"`).
     case invalidConfiguration(String)
 
-    /// The loss (or a weight) stopped being a finite number. `epoch` and `step` count from 1
-    /// (the step that failed); `loss` is the value seen, nil when a weight was found broken
-    /// (`tensor` names it); `lastCheckpoint` is the file left untouched, if one exists.
+    /// A number the run depends on stopped being finite: the training loss of a step, the
+    /// test loss of an evaluation, or a weight. `epoch` and `step` count from 1 (the step
+    /// that failed, or the last one taken); `learningRate` is the rate the schedule had
+    /// reached there, `configuredRate` the run's `--lr`, which the advice divides;
+    /// `lastCheckpoint` is the file left untouched, if one exists (every number in it was
+    /// finite).
     case diverged(
-        epoch: Int, step: Int, loss: Float?, tensor: String?, learningRate: Double,
-        lastCheckpoint: String?)
+        epoch: Int, step: Int, value: DivergedValue, learningRate: Double,
+        configuredRate: Double, lastCheckpoint: String?)
 
     /// A checkpoint file cannot be read or does not fit the run.
     case badCheckpoint(path: String, reason: String)
@@ -25,16 +28,20 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible, LocalizedE
         switch self {
         case .invalidConfiguration(let message):
             return message
-        case .diverged(let epoch, let step, let loss, let tensor, let learningRate, let saved):
-            let what =
-                loss.map { "the loss is \($0)" }
-                ?? "the weight '\(tensor ?? "?")' holds NaN or infinite values"
-            let lower = formatLearningRate(learningRate / 10)
+        case .diverged(let epoch, let step, let value, let learningRate, let configured, let saved):
+            let what: String
+            switch value {
+            case .trainingLoss(let loss): what = "the training loss is \(loss)"
+            case .testLoss(let loss): what = "the test loss is \(loss) after the epoch"
+            case .weight(let name): what = "the weight '\(name)' holds NaN or infinite values"
+            }
+            let lower = formatLearningRate(configured / 10)
             var text =
                 "training diverged at epoch \(epoch), step \(step): \(what) (learning rate "
-                + "\(formatLearningRate(learningRate))). The updates grew too large for the "
-                + "network to recover: start again with a lower learning rate, e.g. a tenth "
-                + "(--lr \(lower)), or add a warm-up (--warmup-epochs 1)."
+                + "\(formatLearningRate(learningRate)) at that step). The updates grew too large "
+                + "for the network to recover: start again with a lower learning rate, e.g. a "
+                + "tenth of --lr \(formatLearningRate(configured)) (--lr \(lower)), or add a "
+                + "warm-up (--warmup-epochs 1)."
             if let saved {
                 text += " The last good checkpoint was left untouched: \(saved)."
             } else {
@@ -49,6 +56,16 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible, LocalizedE
     }
 
     public var errorDescription: String? { description }
+}
+
+/// What stopped being finite when a run diverged.
+public enum DivergedValue: Equatable, Sendable {
+    /// The batch loss of a training step (checked before its update is applied).
+    case trainingLoss(Float)
+    /// The loss on the test set, evaluated at the end of an epoch.
+    case testLoss(Double)
+    /// A parameter or buffer, by its state-dict name.
+    case weight(String)
 }
 
 /// A learning rate as a person writes it: `0.1`, `0.005`, `1e-05`.

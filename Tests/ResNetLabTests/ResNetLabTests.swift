@@ -309,6 +309,38 @@ struct ResNetLabTrainTests {
         #expect(output.contains("stopped at step"), "\(output.suffix(2000))")
     }
 
+    @Test(
+        "a run whose test loss stops being finite fails, keeping the last all-finite checkpoint",
+        .enabled(if: hasFashionMNIST, "needs Fashion-MNIST"))
+    func divergedTestLossFails() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "diverged-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // The command: training losses stay finite, the test loss becomes NaN.
+        let run = try runLab([
+            "train", "--train-limit", "256", "--test-limit", "256", "--epochs", "2", "--threads",
+            "1", "--lr", "100", "--checkpoint-every", "1", "--output", directory.path,
+        ])
+        #expect(run.status != 0, "\(run.output)")
+        #expect(!run.output.contains("finished:"), "\(run.output)")
+        #expect(run.output.contains("the test loss is"), "\(run.output)")
+        // The advice divides the configured rate, not the cosine schedule's rate of the moment.
+        #expect(run.output.contains("(--lr 10)"), "\(run.output)")
+        let checkpoint = directory.appendingPathComponent("checkpoint.safetensors").path
+        #expect(run.output.contains("left untouched: \(checkpoint) (step 1)"), "\(run.output)")
+        // That checkpoint holds finite numbers only.
+        let data = try Data(contentsOf: URL(fileURLWithPath: checkpoint))
+        let headerLength = data.prefix(8).enumerated().reduce(0) {
+            $0 | Int($1.element) << (8 * $1.offset)
+        }
+        let header = String(decoding: data[8..<(8 + headerLength)], as: UTF8.self)
+        #expect(!header.lowercased().contains("nan"), "the checkpoint's metadata holds a NaN")
+        let weights = data[(8 + headerLength)...]
+        let floats = weights.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        let finite = floats.allSatisfy { $0.isFinite }
+        #expect(finite, "the checkpoint holds non-finite weights")
+    }
+
     @Test("bad values name their flag")
     func badFlags() throws {
         let run = try runLab(["train", "--epochs", "0", "--output", "/tmp/never"])

@@ -128,7 +128,7 @@ struct CheckpointTests {
             caught = error
         }
         let error = try #require(caught)
-        guard case .diverged(let epoch, let step, _, _, let learningRate, let saved) = error else {
+        guard case .diverged(let epoch, let step, _, let learningRate, _, let saved) = error else {
             Issue.record("expected .diverged, got \(error)")
             return
         }
