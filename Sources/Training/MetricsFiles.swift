@@ -73,6 +73,27 @@ public enum MetricsFiles {
         return try Checkpoint.decoder.decode(Contents.self, from: data)
     }
 
+    /// The files of a run (checkpoint and metrics) present in `directory`, by name.
+    public static func runFiles(in directory: String) -> [String] {
+        [Checkpoint.fileName, epochsCSV, stepsCSV, json].filter {
+            FileManager.default.fileExists(atPath: path($0, in: directory))
+        }
+    }
+
+    /// Deletes the files of a run (checkpoint and metrics) from `directory`, and nothing else.
+    /// - Throws: `TrainingError.cannotWrite` naming the file that could not be removed.
+    public static func removeRunFiles(in directory: String) throws(TrainingError) {
+        for name in runFiles(in: directory) {
+            let file = path(name, in: directory)
+            do {
+                try FileManager.default.removeItem(atPath: file)
+            } catch {
+                throw .cannotWrite(
+                    path: file, reason: "cannot remove it: \(error.localizedDescription)")
+            }
+        }
+    }
+
     static func path(_ name: String, in directory: String) -> String {
         (directory as NSString).appendingPathComponent(name)
     }

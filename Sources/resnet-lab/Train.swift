@@ -92,6 +92,12 @@ struct Train: ParsableCommand {
     @Option(help: "Continue the run saved in this checkpoint, with its own settings.")
     var resume: String?
 
+    @Flag(
+        help:
+            "Start a new run in an --output that already holds one, deleting its checkpoint and metrics."
+    )
+    var overwrite = false
+
     @Option(help: "Train on the first N training images only (default: all 60,000).")
     var trainLimit: Int?
 
@@ -143,6 +149,7 @@ struct Train: ParsableCommand {
             ("--seed", seed != nil), ("--output", output != nil),
             ("--train-limit", trainLimit != nil), ("--test-limit", testLimit != nil),
             ("--max-steps", maxSteps != nil), ("--checkpoint-every", checkpointEvery != nil),
+            ("--overwrite", overwrite),
         ]
         return given.filter(\.1).map(\.0)
     }
@@ -177,6 +184,7 @@ struct Train: ParsableCommand {
             print("resuming \(resume) at step \(trainer.step) of \(trainer.totalSteps)")
         } else {
             let config = makeConfig()
+            try claimOutput(config.outputDirectory)
             let data = try loadData(config)
             trainer = try Trainer(config: config, train: data.train, test: data.test)
         }
@@ -191,6 +199,26 @@ struct Train: ParsableCommand {
                     + "\(summary.checkpointPath)")
             throw ExitCode(interrupt.exitStatus)
         }
+    }
+
+    /// Refuses an output directory that holds a run (its checkpoint or metrics), unless
+    /// `--overwrite` says to replace it, which deletes those files first so no old file is
+    /// left beside the new run's.
+    private func claimOutput(_ directory: String) throws {
+        let existing = MetricsFiles.runFiles(in: directory)
+        guard !existing.isEmpty else { return }
+        guard overwrite else {
+            let checkpoint = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
+            let resume =
+                existing.contains(Checkpoint.fileName)
+                ? "continue it with `resnet-lab train --resume \(checkpoint)`, " : ""
+            throw ValidationError(
+                "--output '\(directory)' already holds a run (\(existing.joined(separator: ", "))): "
+                    + "\(resume)start a new one there with --overwrite (which deletes those files), "
+                    + "or choose another --output. Nothing was changed")
+        }
+        try MetricsFiles.removeRunFiles(in: directory)
+        print("--overwrite: removed \(existing.joined(separator: ", ")) from \(directory)")
     }
 
     /// Both splits of the configured data set; a missing file names --data-dir and, for

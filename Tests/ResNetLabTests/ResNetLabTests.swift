@@ -341,6 +341,41 @@ struct ResNetLabTrainTests {
         #expect(finite, "the checkpoint holds non-finite weights")
     }
 
+    @Test(
+        "a new run refuses an --output holding a run, unless --overwrite, which leaves no old file",
+        .enabled(if: hasFashionMNIST, "needs Fashion-MNIST"))
+    func refusesToOverwrite() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "overwrite-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func train(_ epochs: Int, _ extra: [String] = []) throws -> (status: Int32, output: String)
+        {
+            try runLab(
+                [
+                    "train", "--model", "ablation-res-8", "--train-limit", "128", "--test-limit",
+                    "64", "--epochs", "\(epochs)", "--batch-size", "64", "--threads", "1",
+                    "--output", directory.path,
+                ] + extra)
+        }
+        let first = try train(2)
+        #expect(first.status == 0, "\(first.output)")
+        let checkpoint = directory.appendingPathComponent("checkpoint.safetensors").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: checkpoint))
+
+        let refused = try train(1)
+        #expect(refused.status != 0, "\(refused.output)")
+        #expect(refused.output.contains("already holds a run"), "\(refused.output)")
+        #expect(refused.output.contains("--resume \(checkpoint)"), "\(refused.output)")
+        #expect(refused.output.contains("--overwrite"), "\(refused.output)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: checkpoint)) == before)
+
+        let replaced = try train(1, ["--overwrite"])
+        #expect(replaced.status == 0, "\(replaced.output)")
+        let metrics = try String(
+            contentsOf: directory.appendingPathComponent("metrics.csv"), encoding: .utf8)
+        #expect(metrics.split(separator: "\n").count == 2, "old epochs left behind: \(metrics)")
+    }
+
     @Test("bad values name their flag")
     func badFlags() throws {
         let run = try runLab(["train", "--epochs", "0", "--output", "/tmp/never"])
