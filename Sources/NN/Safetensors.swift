@@ -65,6 +65,8 @@ public enum Safetensors {
         do {
             try Data(bytes).write(to: temporary)
         } catch {
+            // A full disk leaves part of the file written: remove it, keep the old `path`.
+            try? FileManager.default.removeItem(at: temporary)
             throw SafetensorsError(path: path, problem: .writeFailed("\(error)"))
         }
         if rename(temporary.path, url.path) != 0 {

@@ -376,6 +376,40 @@ struct ResNetLabTrainTests {
         #expect(metrics.split(separator: "\n").count == 2, "old epochs left behind: \(metrics)")
     }
 
+    @Test(
+        "a checkpoint that cannot be written (a full disk) leaves no temporary file behind",
+        .enabled(if: hasFashionMNIST, "needs Fashion-MNIST"))
+    func failedCheckpointWriteCleansUp() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "full-disk-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("resnet-lab").path
+        // Files may grow to 100 blocks of 512 bytes: the metrics fit, the 300 kB checkpoint
+        // does not, as on a full disk (SIGXFSZ ignored, so the write fails with EFBIG).
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [
+            "-c",
+            "trap '' XFSZ; ulimit -f 100; exec \"$0\" train --model ablation-res-8 "
+                + "--train-limit 128 --test-limit 64 --epochs 1 --batch-size 64 --threads 1 "
+                + "--output \"$1\"",
+            executable, directory.path,
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(
+            decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0, "\(output)")
+        #expect(output.contains("checkpoint.safetensors"), "\(output)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(!left.contains { $0.hasSuffix(".tmp") }, "temporary files left: \(left)")
+    }
+
     @Test("bad values name their flag")
     func badFlags() throws {
         let run = try runLab(["train", "--epochs", "0", "--output", "/tmp/never"])
