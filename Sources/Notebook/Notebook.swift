@@ -55,6 +55,16 @@ public final class Notebook {
             print(usage)
             exit(0)
         }
+        // Find out now, not after the whole lesson has run, that the transcript cannot be
+        // written.
+        if let directory = options.markdownDirectory {
+            do {
+                try Notebook.checkWritable(directory)
+            } catch {
+                FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
+                exit(2)
+            }
+        }
         let root = URL(fileURLWithPath: file).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().path
         self.init(name: name, title: title, options: options, packageRoot: root)
@@ -101,6 +111,23 @@ public final class Notebook {
             let message = "cell \(number) (\(title)) stopped with an error: \(error)"
             failures.append(message)
             cell.append(.failure(message))
+        }
+    }
+
+    /// Creates `directory` if needed and checks that a file can be written in it.
+    /// - Throws: `NotebookError.cannotWrite` naming the directory and the reason.
+    static func checkWritable(_ directory: String) throws(NotebookError) {
+        let probe = (directory as NSString).appendingPathComponent(".write-check-\(getpid())")
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true)
+            try Data().write(to: URL(fileURLWithPath: probe))
+            try FileManager.default.removeItem(atPath: probe)
+        } catch {
+            throw .cannotWrite(
+                path: directory,
+                reason: "--markdown needs a directory it can write the transcript to: "
+                    + error.localizedDescription)
         }
     }
 

@@ -50,7 +50,9 @@ public struct NotebookOptions: Equatable, Sendable {
             case "--no-color": color = false
             case "-h", "--help": help = true
             case "--markdown", "--out":
-                guard let value = rest.popFirst(), !value.hasPrefix("--") else {
+                guard let value = rest.popFirst(), !value.hasPrefix("--"),
+                    !value.trimmingCharacters(in: .whitespaces).isEmpty
+                else {
                     throw .badArgument("\(argument) needs a directory, e.g. \(argument) Docs")
                 }
                 if argument == "--markdown" {

@@ -56,4 +56,26 @@ struct LessonTests {
         let page = markdown.appendingPathComponent("\(name).md")
         #expect(FileManager.default.fileExists(atPath: page.path), "\(name) wrote no transcript")
     }
+
+    @Test("a transcript directory that cannot be written stops the lesson before it runs")
+    func unwritableMarkdownDirectory() throws {
+        let executable = productsDirectory().appendingPathComponent("lesson-01-scalar-autograd")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "not-a-directory-\(UUID().uuidString)")
+        try Data("x".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["--quick", "--markdown", file.appendingPathComponent("Docs").path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(
+            decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2, "\(text)")
+        #expect(text.contains(file.lastPathComponent), "\(text)")
+        #expect(!text.contains("checks passed"), "the lesson ran before the check: \(text)")
+    }
 }

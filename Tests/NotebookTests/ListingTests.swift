@@ -93,3 +93,27 @@ struct ExtraOptionTests {
         #expect(usage.contains("the run to read"))
     }
 }
+
+@Suite("The transcript directory")
+struct TranscriptDirectoryTests {
+    @Test func emptyDirectoryIsRefused() {
+        #expect(throws: NotebookError.self) { try NotebookOptions(parsing: ["--markdown", ""]) }
+        #expect(throws: NotebookError.self) { try NotebookOptions(parsing: ["--out", " "]) }
+    }
+
+    @Test func unwritableDirectoryIsFoundAtOnce() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "not-a-directory-\(UUID().uuidString)")
+        try Data("x".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let error = #expect(throws: NotebookError.self) {
+            try Notebook.checkWritable(file.appendingPathComponent("Docs").path)
+        }
+        #expect(error?.description.contains(file.lastPathComponent) == true)
+        let fine = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "transcripts-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: fine) }
+        try Notebook.checkWritable(fine.path)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fine.path).isEmpty)
+    }
+}
