@@ -121,8 +121,17 @@ public final class Trainer {
         }
         let normalize = Transform.normalize(mean: mean, std: std)
         let seeds = TrainingSeeds(deriving: config.seed)
+        let lastBatchIsOne = trainSet.count > 1 && trainSet.count % config.batchSize == 1
+        if lastBatchIsOne && config.lastBatchOfOne == .error {
+            throw .invalidConfiguration(
+                "the \(trainSet.count) training images leave a last batch of one image "
+                    + "(--batch-size \(config.batchSize)), which batch norm cannot normalise in "
+                    + "training mode: change --train-limit or --batch-size, or pass "
+                    + "--last-batch-of-one drop to leave that image out")
+        }
         let trainLoader = DataLoader(
-            trainSet, batchSize: config.batchSize, shuffle: true, seed: seeds.data,
+            trainSet, batchSize: config.batchSize, shuffle: true,
+            dropLast: lastBatchIsOne && config.lastBatchOfOne == .drop, seed: seeds.data,
             transforms: transforms + [normalize])
         let testLoader = DataLoader(
             testSet, batchSize: config.batchSize, shuffle: false, transforms: [normalize])

@@ -87,6 +87,20 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// `--checkpoint-every`: also write the checkpoint every N steps (nil: only at the end of
     /// each epoch).
     public var checkpointEvery: Int?
+    /// `--last-batch-of-one`: what to do when the training set leaves one image for the last
+    /// batch of every epoch. Batch norm in training mode cannot normalise a single image in
+    /// nets whose last stage is 1×1 (the ImageNet family on small images), so by default that
+    /// image is left out of every epoch. nil: keep it (how runs saved before this setting
+    /// existed were made, so they resume exactly).
+    public var lastBatchOfOne: LastBatchOfOne? = .drop
+
+    /// See `lastBatchOfOne`.
+    public enum LastBatchOfOne: String, Codable, Sendable, CaseIterable {
+        /// Leave the single image out of every epoch (said when training starts).
+        case drop
+        /// Refuse to start, naming --train-limit and --batch-size.
+        case error
+    }
 
     /// The defaults described above.
     public init() {}

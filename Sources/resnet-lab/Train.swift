@@ -110,6 +110,13 @@ struct Train: ParsableCommand {
     @Option(help: "Also write the checkpoint every N steps (default: only after each epoch).")
     var checkpointEvery: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "When the training images leave a last batch of one: drop it, or error (default: drop).",
+            discussion: "Batch norm cannot train on a single image in nets whose last stage is 1×1."
+        ))
+    var lastBatchOfOne: TrainingConfig.LastBatchOfOne?
+
     /// The configuration the flags describe (defaults for the flags not given).
     func makeConfig() -> TrainingConfig {
         var config = TrainingConfig()
@@ -133,6 +140,7 @@ struct Train: ParsableCommand {
         config.testLimit = testLimit
         config.maxSteps = maxSteps
         config.checkpointEvery = checkpointEvery
+        if let lastBatchOfOne { config.lastBatchOfOne = lastBatchOfOne }
         return config
     }
 
@@ -149,7 +157,7 @@ struct Train: ParsableCommand {
             ("--seed", seed != nil), ("--output", output != nil),
             ("--train-limit", trainLimit != nil), ("--test-limit", testLimit != nil),
             ("--max-steps", maxSteps != nil), ("--checkpoint-every", checkpointEvery != nil),
-            ("--overwrite", overwrite),
+            ("--overwrite", overwrite), ("--last-batch-of-one", lastBatchOfOne != nil),
         ]
         return given.filter(\.1).map(\.0)
     }
@@ -263,6 +271,10 @@ struct Train: ParsableCommand {
             + "\(trainer.totalEpochs) epochs × \(trainer.trainLoader.batchesPerEpoch) steps of "
             + "\(config.batchSize); \(optimizer); schedule \(config.schedule.rawValue)\(warmup); "
             + "threads \(threads); output \(config.outputDirectory)"
+            + (trainer.trainLoader.dropLast
+                ? "\nnote: \(trainCount) images leave a last batch of one, which batch norm cannot "
+                    + "train on: that image is left out of every epoch (--last-batch-of-one error "
+                    + "refuses instead)" : "")
     }
 }
 
@@ -287,3 +299,4 @@ struct MissingData: Error, CustomStringConvertible {
 extension DatasetName: ExpressibleByArgument {}
 extension TrainingConfig.OptimizerKind: ExpressibleByArgument {}
 extension TrainingConfig.Schedule: ExpressibleByArgument {}
+extension TrainingConfig.LastBatchOfOne: ExpressibleByArgument {}

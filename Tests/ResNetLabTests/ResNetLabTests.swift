@@ -410,6 +410,28 @@ struct ResNetLabTrainTests {
         #expect(!left.contains { $0.hasSuffix(".tmp") }, "temporary files left: \(left)")
     }
 
+    @Test(
+        "ResNet-18 on a set that leaves a last batch of one trains (the image is left out), or is refused on request",
+        .enabled(if: hasFashionMNIST, "needs Fashion-MNIST"))
+    func lastBatchOfOne() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "last-batch-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let arguments = [
+            "train", "--model", "resnet18", "--batch-size", "4", "--train-limit", "5",
+            "--test-limit", "8", "--epochs", "1", "--threads", "2",
+        ]
+        let refused = try runLab(
+            arguments + ["--last-batch-of-one", "error", "--output", directory.path])
+        #expect(refused.status != 0, "\(refused.output)")
+        #expect(refused.output.contains("--batch-size 4"), "\(refused.output)")
+        #expect(!refused.output.contains("Fatal error"), "\(refused.output)")
+        let run = try runLab(arguments + ["--output", directory.path])
+        #expect(run.status == 0, "\(run.output.suffix(2000))")
+        #expect(run.output.contains("left out of every epoch"), "\(run.output)")
+        #expect(run.output.contains("finished:"), "\(run.output)")
+    }
+
     @Test("bad values name their flag")
     func badFlags() throws {
         let run = try runLab(["train", "--epochs", "0", "--output", "/tmp/never"])

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Testing
 import Training
@@ -97,4 +98,54 @@ struct ConfigAndProgressTests {
 /// Collects what a display writes.
 final class TextBox: @unchecked Sendable {
     var text = ""
+}
+
+@Suite("A last batch of one image")
+struct LastBatchOfOneTests {
+    /// 65 images in batches of 16: four full batches and one of a single image.
+    private func config(_ policy: TrainingConfig.LastBatchOfOne?) -> TrainingConfig {
+        var config = tinyConfig(temporaryDirectory())
+        config.trainLimit = 65
+        config.batchSize = 16
+        config.epochs = 1
+        config.lastBatchOfOne = policy
+        return config
+    }
+
+    private var sixtyFive: Dataset { barsDataset(count: 65, seed: 3, name: "bars 65") }
+
+    @Test("is left out by default, so every batch norm sees more than one image")
+    func droppedByDefault() throws {
+        #expect(TrainingConfig().lastBatchOfOne == .drop)
+        let trainer = try Trainer(config: config(.drop), train: sixtyFive, test: tinyTest)
+        trainer.progress = ProgressDisplay(.silent)
+        #expect(trainer.trainLoader.batchesPerEpoch == 4)
+        let batches = Array(trainer.trainLoader.epoch(0))
+        #expect(batches.allSatisfy { $0.count == 16 })
+        try trainer.run()
+        #expect(trainer.history.epochs[0].trainExamples == 64)
+    }
+
+    @Test("is refused before training with --last-batch-of-one error, naming the flags")
+    func refusedOnRequest() {
+        let error = #expect(throws: TrainingError.self) {
+            try Trainer(config: config(.error), train: sixtyFive, test: tinyTest)
+        }
+        let message = error?.description ?? ""
+        #expect(message.contains("--train-limit") && message.contains("--batch-size"), "\(message)")
+    }
+
+    @Test("is kept by a configuration saved before the setting existed (nil), as it was then")
+    func keptForOldRuns() throws {
+        let trainer = try Trainer(config: config(nil), train: sixtyFive, test: tinyTest)
+        #expect(trainer.trainLoader.batchesPerEpoch == 5)
+        // A saved configuration without the key decodes to nil.
+        var json =
+            try JSONSerialization.jsonObject(
+                with: JSONEncoder().encode(TrainingConfig())) as! [String: Any]
+        #expect(json["lastBatchOfOne"] as? String == "drop")
+        json["lastBatchOfOne"] = nil
+        let data = try JSONSerialization.data(withJSONObject: json)
+        #expect(try JSONDecoder().decode(TrainingConfig.self, from: data).lastBatchOfOne == nil)
+    }
 }
