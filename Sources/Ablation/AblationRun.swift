@@ -93,6 +93,35 @@ public final class AblationRun {
             }
         }
         try directory.writeJSON(config, to: directory.configPath)
+        try checkData()
+    }
+
+    /// The training data a run was made on, recorded in `data.json`.
+    struct DataFingerprint: Codable, Equatable {
+        var trainImages: Int
+        var mean: [Float]
+        var std: [Float]
+    }
+
+    /// Records the training data's size and statistics in `data.json`, or, when the file is
+    /// there, checks that the data loaded now are the same (another `--data-dir` with other
+    /// files under the same name would otherwise mix into the run unnoticed).
+    func checkData() throws(AblationError) {
+        let data = try data()
+        let now = DataFingerprint(trainImages: data.train.count, mean: data.mean, std: data.std)
+        let path = directory.file("data.json")
+        if directory.exists(path) {
+            let then = try directory.readJSON(DataFingerprint.self, from: path)
+            guard then == now else {
+                throw .badData(
+                    "the training data differ from those of the run in '\(directory.path)' "
+                        + "(\(then.trainImages) images, mean \(then.mean), std \(then.std) then; "
+                        + "\(now.trainImages), \(now.mean), \(now.std) now): use the same "
+                        + "data set and --data-dir, or another --out")
+            }
+        } else {
+            try directory.writeJSON(now, to: path)
+        }
     }
 
     /// Whether `net` of `seed` has finished in this directory: its result JSON, written after

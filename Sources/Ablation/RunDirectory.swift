@@ -5,6 +5,7 @@ import Foundation
 /// | File | What |
 /// |---|---|
 /// | `config.json` | the `AblationConfig` of the run |
+/// | `data.json` | the training data's size, mean and standard deviation, checked on a rerun |
 /// | `nets/<net>-seed<k>.json` | one finished net: its `NetResult` |
 /// | `nets/<net>-seed<k>.safetensors` | its trained weights (PyTorch names) |
 /// | `analysis/*.json` | diagnostics, lesions, loss landscapes |

@@ -143,6 +143,22 @@ struct AblationRunTests {
         try run(directory, config: moreSeeds).prepare()
     }
 
+    @Test("other training data under the same recipe are refused")
+    func otherDataAreRefused() throws {
+        let directory = freshDirectory("data")
+        try run(directory).prepare()
+        let other = try AblationData(
+            train: cornerSquares(count: 96, seed: 9), test: cornerSquares(count: 48, seed: 2),
+            config: tinyAblation())
+        let rerun = try AblationRun(
+            config: tinyAblation(), directory: directory, threads: 1, data: other,
+            progress: ProgressDisplay(.silent))
+        let error = #expect(throws: AblationError.self) { try rerun.prepare() }
+        #expect(error?.description.contains("training data differ") == true)
+        // The same data are fine.
+        try run(directory).prepare()
+    }
+
     @Test("a directory of other files is refused")
     func foreignDirectoryIsRefused() throws {
         let directory = freshDirectory("foreign")
