@@ -105,8 +105,8 @@ public enum CIFAR10 {
 
     static func missingHint(_ directory: DataDirectory) -> String {
         "Looked in \(directory.path) (\(directory.origin)). Download the binary version from "
-            + "https://www.cs.toronto.edu/~kriz/cifar.html, unpack it, and pass directory: (the "
-            + "\(folderName) folder) or set \(DataDirectory.environmentVariable) to the folder "
-            + "holding it"
+            + "https://www.cs.toronto.edu/~kriz/cifar.html, unpack it, and give the unpacked "
+            + "\(folderName) folder with --data-dir (or `directory:` from Swift), or set "
+            + "\(DataDirectory.environmentVariable) to the folder holding it"
     }
 }

@@ -51,8 +51,9 @@ public enum FashionMNIST {
         let hint =
             resolved.source == .systemDefault
             ? "Install Fashion-MNIST with `sudo apt-get install dataset-fashion-mnist`, or "
-                + "pass directory: or set \(DataDirectory.environmentVariable) to a folder "
-                + "holding \(folderName)/"
+                + "give the folder holding its four .gz files with --data-dir (or `directory:` "
+                + "from Swift), or set \(DataDirectory.environmentVariable) to a folder holding "
+                + "\(folderName)/"
             : "Looked in \(resolved.path) (\(resolved.origin)); it should hold "
                 + "train-images-idx3-ubyte.gz and the three other Fashion-MNIST files"
         return try IDXImageSet.load(
@@ -90,7 +91,8 @@ public enum MNIST {
         let resolved = self.directory(directory)
         let hint =
             "Looked in \(resolved.path) (\(resolved.origin)). Download the four MNIST IDX files "
-            + "(train-images-idx3-ubyte.gz, ...) and pass directory: or put them in "
+            + "(train-images-idx3-ubyte.gz, ...) and give their folder with --data-dir (or "
+            + "`directory:` from Swift), or put them in "
             + "$\(DataDirectory.environmentVariable)/\(folderName)"
         return try IDXImageSet.load(
             name: "MNIST", split: split, directory: resolved, classNames: classNames,

@@ -459,7 +459,8 @@ public final class Trainer {
         return (totalSteps + perEpoch - 1) / perEpoch
     }
 
-    /// `epoch 2/15 · batch 120/469 · loss 0.4123 · acc 85.2% · lr 0.0953 · 412 img/s · ETA 12m05s`
+    /// `epoch 2/15 · batch 120/469 · loss 0.4123 · acc 85.2% · lr 0.0953 · 412 img/s · ETA 12m05s`:
+    /// the learning rate of the last step taken (not the one the schedule set for the next).
     private func statusLine() -> String {
         let perSecond =
             epochInProgress.seconds > 0
@@ -472,7 +473,8 @@ public final class Trainer {
             + String(
                 format: "loss %.4f · acc %.1f%% · lr %@ · %.0f img/s · ETA %@",
                 epochInProgress.meanLoss, 100 * epochInProgress.accuracy,
-                formatLearningRate(optimizer.learningRates[0]), perSecond,
+                formatLearningRate(history.steps.last?.learningRate ?? optimizer.learningRates[0]),
+                perSecond,
                 formatDuration(remaining))
     }
 

@@ -41,8 +41,10 @@ struct MachineInfo: Codable {
 
     /// Peak GFLOP/s for `threads` cores: GHz × FMA lanes per cycle × 2 flops per FMA, at the
     /// clock /proc/cpuinfo reports (a boost clock above it lets measured figures exceed this).
+    /// The FP32 peak of `threads` threads, counting only cores that exist: more threads
+    /// than cores add no arithmetic units.
     func peakGFLOPs(threads: Int) -> Double {
-        Double(threads) * megahertz / 1000 * Double(fmaLanesPerCycle) * 2
+        Double(min(threads, logicalCores)) * megahertz / 1000 * Double(fmaLanesPerCycle) * 2
     }
 
     var peakFormula: String {

@@ -566,3 +566,23 @@ struct ThreadEnvironmentTests {
         #expect(bench.output.contains("threads: 1"), "\(bench.output)")
     }
 }
+
+@Suite("bench's peak")
+struct BenchPeakTests {
+    @Test("counts only the cores that exist, whatever --threads says")
+    func peakCountsCores() throws {
+        func peak(_ threads: Int) throws -> Double {
+            let run = try runLab([
+                "bench", "gemm", "--no-naive", "--repeats", "1", "--threads", "\(threads)",
+                "--json",
+            ])
+            let json = try #require(
+                try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any],
+                "\(run.output)")
+            return try #require(json["peak_gflops"] as? Double)
+        }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        #expect(try peak(cores * 32) == peak(cores))
+        #expect(try peak(1) <= peak(cores))
+    }
+}

@@ -76,6 +76,22 @@ struct ConfigAndProgressTests {
         #expect(box.text == "\r\u{1B}[2Kstep 1\r\u{1B}[2Kepoch 1 done\n")
     }
 
+    @Test("the status line shows the learning rate of the step just taken, not the next one")
+    func statusLearningRate() throws {
+        var config = tinyConfig(temporaryDirectory())
+        config.epochs = 1
+        config.schedule = .cosine
+        let box = TextBox()
+        let trainer = try Trainer(config: config, train: tinyTrain, test: tinyTest)
+        trainer.progress = ProgressDisplay(.lines(every: 0)) { box.text += $0 }
+        try trainer.run()
+        let rates = box.text.split(separator: "\n").filter { $0.contains(" · batch ") }
+            .compactMap { line in line.firstMatch(of: /lr ([^ ]+) ·/).map { String($0.1) } }
+        let taken = trainer.history.steps.map { String(format: "%g", $0.learningRate) }
+        #expect(rates == taken, "status lines \(rates), steps \(taken)")
+        #expect(rates.first == "0.05")
+    }
+
     @Test("silent shows nothing")
     func silent() {
         let box = TextBox()
