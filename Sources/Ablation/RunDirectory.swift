@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// The files of an ablation run, all under one directory (`--out`):
 ///
@@ -96,7 +97,7 @@ public struct RunDirectory: Sendable {
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw .cannotWrite(path: path, reason: error.localizedDescription)
+            throw .cannotWrite(path: path, reason: describeWriteFailure(path, error))
         }
     }
 
@@ -107,7 +108,7 @@ public struct RunDirectory: Sendable {
             try FileManager.default.createDirectory(
                 atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
         } catch {
-            throw .cannotWrite(path: directory, reason: error.localizedDescription)
+            throw .cannotWrite(path: directory, reason: describeWriteFailure(directory, error))
         }
     }
 }

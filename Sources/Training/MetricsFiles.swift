@@ -89,7 +89,7 @@ public enum MetricsFiles {
                 try FileManager.default.removeItem(atPath: file)
             } catch {
                 throw .cannotWrite(
-                    path: file, reason: "cannot remove it: \(error.localizedDescription)")
+                    path: file, reason: "cannot remove it: \(describeWriteFailure(file, error))")
             }
         }
     }
@@ -102,7 +102,7 @@ public enum MetricsFiles {
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw .cannotWrite(path: path, reason: error.localizedDescription)
+            throw .cannotWrite(path: path, reason: describeWriteFailure(path, error))
         }
     }
 }

@@ -435,7 +435,9 @@ public final class Trainer {
             try FileManager.default.createDirectory(
                 atPath: config.outputDirectory, withIntermediateDirectories: true)
         } catch {
-            throw .cannotWrite(path: config.outputDirectory, reason: error.localizedDescription)
+            throw .cannotWrite(
+                path: config.outputDirectory,
+                reason: describeWriteFailure(config.outputDirectory, error))
         }
     }
 

@@ -586,3 +586,29 @@ struct BenchPeakTests {
         #expect(try peak(1) <= peak(cores))
     }
 }
+
+@Suite("Write failures in words")
+struct WriteFailureTests {
+    @Test(
+        "an output under a file names the file, not an NSCocoaErrorDomain code",
+        .enabled(if: hasFashionMNIST, "needs Fashion-MNIST"))
+    func outputUnderAFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "a-file-\(UUID().uuidString)")
+        try Data("x".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let out = file.appendingPathComponent("run").path
+        for arguments in [
+            [
+                "train", "--train-limit", "128", "--test-limit", "64", "--epochs", "1", "--output",
+                out,
+            ],
+            ["ablate", "--quick", "--out", out],
+        ] {
+            let run = try runLab(arguments)
+            #expect(run.status != 0, "\(run.output)")
+            #expect(run.output.contains("'\(file.path)' is a file, not a folder"), "\(run.output)")
+            #expect(!run.output.contains("NSCocoaErrorDomain"), "\(run.output)")
+        }
+    }
+}
