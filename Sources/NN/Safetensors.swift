@@ -46,6 +46,13 @@ public enum Safetensors {
     /// The header key the format reserves for string metadata.
     public static let metadataKey = "__metadata__"
 
+    /// The metadata key under which `write` stores a checksum of the data section
+    /// (`fnv1a64:` and 16 hex digits), which `read` verifies: a flipped bit in any tensor
+    /// makes the file fail to read as corrupt, instead of silently changing the numbers.
+    /// Files from elsewhere, without it, are read unchecked. `read` leaves it out of the
+    /// metadata it returns.
+    public static let checksumKey = "residual.data_checksum"
+
     // MARK: - Writing
 
     /// Writes `tensors` (as F32, in the order given) and `metadata` to `path`, atomically:
@@ -90,6 +97,13 @@ public enum Safetensors {
                 throw SafetensorsError(path: path, problem: .duplicateName(name))
             }
         }
+        var data: [UInt8] = []
+        for (_, tensor) in tensors {
+            let words = tensor.data.map { $0.bitPattern.littleEndian }
+            words.withUnsafeBytes { data.append(contentsOf: $0) }
+        }
+        var metadata = metadata
+        metadata[checksumKey] = checksum(data[...])
         // The header: metadata first (keys sorted, for reproducible files), then the tensors.
         var fields: [String] = []
         if !metadata.isEmpty {
@@ -116,10 +130,7 @@ public enum Safetensors {
         bytes.reserveCapacity(8 + header.count + offset)
         appendLittleEndian(UInt64(header.count), to: &bytes)
         bytes += header
-        for (_, tensor) in tensors {
-            let words = tensor.data.map { $0.bitPattern.littleEndian }
-            words.withUnsafeBytes { bytes.append(contentsOf: $0) }
-        }
+        bytes += data
         return bytes
     }
 
@@ -166,8 +177,9 @@ public enum Safetensors {
             throw fail(.headerLengthTooLarge(headerLength: headerLength, fileSize: bytes.count))
         }
         let dataStart = 8 + Int(headerLength)
-        let header = try parseHeader(bytes[8..<dataStart], path: path)
+        var header = try parseHeader(bytes[8..<dataStart], path: path)
         let dataSize = bytes.count - dataStart
+        let storedChecksum = header.metadata.removeValue(forKey: checksumKey)
 
         // Check every entry, in the order of their bytes.
         let entries = header.entries.sorted {
@@ -200,6 +212,13 @@ public enum Safetensors {
             }
             checked.append((name, dtype, entry.shape, entry.begin))
         }
+        // The layout is sound; now the bytes themselves.
+        if let storedChecksum {
+            let computed = checksum(bytes[dataStart...])
+            guard computed == storedChecksum else {
+                throw fail(.checksumMismatch(stored: storedChecksum, computed: computed))
+            }
+        }
 
         let tensors = checked.map { name, dtype, shape, begin in
             let count = shape.reduce(1, *)
@@ -222,6 +241,18 @@ public enum Safetensors {
         } catch {
             throw SafetensorsError(path: path, problem: .invalidHeader("\(error)"))
         }
+    }
+
+    /// The checksum of a data section: FNV-1a, 64 bits, as `fnv1a64:` and 16 hex digits.
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        bytes.withUnsafeBufferPointer { buffer in
+            for byte in buffer {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            }
+        }
+        let hex = String(hash, radix: 16)
+        return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// The bytes `shape` needs in `dtype`, or nil when a dimension is negative or the

@@ -23,6 +23,8 @@ public struct SafetensorsError: Error, Equatable, CustomStringConvertible {
         /// A tensor's shape and dtype need a different number of bytes than its offsets span.
         case sizeMismatch(
             tensor: String, dtype: String, shape: [Int], expectedBytes: Int, gotBytes: Int)
+        /// The data section does not match the checksum written with it: the file is corrupt.
+        case checksumMismatch(stored: String, computed: String)
         /// Writing: two tensors share a name.
         case duplicateName(String)
         /// Writing: a tensor is named `__metadata__`, which the format reserves.
@@ -70,6 +72,9 @@ public struct SafetensorsError: Error, Equatable, CustomStringConvertible {
         case .sizeMismatch(let tensor, let dtype, let shape, let expectedBytes, let gotBytes):
             return "tensor '\(tensor)' of dtype \(dtype) and shape \(shape) needs "
                 + "\(expectedBytes) bytes but its data_offsets span \(gotBytes)"
+        case .checksumMismatch(let stored, let computed):
+            return "the file is corrupt: its tensor data do not match the checksum written with "
+                + "them (\(stored) stored, \(computed) now); use an earlier copy, or train again"
         case .duplicateName(let name):
             return "two tensors are named '\(name)'"
         case .reservedName(let name):

@@ -63,11 +63,36 @@ struct SafetensorsTests {
             #expect(bytes[2..<8].allSatisfy { $0 == 0 })
             #expect((8 + headerLength) % 8 == 0)
             let header = String(decoding: bytes[8..<(8 + headerLength)], as: UTF8.self)
+            // FNV-1a (64 bits) of the eight data bytes, worked out independently:
+            // python3 -c "h=0xcbf29ce484222325
+            // for b in bytes([0,0,0x80,0x3f,0,0,0,0xc0]): h=((h^b)*0x100000001b3)%2**64
+            // print(hex(h))"
             #expect(
                 header.trimmingCharacters(in: .whitespaces)
-                    == #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#)
+                    == #"{"__metadata__":{"residual.data_checksum":"fnv1a64:0979e9ee2da22858"},"#
+                    + #""w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#)
             // 1.0 = 0x3F800000 and −2.0 = 0xC0000000, little-endian.
             #expect(Array(bytes[(8 + headerLength)...]) == [0, 0, 0x80, 0x3F, 0, 0, 0, 0xC0])
+        }
+    }
+
+    @Test func aFlippedBitIsReportedAsCorruption() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/w.safetensors"
+            try Safetensors.write(
+                [("w", Tensor([1, -2, 3])), ("b", Tensor([0.5]))], metadata: ["k": "v"], to: path)
+            // Written and read back: the checksum is checked and left out of the metadata.
+            #expect(try Safetensors.read(path).metadata == ["k": "v"])
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes[bytes.count - 5] ^= 0x10
+            try bytes.write(to: URL(fileURLWithPath: path))
+            let error = #expect(throws: SafetensorsError.self) { try Safetensors.read(path) }
+            guard case .checksumMismatch = error?.problem else {
+                Issue.record("expected a checksum mismatch, got \(String(describing: error))")
+                return
+            }
+            #expect(error?.description.contains(path) == true)
+            #expect(error?.description.contains("corrupt") == true)
         }
     }
 

@@ -146,7 +146,7 @@ struct CheckpointTests {
     }
 
     enum Damage: String, CaseIterable, Sendable {
-        case missing, garbage, truncated, weightsOnly, badState, otherData
+        case missing, garbage, truncated, weightsOnly, badState, otherData, flippedBit
     }
 
     @Test(
@@ -182,6 +182,12 @@ struct CheckpointTests {
         case .otherData:
             try good.write(to: URL(fileURLWithPath: path))
             expected = "training data differ"
+        case .flippedBit:
+            // One bit of the last weight: the numbers would change silently without a checksum.
+            var bytes = good
+            bytes[bytes.count - 2] ^= 0x01
+            try bytes.write(to: URL(fileURLWithPath: path))
+            expected = "the file is corrupt"
         }
         let other = barsDataset(count: 64, seed: 7)
         do {
