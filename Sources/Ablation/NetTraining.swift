@@ -47,20 +47,22 @@ public struct NetResult: Codable, Equatable, Sendable {
     /// The training curve: at every `window`-th step, the mean error and loss of the last
     /// `window` batches.
     public func curve(window: Int) -> [CurvePoint] {
-        stride(from: window, through: iterations, by: window).map { end in
-            let range = (end - window)..<end
-            let error = stepError[range].reduce(0.0) { $0 + Double($1) } / Double(window)
-            let loss = stepLoss[range].reduce(0.0) { $0 + Double($1) } / Double(window)
-            return CurvePoint(iteration: end, trainError: error, trainLoss: loss)
+        stride(from: window, through: iterations, by: window).map {
+            mean(of: window, stepsEndingAt: $0)
         }
     }
 
     /// Training error and loss over the last `window` steps: where training ended.
     public func finalTraining(window: Int) -> CurvePoint {
-        let range = (iterations - window)..<iterations
+        mean(of: window, stepsEndingAt: iterations)
+    }
+
+    /// The mean error and loss of the `window` steps before step `end`.
+    private func mean(of window: Int, stepsEndingAt end: Int) -> CurvePoint {
+        let range = (end - window)..<end
         let error = stepError[range].reduce(0.0) { $0 + Double($1) } / Double(window)
         let loss = stepLoss[range].reduce(0.0) { $0 + Double($1) } / Double(window)
-        return CurvePoint(iteration: iterations, trainError: error, trainLoss: loss)
+        return CurvePoint(iteration: end, trainError: error, trainLoss: loss)
     }
 }
 

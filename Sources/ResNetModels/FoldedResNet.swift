@@ -1,4 +1,5 @@
 import NN
+import Randomness
 import TensorCore
 
 /// A trained ResNet prepared for fast forward-only evaluation: every batch norm folded into
@@ -66,8 +67,7 @@ public struct FoldedResNet: Sendable {
             switch self {
             case .identity: x
             case .zeroPadding(let stride, let before, let after):
-                (stride > 1 ? x.subsample(stride: stride) : x).padChannels(
-                    before: before, after: after)
+                Shortcut.zeroPadding(stride: stride, before: before, after: after)(x)
             case .projection(let conv): conv(x)
             }
         }
@@ -129,14 +129,14 @@ public struct FoldedResNet: Sendable {
                 return nil
             }
             let shortcut = block.shortcut.map(Self.path)
-            let extra = block.outputChannels - block.inputChannels
-            let optionA: Path =
-                block.stride == 1 && extra == 0
-                ? .identity
-                : .zeroPadding(
-                    stride: block.stride, before: max(extra, 0) / 2,
-                    after: max(extra, 0) - max(extra, 0) / 2)
-            blocks.append(Block(branch: branch, shortcut: shortcut, bypass: shortcut ?? optionA))
+            // Option A draws no weights, so any generator will do.
+            var unused = SeededGenerator(seed: 0)
+            let optionA = Shortcut.make(
+                option: .a, inputChannels: block.inputChannels,
+                outputChannels: block.outputChannels, stride: block.stride, residual: true,
+                block: "FoldedResNet", generator: &unused
+            ).map(Self.path)
+            blocks.append(Block(branch: branch, shortcut: shortcut, bypass: shortcut ?? optionA!))
         }
         self.blocks = blocks
     }

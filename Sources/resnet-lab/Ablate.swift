@@ -162,8 +162,8 @@ struct Ablate: ParsableCommand {
             print(timed.description)
         }
         let interrupt = Interrupt.install(
-            message: "interrupted: stopping after this step; finished nets are kept (Ctrl-C "
-                + "again to quit at once)")
+            action: "stopping after this step; finished nets are kept (Ctrl-C again to quit at "
+                + "once)")
         let finished = try run.trainAll(estimate: estimate, shouldStop: { interrupt.wasRequested })
         guard finished else { throw stopped(interrupt) }
         if trainOnly { return }

@@ -19,8 +19,9 @@ final class Interrupt: @unchecked Sendable {
     /// Whether the run has seen the request.
     private var acknowledged = false
     private var sources: [DispatchSourceSignal] = []
-    /// What the first signal prints.
-    private var firstMessage = ""
+    /// What the run does on the first signal, printed after "interrupted: " or
+    /// "terminated (SIGTERM): ".
+    private var action = ""
 
     /// Whether a stop was asked for. Reading true acknowledges it: from then on a second
     /// signal quits at once.
@@ -34,14 +35,14 @@ final class Interrupt: @unchecked Sendable {
     /// The exit status for the signal that stopped the run: 130 (SIGINT) or 143 (SIGTERM).
     var exitStatus: Int32 { 128 + (lock.withLock { received } ?? SIGINT) }
 
-    /// Takes over SIGINT and SIGTERM for the rest of the program; the first one prints
-    /// `message`.
+    /// Takes over SIGINT and SIGTERM for the rest of the program; the first one prints which
+    /// signal came and `action`.
     static func install(
-        message: String =
-            "interrupted: finishing this step and writing a checkpoint (Ctrl-C again to quit at once)"
+        action: String =
+            "finishing this step and writing a checkpoint (Ctrl-C again to quit at once)"
     ) -> Interrupt {
         let interrupt = Interrupt()
-        interrupt.firstMessage = message
+        interrupt.action = action
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)  // delivered to the dispatch source instead
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -64,10 +65,7 @@ final class Interrupt: @unchecked Sendable {
         }
         if first {
             let name = number == SIGTERM ? "terminated (SIGTERM)" : "interrupted"
-            let message =
-                firstMessage.hasPrefix("interrupted")
-                ? name + firstMessage.dropFirst("interrupted".count) : firstMessage
-            FileHandle.standardError.write(Data("\n\(message)\n".utf8))
+            FileHandle.standardError.write(Data("\n\(name): \(action)\n".utf8))
         }
     }
 }
