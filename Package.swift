@@ -177,7 +177,8 @@ let package = Package(
             name: "TrainingTests",
             dependencies: [
                 "Training", "NN", "ResNetModels", "Datasets", "Optim", "TensorCore", "Randomness",
-            ]),
+            ],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "LessonTests",
             dependencies: [

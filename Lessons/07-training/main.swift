@@ -331,21 +331,27 @@ notebook.cell("Checkpoints, and resuming exactly") { cell in
         `metrics.csv` (one row per epoch), `steps.csv` (one row per step), `metrics.json` \
         (everything, with per-class accuracies and confusion matrices) and \
         `checkpoint.safetensors`. The checkpoint is one safetensors file: the weights under \
-        PyTorch's names (so `load_state_dict` in PyTorch reads them), and in its metadata the \
-        optimizer's momentum buffers, the schedule's position, the data loader's position, \
-        the history, the configuration and the seeds. It is written to a temporary file and \
-        renamed, so a crash never leaves half a checkpoint.
+        PyTorch's names (so `load_state_dict` in PyTorch reads them), the optimizer's \
+        momentum buffers as tensors too (`optimizer.state.<i>.momentum_buffer`, one per \
+        parameter, PyTorch's name for it), and in its metadata, as JSON, the rest: the \
+        schedule's position, the data loader's position, the history, the configuration and \
+        the seeds. It is written to a temporary file and renamed, so a crash never leaves half \
+        a checkpoint.
         """)
     let files = try FileManager.default.contentsOfDirectory(atPath: run.config.outputDirectory)
         .filter { !$0.hasPrefix(".") }.sorted()
     let checkpoint = try Checkpoint.read(from: run.checkpointPath)
+    let momentumCount = checkpoint.state.optimizer.parameters.filter {
+        $0?.momentumBuffer != nil
+    }.count
     let size =
         (try? FileManager.default.attributesOfItem(atPath: run.checkpointPath)[.size] as? Int) ?? 0
     cell.output(
         """
         files: \(files.joined(separator: ", "))
-        checkpoint: \(checkpoint.weights.count) tensors (\(checkpoint.weights.first!.name), …, \
-        \(checkpoint.weights.last!.name)), \(Format.grouped(size)) bytes; step \(checkpoint.state.step), \
+        checkpoint: \(checkpoint.weights.count) weight tensors (\(checkpoint.weights.first!.name), …, \
+        \(checkpoint.weights.last!.name)) and \(momentumCount) momentum buffers, \
+        \(Format.grouped(size)) bytes; step \(checkpoint.state.step), \
         next batch \(checkpoint.state.position), optimizer \(checkpoint.state.optimizer.optimizer), \
         schedule \(checkpoint.state.scheduler?.scheduler ?? "none")
         """)

@@ -6,11 +6,15 @@ import Randomness
 import TensorCore
 
 /// Everything besides the weights that a run needs to continue exactly where it stopped.
-/// Stored as JSON in the checkpoint's metadata; Swift writes every `Float` and `Double` in
-/// its shortest round-tripping form, so nothing is lost.
+/// Stored as JSON in the checkpoint's metadata, except the optimizer's buffers, which are
+/// tensors of the file (`OptimizerTensors`); Swift writes every `Float` and `Double` in its
+/// shortest round-tripping form, so nothing is lost.
 public struct TrainingState: Codable, Equatable, Sendable {
-    /// The layout of this structure; a checkpoint with another version is refused.
-    public static let currentVersion = 1
+    /// The layout of the checkpoint: 2 stores the optimizer's buffers as tensors; 1, the
+    /// first, stored them in this JSON (still read). Other versions are refused.
+    public static let currentVersion = 2
+    /// The versions `Checkpoint.read` accepts.
+    static let readableVersions = 1...2
 
     public var version = TrainingState.currentVersion
     /// The run's settings.
@@ -52,8 +56,11 @@ public struct TrainingSeeds: Codable, Equatable, Sendable {
 }
 
 /// A training checkpoint: ONE safetensors file holding the model's state dict under its
-/// PyTorch names (so `safetensors.torch.load_file` + `load_state_dict` reads the weights)
-/// and, in the metadata, the `TrainingState` as a JSON string under `residual.training`.
+/// PyTorch names, the optimizer's buffers as tensors named `optimizer.state.<i>.<buffer>`
+/// (see `OptimizerTensors`) and, in the metadata, the rest of the `TrainingState` as a JSON
+/// string under `residual.training`. PyTorch reads the weights with
+/// `safetensors.torch.load_file` and `load_state_dict` after leaving out the names that
+/// start with `optimizer.`.
 ///
 /// Written atomically (a temporary file renamed over the old one), so an interruption while
 /// writing leaves the previous checkpoint whole.
@@ -65,24 +72,37 @@ public struct Checkpoint {
 
     /// Parameters and buffers, PyTorch names, state-dict order.
     public var weights: [(name: String, tensor: Tensor)]
+    /// The whole state, the optimizer's buffers included.
     public var state: TrainingState
+    /// The shapes of the optimizer's parameters, in its order, which give the stored buffers
+    /// their shapes (a buffer without one is stored flat).
+    public var parameterShapes: [[Int]]
 
-    public init(weights: [(name: String, tensor: Tensor)], state: TrainingState) {
+    public init(
+        weights: [(name: String, tensor: Tensor)], state: TrainingState,
+        parameterShapes: [[Int]] = []
+    ) {
         self.weights = weights
         self.state = state
+        self.parameterShapes = parameterShapes
     }
 
     /// Writes the checkpoint to `path`, atomically.
     /// - Throws: `TrainingError.cannotWrite` naming the file.
     public func write(to path: String) throws(TrainingError) {
+        var stripped = state
+        let buffers: [(name: String, tensor: Tensor)]
+        (stripped.optimizer, buffers) = OptimizerTensors.split(
+            state.optimizer, shapes: parameterShapes)
         let json: String
         do {
-            json = String(decoding: try Checkpoint.encoder.encode(state), as: UTF8.self)
+            json = String(decoding: try Checkpoint.encoder.encode(stripped), as: UTF8.self)
         } catch {
             throw .cannotWrite(path: path, reason: "the training state cannot be encoded: \(error)")
         }
         do {
-            try Safetensors.write(weights, metadata: [Checkpoint.metadataKey: json], to: path)
+            try Safetensors.write(
+                weights + buffers, metadata: [Checkpoint.metadataKey: json], to: path)
         } catch {
             throw .cannotWrite(path: path, reason: "\(error)")
         }
@@ -106,20 +126,29 @@ public struct Checkpoint {
                 reason: "it holds weights but no training state (no '\(metadataKey)' metadata); "
                     + "it was not written by a training run, so there is nothing to resume")
         }
-        let state: TrainingState
+        var state: TrainingState
         do {
             state = try decoder.decode(TrainingState.self, from: Data(json.utf8))
         } catch {
             throw .badCheckpoint(
                 path: path, reason: "its training state is damaged: \(describe(error))")
         }
-        guard state.version == TrainingState.currentVersion else {
+        guard TrainingState.readableVersions.contains(state.version) else {
+            let versions = TrainingState.readableVersions
             throw .badCheckpoint(
                 path: path,
                 reason: "its training state has version \(state.version); this program reads "
-                    + "version \(TrainingState.currentVersion)")
+                    + "versions \(versions.lowerBound) to \(versions.upperBound)")
         }
-        return Checkpoint(weights: tensors, state: state)
+        let weights = tensors.filter { !$0.name.hasPrefix(OptimizerTensors.prefix) }
+        let shapes: [[Int]]
+        do {
+            shapes = try OptimizerTensors.merge(tensors, into: &state.optimizer)
+        } catch {
+            throw .badCheckpoint(path: path, reason: "its optimizer state is damaged: \(error)")
+        }
+        state.version = TrainingState.currentVersion
+        return Checkpoint(weights: weights, state: state, parameterShapes: shapes)
     }
 
     /// JSON with sorted keys (the same state gives the same bytes); NaN and infinities,

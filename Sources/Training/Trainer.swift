@@ -412,7 +412,9 @@ public final class Trainer {
     public func saveCheckpoint() throws(TrainingError) {
         try checkWeightsAreFinite()
         try createOutputDirectory()
-        try Checkpoint(weights: model.stateDict(), state: state()).write(to: checkpointPath)
+        let shapes = optimizer.groups.flatMap(\.parameters).map(\.shape)
+        try Checkpoint(weights: model.stateDict(), state: state(), parameterShapes: shapes)
+            .write(to: checkpointPath)
         lastCheckpointStep = step
     }
 

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import NN
+import TensorCore
 import Testing
 import Training
 
@@ -106,9 +107,50 @@ struct CheckpointTests {
         #expect(resumed.optimizer.learningRates == trainer.optimizer.learningRates)
         #expect(resumed.config == config)
 
-        // The weights load into a plain model as any safetensors file does.
-        let weights = try Safetensors.read(trainer.checkpointPath)
-        #expect(weights.tensors.count == names.count)
+        // The file holds the weights, then Adam's two moments per parameter.
+        let file = try Safetensors.read(trainer.checkpointPath)
+        let parameterCount = trainer.optimizer.groups.flatMap(\.parameters).count
+        #expect(file.tensors.count == names.count + 2 * parameterCount)
+        #expect(file.tensors.prefix(names.count).map(\.name) == names)
+    }
+
+    @Test(
+        "ResNet-18's checkpoint stores the momentum as F32 tensors shaped like the parameters, under a header of a few kilobytes"
+    )
+    func optimizerBuffersAreTensors() throws {
+        let directory = temporaryDirectory()
+        defer { remove(directory) }
+        let trainer = try resnet18AfterOneStep(directory)
+
+        // The header as the reference reader sees it: 8 bytes of length, then JSON.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: trainer.checkpointPath))
+        let length = bytes.prefix(8).enumerated().reduce(0) {
+            $0 | Int($1.element) << (8 * $1.offset)
+        }
+        // Before: the momentum was JSON text in the metadata, 150 MB for ResNet-18 (the
+        // reference reader refuses more than 100 MB).
+        #expect(length < 64 * 1024, "header of \(length) bytes")
+        let header = try #require(
+            try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<(8 + length)))
+                as? [String: Any])
+        let parameters = trainer.optimizer.groups.flatMap(\.parameters)
+        #expect(parameters.count == 62)
+        var bufferBytes = 0
+        for (index, parameter) in parameters.enumerated() {
+            let name = "optimizer.state.\(index).momentum_buffer"
+            let entry = try #require(header[name] as? [String: Any], "\(name) missing")
+            #expect(entry["dtype"] as? String == "F32", "\(name)")
+            #expect(entry["shape"] as? [Int] == parameter.shape, "\(name)")
+            bufferBytes += parameter.count * 4
+        }
+        // The file is the weights and one velocity per parameter, with nothing else of size.
+        let weightBytes = trainer.model.stateDict().reduce(0) { $0 + $1.tensor.count * 4 }
+        #expect(bytes.count == 8 + length + weightBytes + bufferBytes)
+
+        // And it resumes with the same momentum, bit for bit.
+        let resumed = try Trainer(
+            resumingFrom: trainer.checkpointPath, train: tinyTrain, test: tinyTest)
+        #expect(resumed.optimizer.stateDict() == trainer.optimizer.stateDict())
     }
 
     @Test("a diverging run stops with an explanation and keeps the last good checkpoint")
@@ -145,8 +187,76 @@ struct CheckpointTests {
         #expect(checkpoint.weights.allSatisfy { $0.tensor.data.allSatisfy(\.isFinite) })
     }
 
+    /// ResNet-18 (1-channel stem, 4 classes) after one SGD step on the tiny problem, with its
+    /// checkpoint written.
+    func resnet18AfterOneStep(_ directory: String) throws -> Trainer {
+        var config = tinyConfig(directory)
+        config.model = "resnet18"
+        config.epochs = 1
+        let trainer = try quietTrainer(config)
+        try trainer.run(stoppingAfterStep: 1)
+        try trainer.saveCheckpoint()
+        return trainer
+    }
+
+    @Test("PyTorch opens the checkpoint: safetensors reads it, torchvision loads its weights")
+    func checkpointOpensInPyTorch() throws {
+        let directory = temporaryDirectory()
+        defer { remove(directory) }
+        let trainer = try resnet18AfterOneStep(directory)
+        if let destination = ProcessInfo.processInfo.environment["RESIDUAL_CHECKPOINT_FIXTURE"] {
+            // make_checkpoint_in_pytorch.py asks for the file, to open it in Python.
+            try FileManager.default.copyItem(atPath: trainer.checkpointPath, toPath: destination)
+            return
+        }
+        let fixture = try CheckpointInPyTorch.load()
+        #expect(fixture.missing_keys.isEmpty && fixture.unexpected_keys.isEmpty)
+        #expect(
+            fixture.metadata_keys == [Checkpoint.metadataKey, Safetensors.checksumKey].sorted())
+        #expect(fixture.momentum_buffers_loaded == 62)
+
+        // The same tensors, as the reference reader listed them.
+        let file = try Safetensors.read(trainer.checkpointPath)
+        let ours = Set(file.tensors.map { "\($0.name) \($0.tensor.shape) torch.float32" })
+        let theirs = Set(fixture.tensors.map { "\($0.name) \($0.shape) \($0.dtype)" })
+        #expect(ours == theirs)
+        #expect(ours.count == 122 + 62)
+
+        // torchvision, holding these weights, computes what our model computes.
+        trainer.model.eval()
+        let logits = Tensor.withoutGrad { trainer.model(fixture.input.tensor) }
+        #expect(logits.shape == fixture.eval_logits.shape)
+        let difference = zip(logits.data, fixture.eval_logits.data).map { abs($0 - $1) }.max()
+        #expect(try #require(difference) < 1e-4)
+    }
+
+    @Test("a checkpoint of the first layout, with the momentum in its JSON, still resumes exactly")
+    func firstLayoutResumes() throws {
+        let directory = temporaryDirectory()
+        defer { remove(directory) }
+        let config = tinyConfig(directory)
+        let uninterrupted = try quietTrainer(config)
+        try uninterrupted.run()
+
+        let first = try quietTrainer(config)
+        try first.run(stoppingAfterStep: 5)
+        var state = first.state()
+        state.version = 1
+        let path = directory + "/version1.safetensors"
+        let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        try Safetensors.write(
+            first.model.stateDict(), metadata: [Checkpoint.metadataKey: json], to: path)
+
+        let resumed = try Trainer(resumingFrom: path, train: tinyTrain, test: tinyTest)
+        resumed.progress = ProgressDisplay(.silent)
+        #expect(resumed.optimizer.stateDict() == first.optimizer.stateDict())
+        try resumed.run()
+        expectSameRun(resumed, uninterrupted)
+    }
+
     enum Damage: String, CaseIterable, Sendable {
         case missing, garbage, truncated, weightsOnly, badState, otherData, flippedBit
+        case strayBuffer
     }
 
     @Test(
@@ -188,6 +298,15 @@ struct CheckpointTests {
             bytes[bytes.count - 2] ^= 0x01
             try bytes.write(to: URL(fileURLWithPath: path))
             expected = "the file is corrupt"
+        case .strayBuffer:
+            // A momentum tensor for a parameter the optimizer does not have.
+            let checkpoint = try Checkpoint.read(from: trainer.checkpointPath)
+            var tensors = try Safetensors.read(trainer.checkpointPath).tensors
+            tensors.append((name: "optimizer.state.999.momentum_buffer", tensor: Tensor([1, 2])))
+            let json = String(decoding: try JSONEncoder().encode(checkpoint.state), as: UTF8.self)
+            try Safetensors.write(tensors, metadata: [Checkpoint.metadataKey: json], to: path)
+            expected =
+                "its optimizer state is damaged: tensor 'optimizer.state.999.momentum_buffer' is for parameter 999"
         }
         let other = barsDataset(count: 64, seed: 7)
         do {
