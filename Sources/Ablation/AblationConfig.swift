@@ -1,3 +1,4 @@
+import ResNetModels
 import Training
 
 /// Everything that decides an ablation run: which nets, how long each trains, the recipe,
@@ -97,46 +98,50 @@ public struct AblationConfig: Codable, Equatable, Sendable {
     /// Checks every setting on its own.
     /// - Throws: `AblationError.invalidConfiguration` naming the setting and its flag.
     public func validate() throws(AblationError) {
-        try require(!depths.isEmpty, "depths (--depths) must name at least one depth")
+        try require(!depths.isEmpty, "--depths must name at least one depth")
         for depth in depths {
             try require(
+                depth <= ResNet.Configuration.maximumDepth,
+                "--depths: \(depth) is deeper than the \(ResNet.Configuration.maximumDepth) layers "
+                    + "this course builds")
+            try require(
                 depth >= 8 && depth % 2 == 0,
-                "depths (--depths): each depth must be even and ≥ 8 (2 per block, one block per "
+                "--depths: each depth must be even and ≥ 8 (2 per block, one block per "
                     + "stage, plus the stem and fc), got \(depth)")
         }
         try require(
-            Set(depths).count == depths.count, "depths (--depths) has a repeated depth: \(depths)")
-        try require(!seeds.isEmpty, "seeds (--seeds) must name at least one seed")
+            Set(depths).count == depths.count, "--depths has a repeated depth: \(depths)")
+        try require(!seeds.isEmpty, "--seeds must name at least one seed")
         try require(
-            Set(seeds).count == seeds.count, "seeds (--seeds) has a repeated seed: \(seeds)")
-        try require(iterations >= 1, "iterations (--iterations) must be ≥ 1, got \(iterations)")
+            Set(seeds).count == seeds.count, "--seeds has a repeated seed: \(seeds)")
+        try require(iterations >= 1, "--iterations must be ≥ 1, got \(iterations)")
         try require(
             decayIterations >= 0 && decayIterations < iterations,
-            "decayIterations (--decay-iterations) must be ≥ 0 and below the iterations "
+            "--decay-iterations must be ≥ 0 and below the iterations "
                 + "(\(iterations)), got \(decayIterations)")
-        try require(batchSize >= 2, "batchSize (--batch-size) must be ≥ 2, got \(batchSize)")
+        try require(batchSize >= 2, "--batch-size must be ≥ 2, got \(batchSize)")
         try require(
             learningRate > 0 && learningRate.isFinite,
-            "learningRate (--lr) must be a finite number > 0, got \(learningRate)")
+            "--lr must be a finite number > 0, got \(learningRate)")
         try require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got \(momentum)")
         try require(
             weightDecay >= 0 && weightDecay.isFinite, "weightDecay must be ≥ 0, got \(weightDecay)")
         try require(
             window >= 1 && window <= iterations,
-            "window (--window) must be between 1 and the iterations (\(iterations)), got \(window)")
+            "--window must be between 1 and the iterations (\(iterations)), got \(window)")
         try require(
             evaluations >= 1 && evaluations <= iterations,
-            "evaluations (--evaluations) must be between 1 and the iterations (\(iterations)), "
+            "--evaluations must be between 1 and the iterations (\(iterations)), "
                 + "got \(evaluations)")
         try require(
             evaluationImages >= 1, "evaluationImages must be ≥ 1, got \(evaluationImages)")
         if let testLimit {
-            try require(testLimit >= 1, "testLimit (--test-limit) must be ≥ 1, got \(testLimit)")
+            try require(testLimit >= 1, "--test-limit must be ≥ 1, got \(testLimit)")
         }
         if let trainLimit {
             try require(
                 trainLimit >= batchSize,
-                "trainLimit (--train-limit) must be at least one batch (\(batchSize)), got "
+                "--train-limit must be at least one batch (\(batchSize)), got "
                     + "\(trainLimit)")
         }
         try analysis.validate()
@@ -230,11 +235,11 @@ public struct AnalysisConfig: Codable, Equatable, Sendable {
         try require(landscapeImages >= 1, "landscapeImages must be ≥ 1, got \(landscapeImages)")
         try require(
             landscapePoints >= 3 && landscapePoints % 2 == 1,
-            "landscapePoints (--landscape-points) must be odd and ≥ 3 (so 0 is a point), got "
+            "--landscape-points must be odd and ≥ 3 (so 0 is a point), got "
                 + "\(landscapePoints)")
         try require(
             landscapeGrid >= 3 && landscapeGrid % 2 == 1,
-            "landscapeGrid (--landscape-grid) must be odd and ≥ 3, got \(landscapeGrid)")
+            "--landscape-grid must be odd and ≥ 3, got \(landscapeGrid)")
         try require(
             landscapeRadius > 0 && landscapeRadius.isFinite,
             "landscapeRadius must be > 0, got \(landscapeRadius)")

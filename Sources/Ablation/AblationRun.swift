@@ -43,7 +43,7 @@ public final class AblationRun {
     ) throws(AblationError) {
         try config.validate()
         if let threads {
-            try require(threads >= 1, "threads (--threads) must be ≥ 1, got \(threads)")
+            try require(threads >= 1, "--threads must be ≥ 1, got \(threads)")
         }
         self.config = config
         self.directory = RunDirectory(directory)
@@ -56,8 +56,29 @@ public final class AblationRun {
     public func data() throws(AblationError) -> AblationData {
         if let loadedData { return loadedData }
         let data = try AblationData(config: config)
+        try checkMemory(data)
         loadedData = data
         return data
+    }
+
+    /// Refuses, before any net is built, a run whose deepest net cannot train on a batch of
+    /// these images in this machine's memory.
+    private func checkMemory(_ data: AblationData) throws(AblationError) {
+        guard let deepest = config.depths.max() else { return }
+        let train = data.train
+        let size = ResNet.Configuration.ablation(
+            depth: deepest, classes: train.classNames.count, inputChannels: train.channels
+        ).size(height: train.height, width: train.width)
+        do {
+            try size.checkTraining(
+                batch: min(config.batchSize, train.count),
+                optimizerBuffers: config.momentum > 0 ? 1 : 0,
+                what: "ablation-res-\(deepest) on \(train.height)×\(train.width) images",
+                smallerModel: "smaller --depths",
+                available: MachineMemory.available)
+        } catch {
+            throw .invalidConfiguration("\(error)")
+        }
     }
 
     // MARK: - The directory

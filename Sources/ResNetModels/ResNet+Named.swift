@@ -4,6 +4,8 @@ import Randomness
 public enum ResNetModelsError: Error, Equatable, CustomStringConvertible {
     /// `name` is not a model name; `valid` lists the standard ones.
     case unknownModelName(String, valid: [String])
+    /// `name` asks for a depth beyond `ResNet.Configuration.maximumDepth`.
+    case tooDeep(String, maximum: Int)
 
     public var description: String {
         switch self {
@@ -11,11 +13,18 @@ public enum ResNetModelsError: Error, Equatable, CustomStringConvertible {
             "unknown model name \"\(name)\". Valid names: \(valid.joined(separator: ", ")); "
                 + "cifar-resnet/cifar-plain/preact-resnet/preact-plain take any depth 6n + 2 "
                 + "(n ≥ 1), ablation-res-/ablation-plain- any even depth ≥ 8"
+        case .tooDeep(let name, let maximum):
+            "\"\(name)\" is deeper than the \(maximum) layers this course builds by name (the "
+                + "deepest net of He et al. 2015, section 4.2, has 1202)"
         }
     }
 }
 
 extension ResNet.Configuration {
+    /// The deepest net `named(_:)` builds: deeper names are refused before anything is
+    /// computed (a typo such as `ablation-res-2000000` would otherwise take all memory).
+    public static let maximumDepth = 2000
+
     /// The standard model names `named(_:)` accepts (it also accepts other valid depths of
     /// the CIFAR, pre-activation and ablation families).
     public static let modelNames: [String] = {
@@ -54,6 +63,18 @@ extension ResNet.Configuration {
                 return nil
             }
             return Int(digits)
+        }
+        for prefix in ["cifar-resnet", "cifar-plain", "preact-resnet", "preact-plain"]
+            + ["ablation-res-", "ablation-plain-"] where name.hasPrefix(prefix)
+        {
+            let digits = name.dropFirst(prefix.count)
+            let isNumber =
+                !digits.isEmpty && digits.first != "0"
+                && digits.allSatisfy { ("0"..."9").contains($0) }
+            // Too many digits for an Int is too deep as well.
+            if isNumber && (Int(digits).map { $0 > maximumDepth } ?? true) {
+                throw .tooDeep(name, maximum: maximumDepth)
+            }
         }
         let imagenet = (classes: classes ?? 1000, channels: inputChannels ?? 3)
         let cifar = (classes: classes ?? 10, channels: inputChannels ?? 3)

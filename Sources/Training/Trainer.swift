@@ -113,7 +113,7 @@ public final class Trainer {
         if config.augment {
             try requireSetting(
                 train.height == train.width,
-                "augment (--augment) crops square images; these are \(train.height)×\(train.width)")
+                "--augment crops square images; these are \(train.height)×\(train.width)")
             let padding = train.height >= 32 ? 4 : 2
             transforms = [
                 .randomCrop(size: train.height, padding: padding), .randomHorizontalFlip(),
@@ -140,15 +140,21 @@ public final class Trainer {
         try requireSetting(
             classes >= train.classNames.count,
             "classes (\(classes)) must be at least the data set's \(train.classNames.count)")
-        var generator = SeededGenerator(seed: seeds.model)
-        let model: ResNet
+        let architecture: ResNet.Configuration
         do {
-            model = try ResNet.named(
-                config.model, classes: classes, inputChannels: train.channels,
-                generator: &generator)
+            architecture = try .named(
+                config.model, classes: classes, inputChannels: train.channels)
         } catch {
-            throw .invalidConfiguration("model (--model): \(error)")
+            throw .invalidConfiguration("--model: \(error)")
         }
+        // Before anything is allocated: a model or a batch too large for this machine.
+        try architecture.size(height: train.height, width: train.width).checkTraining(
+            batch: min(config.batchSize, trainSet.count),
+            optimizerBuffers: config.optimizerBufferCount,
+            what: "\(config.model) on \(train.height)×\(train.width) images",
+            available: MachineMemory.available)
+        var generator = SeededGenerator(seed: seeds.model)
+        let model = ResNet(architecture, generator: &generator)
 
         let stepsPerEpoch = trainLoader.batchesPerEpoch
         let totalSteps = min(config.epochs * stepsPerEpoch, config.maxSteps ?? Int.max)

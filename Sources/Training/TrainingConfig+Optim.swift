@@ -19,7 +19,16 @@ extension TrainingConfig {
                     parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)
             }
         } catch {
-            throw .invalidConfiguration("optimizer (--optimizer \(optimizer.rawValue)): \(error)")
+            throw .invalidConfiguration("--optimizer \(optimizer.rawValue): \(error)")
+        }
+    }
+
+    /// Buffers the optimizer keeps per parameter: SGD's velocity (none without momentum),
+    /// Adam's two moments.
+    public var optimizerBufferCount: Int {
+        switch optimizer {
+        case .sgd: momentum > 0 ? 1 : 0
+        case .adam, .adamw: 2
         }
     }
 
@@ -38,7 +47,7 @@ extension TrainingConfig {
         let warmupSteps = warmupEpochs * stepsPerEpoch
         try requireSetting(
             warmupSteps < totalSteps,
-            "warmupEpochs (--warmup-epochs \(warmupEpochs)): the warm-up (\(warmupSteps) "
+            "--warmup-epochs \(warmupEpochs): the warm-up (\(warmupSteps) "
                 + "steps) must be shorter than the run (\(totalSteps) steps)")
         let afterWarmup = totalSteps - warmupSteps
         do {
@@ -67,7 +76,7 @@ extension TrainingConfig {
             return try SequentialLR(
                 optimizer: optimizer, schedulers: [warmup, main], milestones: [warmupSteps])
         } catch {
-            throw .invalidConfiguration("schedule (--schedule \(schedule.rawValue)): \(error)")
+            throw .invalidConfiguration("--schedule \(schedule.rawValue): \(error)")
         }
     }
 }

@@ -109,48 +109,48 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// the schedule once the number of steps is known).
     /// - Throws: `TrainingError.invalidConfiguration` naming the setting and its flag.
     public func validate() throws(TrainingError) {
-        try requireSetting(!model.isEmpty, "model (--model) must name a model, e.g. cifar-resnet20")
-        try requireSetting(epochs >= 1, "epochs (--epochs) must be at least 1, got \(epochs)")
+        try requireSetting(!model.isEmpty, "--model must name a model, e.g. cifar-resnet20")
+        try requireSetting(epochs >= 1, "--epochs must be at least 1, got \(epochs)")
         try requireSetting(
-            batchSize >= 1, "batchSize (--batch-size) must be at least 1, got \(batchSize)")
+            batchSize >= 1, "--batch-size must be at least 1, got \(batchSize)")
         try requireSetting(
             learningRate > 0 && learningRate.isFinite,
-            "learningRate (--lr) must be a finite number > 0, got \(learningRate)")
+            "--lr must be a finite number > 0, got \(learningRate)")
         try requireSetting(
             momentum >= 0 && momentum < 1,
-            "momentum (--momentum) must be in [0, 1), got \(momentum)")
+            "--momentum must be in [0, 1), got \(momentum)")
         try requireSetting(
             !nesterov || optimizer != .sgd || momentum > 0,
-            "nesterov (--nesterov) needs a momentum > 0 (--momentum 0.9)")
+            "--nesterov needs a momentum > 0 (--momentum 0.9)")
         try requireSetting(
             weightDecay >= 0 && weightDecay.isFinite,
-            "weightDecay (--weight-decay) must be a finite number ≥ 0, got \(weightDecay)")
+            "--weight-decay must be a finite number ≥ 0, got \(weightDecay)")
         try requireSetting(
-            warmupEpochs >= 0, "warmupEpochs (--warmup-epochs) must be ≥ 0, got \(warmupEpochs)")
+            warmupEpochs >= 0, "--warmup-epochs must be ≥ 0, got \(warmupEpochs)")
         try requireSetting(
             warmupEpochs == 0 || schedule != .onecycle,
-            "warmupEpochs (--warmup-epochs) must be 0 with --schedule onecycle, which warms up "
+            "--warmup-epochs must be 0 with --schedule onecycle, which warms up "
                 + "by itself")
         try requireSetting(
             warmupEpochs < epochs,
-            "warmupEpochs (--warmup-epochs) must be shorter than the run (--epochs \(epochs)), "
+            "--warmup-epochs must be shorter than the run (--epochs \(epochs)), "
                 + "got \(warmupEpochs)")
         if let classes {
             try requireSetting(classes >= 2, "classes must be at least 2, got \(classes)")
         }
         if let threads {
             try requireSetting(
-                threads >= 1, "threads (--threads) must be at least 1, got \(threads)")
+                threads >= 1, "--threads must be at least 1, got \(threads)")
         }
         try requireSetting(
-            !outputDirectory.isEmpty, "outputDirectory (--output) must name a directory")
+            !outputDirectory.isEmpty, "--output must name a directory")
         for (value, name, flag) in [
             (trainLimit, "trainLimit", "--train-limit"), (testLimit, "testLimit", "--test-limit"),
             (maxSteps, "maxSteps", "--max-steps"),
             (checkpointEvery, "checkpointEvery", "--checkpoint-every"),
         ] {
             if let value {
-                try requireSetting(value >= 1, "\(name) (\(flag)) must be at least 1, got \(value)")
+                try requireSetting(value >= 1, "\(flag) must be at least 1, got \(value)")
             }
         }
     }

@@ -5,7 +5,7 @@ import Foundation
 /// says what happened and what to do, naming the command-line flag, the step or the file.
 public enum TrainingError: Error, Equatable, CustomStringConvertible, LocalizedError {
     /// A setting is out of range; the message names the setting and its `resnet-lab train`
-    /// flag (`"batchSize (--batch-size) must be at least 1, got 0"`).
+    /// flag (`"--batch-size must be at least 1, got 0"`).
     case invalidConfiguration(String)
 
     /// A number the run depends on stopped being finite: the training loss of a step, the

@@ -104,7 +104,7 @@ struct Ablate: ParsableCommand {
             throw ValidationError(error.description)
         }
         if let threads, threads < 1 {
-            throw ValidationError("threads (--threads) must be at least 1, got \(threads)")
+            throw ValidationError("--threads must be at least 1, got \(threads)")
         }
     }
 

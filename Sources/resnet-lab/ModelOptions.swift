@@ -2,6 +2,7 @@ import ArgumentParser
 import NN
 import Randomness
 import ResNetModels
+import Training
 
 /// The options that pick and shape a model, shared by `summary` and `graph`.
 struct ModelOptions: ParsableArguments {
@@ -25,42 +26,68 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Seed for the (random) weights.")
     var seed: UInt64 = 0
 
+    /// The largest `--classes`, `--in-channels` and `--input` side accepted: far beyond any
+    /// data set (ImageNet-21k has 21,841 classes), small enough that no size computed from
+    /// them overflows. What fits in memory is checked separately, before building.
+    static let largestSetting = 1_000_000
+
     func validate() throws {
         try checkThreadsEnvironment(threads: nil, usesThreads: false)
-        if let classes, classes < 1 {
-            throw ValidationError("--classes must be at least 1, got \(classes)")
+        let most = Self.largestSetting
+        if let classes, !(1...most).contains(classes) {
+            throw ValidationError("--classes must be between 1 and \(most), got \(classes)")
         }
-        if let inChannels, inChannels < 1 {
-            throw ValidationError("--in-channels must be at least 1, got \(inChannels)")
+        if let inChannels, !(1...most).contains(inChannels) {
+            throw ValidationError("--in-channels must be between 1 and \(most), got \(inChannels)")
         }
         if let input, parseSize(input) == nil {
-            throw ValidationError("--input must look like 224x224 (height×width), got '\(input)'")
+            throw ValidationError(
+                "--input must look like 224x224 (height×width, each 1 to \(most)), got '\(input)'")
         }
     }
 
-    /// Builds the model; an unknown name becomes a validation error that lists valid names.
+    /// Builds the model, after checking that it and a forward pass of one image fit in this
+    /// machine's memory; an unknown name becomes a validation error that lists valid names.
     func build() throws -> ResNet {
-        var generator = SeededGenerator(seed: seed)
+        let configuration: ResNet.Configuration
         do {
-            return try ResNet.named(
-                model, classes: classes, inputChannels: inChannels, generator: &generator)
+            configuration = try .named(model, classes: classes, inputChannels: inChannels)
         } catch {
             throw ValidationError("--model: \(error)")
         }
+        let (height, width) = inputSize(for: configuration)
+        let needed = configuration.size(height: height, width: width).forwardBytes(batch: 1)
+        if let available = MachineMemory.available, needed > available {
+            throw ValidationError(
+                "--model \(model) with \(configuration.classes) classes and a \(height)×\(width) "
+                    + "input needs about \(describeBytes(needed)) for its weights and one "
+                    + "forward pass, more than the \(describeBytes(available)) "
+                    + "\(MachineMemory.availableSource): choose a smaller --input, --in-channels, --classes or --model"
+            )
+        }
+        var generator = SeededGenerator(seed: seed)
+        return ResNet(configuration, generator: &generator)
     }
 
     /// [1, C, H, W] for the model.
     func inputShape(for model: ResNet) -> [Int] {
-        let (height, width) =
-            input.flatMap(parseSize)
-            ?? (model.configuration.stem == .imagenet
-                ? (224, 224) : model.configuration.inputChannels == 1 ? (28, 28) : (32, 32))
+        let (height, width) = inputSize(for: model.configuration)
         return [1, model.configuration.inputChannels, height, width]
+    }
+
+    /// `--input`, or the family's usual size.
+    private func inputSize(for configuration: ResNet.Configuration) -> (Int, Int) {
+        input.flatMap(parseSize)
+            ?? (configuration.stem == .imagenet
+                ? (224, 224) : configuration.inputChannels == 1 ? (28, 28) : (32, 32))
     }
 
     private func parseSize(_ text: String) -> (Int, Int)? {
         let parts = text.lowercased().split(separator: "x")
-        guard parts.count == 2, let h = Int(parts[0]), let w = Int(parts[1]), h > 0, w > 0 else {
+        let range = 1...Self.largestSetting
+        guard parts.count == 2, let h = Int(parts[0]), let w = Int(parts[1]),
+            range.contains(h), range.contains(w)
+        else {
             return nil
         }
         return (h, w)

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Kernels
+import Training
 
-/// Checks `RESIDUAL_THREADS` for a command. A value that is not a positive integer is a usage
+/// Checks `RESIDUAL_MEMORY_LIMIT` (a bad value is a usage error) and `RESIDUAL_THREADS`
+/// for a command. A value that is not a positive integer is a usage
 /// error (exit 64, naming the variable) for a command that runs kernels on threads and was
 /// given no `--threads`; otherwise it is ignored with a warning.
 ///
@@ -9,6 +11,8 @@ import Kernels
 ///   - threads: the command's `--threads`, if it has the option and it was given.
 ///   - usesThreads: whether the command runs the kernels on threads (bench, train, ablate).
 func checkThreadsEnvironment(threads: Int?, usesThreads: Bool) throws {
+    // A bad memory limit is always a usage error: ignoring it would give no protection.
+    if let problem = MachineMemory.environmentProblem { throw ValidationError(problem) }
     guard let problem = Parallel.environmentProblem else { return }
     if usesThreads && threads == nil {
         throw ValidationError("\(problem): unset it, or give the thread count with --threads N")

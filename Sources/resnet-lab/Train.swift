@@ -171,7 +171,7 @@ struct Train: ParsableCommand {
                 throw ValidationError(error.description)
             }
         } else if let threads, threads < 1 {
-            throw ValidationError("threads (--threads) must be at least 1, got \(threads)")
+            throw ValidationError("--threads must be at least 1, got \(threads)")
         }
     }
 

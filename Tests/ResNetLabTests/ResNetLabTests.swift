@@ -612,3 +612,70 @@ struct WriteFailureTests {
         }
     }
 }
+
+@Suite("Sizes beyond reason")
+struct SizeLimitTests {
+    @Test("a depth beyond the limit is refused at once, not built until memory runs out")
+    func tooDeep() throws {
+        let run = try runLab(["summary", "--model", "ablation-res-2000000"])
+        #expect(run.status != 0, "\(run.output)")
+        #expect(run.output.contains("deeper than the 2000 layers"), "\(run.output)")
+    }
+
+    @Test("--classes, --in-channels and --input beyond a million are usage errors")
+    func absurdSettings() throws {
+        for (flag, value) in [
+            ("--classes", "100000000"), ("--in-channels", "5000000"), ("--input", "2000000x3"),
+        ] {
+            let run = try runLab(["summary", "--model", "resnet18", flag, value])
+            #expect(run.status == 64, "\(run.output)")
+            #expect(run.output.contains("\(flag) must"), "\(run.output)")
+            #expect(!run.output.contains("Fatal error"), "\(run.output)")
+        }
+    }
+
+    @Test("a model and input that do not fit in memory are refused before anything is allocated")
+    func doesNotFit() throws {
+        // 6.7 TB: more than any machine this runs on. Before, the allocator aborted.
+        let huge = try runLab(["summary", "--model", "resnet18", "--input", "100000x100000"])
+        #expect(huge.status != 0, "\(huge.output)")
+        #expect(huge.output.contains(" TB for its weights and one forward pass"), "\(huge.output)")
+        #expect(huge.output.contains("choose a smaller --input"), "\(huge.output)")
+        // A 1 GB limit, as on a small machine: ResNet-50 on 2000×2000 needs about 12 GB.
+        let limited = try runLab(
+            ["summary", "--model", "resnet50", "--input", "2000x2000"],
+            environment: ["RESIDUAL_MEMORY_LIMIT": "1G"])
+        #expect(limited.status != 0, "\(limited.output)")
+        #expect(limited.output.contains("RESIDUAL_MEMORY_LIMIT leaves free"), "\(limited.output)")
+        let fits = try runLab(
+            ["summary", "--model", "ablation-res-8"], environment: ["RESIDUAL_MEMORY_LIMIT": "1G"])
+        #expect(fits.status == 0, "\(fits.output)")
+    }
+
+    @Test(
+        "a training batch that does not fit is refused before training, with the batch that does",
+        .enabled(if: hasFashionMNIST))
+    func batchDoesNotFit() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "never-trained-\(UUID().uuidString)")
+        let run = try runLab(
+            [
+                "train", "--model", "resnet50", "--batch-size", "256", "--train-limit", "512",
+                "--output", output.path,
+            ],
+            environment: ["RESIDUAL_MEMORY_LIMIT": "1G"])
+        #expect(run.status != 0, "\(run.output)")
+        #expect(run.output.contains("resnet50 on 28×28 images in batches of 256"), "\(run.output)")
+        #expect(run.output.contains("lower --batch-size to"), "\(run.output)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
+    @Test("a RESIDUAL_MEMORY_LIMIT that is not a size is a usage error naming it")
+    func badLimit() throws {
+        let run = try runLab(
+            ["summary", "--model", "ablation-res-8"], environment: ["RESIDUAL_MEMORY_LIMIT": "lots"]
+        )
+        #expect(run.status == 64, "\(run.output)")
+        #expect(run.output.contains("RESIDUAL_MEMORY_LIMIT='lots' is not a size"), "\(run.output)")
+    }
+}
