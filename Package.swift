@@ -47,6 +47,7 @@ let package = Package(
 
         // glibc's mallopt (malloc.h), for `AllocatorTuning`.
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CStdio"),
 
         // MARK: - Libraries
         .target(name: "Randomness", swiftSettings: optimized),
@@ -92,7 +93,7 @@ let package = Package(
         .target(
             name: "Plots", dependencies: ["CCairo"], exclude: ["README.md"],
             swiftSettings: optimized),
-        .target(name: "Notebook"),
+        .target(name: "Notebook", dependencies: ["CStdio"]),
         .target(
             name: "Residual",
             dependencies: [
@@ -132,7 +133,7 @@ let package = Package(
             name: "resnet-lab",
             dependencies: [
                 "Kernels", "Randomness", "NN", "ResNetModels", "ModelViews", "Training",
-                "Ablation", "Datasets", "Optim", "Plots",
+                "Ablation", "Datasets", "Optim", "Plots", "CStdio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hot),

@@ -1,3 +1,4 @@
+import CStdio
 import Foundation
 
 /// The lesson runtime: a lesson is a sequence of titled cells of prose and outputs.
@@ -42,6 +43,9 @@ public final class Notebook {
         name: String, title: String, extras: [NotebookOptions.Extra] = [],
         arguments: [String] = Array(CommandLine.arguments.dropFirst()), file: String = #filePath
     ) {
+        // Line by line even into a pipe or a file: a lesson that crashes in a late cell
+        // keeps the output of the cells before it.
+        residual_line_buffer_stdout()
         let options: NotebookOptions
         let usage = NotebookOptions.usage(program: name, extras: extras)
         do {

@@ -55,7 +55,8 @@ public final class Trainer {
     public let mean: [Float]
     public let std: [Float]
     public let seeds: TrainingSeeds
-    /// Steps in the whole run: epochs × batches per epoch, or `maxSteps` if smaller.
+    /// Steps in the whole run: epochs × batches per epoch. `config.maxSteps` stops a session
+    /// earlier without changing this (or the schedule, which is laid over all of them).
     public let totalSteps: Int
 
     /// Steps taken so far.
@@ -157,7 +158,7 @@ public final class Trainer {
         let model = ResNet(architecture, generator: &generator)
 
         let stepsPerEpoch = trainLoader.batchesPerEpoch
-        let totalSteps = min(config.epochs * stepsPerEpoch, config.maxSteps ?? Int.max)
+        let totalSteps = config.epochs * stepsPerEpoch
         let optimizer = try config.makeOptimizer(parameters: model.parameters)
         self.scheduler = try config.makeScheduler(
             for: optimizer, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
@@ -180,17 +181,27 @@ public final class Trainer {
     ///   - train, test: the same data the run started with (checked through the training
     ///     images' mean and standard deviation).
     ///   - threads: a new thread count (the numbers do not depend on it); nil: the saved one.
+    ///   - maxSteps: where this session stops (`--max-steps`, counted from the run's start);
+    ///     nil: at the end of the run. The saved run's own `maxSteps` has done its work.
     /// - Throws: `TrainingError.badCheckpoint` naming the file when the checkpoint does not
-    ///   fit (other weights, another optimizer, other data).
+    ///   fit (other weights, another optimizer, other data); `.invalidConfiguration` for a
+    ///   `maxSteps` the checkpoint has already reached.
     public convenience init(
         resuming checkpoint: Checkpoint, from path: String, train: Dataset, test: Dataset,
-        threads: Int? = nil
+        threads: Int? = nil, maxSteps: Int? = nil
     ) throws(TrainingError) {
         let state = checkpoint.state
         var config = state.config
         config.outputDirectory = (path as NSString).deletingLastPathComponent
         if config.outputDirectory.isEmpty { config.outputDirectory = "." }
         if let threads { config.threads = threads }
+        if let maxSteps {
+            try requireSetting(
+                maxSteps > state.step,
+                "--max-steps \(maxSteps) is not beyond the checkpoint's step \(state.step): give a "
+                    + "later step, or leave it out to train to the end")
+        }
+        config.maxSteps = maxSteps
         try self.init(config: config, train: train, test: test)
 
         func refuse(_ reason: String) -> TrainingError {
@@ -231,11 +242,12 @@ public final class Trainer {
     /// Reads the checkpoint at `path` and continues its run (see
     /// `init(resuming:from:train:test:threads:)`).
     public convenience init(
-        resumingFrom path: String, train: Dataset, test: Dataset, threads: Int? = nil
+        resumingFrom path: String, train: Dataset, test: Dataset, threads: Int? = nil,
+        maxSteps: Int? = nil
     ) throws(TrainingError) {
         try self.init(
             resuming: try Checkpoint.read(from: path), from: path, train: train, test: test,
-            threads: threads)
+            threads: threads, maxSteps: maxSteps)
     }
 
     /// The checkpoint file: `<outputDirectory>/checkpoint.safetensors`.
@@ -246,10 +258,15 @@ public final class Trainer {
     /// Whether every step has been taken.
     public var isFinished: Bool { step >= totalSteps }
 
+    /// Whether this session has taken the steps `config.maxSteps` allows.
+    private var reachedMaxSteps: Bool { config.maxSteps.map { step >= $0 } ?? false }
+
     // MARK: - The loop
 
-    /// Trains until the run is complete: every epoch (or `maxSteps` steps), each followed by
-    /// an evaluation, the metrics files and a checkpoint.
+    /// Trains until the run is complete: every epoch, each followed by an evaluation, the
+    /// metrics files and a checkpoint. With `config.maxSteps`, stops after that step as a
+    /// Ctrl-C does (a checkpoint there, `finished == false`, `stoppedAtMaxSteps`): the
+    /// schedule is the full run's, and a resumed run ends exactly as an unbroken one.
     ///
     /// - Parameters:
     ///   - stop: stop (without a checkpoint, as if killed) before training step `stop + 1`;
@@ -279,7 +296,6 @@ public final class Trainer {
                 model.train()
                 var stepStart = ContinuousClock.now
                 for batch in trainLoader.epoch(epoch, startingAt: position.batch) {
-                    if step == totalSteps { break }  // maxSteps reached inside the epoch
                     if let stop, step >= stop { return false }
                     try trainStep(on: batch)
                     let now = ContinuousClock.now
@@ -289,7 +305,7 @@ public final class Trainer {
                     stepStart = now
                     progress.status(statusLine())
                     let midEpoch = position.batch != 0 && step < totalSteps
-                    if midEpoch && shouldStop() {
+                    if midEpoch && (shouldStop() || reachedMaxSteps) {
                         try saveCheckpoint()
                         return false
                     }
@@ -298,12 +314,13 @@ public final class Trainer {
                     }
                 }
                 try finishEpoch(epoch)  // writes the checkpoint
-                if step < totalSteps && shouldStop() { return false }
+                if step < totalSteps && (shouldStop() || reachedMaxSteps) { return false }
             }
             return true
         }
         return TrainingSummary(
-            finished: finished, step: step, totalSteps: totalSteps,
+            finished: finished, stoppedAtMaxSteps: !finished && reachedMaxSteps, step: step,
+            totalSteps: totalSteps,
             epochs: history.epochs.count, lastEpoch: history.epochs.last,
             seconds: seconds(from: start, to: .now), checkpointPath: checkpointPath)
     }
@@ -463,7 +480,7 @@ public final class Trainer {
 
     // MARK: - Progress lines
 
-    /// Epochs in the run (the last one partial when `maxSteps` cuts it).
+    /// Epochs in the run.
     public var totalEpochs: Int {
         let perEpoch = trainLoader.batchesPerEpoch
         return (totalSteps + perEpoch - 1) / perEpoch
@@ -502,8 +519,11 @@ public final class Trainer {
 
 /// What `Trainer.run` reports when it returns.
 public struct TrainingSummary: Sendable, CustomStringConvertible {
-    /// Whether every step was taken (false when `stoppingAfterStep` stopped it).
+    /// Whether every step was taken (false when `stoppingAfterStep`, `shouldStop` or
+    /// `maxSteps` stopped it).
     public var finished: Bool
+    /// Whether `config.maxSteps` stopped it (and not a signal).
+    public var stoppedAtMaxSteps: Bool
     public var step: Int
     public var totalSteps: Int
     /// Epochs completed (evaluated) so far.

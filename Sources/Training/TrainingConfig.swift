@@ -81,8 +81,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var trainLimit: Int?
     /// `--test-limit`: evaluate on the first N test images (nil: all).
     public var testLimit: Int?
-    /// `--max-steps`: stop after N steps in all, even in the middle of an epoch (nil: run
-    /// every epoch).
+    /// `--max-steps`: stop after step N (counted from the run's start), even in the middle
+    /// of an epoch, with a checkpoint there; the schedule stays the full run's, and
+    /// `--resume` continues to the end (nil: run every epoch).
     public var maxSteps: Int?
     /// `--checkpoint-every`: also write the checkpoint every N steps (nil: only at the end of
     /// each epoch).

@@ -104,7 +104,13 @@ struct Train: ParsableCommand {
     @Option(help: "Evaluate on the first N test images only (default: all 10,000).")
     var testLimit: Int?
 
-    @Option(help: "Stop after N steps in all, even inside an epoch (default: no limit).")
+    @Option(
+        help: ArgumentHelp(
+            "Stop after step N, even inside an epoch, with a checkpoint (default: run to the end).",
+            discussion: """
+                The schedule stays that of the whole run, so --resume continues it to the end \
+                (or to a later --max-steps) exactly as if it had never stopped.
+                """))
     var maxSteps: Int?
 
     @Option(help: "Also write the checkpoint every N steps (default: only after each epoch).")
@@ -156,7 +162,7 @@ struct Train: ParsableCommand {
             ("--warmup-epochs", warmupEpochs != nil), ("--augment", augment),
             ("--seed", seed != nil), ("--output", output != nil),
             ("--train-limit", trainLimit != nil), ("--test-limit", testLimit != nil),
-            ("--max-steps", maxSteps != nil), ("--checkpoint-every", checkpointEvery != nil),
+            ("--checkpoint-every", checkpointEvery != nil),
             ("--overwrite", overwrite), ("--last-batch-of-one", lastBatchOfOne != nil),
         ]
         return given.filter(\.1).map(\.0)
@@ -170,8 +176,13 @@ struct Train: ParsableCommand {
             } catch {
                 throw ValidationError(error.description)
             }
-        } else if let threads, threads < 1 {
-            throw ValidationError("--threads must be at least 1, got \(threads)")
+        } else {
+            if let threads, threads < 1 {
+                throw ValidationError("--threads must be at least 1, got \(threads)")
+            }
+            if let maxSteps, maxSteps < 1 {
+                throw ValidationError("--max-steps must be at least 1, got \(maxSteps)")
+            }
         }
     }
 
@@ -188,7 +199,7 @@ struct Train: ParsableCommand {
             let data = try loadData(checkpoint.state.config)
             trainer = try Trainer(
                 resuming: checkpoint, from: resume, train: data.train, test: data.test,
-                threads: threads)
+                threads: threads, maxSteps: maxSteps)
             print("resuming \(resume) at step \(trainer.step) of \(trainer.totalSteps)")
         } else {
             let config = makeConfig()
@@ -201,11 +212,13 @@ struct Train: ParsableCommand {
         let summary = try trainer.run(shouldStop: { interrupt.wasRequested })
         print(summary)
         if !summary.finished {
+            let reason = summary.stoppedAtMaxSteps ? " (--max-steps)" : ""
             print(
-                "stopped at step \(summary.step) of \(summary.totalSteps); the checkpoint is "
-                    + "written. Continue with:\n  resnet-lab train --resume "
+                "stopped at step \(summary.step) of \(summary.totalSteps)\(reason); the checkpoint "
+                    + "is written. Continue with:\n  resnet-lab train --resume "
                     + "\(summary.checkpointPath)")
-            throw ExitCode(interrupt.exitStatus)
+            // Stopping where asked is a success; a signal is not.
+            if !summary.stoppedAtMaxSteps { throw ExitCode(interrupt.exitStatus) }
         }
     }
 

@@ -436,7 +436,12 @@ struct ResNetLabTrainTests {
     func badFlags() throws {
         let run = try runLab(["train", "--epochs", "0", "--output", "/tmp/never"])
         #expect(run.status != 0)
-        #expect(run.output.contains("--epochs"), "\(run.output)")
+        // The flag, not the field behind it (before: "epochs (--epochs) must ...").
+        #expect(run.output.contains("Error: --epochs must be at least 1, got 0"), "\(run.output)")
+        let ablate = try runLab(["ablate", "--iterations", "0", "--out", "/tmp/never"])
+        #expect(ablate.status != 0)
+        #expect(
+            ablate.output.contains("Error: --iterations must be ≥ 1, got 0"), "\(ablate.output)")
         let missing = try runLab([
             "train", "--data-dir", "/nonexistent/place", "--output", "/tmp/never",
         ])
@@ -677,5 +682,37 @@ struct SizeLimitTests {
         )
         #expect(run.status == 64, "\(run.output)")
         #expect(run.output.contains("RESIDUAL_MEMORY_LIMIT='lots' is not a size"), "\(run.output)")
+    }
+}
+
+@Suite("Output into a file or a pipe")
+struct OutputBufferingTests {
+    @Test(
+        "each line reaches the log when printed, so a kill or a crash loses none of it",
+        .enabled(if: hasFashionMNIST))
+    func linesArriveAtOnce() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "buffering-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // ResNet-50's first step takes seconds in a debug build: the settings it prints
+        // before that step must be in the log while the step runs. Before, they sat in a
+        // 4 KB buffer until the first status line flushed it, and a kill lost them.
+        let lab = try startLab(
+            [
+                "train", "--model", "resnet50", "--batch-size", "64", "--train-limit", "128",
+                "--test-limit", "64", "--epochs", "1", "--threads", "1", "--output",
+                directory.appendingPathComponent("run").path,
+            ], log: directory.appendingPathComponent("log.txt"))
+        defer {
+            if lab.process.isRunning { kill(lab.process.processIdentifier, SIGKILL) }
+            lab.process.waitUntilExit()
+        }
+        try lab.waitFor("resnet50 (")
+        let seen = lab.output()
+        #expect(!seen.contains("epoch 1/1 ·"), "the first step ended before the check: \(seen)")
+        kill(lab.process.processIdentifier, SIGKILL)
+        lab.process.waitUntilExit()
+        #expect(lab.output().contains("SGD lr 0.1"), "\(lab.output())")
     }
 }

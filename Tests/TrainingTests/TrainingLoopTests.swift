@@ -50,18 +50,59 @@ struct TrainingLoopTests {
         #expect(first.predictions == second.predictions && first.loss == second.loss)
     }
 
-    @Test("maxSteps stops inside an epoch and still evaluates it")
+    @Test(
+        "maxSteps stops inside an epoch with a checkpoint, keeps the full schedule, and the resumed run equals an unbroken one"
+    )
     func maxStepsStopsEarly() throws {
+        let whole = temporaryDirectory("whole")
+        let parts = temporaryDirectory("parts")
+        defer {
+            remove(whole)
+            remove(parts)
+        }
+        var config = tinyConfig(whole)
+        config.schedule = .cosine
+        let unbroken = try quietTrainer(config)
+        try unbroken.run()
+
+        config.outputDirectory = parts
+        config.maxSteps = 6
+        let first = try quietTrainer(config)
+        // Before: the run was cut to 6 steps, its cosine laid over those 6, the partial
+        // epoch evaluated, and the run marked finished.
+        #expect(first.totalSteps == 8 && first.totalEpochs == 2)
+        let summary = try first.run()
+        #expect(!summary.finished && summary.stoppedAtMaxSteps && first.step == 6)
+        #expect(first.history.epochs.map(\.step) == [4])
+        #expect(
+            first.history.steps.map(\.learningRate)
+                == Array(unbroken.history.steps.prefix(6).map(\.learningRate)))
+        #expect(try Checkpoint.read(from: first.checkpointPath).state.step == 6)
+
+        let resumed = try Trainer(
+            resumingFrom: first.checkpointPath, train: tinyTrain, test: tinyTest)
+        resumed.progress = ProgressDisplay(.silent)
+        #expect(try resumed.run().finished)
+        expectSameRun(resumed, unbroken)
+    }
+
+    @Test("a resumed run can stop at a later --max-steps, not at one already passed")
+    func maxStepsOnResume() throws {
         let directory = temporaryDirectory()
         defer { remove(directory) }
         var config = tinyConfig(directory)
-        config.maxSteps = 6
-        let trainer = try quietTrainer(config)
-        #expect(trainer.totalSteps == 6 && trainer.totalEpochs == 2)
-        try trainer.run()
-        #expect(trainer.step == 6)
-        #expect(trainer.history.epochs.map(\.trainExamples) == [64, 32])
-        #expect(trainer.history.epochs.map(\.step) == [4, 6])
+        config.maxSteps = 3
+        let first = try quietTrainer(config)
+        try first.run()
+        let again = try Trainer(
+            resumingFrom: first.checkpointPath, train: tinyTrain, test: tinyTest, maxSteps: 5)
+        again.progress = ProgressDisplay(.silent)
+        let summary = try again.run()
+        #expect(summary.stoppedAtMaxSteps && again.step == 5)
+        #expect(throws: TrainingError.self) {
+            try Trainer(
+                resumingFrom: first.checkpointPath, train: tinyTrain, test: tinyTest, maxSteps: 5)
+        }
     }
 
     @Test(
