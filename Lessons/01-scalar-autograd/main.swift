@@ -16,9 +16,6 @@ notebook.introduction(
     "gradient highway" measurable.
     """)
 
-func fmt(_ x: Double, _ digits: Int = 6) -> String { String(format: "%.\(digits)f", x) }
-func sci(_ x: Double) -> String { String(format: "%.2e", x) }
-
 // MARK: - 1. A derivative by hand
 
 func f(_ x: Double) -> Double { 3 * x * x - 4 * x + 5 }
@@ -32,7 +29,8 @@ notebook.cell("A derivative by hand") { cell in
         up by a tiny amount h and f grows by about 14·h. A derivative is nothing more than that \
         sensitivity.
         """)
-    cell.output("f(3) = \(fmt(f(x0), 1))\nf'(3) = 6·3 − 4 = \(fmt(exactSlope, 1))")
+    cell.output(
+        "f(3) = \(Format.fixed(f(x0), 1))\nf'(3) = 6·3 − 4 = \(Format.fixed(exactSlope, 1))")
 }
 
 // MARK: - 2. Finite differences
@@ -57,21 +55,22 @@ notebook.cell("The same slope by finite differences") { cell in
         forwardErrors[h] = abs(forward - exactSlope)
         centralErrors[h] = abs(central - exactSlope)
         rows.append([
-            "1e-\(exponent)", fmt(forward, 10), sci(abs(forward - exactSlope)), fmt(central, 10),
-            sci(abs(central - exactSlope)),
+            "1e-\(exponent)", Format.fixed(forward, 10),
+            Format.scientific(abs(forward - exactSlope)), Format.fixed(central, 10),
+            Format.scientific(abs(central - exactSlope)),
         ])
     }
     cell.table(["h", "forward", "|error|", "central", "|error|"], rows)
     cell.check(
         "the forward error at h = 0.1 is about 3h (its leading term is f''·h/2 = 3h)",
-        abs(forwardErrors[1e-1]! - 0.3) < 1e-9, "error \(sci(forwardErrors[1e-1]!))")
+        abs(forwardErrors[1e-1]! - 0.3) < 1e-9, "error \(Format.scientific(forwardErrors[1e-1]!))")
     cell.check(
         "the central difference at h = 1e-5 is within 1e-8 of 14",
-        centralErrors[1e-5]! < 1e-8, "error \(sci(centralErrors[1e-5]!))")
+        centralErrors[1e-5]! < 1e-8, "error \(Format.scientific(centralErrors[1e-5]!))")
     cell.check(
         "round-off wins at tiny h: the error at h = 1e-13 exceeds the error at h = 1e-5",
         centralErrors[1e-13]! > centralErrors[1e-5]!,
-        "\(sci(centralErrors[1e-13]!)) vs \(sci(centralErrors[1e-5]!))")
+        "\(Format.scientific(centralErrors[1e-13]!)) vs \(Format.scientific(centralErrors[1e-5]!))")
     cell.prose(
         """
         Finite differences cost two evaluations of f per input. A network has millions of \
@@ -120,14 +119,16 @@ notebook.cell("The chain rule, run backwards over a graph") { cell in
     ]
     cell.table(
         ["value", "data", "∂L/∂value by hand", "by backward()"],
-        byHand.map { v, hand in [v.label, fmt(v.data, 1), fmt(hand, 1), fmt(v.grad, 1)] })
+        byHand.map { v, hand in
+            [v.label, Format.fixed(v.data, 1), Format.fixed(hand, 1), Format.fixed(v.grad, 1)]
+        })
     cell.check(
         "backward() agrees with the hand-worked chain rule for every value",
         byHand.allSatisfy { v, hand in v.grad == hand })
     func lossAt(_ aValue: Double) -> Double { (aValue * b.data + c.data) * fv.data }
     let numeric = (lossAt(a.data + 1e-5) - lossAt(a.data - 1e-5)) / 2e-5
     cell.check(
-        "and the central difference agrees: ∂L/∂a ≈ \(fmt(numeric, 8))",
+        "and the central difference agrees: ∂L/∂a ≈ \(Format.fixed(numeric, 8))",
         abs(numeric - a.grad) < 1e-6)
     try cell.picture(
         "expression-graph.svg",
@@ -150,26 +151,38 @@ notebook.cell("Why gradients accumulate (+=, never =)") { cell in
     let x = Value(3, label: "x")
     let y = x * x + x
     y.backward()
-    cell.output("y = x·x + x at x = 3:  x.grad = \(fmt(x.grad, 1))   (hand: 2·3 + 1 = 7)")
+    cell.output("y = x·x + x at x = 3:  x.grad = \(Format.fixed(x.grad, 1))   (hand: 2·3 + 1 = 7)")
     cell.check("a value used on several paths receives the sum of their contributions", x.grad == 7)
     cell.prose(
         """
-        The same `+=` has a consequence for training: gradients from one step are still there at \
-        the next. Calling `backward()` twice doubles them. That is why every training loop clears \
-        gradients (`zeroGrad()`) before each backward pass — and why forgetting to is a classic bug.
+        The same `+=` has a consequence for training: a parameter's gradient from one step is \
+        still there at the next. Each call of `backward()` adds one more copy of dL/dw to every \
+        leaf w (the inputs and parameters), so calling it twice doubles them; the gradients of \
+        the values in between are worked out afresh on every pass. PyTorch behaves the same \
+        way. That is why every training loop clears gradients (`zeroGrad()`) before each \
+        backward pass, and why forgetting to is a classic bug: the step then follows the sum \
+        of every gradient so far.
         """)
     let w = Value(0.5, label: "w")
-    let out = w * 4.0
+    let hidden = w * w
+    let out = hidden * 4.0
     out.backward()
     let once = w.grad
+    let hiddenOnce = hidden.grad
     out.backward()
     let twice = w.grad
     cell.output(
-        "after one backward(): w.grad = \(fmt(once, 1))\nafter a second one:  w.grad = \(fmt(twice, 1))"
-    )
+        """
+        out = 4·w² at w = 0.5 (dout/dw = 8w = 4)
+        after one backward():  w.grad = \(Format.fixed(once, 1)),  (w²).grad = \(Format.fixed(hiddenOnce, 1))
+        after a second one:    w.grad = \(Format.fixed(twice, 1)),  (w²).grad = \(Format.fixed(hidden.grad, 1))
+        """)
     cell.check(
-        "a second backward() without zeroGrad() changes the gradient", twice != once,
+        "a second backward() without zeroGrad() doubles the leaf's gradient", twice == 2 * once,
         "\(once) → \(twice)")
+    cell.check(
+        "the value in between holds this pass's gradient, not a sum", hidden.grad == hiddenOnce,
+        "\(hiddenOnce) → \(hidden.grad)")
 }
 
 // MARK: - 5. A neuron
@@ -195,10 +208,13 @@ notebook.cell("One neuron, and its graph") { cell in
     cell.table(
         ["value", "grad by backward()", "by hand"],
         [
-            ["w1", fmt(w1.grad), fmt(x1.data * 0.5)], ["x1", fmt(x1.grad), fmt(w1.data * 0.5)],
-            ["w2", fmt(w2.grad), fmt(x2.data * 0.5)], ["x2", fmt(x2.grad), fmt(w2.data * 0.5)],
+            ["w1", Format.fixed(w1.grad, 6), Format.fixed(x1.data * 0.5, 6)],
+            ["x1", Format.fixed(x1.grad, 6), Format.fixed(w1.data * 0.5, 6)],
+            ["w2", Format.fixed(w2.grad, 6), Format.fixed(x2.data * 0.5, 6)],
+            ["x2", Format.fixed(x2.grad, 6), Format.fixed(w2.data * 0.5, 6)],
         ])
-    cell.check("o = 1/√2", abs(o.data - 0.5.squareRoot()) < 1e-12, "o = \(fmt(o.data, 10))")
+    cell.check(
+        "o = 1/√2", abs(o.data - 0.5.squareRoot()) < 1e-12, "o = \(Format.fixed(o.data, 10))")
     cell.check(
         "every neuron gradient equals the hand value to 1e-12",
         abs(w1.grad - 1) < 1e-12 && abs(x1.grad + 1.5) < 1e-12 && w2.grad == 0
@@ -260,7 +276,7 @@ notebook.cell("A small network learns a circle") { cell in
     cell.check(
         "on the real network, ∂L/∂w for one weight matches the central difference",
         abs(numeric - probe.grad) < 1e-7 * max(1, abs(numeric)),
-        "autograd \(fmt(probe.grad, 9)), numeric \(fmt(numeric, 9))")
+        "autograd \(Format.fixed(probe.grad, 9)), numeric \(Format.fixed(numeric, 9))")
 
     var losses: [Double] = []
     var accuracy = 0.0
@@ -279,7 +295,7 @@ notebook.cell("A small network learns a circle") { cell in
 
     cell.output(
         "\(mlp.parameters.count) parameters, \(data.count) points, \(steps) steps\n"
-            + "loss \(fmt(losses[0], 4)) → \(fmt(finalLoss.data, 4)), training accuracy \(fmt(100 * accuracy, 1))%\n\n"
+            + "loss \(Format.fixed(losses[0], 4)) → \(Format.fixed(finalLoss.data, 4)), training accuracy \(Format.fixed(100 * accuracy, 1))%\n\n"
             + TerminalChart.lines(series: [("loss", losses)], width: 60, height: 10))
     try cell.picture("mlp-loss.png", caption: "Mean squared error during training") { path in
         var chart = LineChart(
@@ -314,11 +330,11 @@ notebook.cell("A small network learns a circle") { cell in
     cell.output(rows.joined(separator: "\n"))
     cell.check(
         "the loss fell by more than half", finalLoss.data < losses[0] / 2,
-        "\(fmt(losses[0], 4)) → \(fmt(finalLoss.data, 4))")
+        "\(Format.fixed(losses[0], 4)) → \(Format.fixed(finalLoss.data, 4))")
     let target = notebook.quick(0.8, full: 0.95)
     cell.check(
         "training accuracy reached \(Int(target * 100))%", finalAccuracy >= target,
-        "\(fmt(100 * finalAccuracy, 1))%")
+        "\(Format.fixed(100 * finalAccuracy, 1))%")
 }
 
 notebook.cell("What comes next") { cell in

@@ -17,12 +17,6 @@ notebook.introduction(
     records one node whose backward rule moves a whole array of gradients at once.
     """)
 
-func fmt(_ x: Float, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
-func fmt(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
-func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
-    zip(a, b).reduce(0) { Swift.max($0, abs($1.0 - $1.1)) }
-}
-
 // MARK: - 1. From Value to Tensor
 
 notebook.cell("From Value to Tensor") { cell in
@@ -52,7 +46,9 @@ notebook.cell("From Value to Tensor") { cell in
         let tensorGrads = [a.grad!.data[i], b.grad!.data[i], c.grad!.data[i], f.grad!.data[i]]
         let valueGrads = [sa.grad, sb.grad, sc.grad, sf.grad].map(Float.init)
         agree = agree && tensorGrads == valueGrads
-        rows.append(["\(i)"] + tensorGrads.map { fmt($0, 2) } + valueGrads.map { fmt($0, 2) })
+        rows.append(
+            ["\(i)"] + tensorGrads.map { Format.fixed($0, 2) }
+                + valueGrads.map { Format.fixed($0, 2) })
     }
     cell.table(
         ["i", "∂L/∂a", "∂L/∂b", "∂L/∂c", "∂L/∂f", "Value: ∂a", "∂b", "∂c", "∂f"], rows)
@@ -125,7 +121,7 @@ notebook.cell("A linear layer and cross-entropy") { cell in
     byHand = byHand.map { $0 / 4 }
     let difference = maxAbsDifference(byHand, logits.grad!.data)
     cell.output(
-        "loss = \(fmt(loss.scalar))\nsoftmax:\n\(probabilities)\n∂L/∂logits by autograd:\n\(logits.grad!)"
+        "loss = \(Format.fixed(loss.scalar))\nsoftmax:\n\(probabilities)\n∂L/∂logits by autograd:\n\(logits.grad!)"
     )
     cell.check(
         "∂L/∂logits = (softmax − onehot)/N", difference < 1e-6, "max difference \(difference)")
@@ -241,7 +237,10 @@ notebook.cell("Naive against fast, 1 thread against 2") { cell in
     }
     let gflop = Double(s.flops) / 1e9
     func row(_ name: String, _ threads: String, _ t: Double) -> [String] {
-        [name, threads, fmt(t * 1000, 2), fmt(gflop / t, 2), fmt(tNaive / t, 1) + "×"]
+        [
+            name, threads, Format.fixed(t * 1000, 2), Format.fixed(gflop / t, 2),
+            Format.fixed(tNaive / t, 1) + "×",
+        ]
     }
     cell.table(
         ["kernel", "threads", "median time (ms)", "GFLOP/s", "speed-up over loops"],
@@ -267,7 +266,8 @@ notebook.cell("Naive against fast, 1 thread against 2") { cell in
     cell.check(
         "both fast routes agree with the loops (max difference ≤ 1e-5 of the largest output)",
         worst <= 1e-5 * scale, "max difference \(worst), largest output \(scale)")
-    cell.check("the fast kernel is faster than the loops", t1 < tNaive, "\(fmt(tNaive / t1, 1))×")
+    cell.checkTiming(
+        "the fast kernel is faster than the loops", t1 < tNaive, "\(Format.fixed(tNaive / t1, 1))×")
     cell.check("1 thread and 2 threads give bit-identical outputs", fast1 == fast2)
     cell.prose(
         """
@@ -381,14 +381,15 @@ notebook.cell("Lesson 01's network, on tensors") { cell in
     cell.table(
         ["", "loss", "forward + backward (ms)"],
         [
-            ["Value (lesson 01)", fmt(vl.data, 6), fmt(tValue * 1000, 2)],
-            ["Tensor", fmt(tl.scalar, 6), fmt(tTensor * 1000, 2)],
+            ["Value (lesson 01)", Format.fixed(vl.data, 6), Format.fixed(tValue * 1000, 2)],
+            ["Tensor", Format.fixed(tl.scalar, 6), Format.fixed(tTensor * 1000, 2)],
         ])
     cell.output("largest difference between the two sets of weight gradients: \(gradientError)")
     cell.check("the two losses agree to 1e-5", abs(Double(tl.scalar) - vl.data) < 1e-5)
     cell.check("every weight gradient agrees to 1e-5", gradientError < 1e-5)
-    cell.check(
-        "the tensor version is faster", tTensor < tValue, "\(fmt(tValue / tTensor, 1))× faster")
+    cell.checkTiming(
+        "the tensor version is faster", tTensor < tValue,
+        "\(Format.fixed(tValue / tTensor, 1))× faster")
 }
 
 notebook.cell("What comes next") { cell in

@@ -15,12 +15,7 @@ notebook.introduction(
     on real blocks with the autograd of lesson 02 — first on one block, then on stacks of fifty.
     """)
 
-func fmt(_ x: Float, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
-func sci(_ x: Float) -> String { String(format: "%.2e", x) }
 func norm(_ values: [Float]) -> Float { values.reduce(0) { $0 + $1 * $1 }.squareRoot() }
-func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
-    zip(a, b).reduce(0) { Swift.max($0, abs($1.0 - $1.1)) }
-}
 
 // MARK: - 1. The derivation
 
@@ -108,10 +103,10 @@ notebook.cell("The Jacobian of one residual block, measured") { cell in
     let numericError = maxAbsDifference(jBlock.flatMap { $0 }, jNumeric.flatMap { $0 })
     cell.check(
         "∂y/∂x − ∂F/∂x is the identity matrix", identityError < 1e-6,
-        "largest deviation \(sci(identityError))")
+        "largest deviation \(Format.scientific(identityError))")
     cell.check(
         "autograd's Jacobian matches central differences", numericError < 1e-3,
-        "largest difference \(sci(numericError))")
+        "largest difference \(Format.scientific(numericError))")
 }
 
 // MARK: - 3. The identity in a convolutional block
@@ -151,13 +146,13 @@ notebook.cell("The identity in a convolutional residual block") { cell in
     cell.table(
         ["", "‖·‖"],
         [
-            ["g = ∂L/∂y", fmt(norm(g.data))],
-            ["gradient F sends back", fmt(norm(x2.grad!.data))],
-            ["∂L/∂x through the block", fmt(norm(x1.grad!.data))],
+            ["g = ∂L/∂y", Format.fixed(norm(g.data))],
+            ["gradient F sends back", Format.fixed(norm(x2.grad!.data))],
+            ["∂L/∂x through the block", Format.fixed(norm(x1.grad!.data))],
         ])
     cell.check(
         "∂L/∂x = g + (F's own backward of g), element by element", error < 1e-5,
-        "largest difference \(sci(error))")
+        "largest difference \(Format.scientific(error))")
 }
 
 // MARK: - 4. Fifty layers deep
@@ -242,8 +237,9 @@ notebook.cell("Fifty layers deep: the gradient reaching each layer") { cell in
         ["stack", "‖∂L/∂x‖ layer 1", "layer 25", "layer 50", "layer 1 / layer 50"],
         profiles.map { p in
             [
-                p.name, sci(p.inputNorms[0]), sci(p.inputNorms[24]), sci(p.inputNorms[depth - 1]),
-                sci(p.inputNorms[0] / p.inputNorms[depth - 1]),
+                p.name, Format.scientific(p.inputNorms[0]), Format.scientific(p.inputNorms[24]),
+                Format.scientific(p.inputNorms[depth - 1]),
+                Format.scientific(p.inputNorms[0] / p.inputNorms[depth - 1]),
             ]
         })
     try cell.picture("gradient-norms.png", caption: "‖∂L/∂x‖ at the input of each layer, log scale")
@@ -266,11 +262,11 @@ notebook.cell("Fifty layers deep: the gradient reaching each layer") { cell in
     cell.check(
         "without BN, the plain stack's gradient vanishes: layer 1 gets under 1e-6 of layer 50's",
         plain.inputNorms[0] / plain.inputNorms[depth - 1] < 1e-6,
-        "ratio \(sci(plain.inputNorms[0] / plain.inputNorms[depth - 1]))")
+        "ratio \(Format.scientific(plain.inputNorms[0] / plain.inputNorms[depth - 1]))")
     cell.check(
         "without BN, the residual stack's gradient does not vanish (ratio ≥ 1)",
         residual.inputNorms[0] / residual.inputNorms[depth - 1] >= 1,
-        "ratio \(sci(residual.inputNorms[0] / residual.inputNorms[depth - 1]))")
+        "ratio \(Format.scientific(residual.inputNorms[0] / residual.inputNorms[depth - 1]))")
     let plainBNRatio = plainBN.inputNorms[0] / plainBN.inputNorms[depth - 1]
     let residualBNRatio = residualBN.inputNorms[0] / residualBN.inputNorms[depth - 1]
     cell.check(
@@ -278,11 +274,11 @@ notebook.cell("Fifty layers deep: the gradient reaching each layer") { cell in
         plainBN.inputNorms.allSatisfy { $0 >= 0.5 * plainBN.inputNorms[depth - 1] })
     cell.check(
         "but it is not flat either: it grows toward the input, layer 1 getting over 100× layer 50's",
-        plainBNRatio > 100, "ratio \(sci(plainBNRatio))")
+        plainBNRatio > 100, "ratio \(Format.scientific(plainBNRatio))")
     cell.check(
         "with BN, the residual stack is far flatter: its layer-1/layer-50 ratio is under a tenth of the plain one",
         residualBNRatio < plainBNRatio / 10,
-        "\(sci(residualBNRatio)) vs \(sci(plainBNRatio))")
+        "\(Format.scientific(residualBNRatio)) vs \(Format.scientific(plainBNRatio))")
 }
 
 notebook.cell("What the numbers say") { cell in
@@ -300,9 +296,9 @@ notebook.cell("What the numbers say") { cell in
         gradients") is not what separates a BN-equipped plain net from a residual one.
 
         They still differ. In the plain + BN stack the gradient *grows* toward the input: layer \
-        1 receives \(sci(plainRatio))× what layer 50 receives, so under one learning rate the early \
+        1 receives \(Format.scientific(plainRatio))× what layer 50 receives, so under one learning rate the early \
         layers would take far larger steps than the late ones. In the \
-        residual + BN stack the same ratio is \(sci(residualRatio)). He et al. (2015, section \
+        residual + BN stack the same ratio is \(Format.scientific(residualRatio)). He et al. (2015, section \
         4.1) reported that their 34-layer plain net with batch norm had healthy gradients yet \
         trained *worse* than the 18-layer one — the degradation problem, an optimisation \
         difficulty. The uneven gradient profile measured here is one face of that difficulty; \
@@ -310,8 +306,9 @@ notebook.cell("What the numbers say") { cell in
         """)
     let weightRows = [plainBN, residualBN].map { p in
         [
-            p.name, sci(p.weightNorms[0]), sci(p.weightNorms[depth - 1]),
-            sci(p.weightNorms.max()! / p.weightNorms.min()!),
+            p.name, Format.scientific(p.weightNorms[0]),
+            Format.scientific(p.weightNorms[depth - 1]),
+            Format.scientific(p.weightNorms.max()! / p.weightNorms.min()!),
         ]
     }
     cell.table(["stack", "‖∂L/∂W‖ layer 1", "layer 50", "max / min over layers"], weightRows)

@@ -27,7 +27,7 @@ public enum TensorGraph {
             var label = (tensor.name.map { "\($0) " } ?? "") + shapeText(tensor.shape)
             if let grad = tensor.grad {
                 let norm = grad.data.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-                label += "\\n‖grad‖ " + String(format: "%.4g", Double(norm))
+                label += "\n‖grad‖ " + String(format: "%.4g", Double(norm))  // a line break
             }
             let fill = tensor.isLeaf ? (tensor.requiresGrad ? "#dbe9f6" : "#eeeeee") : "#f7f7f7"
             graph.addNode(

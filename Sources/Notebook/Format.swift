@@ -1,3 +1,5 @@
+import Foundation
+
 /// Number and shape formatting shared by lessons, so that every lesson prints the same way.
 public enum Format {
     /// `12345678` as `12,345,678` (negative numbers keep their sign).
@@ -15,4 +17,27 @@ public enum Format {
     public static func shape(_ shape: [Int]) -> String {
         "[" + shape.map(String.init).joined(separator: ", ") + "]"
     }
+
+    /// `x` with `digits` digits after the point: `fixed(3.14159, 2)` is `3.14`.
+    public static func fixed(_ x: Double, _ digits: Int = 4) -> String {
+        String(format: "%.\(digits)f", x)
+    }
+
+    /// `fixed` for a Float.
+    public static func fixed(_ x: Float, _ digits: Int = 4) -> String {
+        fixed(Double(x), digits)
+    }
+
+    /// `x` in scientific notation with two digits after the point: `1.23e-05`.
+    public static func scientific(_ x: Double) -> String { String(format: "%.2e", x) }
+
+    /// `scientific` for a Float.
+    public static func scientific(_ x: Float) -> String { scientific(Double(x)) }
+}
+
+/// The largest |a[i] − b[i]|: how far two results that should agree are apart (infinity
+/// when their lengths differ).
+public func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
+    guard a.count == b.count else { return .infinity }
+    return zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
 }

@@ -16,7 +16,8 @@
 public final class Value {
     /// The result of the forward computation.
     public var data: Double
-    /// ∂L/∂(this value), filled in by `backward()` on some output L. Accumulates (`+=`).
+    /// ∂L/∂(this value), filled in by `backward()` on some output L: added to on a leaf (an
+    /// input or parameter), set afresh on an interior value.
     public var grad: Double = 0
     /// A name for pictures and printouts (`a`, `w1`, `loss`); empty when unnamed.
     public var label: String
@@ -79,15 +80,24 @@ public final class Value {
     /// Reverse-mode differentiation of this value with respect to everything it depends on.
     ///
     /// Seeds ∂self/∂self = 1, then walks the graph from the output back to the leaves, so that
-    /// a value's `grad` is complete (every use has contributed) before it is passed on.
-    /// Gradients accumulate: a value used twice receives both contributions, and calling
-    /// `backward()` again adds a second copy. Reset with `zeroGrad()` between steps.
+    /// a value's gradient is complete (every use has contributed) before it is passed on.
+    ///
+    /// The semantics are PyTorch's: each call adds exactly one copy of ∂self/∂leaf to every
+    /// leaf's `grad` (so a second call without `zeroGrad()` doubles the leaves' gradients),
+    /// while an interior value's `grad` is set to this pass's ∂self/∂value, fresh every time.
+    /// Within one pass, contributions add up: a value used on two paths receives both.
     public func backward() {
-        let order = topologicalOrder()
-        grad += 1
-        for value in order.reversed() {
+        // This pass's gradients, apart from what earlier passes left in `grad`.
+        var pass: [ObjectIdentifier: Double] = [ObjectIdentifier(self): 1]
+        for value in topologicalOrder().reversed() {
+            let upstream = pass[ObjectIdentifier(value), default: 0]
             for (input, local) in zip(value.inputs, value.localGradients) {
-                input.grad += local * value.grad
+                pass[ObjectIdentifier(input), default: 0] += local * upstream
+            }
+            if value.isLeaf {
+                value.grad += upstream  // parameters accumulate across passes
+            } else {
+                value.grad = upstream  // shown in pictures; never passed on again
             }
         }
     }

@@ -25,4 +25,17 @@ struct TensorGraphTests {
         let svg = try GraphRenderer.svg(graph)
         #expect(svg.contains("<svg") && svg.contains("relu"))
     }
+
+    @Test("a tensor's name and its gradient are two lines of its box, with no backslash shown")
+    func twoLineLabels() throws {
+        let a = Tensor(shape: [2], data: [3, 4], requiresGrad: true, name: "a")
+        let loss = (a * a).sum()
+        loss.backward()
+        let svg = try GraphRenderer.svg(TensorGraph.dot(for: loss))
+        // Before, the label held a backslash and an n, which the DOT quoting escaped again:
+        // the picture showed "a [2]\n‖grad‖ 10".
+        #expect(!svg.contains("\\"), "\(svg)")
+        #expect(svg.contains(">a [2]</text>"), "\(svg)")
+        #expect(svg.contains(">‖grad‖ 10</text>"), "\(svg)")
+    }
 }

@@ -134,17 +134,23 @@ struct ValueGradientTests {
         #expect(x.grad == 12)
     }
 
-    @Test("a second backward() adds a second copy; zeroGrad() resets")
+    @Test(
+        "each backward() adds exactly one copy to every leaf; interior gradients are fresh each pass; zeroGrad() resets"
+    )
     func backwardAccumulatesAcrossCalls() {
         let x = Value(1.5)
-        let y = x * 4.0
+        let h = x * x  // interior: dh/dx = 2x = 3
+        let y = h * 4.0  // dy/dh = 4, dy/dx = 12
         y.backward()
-        #expect(x.grad == 4)
+        #expect(x.grad == 12 && h.grad == 4 && y.grad == 1)
+        y.backward()
+        // Before: y.grad became 2 and h.grad 12, and x received 2·12 more: 36, not 24.
+        #expect(x.grad == 24, "doubled")
+        #expect(h.grad == 4 && y.grad == 1, "interior values hold this pass's gradient")
+        y.backward()
+        #expect(x.grad == 36, "tripled")
         y.zeroGrad()
         y.backward()
-        #expect(x.grad == 4)
-        y.backward()
-        // The output's own grad is now 2, so x receives 2·4 more on top of the 4 it had.
         #expect(x.grad == 12)
     }
 
