@@ -31,9 +31,9 @@ notebook.cell("The derivation") { cell in
 
           ∂L/∂x = ∂L/∂y · (I + ∂F/∂x) = ∂L/∂y + ∂L/∂y · ∂F/∂x.
 
-        The first term is the upstream gradient itself, passed through untouched. Stack L \
-        blocks and a plain network multiplies L Jacobians, J_L ⋯ J_1, which can shrink (or \
-        grow) geometrically with depth. A residual network multiplies (I + J_L) ⋯ (I + J_1), \
+        The first term is the upstream gradient itself, passed through untouched. Stack N \
+        blocks and a plain network multiplies N Jacobians, J_N ⋯ J_1, which can shrink (or \
+        grow) geometrically with depth. A residual network multiplies (I + J_N) ⋯ (I + J_1), \
         whose expansion always contains the term I: a path on which the gradient reaches the \
         first layer with no layer in between to scale it. That path is the "gradient highway".
         """)
@@ -157,26 +157,60 @@ notebook.cell("The identity in a convolutional residual block") { cell in
 
 // MARK: - 4. Fifty layers deep
 
-/// One layer of the deep stacks: conv 3×3 (16 → 16), optional batch norm, ReLU; the
-/// residual version adds its input before the ReLU: relu(x + BN(conv(x))).
+// listing: deep-stack
+/// One of the deep stacks: `depth` layers of conv 3×3 (16 → 16 channels), each in one of
+/// three arrangements, then global average pooling, a linear classifier and cross-entropy.
 struct DeepStack {
-    let residual: Bool
+    enum Kind: String {
+        /// h ← ReLU(BN(conv(h))): no shortcut.
+        case plain
+        /// h ← ReLU(h + BN(conv(h))): the original residual block's order (He et al. 2015).
+        case residual
+        /// h ← h + conv(ReLU(BN(h))): pre-activation (He et al. 2016); nothing after the sum.
+        case preActivation = "pre-activation"
+    }
+
+    /// How the convolution weights are drawn.
+    enum Initialisation: String {
+        /// PyTorch's default for `nn.Conv2d`: U(±1/√fan_in), variance 1/(3·fan_in).
+        case pytorchDefault = "PyTorch default"
+        /// He et al. (2015, "Delving deep"): N(0, 2/fan), what the library's ResNets use.
+        case he = "He"
+    }
+
+    let kind: Kind
     let batchNorm: Bool
     let weights: [Tensor]
     let head: Tensor
 
-    init(depth: Int, residual: Bool, batchNorm: Bool, generator: inout SeededGenerator) {
-        self.residual = residual
+    init(
+        depth: Int, kind: Kind, batchNorm: Bool, initialisation: Initialisation,
+        generator: inout SeededGenerator
+    ) {
+        self.kind = kind
         self.batchNorm = batchNorm
-        // PyTorch's default initialisation for Conv2d: uniform in ±1/√fan_in·... with
-        // kaiming_uniform(a = √5), i.e. bound = 1/√fan_in, variance 1/(3·fan_in).
-        let bound = 1 / Float(16 * 9).squareRoot()
         weights = (0..<depth).map { _ in
-            Tensor.uniform(
-                [16, 16, 3, 3], low: -bound, high: bound, generator: &generator, requiresGrad: true)
+            let w = Tensor.zeros([16, 16, 3, 3], requiresGrad: true)
+            switch initialisation {
+            case .pytorchDefault:
+                Init.kaimingUniform(
+                    w, nonlinearity: .leakyReLU(negativeSlope: Float(5).squareRoot()),
+                    generator: &generator)
+            case .he:
+                Init.kaimingNormal(w, mode: .fanOut, nonlinearity: .relu, generator: &generator)
+            }
+            return w
         }
         head = Tensor.uniform(
             [10, 16], low: -0.25, high: 0.25, generator: &generator, requiresGrad: true)
+    }
+
+    /// Batch norm in training mode (no affine parameters), or nothing.
+    func normalise(_ t: Tensor) -> Tensor {
+        guard batchNorm else { return t }
+        return batchNorm2d(
+            t, weight: nil, bias: nil, runningMean: Tensor.zeros([16]),
+            runningVar: Tensor.ones([16]), training: true)
     }
 
     /// Returns the loss and the activation entering each layer (gradients retained).
@@ -186,60 +220,93 @@ struct DeepStack {
         for w in weights {
             h.retainsGrad = true
             inputs.append(h)
-            var f = conv2d(h, weight: w, padding: 1)
-            if batchNorm {
-                f = batchNorm2d(
-                    f, weight: nil, bias: nil, runningMean: Tensor.zeros([16]),
-                    runningVar: Tensor.ones([16]), training: true)
+            switch kind {
+            case .plain: h = normalise(conv2d(h, weight: w, padding: 1)).relu()
+            case .residual: h = (h + normalise(conv2d(h, weight: w, padding: 1))).relu()
+            case .preActivation: h = h + conv2d(normalise(h).relu(), weight: w, padding: 1)
             }
-            h = residual ? (h + f).relu() : f.relu()
         }
         let pooled = h.mean(axes: [2, 3])
         return (crossEntropy(logits: linear(pooled, weight: head), targets: labels), inputs)
     }
 }
+// listing-end: deep-stack
 
 struct GradientProfile {
     let name: String
     let inputNorms: [Float]
     let weightNorms: [Float]
+    /// The share of each layer's output entries that its final ReLU lets through (the rest
+    /// have zero gradient there), averaged over the layers; nil where no ReLU follows the sum.
+    let openShare: Float?
+
+    /// ‖∂L/∂x‖ at layer 1 over layer 50: below 1, the gradient shrinks toward the input.
+    var ratio: Float { inputNorms[0] / inputNorms[inputNorms.count - 1] }
 }
 
 let depth = 50
-var profiles: [GradientProfile] = []
+var profiles: [String: GradientProfile] = [:]
+/// The stacks measured, in the order of the table.
+let stacks: [(kind: DeepStack.Kind, batchNorm: Bool, initialisation: DeepStack.Initialisation)] = [
+    (.plain, false, .pytorchDefault), (.plain, false, .he), (.residual, false, .pytorchDefault),
+    (.plain, true, .he), (.residual, true, .he), (.preActivation, true, .he),
+]
+
+func stackName(
+    _ kind: DeepStack.Kind, _ batchNorm: Bool, _ initialisation: DeepStack.Initialisation
+)
+    -> String
+{
+    "\(kind.rawValue)\(batchNorm ? " + BN" : ", no BN"), \(initialisation.rawValue) init"
+}
 
 notebook.cell("Fifty layers deep: the gradient reaching each layer") { cell in
     cell.prose(
         """
-        Four stacks of \(depth) convolutional layers (16 channels, 3×3, on a batch of random \
-        \(notebook.quick(8, full: 16))×\(notebook.quick(8, full: 16)) images), all starting \
-        from PyTorch's default initialisation: plain or residual, with or without batch norm. \
-        Each ends in global average pooling and a linear classifier with a cross-entropy loss. \
-        One backward pass; then we read the norm of the gradient that arrived at the input of \
-        every layer, ‖∂L/∂xₗ‖, and at every layer's weights, ‖∂L/∂Wₗ‖.
+        Now stacks of \(depth) convolutional layers (16 channels, 3×3, on a batch of 8 random \
+        \(notebook.quick(8, full: 16))×\(notebook.quick(8, full: 16)) images), each ending \
+        in global average pooling and a linear classifier with a cross-entropy loss. One \
+        backward pass; then we read the norm of the gradient that arrived at the input of \
+        every layer, ‖∂L/∂xₗ‖, and at every layer's weights, ‖∂L/∂Wₗ‖. This is the code:
+        """)
+    try cell.listing("deep-stack", in: "Lessons/03-gradient-highway/main.swift")
+    cell.prose(
+        """
+        Without batch norm, how the weights are drawn decides how a signal's size changes \
+        from layer to layer, so the plain stack is measured twice. PyTorch's default for a \
+        convolution (variance 1/(3·fan_in)) is what a `nn.Conv2d` gets unless told otherwise; \
+        He et al.'s (variance 2/fan_in, "Delving deep into rectifiers", 2015) is designed so \
+        that a ReLU layer keeps the signal's variance, and it is what the ResNets of this \
+        library use. With batch norm after each convolution the scale of the weights no longer \
+        matters (the normalisation divides it out), so those stacks use He's.
         """)
     let size = notebook.quick(8, full: 16)
-    for (residual, batchNorm) in [(false, false), (true, false), (false, true), (true, true)] {
+    for (kind, batchNorm, initialisation) in stacks {
         var generator = SeededGenerator(seed: 11)
         let stack = DeepStack(
-            depth: depth, residual: residual, batchNorm: batchNorm, generator: &generator)
+            depth: depth, kind: kind, batchNorm: batchNorm, initialisation: initialisation,
+            generator: &generator)
         let x = Tensor.randn([8, 16, size, size], generator: &generator, requiresGrad: true)
         let labels = (0..<8).map { _ in Int(generator.next() % 10) }
         let (loss, inputs) = stack.loss(x, labels: labels)
         loss.backward()
-        let name = (residual ? "residual" : "plain") + (batchNorm ? " + BN" : ", no BN")
-        profiles.append(
-            GradientProfile(
-                name: name, inputNorms: inputs.map { norm($0.grad?.data ?? []) },
-                weightNorms: stack.weights.map { norm($0.grad!.data) }))
+        let name = stackName(kind, batchNorm, initialisation)
+        // Layer l's output is layer l + 1's input: count its positive entries.
+        let shares = inputs.dropFirst().map { h in
+            Float(h.data.filter { $0 > 0 }.count) / Float(h.count)
+        }
+        profiles[name] = GradientProfile(
+            name: name, inputNorms: inputs.map { norm($0.grad?.data ?? []) },
+            weightNorms: stack.weights.map { norm($0.grad!.data) },
+            openShare: kind == .residual ? shares.reduce(0, +) / Float(shares.count) : nil)
     }
+    let ordered = stacks.map { profiles[stackName($0.kind, $0.batchNorm, $0.initialisation)]! }
     cell.table(
         ["stack", "‖∂L/∂x‖ layer 1", "layer 25", "layer 50", "layer 1 / layer 50"],
-        profiles.map { p in
+        ordered.map { p in
             [
                 p.name, Format.scientific(p.inputNorms[0]), Format.scientific(p.inputNorms[24]),
-                Format.scientific(p.inputNorms[depth - 1]),
-                Format.scientific(p.inputNorms[0] / p.inputNorms[depth - 1]),
+                Format.scientific(p.inputNorms[depth - 1]), Format.scientific(p.ratio),
             ]
         })
     try cell.picture("gradient-norms.png", caption: "‖∂L/∂x‖ at the input of each layer, log scale")
@@ -247,71 +314,128 @@ notebook.cell("Fifty layers deep: the gradient reaching each layer") { cell in
         var chart = LineChart(
             title: "Gradient reaching each layer of a \(depth)-layer stack", xLabel: "layer",
             yLabel: "‖∂L/∂x‖ (log scale)", yScale: .log)
-        for (i, p) in profiles.enumerated() {
+        for (i, p) in ordered.enumerated() {
+            // Zeros (Float32 underflow) cannot be drawn on a log scale: left out.
+            let points = p.inputNorms.enumerated().filter { $0.element > 0 }
             chart.add(
                 LineSeries(
-                    p.name, x: (1...depth).map(Double.init), y: p.inputNorms.map(Double.init),
-                    style: i < 2 ? .dashed : .solid))
+                    p.name, x: points.map { Double($0.offset + 1) },
+                    y: points.map { Double($0.element) }, style: i < 3 ? .dashed : .solid))
         }
         try chart.write(to: path)
     }
-    let plain = profiles[0]
-    let residual = profiles[1]
-    let plainBN = profiles[2]
-    let residualBN = profiles[3]
+    let plainDefault = ordered[0]
+    let plainHe = ordered[1]
+    let residual = ordered[2]
+    // The plain, default-init stack loses a steady factor per layer; measured where the
+    // numbers are far above Float32's smallest (layers 26 to 50).
+    let perLayer = Float(
+        pow(Double(plainDefault.inputNorms[25] / plainDefault.inputNorms[depth - 1]), 1.0 / 24))
+    let extrapolated = Double(plainDefault.inputNorms[depth - 1]) * pow(Double(perLayer), 49)
+    cell.output(
+        """
+        plain, no BN, PyTorch default init: the gradient shrinks by a factor of \
+        \(Format.fixed(perLayer, 3)) per layer (layers 26 to 50);
+        at that rate layer 1 would receive about \(Format.scientific(extrapolated)), \
+        which Float32 cannot hold (its smallest positive number is \
+        \(Format.scientific(Double(Float.leastNonzeroMagnitude)))): \
+        the table shows \(Format.scientific(plainDefault.inputNorms[0]))
+        """)
     cell.check(
-        "without BN, the plain stack's gradient vanishes: layer 1 gets under 1e-6 of layer 50's",
-        plain.inputNorms[0] / plain.inputNorms[depth - 1] < 1e-6,
-        "ratio \(Format.scientific(plain.inputNorms[0] / plain.inputNorms[depth - 1]))")
+        "plain, no BN, PyTorch default init: the gradient vanishes, layer 25 getting under 1e-6 of layer 50's",
+        plainDefault.inputNorms[24] > 0
+            && plainDefault.inputNorms[24] / plainDefault.inputNorms[depth - 1] < 1e-6,
+        "ratio \(Format.scientific(plainDefault.inputNorms[24] / plainDefault.inputNorms[depth - 1]))"
+    )
     cell.check(
-        "without BN, the residual stack's gradient does not vanish (ratio ≥ 1)",
-        residual.inputNorms[0] / residual.inputNorms[depth - 1] >= 1,
-        "ratio \(Format.scientific(residual.inputNorms[0] / residual.inputNorms[depth - 1]))")
-    let plainBNRatio = plainBN.inputNorms[0] / plainBN.inputNorms[depth - 1]
-    let residualBNRatio = residualBN.inputNorms[0] / residualBN.inputNorms[depth - 1]
+        "plain, no BN, He init: the same depth keeps the gradient within 100× of layer 50's at every layer",
+        plainHe.inputNorms.allSatisfy {
+            $0 > plainHe.inputNorms[depth - 1] / 100 && $0 < plainHe.inputNorms[depth - 1] * 100
+        },
+        "layer 1 / layer 50 = \(Format.scientific(plainHe.ratio))")
+    cell.check(
+        "residual, no BN, PyTorch default init: the gradient does not vanish (ratio ≥ 1)",
+        residual.ratio >= 1, "ratio \(Format.scientific(residual.ratio))")
+    let plainBN = ordered[3]
+    let residualBN = ordered[4]
+    let preActivation = ordered[5]
     cell.check(
         "with BN, the plain stack's gradient does not vanish: no layer gets less than half of layer 50's",
         plainBN.inputNorms.allSatisfy { $0 >= 0.5 * plainBN.inputNorms[depth - 1] })
     cell.check(
         "but it is not flat either: it grows toward the input, layer 1 getting over 100× layer 50's",
-        plainBNRatio > 100, "ratio \(Format.scientific(plainBNRatio))")
+        plainBN.ratio > 100, "ratio \(Format.scientific(plainBN.ratio))")
     cell.check(
         "with BN, the residual stack is far flatter: its layer-1/layer-50 ratio is under a tenth of the plain one",
-        residualBNRatio < plainBNRatio / 10,
-        "\(Format.scientific(residualBNRatio)) vs \(Format.scientific(plainBNRatio))")
+        residualBN.ratio < plainBN.ratio / 10,
+        "\(Format.scientific(residualBN.ratio)) vs \(Format.scientific(plainBN.ratio))")
+    cell.check(
+        "the pre-activation stack's input gradient grows like the residual one's: its ratio within 2× of it",
+        preActivation.ratio > residualBN.ratio / 2 && preActivation.ratio < residualBN.ratio * 2,
+        "\(Format.scientific(preActivation.ratio)) vs \(Format.scientific(residualBN.ratio))")
 }
 
 notebook.cell("What the numbers say") { cell in
-    let plainBN = profiles[2]
-    let residualBN = profiles[3]
-    let plainRatio = plainBN.inputNorms[0] / plainBN.inputNorms[depth - 1]
-    let residualRatio = residualBN.inputNorms[0] / residualBN.inputNorms[depth - 1]
+    let plainDefault = profiles[stackName(.plain, false, .pytorchDefault)]!
+    let plainHe = profiles[stackName(.plain, false, .he)]!
+    let plainBN = profiles[stackName(.plain, true, .he)]!
+    let residualBN = profiles[stackName(.residual, true, .he)]!
+    let preActivation = profiles[stackName(.preActivation, true, .he)]!
+    func spread(_ p: GradientProfile) -> Float { p.weightNorms.max()! / p.weightNorms.min()! }
     cell.prose(
         """
-        Two explanations of why residual networks train circulate, and the measurements \
-        separate them. Without batch norm, the plain stack's gradient collapses layer after \
-        layer — the vanishing gradient — while the identity path of the residual stack carries \
-        it to the first layer. With batch norm, the plain stack's gradient no longer vanishes: \
-        normalisation rescales every layer, so the first claim ("skip connections fix vanishing \
-        gradients") is not what separates a BN-equipped plain net from a residual one.
+        Depth alone does not make a gradient vanish; the initialisation does. The plain stack \
+        without batch norm loses a steady factor at every layer with PyTorch's default weights \
+        (their variance is a sixth of what keeps a ReLU layer's signal the same size): layer \
+        25 already gets only \
+        \(Format.scientific(plainDefault.inputNorms[24] / plainDefault.inputNorms[depth - 1]))× \
+        what layer 50 gets. With He's weights the same \(depth) layers pass the gradient on \
+        nearly whole: layer 1 gets \(Format.scientific(plainHe.ratio))× what layer 50 gets. \
+        The residual stack keeps it even with the shrinking weights: its identity path does \
+        not depend on them.
 
-        They still differ. In the plain + BN stack the gradient *grows* toward the input: layer \
-        1 receives \(Format.scientific(plainRatio))× what layer 50 receives, so under one learning rate the early \
-        layers would take far larger steps than the late ones. In the \
-        residual + BN stack the same ratio is \(Format.scientific(residualRatio)). He et al. (2015, section \
-        4.1) reported that their 34-layer plain net with batch norm had healthy gradients yet \
-        trained *worse* than the 18-layer one — the degradation problem, an optimisation \
-        difficulty. The uneven gradient profile measured here is one face of that difficulty; \
-        lesson 08 trains both families on Fashion-MNIST and measures the degradation itself.
+        With batch norm the weights' scale no longer matters, and the plain stack's gradient \
+        does not vanish; it *grows* toward the input: layer 1 receives \
+        \(Format.scientific(plainBN.ratio))× what layer 50 receives, so under one learning rate \
+        the early layers would take far larger steps than the late ones. In the residual + BN \
+        stack the same ratio is \(Format.scientific(residualBN.ratio)). He et al. (2015, \
+        section 4.1) checked that their 34-layer plain net with batch norm had healthy \
+        gradients, and it still trained *worse* than the 18-layer one: the degradation \
+        problem, an optimisation difficulty rather than a vanishing gradient. The uneven \
+        profile measured here is one face of it; lesson 08 trains both families on \
+        Fashion-MNIST and measures the degradation itself.
+
+        The "highway" of the original block is not a pure identity either. In \
+        relu(x + F(x)) the ReLU after the sum multiplies the whole gradient, the skip path's \
+        share included, by a mask of zeros and ones: ∂L/∂x = ∂L/∂y · D (I + ∂F/∂x), with D \
+        the diagonal of the mask. In the residual + BN stack each such mask lets through \
+        \(Format.fixed(100 * (residualBN.openShare ?? 0), 1))% of the entries on average. He \
+        et al. (2016, "Identity mappings in deep residual networks", section 2, equations 4 \
+        and 5) moved batch norm and the ReLU into the branch, x + conv(ReLU(BN(x))), so that \
+        nothing follows the sum and ∂L/∂xₗ = ∂L/∂x_L (I + ∂/∂xₗ Σᵢ F(xᵢ)) holds exactly \
+        between any two layers l < L. The measurement shows what that buys and what it does \
+        not: the input gradient of the pre-activation stack grows toward the input about as \
+        much as the residual stack's (\(Format.scientific(preActivation.ratio))×: every \
+        block's branch adds its own term to the identity's), but its weights receive the most \
+        even gradients: the largest layer's is \(Format.fixed(spread(preActivation), 2))× the \
+        smallest's, against \(Format.fixed(spread(residualBN), 1))× in the residual stack and \
+        \(Format.scientific(spread(plainBN)))× in the plain one.
         """)
-    let weightRows = [plainBN, residualBN].map { p in
+    let weightRows = [plainBN, residualBN, preActivation].map { p in
         [
             p.name, Format.scientific(p.weightNorms[0]),
-            Format.scientific(p.weightNorms[depth - 1]),
-            Format.scientific(p.weightNorms.max()! / p.weightNorms.min()!),
+            Format.scientific(p.weightNorms[depth - 1]), Format.scientific(spread(p)),
         ]
     }
     cell.table(["stack", "‖∂L/∂W‖ layer 1", "layer 50", "max / min over layers"], weightRows)
+    cell.check(
+        "the pre-activation stack's weight gradients are the most even: max/min under half the residual stack's",
+        spread(preActivation) < spread(residualBN) / 2,
+        "\(Format.fixed(spread(preActivation), 2)) vs \(Format.fixed(spread(residualBN), 2))")
+    cell.check(
+        "the ReLU after the sum closes part of the skip path: under 95% of the entries pass",
+        (residualBN.openShare ?? 1) < 0.95,
+        "\(Format.fixed(100 * (residualBN.openShare ?? 0), 1))%")
 }
 
 notebook.finish()
