@@ -21,21 +21,17 @@ notebook.introduction(
 notebook.cell("One block, one line at a time") { cell in
     cell.prose(
         """
+        This is `BasicBlock` as the library builds it: two 3×3 convolutions, each followed \
+        by batch norm, and a shortcut chosen by `Shortcut.make` (section 2):
+        """)
+    try cell.listing("basic-block-init", in: "Sources/ResNetModels/BasicBlock.swift")
+    cell.prose(
+        """
         `BasicBlock(inputChannels: 64, channels: 64)` keeps the shape of its input, so its \
         shortcut is the identity. Its forward pass reads top to bottom, one step per line, as \
         torchvision's does:
         """)
-    cell.code(
-        """
-        let identity = x
-        var out = conv1(x)      // 3×3, stride 1, padding 1, no bias
-        out = bn1(out)
-        out = relu(out)
-        out = conv2(out)        // 3×3, stride 1, padding 1, no bias
-        out = bn2(out)
-        if let shortcut { out = out + shortcut(identity) }   // absent in a plain network
-        out = relu(out)
-        """)
+    try cell.listing("basic-block-forward", in: "Sources/ResNetModels/BasicBlock.swift")
     var generator = SeededGenerator(seed: 4)
     let block = BasicBlock(inputChannels: 64, channels: 64, generator: &generator)
     let x = Tensor.randn([2, 64, 8, 8], generator: &generator)
@@ -70,27 +66,69 @@ notebook.cell("One block, one line at a time") { cell in
         block.parameterCount == 2 * 64 * 64 * 9 + 4 * 64)
 }
 
+// MARK: - 1b. The weights
+
+notebook.cell("Where the weights come from") { cell in
+    cell.prose(
+        """
+        Both convolutions come from `conv3x3`, which leaves out the bias (the batch norm after \
+        it has its own shift β, so a bias would be redundant: whatever it added, batch norm \
+        subtracts again with the mean) and draws the weights as torchvision's ResNet does:
+        """)
+    try cell.listing("conv3x3", in: "Sources/ResNetModels/Convolutions.swift")
+    try cell.listing("kaiming-fan-out", in: "Sources/ResNetModels/Convolutions.swift")
+    try cell.listing("kaiming-normal", in: "Sources/NN/Init.swift")
+    cell.prose(
+        """
+        "Fan out" is the number of outputs each input value reaches, output channels × kernel \
+        area, read off the weight's shape [out, in, k, k]:
+        """)
+    try cell.listing("fans", in: "Sources/NN/Init.swift")
+    var generator = SeededGenerator(seed: 4)
+    let block = BasicBlock(inputChannels: 64, channels: 64, generator: &generator)
+    let w = block.conv1.weight.data
+    let mean = w.reduce(0, +) / Float(w.count)
+    let std = (w.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(w.count)).squareRoot()
+    let expected = (Float(2) / Float(64 * 9)).squareRoot()
+    cell.output(
+        """
+        conv1.weight [64, 64, 3, 3]: fan out = 64 · 3 · 3 = 576, so std should be √(2/576) = \
+        \(Format.fixed(expected, 4))
+        measured over its \(Format.grouped(w.count)) values: mean \(Format.fixed(mean, 4)), std \
+        \(Format.fixed(std, 4))
+        """)
+    cell.check(
+        "conv1's weights have the std of Kaiming normal with fan out (within 2%)",
+        abs(std / expected - 1) < 0.02, "\(Format.fixed(std, 4)) vs \(Format.fixed(expected, 4))")
+}
+
 // MARK: - 2. When the shape changes
 
 notebook.cell("When the shape changes: three kinds of shortcut") { cell in
     cell.prose(
         """
         The first block of a new stage halves the image (stride 2) and doubles the channels, \
-        so x can no longer be added to F(x) as it is. He et al. (2015) give two answers:
+        so x can no longer be added to F(x) as it is. He et al. (2015, section 3.3 and Table 3) \
+        compare three options:
 
-        - **Option A**, no parameters: take every second pixel (`x[:, :, ::2, ::2]`) and pad the \
-        missing channels with zeros. The paper's CIFAR networks use it.
-        - **Option B**, a projection: a 1×1 convolution with stride 2 and batch norm (the \
-        `downsample` module of torchvision), used only where the shape changes. ImageNet \
-        ResNets use it.
+        - **Option A**, no parameters: where the shape changes, take every second pixel \
+        (`x[:, :, ::2, ::2]`) and pad the missing channels with zeros; elsewhere the identity. \
+        The paper's CIFAR networks use it.
+        - **Option B**: where the shape changes, a projection, a 1×1 convolution with stride 2 \
+        and batch norm (the `downsample` module of torchvision); elsewhere the identity. The \
+        ImageNet ResNets use it.
+        - **Option C**: a projection in every block, even where the shape does not change.
 
-        Where the shape does not change, both use the identity.
+        On ImageNet (Table 3) B did slightly better than A and C slightly better than B, all \
+        three far better than the plain net; the authors judged C's extra projections not \
+        worth their parameters and kept B. `Shortcut.make` decides, block by block:
         """)
+    try cell.listing("shortcut-options", in: "Sources/ResNetModels/Shortcut.swift")
     var generator = SeededGenerator(seed: 5)
     let x = Tensor.randn([2, 64, 8, 8], generator: &generator)
     var rows: [[String]] = []
     var outputs: [[Int]] = []
-    for option in [ShortcutOption.a, .b] {
+    for option in [ShortcutOption.a, .b, .c] {
         let block = BasicBlock(
             inputChannels: 64, channels: 128, stride: 2, shortcut: option, generator: &generator)
         let y = block(x)
@@ -103,12 +141,25 @@ notebook.cell("When the shape changes: three kinds of shortcut") { cell in
             Format.grouped(shortcutParameters),
         ])
     }
+    var keptShape: [ShortcutOption: String] = [:]
+    for option in [ShortcutOption.a, .b, .c] {
+        let block = BasicBlock(
+            inputChannels: 64, channels: 64, shortcut: option, generator: &generator)
+        keptShape[option] = block.shortcutKind.map { "\($0)" } ?? "none"
+    }
     cell.table(
         ["BasicBlock(64 → 128, stride 2)", "shortcut", "shape", "parameters", "in the shortcut"],
         rows)
+    cell.output(
+        "BasicBlock(64 → 64), the shape kept: option A \(keptShape[.a]!), option B "
+            + "\(keptShape[.b]!), option C \(keptShape[.c]!)")
     cell.check(
-        "both options give the same output shape",
-        outputs[0] == outputs[1] && outputs[0] == [2, 128, 4, 4])
+        "all three options give the same output shape",
+        outputs.allSatisfy { $0 == [2, 128, 4, 4] })
+    cell.check(
+        "where the shape is kept, A and B use the identity and C still projects",
+        keptShape[.a] == "identity" && keptShape[.b] == "identity"
+            && keptShape[.c] == "projection")
     let padded = x.subsample(stride: 2).padChannels(before: 32, after: 32)
     // Image 0 of `padded` is [128, 4, 4]; channel c ≥ 32 holds x's channel c − 32 at even pixels.
     var keptChannels = true
@@ -138,9 +189,7 @@ notebook.cell("A block whose branch is zeroed is the identity") { cell in
         Set the last batch norm's scale γ to zero (its shift β starts at zero anyway) and F(x) is \
         exactly zero for every input: the block computes ReLU(x + 0). Before the final ReLU it \
         is the identity, and since x here is itself the output of a ReLU (non-negative), the \
-        block passes it through unchanged. This is why a deeper residual network can do at least \
-        as well as a shallower one — its extra blocks can learn to be the identity — and it is \
-        the idea behind `zeroInitResidual` (Goyal et al. 2017), which starts every block that way.
+        block passes it through unchanged.
         """)
     var generator = SeededGenerator(seed: 6)
     let block = BasicBlock(inputChannels: 16, channels: 16, generator: &generator)
@@ -149,12 +198,57 @@ notebook.cell("A block whose branch is zeroed is the identity") { cell in
     let y = block(x)
     cell.output("max |block(x) − x| = \(zip(y.data, x.data).map { abs($0 - $1) }.max()!)")
     cell.check("with γ = β = 0 in bn2, block(x) = x for a non-negative x", y.data == x.data)
+    cell.prose(
+        """
+        A plain block can be the identity too, for non-negative inputs. Make each convolution \
+        an identity kernel (channel c's filter is 1 at its centre on channel c, 0 everywhere \
+        else) and let each batch norm pass values through (in eval mode, with running mean 0, \
+        running variance 1 − ε and γ = 1, β = 0): it computes ReLU(ReLU(x)) = x.
+        """)
     let plain = BasicBlock(inputChannels: 16, channels: 16, residual: false, generator: &generator)
-    plain.bn2.weight.data = [Float](repeating: 0, count: 16)
-    let z = plain(x)
+    for conv in [plain.conv1, plain.conv2] {
+        var kernel = [Float](repeating: 0, count: conv.weight.count)
+        for c in 0..<16 { kernel[((c * 16 + c) * 3 + 1) * 3 + 1] = 1 }
+        conv.weight.data = kernel
+    }
+    for norm in [plain.bn1, plain.bn2] {
+        norm.runningVar.data = [Float](repeating: 1 - norm.eps, count: 16)
+    }
+    plain.eval()
+    let passed = plain(x)
+    let plainError = zip(passed.data, x.data).map { abs($0 - $1) }.max()!
+    let plainZeroed = BasicBlock(
+        inputChannels: 16, channels: 16, residual: false, generator: &generator)
+    plainZeroed.bn2.weight.data = [Float](repeating: 0, count: 16)
+    let zeroed = plainZeroed(x)
+    cell.output(
+        """
+        plain block, identity kernels, pass-through batch norms: max |plain(x) − x| = \
+        \(Format.scientific(plainError))
+        plain block, γ = 0 in bn2 (the residual block's identity): max |plain(x)| = \
+        \(zeroed.data.map(abs).max()!)
+        """)
     cell.check(
-        "its plain twin, zeroed the same way, outputs only zeros: it cannot be the identity",
-        z.data.allSatisfy { $0 == 0 })
+        "a plain block can represent the identity: with identity kernels it returns x (to 1e-6)",
+        plainError < 1e-6, Format.scientific(plainError))
+    cell.check(
+        "but zeroing its branch gives zeros, not x: its identity is not at zero",
+        zeroed.data.allSatisfy { $0 == 0 })
+    cell.prose(
+        """
+        So the difference is not what each block can represent but where the identity lies. \
+        The residual block reaches it at zero: shrinking its branch's weights, from wherever \
+        they are, gets there. The plain block has it only at particular non-zero settings of \
+        its \(Format.grouped(plain.conv1.weight.count + plain.conv2.weight.count)) \
+        convolution weights and its batch norms, which training would have to find. He et al. (2015, section 3.1) \
+        argue from exactly this: a deeper net whose extra layers were identities would do no \
+        worse than a shallower one, so when deeper plain nets train *worse* (the degradation \
+        problem, lesson 08), the solver must be failing to find such layers; in the residual \
+        form it only has to push the branch's weights toward zero. \
+        That is an argument about optimisation, not about what the nets can express. It is \
+        also the idea behind `zeroInitResidual` (Goyal et al. 2017), which starts every block \
+        at its identity.
+        """)
 }
 
 // MARK: - 4. The plain twin
@@ -215,7 +309,20 @@ notebook.cell("The block, drawn") { cell in
     }
     let graph = ModelGraph.dot(for: stage, inputShape: [1, 64, 56, 56], level: .layer)
     let skips = graph.edges.filter { $0.attributes["class"] == "skip" }
-    cell.check("the picture has a skip path for each block", !skips.isEmpty)
+    // Walk each addition's skip path back to where it leaves the main path.
+    let additions = Set(skips.map(\.to).filter { $0.hasSuffix("+") })
+    let paths = additions.sorted().map { addition -> [String] in
+        var path = [addition]
+        while let edge = skips.first(where: { $0.to == path[0] }) { path.insert(edge.from, at: 0) }
+        return path
+    }
+    let projectionPath = paths.first { $0.count == 4 }
+    cell.check(
+        "one skip path per block, into its own addition: through the projection (1×1 conv, BN) in the first, a bare edge in the second",
+        additions.count == 2 && paths.map(\.count).sorted() == [2, 4]
+            && projectionPath.map { $0[1].contains("downsample") && $0[2].contains("downsample") }
+                == true,
+        paths.map { $0.joined(separator: " → ") }.joined(separator: "; "))
 }
 
 notebook.finish()

@@ -49,14 +49,17 @@ public enum Init {
     ///
     /// Stops with a message for a tensor of rank below 2 (a bias has no fan).
     public static func fans(of shape: [Int]) -> (fanIn: Int, fanOut: Int) {
+        // listing: fans
         nnCheck(
             shape.count >= 2,
             "Init: fan in and fan out need a weight of rank ≥ 2 ([out, in, ...]), got shape "
                 + "\(shape)")
         let receptiveField = shape.dropFirst(2).reduce(1, *)
         return (shape[1] * receptiveField, shape[0] * receptiveField)
+        // listing-end: fans
     }
 
+    // listing: kaiming-normal
     /// Kaiming (He) normal initialisation: samples from N(0, std²) with
     /// std = gain / √fan (√2 / √fan for ReLU), as `nn.init.kaiming_normal_`.
     ///
@@ -72,6 +75,7 @@ public enum Init {
         let std = nonlinearity.gain / Float(fan(of: tensor.shape, mode: mode)).squareRoot()
         normal(tensor, mean: 0, std: std, generator: &generator)
     }
+    // listing-end: kaiming-normal
 
     /// Kaiming (He) uniform initialisation: samples from U(−bound, bound) with
     /// bound = gain·√3 / √fan, as `nn.init.kaiming_uniform_`. PyTorch's default for

@@ -30,6 +30,7 @@ public final class BasicBlock: Module, ResidualBlock {
     public let bn2: BatchNorm2d
     public let shortcut: Shortcut?
 
+    // listing: basic-block-init
     /// - Parameters:
     ///   - inputChannels: channels of x (torchvision's `inplanes`).
     ///   - channels: channels of both convolutions and of the output (`planes`).
@@ -58,6 +59,7 @@ public final class BasicBlock: Module, ResidualBlock {
             stride: stride, residual: residual, block: "BasicBlock", generator: &generator)
         super.init()
     }
+    // listing-end: basic-block-init
 
     public var weightedLayerCount: Int { 2 }
 

@@ -60,6 +60,7 @@ public enum Shortcut {
         option: ShortcutOption, inputChannels: Int, outputChannels: Int, stride: Int,
         residual: Bool, block: String, generator: inout SeededGenerator
     ) -> Shortcut? {
+        // listing: shortcut-options
         guard residual else { return nil }
         let changesShape = stride != 1 || inputChannels != outputChannels
         switch option {
@@ -81,5 +82,6 @@ public enum Shortcut {
         case .a, .b:
             return .identity
         }
+        // listing-end: shortcut-options
     }
 }

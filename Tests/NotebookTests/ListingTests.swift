@@ -57,10 +57,28 @@ struct ListingTests {
         }
     }
 
-    @Test("the listings the lessons show exist in the library's sources")
+    @Test(
+        "every listing a lesson shows exists: each `listing(name, in: file)` call has its markers")
     func lessonListingsExist() throws {
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().path
+        let lessons = try FileManager.default.contentsOfDirectory(
+            atPath: packageRoot + "/Lessons")
+        // `cell.listing("name", in: "file")`, as the lessons write it.
+        let call = #/listing\(\s*"([^"]+)",\s*in:\s*"([^"]+)"\s*\)/#
+        var found = 0
+        for lesson in lessons.sorted() {
+            let path = "\(packageRoot)/Lessons/\(lesson)/main.swift"
+            guard let source = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            for match in source.matches(of: call) {
+                let (name, file) = (String(match.1), String(match.2))
+                let listing = try Listing(name, in: file, root: packageRoot)
+                #expect(!listing.text.isEmpty, "\(lesson): \(name) in \(file) is empty")
+                found += 1
+            }
+        }
+        #expect(found >= 10, "only \(found) listings found: did the call's spelling change?")
+        // Two that must show what the lessons say they show.
         let basic = try Listing(
             "basic-block-forward", in: "Sources/ResNetModels/BasicBlock.swift", root: packageRoot)
         #expect(basic.text.contains("if let shortcut { out = out + shortcut(identity) }"))
