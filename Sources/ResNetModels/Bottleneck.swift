@@ -57,6 +57,7 @@ public final class Bottleneck: Module, ResidualBlock {
         self.outputChannels = channels * Self.expansion
         self.stride = stride
         self.strideOn = strideOn
+        // listing: bottleneck-layers
         let (stride1, stride2) = strideOn == .onConv3x3 ? (1, stride) : (stride, 1)
         conv1 = conv1x1(
             inputChannels: inputChannels, outputChannels: channels, stride: stride1,
@@ -69,6 +70,7 @@ public final class Bottleneck: Module, ResidualBlock {
         conv3 = conv1x1(
             inputChannels: channels, outputChannels: outputChannels, generator: &generator)
         bn3 = BatchNorm2d(outputChannels)
+        // listing-end: bottleneck-layers
         self.shortcut = Shortcut.make(
             option: shortcut, inputChannels: inputChannels, outputChannels: outputChannels,
             stride: stride, residual: residual, block: "Bottleneck", generator: &generator)
@@ -90,6 +92,7 @@ public final class Bottleneck: Module, ResidualBlock {
 
     /// - x: [N, inputChannels, H, W]. Returns [N, outputChannels, ⌈H/stride⌉, ⌈W/stride⌉].
     public override func forward(_ x: Tensor) -> Tensor {
+        // listing: bottleneck-forward
         let identity = x
 
         var out = conv1(x)  // 1x1: reduce to `channels`
@@ -106,5 +109,6 @@ public final class Bottleneck: Module, ResidualBlock {
         if let shortcut { out = out + shortcut(identity) }  // absent in a plain network
         out = relu(out)
         return out
+        // listing-end: bottleneck-forward
     }
 }
