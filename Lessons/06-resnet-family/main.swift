@@ -29,6 +29,12 @@ notebook.cell("Every variant, counted") { cell in
         must equal torchvision's exactly; the state-dict names match too (the test suite \
         checks every key). The accuracy column is torchvision's published ImageNet top-1 for \
         its pretrained weights — cited, not measured: this course trains nothing on ImageNet.
+
+        A figure often quoted with these nets needs its context: the 3.57% top-5 error that \
+        won ILSVRC 2015 (He et al. 2015, Table 5) came from an ensemble of six models of \
+        different depths, measured on the test set. No single net below reaches it; the \
+        paper's best single model, ResNet-152, had 4.49% top-5 on the validation set \
+        (Table 4).
         """)
     // torchvision's documented parameter counts and ImageNet top-1 accuracies (IMAGENET1K_V1).
     let published: [(depth: Int, parameters: Int, top1: String)] = [
@@ -38,6 +44,7 @@ notebook.cell("Every variant, counted") { cell in
     var generator = SeededGenerator(seed: 1)
     var rows: [[String]] = []
     var allMatch = true
+    var points: [(depth: Int, parameters: Int, multAdds: Int)] = []
     for entry in published {
         let model = ResNet.resnet(depth: entry.depth, generator: &generator)
         let s = summary(of: model, inputShape: [1, 3, size, size], depth: 1)
@@ -45,6 +52,7 @@ notebook.cell("Every variant, counted") { cell in
             allMatch && s.totals.parameters == entry.parameters
             && model.weightedLayerCount == entry.depth
         let block = entry.depth < 50 ? "basic" : "bottleneck"
+        points.append((entry.depth, s.totals.parameters, s.totals.multAdds))
         rows.append([
             "ResNet-\(entry.depth)", block,
             model.configuration.blocksPerStage.map(String.init).joined(separator: "-"),
@@ -60,6 +68,164 @@ notebook.cell("Every variant, counted") { cell in
         ],
         rows)
     cell.check("every parameter count equals torchvision's, and every depth its name", allMatch)
+    try cell.picture(
+        "family-cost.png",
+        caption:
+            "Parameters and mult-adds against depth: the bottleneck nets grow slowly with depth"
+    ) { path in
+        func panel(_ title: String, _ unit: String, _ value: (Int, Int) -> Double) -> LineChart {
+            var chart = LineChart(
+                title: title, xLabel: "weighted layers", yLabel: unit,
+                yRange: 0...(title.hasPrefix("P") ? 65 : 12),
+                width: 460, height: 340)
+            for (name, depths) in [("basic block", [18, 34]), ("bottleneck", [50, 101, 152])] {
+                let chosen = points.filter { depths.contains($0.depth) }
+                chart.add(
+                    LineSeries(
+                        name, x: chosen.map { Double($0.depth) },
+                        y: chosen.map { value($0.parameters, $0.multAdds) }, showsMarkers: true))
+            }
+            return chart
+        }
+        let panels = ChartPanels(
+            title: "The ImageNet ResNets, counted at \(size)×\(size)",
+            panels: [
+                panel("Parameters", "millions") { p, _ in Double(p) / 1e6 },
+                panel("Mult-adds per image", "billions") { _, m in Double(m) / 1e9 },
+            ])
+        try panels.write(to: path)
+    }
+    // Cost per added layer: ResNet-18 → 34 (basic) against ResNet-50 → 152 (bottleneck).
+    func slope(_ a: Int, _ b: Int, _ value: (Int, Int) -> Double) -> Double {
+        let p = points.first { $0.depth == a }!
+        let q = points.first { $0.depth == b }!
+        return (value(q.parameters, q.multAdds) - value(p.parameters, p.multAdds)) / Double(b - a)
+    }
+    let parameterSlopes = (
+        slope(18, 34) { p, _ in Double(p) }, slope(50, 152) { p, _ in Double(p) }
+    )
+    let costSlopes = (slope(18, 34) { _, m in Double(m) }, slope(50, 152) { _, m in Double(m) })
+    cell.output(
+        String(
+            format: "per layer added: basic-block nets +%.2f M parameters and +%.3f G mult-adds, "
+                + "bottleneck nets +%.2f M and +%.3f G",
+            parameterSlopes.0 / 1e6, costSlopes.0 / 1e9, parameterSlopes.1 / 1e6,
+            costSlopes.1 / 1e9))
+    cell.check(
+        "each layer added to the bottleneck nets costs fewer parameters and mult-adds than one added to the basic-block nets",
+        parameterSlopes.1 < parameterSlopes.0 && costSlopes.1 < costSlopes.0)
+}
+
+// MARK: - 1b. Building the stages
+
+notebook.cell("Building the stages") { cell in
+    cell.prose(
+        """
+        `ResNet.init` builds the stem, then one stage per width: the first stage keeps the \
+        image size, every later one starts with stride 2, and each stage's output width \
+        (width × expansion) is the next one's input:
+        """)
+    try cell.listing("resnet-stages", in: "Sources/ResNetModels/ResNet.swift")
+    cell.prose("Each stage is torchvision's `_make_layer`:")
+    try cell.listing("make-layer", in: "Sources/ResNetModels/ResNet.swift")
+    cell.prose(
+        """
+        Its arguments are labelled, so a call cannot pass the stride where the block count \
+        belongs. In Python positional arguments can, and it happens in published tutorials: \
+        a `create_layer(block, out_channels, stride, num_blocks)` called as \
+        `create_layer(block, 128, layers[1], 2)`, the block count third and the stride \
+        fourth. For ResNet-50's second stage (4 blocks, stride 2) that builds 2 blocks with \
+        stride 4, and the network is no longer ResNet-50:
+        """)
+    var generator = SeededGenerator(seed: 5)
+    func stage(blocks: Int, stride: Int) -> (Sequential, ModelSummary) {
+        let layer = ResNet.makeLayer(
+            .bottleneck, inputChannels: 256, channels: 128, blocks: blocks, stride: stride,
+            shortcut: .b, residual: true, generator: &generator)
+        return (layer, summary(of: layer, inputShape: [1, 256, 56, 56], depth: 1))
+    }
+    let (right, rightSummary) = stage(blocks: 4, stride: 2)
+    let (swapped, swappedSummary) = stage(blocks: 2, stride: 4)
+    cell.table(
+        ["ResNet-50's layer2", "blocks", "output for [1, 256, 56, 56]", "parameters"],
+        [
+            [
+                "blocks: 4, stride: 2", "\(right.modules.count)",
+                Format.shape(rightSummary.outputShape),
+                Format.grouped(rightSummary.totals.parameters),
+            ],
+            [
+                "arguments swapped", "\(swapped.modules.count)",
+                Format.shape(swappedSummary.outputShape),
+                Format.grouped(swappedSummary.totals.parameters),
+            ],
+        ])
+    cell.check(
+        "the swapped stage is not ResNet-50's: half the blocks, and a 14×14 output instead of 28×28",
+        right.modules.count == 4 && swapped.modules.count == 2
+            && rightSummary.outputShape == [1, 512, 28, 28]
+            && swappedSummary.outputShape == [1, 512, 14, 14])
+}
+
+// MARK: - 1c. The sizes
+
+notebook.cell("224 → 7: the sizes, worked out") { cell in
+    cell.prose(
+        """
+        A convolution or pooling with kernel k, stride s and padding p turns a side of n \
+        pixels into ⌊(n + 2p − k) / s⌋ + 1. Through ResNet-18, for a 224×224 image (every \
+        later stage's first block is a 3×3 convolution with stride 2 and padding 1, and its \
+        1×1 projection with stride 2 and no padding lands on the same size):
+        """)
+    func out(_ n: Int, k: Int, s: Int, p: Int) -> Int { (n + 2 * p - k) / s + 1 }
+    let steps: [(name: String, k: Int, s: Int, p: Int)] = [
+        ("conv1", 7, 2, 3), ("maxpool", 3, 2, 1), ("layer1.0.conv1", 3, 1, 1),
+        ("layer2.0.conv1", 3, 2, 1), ("layer3.0.conv1", 3, 2, 1), ("layer4.0.conv1", 3, 2, 1),
+    ]
+    var generator = SeededGenerator(seed: 6)
+    let model = ResNet.resnet18(generator: &generator)
+    let traced = summary(of: model, inputShape: [1, 3, 224, 224], depth: 4)
+    var n = 224
+    var rows: [[String]] = []
+    var agree = true
+    for step in steps {
+        let next = out(n, k: step.k, s: step.s, p: step.p)
+        let measured = traced.rows.first { $0.name == step.name }?.outputShape.last ?? -1
+        agree = agree && measured == next
+        rows.append([
+            step.name, "k \(step.k), s \(step.s), p \(step.p)",
+            "⌊(\(n) + \(2 * step.p) − \(step.k)) / \(step.s)⌋ + 1 = \(next)", "\(measured)",
+        ])
+        n = next
+    }
+    let pooled = traced.rows.first { $0.name == "avgpool" }?.outputShape ?? []
+    rows.append(["avgpool", "adaptive, output 1×1", "7 × 7 → 1 × 1", Format.shape(pooled)])
+    cell.table(["layer", "kernel, stride, padding", "output side", "traced"], rows)
+    cell.check(
+        "the formula gives every size the forward pass produced: 112, 56, 56, 28, 14, 7",
+        agree && n == 7)
+    cell.prose(
+        """
+        The last step is why the same network takes images of any size. `AdaptiveAvgPool2d` \
+        is told the output it must produce (1×1) and averages whatever the last stage hands \
+        it, 7×7 here; a fixed 7×7 average pool, as torchvision's first ResNet code had, gives \
+        1×1 only for 224-pixel inputs. With the adaptive one `fc` always receives 512 features:
+        """)
+    model.eval()
+    var sizeRows: [[String]] = []
+    var allTen = true
+    for side in notebook.quick([64, 100, 160], full: [64, 100, 160, 320]) {
+        let x = Tensor.randn([1, 3, side, side], generator: &generator)
+        let s = summary(of: model, inputShape: x.shape, depth: 1)
+        let layer4 = s.rows.first { $0.name == "layer4" }?.outputShape ?? []
+        let logits = s.outputShape
+        allTen = allTen && logits == [1, 1000]
+        sizeRows.append([
+            "\(side)×\(side)", Format.shape(layer4), Format.shape(logits),
+        ])
+    }
+    cell.table(["input", "layer4's output", "logits"], sizeRows)
+    cell.check("every input size gives [1, 1000] logits", allTen)
 }
 
 // MARK: - 2. The smoke test and the head

@@ -75,6 +75,7 @@ public final class ResNet: Module {
         }
         bn1 = preActivation ? nil : BatchNorm2d(stemWidth)
 
+        // listing: resnet-stages
         var layers: [Sequential] = []
         var channels = stemWidth
         for (stage, (width, blocks)) in zip(c.stageWidths, c.blocksPerStage).enumerated() {
@@ -86,6 +87,7 @@ public final class ResNet: Module {
             channels = width * c.block.expansion
         }
         self.layers = layers
+        // listing-end: resnet-stages
 
         bn = preActivation ? BatchNorm2d(channels) : nil
         fc = Linear(inputFeatures: channels, outputFeatures: c.classes, generator: &generator)
@@ -98,6 +100,7 @@ public final class ResNet: Module {
         }
     }
 
+    // listing: make-layer
     /// One stage (torchvision's `_make_layer`): `blocks` blocks of width `channels`; the
     /// first takes `inputChannels` and `stride` (and gets a shortcut that bridges the change
     /// of shape), the others keep the shape.
@@ -136,6 +139,7 @@ public final class ResNet: Module {
         }
         return Sequential(modules)
     }
+    // listing-end: make-layer
 
     // MARK: - The tree
 
