@@ -105,16 +105,41 @@ public final class Notebook {
     /// Runs one titled cell. An error thrown by `body` is reported as a failure of this
     /// cell; later cells still run, and `finish()` exits non-zero.
     public func cell(_ title: String, _ body: (Cell) throws -> Void) {
+        _ = runCell(title, body)
+    }
+
+    /// Runs one titled cell that produces a value for later cells (the data, a trained
+    /// model): returns it, or nil when the cell failed (reported as with `cell(_:_:)`).
+    @discardableResult
+    public func cell<Result>(_ title: String, _ body: (Cell) throws -> Result) -> Result? {
+        runCell(title, body)
+    }
+
+    private func runCell<Result>(_ title: String, _ body: (Cell) throws -> Result) -> Result? {
         let number = cells.count + 1
         cells.append((title, []))
         terminal.cellTitle(number: number, title)
         let cell = Cell(notebook: self, index: cells.count - 1)
         do {
-            try body(cell)
+            return try body(cell)
         } catch {
             let message = "cell \(number) (\(title)) stopped with an error: \(error)"
             failures.append(message)
             cell.append(.failure(message))
+            return nil
+        }
+    }
+
+    /// Runs one titled cell on what an earlier cell produced. When that cell failed
+    /// (`input` is nil) this one is not run: it is reported as a failure that names why,
+    /// instead of each cell unwrapping and re-explaining.
+    @discardableResult
+    public func cell<Input, Result>(
+        _ title: String, using input: Input?, _ body: (Cell, Input) throws -> Result
+    ) -> Result? {
+        runCell(title) { cell -> Result in
+            guard let input else { throw NotebookError.missingInput(cell: title) }
+            return try body(cell, input)
         }
     }
 

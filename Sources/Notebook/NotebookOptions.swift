@@ -94,6 +94,8 @@ public enum NotebookError: Error, CustomStringConvertible, Equatable {
     case cannotWrite(path: String, reason: String)
     /// A code listing's markers are not where the lesson expects them.
     case missingListing(file: String, name: String, reason: String)
+    /// A cell needs what an earlier cell failed to produce.
+    case missingInput(cell: String)
 
     public var description: String {
         switch self {
@@ -101,6 +103,8 @@ public enum NotebookError: Error, CustomStringConvertible, Equatable {
         case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
         case .missingListing(let file, let name, let reason):
             "cannot show the listing '\(name)' of \(file): \(reason)"
+        case .missingInput(let cell):
+            "not run: '\(cell)' needs the result of an earlier cell that failed (see above)"
         }
     }
 }

@@ -110,6 +110,7 @@ public final class Trainer {
             std.allSatisfy { $0 > 0 },
             "the training images have a constant channel (std \(std)); they cannot be "
                 + "normalised")
+        // listing: augmentation
         var transforms: [Transform] = []
         if config.augment {
             try requireSetting(
@@ -120,6 +121,7 @@ public final class Trainer {
                 .randomCrop(size: train.height, padding: padding), .randomHorizontalFlip(),
             ]
         }
+        // listing-end: augmentation
         let normalize = Transform.normalize(mean: mean, std: std)
         let seeds = TrainingSeeds(deriving: config.seed)
         let lastBatchIsOne = trainSet.count > 1 && trainSet.count % config.batchSize == 1
@@ -327,6 +329,7 @@ public final class Trainer {
 
     /// One step on one batch: forward, loss, backward, update, schedule, and the log.
     private func trainStep(on batch: DataLoader.Batch) throws(TrainingError) {
+        // listing: trainer-step
         let learningRate = optimizer.learningRates[0]
         optimizer.zeroGrad()
         let logits = model(batch.images)
@@ -343,6 +346,7 @@ public final class Trainer {
         scheduler?.step()
         step += 1
         position = trainLoader.position(after: batch.position)
+        // listing-end: trainer-step
 
         let correct = zip(logits.argmax(axis: 1), batch.labels).count { $0 == $1 }
         epochInProgress.lossSum += Double(lossValue) * Double(batch.count)
