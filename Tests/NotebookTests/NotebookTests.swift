@@ -39,6 +39,20 @@ struct NotebookTranscriptTests {
         return Notebook(name: "lesson-99-test", title: "A test lesson", options: options)
     }
 
+    @Test("a cell's result reaches later cells; a failed cell's dependants are reported, not run")
+    func cellResults() {
+        let notebook = makeNotebook(FileManager.default.temporaryDirectory.path)
+        let number = notebook.cell("Produces") { _ -> Int in 42 }
+        let failed = notebook.cell("Fails") { _ -> Int in throw NotebookError.badArgument("no") }
+        var seen: [Int] = []
+        notebook.cell("Reads", using: number) { _, value in seen.append(value) }
+        notebook.cell("Reads the failed one", using: failed) { _, value in seen.append(value) }
+        #expect(number == 42 && failed == nil)
+        #expect(seen == [42], "the dependant of a failed cell must not run")
+        #expect(notebook.failures.count == 2)
+        #expect(notebook.failures.last?.contains("not run: 'Reads the failed one' needs") == true)
+    }
+
     @Test("cells, tables, pictures and checks become Markdown in order")
     func markdownStructure() throws {
         let directory = FileManager.default.temporaryDirectory
