@@ -103,15 +103,15 @@ notebook.cell("The chain rule, run backwards over a graph") { cell in
           ∂L/∂a = ∂L/∂d · ∂d/∂e · ∂e/∂a = f · 1 · b = (−2)(−3) = 6
 
         `Value` does exactly this. Every arithmetic operation records its inputs and its local \
-        derivatives; `backward()` visits the graph from L back to the leaves, in reverse \
-        topological order, adding local × downstream into each input's `grad`.
+        derivatives; multiplication, for instance:
         """)
-    cell.code(
+    try cell.listing("value-multiply", in: "Sources/ScalarAutograd/Value+Operations.swift")
+    cell.prose(
         """
-        public static func * (a: Value, b: Value) -> Value {
-            Value(a.data * b.data, op: "*", inputs: [a, b], localGradients: [b.data, a.data])
-        }
+        `backward()` then visits the graph from L back to the leaves, in reverse topological \
+        order, adding local × downstream into each input's gradient:
         """)
+    try cell.listing("value-backward", in: "Sources/ScalarAutograd/Value.swift")
     loss.backward()
     let byHand: [(Value, Double)] = [
         (a, fv.data * b.data), (b, fv.data * a.data), (c, fv.data), (fv, d.data), (e, fv.data),

@@ -25,9 +25,11 @@ extension Value {
     }
 
     /// a · b. ∂/∂a = b, ∂/∂b = a.
+    // listing: value-multiply
     public static func * (a: Value, b: Value) -> Value {
         Value(a.data * b.data, op: "*", inputs: [a, b], localGradients: [b.data, a.data])
     }
+    // listing-end: value-multiply
 
     /// a / b. ∂/∂a = 1/b, ∂/∂b = −a/b².
     public static func / (a: Value, b: Value) -> Value {

@@ -87,6 +87,7 @@ public final class Value {
     /// while an interior value's `grad` is set to this pass's ∂self/∂value, fresh every time.
     /// Within one pass, contributions add up: a value used on two paths receives both.
     public func backward() {
+        // listing: value-backward
         // This pass's gradients, apart from what earlier passes left in `grad`.
         var pass: [ObjectIdentifier: Double] = [ObjectIdentifier(self): 1]
         for value in topologicalOrder().reversed() {
@@ -100,6 +101,7 @@ public final class Value {
                 value.grad = upstream  // shown in pictures; never passed on again
             }
         }
+        // listing-end: value-backward
     }
 
     /// Sets `grad` to zero on this value and everything it depends on.
