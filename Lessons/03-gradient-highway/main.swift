@@ -15,7 +15,11 @@ notebook.introduction(
     on real blocks with the autograd of lesson 02 — first on one block, then on stacks of fifty.
     """)
 
-func norm(_ values: [Float]) -> Float { values.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+/// ‖values‖, summed in Double: the squares of Float32 entries below about 1e-23 are smaller
+/// than the smallest positive Float32, and a Float32 sum would lose them (section 4).
+func norm(_ values: [Float]) -> Double {
+    values.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+}
 
 // MARK: - 1. The derivation
 
@@ -234,14 +238,17 @@ struct DeepStack {
 
 struct GradientProfile {
     let name: String
-    let inputNorms: [Float]
-    let weightNorms: [Float]
+    let inputNorms: [Double]
+    let weightNorms: [Double]
+    /// Layer 1's ‖∂L/∂x‖ summed in Float32 instead, and its largest entry.
+    let firstLayerFloat32Norm: Float
+    let firstLayerLargest: Float
     /// The share of each layer's output entries that its final ReLU lets through (the rest
     /// have zero gradient there), averaged over the layers; nil where no ReLU follows the sum.
     let openShare: Float?
 
     /// ‖∂L/∂x‖ at layer 1 over layer 50: below 1, the gradient shrinks toward the input.
-    var ratio: Float { inputNorms[0] / inputNorms[inputNorms.count - 1] }
+    var ratio: Double { inputNorms[0] / inputNorms[inputNorms.count - 1] }
 }
 
 let depth = 50
@@ -298,6 +305,9 @@ notebook.cell("Fifty layers deep: the gradient reaching each layer") { cell in
         profiles[name] = GradientProfile(
             name: name, inputNorms: inputs.map { norm($0.grad?.data ?? []) },
             weightNorms: stack.weights.map { norm($0.grad!.data) },
+            firstLayerFloat32Norm: (inputs[0].grad?.data ?? []).reduce(Float(0)) { $0 + $1 * $1 }
+                .squareRoot(),
+            firstLayerLargest: (inputs[0].grad?.data ?? []).map(abs).max() ?? 0,
             openShare: kind == .residual ? shares.reduce(0, +) / Float(shares.count) : nil)
     }
     let ordered = stacks.map { profiles[stackName($0.kind, $0.batchNorm, $0.initialisation)]! }
@@ -315,7 +325,7 @@ notebook.cell("Fifty layers deep: the gradient reaching each layer") { cell in
             title: "Gradient reaching each layer of a \(depth)-layer stack", xLabel: "layer",
             yLabel: "‖∂L/∂x‖ (log scale)", yScale: .log)
         for (i, p) in ordered.enumerated() {
-            // Zeros (Float32 underflow) cannot be drawn on a log scale: left out.
+            // A zero (none is expected) could not be drawn on a log scale: left out.
             let points = p.inputNorms.enumerated().filter { $0.element > 0 }
             chart.add(
                 LineSeries(
@@ -327,26 +337,25 @@ notebook.cell("Fifty layers deep: the gradient reaching each layer") { cell in
     let plainDefault = ordered[0]
     let plainHe = ordered[1]
     let residual = ordered[2]
-    // The plain, default-init stack loses a steady factor per layer; measured where the
-    // numbers are far above Float32's smallest (layers 26 to 50).
-    let perLayer = Float(
-        pow(Double(plainDefault.inputNorms[25] / plainDefault.inputNorms[depth - 1]), 1.0 / 24))
-    let extrapolated = Double(plainDefault.inputNorms[depth - 1]) * pow(Double(perLayer), 49)
+    // The plain, default-init stack loses a roughly steady factor per layer.
+    let perLayer = pow(plainDefault.inputNorms[0] / plainDefault.inputNorms[depth - 1], 1.0 / 49)
     cell.output(
         """
         plain, no BN, PyTorch default init: the gradient shrinks by a factor of \
-        \(Format.fixed(perLayer, 3)) per layer (layers 26 to 50);
-        at that rate layer 1 would receive about \(Format.scientific(extrapolated)), \
-        which Float32 cannot hold (its smallest positive number is \
-        \(Format.scientific(Double(Float.leastNonzeroMagnitude)))): \
-        the table shows \(Format.scientific(plainDefault.inputNorms[0]))
+        \(Format.fixed(perLayer, 3)) per layer on average, to \
+        \(Format.scientific(plainDefault.inputNorms[0])) at layer 1;
+        its largest entry there is \(Format.scientific(Double(plainDefault.firstLayerLargest))), \
+        whose square, \
+        \(Format.scientific(Double(plainDefault.firstLayerLargest) * Double(plainDefault.firstLayerLargest))), \
+        is below the smallest positive Float32 \
+        (\(Format.scientific(Double(Float.leastNonzeroMagnitude)))): summed in Float32 the norm \
+        reads \(Format.scientific(Double(plainDefault.firstLayerFloat32Norm))), so these norms \
+        are summed in Double
         """)
     cell.check(
-        "plain, no BN, PyTorch default init: the gradient vanishes, layer 25 getting under 1e-6 of layer 50's",
-        plainDefault.inputNorms[24] > 0
-            && plainDefault.inputNorms[24] / plainDefault.inputNorms[depth - 1] < 1e-6,
-        "ratio \(Format.scientific(plainDefault.inputNorms[24] / plainDefault.inputNorms[depth - 1]))"
-    )
+        "plain, no BN, PyTorch default init: the gradient vanishes, layer 1 getting under 1e-12 of layer 50's (and more than 0)",
+        plainDefault.inputNorms[0] > 0 && plainDefault.ratio < 1e-12,
+        "ratio \(Format.scientific(plainDefault.ratio))")
     cell.check(
         "plain, no BN, He init: the same depth keeps the gradient within 100× of layer 50's at every layer",
         plainHe.inputNorms.allSatisfy {
@@ -381,15 +390,13 @@ notebook.cell("What the numbers say") { cell in
     let plainBN = profiles[stackName(.plain, true, .he)]!
     let residualBN = profiles[stackName(.residual, true, .he)]!
     let preActivation = profiles[stackName(.preActivation, true, .he)]!
-    func spread(_ p: GradientProfile) -> Float { p.weightNorms.max()! / p.weightNorms.min()! }
+    func spread(_ p: GradientProfile) -> Double { p.weightNorms.max()! / p.weightNorms.min()! }
     cell.prose(
         """
         Depth alone does not make a gradient vanish; the initialisation does. The plain stack \
         without batch norm loses a steady factor at every layer with PyTorch's default weights \
         (their variance is a sixth of what keeps a ReLU layer's signal the same size): layer \
-        25 already gets only \
-        \(Format.scientific(plainDefault.inputNorms[24] / plainDefault.inputNorms[depth - 1]))× \
-        what layer 50 gets. With He's weights the same \(depth) layers pass the gradient on \
+        1 gets \(Format.scientific(plainDefault.ratio))× what layer 50 gets. With He's weights the same \(depth) layers pass the gradient on \
         nearly whole: layer 1 gets \(Format.scientific(plainHe.ratio))× what layer 50 gets. \
         The residual stack keeps it even with the shrinking weights: its identity path does \
         not depend on them.
