@@ -82,6 +82,60 @@ struct ConvolutionTests {
         expectGradientsMatch(c.inputs(seed: 10)) { c.apply($0) }
     }
 
+    /// Cases wide enough (8 or more channels, 32 or more weight taps) for the direct tile:
+    /// stride 1 and 2, with and without padding, odd and uneven sizes, a 1×1 kernel with
+    /// stride 2 and a non-square kernel. `expectedPaths` says which path each computation
+    /// takes, checked first, so that a change in the dispatch cannot leave one unchecked.
+    static let directCases: [(ConvCase, [Conv2dPath])] = [
+        (
+            ConvCase(
+                x: [2, 8, 5, 7], outChannels: 8, kernel: (3, 3), stride: (1, 1), padding: (1, 1),
+                bias: true), [.direct, .direct, .direct]
+        ),
+        (
+            ConvCase(
+                x: [1, 9, 7, 5], outChannels: 10, kernel: (3, 3), stride: (2, 2), padding: (1, 1),
+                bias: false), [.direct, .unfolded, .direct]
+        ),
+        (
+            ConvCase(
+                x: [2, 8, 6, 5], outChannels: 17, kernel: (3, 3), stride: (1, 1), padding: (0, 0),
+                bias: true), [.direct, .direct, .direct]
+        ),
+        (
+            ConvCase(
+                x: [1, 12, 7, 7], outChannels: 8, kernel: (3, 2), stride: (2, 1), padding: (0, 1),
+                bias: false), [.direct, .unfolded, .direct]
+        ),
+        (
+            ConvCase(
+                x: [2, 32, 5, 5], outChannels: 8, kernel: (1, 1), stride: (2, 2), padding: (0, 0),
+                bias: true), [.direct, .unfolded, .direct]
+        ),
+        (
+            ConvCase(
+                x: [1, 8, 9, 9], outChannels: 16, kernel: (5, 5), stride: (1, 1), padding: (2, 2),
+                bias: false), [.direct, .direct, .direct]
+        ),
+    ]
+
+    @Test(
+        "finite differences through the direct tile: forward, data and weight gradients",
+        arguments: directCases.indices)
+    func directTileGradientsMatchFiniteDifferences(_ index: Int) throws {
+        let (c, expected) = Self.directCases[index]
+        let s = try Conv2dShape(
+            batch: c.x[0], inChannels: c.x[1], height: c.x[2], width: c.x[3],
+            outChannels: c.outChannels, kernelH: c.kernel.height, kernelW: c.kernel.width,
+            strideH: c.stride.height, strideW: c.stride.width, padH: c.padding.height,
+            padW: c.padding.width)
+        let paths = s.paths
+        #expect(
+            [paths.forward, paths.backwardData, paths.backwardWeight] == expected,
+            "\(c.testDescription): the paths changed, \(paths)")
+        expectGradientsMatch(c.inputs(seed: 40)) { c.apply($0) }
+    }
+
     /// The Tensor op against Kernels' direct-loop references, values and all gradients.
     @Test(arguments: cases)
     func matchesNaiveReference(_ c: ConvCase) throws {
