@@ -1,5 +1,9 @@
-// Convolution as GEMM: each image is unfolded (im2col) and multiplied by the weight seen as
-// a `[outChannels, inChannels·kernelH·kernelW]` matrix. The unfolding reads a zero-padded
+// The three convolutions' entry points. Each first asks whether its shape suits the direct
+// tile (`usesDirectForward`, `usesDirectBackwardData`, `usesDirectBackwardWeight` in
+// `Conv2d+Direct.swift`; `Conv2dShape.paths` reports the choice) and runs it there. What
+// follows in this file is the other path, convolution as GEMM: each image is unfolded
+// (im2col) and multiplied by the weight seen as a `[outChannels, inChannels·kernelH·kernelW]`
+// matrix. The unfolding reads a zero-padded
 // copy of the image (no bounds checks) and is written straight into the GEMM's packed-panel
 // order, so it is the only copy the GEMM needs. The data gradient is a GEMM then a fold
 // (col2im); the weight gradient is a GEMM of row dot products (`gemmRowDot`), which reads

@@ -1,3 +1,8 @@
+// The plain, one-image `im2col` and `col2im`: the maps lesson 02 teaches convolution with, and
+// the references the tests compare against. The kernels themselves use faster versions of the
+// same maps (`ConvUnfold.swift`: from a padded copy, straight into the GEMM's packed order),
+// and only where the direct tile does not apply.
+
 /// Unfolds one image into the matrix that turns a convolution into a GEMM.
 ///
 /// - image: `[inChannels, height, width]` (one image of the batch)
@@ -17,7 +22,8 @@ public func im2col(
 }
 
 /// Folds a column matrix back into an image, *adding* each entry to the pixel it came from:
-/// the adjoint (transpose) of `im2col`, used by the data gradient.
+/// the adjoint (transpose) of `im2col`, which the GEMM path's data gradient applies (as
+/// `foldPadded`).
 ///
 /// - columns: `[inChannels · kernelH · kernelW, outHeight · outWidth]`
 /// - image: `[inChannels, height, width]`, accumulated into (zero it first for a plain fold).

@@ -1,15 +1,22 @@
 import Kernels
 
-// 2-D convolution on Kernels' im2col + GEMM kernels (`conv2dForward`, `conv2dBackwardData`,
-// `conv2dBackwardWeight`; their naive references sit beside them in Kernels). Like PyTorch's
-// `conv2d` it is a cross-correlation: the kernel is not flipped.
+// 2-D convolution on Kernels' `conv2dForward`, `conv2dBackwardData` and `conv2dBackwardWeight`
+// (their naive references sit beside them in Kernels). Each chooses its path by shape, as
+// `Conv2dShape.paths` reports:
+// - a pointwise convolution (1×1, stride 1, no padding) is a GEMM on the image as it is;
+// - otherwise the direct register tile, when there are 8 or more output channels (the data
+//   gradient also needs stride 1, padding below the kernel and 8 or more input channels; the
+//   weight gradient 32 or more taps);
+// - otherwise unfold (im2col) + GEMM, and for the data gradient a GEMM and a fold (col2im).
+// Like PyTorch's `conv2d` it is a cross-correlation: the kernel is not flipped.
 //
 //   y[n, k, oh, ow] = b[k] + Σ_c Σ_r Σ_s x[n, c, oh·strideH − padH + r, ow·strideW − padW + s]
 //                                         · w[k, c, r, s]          (zeros outside the image)
 //
 // Backward, for an upstream gradient dy shaped like y:
-//   dx = the transposed convolution of dy with w (GEMM wᵀ·dy, then col2im adds overlaps),
-//   dw = Σ_n dy[n] · im2col(x[n])ᵀ,    db[k] = Σ over n, oh, ow of dy[n, k, oh, ow].
+//   dx = the transposed convolution of dy with w (for stride 1, a convolution of the padded dy
+//        with the flipped kernel; otherwise wᵀ·dy folded back, overlaps added),
+//   dw = Σ_n dy[n] · unfold(x[n])ᵀ,    db[k] = Σ over n, oh, ow of dy[n, k, oh, ow].
 
 extension Tensor {
     /// The geometry of `conv2d(input, weight:, bias:, stride:, padding:)`, checked.
