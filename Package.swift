@@ -61,16 +61,17 @@ let package = Package(
             name: "TensorCore", dependencies: ["Randomness", "Kernels"], exclude: ["README.md"],
             swiftSettings: hot),
         .target(
-            name: "NN", dependencies: ["TensorCore", "Randomness"], exclude: ["README.md"],
+            name: "NN", dependencies: ["TensorCore", "Kernels", "Randomness"],
+            exclude: ["README.md"],
             swiftSettings: hot),
         .target(
-            name: "ResNetModels", dependencies: ["NN", "TensorCore", "Randomness"],
+            name: "ResNetModels", dependencies: ["NN", "TensorCore", "Kernels", "Randomness"],
             exclude: ["README.md"], swiftSettings: hot),
         .target(
-            name: "Datasets", dependencies: ["CZlib", "TensorCore", "Randomness"],
+            name: "Datasets", dependencies: ["CZlib", "TensorCore", "Kernels", "Randomness"],
             exclude: ["README.md"], swiftSettings: hot),
         .target(
-            name: "Optim", dependencies: ["TensorCore"], exclude: ["README.md"],
+            name: "Optim", dependencies: ["TensorCore", "Kernels"], exclude: ["README.md"],
             swiftSettings: hot),
         .target(
             name: "Training",

@@ -54,16 +54,3 @@ public struct DatasetError: Error, Equatable, Sendable, CustomStringConvertible,
     public var description: String { message }
     public var errorDescription: String? { message }
 }
-
-/// Stops the program with `message` when `condition` is false.
-///
-/// For programming errors (a transform given the wrong number of channels, a batch size of
-/// zero). This module is compiled with `-Ounchecked`, which removes `precondition`; `fatalError`
-/// always stops.
-@inline(__always)
-func checkArgument(
-    _ condition: Bool, _ message: @autoclosure () -> String,
-    file: StaticString = #fileID, line: UInt = #line
-) {
-    if !condition { fatalError(message(), file: file, line: line) }
-}

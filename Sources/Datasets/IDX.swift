@@ -1,3 +1,5 @@
+import Kernels
+
 /// An array read from an IDX file: its dimensions and its elements as unsigned bytes.
 ///
 /// IDX is the format of MNIST and Fashion-MNIST (LeCun et al.): a big-endian header, then the

@@ -1,5 +1,7 @@
 // Per-channel arithmetic: normalisation and grayscale → RGB.
 
+import Kernels
+
 extension Image {
     /// `(x - mean[c]) / std[c]` for every pixel of channel `c` (torchvision `Normalize`).
     ///

@@ -1,3 +1,4 @@
+import Kernels
 import Randomness
 
 // Flips and crops, as torchvision's RandomHorizontalFlip, RandomCrop (with zero padding) and

@@ -1,5 +1,7 @@
 // Bilinear resizing with PyTorch's `align_corners=False` convention.
 
+import Kernels
+
 extension Image {
     /// The image resized to `height × width` by bilinear interpolation, each channel alone.
     ///

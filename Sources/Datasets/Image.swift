@@ -1,3 +1,4 @@
+import Kernels
 import TensorCore
 
 /// One image: `[C, H, W]` Float32 pixels, row-major (channels outermost), as one item of an

@@ -1,3 +1,4 @@
+import Kernels
 import Randomness
 
 // Deterministic randomness for data: every random choice (a shuffle, a crop offset) comes from

@@ -34,16 +34,16 @@ func checkGemmArguments(
     _ op: String, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     lda: Int, ldb: Int, ldc: Int
 ) {
-    require(m >= 0 && n >= 0 && k >= 0, "\(op): sizes must be ≥ 0, got m=\(m) n=\(n) k=\(k)")
+    checkArgument(m >= 0 && n >= 0 && k >= 0, "\(op): sizes must be ≥ 0, got m=\(m) n=\(n) k=\(k)")
     let aColumns = transposeA ? m : k
     let bColumns = transposeB ? k : n
-    require(
+    checkArgument(
         lda >= aColumns,
         "\(op): lda=\(lda) must be ≥ \(aColumns) (columns of A as stored, transposeA=\(transposeA))"
     )
-    require(
+    checkArgument(
         ldb >= bColumns,
         "\(op): ldb=\(ldb) must be ≥ \(bColumns) (columns of B as stored, transposeB=\(transposeB))"
     )
-    require(ldc >= n, "\(op): ldc=\(ldc) must be ≥ n=\(n) (columns of C)")
+    checkArgument(ldc >= n, "\(op): ldc=\(ldc) must be ≥ n=\(n) (columns of C)")
 }

@@ -111,7 +111,7 @@ public enum Parallel {
 
     /// Runs `body` with `threadCount` set to `n` (at least 1) for its duration.
     public static func withThreadCount<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
-        require(n > 0, "Parallel.withThreadCount: thread count must be positive, got \(n)")
+        checkArgument(n > 0, "Parallel.withThreadCount: thread count must be positive, got \(n)")
         return try $threadCount.withValue(n) { try body() }
     }
 }
@@ -149,17 +149,4 @@ public struct SendablePointer<T>: @unchecked Sendable {
 private struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
-}
-
-/// Stops the program with `message` when `condition` is false.
-///
-/// Unlike `precondition`, this check survives `-Ounchecked` (the flag these targets build
-/// with, which removes preconditions), so bad arguments still get a clear message instead of
-/// undefined behaviour.
-@inline(__always)
-func require(
-    _ condition: Bool, _ message: @autoclosure () -> String, file: StaticString = #file,
-    line: UInt = #line
-) {
-    if !condition { fatalError(message(), file: file, line: line) }
 }

@@ -1,3 +1,4 @@
+import Kernels
 import TensorCore
 
 /// Batch normalisation over the channels of an NCHW batch (Ioffe & Szegedy 2015), as
@@ -42,8 +43,8 @@ public final class BatchNorm2d: Module {
     ///   - momentum: the weight of the batch statistics in the running estimates.
     ///   - eps: added to the variance before the square root.
     public init(_ channels: Int, momentum: Float = 0.1, eps: Float = 1e-5) {
-        nnCheck(channels > 0, "BatchNorm2d: expected channels > 0, got \(channels)")
-        nnCheck(
+        checkArgument(channels > 0, "BatchNorm2d: expected channels > 0, got \(channels)")
+        checkArgument(
             momentum >= 0 && momentum <= 1 && eps >= 0,
             "BatchNorm2d: expected momentum in 0...1 and eps ≥ 0, got momentum \(momentum), "
                 + "eps \(eps)")

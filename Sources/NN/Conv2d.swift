@@ -1,3 +1,4 @@
+import Kernels
 import Randomness
 import TensorCore
 
@@ -38,7 +39,7 @@ public final class Conv2d: Module {
         inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1,
         padding: Int = 0, bias: Bool = true, generator: inout SeededGenerator
     ) {
-        nnCheck(
+        checkArgument(
             inputChannels > 0 && outputChannels > 0 && kernelSize > 0 && stride > 0
                 && padding >= 0,
             "Conv2d: expected inputChannels, outputChannels, kernelSize and stride > 0 and "

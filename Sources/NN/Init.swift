@@ -1,3 +1,4 @@
+import Kernels
 import Randomness
 import TensorCore
 
@@ -50,7 +51,7 @@ public enum Init {
     /// Stops with a message for a tensor of rank below 2 (a bias has no fan).
     public static func fans(of shape: [Int]) -> (fanIn: Int, fanOut: Int) {
         // listing: fans
-        nnCheck(
+        checkArgument(
             shape.count >= 2,
             "Init: fan in and fan out need a weight of rank ≥ 2 ([out, in, ...]), got shape "
                 + "\(shape)")
@@ -94,7 +95,7 @@ public enum Init {
     public static func normal(
         _ tensor: Tensor, mean: Float = 0, std: Float = 1, generator: inout SeededGenerator
     ) {
-        nnCheck(std >= 0, "Init.normal: std must be ≥ 0, got \(std)")
+        checkArgument(std >= 0, "Init.normal: std must be ≥ 0, got \(std)")
         var values = [Float](repeating: 0, count: tensor.count)
         for i in values.indices { values[i] = mean + std * Float(generator.nextNormal()) }
         tensor.data = values
@@ -104,7 +105,7 @@ public enum Init {
     public static func uniform(
         _ tensor: Tensor, low: Float = 0, high: Float = 1, generator: inout SeededGenerator
     ) {
-        nnCheck(low <= high, "Init.uniform: low \(low) must be ≤ high \(high)")
+        checkArgument(low <= high, "Init.uniform: low \(low) must be ≤ high \(high)")
         var values = [Float](repeating: 0, count: tensor.count)
         for i in values.indices { values[i] = low + (high - low) * generator.nextUnitFloat() }
         tensor.data = values
@@ -125,7 +126,7 @@ public enum Init {
     private static func fan(of shape: [Int], mode: FanMode) -> Int {
         let (fanIn, fanOut) = fans(of: shape)
         let fan = mode == .fanIn ? fanIn : fanOut
-        nnCheck(fan > 0, "Init: cannot initialise a tensor of shape \(shape), whose fan is 0")
+        checkArgument(fan > 0, "Init: cannot initialise a tensor of shape \(shape), whose fan is 0")
         return fan
     }
 }

@@ -1,3 +1,4 @@
+import Kernels
 import Randomness
 import TensorCore
 
@@ -25,7 +26,7 @@ public final class Linear: Module {
         inputFeatures: Int, outputFeatures: Int, bias: Bool = true,
         generator: inout SeededGenerator
     ) {
-        nnCheck(
+        checkArgument(
             inputFeatures > 0 && outputFeatures > 0,
             "Linear: expected inputFeatures and outputFeatures > 0, got \(inputFeatures) and "
                 + "\(outputFeatures)")

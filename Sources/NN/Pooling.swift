@@ -1,3 +1,4 @@
+import Kernels
 import TensorCore
 
 /// Max pooling over square windows, as PyTorch's `nn.MaxPool2d`.
@@ -15,7 +16,7 @@ public final class MaxPool2d: Module {
     ///   - padding: implicit −∞ border on each side, at most `kernelSize / 2`.
     public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
         let stride = stride ?? kernelSize
-        nnCheck(
+        checkArgument(
             kernelSize > 0 && stride > 0 && padding >= 0 && padding <= kernelSize / 2,
             "MaxPool2d: expected kernelSize and stride > 0 and 0 ≤ padding ≤ kernelSize / 2, "
                 + "got kernelSize \(kernelSize), stride \(stride), padding \(padding)")
@@ -40,7 +41,8 @@ public final class AdaptiveAvgPool2d: Module {
 
     /// - outputSize: the side of the output (1 for global average pooling).
     public init(outputSize: Int) {
-        nnCheck(outputSize > 0, "AdaptiveAvgPool2d: expected outputSize > 0, got \(outputSize)")
+        checkArgument(
+            outputSize > 0, "AdaptiveAvgPool2d: expected outputSize > 0, got \(outputSize)")
         self.outputSize = outputSize
         super.init()
     }

@@ -1,3 +1,4 @@
+import Kernels
 import TensorCore
 
 /// A chain of modules applied in order, as PyTorch's `nn.Sequential`. Its children are named
@@ -62,7 +63,7 @@ public final class Sequential: Module {
     }
 
     private func checkIndex(_ index: Int) {
-        nnCheck(
+        checkArgument(
             index >= 0 && index < modules.count,
             "Sequential: index \(index) is out of range for \(modules.count) modules")
     }

@@ -1,3 +1,5 @@
+import Kernels
+
 /// What every learning-rate scheduler shares, like PyTorch's
 /// `torch.optim.lr_scheduler.LRScheduler`: it owns a step counter (`lastEpoch`) and, at each
 /// `step()`, writes the next learning rate into every group of its optimizer.

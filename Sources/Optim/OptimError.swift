@@ -1,3 +1,5 @@
+import Kernels
+
 /// Why an optimizer or a learning-rate scheduler cannot accept its arguments, or a saved state:
 /// the message names the type, the argument and what was expected
 /// (`"SGD: invalid learning rate -0.1 (expected a finite number ≥ 0)"`).
@@ -6,27 +8,7 @@
 /// come from a command line or a configuration file, where a bad value is an input error to
 /// report, not a bug. Misuse inside a training loop (stepping `OneCycleLR` past its last step)
 /// stops the program instead, like an index out of range.
-public struct OptimError: Error, Equatable, CustomStringConvertible {
-    /// The full explanation.
-    public let message: String
-
-    /// Creates an error with its explanation.
-    public init(_ message: String) { self.message = message }
-
-    public var description: String { message }
-}
-
-/// Stops the program with `message` when `condition` is false.
-///
-/// Optim is compiled with `-Ounchecked`, which removes `precondition`; `fatalError` always
-/// stops. The message is only built when the check fails.
-@inline(__always)
-func checkArgument(
-    _ condition: Bool, _ message: @autoclosure () -> String,
-    file: StaticString = #fileID, line: UInt = #line
-) {
-    if !condition { fatalError(message(), file: file, line: line) }
-}
+public typealias OptimError = ArgumentError
 
 /// Throws `OptimError(message)` when `condition` is false.
 @inline(__always)

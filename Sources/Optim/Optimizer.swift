@@ -1,3 +1,4 @@
+import Kernels
 import TensorCore
 
 /// What every optimizer shares, like PyTorch's `torch.optim.Optimizer`: parameter groups,

@@ -1,3 +1,5 @@
+import Kernels
+
 extension ResNet {
     /// The first layers, before the stages.
     public enum Stem: String, Sendable, Hashable, Codable, CaseIterable {
@@ -91,23 +93,23 @@ extension ResNet {
 
         /// Stops with a message naming the field when the configuration cannot be built.
         func validate() {
-            modelCheck(
+            checkArgument(
                 !blocksPerStage.isEmpty,
                 "ResNet.Configuration: blocksPerStage must list at least one stage, got []")
-            modelCheck(
+            checkArgument(
                 blocksPerStage.count == stageWidths.count,
                 "ResNet.Configuration: blocksPerStage \(blocksPerStage) and stageWidths "
                     + "\(stageWidths) must have one entry per stage")
-            modelCheck(
+            checkArgument(
                 blocksPerStage.allSatisfy { $0 >= 1 },
                 "ResNet.Configuration: blocksPerStage must be ≥ 1 each, got \(blocksPerStage)")
-            modelCheck(
+            checkArgument(
                 stageWidths.allSatisfy { $0 >= 1 },
                 "ResNet.Configuration: stageWidths must be ≥ 1 each, got \(stageWidths)")
-            modelCheck(
+            checkArgument(
                 inputChannels >= 1,
                 "ResNet.Configuration: inputChannels must be ≥ 1, got \(inputChannels)")
-            modelCheck(classes >= 1, "ResNet.Configuration: classes must be ≥ 1, got \(classes)")
+            checkArgument(classes >= 1, "ResNet.Configuration: classes must be ≥ 1, got \(classes)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Kernels
 import Randomness
 
 // The families: torchvision's five ImageNet ResNets, the paper's CIFAR-10 networks (6n + 2
@@ -60,7 +61,7 @@ extension ResNet.Configuration {
     public static func ablation(
         depth: Int, residual: Bool = true, classes: Int = 10, inputChannels: Int = 1
     ) -> Self {
-        modelCheck(
+        checkArgument(
             ablationDepthIsValid(depth),
             "ResNet.ablation: depth must be even and ≥ 8 (2 per block + stem + fc, at least "
                 + "one block per stage), got \(depth)")
@@ -103,7 +104,7 @@ extension ResNet.Configuration {
 
     /// n for depth 6n + 2, stopping with a message naming `factory` otherwise.
     private static func sixNPlusTwo(_ depth: Int, factory: String) -> Int {
-        modelCheck(
+        checkArgument(
             cifarDepthIsValid(depth),
             "\(factory): depth must be 6n + 2 with n ≥ 1 (8, 14, 20, 32, 44, 56, 110, ...), "
                 + "got \(depth)")

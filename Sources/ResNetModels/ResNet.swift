@@ -1,3 +1,4 @@
+import Kernels
 import NN
 import Randomness
 import TensorCore
@@ -112,7 +113,7 @@ public final class ResNet: Module {
         shortcut: ShortcutOption, residual: Bool,
         bottleneckStride: BottleneckStride = .onConv3x3, generator: inout SeededGenerator
     ) -> Sequential {
-        modelCheck(blocks >= 1, "ResNet.makeLayer: blocks must be ≥ 1, got \(blocks)")
+        checkArgument(blocks >= 1, "ResNet.makeLayer: blocks must be ≥ 1, got \(blocks)")
         var modules: [Module] = []
         var input = inputChannels
         for index in 0..<blocks {

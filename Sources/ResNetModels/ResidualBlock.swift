@@ -1,3 +1,4 @@
+import Kernels
 import NN
 
 /// What every ResNet block shares, for the network that stacks them and for summaries and
@@ -44,8 +45,8 @@ extension ResidualBlock {
 func checkBlockArguments(
     _ block: String, inputChannels: Int, channels: Int, stride: Int
 ) {
-    modelCheck(
+    checkArgument(
         inputChannels > 0, "\(block): inputChannels must be > 0, got \(inputChannels)")
-    modelCheck(channels > 0, "\(block): channels must be > 0, got \(channels)")
-    modelCheck(stride >= 1, "\(block): stride must be ≥ 1, got \(stride)")
+    checkArgument(channels > 0, "\(block): channels must be > 0, got \(channels)")
+    checkArgument(stride >= 1, "\(block): stride must be ≥ 1, got \(stride)")
 }

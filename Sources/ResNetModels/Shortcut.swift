@@ -1,3 +1,4 @@
+import Kernels
 import NN
 import Randomness
 import TensorCore
@@ -65,7 +66,7 @@ public enum Shortcut {
         let changesShape = stride != 1 || inputChannels != outputChannels
         switch option {
         case .a where changesShape:
-            modelCheck(
+            checkArgument(
                 outputChannels >= inputChannels,
                 "\(block): shortcut option A zero-pads channels, so outputChannels "
                     + "(\(outputChannels)) must be ≥ inputChannels (\(inputChannels)); use "

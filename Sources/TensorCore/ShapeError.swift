@@ -1,3 +1,5 @@
+import Kernels
+
 /// Why an operation cannot accept its arguments: the message names the operation, the shapes
 /// it got and what it expected (`"add: shapes [2, 3] and [4] do not broadcast: ..."`).
 ///
@@ -5,29 +7,7 @@
 /// this error so that tests and lessons can inspect it. The operations themselves stop the
 /// program with the same message, as an index out of range does: a wrong shape is a bug in
 /// the calling code, not a condition to recover from.
-public struct ShapeError: Error, Equatable, CustomStringConvertible {
-    /// The full explanation.
-    public let message: String
-
-    /// Creates an error with its explanation.
-    public init(_ message: String) { self.message = message }
-
-    public var description: String { message }
-}
-
-/// Stops the program with `message` (naming the operation, the shapes and what was expected)
-/// when `condition` is false.
-///
-/// Use this rather than `precondition` in TensorCore: the numeric targets are compiled with
-/// `-Ounchecked`, which removes `precondition` checks entirely (and bounds checks too), while
-/// `fatalError` always stops. The message is only built when the check fails.
-@inline(__always)
-func checkArgument(
-    _ condition: Bool, _ message: @autoclosure () -> String,
-    file: StaticString = #fileID, line: UInt = #line
-) {
-    if !condition { fatalError(message(), file: file, line: line) }
-}
+public typealias ShapeError = ArgumentError
 
 /// Runs a shape rule, stopping the program with its message when it throws.
 @inline(__always)

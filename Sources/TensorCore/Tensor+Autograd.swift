@@ -7,6 +7,8 @@
 // operation that used it has already added its share of ∂L/∂(tensor), so the tensor's node can
 // pass the complete gradient on to its own inputs. Leaves keep what arrives in `grad`.
 
+import Kernels
+
 extension Tensor {
     /// Whether operations record backward nodes, for the current task. `true` unless inside
     /// `Tensor.withoutGrad { ... }`. A task-local value, never a global: one test or one

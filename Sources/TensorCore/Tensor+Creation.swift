@@ -1,3 +1,4 @@
+import Kernels
 import Randomness
 
 // Ways to make a leaf tensor. Random ones draw from a `SeededGenerator` that the caller owns

@@ -3,6 +3,8 @@
 // result broadcasts back against the input (`x - x.mean(axes: [1], keepDims: true)`).
 // Sums run in Double in a fixed order: accurate, and identical on every run.
 
+import Kernels
+
 extension Tensor {
     /// The sum of all elements, as a rank-0 tensor. ∂/∂x = 1 everywhere.
     public func sum() -> Tensor {

@@ -3,6 +3,8 @@
 // them into the new order. Backward: a reshape passes the gradient through unchanged (only
 // its shape differs); a permutation sends it back through the inverse permutation.
 
+import Kernels
+
 extension Tensor {
     /// The shape a reshape produces: `requested` with its one `-1` (if any) replaced by the
     /// size that keeps the element count.
