@@ -75,9 +75,7 @@ let package = Package(
             swiftSettings: hot),
         .target(
             name: "Training",
-            dependencies: [
-                "NN", "ResNetModels", "Datasets", "Optim", "TensorCore", "Kernels", "Randomness",
-            ],
+            dependencies: ["NN", "ResNetModels", "Datasets", "Optim", "TensorCore", "Randomness"],
             exclude: ["README.md"], swiftSettings: hot),
         .target(
             name: "Ablation",
@@ -134,7 +132,7 @@ let package = Package(
             name: "resnet-lab",
             dependencies: [
                 "Kernels", "Randomness", "NN", "ResNetModels", "ModelViews", "Training",
-                "Ablation", "Datasets", "Optim", "Plots", "CStdio",
+                "Ablation", "Datasets", "Optim", "Plots", "TensorCore", "CStdio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hot),

@@ -147,22 +147,25 @@ public struct DataLoader: Sendable {
         let size = first.pixels.count
         var data = [Float](repeating: 0, count: indices.count * size)
         data.withUnsafeMutableBufferPointer { buffer in
-            let target = SendableBuffer(buffer.baseAddress!)
+            let target = SendablePointer(buffer.baseAddress!)
             first.pixels.withUnsafeBufferPointer {
                 target.pointer.update(from: $0.baseAddress!, count: size)
             }
-            forEachChunk(indices.count - 1, threads: threads) { range in
-                for slot in range.lowerBound + 1..<range.upperBound + 1 {
-                    var generator = generators[slot]
-                    let image = transforms.apply(
-                        to: dataset.image(at: indices[slot]), generator: &generator)
-                    checkArgument(
-                        image.shape == first.shape,
-                        "DataLoader: transforms made example \(indices[slot]) \(image.shape) but "
-                            + "example \(indices[0]) \(first.shape); every example must come "
-                            + "out one shape")
-                    image.pixels.withUnsafeBufferPointer {
-                        (target.pointer + slot * size).update(from: $0.baseAddress!, count: size)
+            Parallel.withThreadCount(threads) {
+                Parallel.forChunks(indices.count - 1) { range in
+                    for slot in range.lowerBound + 1..<range.upperBound + 1 {
+                        var generator = generators[slot]
+                        let image = transforms.apply(
+                            to: dataset.image(at: indices[slot]), generator: &generator)
+                        checkArgument(
+                            image.shape == first.shape,
+                            "DataLoader: transforms made example \(indices[slot]) \(image.shape) but "
+                                + "example \(indices[0]) \(first.shape); every example must come "
+                                + "out one shape")
+                        image.pixels.withUnsafeBufferPointer {
+                            (target.pointer + slot * size).update(
+                                from: $0.baseAddress!, count: size)
+                        }
                     }
                 }
             }

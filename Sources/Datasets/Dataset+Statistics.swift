@@ -87,8 +87,8 @@ extension Dataset {
         let size = shape.reduce(1, *)
         var out = [Float](repeating: 0, count: count * size)
         out.withUnsafeMutableBufferPointer { buffer in
-            let target = SendableBuffer(buffer.baseAddress!)
-            forEachChunk(count, threads: defaultThreads) { range in
+            let target = SendablePointer(buffer.baseAddress!)
+            Parallel.forChunks(count) { range in
                 for n in range {
                     var generator = SeededGenerator(seed: derivedSeed(seed, .datasetTransform, n))
                     let result = transforms.apply(to: image(at: n), generator: &generator)

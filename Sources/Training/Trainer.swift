@@ -1,6 +1,5 @@
 import Datasets
 import Foundation
-import Kernels
 import NN
 import Optim
 import Randomness
@@ -394,7 +393,7 @@ public final class Trainer {
     /// Evaluates the model on the test set: eval mode (batch norm uses its running
     /// statistics), no gradients, in order. The model is back in training mode afterwards.
     public func evaluate() -> Evaluation {
-        Parallel.withThreadCount(config.threads ?? Parallel.threadCount) {
+        Tensor.withThreadCount(config.threads ?? Tensor.threadCount) {
             model.eval()
             defer { model.train() }
             return Tensor.withoutGrad {
@@ -472,9 +471,9 @@ public final class Trainer {
 
     /// Runs `body` with the configured thread count for the kernels.
     private func withThreads<T>(_ body: () throws(TrainingError) -> T) throws(TrainingError) -> T {
-        let threads = config.threads ?? Parallel.threadCount
+        let threads = config.threads ?? Tensor.threadCount
         do {
-            return try Parallel.withThreadCount(threads) { try body() }
+            return try Tensor.withThreadCount(threads) { try body() }
         } catch let error as TrainingError {
             throw error
         } catch {
