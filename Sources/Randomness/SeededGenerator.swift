@@ -47,6 +47,16 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         return (-2.0 * log(u1)).squareRoot() * cos(2.0 * Double.pi * u2)
     }
 
+    /// This generator as it will be after `count` more draws of `next()`, without drawing
+    /// them: SplitMix64's state is a counter, so jumping ahead is one multiplication. Lets
+    /// several threads fill parts of one long stream and get the very numbers one thread
+    /// would (`Init.normal` does).
+    public func advanced(by count: Int) -> SeededGenerator {
+        var copy = self
+        copy.state &+= 0x9E37_79B9_7F4A_7C15 &* UInt64(truncatingIfNeeded: count)
+        return copy
+    }
+
     /// A generator for a sub-task, derived from this one's stream, so that
     /// independent parts of a program can draw without sharing one sequence.
     public mutating func split() -> SeededGenerator {

@@ -14,16 +14,17 @@ struct Bench: ParsableCommand {
             (forward, loss, backward, SGD update; batch 128 of 28×28×1) for the six ablation \
             nets, and the minutes the ablation would take at that speed. eval: images/s of \
             forward-only evaluation of the same nets (batch 128): the training forward pass, \
-            eval mode without autograd, and batch norm folded into the convolutions. Build with -c \
+            eval mode without autograd, and batch norm folded into the convolutions. build: \
+            seconds to build each ResNet (layers allocated, weights drawn). Build with -c \
             release for figures worth quoting:
               swift run -c release resnet-lab bench train
             """)
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case gemm, conv, train, eval, all
+        case gemm, conv, train, eval, build, all
     }
 
-    @Argument(help: "What to measure: gemm, conv, train, eval or all.")
+    @Argument(help: "What to measure: gemm, conv, train, eval, build or all.")
     var suite: Suite = .all
 
     @Option(help: "Threads for the fast kernels (default: RESIDUAL_THREADS or all cores).")
@@ -69,6 +70,7 @@ struct Bench: ParsableCommand {
             if suite == .conv || suite == .all { report.conv = try benchConv() }
             if suite == .train || suite == .all { try benchTrain(into: &report) }
             if suite == .eval || suite == .all { benchEval(into: &report) }
+            if suite == .build || suite == .all { try benchBuild(into: &report) }
         }
         if json {
             let encoder = JSONEncoder()
@@ -224,6 +226,23 @@ extension Bench {
             }
         }
     }
+
+    func benchBuild(into report: inout BenchReport) throws {
+        if !json {
+            print("\nbuilding a model (layers allocated, weights drawn), 1000 or 10 classes")
+            print(row(["model", "parameters", "seconds"], width: 18))
+        }
+        report.build = try BuildBench.measure(repeats: repeats) { result in
+            if !json {
+                print(
+                    row(
+                        [
+                            result.model, "\(result.parameters)",
+                            String(format: "%.3f", result.seconds),
+                        ], width: 18))
+            }
+        }
+    }
 }
 
 struct BenchReport: Codable {
@@ -234,13 +253,14 @@ struct BenchReport: Codable {
     var conv: [ConvResult]
     var train: [TrainResult]
     var eval: [EvalResult] = []
+    var build: [BuildResult] = []
     /// Steps per net assumed by `ablationMinutes`.
     var ablationIterations: Int?
     /// Minutes the six ablation nets take at the measured speeds.
     var ablationMinutes: Double?
 
     enum CodingKeys: String, CodingKey {
-        case threads, machine, gemm, conv, train, eval
+        case threads, machine, gemm, conv, train, eval, build
         case peakGFLOPs = "peak_gflops"
         case ablationIterations = "ablation_iterations"
         case ablationMinutes = "ablation_minutes"

@@ -5,6 +5,28 @@ import Testing
 
 @Suite("Initialisation")
 struct InitTests {
+    @Test(
+        "normal draws in parallel exactly the numbers of a sequential loop, and leaves the generator where that loop would",
+        arguments: [1, 3, 16_384, 100_001])
+    func normalMatchesSequentialDraws(count: Int) {
+        var parallel = SeededGenerator(seed: 9)
+        _ = parallel.next()  // start mid-stream
+        var sequential = parallel
+        let tensor = Tensor.zeros([count])
+        Init.normal(tensor, mean: 0.5, std: 2, generator: &parallel)
+        let expected = (0..<count).map { _ in 0.5 + 2 * Float(sequential.nextNormal()) }
+        #expect(tensor.data.map(\.bitPattern) == expected.map(\.bitPattern))
+        #expect(parallel == sequential)
+    }
+
+    @Test("advanced(by:) lands where that many draws of next() land")
+    func advancedMatchesDraws() {
+        var drawn = SeededGenerator(seed: 3)
+        let jumped = drawn.advanced(by: 1000)
+        for _ in 0..<1000 { _ = drawn.next() }
+        #expect(jumped == drawn)
+    }
+
     @Test func conv2dDefaultInitIsUniformInOneOverRootFanIn() {
         var generator = SeededGenerator(seed: 11)
         let conv = Conv2d(
