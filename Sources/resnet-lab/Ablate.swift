@@ -38,32 +38,43 @@ struct Ablate: ParsableCommand {
     @Option(help: "Seeds, comma-separated: one set of nets per seed (default: 0).")
     var seeds: String?
 
-    @Option(help: "SGD steps per net (default: \(AblationConfig().iterations)).")
+    @Option(
+        parsing: .unconditional,
+        help: "SGD steps per net (default: \(AblationConfig().iterations)).")
     var iterations: Int?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Steps at the end of training at a tenth of the learning rate (default: "
                 + "\(AblationConfig().decayIterations); 0: none)."))
     var decayIterations: Int?
 
-    @Option(help: "Images per step (default: 128).")
+    @Option(parsing: .unconditional, help: "Images per step (default: 128).")
     var batchSize: Int?
 
-    @Option(name: .customLong("lr"), help: "The learning rate before the decay (default: 0.1).")
+    @Option(
+        name: .customLong("lr"), parsing: .unconditional,
+        help: "The learning rate before the decay (default: 0.1).")
     var learningRate: Double?
 
-    @Option(help: "Steps per point of the training curve (default: \(AblationConfig().window)).")
+    @Option(
+        parsing: .unconditional,
+        help: "Steps per point of the training curve (default: \(AblationConfig().window)).")
     var window: Int?
 
     @Option(
+        parsing: .unconditional,
         help: "Test-error measurements along the way (default: \(AblationConfig().evaluations)).")
     var evaluations: Int?
 
-    @Option(help: "Train on the first N training images only (default: all).")
+    @Option(
+        parsing: .unconditional, help: "Train on the first N training images only (default: all).")
     var trainLimit: Int?
 
-    @Option(help: "Score the final test error on the first N test images (default: all).")
+    @Option(
+        parsing: .unconditional,
+        help: "Score the final test error on the first N test images (default: all).")
     var testLimit: Int?
 
     @Option(help: "The data set (default: fashion-mnist).")
@@ -72,7 +83,9 @@ struct Ablate: ParsableCommand {
     @Option(help: "Directory holding the data set's files (default: the system location).")
     var dataDir: String?
 
-    @Option(help: "Threads for the kernels (default: RESIDUAL_THREADS or all cores).")
+    @Option(
+        parsing: .unconditional,
+        help: "Threads for the kernels (default: RESIDUAL_THREADS or all cores).")
     var threads: Int?
 
     @Flag(help: "A small run (depths 8 and 14, 60 steps, a tenth of the data): under a minute.")
@@ -82,12 +95,14 @@ struct Ablate: ParsableCommand {
     var noLandscape = false
 
     @Option(
+        parsing: .unconditional,
         help:
             "Points along the 1D loss-landscape slice, odd (default: \(AnalysisConfig().landscapePoints))."
     )
     var landscapePoints: Int?
 
     @Option(
+        parsing: .unconditional,
         help:
             "Points per side of the 2D loss-landscape grid, odd (default: \(AnalysisConfig().landscapeGrid))."
     )

@@ -27,13 +27,15 @@ struct Bench: ParsableCommand {
     @Argument(help: "What to measure: gemm, conv, train, eval, build or all.")
     var suite: Suite = .all
 
-    @Option(help: "Threads for the fast kernels (default: RESIDUAL_THREADS or all cores).")
+    @Option(
+        parsing: .unconditional,
+        help: "Threads for the fast kernels (default: RESIDUAL_THREADS or all cores).")
     var threads: Int?
 
-    @Option(help: "Timed runs per measurement; the median is reported.")
+    @Option(parsing: .unconditional, help: "Timed runs per measurement; the median is reported.")
     var repeats = 5
 
-    @Option(help: "Steps per net the ablation estimate assumes.")
+    @Option(parsing: .unconditional, help: "Steps per net the ablation estimate assumes.")
     var iterations = 400
 
     @Flag(help: "Skip the naive reference kernels (they are slow).")

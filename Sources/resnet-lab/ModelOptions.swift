@@ -13,17 +13,20 @@ struct ModelOptions: ParsableArguments {
             discussion: "ablation-plain-18/34/56, preact-resnet20…, and plainN twins."))
     var model: String
 
-    @Option(help: "Output classes (default: the family's, 1000 for ImageNet models, 10 otherwise).")
+    @Option(
+        parsing: .unconditional,
+        help: "Output classes (default: the family's, 1000 for ImageNet models, 10 otherwise).")
     var classes: Int?
 
-    @Option(help: "Input channels (default: 3, or 1 for the ablation family).")
+    @Option(
+        parsing: .unconditional, help: "Input channels (default: 3, or 1 for the ablation family).")
     var inChannels: Int?
 
     @Option(
         help: "Input height×width, e.g. 224x224 (default: 224x224, 32x32 CIFAR, 28x28 ablation).")
     var input: String?
 
-    @Option(help: "Seed for the (random) weights.")
+    @Option(parsing: .unconditional, help: "Seed for the (random) weights.")
     var seed: UInt64 = 0
 
     /// The largest `--classes`, `--in-channels` and `--input` side accepted: far beyond any

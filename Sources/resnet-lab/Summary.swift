@@ -11,10 +11,13 @@ struct Summary: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
-    @Option(help: "How deep the layer tree is shown (0: the model only; 3: layers inside blocks).")
+    @Option(
+        parsing: .unconditional,
+        help: "How deep the layer tree is shown (0: the model only; 3: layers inside blocks).")
     var depth = 3
 
-    @Option(help: "The batch of the training-memory estimate printed last.")
+    @Option(
+        parsing: .unconditional, help: "The batch of the training-memory estimate printed last.")
     var batchSize = 128
 
     func validate() throws {

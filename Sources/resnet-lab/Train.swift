@@ -43,28 +43,32 @@ struct Train: ParsableCommand {
     @Option(help: "Directory holding the data set's files (default: the system location).")
     var dataDir: String?
 
-    @Option(help: "Passes over the training set (default: \(defaults.epochs)).")
+    @Option(
+        parsing: .unconditional, help: "Passes over the training set (default: \(defaults.epochs))."
+    )
     var epochs: Int?
 
-    @Option(help: "Images per step (default: \(defaults.batchSize)).")
+    @Option(parsing: .unconditional, help: "Images per step (default: \(defaults.batchSize)).")
     var batchSize: Int?
 
     @Option(help: "The update rule (default: sgd).")
     var optimizer: TrainingConfig.OptimizerKind?
 
     @Option(
-        name: .customLong("lr"),
+        name: .customLong("lr"), parsing: .unconditional,
         help: "The learning rate, the peak one with a schedule (default: \(defaults.learningRate))."
     )
     var learningRate: Double?
 
-    @Option(help: "SGD's momentum (default: \(defaults.momentum)).")
+    @Option(parsing: .unconditional, help: "SGD's momentum (default: \(defaults.momentum)).")
     var momentum: Double?
 
     @Flag(help: "Use Nesterov momentum with SGD.")
     var nesterov = false
 
-    @Option(help: "Weight decay: L2 for sgd and adam, decoupled for adamw (default: 5e-4).")
+    @Option(
+        parsing: .unconditional,
+        help: "Weight decay: L2 for sgd and adam, decoupled for adamw (default: 5e-4).")
     var weightDecay: Double?
 
     @Option(
@@ -73,16 +77,22 @@ struct Train: ParsableCommand {
             discussion: "multistep: ×0.1 at 50% and 75% of the steps; onecycle: 1cycle policy."))
     var schedule: TrainingConfig.Schedule?
 
-    @Option(help: "Epochs of linear warm-up from lr/10 before the schedule (default: 0).")
+    @Option(
+        parsing: .unconditional,
+        help: "Epochs of linear warm-up from lr/10 before the schedule (default: 0).")
     var warmupEpochs: Int?
 
     @Flag(help: "Random crops (padding 2) and horizontal flips of the training images.")
     var augment = false
 
-    @Option(help: "Seed for the initial weights, the example order and augmentation (default: 0).")
+    @Option(
+        parsing: .unconditional,
+        help: "Seed for the initial weights, the example order and augmentation (default: 0).")
     var seed: UInt64?
 
-    @Option(help: "Threads for the kernels; results do not depend on it (default: all cores).")
+    @Option(
+        parsing: .unconditional,
+        help: "Threads for the kernels; results do not depend on it (default: all cores).")
     var threads: Int?
 
     @Option(
@@ -98,13 +108,18 @@ struct Train: ParsableCommand {
     )
     var overwrite = false
 
-    @Option(help: "Train on the first N training images only (default: all 60,000).")
+    @Option(
+        parsing: .unconditional,
+        help: "Train on the first N training images only (default: all 60,000).")
     var trainLimit: Int?
 
-    @Option(help: "Evaluate on the first N test images only (default: all 10,000).")
+    @Option(
+        parsing: .unconditional,
+        help: "Evaluate on the first N test images only (default: all 10,000).")
     var testLimit: Int?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Stop after step N, even inside an epoch, with a checkpoint (default: run to the end).",
             discussion: """
@@ -113,7 +128,9 @@ struct Train: ParsableCommand {
                 """))
     var maxSteps: Int?
 
-    @Option(help: "Also write the checkpoint every N steps (default: only after each epoch).")
+    @Option(
+        parsing: .unconditional,
+        help: "Also write the checkpoint every N steps (default: only after each epoch).")
     var checkpointEvery: Int?
 
     @Option(

@@ -438,6 +438,12 @@ struct ResNetLabTrainTests {
         #expect(run.status != 0)
         // The flag, not the field behind it (before: "epochs (--epochs) must ...").
         #expect(run.output.contains("Error: --epochs must be at least 1, got 0"), "\(run.output)")
+        // A negative number is a value, not an option: before, "Missing value for '--lr <lr>'".
+        let negative = try runLab(["train", "--lr", "-1", "--output", "/tmp/never"])
+        #expect(negative.status != 0)
+        #expect(
+            negative.output.contains("Error: --lr must be a finite number > 0, got -1.0"),
+            "\(negative.output)")
         let ablate = try runLab(["ablate", "--iterations", "0", "--out", "/tmp/never"])
         #expect(ablate.status != 0)
         #expect(
