@@ -20,7 +20,10 @@ extension ModelGraph {
         case let norm as BatchNorm2d:
             return "BatchNorm2d \(norm.channels)"
         case let pool as MaxPool2d:
-            return "MaxPool2d \(pool.kernelSize)×\(pool.kernelSize)" + strided(pool.stride)
+            let stride =
+                pool.stride.height == pool.stride.width
+                ? strided(pool.stride.height) : " /(\(pool.stride.height), \(pool.stride.width))"
+            return "MaxPool2d \(pool.kernelSize.height)×\(pool.kernelSize.width)" + stride
         case let pool as AdaptiveAvgPool2d:
             return "AdaptiveAvgPool2d → \(pool.outputSize)×\(pool.outputSize)"
         case let linear as Linear:

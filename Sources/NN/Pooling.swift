@@ -1,34 +1,83 @@
 import Kernels
 import TensorCore
 
-/// Max pooling over square windows, as PyTorch's `nn.MaxPool2d`.
+/// Max pooling, as PyTorch's `nn.MaxPool2d`: kernel, stride and padding are (height, width)
+/// pairs, or one Int for both.
 ///
-/// - Input: [N, C, H, W]. Output: [N, C, Ho, Wo], Ho = (H + 2·padding − kernelSize) / stride
-///   + 1 (likewise Wo).
+/// - Input: [N, C, H, W]. Output: [N, C, Ho, Wo], Ho = (H + 2·padH − kernelH) / strideH + 1
+///   (likewise Wo).
 public final class MaxPool2d: Module {
-    public let kernelSize: Int
-    public let stride: Int
-    public let padding: Int
+    public let kernelSize: PoolPair
+    public let stride: PoolPair
+    public let padding: PoolPair
 
     /// - Parameters:
-    ///   - kernelSize: the window's side.
+    ///   - kernelSize: the window's (height, width).
     ///   - stride: the step between windows; nil means `kernelSize` (PyTorch's default).
-    ///   - padding: implicit −∞ border on each side, at most `kernelSize / 2`.
-    public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
+    ///   - padding: implicit −∞ border, at most half the kernel on each axis.
+    public init(kernelSize: PoolPair, stride: PoolPair? = nil, padding: PoolPair = (0, 0)) {
         let stride = stride ?? kernelSize
         checkArgument(
-            kernelSize > 0 && stride > 0 && padding >= 0 && padding <= kernelSize / 2,
-            "MaxPool2d: expected kernelSize and stride > 0 and 0 ≤ padding ≤ kernelSize / 2, "
-                + "got kernelSize \(kernelSize), stride \(stride), padding \(padding)")
+            kernelSize.height > 0 && kernelSize.width > 0 && stride.height > 0
+                && stride.width > 0 && padding.height >= 0 && padding.width >= 0
+                && padding.height <= kernelSize.height / 2
+                && padding.width <= kernelSize.width / 2,
+            "MaxPool2d: expected kernelSize and stride > 0 and 0 ≤ padding ≤ kernelSize / 2 on "
+                + "each axis, got kernelSize \(kernelSize), stride \(stride), padding \(padding)")
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
         super.init()
     }
 
+    /// A square window: `MaxPool2d(kernelSize: 3, stride: 2, padding: 1)`.
+    public convenience init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
+        self.init(
+            kernelSize: (kernelSize, kernelSize), stride: stride.map { ($0, $0) },
+            padding: (padding, padding))
+    }
+
     /// - x: [N, C, H, W]. Returns [N, C, Ho, Wo].
     public override func forward(_ x: Tensor) -> Tensor {
         x.maxPool2d(kernelSize: kernelSize, stride: stride, padding: padding)
+    }
+}
+
+/// Average pooling, as PyTorch's `nn.AvgPool2d` (`count_include_pad` as `countIncludePad`).
+///
+/// - Input: [N, C, H, W]. Output: [N, C, Ho, Wo], sized as `MaxPool2d`'s.
+public final class AvgPool2d: Module {
+    public let kernelSize: PoolPair
+    public let stride: PoolPair
+    public let padding: PoolPair
+    public let countIncludePad: Bool
+
+    /// - Parameters: as `MaxPool2d`'s; `countIncludePad`: whether padded zeros count in
+    ///   each window's divisor (PyTorch's default: true).
+    public init(
+        kernelSize: PoolPair, stride: PoolPair? = nil, padding: PoolPair = (0, 0),
+        countIncludePad: Bool = true
+    ) {
+        let stride = stride ?? kernelSize
+        checkArgument(
+            kernelSize.height > 0 && kernelSize.width > 0 && stride.height > 0
+                && stride.width > 0 && padding.height >= 0 && padding.width >= 0
+                && padding.height <= kernelSize.height / 2
+                && padding.width <= kernelSize.width / 2,
+            "AvgPool2d: expected kernelSize and stride > 0 and 0 ≤ padding ≤ kernelSize / 2 on "
+                + "each axis, got kernelSize \(kernelSize), stride \(stride), padding \(padding)")
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        self.countIncludePad = countIncludePad
+        super.init()
+    }
+
+    /// - x: [N, C, H, W]. Returns [N, C, Ho, Wo].
+    public override func forward(_ x: Tensor) -> Tensor {
+        x.avgPool2d(
+            kernelSize: kernelSize, stride: stride, padding: padding,
+            countIncludePad: countIncludePad)
     }
 }
 

@@ -96,7 +96,7 @@ public struct FoldedResNet: Sendable {
 
     public let stem: Conv
     /// The ImageNet stem's max pool (kernel, stride, padding), nil for the CIFAR stem.
-    public let maxPool: (kernel: Int, stride: Int, padding: Int)?
+    public let maxPool: (kernel: PoolPair, stride: PoolPair, padding: PoolPair)?
     /// Every block, stage by stage (the order of `ResNet.blocks`).
     public let blocks: [Block]
     /// The classifier's weight [classes, features] and bias, nil when `fc` is `Identity`.

@@ -2,9 +2,13 @@
 // `adaptive_avg_pool2d`. Every plane (one channel of one image) is pooled on its own, so the
 // work splits over planes and each output element is computed by one thread in a fixed order.
 //
-// Output size (no ceil mode): Ho = (H + 2·padding − kernel) / stride + 1, likewise Wo.
-// Window (oh, ow) covers input rows oh·stride − padding ..< + kernel (columns likewise),
-// clipped to the image.
+// Kernel, stride and padding are (height, width) pairs, as in PyTorch; a single Int means the
+// same on both axes. Output size (no ceil mode): Ho = (H + 2·padH − kernelH) / strideH + 1,
+// likewise Wo. Window (oh, ow) covers input rows oh·strideH − padH ..< + kernelH (columns
+// likewise), clipped to the image.
+
+/// A (height, width) pair: a pooling window's size, its stride or its padding.
+public typealias PoolPair = (height: Int, width: Int)
 
 /// The windows of one pooling: sizes of the planes and where each window lies.
 struct PoolWindows {
@@ -13,29 +17,35 @@ struct PoolWindows {
     let width: Int
     let outHeight: Int
     let outWidth: Int
-    let kernel: Int
-    let stride: Int
-    let padding: Int
+    let kernel: PoolPair
+    let stride: PoolPair
+    let padding: PoolPair
 
     var inputPlane: Int { height * width }
     var outputPlane: Int { outHeight * outWidth }
+    /// Reads per output element, to size the parallel chunks.
+    var work: Int { outputPlane * kernel.height * kernel.width }
 
-    /// The window's first row (or column) in padded coordinates, which may be negative.
+    /// Window row `oh`'s first row in padded coordinates, which may be negative.
     @inline(__always)
-    func start(_ outIndex: Int) -> Int { outIndex * stride - padding }
+    func rowStart(_ oh: Int) -> Int { oh * stride.height - padding.height }
+
+    /// Window column `ow`'s first column in padded coordinates.
+    @inline(__always)
+    func columnStart(_ ow: Int) -> Int { ow * stride.width - padding.width }
 
     /// Input rows of window row `oh`, clipped to the image.
     @inline(__always)
     func rows(_ oh: Int) -> Range<Int> {
-        let first = start(oh)
-        return Swift.max(first, 0)..<Swift.min(first + kernel, height)
+        let first = rowStart(oh)
+        return Swift.max(first, 0)..<Swift.min(first + kernel.height, height)
     }
 
     /// Input columns of window column `ow`, clipped to the image.
     @inline(__always)
     func columns(_ ow: Int) -> Range<Int> {
-        let first = start(ow)
-        return Swift.max(first, 0)..<Swift.min(first + kernel, width)
+        let first = columnStart(ow)
+        return Swift.max(first, 0)..<Swift.min(first + kernel.width, width)
     }
 }
 
@@ -43,39 +53,60 @@ extension Tensor {
     /// The output shape of `maxPool2d` / `avgPool2d` (`op` names which, for messages).
     ///
     /// - Throws: `ShapeError` unless the input is [N, C, H, W] with H, W > 0, kernel and stride
-    ///   are positive, 0 ≤ padding ≤ kernel / 2 (PyTorch's rule: every window then holds a
-    ///   real pixel), and the padded input is at least one kernel large.
+    ///   are positive, 0 ≤ padding ≤ kernel / 2 on each axis (PyTorch's rule: every window then
+    ///   holds a real pixel), and the padded input is at least one kernel large.
     public static func pool2dShape(
-        op: String, input: [Int], kernelSize: Int, stride: Int, padding: Int
+        op: String, input: [Int], kernelSize: PoolPair, stride: PoolPair, padding: PoolPair
     ) throws(ShapeError) -> [Int] {
         try checkImageBatch(input, op: op)
         guard input[2] > 0, input[3] > 0 else {
             throw ShapeError("\(op): input \(input) has an empty image; expected H, W > 0")
         }
-        guard kernelSize > 0, stride > 0 else {
-            throw ShapeError(
-                "\(op): kernelSize and stride must be > 0, got kernelSize \(kernelSize), "
-                    + "stride \(stride)")
+        /// `3` for (3, 3), `(3, 2)` otherwise.
+        func text(_ pair: PoolPair) -> String {
+            pair.height == pair.width ? "\(pair.height)" : "(\(pair.height), \(pair.width))"
         }
-        guard padding >= 0, padding <= kernelSize / 2 else {
+        guard kernelSize.height > 0, kernelSize.width > 0, stride.height > 0, stride.width > 0
+        else {
             throw ShapeError(
-                "\(op): padding must be between 0 and half the kernel size (\(kernelSize / 2)), "
-                    + "got padding \(padding) for kernelSize \(kernelSize)")
+                "\(op): kernelSize and stride must be > 0, got kernelSize \(text(kernelSize)), "
+                    + "stride \(text(stride))")
+        }
+        guard padding.height >= 0, padding.width >= 0, padding.height <= kernelSize.height / 2,
+            padding.width <= kernelSize.width / 2
+        else {
+            let half = text((kernelSize.height / 2, kernelSize.width / 2))
+            throw ShapeError(
+                "\(op): padding must be between 0 and half the kernel size (\(half)), got "
+                    + "padding \(text(padding)) for kernelSize \(text(kernelSize))")
         }
         let (height, width) = (input[2], input[3])
-        guard height + 2 * padding >= kernelSize, width + 2 * padding >= kernelSize else {
+        guard height + 2 * padding.height >= kernelSize.height,
+            width + 2 * padding.width >= kernelSize.width
+        else {
             throw ShapeError(
-                "\(op): input \(input) padded by \(padding) is smaller than the \(kernelSize)×"
-                    + "\(kernelSize) kernel; expected H and W + 2·padding ≥ kernelSize")
+                "\(op): input \(input) padded by \(text(padding)) is smaller than the "
+                    + "\(kernelSize.height)×\(kernelSize.width) kernel; expected H and W + 2·padding "
+                    + "≥ kernelSize")
         }
         return [
-            input[0], input[1], (height + 2 * padding - kernelSize) / stride + 1,
-            (width + 2 * padding - kernelSize) / stride + 1,
+            input[0], input[1],
+            (height + 2 * padding.height - kernelSize.height) / stride.height + 1,
+            (width + 2 * padding.width - kernelSize.width) / stride.width + 1,
         ]
     }
 
+    /// `pool2dShape` with square kernel, stride and padding.
+    public static func pool2dShape(
+        op: String, input: [Int], kernelSize: Int, stride: Int, padding: Int
+    ) throws(ShapeError) -> [Int] {
+        try pool2dShape(
+            op: op, input: input, kernelSize: (kernelSize, kernelSize), stride: (stride, stride),
+            padding: (padding, padding))
+    }
+
     /// The checked windows of a pooling op over this tensor.
-    private func poolWindows(op: String, kernelSize: Int, stride: Int, padding: Int)
+    private func poolWindows(op: String, kernelSize: PoolPair, stride: PoolPair, padding: PoolPair)
         -> (shape: [Int], windows: PoolWindows)
     {
         let shape = validated { () throws(ShapeError) in
@@ -90,6 +121,32 @@ extension Tensor {
         return (shape, windows)
     }
 
+    /// The result of a pooling op and its backward node: `backward(dy, dx, plane)` adds one
+    /// plane's share of the input gradient into `dx` (planes are disjoint, so they run in
+    /// parallel). The scaffolding every pooling op shares.
+    func pooled(
+        shape: [Int], data output: [Float], op: String, planes: Int, workPerPlane: Int,
+        backward:
+            @escaping (
+                _ dy: UnsafeBufferPointer<Float>, _ dx: UnsafeMutableBufferPointer<Float>,
+                _ plane: Int
+            ) -> Void
+    ) -> Tensor {
+        let inputCount = count
+        return Tensor(shape: shape, data: output, op: op, inputs: [self]) { [self] dy in
+            guard self.requiresGrad else { return }
+            var dx = [Float](repeating: 0, count: inputCount)
+            dy.withUnsafeBufferPointer { dy in
+                dx.withUnsafeMutableBufferPointer { dx in
+                    forEachPlane(planes, workPerPlane: workPerPlane) { plane in
+                        backward(dy, dx, plane)
+                    }
+                }
+            }
+            self.accumulateGradient(dx)
+        }
+    }
+
     /// Max pooling, as PyTorch's `F.max_pool2d(x, kernelSize, stride, padding)`.
     ///
     /// Padding counts as −∞, so it never wins a maximum. Ties go to the first maximum in
@@ -98,11 +155,13 @@ extension Tensor {
     /// overlap). A NaN in a window wins it, as in PyTorch.
     ///
     /// - Parameters:
-    ///   - kernelSize: the window's height and width.
+    ///   - kernelSize: the window's (height, width).
     ///   - stride: the step between windows; nil means `kernelSize` (PyTorch's default).
-    ///   - padding: implicit −∞ border on each side, at most `kernelSize / 2`.
+    ///   - padding: implicit −∞ border, at most half the kernel on each axis.
     /// - Returns: [N, C, Ho, Wo] for self [N, C, H, W].
-    public func maxPool2d(kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+    public func maxPool2d(
+        kernelSize: PoolPair, stride: PoolPair? = nil, padding: PoolPair = (0, 0)
+    ) -> Tensor {
         let (shape, w) = poolWindows(
             op: "maxPool2d", kernelSize: kernelSize, stride: stride ?? kernelSize,
             padding: padding)
@@ -113,8 +172,7 @@ extension Tensor {
         data.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
                 chosen.withUnsafeMutableBufferPointer { chosen in
-                    forEachPlane(w.planes, workPerPlane: w.outputPlane * kernelSize * kernelSize) {
-                        plane in
+                    forEachPlane(w.planes, workPerPlane: w.work) { plane in
                         let input = plane * w.inputPlane
                         var o = plane * w.outputPlane
                         for oh in 0..<w.outHeight {
@@ -123,8 +181,7 @@ extension Tensor {
                                 let columns = w.columns(ow)
                                 var best = -Float.infinity
                                 var bestIndex =
-                                    input + rows.lowerBound * w.width
-                                    + columns.lowerBound
+                                    input + rows.lowerBound * w.width + columns.lowerBound
                                 for ih in rows {
                                     for iw in columns {
                                         let index = input + ih * w.width + iw
@@ -144,25 +201,23 @@ extension Tensor {
                 }
             }
         }
-        let inputCount = count
         let positions = chosen
-        return Tensor(shape: shape, data: output, op: "maxPool2d", inputs: [self]) {
-            [self] dy in
-            guard self.requiresGrad else { return }
-            var dx = [Float](repeating: 0, count: inputCount)
-            dy.withUnsafeBufferPointer { dy in
-                positions.withUnsafeBufferPointer { positions in
-                    dx.withUnsafeMutableBufferPointer { dx in
-                        // A window's element lies in the window's own plane: planes are disjoint.
-                        forEachPlane(w.planes, workPerPlane: w.outputPlane) { plane in
-                            let outputs = plane * w.outputPlane..<(plane + 1) * w.outputPlane
-                            for o in outputs { dx[positions[o]] += dy[o] }
-                        }
-                    }
-                }
+        return pooled(
+            shape: shape, data: output, op: "maxPool2d", planes: w.planes,
+            workPerPlane: w.outputPlane
+        ) { dy, dx, plane in
+            // A window's element lies in the window's own plane: planes are disjoint.
+            for o in plane * w.outputPlane..<(plane + 1) * w.outputPlane {
+                dx[positions[o]] += dy[o]
             }
-            self.accumulateGradient(dx)
         }
+    }
+
+    /// `maxPool2d` with a square kernel, stride and padding.
+    public func maxPool2d(kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+        maxPool2d(
+            kernelSize: (kernelSize, kernelSize), stride: stride.map { ($0, $0) },
+            padding: (padding, padding))
     }
 
     /// Average pooling, as PyTorch's `F.avg_pool2d(x, kernelSize, stride, padding,
@@ -170,18 +225,19 @@ extension Tensor {
     ///
     /// Each output is the sum of its window's pixels divided by the window size: with
     /// `countIncludePad` (PyTorch's default) the padded zeros count, so the divisor is the
-    /// window clipped to the padded image (kernelSize² here, since padding ≤ kernelSize/2);
+    /// window clipped to the padded image (the whole kernel here, since padding ≤ kernel/2);
     /// without it, only real pixels count. ∂/∂x spreads each output gradient evenly over its
     /// window's real pixels, divided by the same divisor.
     ///
     /// - Parameters:
-    ///   - kernelSize: the window's height and width.
+    ///   - kernelSize: the window's (height, width).
     ///   - stride: the step between windows; nil means `kernelSize` (PyTorch's default).
-    ///   - padding: implicit zero border on each side, at most `kernelSize / 2`.
+    ///   - padding: implicit zero border, at most half the kernel on each axis.
     ///   - countIncludePad: whether padded zeros count in the divisor.
     /// - Returns: [N, C, Ho, Wo] for self [N, C, H, W].
     public func avgPool2d(
-        kernelSize: Int, stride: Int? = nil, padding: Int = 0, countIncludePad: Bool = true
+        kernelSize: PoolPair, stride: PoolPair? = nil, padding: PoolPair = (0, 0),
+        countIncludePad: Bool = true
     ) -> Tensor {
         let (shape, w) = poolWindows(
             op: "avgPool2d", kernelSize: kernelSize, stride: stride ?? kernelSize,
@@ -190,16 +246,19 @@ extension Tensor {
         @inline(__always)
         func divisor(_ oh: Int, _ ow: Int) -> Float {
             if countIncludePad {
-                let rows = Swift.min(w.start(oh) + kernelSize, w.height + padding) - w.start(oh)
-                let columns = Swift.min(w.start(ow) + kernelSize, w.width + padding) - w.start(ow)
+                let rows =
+                    Swift.min(w.rowStart(oh) + kernelSize.height, w.height + padding.height)
+                    - w.rowStart(oh)
+                let columns =
+                    Swift.min(w.columnStart(ow) + kernelSize.width, w.width + padding.width)
+                    - w.columnStart(ow)
                 return Float(rows * columns)
             }
             return Float(w.rows(oh).count * w.columns(ow).count)
         }
         let output = data.withUnsafeBufferPointer { x in
             kernelResult(count: w.planes * w.outputPlane) { y in
-                forEachPlane(w.planes, workPerPlane: w.outputPlane * kernelSize * kernelSize) {
-                    plane in
+                forEachPlane(w.planes, workPerPlane: w.work) { plane in
                     let input = plane * w.inputPlane
                     var o = plane * w.outputPlane
                     for oh in 0..<w.outHeight {
@@ -215,33 +274,30 @@ extension Tensor {
                 }
             }
         }
-        let inputCount = count
-        return Tensor(shape: shape, data: output, op: "avgPool2d", inputs: [self]) {
-            [self] dy in
-            guard self.requiresGrad else { return }
-            var dx = [Float](repeating: 0, count: inputCount)
-            dy.withUnsafeBufferPointer { dy in
-                dx.withUnsafeMutableBufferPointer { dx in
-                    forEachPlane(w.planes, workPerPlane: w.outputPlane * kernelSize * kernelSize) {
-                        plane in
-                        let input = plane * w.inputPlane
-                        var o = plane * w.outputPlane
-                        for oh in 0..<w.outHeight {
-                            for ow in 0..<w.outWidth {
-                                let share = dy[o] / divisor(oh, ow)
-                                for ih in w.rows(oh) {
-                                    for iw in w.columns(ow) {
-                                        dx[input + ih * w.width + iw] += share
-                                    }
-                                }
-                                o += 1
-                            }
-                        }
+        return pooled(
+            shape: shape, data: output, op: "avgPool2d", planes: w.planes, workPerPlane: w.work
+        ) { dy, dx, plane in
+            let input = plane * w.inputPlane
+            var o = plane * w.outputPlane
+            for oh in 0..<w.outHeight {
+                for ow in 0..<w.outWidth {
+                    let share = dy[o] / divisor(oh, ow)
+                    for ih in w.rows(oh) {
+                        for iw in w.columns(ow) { dx[input + ih * w.width + iw] += share }
                     }
+                    o += 1
                 }
             }
-            self.accumulateGradient(dx)
         }
+    }
+
+    /// `avgPool2d` with a square kernel, stride and padding.
+    public func avgPool2d(
+        kernelSize: Int, stride: Int? = nil, padding: Int = 0, countIncludePad: Bool = true
+    ) -> Tensor {
+        avgPool2d(
+            kernelSize: (kernelSize, kernelSize), stride: stride.map { ($0, $0) },
+            padding: (padding, padding), countIncludePad: countIncludePad)
     }
 
     /// Adaptive average pooling to a fixed output size, as PyTorch's
@@ -293,29 +349,21 @@ extension Tensor {
             }
         }
         let resultShape = [shape[0], shape[1], outHeight, outWidth]
-        let inputCount = count
-        return Tensor(shape: resultShape, data: output, op: "adaptiveAvgPool2d", inputs: [self]) {
-            [self] dy in
-            guard self.requiresGrad else { return }
-            var dx = [Float](repeating: 0, count: inputCount)
-            dy.withUnsafeBufferPointer { dy in
-                dx.withUnsafeMutableBufferPointer { dx in
-                    forEachPlane(planes, workPerPlane: height * width) { plane in
-                        var o = plane * outPlane
-                        for rows in rowBins {
-                            for columns in columnBins {
-                                let share = dy[o] / Float(rows.count * columns.count)
-                                for ih in rows {
-                                    let row = plane * height * width + ih * width
-                                    for iw in columns { dx[row + iw] += share }
-                                }
-                                o += 1
-                            }
-                        }
+        return pooled(
+            shape: resultShape, data: output, op: "adaptiveAvgPool2d", planes: planes,
+            workPerPlane: height * width
+        ) { dy, dx, plane in
+            var o = plane * outPlane
+            for rows in rowBins {
+                for columns in columnBins {
+                    let share = dy[o] / Float(rows.count * columns.count)
+                    for ih in rows {
+                        let row = plane * height * width + ih * width
+                        for iw in columns { dx[row + iw] += share }
                     }
+                    o += 1
                 }
             }
-            self.accumulateGradient(dx)
         }
     }
 

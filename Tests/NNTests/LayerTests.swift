@@ -29,6 +29,15 @@ struct LayerTests {
         let x = randomTensor([2, 3, 8, 8], seed: 9)
         #expect(MaxPool2d(kernelSize: 3, stride: 2, padding: 1)(x).shape == [2, 3, 4, 4])
         #expect(MaxPool2d(kernelSize: 2)(x).shape == [2, 3, 4, 4])
+        // (height, width) pairs, as PyTorch's: each layer computes its tensor op.
+        let tall = MaxPool2d(kernelSize: (3, 2), stride: (2, 1), padding: (1, 0))
+        #expect(
+            tall(x).data == x.maxPool2d(kernelSize: (3, 2), stride: (2, 1), padding: (1, 0)).data)
+        let wide = AvgPool2d(kernelSize: (2, 3), padding: (1, 1), countIncludePad: false)
+        #expect(
+            wide(x).data
+                == x.avgPool2d(kernelSize: (2, 3), padding: (1, 1), countIncludePad: false).data)
+        #expect(wide(x).shape == [2, 3, 5, 3])
         #expect(AdaptiveAvgPool2d(outputSize: 1)(x).shape == [2, 3, 1, 1])
         #expect(AdaptiveAvgPool2d(outputSize: 2)(x).shape == [2, 3, 2, 2])
         #expect(Flatten()(x).shape == [2, 192])

@@ -36,6 +36,28 @@ struct PoolingTests {
         }
     }
 
+    @Test(
+        "non-square windows: finite differences through max and average pooling",
+        arguments: [((3, 2), (2, 1), (1, 0)), ((2, 3), (1, 2), (1, 1)), ((1, 4), (1, 3), (0, 2))])
+    func rectangularGradientsMatchFiniteDifferences(
+        _ geometry: (kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int))
+    ) {
+        let x = distinctValues([2, 2, 6, 7], seed: 5)
+        expectGradientsMatch([x]) {
+            $0[0].maxPool2d(
+                kernelSize: geometry.kernel, stride: geometry.stride, padding: geometry.padding)
+        }
+        expectGradientsMatch([x]) {
+            $0[0].avgPool2d(
+                kernelSize: geometry.kernel, stride: geometry.stride, padding: geometry.padding)
+        }
+        // Each axis by its own numbers: Ho = (H + 2·padH − kernelH) / strideH + 1.
+        let (k, s, p) = geometry
+        let expected = [2, 2, (6 + 2 * p.0 - k.0) / s.0 + 1, (7 + 2 * p.1 - k.1) / s.1 + 1]
+        #expect(x.maxPool2d(kernelSize: k, stride: s, padding: p).shape == expected)
+        #expect(x.avgPool2d(kernelSize: k, stride: s, padding: p).shape == expected)
+    }
+
     @Test func maxPoolValues() {
         let x = Tensor(
             shape: [1, 1, 4, 4],

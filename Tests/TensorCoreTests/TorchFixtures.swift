@@ -92,6 +92,14 @@ struct TorchCase: Decodable, Sendable {
         return value
     }
 
+    /// The field `name` as a (height, width) pair: `[h, w]` in the fixture.
+    func pair(_ name: String) throws -> PoolPair {
+        guard case .integers(let values) = fields[name], values.count == 2 else {
+            throw FixtureError("fixture field \"\(name)\" is missing or not a pair of integers")
+        }
+        return (values[0], values[1])
+    }
+
     /// The numeric field `name`, as a Float.
     func float(_ name: String) throws -> Float {
         guard case .number(let number) = fields[name] else {

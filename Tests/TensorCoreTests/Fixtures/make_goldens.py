@@ -95,6 +95,22 @@ g = torch.randn_like(y)
 y.backward(g)
 cases["log_softmax"] = {"x": t(x), "y": t(y), "g": t(g), "dx": t(x.grad)}
 
+# Non-square windows, strides and paddings (appended last, so the cases above keep their
+# random numbers).
+x = torch.randn(2, 2, 7, 8, requires_grad=True)
+y = F.max_pool2d(x, (3, 2), (2, 1), (1, 0))
+g = torch.randn_like(y)
+y.backward(g)
+cases["maxpool3x2_s2x1_p1x0"] = {"kernel": [3, 2], "stride": [2, 1], "padding": [1, 0],
+                                 "x": t(x), "y": t(y), "g": t(g), "dx": t(x.grad)}
+
+x = torch.randn(2, 3, 6, 7, requires_grad=True)
+y = F.avg_pool2d(x, (2, 3), (2, 2), (1, 1))
+g = torch.randn_like(y)
+y.backward(g)
+cases["avgpool2x3_s2_p1"] = {"kernel": [2, 3], "stride": [2, 2], "padding": [1, 1],
+                             "x": t(x), "y": t(y), "g": t(g), "dx": t(x.grad)}
+
 with open("torch_goldens.json", "w") as f:
     json.dump({"torch_version": torch.__version__, "cases": cases}, f, indent=1)
 print("wrote torch_goldens.json with", len(cases), "cases")
