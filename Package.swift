@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 // Residual: deep residual networks from first principles, on a CPU tensor core of our own.
 import PackageDescription
 
