@@ -166,6 +166,7 @@ let package = Package(
             name: "OptimTests", dependencies: ["Optim", "TensorCore", "Randomness"],
             exclude: ["Fixtures"]),
         .testTarget(name: "ResNetLabTests", dependencies: ["resnet-lab"]),
+        .testTarget(name: "PackageTests"),
         .testTarget(
             name: "AblationTests",
             dependencies: [
