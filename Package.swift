@@ -138,21 +138,27 @@ let package = Package(
             swiftSettings: hot),
 
         // MARK: - Tests
+        // What several test targets share: named closeness checks, seeded tensors, a child
+        // process runner. A library target only tests depend on.
+        .target(
+            name: "TestSupport", dependencies: ["TensorCore", "Randomness"],
+            path: "Tests/TestSupport"),
         .testTarget(name: "ScalarAutogradTests", dependencies: ["ScalarAutograd", "GraphRender"]),
         .testTarget(name: "GraphRenderTests", dependencies: ["GraphRender"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: hot),
         .testTarget(
-            name: "TensorCoreTests", dependencies: ["TensorCore"], exclude: ["Fixtures"],
+            name: "TensorCoreTests", dependencies: ["TestSupport", "TensorCore"],
+            exclude: ["Fixtures"],
             swiftSettings: hot),
         .testTarget(
-            name: "NNTests", dependencies: ["NN", "TensorCore", "Randomness"],
+            name: "NNTests", dependencies: ["TestSupport", "NN", "TensorCore", "Randomness"],
             exclude: ["Fixtures"],
             swiftSettings: hot),
         .testTarget(
             name: "ResNetModelsTests",
-            dependencies: ["ResNetModels", "NN", "TensorCore", "Randomness"],
+            dependencies: ["TestSupport", "ResNetModels", "NN", "TensorCore", "Randomness"],
             exclude: ["Fixtures"],
             swiftSettings: hot),
         .testTarget(
@@ -161,12 +167,13 @@ let package = Package(
                 "ModelViews", "ResNetModels", "NN", "TensorCore", "GraphRender", "Randomness",
             ]),
         .testTarget(
-            name: "DatasetsTests", dependencies: ["Datasets", "TensorCore", "Randomness"]),
+            name: "DatasetsTests",
+            dependencies: ["TestSupport", "Datasets", "TensorCore", "Randomness"]),
         .testTarget(
-            name: "OptimTests", dependencies: ["Optim", "TensorCore", "Randomness"],
+            name: "OptimTests", dependencies: ["TestSupport", "Optim", "TensorCore", "Randomness"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "ResNetLabTests", dependencies: ["resnet-lab"]),
-        .testTarget(name: "PackageTests"),
+        .testTarget(name: "ResNetLabTests", dependencies: ["resnet-lab", "TestSupport"]),
+        .testTarget(name: "PackageTests", dependencies: ["TestSupport"]),
         .testTarget(
             name: "AblationTests",
             dependencies: [
@@ -186,6 +193,7 @@ let package = Package(
                 "lesson-01-scalar-autograd", "lesson-02-tensors-and-backprop",
                 "lesson-03-gradient-highway", "lesson-04-residual-block", "lesson-05-bottleneck",
                 "lesson-06-resnet-family", "lesson-07-training", "lesson-08-degradation-ablation",
+                "TestSupport",
             ]),
     ]
 )

@@ -1,18 +1,8 @@
 import Datasets
 import Randomness
 import TensorCore
+import TestSupport
 import Testing
-
-/// Expects two pixel arrays equal to within `tolerance`.
-func expectClose(
-    _ actual: [Float], _ expected: [Float], tolerance: Float = 1e-6,
-    sourceLocation: SourceLocation = #_sourceLocation
-) {
-    #expect(actual.count == expected.count, sourceLocation: sourceLocation)
-    let worst = zip(actual, expected).map { abs($0 - $1) }.max() ?? 0
-    #expect(
-        worst <= tolerance, "got \(actual), expected \(expected)", sourceLocation: sourceLocation)
-}
 
 @Suite("Image transforms")
 struct TransformTests {
@@ -92,13 +82,14 @@ struct TransformTests {
                 0.5, 0.75, 1.25, 1.5,
                 1.5, 1.75, 2.25, 2.5,
                 2, 2.25, 2.75, 3,
-            ])
+            ], absolute: 1e-6)
         // 4×4 → 2×2: sources 0.5 and 2.5, the mean of each 2×2 block.
         let four = countingImage(channels: 1, height: 4, width: 4)
-        expectClose(four.resized(height: 2, width: 2).pixels, [2.5, 4.5, 10.5, 12.5])
+        expectClose(
+            four.resized(height: 2, width: 2).pixels, [2.5, 4.5, 10.5, 12.5], absolute: 1e-6)
         // 1×3 → 1×2: sources 0.25 and 1.75; the single row stays.
         let row = Image(channels: 1, height: 1, width: 3, pixels: [0, 1, 2])
-        expectClose(row.resized(height: 1, width: 2).pixels, [0.25, 1.75])
+        expectClose(row.resized(height: 1, width: 2).pixels, [0.25, 1.75], absolute: 1e-6)
         #expect(image.resized(height: 3, width: 4) == image)
         // Channels are resized separately.
         let stacked = Image(channels: 2, height: 2, width: 2, pixels: [0, 1, 2, 3, 0, 0, 0, 0])
@@ -108,8 +99,10 @@ struct TransformTests {
     @Test("normalise per channel, or one value for all")
     func normalize() {
         let two = Image(channels: 2, height: 1, width: 2, pixels: [0.5, 1, 0.2, 0.4])
-        expectClose(two.normalized(mean: [0.5, 0.2], std: [0.5, 0.1]).pixels, [0, 1, 0, 2])
-        expectClose(two.normalized(mean: [0.5], std: [0.25]).pixels, [0, 2, -1.2, -0.4])
+        expectClose(
+            two.normalized(mean: [0.5, 0.2], std: [0.5, 0.1]).pixels, [0, 1, 0, 2], absolute: 1e-6)
+        expectClose(
+            two.normalized(mean: [0.5], std: [0.25]).pixels, [0, 2, -1.2, -0.4], absolute: 1e-6)
     }
 
     @Test("grayscale to RGB repeats the channel")

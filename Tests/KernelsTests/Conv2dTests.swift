@@ -115,12 +115,12 @@ let convCases: [ConvCase] = [
 
 @Suite("Conv2d")
 struct Conv2dTests {
-    // Tolerances: see `expectClose`; the length is the number of products summed per output.
+    // Tolerances: see `expectWithinRoundoff`; the length is the number of products summed per output.
 
     @Test("conv2dForward matches the direct loops", arguments: convCases)
     func forward(c: ConvCase) {
         let s = c.shape
-        expectClose(
+        expectWithinRoundoff(
             c.forward(naive: false), c.forward(naive: true),
             magnitude: c.forward(naive: true, absolute: true),
             length: s.inChannels * s.kernelH * s.kernelW + 2, "forward")
@@ -129,7 +129,7 @@ struct Conv2dTests {
     @Test("conv2dBackwardData matches the direct loops", arguments: convCases)
     func backwardData(c: ConvCase) {
         let s = c.shape
-        expectClose(
+        expectWithinRoundoff(
             c.backwardData(naive: false), c.backwardData(naive: true),
             magnitude: c.backwardData(naive: true, absolute: true),
             length: s.outChannels * s.kernelH * s.kernelW + 1, "backward data")
@@ -138,7 +138,7 @@ struct Conv2dTests {
     @Test("conv2dBackwardWeight matches the direct loops", arguments: convCases)
     func backwardWeight(c: ConvCase) {
         let s = c.shape
-        expectClose(
+        expectWithinRoundoff(
             c.backwardWeight(naive: false), c.backwardWeight(naive: true),
             magnitude: c.backwardWeight(naive: true, absolute: true),
             length: s.batch * s.outHeight * s.outWidth + 1, "backward weight")

@@ -32,7 +32,7 @@ let unitRoundoff = Double(Float.ulpOfOne) / 2
 /// where `magnitude[i]` is the same computation run on absolute values. The bound is
 /// rigorous, so a correct kernel never fails it; and it is tight, since dropping or
 /// doubling a single term moves an element by about `magnitude / length`, far above it.
-func expectClose(
+func expectWithinRoundoff(
     _ actual: [Float], _ expected: [Float], magnitude: [Float], length: Int,
     _ what: @autoclosure () -> String = "",
     sourceLocation: SourceLocation = #_sourceLocation

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The repository root, found from this file's location (Tests/LessonTests/LessonTests.swift).
@@ -13,12 +14,6 @@ private let lessonNames: [String] = {
     return folders.filter { $0.first?.isNumber == true }.sorted().map { "lesson-\($0)" }
 }()
 
-/// Where SwiftPM put the executables: beside the test bundle being run.
-private func productsDirectory() -> URL {
-    URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        .deletingLastPathComponent()
-}
-
 /// Runs every lesson in `--quick` mode, as a student would, and fails if the lesson fails
 /// one of its own checks (it exits non-zero) or writes no transcript.
 @Suite("Lessons run and pass their own checks", .serialized)
@@ -30,7 +25,7 @@ struct LessonTests {
 
     @Test(arguments: lessonNames)
     func lessonRunsQuick(_ name: String) throws {
-        let executable = productsDirectory().appendingPathComponent(name)
+        let executable = productsDirectory.appendingPathComponent(name)
         try #require(
             FileManager.default.isExecutableFile(atPath: executable.path),
             "lesson executable not built at \(executable.path)")
@@ -38,20 +33,13 @@ struct LessonTests {
             .appendingPathComponent("lesson-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: markdown) }
 
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["--quick", "--no-color", "--markdown", markdown.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let transcript = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: transcript, as: UTF8.self)
+        let run = try runProcess(
+            executable, ["--quick", "--no-color", "--markdown", markdown.path])
+        let text = run.output
 
         #expect(
-            process.terminationStatus == 0,
-            "\(name) --quick exited with \(process.terminationStatus):\n\(text.suffix(4000))")
+            run.status == 0,
+            "\(name) --quick exited with \(run.status):\n\(text.suffix(4000))")
         #expect(text.contains("checks passed"), "\(name) printed no summary:\n\(text.suffix(2000))")
         let page = markdown.appendingPathComponent("\(name).md")
         #expect(FileManager.default.fileExists(atPath: page.path), "\(name) wrote no transcript")
@@ -59,22 +47,15 @@ struct LessonTests {
 
     @Test("a transcript directory that cannot be written stops the lesson before it runs")
     func unwritableMarkdownDirectory() throws {
-        let executable = productsDirectory().appendingPathComponent("lesson-01-scalar-autograd")
+        let executable = productsDirectory.appendingPathComponent("lesson-01-scalar-autograd")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(
             "not-a-directory-\(UUID().uuidString)")
         try Data("x".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["--quick", "--markdown", file.appendingPathComponent("Docs").path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(
-            decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2, "\(text)")
+        let run = try runProcess(
+            executable, ["--quick", "--markdown", file.appendingPathComponent("Docs").path])
+        let text = run.output
+        #expect(run.status == 2, "\(text)")
         #expect(text.contains(file.lastPathComponent), "\(text)")
         #expect(!text.contains("checks passed"), "the lesson ran before the check: \(text)")
     }

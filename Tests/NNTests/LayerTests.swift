@@ -1,6 +1,7 @@
 import NN
 import Randomness
 import TensorCore
+import TestSupport
 import Testing
 
 @Suite("Layers: forward passes and batch norm state")
@@ -57,11 +58,12 @@ struct LayerTests {
         #expect(bn.numBatchesTracked.shape == [])
         #expect(bn.numBatchesTracked.scalar == 1)
         // running ← 0.9·running + 0.1·batch, with the unbiased variance (m = 4).
-        expectClose(bn.runningMean.data, [0.25, 2.5])
-        expectClose(bn.runningVar.data, [0.9 + 0.1 * 5 / 3, 0.9 + 0.1 * 500 / 3])
+        expectClose(bn.runningMean.data, [0.25, 2.5], relative: 1e-5)
+        expectClose(bn.runningVar.data, [0.9 + 0.1 * 5 / 3, 0.9 + 0.1 * 500 / 3], relative: 1e-5)
         // Training normalises with the batch's biased variance (1.25 for 1...4).
         expectClose(
-            Array(y.data[0..<4]), [-1.5, -0.5, 0.5, 1.5].map { $0 / (1.25 + 1e-5).squareRoot() })
+            Array(y.data[0..<4]), [-1.5, -0.5, 0.5, 1.5].map { $0 / (1.25 + 1e-5).squareRoot() },
+            relative: 1e-5)
 
         bn.eval()
         let mean = bn.runningMean.data
@@ -71,7 +73,7 @@ struct LayerTests {
         #expect(bn.runningVar.data == variance)
         #expect(bn.numBatchesTracked.scalar == 1)
         let expected0 = (Float(1) - mean[0]) / (variance[0] + 1e-5).squareRoot()
-        expectClose([z.data[0]], [expected0])
+        expectClose([z.data[0]], [expected0], relative: 1e-5)
 
         bn.train()
         _ = bn(x)
@@ -81,8 +83,9 @@ struct LayerTests {
     @Test func batchNormUsesMomentumAndEps() {
         let bn = BatchNorm2d(1, momentum: 0.5, eps: 0.25)
         _ = bn(Tensor(shape: [2, 1, 1, 1], data: [2, 4]))
-        expectClose(bn.runningMean.data, [1.5])  // 0.5·0 + 0.5·3
-        expectClose(bn.runningVar.data, [1.5])  // 0.5·1 + 0.5·2 (unbiased variance of 2, 4)
+        expectClose(bn.runningMean.data, [1.5], relative: 1e-5)  // 0.5·0 + 0.5·3
+        // 0.5·1 + 0.5·2 (the unbiased variance of 2 and 4 is 2)
+        expectClose(bn.runningVar.data, [1.5], relative: 1e-5)
         #expect(bn.momentum == 0.5 && bn.eps == 0.25)
     }
 

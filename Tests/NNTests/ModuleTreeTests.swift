@@ -1,6 +1,7 @@
 import NN
 import Randomness
 import TensorCore
+import TestSupport
 import Testing
 
 @Suite("Module tree: names, counts, modes, hooks, freezing")

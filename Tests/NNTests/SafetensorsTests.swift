@@ -2,6 +2,7 @@ import Foundation
 import NN
 import Randomness
 import TensorCore
+import TestSupport
 import Testing
 
 /// Writes a safetensors file by hand: the header length, `header`, then `data`.

@@ -2,30 +2,8 @@ import Foundation
 import NN
 import Randomness
 import TensorCore
+import TestSupport
 import Testing
-
-/// Expects two arrays to have the same length and agree elementwise within
-/// `tolerance · max(1, |expected|)`.
-func expectClose(
-    _ actual: [Float], _ expected: [Float], tolerance: Float = 1e-5,
-    sourceLocation: SourceLocation = #_sourceLocation
-) {
-    #expect(
-        actual.count == expected.count, "\(actual.count) values, expected \(expected.count)",
-        sourceLocation: sourceLocation)
-    for (index, (a, e)) in zip(actual, expected).enumerated() {
-        let allowed = tolerance * max(1, abs(e))
-        #expect(
-            abs(a - e) <= allowed, "element \(index): \(a) vs expected \(e)",
-            sourceLocation: sourceLocation)
-    }
-}
-
-/// A tensor with seeded values uniform in [low, high).
-func randomTensor(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1) -> Tensor {
-    var generator = SeededGenerator(seed: seed)
-    return Tensor.uniform(shape, low: low, high: high, generator: &generator)
-}
 
 /// The network of the PyTorch fixture: Conv2d(2, 3, 3, padding 1), BatchNorm2d(3), ReLU,
 /// Flatten, Linear(3·4·4, 5), for [N, 2, 4, 4] inputs.

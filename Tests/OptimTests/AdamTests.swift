@@ -1,5 +1,6 @@
 import Optim
 import TensorCore
+import TestSupport
 import Testing
 
 /// Adam and AdamW steps worked out by hand on one-element parameters.
@@ -17,14 +18,14 @@ struct AdamTests {
         let optimizer = try Adam(parameters: [p], learningRate: 0.1)
         setGradient(p, [2])
         optimizer.step()
-        expectClose(p.data, [0.9])
+        expectClose(p.data, [0.9], relative: 1e-6)
         setGradient(p, [-1])
         optimizer.step()
-        expectClose(p.data, [0.873366])
+        expectClose(p.data, [0.873366], relative: 1e-6)
         let state = try #require(optimizer.stateDict().parameters[0])
         #expect(state.step == 2)
-        expectClose(state.expAvg ?? [], [0.08])
-        expectClose(state.expAvgSq ?? [], [0.004996])
+        expectClose(state.expAvg ?? [], [0.08], relative: 1e-6)
+        expectClose(state.expAvgSq ?? [], [0.004996], relative: 1e-6)
     }
 
     @Test func adamAddsWeightDecayToTheGradient() throws {
@@ -34,8 +35,8 @@ struct AdamTests {
         let optimizer = try Adam(parameters: [p], learningRate: 0.1, weightDecay: 0.5)
         setGradient(p, [2])
         optimizer.step()
-        expectClose(p.data, [0.9])
-        expectClose(optimizer.stateDict().parameters[0]?.expAvg ?? [], [0.25])
+        expectClose(p.data, [0.9], relative: 1e-6)
+        expectClose(optimizer.stateDict().parameters[0]?.expAvg ?? [], [0.25], relative: 1e-6)
     }
 
     @Test func adamWDecaysTheParameterDirectly() throws {
@@ -45,8 +46,8 @@ struct AdamTests {
         let optimizer = try AdamW(parameters: [p], learningRate: 0.1, weightDecay: 0.5)
         setGradient(p, [2])
         optimizer.step()
-        expectClose(p.data, [0.85])
-        expectClose(optimizer.stateDict().parameters[0]?.expAvg ?? [], [0.2])
+        expectClose(p.data, [0.85], relative: 1e-6)
+        expectClose(optimizer.stateDict().parameters[0]?.expAvg ?? [], [0.2], relative: 1e-6)
     }
 
     @Test func adamWDefaultsToPyTorchsWeightDecay() throws {
@@ -72,7 +73,7 @@ struct AdamTests {
         let state = optimizer.stateDict().parameters
         #expect(state[0]?.step == 2)
         #expect(state[1]?.step == 1)
-        expectClose(late.data, [1.1])
+        expectClose(late.data, [1.1], relative: 1e-6)
     }
 
     @Test func frozenParametersKeepTheirValues() throws {
@@ -95,6 +96,6 @@ struct AdamTests {
         let target = Tensor(shape: [2], data: [3, 3])
         let optimizer = try Adam(parameters: [p], learningRate: 0.1)
         for _ in 0..<300 { trainingStep(optimizer, [p], targets: [target]) }
-        expectClose(p.data, [3, 3], tolerance: 1e-2)
+        expectClose(p.data, [3, 3], relative: 1e-2)
     }
 }

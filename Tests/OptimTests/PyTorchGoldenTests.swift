@@ -1,6 +1,7 @@
 import Foundation
 import Optim
 import TensorCore
+import TestSupport
 import Testing
 
 /// Golden values from PyTorch, made by `Fixtures/make_optim_fixture.py`: each optimizer run
@@ -77,9 +78,12 @@ struct PyTorchGoldenTests {
                 scheduler.step()
             }
             expectClose(
-                scheduler.lastLearningRates, fixture.learningRates[step], "\(name) step \(step)")
+                scheduler.lastLearningRates, fixture.learningRates[step], relative: 1e-12,
+                "\(name) step \(step)")
             #expect(optimizer.learningRates == scheduler.lastLearningRates)
-            expectClose(momenta(of: optimizer), fixture.momenta[step], "\(name) momentum \(step)")
+            expectClose(
+                momenta(of: optimizer), fixture.momenta[step], relative: 1e-12,
+                "\(name) momentum \(step)")
         }
         #expect(scheduler.lastEpoch == file.steps)
     }

@@ -1,41 +1,8 @@
 import Foundation
 import Optim
 import TensorCore
+import TestSupport
 import Testing
-
-/// Expects two arrays to have the same length and agree elementwise within
-/// `tolerance · max(1, |expected|)`.
-func expectClose(
-    _ actual: [Float], _ expected: [Float], tolerance: Float = 1e-6, _ what: String = "",
-    sourceLocation: SourceLocation = #_sourceLocation
-) {
-    #expect(
-        actual.count == expected.count,
-        "\(what): \(actual.count) values, expected \(expected.count)",
-        sourceLocation: sourceLocation)
-    for (index, (a, e)) in zip(actual, expected).enumerated() {
-        let allowed = tolerance * max(1, abs(e))
-        #expect(
-            abs(a - e) <= allowed, "\(what) element \(index): \(a) vs expected \(e)",
-            sourceLocation: sourceLocation)
-    }
-}
-
-/// Expects two arrays of `Double`s to agree within `tolerance · max(1, |expected|)`.
-func expectClose(
-    _ actual: [Double], _ expected: [Double], tolerance: Double = 1e-12, _ what: String = "",
-    sourceLocation: SourceLocation = #_sourceLocation
-) {
-    #expect(
-        actual.count == expected.count,
-        "\(what): \(actual.count) values, expected \(expected.count)",
-        sourceLocation: sourceLocation)
-    for (index, (a, e)) in zip(actual, expected).enumerated() {
-        #expect(
-            abs(a - e) <= tolerance * max(1, abs(e)), "\(what) element \(index): \(a) vs \(e)",
-            sourceLocation: sourceLocation)
-    }
-}
 
 /// Expects `body` to throw an `OptimError` whose message contains `fragment`.
 func expectOptimError(

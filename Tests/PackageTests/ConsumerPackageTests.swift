@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A student's own package that depends on Residual by version, as the README shows: it must
@@ -10,23 +11,6 @@ import Testing
 /// `swift build` and runs it. About a minute on two cores.
 @Suite("Using Residual from another package")
 struct ConsumerPackageTests {
-    /// Runs `command` with `arguments` in `directory`; returns its status and output.
-    func run(_ command: String, _ arguments: [String], in directory: URL) throws -> (
-        status: Int32, output: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [command] + arguments
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test("a package depending on a tagged clone by `from: \"0.1.0\"` builds and runs a ResNet")
     func consumerBuilds() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -40,9 +24,9 @@ struct ConsumerPackageTests {
             at: consumer.appendingPathComponent("Sources/Consumer"),
             withIntermediateDirectories: true)
 
-        let clone = try run("git", ["clone", "-q", root.path, library.path], in: work)
+        let clone = try runCommand("git", ["clone", "-q", root.path, library.path], in: work)
         try #require(clone.status == 0, "git clone: \(clone.output)")
-        let tag = try run("git", ["tag", "0.1.0"], in: library)
+        let tag = try runCommand("git", ["tag", "0.1.0"], in: library)
         try #require(tag.status == 0, "git tag: \(tag.output)")
 
         try """
@@ -72,9 +56,9 @@ struct ConsumerPackageTests {
             to: consumer.appendingPathComponent("Sources/Consumer/main.swift"), atomically: true,
             encoding: .utf8)
 
-        let build = try run("swift", ["build"], in: consumer)
+        let build = try runCommand("swift", ["build"], in: consumer)
         try #require(build.status == 0, "swift build: \(build.output.suffix(3000))")
-        let output = try run(".build/debug/Consumer", [], in: consumer)
+        let output = try runProcess(consumer.appendingPathComponent(".build/debug/Consumer"), [])
         #expect(output.status == 0 && output.output.contains("ResNet-20: 269722 parameters"))
     }
 }

@@ -1,28 +1,17 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `resnet-lab` with `arguments`; returns its exit status and output.
 private func runLab(
     _ arguments: [String], environment: [String: String] = [:]
 ) throws -> (status: Int32, output: String) {
-    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        .deletingLastPathComponent().appendingPathComponent("resnet-lab")
+    let executable = productsDirectory.appendingPathComponent("resnet-lab")
     try #require(
         FileManager.default.isExecutableFile(atPath: executable.path),
         "resnet-lab not built at \(executable.path)")
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    if !environment.isEmpty {
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try runProcess(executable, arguments, environment: environment)
+    return (result.status, result.output)
 }
 
 /// A `resnet-lab` process running in the background, its output going to a log file.
@@ -61,8 +50,7 @@ private struct RunningLab {
 
 /// Starts the built `resnet-lab` with `arguments`, writing its output to `log`.
 private func startLab(_ arguments: [String], log: URL) throws -> RunningLab {
-    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        .deletingLastPathComponent().appendingPathComponent("resnet-lab")
+    let executable = productsDirectory.appendingPathComponent("resnet-lab")
     FileManager.default.createFile(atPath: log.path, contents: nil)
     let handle = try FileHandle(forWritingTo: log)
     let process = Process()
@@ -384,8 +372,7 @@ struct ResNetLabTrainTests {
             "full-disk-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("resnet-lab").path
+        let executable = productsDirectory.appendingPathComponent("resnet-lab").path
         // Files may grow to 100 blocks of 512 bytes: the metrics fit, the 300 kB checkpoint
         // does not, as on a full disk (SIGXFSZ ignored, so the write fails with EFBIG).
         let process = Process()

@@ -2,6 +2,7 @@ import NN
 import Randomness
 import ResNetModels
 import TensorCore
+import TestSupport
 import Testing
 
 /// Forward parity with PyTorch: tiny ResNets built in PyTorch (`Fixtures/make_parity.py`,
@@ -23,15 +24,20 @@ struct ParityTests {
         model.eval()
         let evalLogits = Tensor.withoutGrad { model(x) }
         #expect(evalLogits.shape == fixture.eval_logits.shape)
-        expectClose(evalLogits.data, fixture.eval_logits.data, "\(name) eval logits")
+        expectClose(
+            evalLogits.data, fixture.eval_logits.data, absolute: 1e-5, relative: 1e-4,
+            "\(name) eval logits")
 
         model.train()
         let trainLogits = model(x)
         #expect(trainLogits.shape == fixture.train_logits.shape)
-        expectClose(trainLogits.data, fixture.train_logits.data, "\(name) train logits")
+        expectClose(
+            trainLogits.data, fixture.train_logits.data, absolute: 1e-5, relative: 1e-4,
+            "\(name) train logits")
 
         let loss = crossEntropy(logits: trainLogits, targets: fixture.targets)
-        expectClose([loss.scalar], [fixture.train_loss], "\(name) loss")
+        expectClose(
+            [loss.scalar], [fixture.train_loss], absolute: 1e-5, relative: 1e-4, "\(name) loss")
         loss.backward()
         let parameters = Dictionary(
             uniqueKeysWithValues: model.namedParameters().map { ($0.name, $0.tensor) })
@@ -43,7 +49,8 @@ struct ParityTests {
             // of the tensor's largest entry on top of 1e-4 relative.
             let scale = entry.data.map(abs).max() ?? 0
             expectClose(
-                gradient.data, entry.data, absolute: 1e-4 * scale, "\(name) ∂loss/∂\(entry.name)")
+                gradient.data, entry.data, absolute: 1e-4 * scale, relative: 1e-4,
+                "\(name) ∂loss/∂\(entry.name)")
         }
 
         // One training-mode pass moves the running statistics as PyTorch's does.
@@ -52,7 +59,8 @@ struct ParityTests {
         #expect(buffers.count == fixture.buffers_after_train.count)
         for entry in fixture.buffers_after_train {
             let buffer = try #require(buffers[entry.name], "\(entry.name) is missing")
-            expectClose(buffer.data, entry.data, "\(name) \(entry.name)")
+            expectClose(
+                buffer.data, entry.data, absolute: 1e-5, relative: 1e-4, "\(name) \(entry.name)")
         }
     }
 
@@ -67,7 +75,7 @@ struct ParityTests {
         plain.eval()
         let x = fixture.input.tensor
         let (r, p) = Tensor.withoutGrad { (residual(x), plain(x)) }
-        expectClose(r.data, fixture.eval_logits.data, "residual")
+        expectClose(r.data, fixture.eval_logits.data, absolute: 1e-5, relative: 1e-4, "residual")
         let difference = zip(r.data, p.data).map { abs($0 - $1) }.max() ?? 0
         #expect(difference > 1e-3, "the plain twin computed the residual network's logits")
     }

@@ -2,32 +2,8 @@ import NN
 import Randomness
 import ResNetModels
 import TensorCore
+import TestSupport
 import Testing
-
-/// Expects two arrays to have the same length and agree elementwise within
-/// `absolute + relative · |expected|`.
-func expectClose(
-    _ actual: [Float], _ expected: [Float], relative: Float = 1e-4, absolute: Float = 1e-5,
-    _ what: String = "", sourceLocation: SourceLocation = #_sourceLocation
-) {
-    #expect(
-        actual.count == expected.count,
-        "\(what): \(actual.count) values, expected \(expected.count)",
-        sourceLocation: sourceLocation)
-    var worst: (index: Int, actual: Float, expected: Float)?
-    var mismatches = 0
-    for (index, (a, e)) in zip(actual, expected).enumerated()
-    where !(abs(a - e) <= absolute + relative * abs(e)) {
-        mismatches += 1
-        if worst == nil || abs(a - e) > abs(worst!.actual - worst!.expected) {
-            worst = (index, a, e)
-        }
-    }
-    let report =
-        "\(what): \(mismatches) of \(expected.count) values differ; worst at "
-        + "\(worst?.index ?? -1): \(worst?.actual ?? 0) vs expected \(worst?.expected ?? 0)"
-    #expect(mismatches == 0, "\(report)", sourceLocation: sourceLocation)
-}
 
 /// The weighted layers of `model` counted from its module tree, independently of the blocks'
 /// own counts: every `Conv2d` and `Linear` outside a projection shortcut (`downsample`).

@@ -1,5 +1,6 @@
 import Kernels
 import TensorCore
+import TestSupport
 import Testing
 
 @Suite("batchNorm2d")
@@ -107,11 +108,11 @@ struct BatchNormTests {
             x, weight: nil, bias: nil, runningMean: mean, runningVar: variance, training: true,
             eps: eps)
         let expected: Float = 0.5 / (0.25 + eps).squareRoot()
-        expectClose(train.data, [expected, -expected, expected, -expected], tolerance: 1e-6)
+        expectClose(train.data, [expected, -expected, expected, -expected], relative: 1e-6)
         let eval = batchNorm2d(
             x, weight: nil, bias: nil, runningMean: Tensor([0]), runningVar: Tensor([0.25]),
             training: false, eps: eps)
-        expectClose(eval.data, train.data, tolerance: 1e-6)
+        expectClose(eval.data, train.data, relative: 1e-6)
     }
 
     /// One training step moves the buffers by momentum toward the batch mean and the
@@ -160,7 +161,7 @@ struct BatchNormTests {
                 }
             }
         }
-        expectClose(y.data, expected, tolerance: 1e-6)
+        expectClose(y.data, expected, relative: 1e-6)
         #expect(runningMean.data == [0.25, -0.5])
         #expect(runningVar.data == [4, 0.5])
     }

@@ -1,5 +1,6 @@
 import Kernels
 import TensorCore
+import TestSupport
 import Testing
 
 /// One convolution geometry to test: x [batch, channels, height, width], weight
@@ -165,10 +166,10 @@ struct ConvolutionTests {
             s, input: inputs[0].data, gradOutput: dy.data, gradWeight: &expectedDw,
             gradBias: &expectedDb)
 
-        expectClose(y.data, expectedY, tolerance: 1e-4)
-        expectClose(inputs[0].grad?.data ?? [], expectedDx, tolerance: 1e-4)
-        expectClose(inputs[1].grad?.data ?? [], expectedDw, tolerance: 1e-4)
-        if c.bias { expectClose(inputs[2].grad?.data ?? [], expectedDb, tolerance: 1e-4) }
+        expectClose(y.data, expectedY, relative: 1e-4)
+        expectClose(inputs[0].grad?.data ?? [], expectedDx, relative: 1e-4)
+        expectClose(inputs[1].grad?.data ?? [], expectedDw, relative: 1e-4)
+        if c.bias { expectClose(inputs[2].grad?.data ?? [], expectedDb, relative: 1e-4) }
     }
 
     @Test func squareArgumentsMatchTupleArguments() {

@@ -1,4 +1,5 @@
 import TensorCore
+import TestSupport
 import Testing
 
 /// The gradient checker itself: it must pass correct code and catch wrong backward rules.

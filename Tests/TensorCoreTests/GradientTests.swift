@@ -1,4 +1,5 @@
 import TensorCore
+import TestSupport
 import Testing
 
 /// A differentiable computation and the point to check it at.

@@ -1,4 +1,5 @@
 import TensorCore
+import TestSupport
 import Testing
 
 /// The option-A shortcut of He et al. 2015: strided subsampling and zero channel padding.

@@ -1,5 +1,6 @@
 import Randomness
 import TensorCore
+import TestSupport
 import Testing
 
 /// Runs `GradientCheck.check` and records a failure, with the full report, at the caller.
@@ -10,31 +11,6 @@ func expectGradientsMatch(
     let result = GradientCheck.check(
         inputs, epsilon: epsilon, tolerance: tolerance, function)
     #expect(result.passed, "\(result)", sourceLocation: sourceLocation)
-}
-
-/// Expects two arrays to have the same length and agree elementwise within
-/// `tolerance · max(1, |expected|)`.
-func expectClose(
-    _ actual: [Float], _ expected: [Float], tolerance: Float = 1e-5,
-    sourceLocation: SourceLocation = #_sourceLocation
-) {
-    #expect(
-        actual.count == expected.count, "\(actual.count) values, expected \(expected.count)",
-        sourceLocation: sourceLocation)
-    for (index, (a, e)) in zip(actual, expected).enumerated() {
-        let allowed = tolerance * max(1, abs(e))
-        #expect(
-            abs(a - e) <= allowed, "element \(index): \(a) vs expected \(e)",
-            sourceLocation: sourceLocation)
-    }
-}
-
-/// A tensor with seeded values uniform in [low, high).
-func randomTensor(
-    _ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1
-) -> Tensor {
-    var generator = SeededGenerator(seed: seed)
-    return Tensor.uniform(shape, low: low, high: high, generator: &generator)
 }
 
 /// A tensor with seeded values of magnitude in [0.2, 1.2) and random sign: at least ten
