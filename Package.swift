@@ -80,6 +80,7 @@ let package = Package(
         .target(
             name: "Ablation",
             dependencies: [
+                "TextFormat",
                 "NN", "ResNetModels", "Datasets", "Optim", "Training", "TensorCore", "Kernels",
                 "Randomness", "Plots",
             ],
@@ -87,18 +88,19 @@ let package = Package(
         .target(name: "GraphRender", dependencies: ["CGraphviz"], exclude: ["README.md"]),
         .target(
             name: "ModelViews",
-            dependencies: ["NN", "ResNetModels", "TensorCore", "GraphRender"],
+            dependencies: ["TextFormat", "NN", "ResNetModels", "TensorCore", "GraphRender"],
             exclude: ["README.md"]),
         .target(
             name: "Plots", dependencies: ["CCairo"], exclude: ["README.md"],
             swiftSettings: optimized),
-        .target(name: "Notebook", dependencies: ["CStdio"]),
+        .target(name: "TextFormat"),
+        .target(name: "Notebook", dependencies: ["CStdio", "TextFormat"]),
         .target(
             name: "Residual",
             dependencies: [
                 "Randomness", "ScalarAutograd", "Kernels", "TensorCore", "NN", "ResNetModels",
                 "ModelViews", "Datasets", "Optim", "Training", "Ablation", "GraphRender", "Plots",
-                "Notebook",
+                "Notebook", "TextFormat",
             ]),
 
         // MARK: - Lessons (Lessons/NN-name, executables `lesson-NN-name`)
@@ -132,7 +134,7 @@ let package = Package(
             name: "resnet-lab",
             dependencies: [
                 "Kernels", "Randomness", "NN", "ResNetModels", "ModelViews", "Training",
-                "Ablation", "Datasets", "Optim", "Plots", "TensorCore", "CStdio",
+                "Ablation", "Datasets", "Optim", "Plots", "TensorCore", "TextFormat", "CStdio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: hot),
@@ -164,6 +166,7 @@ let package = Package(
         .testTarget(
             name: "ModelViewsTests",
             dependencies: [
+                "TextFormat",
                 "ModelViews", "ResNetModels", "NN", "TensorCore", "GraphRender", "Randomness",
             ]),
         .testTarget(

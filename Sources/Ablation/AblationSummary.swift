@@ -1,4 +1,5 @@
 import Foundation
+import TextFormat
 
 /// One line of `summary.json`: one net of one seed, as scripts and students read it.
 public struct SummaryEntry: Codable, Equatable, Sendable {
@@ -140,7 +141,7 @@ public struct AblationResults: Sendable {
             let seconds = MeanStd(results.map { $0.trainSeconds + $0.evaluationSeconds })
             lines.append(
                 "| \(net.name) | \(net.depth) | \(net.residual ? "identity (option A)" : "none") "
-                    + "| \(grouped(first.parameters)) | \(finalTrainError(net).percent) "
+                    + "| \(Format.grouped(first.parameters)) | \(finalTrainError(net).percent) "
                     + "| \(testError(net).percent) | \(String(format: "%.0f", seconds.mean)) |")
         }
         if seeds > 1 {
@@ -161,7 +162,7 @@ public struct AblationResults: Sendable {
             + "momentum \(c.momentum), weight decay \(c.weightDecay)); seeds "
             + "\(c.seeds.map(String.init).joined(separator: ", ")). Training error: the mean over "
             + "the last \(c.window) batches, measured before each update. Test error: all "
-            + "\(grouped(testImages)) test images, after training.\n\n"
+            + "\(Format.grouped(testImages)) test images, after training.\n\n"
         return text + markdownTable + "\n"
     }
 
@@ -191,9 +192,4 @@ public struct AblationResults: Sendable {
         }
         return rows.joined(separator: "\n") + "\n"
     }
-}
-
-/// `195450` as `195,450`.
-func grouped(_ n: Int) -> String {
-    n.formatted(.number.locale(Locale(identifier: "en_US")))
 }

@@ -1,6 +1,7 @@
 import GraphRender
 import NN
 import ResNetModels
+import TextFormat
 
 // What each node says: the module's name in bold, what it computes, and its output shape
 // when the graph was made with an input shape.
@@ -53,7 +54,7 @@ extension ModelGraph {
         if let shape {
             markup +=
                 "<br/><font point-size=\"9\" color=\"\(GraphStyle.shapeTextColor)\">"
-                + DOTValue.escapeHTML(shapeText(shape)) + "</font>"
+                + DOTValue.escapeHTML(Format.shape(shape)) + "</font>"
         }
         return .html(markup)
     }

@@ -1,6 +1,7 @@
 import GraphRender
 import NN
 import ResNetModels
+import TextFormat
 
 /// Pictures of a model's architecture as Graphviz graphs, with the skip connections drawn.
 ///
@@ -62,8 +63,8 @@ public enum ModelGraph {
         let caption =
             title
             ?? "\(model.typeName)\(plain ? " (plain: no shortcuts)" : "")"
-            + " · \(grouped(model.parameterCount)) parameters"
-            + (inputShape.map { " · input " + shapeText($0) } ?? "")
+            + " · \(Format.grouped(model.parameterCount)) parameters"
+            + (inputShape.map { " · input " + Format.shape($0) } ?? "")
         GraphStyle.apply(to: &graph, title: caption)
 
         var builder = ModelGraphBuilder(level: level, trace: trace)

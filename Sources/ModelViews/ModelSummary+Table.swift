@@ -1,4 +1,5 @@
 import ResNetModels
+import TextFormat
 
 // The text of a summary: torchinfo's layout (a tree of layers, then totals and a memory
 // estimate), with residual additions as rows of their own.
@@ -21,9 +22,9 @@ extension ModelSummary {
         let cells = rows.indices.map { index in
             let row = rows[index]
             return [
-                treePrefix(forRowAt: index) + row.label, shapeText(row.outputShape),
+                treePrefix(forRowAt: index) + row.label, Format.shape(row.outputShape),
                 parameterText(row), row.isResidualAdd ? "--" : row.trainability.rawValue,
-                row.multAdds == 0 ? "--" : grouped(row.multAdds),
+                row.multAdds == 0 ? "--" : Format.grouped(row.multAdds),
             ]
         }
         let widths = header.indices.map { column in
@@ -53,9 +54,9 @@ extension ModelSummary {
     private var totalLines: [String] {
         let (unit, amount) = scaledCount(totals.multAdds)
         var lines = [
-            "Total params: \(grouped(totals.parameters))",
-            "Trainable params: \(grouped(totals.trainableParameters))",
-            "Non-trainable params: \(grouped(totals.nonTrainableParameters))",
+            "Total params: \(Format.grouped(totals.parameters))",
+            "Trainable params: \(Format.grouped(totals.trainableParameters))",
+            "Non-trainable params: \(Format.grouped(totals.nonTrainableParameters))",
             "Total mult-adds\(unit.isEmpty ? "" : " (\(unit))"): \(amount)",
         ]
         let kinds = ShortcutKind.allCases.compactMap { kind in
@@ -68,7 +69,7 @@ extension ModelSummary {
     }
 
     private var memoryLines: [String] {
-        func megabytes(_ bytes: Int) -> String { fixed(Double(bytes) / 1e6) }
+        func megabytes(_ bytes: Int) -> String { Format.fixed(Double(bytes) / 1e6, 2) }
         return [
             "Input size (MB): \(megabytes(totals.inputBytes))",
             "Forward/backward pass size (MB): \(megabytes(totals.forwardBackwardBytes))",
@@ -101,7 +102,7 @@ extension ModelSummary {
     private func parameterText(_ row: SummaryRow) -> String {
         if row.isRepeatedCall && row.moduleParameterCount > 0 { return "(recursive)" }
         if row.parameterCount == 0 { return "--" }
-        let count = grouped(row.parameterCount)
+        let count = Format.grouped(row.parameterCount)
         return row.trainableParameterCount == 0 ? "(\(count))" : count
     }
 }
@@ -110,7 +111,7 @@ extension ModelSummary {
 func scaledCount(_ value: Int) -> (unit: String, text: String) {
     let units: [(String, Double)] = [("T", 1e12), ("G", 1e9), ("M", 1e6), ("K", 1e3)]
     for (unit, scale) in units where Double(value) >= scale {
-        return (unit, fixed(Double(value) / scale))
+        return (unit, Format.fixed(Double(value) / scale, 2))
     }
     return ("", String(value))
 }

@@ -1,5 +1,6 @@
 import GraphRender
 import TensorCore
+import TextFormat
 
 /// The autograd graph behind a tensor, as a Graphviz graph read left to right.
 ///
@@ -24,7 +25,7 @@ public enum TensorGraph {
         for (i, tensor) in order.enumerated() { ids[ObjectIdentifier(tensor)] = "t\(i)" }
         for tensor in order {
             let id = ids[ObjectIdentifier(tensor)]!
-            var label = (tensor.name.map { "\($0) " } ?? "") + shapeText(tensor.shape)
+            var label = (tensor.name.map { "\($0) " } ?? "") + Format.shape(tensor.shape)
             if let grad = tensor.grad {
                 let norm = grad.data.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
                 label += "\n‖grad‖ " + String(format: "%.4g", Double(norm))  // a line break

@@ -1,5 +1,6 @@
 import CStdio
 import Foundation
+@_exported import TextFormat
 
 /// The lesson runtime: a lesson is a sequence of titled cells of prose and outputs.
 ///

@@ -13,4 +13,5 @@
 @_exported import ResNetModels
 @_exported import ScalarAutograd
 @_exported import TensorCore
+@_exported import TextFormat
 @_exported import Training

@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import Kernels
+import TextFormat
 import Training
 
 /// `resnet-lab train`: trains a ResNet on Fashion-MNIST (or MNIST, CIFAR-10), with a
@@ -291,9 +292,9 @@ struct Train: ParsableCommand {
                 + "weight decay \(config.weightDecay)"
         }
         let warmup = config.warmupEpochs > 0 ? " after \(config.warmupEpochs) warm-up epochs" : ""
-        let parameters = grouped(trainer.model.parameterCount)
-        let trainCount = grouped(trainer.trainLoader.dataset.count)
-        let testCount = grouped(trainer.testLoader.dataset.count)
+        let parameters = Format.grouped(trainer.model.parameterCount)
+        let trainCount = Format.grouped(trainer.trainLoader.dataset.count)
+        let testCount = Format.grouped(trainer.testLoader.dataset.count)
         let threads = config.threads ?? Parallel.threadCount
         return "\(config.model) (\(parameters) parameters) on \(config.dataset.rawValue): "
             + "\(trainCount) training and \(testCount) test images"
@@ -306,17 +307,6 @@ struct Train: ParsableCommand {
                     + "train on: that image is left out of every epoch (--last-batch-of-one error "
                     + "refuses instead)" : "")
     }
-}
-
-/// `269434` as `269,434`.
-private func grouped(_ n: Int) -> String {
-    let digits = Array(String(n))
-    var out = ""
-    for (i, digit) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(digit)
-    }
-    return out
 }
 
 /// The data set's files are not where the run looked: the message says where it looked and

@@ -3,6 +3,7 @@ import Randomness
 import ResNetModels
 import TensorCore
 import Testing
+import TextFormat
 
 @testable import ModelViews
 
@@ -225,14 +226,14 @@ struct SummaryTests {
             (11_689_512, "11,689,512"), (-1_234, "-1,234"),
         ])
     func groupedNumbers(value: Int, text: String) {
-        #expect(grouped(value) == text)
+        #expect(Format.grouped(value) == text)
     }
 
     @Test("fixed decimals and torchinfo units")
     func scaledText() {
-        #expect(fixed(0.602112) == "0.60")
-        #expect(fixed(39.747392) == "39.75")
-        #expect(fixed(2.005, decimals: 1) == "2.0")
+        #expect(Format.fixed(0.602112, 2) == "0.60")
+        #expect(Format.fixed(39.747392, 2) == "39.75")
+        #expect(Format.fixed(2.005, 1) == "2.0")
         let giga = scaledCount(1_814_073_344)
         #expect(giga.unit == "G" && giga.text == "1.81")
         let mega = scaledCount(54_420_000)

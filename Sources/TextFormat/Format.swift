@@ -1,6 +1,7 @@
 import Foundation
 
-/// Number and shape formatting shared by lessons, so that every lesson prints the same way.
+/// Number and shape text, one way for the whole package: lessons (through Notebook), model
+/// summaries and graphs, the ablation's summary files and `resnet-lab` all print with it.
 public enum Format {
     /// `12345678` as `12,345,678` (negative numbers keep their sign).
     public static func grouped(_ n: Int) -> String {
