@@ -122,7 +122,7 @@ notebook.cell("The training loop") { cell in
         This is `Trainer`'s step, with the guard that stops a run whose loss has become NaN or \
         infinite (a learning rate too high) before a broken update is taken:
         """)
-    try cell.listing("trainer-step", in: "Sources/Training/Trainer.swift")
+    try cell.listing("trainer-step", in: "Sources/Training/Trainer+Loop.swift")
     cell.prose(
         """
         After each epoch the model is evaluated on the test images in *eval mode*: batch norm \

@@ -1,0 +1,133 @@
+import Datasets
+import Foundation
+import Optim
+
+// Continuing a saved run, and saving one: the checkpoint side of `Trainer`.
+
+extension Trainer {
+    /// Continues the run saved in `checkpoint`, read from `path`, with the checkpoint's
+    /// settings. Files go to the checkpoint's directory.
+    ///
+    /// - Parameters:
+    ///   - train, test: the same data the run started with (checked through the training
+    ///     images' mean and standard deviation).
+    ///   - threads: a new thread count (the numbers do not depend on it); nil: the saved one.
+    ///   - maxSteps: where this session stops (`--max-steps`, counted from the run's start);
+    ///     nil: at the end of the run. The saved run's own `maxSteps` has done its work.
+    /// - Throws: `TrainingError.badCheckpoint` naming the file when the checkpoint does not
+    ///   fit (other weights, another optimizer, other data); `.invalidConfiguration` for a
+    ///   `maxSteps` the checkpoint has already reached.
+    public convenience init(
+        resuming checkpoint: Checkpoint, from path: String, train: Dataset, test: Dataset,
+        threads: Int? = nil, maxSteps: Int? = nil
+    ) throws(TrainingError) {
+        let state = checkpoint.state
+        var config = state.config
+        config.outputDirectory = (path as NSString).deletingLastPathComponent
+        if config.outputDirectory.isEmpty { config.outputDirectory = "." }
+        if let threads { config.threads = threads }
+        if let maxSteps {
+            try requireSetting(
+                maxSteps > state.step,
+                "--max-steps \(maxSteps) is not beyond the checkpoint's step \(state.step): give a "
+                    + "later step, or leave it out to train to the end")
+        }
+        config.maxSteps = maxSteps
+        try self.init(config: config, train: train, test: test)
+
+        func refuse(_ reason: String) -> TrainingError {
+            .badCheckpoint(path: path, reason: reason)
+        }
+        guard state.mean == mean && state.std == std && state.classNames == classNames else {
+            throw refuse(
+                "the training data differ from the run's (mean \(mean), std \(std) now; "
+                    + "\(state.mean), \(state.std) then): use the same data set, --data-dir "
+                    + "and --train-limit")
+        }
+        do {
+            try model.loadStateDict(checkpoint.weights)
+        } catch {
+            throw refuse("its weights do not fit \(config.model): \(error)")
+        }
+        do {
+            try optimizer.load(state.optimizer)
+            switch (scheduler, state.scheduler) {
+            case (let scheduler?, let saved?): try scheduler.load(saved)
+            case (nil, nil): break
+            default: throw OptimError("the saved schedule does not match \(config.schedule)")
+            }
+        } catch {
+            throw refuse("\(error)")
+        }
+        guard state.step <= totalSteps else {
+            throw refuse("it is at step \(state.step), past the run's \(totalSteps) steps")
+        }
+        step = state.step
+        position = state.position
+        epochInProgress = state.epochInProgress
+        history = state.history
+        earlierSeconds = state.elapsedSeconds
+        lastCheckpointStep = state.step
+    }
+
+    /// Reads the checkpoint at `path` and continues its run (see
+    /// `init(resuming:from:train:test:threads:)`).
+    public convenience init(
+        resumingFrom path: String, train: Dataset, test: Dataset, threads: Int? = nil,
+        maxSteps: Int? = nil
+    ) throws(TrainingError) {
+        try self.init(
+            resuming: try Checkpoint.read(from: path), from: path, train: train, test: test,
+            threads: threads, maxSteps: maxSteps)
+    }
+
+    // MARK: Saving
+
+    /// Everything needed to continue, as saved in the checkpoint.
+    public func state() -> TrainingState {
+        let session = sessionStart.map { seconds(from: $0, to: .now) } ?? 0
+        return TrainingState(
+            config: config, seeds: seeds, mean: mean, std: std, classNames: classNames,
+            step: step, position: position, epochInProgress: epochInProgress,
+            optimizer: optimizer.stateDict(), scheduler: scheduler?.stateDict(),
+            history: history, elapsedSeconds: earlierSeconds + session)
+    }
+
+    /// Writes the checkpoint (`checkpointPath`) atomically, after checking that every weight
+    /// is finite.
+    /// - Throws: `TrainingError.diverged` (nothing written) when a weight is NaN or
+    ///   infinite; `.cannotWrite` when the file cannot be written.
+    public func saveCheckpoint() throws(TrainingError) {
+        try checkWeightsAreFinite()
+        try createOutputDirectory()
+        let shapes = optimizer.groups.flatMap(\.parameters).map(\.shape)
+        try Checkpoint(weights: model.stateDict(), state: state(), parameterShapes: shapes)
+            .write(to: checkpointPath)
+        lastCheckpointStep = step
+    }
+
+    /// Throws `diverged` naming the first parameter or buffer holding NaN or infinity.
+    func checkWeightsAreFinite() throws(TrainingError) {
+        for (name, tensor) in model.stateDict() where !tensor.data.allSatisfy(\.isFinite) {
+            throw .diverged(
+                epoch: history.steps.last?.epoch ?? 1, step: step, value: .weight(name),
+                learningRate: history.steps.last?.learningRate ?? optimizer.learningRates[0],
+                configuredRate: config.learningRate, lastCheckpoint: lastCheckpointDescription)
+        }
+    }
+
+    var lastCheckpointDescription: String? {
+        lastCheckpointStep.map { "\(checkpointPath) (step \($0))" }
+    }
+
+    func createOutputDirectory() throws(TrainingError) {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: config.outputDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotWrite(
+                path: config.outputDirectory,
+                reason: describeWriteFailure(config.outputDirectory, error))
+        }
+    }
+}
