@@ -1,0 +1,164 @@
+// The two gradients of a convolution on the direct tile of `Conv2d+Direct.swift`: the data
+// gradient of a stride-1 convolution, which is itself a stride-1 convolution (flipped kernel,
+// channels swapped), and the weight gradient, with eight taps as the tile's rows and the
+// output pixels summed. Both keep every output's order of accumulation fixed, so the bits
+// do not depend on the thread count.
+
+/// The data gradient of a stride-1 convolution as a direct convolution:
+///
+///     gradInput[c, i, j] = Σ_{k, r, t} gradOutputₚ[k, i + r, j + t] · w[k, c, R−1−r, S−1−t]
+///
+/// where `gradOutputₚ` is the output gradient zero-padded by `R − 1 − padH` rows and
+/// `S − 1 − padW` columns: a convolution from `outChannels` to `inChannels` channels with
+/// the kernel flipped. Needs `usesDirectBackwardData(s)`.
+func conv2dBackwardDataDirect(
+    _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    gradInput: UnsafeMutablePointer<Float>
+) {
+    let (taps, r, t) = (s.kernelH * s.kernelW, s.kernelH, s.kernelW)
+    let transposed = try! Conv2dShape(
+        batch: s.batch, inChannels: s.outChannels, height: s.outHeight, width: s.outWidth,
+        outChannels: s.inChannels, kernelH: r, kernelW: t, padH: r - 1 - s.padH,
+        padW: t - 1 - s.padW)
+    let depth = transposed.columnRows
+    let panelCount = (s.inChannels + directNR - 1) / directNR
+    ScratchBuffers.with(count: panelCount * depth * directNR) { panels in
+        // Value (c, p) with p = (k·R + r')·S + t' is w[k, c, R−1−r', S−1−t'].
+        packDirectWeights(outChannels: s.inChannels, depth: depth, into: panels) { c, p in
+            let (k, tap) = p.quotientAndRemainder(dividingBy: taps)
+            let (row, column) = tap.quotientAndRemainder(dividingBy: t)
+            return weight[(k * s.inChannels + c) * taps + (r - 1 - row) * t + (t - 1 - column)]
+        }
+        conv2dDirect(transposed, input: gradOutput, panels: panels, bias: nil, output: gradInput)
+    }
+}
+
+/// The weight gradient on the direct tile:
+///
+///     gradWeight[k, p] = Σₙ Σ_g gradOutput[n, k, g] · xₙ[start(g) + tap(p)]
+///
+/// a tile of eight taps × sixteen output channels, summed over output pixels: for each
+/// pixel it broadcasts the eight taps' input values against the sixteen channels' output
+/// gradients (transposed pixel-major beforehand). As in `conv2dBackwardWeight`, the batch is
+/// cut into `weightGradientGroupCount` groups, each summed in image order (a bundle of
+/// small images as one run of pixels) into its own partial, and the partials are added in
+/// group order: the bits do not depend on the thread count.
+func conv2dBackwardWeightDirect(
+    _ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+    gradWeight: UnsafeMutablePointer<Float>
+) {
+    let pixels = s.columnCount
+    let depth = s.columnRows
+    let bundle = imageBundle(pixels: pixels)
+    let pad = PaddedImage(shape: s)
+    let panelCount = (s.outChannels + directNR - 1) / directNR
+    let tapTiles = (depth + directMR - 1) / directMR
+    let groups = weightGradientGroupCount(batch: s.batch)
+    // Eight taps per tile (the last tile repeats the last tap); pixel window starts.
+    let taps = tapOffsets(s, pad, count: tapTiles * directMR)
+    let starts = windowStarts(s, pad, images: bundle, count: bundle * pixels)
+    // partial[group][panel][tap][16]
+    let partialCount = panelCount * tapTiles * directMR * directNR
+    let paddedCount = (bundle * pad.count + 15) / 16 * 16
+    let gradientsCount = panelCount * bundle * pixels * directNR
+    taps.withUnsafeBufferPointer { taps in
+        starts.withUnsafeBufferPointer { starts in
+            let taps = SendablePointer(taps.baseAddress!)
+            let starts = SendablePointer(starts.baseAddress!)
+            ScratchBuffers.with(count: groups * partialCount) { partials in
+                // Groups spread over the threads; with fewer groups (images) than threads,
+                // the groups run in turn and each one's tiles are split instead.
+                let splitTiles = groups < Parallel.threadCount
+                Parallel.forChunks(splitTiles ? 1 : groups) { groupRange in
+                    ScratchBuffers.with(count: paddedCount + gradientsCount) { scratch in
+                        let padded = scratch
+                        let gradients = scratch + paddedCount
+                        for group in splitTiles ? 0..<groups : groupRange {
+                            let partial = partials + group * partialCount
+                            let first = s.batch * group / groups
+                            let end = s.batch * (group + 1) / groups
+                            for start in Swift.stride(from: first, to: end, by: bundle) {
+                                let images = min(bundle, end - start)
+                                let count = images * pixels
+                                padImages(
+                                    pad, input: input, first: start, images: images,
+                                    into: padded)
+                                // gradients[panel][g][16] = gradOutput[image, k, pixel]
+                                transposeGradients(
+                                    s, gradOutput: gradOutput + start * s.outputImageSize,
+                                    images: images, into: gradients)
+                                func tiles(_ range: Range<Int>) {
+                                    for index in range {
+                                        let (panel, tile) = index.quotientAndRemainder(
+                                            dividingBy: tapTiles)
+                                        directTile(
+                                            depth: count, taps: starts.pointer,
+                                            weights: gradients + panel * count * directNR,
+                                            input: padded,
+                                            starts: taps.pointer + tile * directMR,
+                                            into: partial + index * directMR * directNR,
+                                            accumulate: start != first)
+                                    }
+                                }
+                                if splitTiles {
+                                    Parallel.forChunks(panelCount * tapTiles, tiles)
+                                } else {
+                                    tiles(0..<(panelCount * tapTiles))
+                                }
+                            }
+                        }
+                    }
+                }
+                // Add the partials in group order and transpose to [k, p].
+                Parallel.forChunks(s.outChannels) { channels in
+                    for k in channels {
+                        let (panel, lane) = k.quotientAndRemainder(dividingBy: directNR)
+                        for p in 0..<depth {
+                            let index = (panel * tapTiles * directMR + p) * directNR + lane
+                            var sum = partials[index]
+                            for group in 1..<groups {
+                                sum += partials[group * partialCount + index]
+                            }
+                            gradWeight[k * depth + p] = sum
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The output gradients of `images` consecutive images, pixel-major in panels of sixteen
+/// channels: `gradients[panel][slot · pixels + q][j] = gradOutput[slot, 16·panel + j, q]`,
+/// zero past the last channel.
+func transposeGradients(
+    _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, images: Int,
+    into gradients: UnsafeMutablePointer<Float>
+) {
+    let pixels = s.columnCount
+    let count = images * pixels
+    let panelCount = (s.outChannels + directNR - 1) / directNR
+    for panel in 0..<panelCount {
+        let target = gradients + panel * count * directNR
+        let k0 = panel * directNR
+        let lanes = min(directNR, s.outChannels - k0)
+        for slot in 0..<images {
+            let planes = gradOutput + slot * s.outputImageSize + k0 * pixels
+            let rows = target + slot * pixels * directNR
+            var q = 0
+            if lanes == directNR {
+                while q + directNR <= pixels {
+                    transpose16(
+                        planes + q, sourceStride: pixels, into: rows + q * directNR,
+                        targetStride: directNR)
+                    q += directNR
+                }
+            }
+            for j in 0..<directNR {
+                for p in q..<pixels {
+                    rows[p * directNR + j] = j < lanes ? planes[j * pixels + p] : 0
+                }
+            }
+        }
+    }
+}
