@@ -49,6 +49,29 @@ func withBuffers<R>(
     x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in body(x, y) } }
 }
 
+/// Runs `body` with writable pointers to the elements of two arrays (of any element types):
+/// one call instead of two nested `withUnsafeMutableBufferPointer`s.
+@inline(__always)
+func withMutableBuffers<A, B, R>(
+    _ a: inout [A], _ b: inout [B],
+    _ body: (UnsafeMutableBufferPointer<A>, UnsafeMutableBufferPointer<B>) -> R
+) -> R {
+    a.withUnsafeMutableBufferPointer { a in b.withUnsafeMutableBufferPointer { b in body(a, b) } }
+}
+
+/// Runs `body` with writable pointers to the elements of three arrays.
+@inline(__always)
+func withMutableBuffers<A, B, C, R>(
+    _ a: inout [A], _ b: inout [B], _ c: inout [C],
+    _ body: (
+        UnsafeMutableBufferPointer<A>, UnsafeMutableBufferPointer<B>, UnsafeMutableBufferPointer<C>
+    ) -> R
+) -> R {
+    a.withUnsafeMutableBufferPointer { a in
+        withMutableBuffers(&b, &c) { b, c in body(a, b, c) }
+    }
+}
+
 /// Runs `body` with read-only pointers to the elements of three arrays.
 @inline(__always)
 func withBuffers<R>(

@@ -93,17 +93,13 @@ public func batchNorm2d(
     if training {
         var variance = [Double](repeating: 0, count: channels)
         input.withUnsafeBufferPointer { x in
-            mean.withUnsafeMutableBufferPointer { mean in
-                invStd.withUnsafeMutableBufferPointer { invStd in
-                    variance.withUnsafeMutableBufferPointer { variance in
-                        forEachPlane(channels, workPerPlane: 2 * m) { c in
-                            let (mu, sigma2) = channelMeanAndVariance(
-                                x, channel: c, channels: channels, batch: batch, pixels: pixels)
-                            mean[c] = Float(mu)
-                            variance[c] = sigma2
-                            invStd[c] = Float(1 / (sigma2 + Double(eps)).squareRoot())
-                        }
-                    }
+            withMutableBuffers(&mean, &invStd, &variance) { mean, invStd, variance in
+                forEachPlane(channels, workPerPlane: 2 * m) { c in
+                    let (mu, sigma2) = channelMeanAndVariance(
+                        x, channel: c, channels: channels, batch: batch, pixels: pixels)
+                    mean[c] = Float(mu)
+                    variance[c] = sigma2
+                    invStd[c] = Float(1 / (sigma2 + Double(eps)).squareRoot())
                 }
             }
         }
@@ -136,65 +132,97 @@ public func batchNorm2d(
     }
 
     let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
-    let (normalisingMean, normalisingInvStd) = (mean, invStd)
+    let saved = BatchNormSaved(
+        x: x, weight: weight, bias: bias, input: input, gamma: gamma, mean: mean,
+        invStd: invStd, batch: batch, channels: channels, pixels: pixels, training: training)
     return Tensor(shape: x.shape, data: output, op: "batchNorm2d", inputs: inputs) { dy in
-        let needsSums =
-            (weight?.requiresGrad ?? false) || (bias?.requiresGrad ?? false)
-            || (training && x.requiresGrad)
-        guard needsSums || x.requiresGrad else { return }
-        // Per channel: Σ dy and Σ dy·x̂ (x̂ recomputed from x rather than stored).
-        var sumDy = [Double](repeating: 0, count: channels)
-        var sumDyXhat = [Double](repeating: 0, count: channels)
-        if needsSums {
-            withBuffers(dy, input) { dy, x in
-                sumDy.withUnsafeMutableBufferPointer { sumDy in
-                    sumDyXhat.withUnsafeMutableBufferPointer { sumDyXhat in
-                        forEachPlane(channels, workPerPlane: 2 * m) { c in
-                            let (mu, scale) = (normalisingMean[c], normalisingInvStd[c])
-                            var total: Double = 0
-                            var weighted: Double = 0
-                            for n in 0..<batch {
-                                let start = (n * channels + c) * pixels
-                                let dyPlane = dy.baseAddress! + start
-                                total += Double(planeSum(dyPlane, count: pixels))
-                                weighted += Double(
-                                    planeSumOfProducts(
-                                        dyPlane, x.baseAddress! + start, count: pixels, shift: mu))
-                            }
-                            weighted *= Double(scale)
-                            sumDy[c] = total
-                            sumDyXhat[c] = weighted
-                        }
-                    }
-                }
-            }
-        }
-        bias?.accumulateGradient(sumDy.map { Float($0) })
-        weight?.accumulateGradient(sumDyXhat.map { Float($0) })
-        guard x.requiresGrad else { return }
-        let dx = withBuffers(dy, input) { dy, x in
-            kernelResult(count: x.count) { dx in
-                forEachPlane(batch * channels, workPerPlane: pixels) { plane in
-                    let c = plane % channels
-                    let (mu, scale) = (normalisingMean[c], normalisingInvStd[c])
-                    let factor = gamma[c] * scale
-                    let range = plane * pixels..<(plane + 1) * pixels
-                    if training {
-                        // γ/(m·σ̂)·(m·dy − Σdy − x̂·Σdy·x̂) = γ/σ̂·(dy − mean(dy) − x̂·mean(dy·x̂))
-                        let meanDy = Float(sumDy[c] / Double(m))
-                        let meanDyXhat = Float(sumDyXhat[c] / Double(m))
-                        for i in range {
-                            let xhat = (x[i] - mu) * scale
-                            dx[i] = factor * (dy[i] - meanDy - xhat * meanDyXhat)
-                        }
-                    } else {
-                        for i in range { dx[i] = factor * dy[i] }
-                    }
-                }
-            }
-        }
-        x.accumulateGradient(dx)
+        batchNorm2dBackward(dy, saved)
     }
+}
+
+/// What `batchNorm2d`'s backward pass needs from its forward pass: the tensors that get
+/// gradients, the input values, γ, and the statistics that normalised (x̂ is recomputed from
+/// them rather than stored).
+private struct BatchNormSaved {
+    let x: Tensor
+    let weight: Tensor?
+    let bias: Tensor?
+    let input: [Float]
+    let gamma: [Float]
+    let mean: [Float]
+    let invStd: [Float]
+    let batch: Int
+    let channels: Int
+    let pixels: Int
+    let training: Bool
+
+    /// Values per channel: batch × pixels.
+    var m: Int { batch * pixels }
+}
+
+/// The backward pass of `batchNorm2d` for the output gradient `dy`:
+///
+///     ∂L/∂β = Σ dy,   ∂L/∂γ = Σ dy·x̂            (per channel, summed in Double)
+///     ∂L/∂x = γ/σ̂·(dy − mean(dy) − x̂·mean(dy·x̂))   in training mode (the batch statistics
+///                                                   depend on x too)
+///     ∂L/∂x = γ/σ̂·dy                               in eval mode
+private func batchNorm2dBackward(_ dy: [Float], _ saved: BatchNormSaved) {
+    let (x, weight, bias) = (saved.x, saved.weight, saved.bias)
+    let (batch, channels, pixels, m) = (saved.batch, saved.channels, saved.pixels, saved.m)
+    let needsSums =
+        (weight?.requiresGrad ?? false) || (bias?.requiresGrad ?? false)
+        || (saved.training && x.requiresGrad)
+    guard needsSums || x.requiresGrad else { return }
+    // Per channel: Σ dy and Σ dy·x̂ (x̂ recomputed from x rather than stored).
+    var sumDy = [Double](repeating: 0, count: channels)
+    var sumDyXhat = [Double](repeating: 0, count: channels)
+    if needsSums {
+        withBuffers(dy, saved.input) { dy, x in
+            withMutableBuffers(&sumDy, &sumDyXhat) { sumDy, sumDyXhat in
+                forEachPlane(channels, workPerPlane: 2 * m) { c in
+                    let (mu, scale) = (saved.mean[c], saved.invStd[c])
+                    var total: Double = 0
+                    var weighted: Double = 0
+                    for n in 0..<batch {
+                        let start = (n * channels + c) * pixels
+                        let dyPlane = dy.baseAddress! + start
+                        total += Double(planeSum(dyPlane, count: pixels))
+                        weighted += Double(
+                            planeSumOfProducts(
+                                dyPlane, x.baseAddress! + start, count: pixels, shift: mu))
+                    }
+                    weighted *= Double(scale)
+                    sumDy[c] = total
+                    sumDyXhat[c] = weighted
+                }
+            }
+        }
+    }
+    bias?.accumulateGradient(sumDy.map { Float($0) })
+    weight?.accumulateGradient(sumDyXhat.map { Float($0) })
+    guard x.requiresGrad else { return }
+    let dx = withBuffers(dy, saved.input) { dy, x in
+        kernelResult(count: x.count) { dx in
+            forEachPlane(batch * channels, workPerPlane: pixels) { plane in
+                let c = plane % channels
+                let (mu, scale) = (saved.mean[c], saved.invStd[c])
+                let factor = saved.gamma[c] * scale
+                let range = plane * pixels..<(plane + 1) * pixels
+                if saved.training {
+                    // γ/(m·σ̂)·(m·dy − Σdy − x̂·Σdy·x̂) = γ/σ̂·(dy − mean(dy) − x̂·mean(dy·x̂))
+                    let meanDy = Float(sumDy[c] / Double(m))
+                    let meanDyXhat = Float(sumDyXhat[c] / Double(m))
+                    for i in range {
+                        let xhat = (x[i] - mu) * scale
+                        dx[i] = factor * (dy[i] - meanDy - xhat * meanDyXhat)
+                    }
+                } else {
+                    for i in range { dx[i] = factor * dy[i] }
+                }
+            }
+        }
+    }
+    x.accumulateGradient(dx)
 }
 
 /// The mean and biased variance (two passes: the sum, then the squared deviations from the
