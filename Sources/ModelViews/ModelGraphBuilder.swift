@@ -131,7 +131,7 @@ struct ModelGraphBuilder {
         name: String, into graph: inout DOTGraph
     ) {
         var source = input
-        if block is PreActBasicBlock, block.shortcutKind != .identity,
+        if block is PreActBasicBlock || block is PreActBottleneck, block.shortcutKind != .identity,
             let firstReLU = main.firstIndex(where: { $0.module is ReLU }),
             firstReLU < layerIDs.count
         {

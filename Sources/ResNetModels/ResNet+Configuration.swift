@@ -21,6 +21,9 @@ extension ResNet {
         /// The network then has no batch norm in its stem, and a final batch norm and ReLU
         /// (`bn`, `relu`) before pooling.
         case preActivationBasic
+        /// `PreActBottleneck`: the bottleneck with batch norm and ReLU before each
+        /// convolution (He et al. 2016), four times wider output.
+        case preActivationBottleneck
 
         /// Output channels per block width: 1, or 4 for bottlenecks.
         public var expansion: Int {
@@ -28,11 +31,20 @@ extension ResNet {
             case .basic: BasicBlock.expansion
             case .bottleneck: Bottleneck.expansion
             case .preActivationBasic: PreActBasicBlock.expansion
+            case .preActivationBottleneck: PreActBottleneck.expansion
             }
         }
 
         /// Weighted layers per block, as the paper counts depth: 2, or 3 for bottlenecks.
-        public var weightedLayers: Int { self == .bottleneck ? 3 : 2 }
+        public var weightedLayers: Int {
+            self == .bottleneck || self == .preActivationBottleneck ? 3 : 2
+        }
+
+        /// Whether batch norm and ReLU come before the convolutions (He et al. 2016): the
+        /// network then has no batch norm in its stem and ends with `bn` and `relu`.
+        public var isPreActivation: Bool {
+            self == .preActivationBasic || self == .preActivationBottleneck
+        }
     }
 
     /// Everything that decides a ResNet's architecture. `ResNet(configuration, generator:)`

@@ -45,7 +45,7 @@ extension ResNet.Configuration {
             w = ((w - 1) / Double(s)).rounded(.down) + 1
         }
 
-        let preActivation = block == .preActivationBasic
+        let preActivation = block.isPreActivation
         let stem = stageWidths[0]
         switch self.stem {
         case .imagenet:
@@ -103,6 +103,18 @@ extension ResNet.Configuration {
                     convolution(width, width, kernel: 3)
                     stride(s)
                     outputs(5, width)  // conv1, bn2, relu, conv2, add
+                case .preActivationBottleneck:
+                    norm(channels)
+                    outputs(2, channels)  // bn1, relu at the input's size
+                    convolution(channels, width, kernel: 1)
+                    norm(width)
+                    outputs(3, width)  // conv1, bn2, relu before the stride
+                    convolution(width, width, kernel: 3)
+                    norm(width)
+                    convolution(width, out, kernel: 1)
+                    stride(s)
+                    outputs(3, width)  // conv2, bn3, relu
+                    outputs(2, out)  // conv3, add
                 }
                 if projection {
                     convolution(channels, out, kernel: 1)

@@ -59,7 +59,7 @@ public final class ResNet: Module {
         self.configuration = configuration
         let c = configuration
         let stemWidth = c.stageWidths[0]
-        let preActivation = c.block == .preActivationBasic
+        let preActivation = c.block.isPreActivation
 
         switch c.stem {
         case .imagenet:
@@ -133,6 +133,11 @@ public final class ResNet: Module {
             case .preActivationBasic:
                 modules.append(
                     PreActBasicBlock(
+                        inputChannels: input, channels: channels, stride: blockStride,
+                        shortcut: shortcut, residual: residual, generator: &generator))
+            case .preActivationBottleneck:
+                modules.append(
+                    PreActBottleneck(
                         inputChannels: input, channels: channels, stride: blockStride,
                         shortcut: shortcut, residual: residual, generator: &generator))
             }

@@ -4,7 +4,7 @@ import NN
 /// What every ResNet block shares, for the network that stacks them and for summaries and
 /// graphs that draw them: its shapes, its shortcut and how many weighted layers it adds.
 ///
-/// `BasicBlock`, `Bottleneck` and `PreActBasicBlock` conform.
+/// `BasicBlock`, `Bottleneck`, `PreActBasicBlock` and `PreActBottleneck` conform.
 public protocol ResidualBlock: Module {
     /// Output channels per `channels` (torchvision's `expansion`): 1 for basic blocks, 4 for
     /// bottlenecks.

@@ -124,3 +124,25 @@ struct ParityFixture: Decodable {
         try Fixtures.load(Self.self, from: "parity_\(name).json")
     }
 }
+
+/// `preact_bottleneck.json` (from `make_preact_bottleneck.py`): PyTorch's pre-activation
+/// bottleneck, its parameter count, weights, an input and the eval-mode output.
+struct PreActBottleneckFixture: Decodable {
+    struct Config: Decodable {
+        let in_planes: Int
+        let planes: Int
+        let stride: Int
+    }
+    struct Case: Decodable {
+        let config: Config
+        let parameters: Int
+        let state_dict: [StateEntry]
+        let input: TorchArray
+        let eval_output: TorchArray
+    }
+    let cases: [String: Case]
+
+    static func load() throws -> Self {
+        try Fixtures.load(Self.self, from: "preact_bottleneck.json")
+    }
+}

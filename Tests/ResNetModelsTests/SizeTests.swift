@@ -16,6 +16,9 @@ struct SizeTests {
             .cifar(depth: 20, shortcut: .b), .cifar(depth: 14, shortcut: .c),
             .resnet(depth: 50, classes: 7, inputChannels: 1),
             .preActivation(depth: 14, classes: 3, shortcut: .b),
+            ResNet.Configuration(
+                block: .preActivationBottleneck, blocksPerStage: [2, 1, 2],
+                stageWidths: [8, 16, 32], stem: .imagenet, inputChannels: 3, classes: 5),
         ]
         var v1 = ResNet.Configuration.resnet(depth: 50)
         v1.bottleneckStride = .onFirstConv1x1
