@@ -175,7 +175,10 @@ let package = Package(
         .testTarget(
             name: "OptimTests", dependencies: ["TestSupport", "Optim", "TensorCore", "Randomness"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "ResNetLabTests", dependencies: ["resnet-lab", "TestSupport"]),
+        .testTarget(
+            name: "ResNetLabTests",
+            dependencies: ["resnet-lab", "TestSupport", "NN", "TensorCore"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "PackageTests", dependencies: ["TestSupport"]),
         .testTarget(
             name: "AblationTests",

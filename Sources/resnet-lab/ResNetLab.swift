@@ -8,7 +8,10 @@ struct ResNetLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resnet-lab",
         abstract: "Tools for the Residual course: model summaries and graphs, kernel benchmarks.",
-        subcommands: [Summary.self, Graph.self, Train.self, Ablate.self, Report.self, Bench.self])
+        subcommands: [
+            Summary.self, Graph.self, Train.self, Ablate.self, Report.self, Bench.self,
+            Predict.self,
+        ])
 
     /// Runs the command with standard output line-buffered: piped into `tee` or a log file,
     /// it would otherwise be buffered in blocks of 4 KB, and a crash or a kill would lose
