@@ -71,7 +71,8 @@ let package = Package(
             name: "Datasets", dependencies: ["CZlib", "TensorCore", "Kernels", "Randomness"],
             exclude: ["README.md"], swiftSettings: hot),
         .target(
-            name: "Optim", dependencies: ["TensorCore", "Kernels"], exclude: ["README.md"],
+            name: "Optim", dependencies: ["TensorCore", "Kernels", "TextFormat"],
+            exclude: ["README.md"],
             swiftSettings: hot),
         .target(
             name: "Training",
@@ -160,7 +161,9 @@ let package = Package(
             swiftSettings: hot),
         .testTarget(
             name: "ResNetModelsTests",
-            dependencies: ["TestSupport", "ResNetModels", "NN", "TensorCore", "Randomness"],
+            dependencies: [
+                "TestSupport", "ResNetModels", "NN", "TensorCore", "Randomness", "Optim",
+            ],
             exclude: ["Fixtures"],
             swiftSettings: hot),
         .testTarget(

@@ -1,0 +1,27 @@
+import TensorCore
+
+extension ParameterGroup {
+    /// Two groups for the usual rule of thumb: weight decay on the weights of convolutions
+    /// and linear layers (tensors of rank 2 or more), none on biases and batch-norm scales and
+    /// shifts (rank 1), whose decay only pulls them toward zero without regularising. Frozen
+    /// parameters are left out. Either group may be empty; give both to the optimizer.
+    ///
+    /// - Parameters:
+    ///   - named: the parameters with their names (`model.namedParameters()`).
+    ///   - learningRate, weightDecay: the decayed group's options; the other group gets the
+    ///     same learning rate and weight decay 0.
+    public static func decayingWeightsOnly(
+        _ named: [(name: String, tensor: Tensor)], learningRate: Double? = nil,
+        weightDecay: Double
+    ) -> [ParameterGroup] {
+        let trainable = named.filter { $0.tensor.requiresGrad }
+        return [
+            ParameterGroup(
+                trainable.filter { $0.tensor.shape.count >= 2 }.map(\.tensor),
+                learningRate: learningRate, weightDecay: weightDecay),
+            ParameterGroup(
+                trainable.filter { $0.tensor.shape.count < 2 }.map(\.tensor),
+                learningRate: learningRate, weightDecay: 0),
+        ].filter { !$0.parameters.isEmpty }
+    }
+}
