@@ -27,6 +27,8 @@ public struct StateDictError: Error, Equatable, CustomStringConvertible {
     public let shapeMismatches: [ShapeMismatch]
     /// Keys that appear more than once in the weights (always reported).
     public let duplicateKeys: [String]
+    /// The file the weights came from, when they came from one (`loadWeights(from:)`).
+    public var file: String?
 
     public init(
         missingKeys: [String] = [], unexpectedKeys: [String] = [],
@@ -39,7 +41,8 @@ public struct StateDictError: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        var lines = ["loadStateDict: the weights do not fit the model (nothing was loaded):"]
+        let source = file.map { "the weights in '\($0)'" } ?? "the weights"
+        var lines = ["loadStateDict: \(source) do not fit the model (nothing was loaded):"]
         if !missingKeys.isEmpty {
             lines.append("  missing keys: " + missingKeys.joined(separator: ", "))
         }

@@ -15,13 +15,19 @@ extension Module {
     /// Loads weights from a safetensors file into this model (see `loadStateDict`).
     ///
     /// - Returns: the keys that were missing and unexpected (empty when `strict`).
-    /// - Throws: `SafetensorsError` when the file cannot be read, `StateDictError` when its
-    ///   tensors do not fit the model (then nothing is loaded).
+    /// - Throws: `SafetensorsError` naming the file when it cannot be read (missing, not
+    ///   safetensors, cut short, corrupt), `StateDictError` naming the file and listing every
+    ///   mismatch when its tensors do not fit the model (then nothing is loaded).
     @discardableResult
     public func loadWeights(from path: String, strict: Bool = true) throws -> (
         missingKeys: [String], unexpectedKeys: [String]
     ) {
         let (tensors, _) = try Safetensors.read(path)
-        return try loadStateDict(tensors, strict: strict)
+        do {
+            return try loadStateDict(tensors, strict: strict)
+        } catch var error {
+            error.file = path
+            throw error
+        }
     }
 }

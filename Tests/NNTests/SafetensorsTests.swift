@@ -288,6 +288,21 @@ struct SafetensorsTests {
 
             let wrong = Sequential([BatchNorm2d(4)])
             #expect(throws: StateDictError.self) { try wrong.loadWeights(from: path) }
+            // The message names the file and lists every mismatch at once.
+            do {
+                try wrong.loadWeights(from: path)
+            } catch {
+                let text = "\(error)"
+                #expect(text.contains("the weights in '\(path)' do not fit"), "\(text)")
+                #expect(text.contains("missing keys:") && text.contains("unexpected keys:"))
+            }
+            // Non-strict: what fits is loaded and the rest is reported, not thrown.
+            let partial = Sequential([smallSequential(seed: 3).children[0].module])
+            let (missing, unexpected) = try partial.loadWeights(from: path, strict: false)
+            #expect(missing.isEmpty && unexpected.contains("1.running_mean"))
+            #expect(
+                partial.stateDict().map(\.tensor.data)
+                    == source.stateDict().prefix(2).map(\.tensor.data))
             #expect(throws: SafetensorsError.self) {
                 try target.loadWeights(from: directory + "/absent.safetensors")
             }
