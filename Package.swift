@@ -28,6 +28,7 @@ let package = Package(
         .executable(name: "lesson-07-training", targets: ["lesson-07-training"]),
         .executable(
             name: "lesson-08-degradation-ablation", targets: ["lesson-08-degradation-ablation"]),
+        .executable(name: "lesson-11-feature-maps", targets: ["lesson-11-feature-maps"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -129,6 +130,9 @@ let package = Package(
         .executableTarget(
             name: "lesson-08-degradation-ablation", dependencies: ["Residual"],
             path: "Lessons/08-degradation-ablation"),
+        .executableTarget(
+            name: "lesson-11-feature-maps", dependencies: ["Residual"],
+            path: "Lessons/11-feature-maps"),
 
         // MARK: - Tools
         .executableTarget(
@@ -202,7 +206,7 @@ let package = Package(
                 "lesson-01-scalar-autograd", "lesson-02-tensors-and-backprop",
                 "lesson-03-gradient-highway", "lesson-04-residual-block", "lesson-05-bottleneck",
                 "lesson-06-resnet-family", "lesson-07-training", "lesson-08-degradation-ablation",
-                "TestSupport",
+                "lesson-11-feature-maps", "TestSupport",
             ]),
     ]
 )

@@ -114,6 +114,7 @@ open class Module {
     /// Called after a module's forward pass with the module, its input and its output.
     public typealias ForwardHook = (_ module: Module, _ input: Tensor, _ output: Tensor) -> Void
 
+    // listing: forward-hooks
     /// Registers `hook` to run after every forward pass of this module (not its children);
     /// returns an id for `removeForwardHook(_:)`. Used to capture feature maps.
     @discardableResult
@@ -127,6 +128,7 @@ open class Module {
     public func removeForwardHook(_ id: Int) {
         forwardHooks.removeAll { $0.id == id }
     }
+    // listing-end: forward-hooks
 
     static func join(_ prefix: String, _ name: String) -> String {
         prefix.isEmpty ? name : "\(prefix).\(name)"

@@ -1,0 +1,285 @@
+// Lesson 11: looking inside a trained ResNet with forward hooks. A small four-stage ResNet
+// trains on Fashion-MNIST; hooks on layer1 ... layer4 catch what each stage outputs for a few
+// test images; the maps are drawn beside the input, un-normalised the right way; and a
+// measurement says what early and late stages respond to.
+import Foundation
+import Residual
+
+let notebook = Notebook(
+    name: "lesson-11-feature-maps",
+    title: "Lesson 11 · Feature maps: what each stage of a trained ResNet sees")
+
+notebook.introduction(
+    """
+    A ResNet's stages turn an image into features: many channels of small maps at the end, \
+    pooled into the numbers the classifier reads. Forward hooks let us watch that happen \
+    without changing the model: a hook is a function the module calls with its input and \
+    output every time it runs. This lesson trains a small ResNet, hooks its four stages, and \
+    looks at what comes out.
+    """)
+
+/// The two splits, normalised with the training images' statistics.
+struct LessonData {
+    let train: Dataset
+    let test: Dataset
+    let mean: Float
+    let std: Float
+}
+
+let data = notebook.cell("A small ResNet, trained briefly") { cell -> (LessonData, ResNet) in
+    cell.prose(
+        """
+        The network: ResNet-18's four stages of basic blocks with one block each, widths 16, \
+        32, 64 and 128, and the CIFAR stem (a 3×3 convolution, no pooling), so that a 28×28 \
+        image keeps maps large enough to look at: 28×28 in layer1, 14×14, 7×7 and 4×4 in \
+        layer4. It trains for one pass over \(notebook.quick("2,000", full: "12,000")) \
+        Fashion-MNIST images (SGD, momentum 0.9), which is enough for its features to mean \
+        something.
+        """)
+    guard FashionMNIST.isAvailable(split: .train) && FashionMNIST.isAvailable(split: .test) else {
+        throw DatasetError(
+            .missingFile, path: FashionMNIST.directory().path,
+            "Fashion-MNIST is not installed: run `sudo apt-get install dataset-fashion-mnist`")
+    }
+    let train = try FashionMNIST.load(split: .train).prefix(notebook.quick(2000, full: 12_000))
+    let test = try FashionMNIST.load(split: .test).prefix(1000)
+    let (means, stds) = train.channelStatistics()
+    let lessonData = LessonData(train: train, test: test, mean: means[0], std: stds[0])
+
+    var generator = SeededGenerator(seed: 11)
+    let model = ResNet(
+        ResNet.Configuration(
+            block: .basic, blocksPerStage: [1, 1, 1, 1], stageWidths: [16, 32, 64, 128],
+            stem: .cifar, inputChannels: 1, classes: 10),
+        generator: &generator)
+    let normalize = Transform.normalize(mean: means, std: stds)
+    let loader = DataLoader(train, batchSize: 64, seed: 1, transforms: [normalize])
+    let optimizer = try SGD(
+        parameters: model.parameters, learningRate: 0.05, momentum: 0.9, weightDecay: 5e-4)
+    var losses: [Float] = []
+    for batch in loader.epoch(0) {
+        optimizer.zeroGrad()
+        let loss = crossEntropy(logits: model(batch.images), targets: batch.labels)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.scalar)
+    }
+    model.eval()
+    let testLoader = DataLoader(test, batchSize: 250, shuffle: false, transforms: [normalize])
+    var correct = 0
+    for batch in testLoader.epoch(0) {
+        let predictions = Tensor.withoutGrad { model(batch.images) }.argmax(axis: 1)
+        correct += zip(predictions, batch.labels).count { $0 == $1 }
+    }
+    let accuracy = Double(correct) / Double(test.count)
+    cell.output(
+        """
+        \(Format.grouped(model.parameterCount)) parameters; \(losses.count) steps, loss \
+        \(Format.fixed(losses.first ?? 0, 3)) at the first and \
+        \(Format.fixed(losses.suffix(20).reduce(0, +) / Float(min(20, losses.count)), 3)) over the last 20
+        test accuracy on 1,000 images: \(Format.fixed(100 * accuracy, 1))%
+        """)
+    // One pass over 2,000 images (--quick) is 31 steps: enough to beat chance clearly, not
+    // to reach what 12,000 images give.
+    let bound = notebook.quick(0.4, full: 0.7)
+    cell.check(
+        "the network learned something: test accuracy over \(Format.fixed(100 * bound, 0))% "
+            + "(chance is 10%)", accuracy > bound, "\(Format.fixed(100 * accuracy, 1))%")
+    return (lessonData, model)
+}
+
+// MARK: - 2. Hooks
+
+/// What the hooks caught: each stage's output for the batch, by stage name.
+let caught = notebook.cell("Forward hooks on the four stages", using: data) {
+    cell, pair -> (images: Tensor, maps: [(name: String, output: Tensor)]) in
+    let (lessonData, model) = pair
+    cell.prose(
+        """
+        `registerForwardHook` gives a module a function to call after every forward pass, \
+        with the module, its input and its output; it returns an id that \
+        `removeForwardHook` takes back. Hooks change nothing in the computation, and must be \
+        removed when done, or they keep catching (and keeping alive) every later output. The \
+        hook itself, in `NN`:
+        """)
+    try cell.listing("forward-hooks", in: "Sources/NN/Module.swift")
+    let shown = 4
+    let images = Tensor(
+        shape: [shown, 1, 28, 28],
+        data: (0..<shown).flatMap { i in
+            lessonData.test.image(at: i).pixels.map { ($0 - lessonData.mean) / lessonData.std }
+        })
+    nonisolated(unsafe) var maps: [(name: String, output: Tensor)] = []
+    var ids: [(Module, Int)] = []
+    for (index, stage) in model.layers.enumerated() {
+        let name = "layer\(index + 1)"
+        let id = stage.registerForwardHook { _, _, output in maps.append((name, output)) }
+        ids.append((stage, id))
+    }
+    _ = Tensor.withoutGrad { model(images) }
+    for (stage, id) in ids { stage.removeForwardHook(id) }
+    let caughtCount = maps.count
+    _ = Tensor.withoutGrad { model(images) }  // the hooks are gone: nothing more is caught
+    cell.table(
+        ["stage", "output", "values per image"],
+        maps.map {
+            [$0.name, Format.shape($0.output.shape), Format.grouped($0.output.count / shown)]
+        })
+    cell.check(
+        "one output per stage, from [4, 16, 28, 28] to [4, 128, 4, 4]",
+        maps.map(\.output.shape) == [
+            [4, 16, 28, 28], [4, 32, 14, 14], [4, 64, 7, 7], [4, 128, 4, 4],
+        ])
+    cell.check(
+        "after removeForwardHook a forward pass catches nothing", maps.count == caughtCount)
+    return (images, maps)
+}
+
+// MARK: - 3. Un-normalising
+
+notebook.cell(
+    "Showing the input: un-normalise with the statistics it was normalised with", using: data
+) {
+    cell, pair in
+    let (lessonData, _) = pair
+    cell.prose(
+        """
+        The network saw (x − mean) / std with Fashion-MNIST's mean \
+        \(Format.fixed(lessonData.mean, 4)) and std \(Format.fixed(lessonData.std, 4)). To \
+        show an input as a picture, undo exactly that: x = x̂ · std + mean. A common mistake \
+        is to write x̂ · 0.5 + 0.5, which undoes a normalisation with mean 0.5 and std 0.5 \
+        (what some CIFAR tutorials use), not this one: the black background turns gray, the \
+        bright parts go past white and clip, and the values leave [0, 1].
+        """)
+    let original = lessonData.test.image(at: 0).pixels
+    let normalised = original.map { ($0 - lessonData.mean) / lessonData.std }
+    let right = normalised.map { $0 * lessonData.std + lessonData.mean }
+    let wrong = normalised.map { $0 * 0.5 + 0.5 }
+    let error = maxAbsDifference(right, original)
+    try cell.picture(
+        "unnormalise.png", caption: "The same test image: original, x̂·std + mean, and x̂·0.5 + 0.5"
+    ) { path in
+        try ImageGrid(
+            title: "Un-normalising",
+            images: [
+                GridImage(pixels: original, shape: [28, 28], range: 0...1, caption: "original"),
+                GridImage(pixels: right, shape: [28, 28], range: 0...1, caption: "x̂·std + mean"),
+                GridImage(pixels: wrong, shape: [28, 28], range: 0...1, caption: "x̂·0.5 + 0.5"),
+            ], columns: 3, scale: 4
+        ).write(to: path)
+    }
+    cell.output(
+        """
+        x̂·std + mean: largest difference from the original pixels \(Format.scientific(error))
+        x̂·0.5 + 0.5: values from \(Format.fixed(wrong.min()!, 3)) to \(Format.fixed(wrong.max()!, 3))
+        """)
+    cell.check("x̂·std + mean gives back the original pixels (within 1e-6)", error < 1e-6)
+    cell.check(
+        "x̂·0.5 + 0.5 does not: its values leave [0, 1]", wrong.max()! > 1 || wrong.min()! < 0)
+}
+
+// MARK: - 4. The maps
+
+notebook.cell("The feature maps, stage by stage", using: caught) { cell, caught in
+    cell.prose(
+        """
+        For the first test image, the first eight channels of each stage, each map scaled to \
+        its own range (bright is large). Early maps are the image seen through simple \
+        filters: edges, the silhouette, bright and dark areas, at full resolution. Each later \
+        stage halves the resolution and doubles the channels; by layer4 a 4×4 map no longer \
+        looks like the image at all.
+        """)
+    var grid: [GridImage] = []
+    for (name, output) in caught.maps {
+        let (channels, height, width) = (output.shape[1], output.shape[2], output.shape[3])
+        for c in 0..<8 {
+            // Each cell repeated to 28×28 (nearest neighbour), so every stage draws one size.
+            let start = c * height * width
+            let pixels = (0..<784).map { i -> Float in
+                let (y, x) = i.quotientAndRemainder(dividingBy: 28)
+                return output.data[start + (y * height / 28) * width + x * width / 28]
+            }
+            grid.append(
+                GridImage(
+                    pixels: pixels, shape: [28, 28],
+                    caption: c == 0 ? "\(name) (\(channels) ch, \(height)×\(width))" : ""))
+        }
+    }
+    try cell.picture(
+        "feature-maps.png", caption: "Eight channels of each stage for the first test image"
+    ) { path in
+        try ImageGrid(title: "layer1 (28×28) to layer4 (4×4)", images: grid, columns: 8, scale: 3)
+            .write(to: path)
+    }
+    cell.check("32 maps drawn, eight per stage", grid.count == 32)
+}
+
+// MARK: - 5. What they respond to
+
+notebook.cell("What early and late stages respond to", using: caught) { cell, caught in
+    cell.prose(
+        """
+        One number for "looks like the image": how much each map follows the image's edges. \
+        Take the input's edge strength (the size of its pixel-to-pixel gradient) at every \
+        pixel; blow each feature map up to 28×28 by repeating its cells; and compute the \
+        correlation between the two over the pixels, averaged over channels and the four \
+        images. A map that traces outlines correlates strongly; one that says "there is a \
+        sleeve somewhere" does not.
+        """)
+    let images = caught.images
+    func edges(_ n: Int) -> [Float] {
+        let x = Array(images.data[n * 784..<(n + 1) * 784])
+        return (0..<784).map { i in
+            let (y, xx) = i.quotientAndRemainder(dividingBy: 28)
+            let dx = xx + 1 < 28 ? x[i + 1] - x[i] : 0
+            let dy = y + 1 < 28 ? x[i + 28] - x[i] : 0
+            return (dx * dx + dy * dy).squareRoot()
+        }
+    }
+    func correlation(_ a: [Float], _ b: [Float]) -> Double {
+        let n = Double(a.count)
+        let ma = a.reduce(0.0) { $0 + Double($1) } / n
+        let mb = b.reduce(0.0) { $0 + Double($1) } / n
+        var (sab, saa, sbb) = (0.0, 0.0, 0.0)
+        for (x, y) in zip(a, b) {
+            let (u, v) = (Double(x) - ma, Double(y) - mb)
+            sab += u * v
+            saa += u * u
+            sbb += v * v
+        }
+        return saa > 0 && sbb > 0 ? sab / (saa * sbb).squareRoot() : 0
+    }
+    var rows: [[String]] = []
+    var averages: [Double] = []
+    for (name, output) in caught.maps {
+        let (channels, height, width) = (output.shape[1], output.shape[2], output.shape[3])
+        var total = 0.0
+        for n in 0..<4 {
+            let edge = edges(n)
+            for c in 0..<channels {
+                let start = (n * channels + c) * height * width
+                let map = (0..<784).map { i -> Float in
+                    let (y, x) = i.quotientAndRemainder(dividingBy: 28)
+                    return output.data[start + (y * height / 28) * width + x * width / 28]
+                }
+                total += abs(correlation(map, edge))
+            }
+        }
+        let average = total / Double(4 * channels)
+        averages.append(average)
+        rows.append([name, "\(height)×\(width)", "\(channels)", Format.fixed(average, 3)])
+    }
+    cell.table(["stage", "map size", "channels", "mean |correlation| with the edges"], rows)
+    cell.prose(
+        """
+        The early stage follows the outlines most closely (\(Format.fixed(averages[0], 2))); \
+        the last one least (\(Format.fixed(averages[3], 2))): its few coarse cells carry \
+        what kind of thing is where, which is what the classifier needs after pooling.
+        """)
+    cell.check(
+        "layer1's maps follow the image's edges more closely than layer4's",
+        averages[0] > averages[3],
+        "\(Format.fixed(averages[0], 3)) vs \(Format.fixed(averages[3], 3))")
+}
+
+notebook.finish()
