@@ -28,6 +28,7 @@ let package = Package(
         .executable(name: "lesson-07-training", targets: ["lesson-07-training"]),
         .executable(
             name: "lesson-08-degradation-ablation", targets: ["lesson-08-degradation-ablation"]),
+        .executable(name: "lesson-09-fine-tuning", targets: ["lesson-09-fine-tuning"]),
         .executable(name: "lesson-11-feature-maps", targets: ["lesson-11-feature-maps"]),
     ],
     dependencies: [
@@ -131,6 +132,9 @@ let package = Package(
             name: "lesson-08-degradation-ablation", dependencies: ["Residual"],
             path: "Lessons/08-degradation-ablation"),
         .executableTarget(
+            name: "lesson-09-fine-tuning", dependencies: ["Residual"],
+            path: "Lessons/09-fine-tuning"),
+        .executableTarget(
             name: "lesson-11-feature-maps", dependencies: ["Residual"],
             path: "Lessons/11-feature-maps"),
 
@@ -206,7 +210,7 @@ let package = Package(
                 "lesson-01-scalar-autograd", "lesson-02-tensors-and-backprop",
                 "lesson-03-gradient-highway", "lesson-04-residual-block", "lesson-05-bottleneck",
                 "lesson-06-resnet-family", "lesson-07-training", "lesson-08-degradation-ablation",
-                "lesson-11-feature-maps", "TestSupport",
+                "lesson-09-fine-tuning", "lesson-11-feature-maps", "TestSupport",
             ]),
     ]
 )

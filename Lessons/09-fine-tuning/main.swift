@@ -1,0 +1,316 @@
+// Lesson 09: fine-tuning. A ResNet pre-trained on five Fashion-MNIST classes is reused for the
+// other five with 50 labelled images per class: from scratch, frozen features with a new
+// head, and three ways of unfreezing (two phases, rates per stage, stage by stage).
+import Foundation
+import Residual
+
+let notebook = Notebook(
+    name: "lesson-09-fine-tuning",
+    title: "Lesson 09 · Fine-tuning: a pre-trained backbone, a new head, few labels")
+
+notebook.introduction(
+    """
+    Training a ResNet from scratch takes many labelled images. Fine-tuning starts instead \
+    from a network trained on another task and adapts it. The usual source is ImageNet; with \
+    no internet here, the pre-training is our own: a ResNet learns five Fashion-MNIST classes \
+    (tops, trousers, pullovers, dresses, coats), and is then reused for the other five \
+    (sandals, shirts, sneakers, bags, ankle boots), with only 50 labelled images of each.
+    """)
+
+/// The pre-training and transfer sets, normalised with the pre-training images' statistics.
+struct Tasks {
+    let pretrain: Dataset
+    let transfer: Dataset
+    let transferTest: Dataset
+    let normalize: Transform
+}
+
+/// Five of the ten classes, relabelled 0...4.
+func classes(_ source: Dataset, _ wanted: [Int], perClass: Int?, name: String) throws -> Dataset {
+    var picked: [Int] = []
+    var counts = [Int](repeating: 0, count: 10)
+    for (index, label) in source.labels.enumerated() where wanted.contains(label) {
+        if let perClass, counts[label] >= perClass { continue }
+        counts[label] += 1
+        picked.append(index)
+    }
+    let subset = source.subset(picked)
+    return try Dataset(
+        name: name, images: subset.allImages().data,
+        labels: subset.labels.map { wanted.firstIndex(of: $0)! }, channels: 1, height: 28,
+        width: 28, classNames: wanted.map { source.classNames[$0] })
+}
+
+/// The small four-stage ResNet of lesson 11, for `classes` outputs.
+func makeNet(classes: Int, seed: UInt64) -> ResNet {
+    var generator = SeededGenerator(seed: seed)
+    return ResNet(
+        ResNet.Configuration(
+            block: .basic, blocksPerStage: [1, 1, 1, 1], stageWidths: [16, 32, 64, 128],
+            stem: .cifar, inputChannels: 1, classes: classes),
+        generator: &generator)
+}
+
+/// Accuracy of `model` on `data`, in eval mode, without gradients; the model is left in
+/// training mode.
+func accuracy(_ model: ResNet, _ data: Dataset, _ normalize: Transform) -> Double {
+    model.eval()
+    defer { model.train() }
+    let loader = DataLoader(data, batchSize: 250, shuffle: false, transforms: [normalize])
+    var correct = 0
+    for batch in loader.epoch(0) {
+        let predicted = Tensor.withoutGrad { model(batch.images) }.argmax(axis: 1)
+        correct += zip(predicted, batch.labels).count { $0 == $1 }
+    }
+    return Double(correct) / Double(data.count)
+}
+
+let tasks = notebook.cell("Two tasks from one data set") { cell -> Tasks in
+    guard FashionMNIST.isAvailable(split: .train) && FashionMNIST.isAvailable(split: .test) else {
+        throw DatasetError(
+            .missingFile, path: FashionMNIST.directory().path,
+            "Fashion-MNIST is not installed: run `sudo apt-get install dataset-fashion-mnist`")
+    }
+    let train = try FashionMNIST.load(split: .train)
+    let test = try FashionMNIST.load(split: .test)
+    let pretrain = try classes(
+        train, [0, 1, 2, 3, 4], perClass: notebook.quick(400, full: 2000), name: "pre-training")
+    let transfer = try classes(
+        train.subset(Array(30_000..<60_000)), [5, 6, 7, 8, 9], perClass: 50, name: "transfer")
+    let transferTest = try classes(test, [5, 6, 7, 8, 9], perClass: 200, name: "transfer test")
+    let (mean, std) = pretrain.channelStatistics()
+    cell.table(
+        ["set", "classes", "images"],
+        [
+            [
+                "pre-training", pretrain.classNames.joined(separator: ", "),
+                Format.grouped(pretrain.count),
+            ],
+            [
+                "transfer (labelled)", transfer.classNames.joined(separator: ", "),
+                Format.grouped(transfer.count),
+            ],
+            [
+                "transfer test", transferTest.classNames.joined(separator: ", "),
+                Format.grouped(transferTest.count),
+            ],
+        ])
+    cell.check(
+        "the transfer task has 50 labelled images of each of its 5 classes, none of the pre-training classes",
+        transfer.classCounts() == [50, 50, 50, 50, 50]
+            && Set(transfer.classNames).isDisjoint(with: pretrain.classNames))
+    return Tasks(
+        pretrain: pretrain, transfer: transfer, transferTest: transferTest,
+        normalize: .normalize(mean: mean, std: std))
+}
+
+// MARK: - 2. Pre-training
+
+let pretrained = notebook.cell("Pre-training on the first five classes", using: tasks) {
+    cell, tasks -> ResNet in
+    let model = makeNet(classes: 5, seed: 9)
+    let loader = DataLoader(tasks.pretrain, batchSize: 64, seed: 2, transforms: [tasks.normalize])
+    let optimizer = try SGD(
+        groups: ParameterGroup.decayingWeightsOnly(
+            model.namedParameters(), weightDecay: 5e-4),
+        learningRate: 0.05, momentum: 0.9)
+    for epoch in 0..<2 {
+        for batch in loader.epoch(epoch) {
+            optimizer.zeroGrad()
+            crossEntropy(logits: model(batch.images), targets: batch.labels).backward()
+            optimizer.step()
+        }
+    }
+    let pretrainTest = try classes(
+        FashionMNIST.load(split: .test), [0, 1, 2, 3, 4], perClass: 200, name: "pre-training test")
+    let score = accuracy(model, pretrainTest, tasks.normalize)
+    cell.output(
+        "two passes over \(Format.grouped(tasks.pretrain.count)) images: \(Format.fixed(100 * score, 1))% "
+            + "on 1,000 test images of the same five classes")
+    cell.check("the backbone learned its task: over 70% on its own classes", score > 0.7)
+    return model
+}
+
+// MARK: - 3. A new head
+
+notebook.cell("A new head, and what is frozen", using: pretrained) { cell, model in
+    cell.prose(
+        """
+        The new task has its own five classes, so the classifier `fc` is replaced by a fresh \
+        `Linear(128 → 5)`; everything before it, the backbone, keeps its weights. Freezing \
+        is by module path: a misspelt path is an error listing the real ones, where \
+        PyTorch's `p.requiers_gard = False` would quietly freeze nothing.
+        """)
+    let copy = makeNet(classes: 5, seed: 9)
+    try copy.loadStateDict(model.stateDict())
+    let backbone = copy.layers.flatMap(\.parameters).map(\.data)
+    var generator = SeededGenerator(seed: 3)
+    copy.replaceClassifier(classes: 5, generator: &generator)
+    copy.freeze { !$0.hasPrefix("fc.") }
+    var message = ""
+    do { try copy.unfreeze("layer5") } catch { message = "\(error)" }
+    cell.output(
+        """
+        trainable: \(Format.grouped(copy.trainableParameterCount)) of \
+        \(Format.grouped(copy.parameterCount)) parameters (fc only)
+        unfreeze("layer5"): \(message.prefix(110))…
+        """)
+    cell.check(
+        "after the swap the backbone is unchanged and only fc's 645 parameters train",
+        copy.layers.flatMap(\.parameters).map(\.data) == backbone
+            && copy.trainableParameterCount == 128 * 5 + 5)
+    cell.check(
+        "a path that names no module is refused", message.contains("no module at \"layer5\""))
+}
+
+// MARK: - 4. Strategies
+
+/// One fine-tuning run: `epochs` passes over the labelled transfer images; `prepare(epoch,
+/// model)` may freeze, unfreeze or set modes before each epoch. Returns the test accuracy
+/// after every epoch and the model.
+func fineTune(
+    _ tasks: Tasks, start: ResNet?, epochs: Int, groups: (ResNet) -> [ParameterGroup],
+    prepare: (Int, ResNet) throws -> Void = { _, _ in }
+) throws -> (curve: [Double], model: ResNet) {
+    let model = makeNet(classes: 5, seed: 21)
+    if let start {
+        try model.loadStateDict(
+            start.stateDict().filter { !$0.name.hasPrefix("fc.") }, strict: false)
+    }
+    let optimizer = try SGD(groups: groups(model), learningRate: 0.05, momentum: 0.9)
+    let loader = DataLoader(tasks.transfer, batchSize: 25, seed: 4, transforms: [tasks.normalize])
+    var curve: [Double] = []
+    for epoch in 0..<epochs {
+        model.train()
+        try prepare(epoch, model)
+        for batch in loader.epoch(epoch) {
+            optimizer.zeroGrad()
+            crossEntropy(logits: model(batch.images), targets: batch.labels).backward()
+            optimizer.step()
+        }
+        curve.append(accuracy(model, tasks.transferTest, tasks.normalize))
+    }
+    return (curve, model)
+}
+
+/// Groups by stage: the stem and each layer with its own rate, fc with `head`.
+func stageGroups(_ model: ResNet, rates: [Double], head: Double) -> [ParameterGroup] {
+    let stem = (model.conv1.parameters + (model.bn1?.parameters ?? []))
+    let stages = [stem + model.layers[0].parameters] + model.layers.dropFirst().map(\.parameters)
+    return zip(stages, rates).map { ParameterGroup($0, learningRate: $1, weightDecay: 5e-4) }
+        + [ParameterGroup(model.fc.parameters, learningRate: head, weightDecay: 5e-4)]
+}
+
+notebook.cell("Five ways to use 250 labels", using: tasks) { cell, tasks in
+    guard let backbone = pretrained else { throw NotebookError.missingInput(cell: "strategies") }
+    let epochs = notebook.quick(4, full: 12)
+    cell.prose(
+        """
+        Every run trains for \(epochs) passes over the 250 labelled images (batches of 25, SGD \
+        with momentum 0.9), with a new head, and is measured on 1,000 test images of the new \
+        classes after each pass:
+
+        - **scratch**: random weights, everything trains at rate 0.05;
+        - **frozen features**: the pre-trained backbone frozen (batch norm in eval mode too), \
+        only the head trains;
+        - **A, two phases**: the head alone for the first half, then everything, the backbone \
+        at a tenth of the head's rate;
+        - **B, rates per stage**: everything trains from the start, each stage at its own rate, \
+        from 0.0025 for the stem and layer1 up to 0.05 for the head;
+        - **C, gradual unfreezing**: the head first, then layer4, layer3 and so on, one more \
+        stage every few passes.
+        """)
+    let all: (ResNet) -> [ParameterGroup] = {
+        ParameterGroup.decayingWeightsOnly(
+            $0.namedParameters(), learningRate: 0.05, weightDecay: 5e-4)
+    }
+    var results: [(name: String, curve: [Double], trainable: Int)] = []
+    let scratch = try fineTune(tasks, start: nil, epochs: epochs, groups: all)
+    results.append(("scratch", scratch.curve, scratch.model.trainableParameterCount))
+
+    var frozenBackbone: [[Float]] = []
+    let frozen = try fineTune(tasks, start: backbone, epochs: epochs, groups: all) { epoch, model in
+        if epoch == 0 {
+            model.freeze { !$0.hasPrefix("fc.") }
+            frozenBackbone = model.layers.flatMap(\.parameters).map(\.data)
+        }
+        model.evalBatchNorms()
+    }
+    results.append(("frozen features", frozen.curve, frozen.model.trainableParameterCount))
+
+    let twoPhases = try fineTune(
+        tasks, start: backbone, epochs: epochs,
+        groups: { stageGroups($0, rates: [0.005, 0.005, 0.005, 0.005], head: 0.05) }
+    ) { epoch, model in
+        if epoch == 0 { model.freeze { !$0.hasPrefix("fc.") } }
+        if epoch == epochs / 2 {
+            model.freeze { _ in false }
+            try model.unfreeze("")
+        }
+        if epoch < epochs / 2 { model.evalBatchNorms() }
+    }
+    results.append(("A, two phases", twoPhases.curve, twoPhases.model.trainableParameterCount))
+
+    let perStage = try fineTune(
+        tasks, start: backbone, epochs: epochs,
+        groups: { stageGroups($0, rates: [0.0025, 0.005, 0.01, 0.02], head: 0.05) })
+    results.append(("B, rates per stage", perStage.curve, perStage.model.trainableParameterCount))
+
+    let stages = ["layer4", "layer3", "layer2", "layer1"]
+    let gradual = try fineTune(
+        tasks, start: backbone, epochs: epochs,
+        groups: { stageGroups($0, rates: [0.01, 0.01, 0.01, 0.01], head: 0.05) }
+    ) { epoch, model in
+        if epoch == 0 { model.freeze { !$0.hasPrefix("fc.") } }
+        let opened = min(stages.count, epoch * (stages.count + 1) / epochs)
+        for stage in stages.prefix(opened) { try model.unfreeze(stage) }
+        if opened == stages.count { try model.unfreeze("conv1", "bn1") }
+    }
+    results.append(("C, gradual unfreezing", gradual.curve, gradual.model.trainableParameterCount))
+
+    cell.table(
+        ["strategy", "trainable at the end", "test accuracy after 1 pass", "after \(epochs)"],
+        results.map {
+            [
+                $0.name, Format.grouped($0.trainable), Format.fixed(100 * $0.curve[0], 1) + "%",
+                Format.fixed(100 * $0.curve.last!, 1) + "%",
+            ]
+        })
+    try cell.picture("strategies.png", caption: "Test accuracy on the new classes after each pass")
+    { path in
+        var chart = LineChart(
+            title: "Fine-tuning with 50 labels per class", xLabel: "pass over the 250 images",
+            yLabel: "test accuracy", yRange: 0...1)
+        for result in results {
+            chart.add(
+                LineSeries(
+                    result.name, x: (1...epochs).map(Double.init), y: result.curve,
+                    style: result.name == "scratch" ? .dashed : .solid, showsMarkers: true))
+        }
+        try chart.write(to: path)
+    }
+    let best = results.dropFirst().max { $0.curve.last! < $1.curve.last! }!
+    let final = Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0.curve.last!) })
+    func percent(_ name: String) -> String { Format.fixed(100 * final[name]!, 1) + "%" }
+    cell.prose(
+        """
+        Best here: **\(best.name)** (\(percent(best.name))), against \(percent("scratch")) \
+        from scratch. Frozen features alone reach \(percent("frozen features")): features \
+        learned on tops, trousers and dresses describe sandals, bags and boots only in part, \
+        and a head on top of them cannot make up the rest; letting the backbone adapt, \
+        gently (B's small rates for the early stages, C's late unfreezing), keeps what \
+        transfers and fixes what does not. These are one seed's numbers on one small pair of \
+        tasks: the ranking is not a law, and with ImageNet weights and more distant tasks the \
+        gaps change.
+        """)
+    cell.check(
+        "the frozen backbone did not move: its weights are bit-identical after fine-tuning",
+        frozen.model.layers.flatMap(\.parameters).map(\.data) == frozenBackbone)
+    cell.check(
+        "starting from the pre-trained backbone beats scratch: the best strategy ends higher",
+        best.curve.last! > scratch.curve.last!,
+        "\(best.name) \(Format.fixed(100 * best.curve.last!, 1))% vs scratch "
+            + "\(Format.fixed(100 * scratch.curve.last!, 1))%")
+}
+
+notebook.finish()
