@@ -9,8 +9,9 @@ import Foundation
 /// send, so it gets the same care as Ctrl-C.
 ///
 /// A second signal quits at once, keeping what was written, but only once the run has seen
-/// the first (`wasRequested` returned true): signals that arrive together, as
-/// `timeout -s INT` or a terminal can send them, count as one.
+/// the first (`wasRequested` returned true) and at least `window` after the first was
+/// handled: signals that arrive together, as `timeout -s INT` or a terminal can send them,
+/// count as one, even when a busy machine delays their handling past the run's next check.
 final class Interrupt: @unchecked Sendable {
     // @unchecked: the state is only touched under `lock`.
     private let lock = NSLock()
@@ -18,6 +19,11 @@ final class Interrupt: @unchecked Sendable {
     private var received: Int32?
     /// Whether the run has seen the request.
     private var acknowledged = false
+    /// When the first signal was handled.
+    private var firstHandled: ContinuousClock.Instant?
+    /// Signals handled within this time of the first count as the same request: long
+    /// enough for a loaded machine's scheduling, short against a person pressing Ctrl-C again.
+    static let window = Duration.milliseconds(300)
     private var sources: [DispatchSourceSignal] = []
     /// What the run does on the first signal, printed after "interrupted: " or
     /// "terminated (SIGTERM): ".
@@ -54,9 +60,16 @@ final class Interrupt: @unchecked Sendable {
     }
 
     private func handle(_ number: Int32) {
+        let now = ContinuousClock.now
         let (first, quit) = lock.withLock { () -> (Bool, Bool) in
-            defer { if received == nil { received = number } }
-            return (received == nil, received != nil && acknowledged)
+            defer {
+                if received == nil {
+                    received = number
+                    firstHandled = now
+                }
+            }
+            let settled = firstHandled.map { now - $0 >= Self.window } ?? false
+            return (received == nil, received != nil && acknowledged && settled)
         }
         if quit {
             FileHandle.standardError.write(
