@@ -29,6 +29,8 @@ let package = Package(
         .executable(
             name: "lesson-08-degradation-ablation", targets: ["lesson-08-degradation-ablation"]),
         .executable(name: "lesson-09-fine-tuning", targets: ["lesson-09-fine-tuning"]),
+        .executable(
+            name: "lesson-10-grayscale-inputs", targets: ["lesson-10-grayscale-inputs"]),
         .executable(name: "lesson-11-feature-maps", targets: ["lesson-11-feature-maps"]),
     ],
     dependencies: [
@@ -135,6 +137,9 @@ let package = Package(
             name: "lesson-09-fine-tuning", dependencies: ["Residual"],
             path: "Lessons/09-fine-tuning"),
         .executableTarget(
+            name: "lesson-10-grayscale-inputs", dependencies: ["Residual"],
+            path: "Lessons/10-grayscale-inputs"),
+        .executableTarget(
             name: "lesson-11-feature-maps", dependencies: ["Residual"],
             path: "Lessons/11-feature-maps"),
 
@@ -210,7 +215,8 @@ let package = Package(
                 "lesson-01-scalar-autograd", "lesson-02-tensors-and-backprop",
                 "lesson-03-gradient-highway", "lesson-04-residual-block", "lesson-05-bottleneck",
                 "lesson-06-resnet-family", "lesson-07-training", "lesson-08-degradation-ablation",
-                "lesson-09-fine-tuning", "lesson-11-feature-maps", "TestSupport",
+                "lesson-09-fine-tuning", "lesson-10-grayscale-inputs", "lesson-11-feature-maps",
+                "TestSupport",
             ]),
     ]
 )

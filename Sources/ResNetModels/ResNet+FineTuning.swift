@@ -27,6 +27,7 @@ extension ResNet {
         case luminance
     }
 
+    // listing: grayscale-stem
     /// Replaces `conv1` by a one-channel convolution with the same geometry, its filters
     /// ported from the RGB ones by `port`. Needs a 3-channel stem.
     public func grayscaleStem(_ port: GrayscalePort) {
@@ -50,6 +51,7 @@ extension ResNet {
         if let bias = old.bias, let newBias = new.bias { newBias.data = bias.data }
         conv1 = new
     }
+    // listing-end: grayscale-stem
 }
 
 /// A learnable 1 → 3 channel 1×1 convolution in front of an RGB network, initialised to 1/3

@@ -1,0 +1,292 @@
+// Lesson 10: grayscale images into a network pre-trained on color. Three ways: repeat the
+// gray channel three times, port the stem's RGB filters to one channel, or put a learnable
+// 1 -> 3 adapter in front. Compared before training and after the same fine-tuning.
+import Foundation
+import Residual
+
+let notebook = Notebook(
+    name: "lesson-10-grayscale-inputs",
+    title: "Lesson 10 · Grayscale inputs for a network trained on color")
+
+notebook.introduction(
+    """
+    Pre-trained ResNets expect three channels, and many images (X-rays, scans, Fashion-MNIST) \
+    have one. There are three common ways across that gap, and this lesson builds each on the \
+    same pre-trained network and compares them: what they output before any training, how \
+    many parameters they add or remove, and how well they do after the same fine-tuning. With \
+    no ImageNet weights here, the color network is pre-trained on Fashion-MNIST images of five \
+    classes, each tinted with a random color, so that its stem really learned three channels.
+    """)
+
+/// An RGB copy of each gray image, tinted by a seeded random color (each channel scaled by a
+/// factor in [0.3, 1]).
+func tinted(_ gray: Dataset, seed: UInt64) throws -> Dataset {
+    var generator = SeededGenerator(seed: seed)
+    var pixels: [Float] = []
+    pixels.reserveCapacity(gray.count * 3 * 784)
+    for i in 0..<gray.count {
+        let image = gray.image(at: i).pixels
+        for _ in 0..<3 {
+            let factor = 0.3 + 0.7 * generator.nextUnitFloat()
+            pixels += image.map { $0 * factor }
+        }
+    }
+    return try Dataset(
+        name: gray.name + " (tinted)", images: pixels, labels: gray.labels, channels: 3,
+        height: 28, width: 28, classNames: gray.classNames)
+}
+
+/// Five of the ten classes, relabelled 0...4, `perClass` images of each.
+func classes(_ source: Dataset, _ wanted: [Int], perClass: Int) throws -> Dataset {
+    var picked: [Int] = []
+    var counts = [Int](repeating: 0, count: 10)
+    for (index, label) in source.labels.enumerated()
+    where wanted.contains(label) && counts[label] < perClass {
+        counts[label] += 1
+        picked.append(index)
+    }
+    let subset = source.subset(picked)
+    return try Dataset(
+        name: source.name, images: subset.allImages().data,
+        labels: subset.labels.map { wanted.firstIndex(of: $0)! }, channels: source.channels,
+        height: 28, width: 28, classNames: wanted.map { source.classNames[$0] })
+}
+
+/// The small four-stage ResNet of lessons 09 and 11, for 3-channel input.
+func makeNet(seed: UInt64) -> ResNet {
+    var generator = SeededGenerator(seed: seed)
+    return ResNet(
+        ResNet.Configuration(
+            block: .basic, blocksPerStage: [1, 1, 1, 1], stageWidths: [16, 32, 64, 128],
+            stem: .cifar, inputChannels: 3, classes: 5),
+        generator: &generator)
+}
+
+/// Repeats the gray channel three times: [N, 1, H, W] → [N, 3, H, W].
+func repeated(_ x: Tensor) -> Tensor {
+    let plane = x.shape[2] * x.shape[3]
+    return Tensor(
+        shape: [x.shape[0], 3, x.shape[2], x.shape[3]],
+        data: (0..<x.shape[0]).flatMap { n in
+            let image = Array(x.data[n * plane..<(n + 1) * plane])
+            return image + image + image
+        })
+}
+
+struct Setup {
+    let pretrained: ResNet
+    let transfer: Dataset
+    let transferTest: Dataset
+    let mean: Float
+    let std: Float
+}
+
+let setup = notebook.cell("A color network to start from") { cell -> Setup in
+    guard FashionMNIST.isAvailable(split: .train) && FashionMNIST.isAvailable(split: .test) else {
+        throw DatasetError(
+            .missingFile, path: FashionMNIST.directory().path,
+            "Fashion-MNIST is not installed: run `sudo apt-get install dataset-fashion-mnist`")
+    }
+    let train = try FashionMNIST.load(split: .train)
+    let test = try FashionMNIST.load(split: .test)
+    let color = try tinted(
+        classes(train, [0, 1, 2, 3, 4], perClass: notebook.quick(400, full: 2000)), seed: 5)
+    let transfer = try classes(train.subset(Array(30_000..<60_000)), [5, 6, 7, 8, 9], perClass: 50)
+    let transferTest = try classes(test, [5, 6, 7, 8, 9], perClass: 200)
+    // One normalisation for every channel and for the gray images: the gray statistics.
+    let (means, stds) = transfer.channelStatistics()
+    let normalize = Transform.normalize(
+        mean: [Float](repeating: means[0], count: 3), std: [Float](repeating: stds[0], count: 3))
+    let model = makeNet(seed: 13)
+    let loader = DataLoader(color, batchSize: 64, seed: 2, transforms: [normalize])
+    let optimizer = try SGD(
+        groups: ParameterGroup.decayingWeightsOnly(model.namedParameters(), weightDecay: 5e-4),
+        learningRate: 0.05, momentum: 0.9)
+    for epoch in 0..<2 {
+        for batch in loader.epoch(epoch) {
+            optimizer.zeroGrad()
+            crossEntropy(logits: model(batch.images), targets: batch.labels).backward()
+            optimizer.step()
+        }
+    }
+    let stem = model.conv1.weight.data
+    let taps = 9
+    // How different the three channels' filters became: 0 would mean the stem ignores color.
+    var spread = 0.0
+    for k in 0..<16 {
+        for t in 0..<taps {
+            let rgb = (0..<3).map { Double(stem[(k * 3 + $0) * taps + t]) }
+            let mean: Double = rgb.reduce(0.0, +) / 3
+            spread += rgb.map { abs($0 - mean) }.reduce(0.0, +)
+        }
+    }
+    spread /= Double(stem.count)
+    let magnitude = stem.map { Double(abs($0)) }.reduce(0, +) / Double(stem.count)
+    cell.output(
+        """
+        pre-trained on \(Format.grouped(color.count)) tinted images of 5 classes, two passes
+        stem filters: mean |weight| \(Format.fixed(magnitude, 3)), mean distance of a channel's \
+        weight from the three channels' average \(Format.fixed(spread, 3))
+        """)
+    cell.check(
+        "the stem uses its three channels differently (their filters differ by over 10% of their size)",
+        spread > 0.1 * magnitude)
+    return Setup(
+        pretrained: model, transfer: transfer, transferTest: transferTest, mean: means[0],
+        std: stds[0])
+}
+
+// MARK: - 2. The three options, before training
+
+/// A copy of the pre-trained network, fresh head for the gray task's five classes.
+func copyOf(_ setup: Setup) throws -> ResNet {
+    let model = makeNet(seed: 13)
+    try model.loadStateDict(setup.pretrained.stateDict())
+    var generator = SeededGenerator(seed: 31)
+    model.replaceClassifier(classes: 5, generator: &generator)
+    return model
+}
+
+/// The three ways, as one forward function each over gray [N, 1, 28, 28] input.
+struct Option {
+    let name: String
+    let model: ResNet
+    let adapter: GrayscaleAdapter?
+    let forward: (Tensor) -> Tensor
+    var parameters: Int { model.parameterCount + (adapter?.parameterCount ?? 0) }
+}
+
+func makeOptions(_ setup: Setup) throws -> [Option] {
+    let repeatModel = try copyOf(setup)
+    let sumModel = try copyOf(setup)
+    sumModel.grayscaleStem(.sum)
+    let lumaModel = try copyOf(setup)
+    lumaModel.grayscaleStem(.luminance)
+    let adapterModel = try copyOf(setup)
+    let adapter = GrayscaleAdapter()
+    return [
+        Option(name: "1. repeat the channel", model: repeatModel, adapter: nil) {
+            repeatModel(repeated($0))
+        },
+        Option(name: "2a. stem: sum of RGB filters", model: sumModel, adapter: nil) {
+            sumModel($0)
+        },
+        Option(name: "2b. stem: luminance mix", model: lumaModel, adapter: nil) { lumaModel($0) },
+        Option(name: "3. learnable 1 → 3 adapter", model: adapterModel, adapter: adapter) {
+            adapterModel(adapter($0))
+        },
+    ]
+}
+
+notebook.cell("Three ways in, before any training", using: setup) { cell, setup in
+    cell.prose(
+        """
+        - **1**, repeat the gray channel three times and keep the network as it is;
+        - **2**, replace the stem by a one-channel convolution whose filters are ported from \
+        the RGB ones: (a) their sum, which on a repeated gray image is exactly option 1 \
+        folded into the weights, or (b) the luminance mix 0.2989·R + 0.5870·G + 0.1140·B;
+        - **3**, put a learnable 1×1 convolution from 1 to 3 channels in front, starting at \
+        1/3 each.
+
+        The port of option 2, in the library:
+        """)
+    try cell.listing("grayscale-stem", in: "Sources/ResNetModels/ResNet+FineTuning.swift")
+    let options = try makeOptions(setup)
+    let sample = Tensor(
+        shape: [8, 1, 28, 28],
+        data: (0..<8).flatMap { i in
+            setup.transferTest.image(at: i).pixels.map { ($0 - setup.mean) / setup.std }
+        })
+    let outputs = options.map { option in
+        option.model.eval()
+        return Tensor.withoutGrad { option.forward(sample) }.data
+    }
+    cell.table(
+        ["option", "parameters", "largest difference from option 1's logits"],
+        zip(options, outputs).map { option, logits in
+            [
+                option.name, Format.grouped(option.parameters),
+                Format.scientific(Double(maxAbsDifference(logits, outputs[0]))),
+            ]
+        })
+    cell.check(
+        "options 1 and 2a give the same logits (to rounding, 1e-4)",
+        maxAbsDifference(outputs[1], outputs[0]) < 1e-4)
+    cell.check(
+        "option 2 has 2 × 16 × 9 = 288 fewer parameters than option 1, option 3 three more",
+        options[1].parameters == options[0].parameters - 288
+            && options[3].parameters == options[0].parameters + 3)
+}
+
+// MARK: - 3. After the same fine-tuning
+
+notebook.cell("After the same fine-tuning", using: setup) { cell, setup in
+    let epochs = notebook.quick(4, full: 10)
+    cell.prose(
+        """
+        Each option then fine-tunes on the gray task (the five other classes, 50 labelled \
+        images each) for \(epochs) passes: every parameter trains, the stem and layer1 at \
+        0.0025 rising to 0.05 for the head (lesson 09's rates per stage), the adapter at the \
+        head's rate.
+        """)
+    let options = try makeOptions(setup)
+    let normalize = Transform.normalize(mean: [setup.mean], std: [setup.std])
+    var rows: [[String]] = []
+    var finals: [Double] = []
+    for option in options {
+        let model = option.model
+        let stem = model.conv1.parameters + (model.bn1?.parameters ?? [])
+        let stages =
+            [stem + model.layers[0].parameters] + model.layers.dropFirst().map(\.parameters)
+        var groups = zip(stages, [0.0025, 0.005, 0.01, 0.02]).map {
+            ParameterGroup($0, learningRate: $1, weightDecay: 5e-4)
+        }
+        groups.append(ParameterGroup(model.fc.parameters, learningRate: 0.05, weightDecay: 5e-4))
+        if let adapter = option.adapter {
+            groups.append(ParameterGroup(adapter.parameters, learningRate: 0.05))
+        }
+        let optimizer = try SGD(groups: groups, learningRate: 0.05, momentum: 0.9)
+        let loader = DataLoader(setup.transfer, batchSize: 25, seed: 4, transforms: [normalize])
+        for epoch in 0..<epochs {
+            model.train()
+            for batch in loader.epoch(epoch) {
+                optimizer.zeroGrad()
+                crossEntropy(logits: option.forward(batch.images), targets: batch.labels).backward()
+                optimizer.step()
+            }
+        }
+        model.eval()
+        let testLoader = DataLoader(
+            setup.transferTest, batchSize: 250, shuffle: false, transforms: [normalize])
+        var correct = 0
+        for batch in testLoader.epoch(0) {
+            let predicted = Tensor.withoutGrad { option.forward(batch.images) }.argmax(axis: 1)
+            correct += zip(predicted, batch.labels).count { $0 == $1 }
+        }
+        let accuracy = Double(correct) / Double(setup.transferTest.count)
+        finals.append(accuracy)
+        let adapterText =
+            option.adapter.map { adapter in
+                "adapter weights "
+                    + adapter.conv.weight.data.map { Format.fixed($0, 3) }
+                    .joined(separator: ", ")
+            } ?? ""
+        rows.append([option.name, Format.fixed(100 * accuracy, 1) + "%", adapterText])
+    }
+    cell.table(["option", "test accuracy on 1,000 gray images", "learned"], rows)
+    let spread = (finals.max()! - finals.min()!) * 100
+    cell.prose(
+        """
+        The four end within \(Format.fixed(spread, 1)) points of each other: here, once \
+        everything fine-tunes, the choice matters little for accuracy (one seed, one task), \
+        and what decides is cost and convenience. Option 2 is the cheapest at run time (one \
+        channel in, no copies) and option 1 needs no change to the model at all; option 3 \
+        lets the data pick its own color mix, at the price of three more weights.
+        """)
+    cell.check(
+        "every option learned the gray task: over 70% (chance is 20%)",
+        finals.allSatisfy { $0 > 0.7 },
+        finals.map { Format.fixed(100 * $0, 1) + "%" }.joined(separator: ", "))
+}
+
+notebook.finish()
