@@ -1,6 +1,9 @@
 import Datasets
 import Foundation
+import NN
 import Optim
+import ResNetModels
+import TensorCore
 
 // Continuing a saved run, and saving one: the checkpoint side of `Trainer`.
 
@@ -26,6 +29,8 @@ extension Trainer {
         config.outputDirectory = (path as NSString).deletingLastPathComponent
         if config.outputDirectory.isEmpty { config.outputDirectory = "." }
         if let threads { config.threads = threads }
+        // The starting weights were read when the run began; the checkpoint's replace them.
+        config.initialWeights = nil
         if let maxSteps {
             try requireSetting(
                 maxSteps > state.step,
@@ -129,5 +134,51 @@ extension Trainer {
                 path: config.outputDirectory,
                 reason: describeWriteFailure(config.outputDirectory, error))
         }
+    }
+}
+
+extension Trainer {
+    /// Loads `--init-weights` into `model`: every tensor whose name and shape match; those
+    /// whose shape differs (a classifier for another class count) are left fresh and returned.
+    /// A training checkpoint's optimizer tensors are left out.
+    /// - Throws: `TrainingError.invalidConfiguration` naming the file when it cannot be read,
+    ///   or when it lacks some of the model's tensors or has tensors the model lacks (another
+    ///   architecture), listing them.
+    static func loadInitialWeights(_ path: String, into model: ResNet) throws(TrainingError)
+        -> [String]
+    {
+        let entries: [(name: String, tensor: Tensor)]
+        do {
+            let file = try Safetensors.read(path)
+            entries =
+                file.metadata[Checkpoint.metadataKey] != nil
+                ? try Checkpoint.read(from: path).weights : file.tensors
+        } catch {
+            throw .invalidConfiguration("--init-weights: \(error)")
+        }
+        var shapes: [String: [Int]] = [:]
+        for (name, tensor) in model.stateDict() { shapes[name] = tensor.shape }
+        let skipped = entries.filter { entry in
+            shapes[entry.name].map { $0 != entry.tensor.shape } ?? false
+        }.map(\.name)
+        let usable = entries.filter { !skipped.contains($0.name) }
+        let given = Set(usable.map(\.name))
+        let missing = model.stateDict().map(\.name).filter {
+            !given.contains($0) && !skipped.contains($0)
+        }
+        let unexpected = usable.map(\.name).filter { shapes[$0] == nil }
+        guard missing.isEmpty && unexpected.isEmpty else {
+            throw .invalidConfiguration(
+                "--init-weights \(path) does not fit this run's model: "
+                    + (missing.isEmpty ? "" : "missing \(missing.joined(separator: ", ")); ")
+                    + (unexpected.isEmpty ? "" : "unexpected \(unexpected.joined(separator: ", "))")
+            )
+        }
+        do {
+            try model.loadStateDict(usable, strict: false)
+        } catch {
+            throw .invalidConfiguration("--init-weights \(path): \(error)")
+        }
+        return skipped
     }
 }

@@ -66,6 +66,9 @@ public final class Trainer {
     public internal(set) var history = TrainingHistory()
     /// The evaluation at the end of the last epoch of this session (with every prediction).
     public internal(set) var lastEvaluation: Evaluation?
+    /// The tensors of `config.initialWeights` that did not fit the model (another shape) and
+    /// kept their fresh weights: usually the classifier, for a new number of classes.
+    public private(set) var skippedInitialWeights: [String] = []
 
     /// Where status and epoch lines go (a live line on a terminal, periodic lines in logs).
     public var progress = ProgressDisplay()
@@ -157,6 +160,16 @@ public final class Trainer {
             available: MachineMemory.available)
         var generator = SeededGenerator(seed: seeds.model)
         let model = ResNet(architecture, generator: &generator)
+        if let path = config.initialWeights {
+            skippedInitialWeights = try Trainer.loadInitialWeights(path, into: model)
+        }
+        for path in config.frozenModules ?? [] {
+            do {
+                try model.freeze(path)
+            } catch {
+                throw .invalidConfiguration("--freeze: \(error)")
+            }
+        }
 
         let stepsPerEpoch = trainLoader.batchesPerEpoch
         let totalSteps = config.epochs * stepsPerEpoch

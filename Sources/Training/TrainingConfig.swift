@@ -94,6 +94,14 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// image is left out of every epoch. nil: keep it (how runs saved before this setting
     /// existed were made, so they resume exactly).
     public var lastBatchOfOne: LastBatchOfOne? = .drop
+    /// `--init-weights`: a safetensors state dict (saved weights, a checkpoint, or weights
+    /// exported from PyTorch) to start from instead of random weights: fine-tuning. Tensors
+    /// whose shape differs from the model's (the classifier, for another number of classes)
+    /// keep their fresh weights, and the run says which. Read once, when the run starts.
+    public var initialWeights: String?
+    /// `--freeze`: module paths (`conv1`, `layer1`, `layer2.0`, ...) whose parameters do not
+    /// train for the whole run; a path that names no module is an error listing the real ones.
+    public var frozenModules: [String]?
 
     /// See `lastBatchOfOne`.
     public enum LastBatchOfOne: String, Codable, Sendable, CaseIterable {

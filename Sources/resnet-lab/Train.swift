@@ -141,6 +141,19 @@ struct Train: ParsableCommand {
         ))
     var lastBatchOfOne: TrainingConfig.LastBatchOfOne?
 
+    @Option(
+        help: ArgumentHelp(
+            "Start from these weights (a safetensors state dict) instead of random ones.",
+            discussion: """
+                Fine-tuning: saved weights, a checkpoint, or weights exported from PyTorch. \
+                Tensors of another shape (the classifier, for another --classes) keep fresh \
+                weights, and the run says which.
+                """))
+    var initWeights: String?
+
+    @Option(help: "Module paths that do not train, comma-separated (e.g. conv1,bn1,layer1).")
+    var freeze: String?
+
     /// The configuration the flags describe (defaults for the flags not given).
     func makeConfig() -> TrainingConfig {
         var config = TrainingConfig()
@@ -165,6 +178,10 @@ struct Train: ParsableCommand {
         config.maxSteps = maxSteps
         config.checkpointEvery = checkpointEvery
         if let lastBatchOfOne { config.lastBatchOfOne = lastBatchOfOne }
+        config.initialWeights = initWeights
+        config.frozenModules = freeze.map {
+            $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
         return config
     }
 
@@ -182,6 +199,7 @@ struct Train: ParsableCommand {
             ("--train-limit", trainLimit != nil), ("--test-limit", testLimit != nil),
             ("--checkpoint-every", checkpointEvery != nil),
             ("--overwrite", overwrite), ("--last-batch-of-one", lastBatchOfOne != nil),
+            ("--init-weights", initWeights != nil), ("--freeze", freeze != nil),
         ]
         return given.filter(\.1).map(\.0)
     }
@@ -306,6 +324,15 @@ struct Train: ParsableCommand {
                 ? "\nnote: \(trainCount) images leave a last batch of one, which batch norm cannot "
                     + "train on: that image is left out of every epoch (--last-batch-of-one error "
                     + "refuses instead)" : "")
+            + (config.initialWeights.map { path in
+                "\nstarting from \(path)"
+                    + (trainer.skippedInitialWeights.isEmpty
+                        ? ""
+                        : "; fresh (another shape): "
+                            + trainer.skippedInitialWeights.joined(separator: ", "))
+            } ?? "")
+            + (config.frozenModules.map { "\nfrozen: \($0.joined(separator: ", ")); " } ?? "")
+            + (config.frozenModules != nil ? trainer.optimizer.summary : "")
     }
 }
 
