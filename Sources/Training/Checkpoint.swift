@@ -140,7 +140,7 @@ public struct Checkpoint {
                 reason: "its training state has version \(state.version); this program reads "
                     + "versions \(versions.lowerBound) to \(versions.upperBound)")
         }
-        let weights = tensors.filter { !$0.name.hasPrefix(OptimizerTensors.prefix) }
+        let modelTensors = weights(of: tensors)
         let shapes: [[Int]]
         do {
             shapes = try OptimizerTensors.merge(tensors, into: &state.optimizer)
@@ -148,7 +148,26 @@ public struct Checkpoint {
             throw .badCheckpoint(path: path, reason: "its optimizer state is damaged: \(error)")
         }
         state.version = TrainingState.currentVersion
-        return Checkpoint(weights: weights, state: state, parameterShapes: shapes)
+        return Checkpoint(weights: modelTensors, state: state, parameterShapes: shapes)
+    }
+
+    /// The model's state dict in the safetensors file at `path`, read once: every tensor of a
+    /// weights file, or a training checkpoint's weights without the optimizer's buffers. For
+    /// loading weights (`resnet-lab predict`, `--init-weights`), not for resuming.
+    /// - Throws: `SafetensorsError` naming the file (missing, not safetensors, cut short,
+    ///   corrupt).
+    public static func stateDict(inFileAt path: String) throws(SafetensorsError)
+        -> [(name: String, tensor: Tensor)]
+    {
+        let (tensors, metadata) = try Safetensors.read(path)
+        return metadata[metadataKey] == nil ? tensors : weights(of: tensors)
+    }
+
+    /// The tensors of a checkpoint file that are the model's (not the optimizer's).
+    static func weights(of tensors: [(name: String, tensor: Tensor)]) -> [(
+        name: String, tensor: Tensor
+    )] {
+        tensors.filter { !$0.name.hasPrefix(OptimizerTensors.prefix) }
     }
 
     /// JSON with sorted keys (the same state gives the same bytes); NaN and infinities,

@@ -149,10 +149,7 @@ extension Trainer {
     {
         let entries: [(name: String, tensor: Tensor)]
         do {
-            let file = try Safetensors.read(path)
-            entries =
-                file.metadata[Checkpoint.metadataKey] != nil
-                ? try Checkpoint.read(from: path).weights : file.tensors
+            entries = try Checkpoint.stateDict(inFileAt: path)
         } catch {
             throw .invalidConfiguration("--init-weights: \(error)")
         }

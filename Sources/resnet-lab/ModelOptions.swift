@@ -34,40 +34,65 @@ struct ModelOptions: ParsableArguments {
     /// them overflows. What fits in memory is checked separately, before building.
     static let largestSetting = 1_000_000
 
-    func validate() throws {
-        try checkThreadsEnvironment(threads: nil, usesThreads: false)
-        let most = Self.largestSetting
+    /// Checks `--classes` and `--in-channels` (for every command that builds a model by name).
+    static func checkCounts(classes: Int?, inChannels: Int?) throws {
+        let most = largestSetting
         if let classes, !(1...most).contains(classes) {
             throw ValidationError("--classes must be between 1 and \(most), got \(classes)")
         }
         if let inChannels, !(1...most).contains(inChannels) {
             throw ValidationError("--in-channels must be between 1 and \(most), got \(inChannels)")
         }
+    }
+
+    /// The architecture `--model` names; an unknown name becomes a validation error that lists
+    /// the valid ones.
+    static func configuration(model: String, classes: Int?, inChannels: Int?) throws
+        -> ResNet.Configuration
+    {
+        do {
+            return try .named(model, classes: classes, inputChannels: inChannels)
+        } catch {
+            throw ValidationError("--model: \(error)")
+        }
+    }
+
+    /// Refuses a forward pass of `batch` images of `height` × `width` through `configuration`
+    /// (all layer outputs kept) that needs more memory than this machine has free; `what`
+    /// begins the message, `advice` ends it.
+    static func checkForwardMemory(
+        _ configuration: ResNet.Configuration, height: Int, width: Int, batch: Int,
+        what: String, advice: String
+    ) throws {
+        let needed = configuration.size(height: height, width: width).forwardBytes(batch: batch)
+        guard let available = MachineMemory.available, needed > available else { return }
+        let pass = batch == 1 ? "one forward pass" : "a forward pass of \(batch) images"
+        throw ValidationError(
+            "\(what) needs about \(describeBytes(needed)) for its weights and \(pass), more than "
+                + "the \(describeBytes(available)) \(MachineMemory.availableSource): \(advice)")
+    }
+
+    func validate() throws {
+        try checkThreadsEnvironment(threads: nil, usesThreads: false)
+        try Self.checkCounts(classes: classes, inChannels: inChannels)
         if let input, parseSize(input) == nil {
             throw ValidationError(
-                "--input must look like 224x224 (height×width, each 1 to \(most)), got '\(input)'")
+                "--input must look like 224x224 (height×width, each 1 to \(Self.largestSetting)), "
+                    + "got '\(input)'")
         }
     }
 
     /// Builds the model, after checking that it and a forward pass of one image fit in this
     /// machine's memory; an unknown name becomes a validation error that lists valid names.
     func build() throws -> ResNet {
-        let configuration: ResNet.Configuration
-        do {
-            configuration = try .named(model, classes: classes, inputChannels: inChannels)
-        } catch {
-            throw ValidationError("--model: \(error)")
-        }
+        let configuration = try Self.configuration(
+            model: model, classes: classes, inChannels: inChannels)
         let (height, width) = inputSize(for: configuration)
-        let needed = configuration.size(height: height, width: width).forwardBytes(batch: 1)
-        if let available = MachineMemory.available, needed > available {
-            throw ValidationError(
-                "--model \(model) with \(configuration.classes) classes and a \(height)×\(width) "
-                    + "input needs about \(describeBytes(needed)) for its weights and one "
-                    + "forward pass, more than the \(describeBytes(available)) "
-                    + "\(MachineMemory.availableSource): choose a smaller --input, --in-channels, --classes or --model"
-            )
-        }
+        try Self.checkForwardMemory(
+            configuration, height: height, width: width, batch: 1,
+            what: "--model \(model) with \(configuration.classes) classes and a \(height)×\(width) "
+                + "input",
+            advice: "choose a smaller --input, --in-channels, --classes or --model")
         var generator = SeededGenerator(seed: seed)
         return ResNet(configuration, generator: &generator)
     }

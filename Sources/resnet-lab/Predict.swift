@@ -45,13 +45,7 @@ struct Predict: ParsableCommand {
 
     func validate() throws {
         try checkThreadsEnvironment(threads: threads, usesThreads: true)
-        let most = ModelOptions.largestSetting
-        if let classes, !(1...most).contains(classes) {
-            throw ValidationError("--classes must be between 1 and \(most), got \(classes)")
-        }
-        if let inChannels, !(1...most).contains(inChannels) {
-            throw ValidationError("--in-channels must be between 1 and \(most), got \(inChannels)")
-        }
+        try ModelOptions.checkCounts(classes: classes, inChannels: inChannels)
         if let threads, threads < 1 {
             throw ValidationError("--threads must be at least 1, got \(threads)")
         }
@@ -59,21 +53,13 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        let configuration: ResNet.Configuration
-        do {
-            configuration = try .named(model, classes: classes, inputChannels: inChannels)
-        } catch {
-            throw ValidationError("--model: \(error)")
-        }
+        let configuration = try ModelOptions.configuration(
+            model: model, classes: classes, inChannels: inChannels)
         let x = try readInput(channels: configuration.inputChannels)
-        let needed = configuration.size(height: x.shape[2], width: x.shape[3])
-            .forwardBytes(batch: x.shape[0])
-        if let available = MachineMemory.available, needed > available {
-            throw ValidationError(
-                "--input \(input): \(Format.shape(x.shape)) through \(model) needs about "
-                    + "\(describeBytes(needed)), more than the \(describeBytes(available)) "
-                    + "\(MachineMemory.availableSource): predict on fewer images at a time")
-        }
+        try ModelOptions.checkForwardMemory(
+            configuration, height: x.shape[2], width: x.shape[3], batch: x.shape[0],
+            what: "--input \(input): \(Format.shape(x.shape)) through \(model)",
+            advice: "predict on fewer images at a time")
         var generator = SeededGenerator(seed: 0)  // replaced by the weights just below
         let network = ResNet(configuration, generator: &generator)
         try loadWeights(into: network)
@@ -117,10 +103,7 @@ struct Predict: ParsableCommand {
     private func loadWeights(into network: ResNet) throws {
         let tensors: [(name: String, tensor: Tensor)]
         do {
-            let file = try Safetensors.read(weights)
-            tensors =
-                file.metadata[Checkpoint.metadataKey] != nil
-                ? try Checkpoint.read(from: weights).weights : file.tensors
+            tensors = try Checkpoint.stateDict(inFileAt: weights)
         } catch {
             throw ValidationError("--weights: \(error)")
         }
