@@ -17,13 +17,7 @@ public final class MaxPool2d: Module {
     ///   - padding: implicit −∞ border, at most half the kernel on each axis.
     public init(kernelSize: PoolPair, stride: PoolPair? = nil, padding: PoolPair = (0, 0)) {
         let stride = stride ?? kernelSize
-        checkArgument(
-            kernelSize.height > 0 && kernelSize.width > 0 && stride.height > 0
-                && stride.width > 0 && padding.height >= 0 && padding.width >= 0
-                && padding.height <= kernelSize.height / 2
-                && padding.width <= kernelSize.width / 2,
-            "MaxPool2d: expected kernelSize and stride > 0 and 0 ≤ padding ≤ kernelSize / 2 on "
-                + "each axis, got kernelSize \(kernelSize), stride \(stride), padding \(padding)")
+        checkPoolGeometry("MaxPool2d", kernelSize: kernelSize, stride: stride, padding: padding)
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
@@ -59,13 +53,7 @@ public final class AvgPool2d: Module {
         countIncludePad: Bool = true
     ) {
         let stride = stride ?? kernelSize
-        checkArgument(
-            kernelSize.height > 0 && kernelSize.width > 0 && stride.height > 0
-                && stride.width > 0 && padding.height >= 0 && padding.width >= 0
-                && padding.height <= kernelSize.height / 2
-                && padding.width <= kernelSize.width / 2,
-            "AvgPool2d: expected kernelSize and stride > 0 and 0 ≤ padding ≤ kernelSize / 2 on "
-                + "each axis, got kernelSize \(kernelSize), stride \(stride), padding \(padding)")
+        checkPoolGeometry("AvgPool2d", kernelSize: kernelSize, stride: stride, padding: padding)
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
@@ -123,4 +111,17 @@ public final class Flatten: Module {
     public override func forward(_ x: Tensor) -> Tensor {
         x.flattened(startDim: startDim, endDim: endDim)
     }
+}
+
+/// Stops with a message naming `layer` unless kernel and stride are positive and
+/// 0 ≤ padding ≤ kernel / 2 on each axis (PyTorch's rule for its pooling layers).
+private func checkPoolGeometry(
+    _ layer: String, kernelSize: PoolPair, stride: PoolPair, padding: PoolPair
+) {
+    checkArgument(
+        kernelSize.height > 0 && kernelSize.width > 0 && stride.height > 0 && stride.width > 0
+            && padding.height >= 0 && padding.width >= 0
+            && padding.height <= kernelSize.height / 2 && padding.width <= kernelSize.width / 2,
+        "\(layer): expected kernelSize and stride > 0 and 0 ≤ padding ≤ kernelSize / 2 on each "
+            + "axis, got kernelSize \(kernelSize), stride \(stride), padding \(padding)")
 }

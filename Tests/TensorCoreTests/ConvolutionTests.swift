@@ -38,6 +38,14 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
         return bias ? tensors + [randomTensor([outChannels], seed: seed + 2)] : tensors
     }
 
+    /// The kernels' description of this geometry.
+    func shape() throws -> Conv2dShape {
+        try Conv2dShape(
+            batch: x[0], inChannels: x[1], height: x[2], width: x[3], outChannels: outChannels,
+            kernelH: kernel.height, kernelW: kernel.width, strideH: stride.height,
+            strideW: stride.width, padH: padding.height, padW: padding.width)
+    }
+
     /// conv2d of `inputs` (as `inputs(seed:)` lays them out) with this geometry.
     func apply(_ inputs: [Tensor]) -> Tensor {
         conv2d(
@@ -125,11 +133,7 @@ struct ConvolutionTests {
         arguments: directCases.indices)
     func directTileGradientsMatchFiniteDifferences(_ index: Int) throws {
         let (c, expected) = Self.directCases[index]
-        let s = try Conv2dShape(
-            batch: c.x[0], inChannels: c.x[1], height: c.x[2], width: c.x[3],
-            outChannels: c.outChannels, kernelH: c.kernel.height, kernelW: c.kernel.width,
-            strideH: c.stride.height, strideW: c.stride.width, padH: c.padding.height,
-            padW: c.padding.width)
+        let s = try c.shape()
         let paths = s.paths
         #expect(
             [paths.forward, paths.backwardData, paths.backwardWeight] == expected,
@@ -146,11 +150,7 @@ struct ConvolutionTests {
         let dy = randomTensor(y.shape, seed: 30)
         y.backward(gradient: dy)
 
-        let s = try Conv2dShape(
-            batch: c.x[0], inChannels: c.x[1], height: c.x[2], width: c.x[3],
-            outChannels: c.outChannels, kernelH: c.kernel.height, kernelW: c.kernel.width,
-            strideH: c.stride.height, strideW: c.stride.width, padH: c.padding.height,
-            padW: c.padding.width)
+        let s = try c.shape()
         #expect(y.shape == [s.batch, s.outChannels, s.outHeight, s.outWidth])
         let biasValues = c.bias ? inputs[2].data : [Float](repeating: 0, count: c.outChannels)
         var expectedY = [Float](repeating: 0, count: y.count)

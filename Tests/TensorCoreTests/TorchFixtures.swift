@@ -92,12 +92,14 @@ struct TorchCase: Decodable, Sendable {
         return value
     }
 
-    /// The field `name` as a (height, width) pair: `[h, w]` in the fixture.
+    /// The field `name` as a (height, width) pair: `[h, w]` in the fixture, or one integer `n`
+    /// for (n, n).
     func pair(_ name: String) throws -> PoolPair {
-        guard case .integers(let values) = fields[name], values.count == 2 else {
-            throw FixtureError("fixture field \"\(name)\" is missing or not a pair of integers")
+        if case .integers(let values) = fields[name], values.count == 2 {
+            return (values[0], values[1])
         }
-        return (values[0], values[1])
+        let value = try int(name)
+        return (value, value)
     }
 
     /// The numeric field `name`, as a Float.
