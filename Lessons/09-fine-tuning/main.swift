@@ -25,22 +25,6 @@ struct Tasks {
     let normalize: Transform
 }
 
-/// Five of the ten classes, relabelled 0...4.
-func classes(_ source: Dataset, _ wanted: [Int], perClass: Int?, name: String) throws -> Dataset {
-    var picked: [Int] = []
-    var counts = [Int](repeating: 0, count: 10)
-    for (index, label) in source.labels.enumerated() where wanted.contains(label) {
-        if let perClass, counts[label] >= perClass { continue }
-        counts[label] += 1
-        picked.append(index)
-    }
-    let subset = source.subset(picked)
-    return try Dataset(
-        name: name, images: subset.allImages().data,
-        labels: subset.labels.map { wanted.firstIndex(of: $0)! }, channels: 1, height: 28,
-        width: 28, classNames: wanted.map { source.classNames[$0] })
-}
-
 /// The small four-stage ResNet of lesson 11, for `classes` outputs.
 func makeNet(classes: Int, seed: UInt64) -> ResNet {
     var generator = SeededGenerator(seed: seed)
@@ -73,11 +57,12 @@ let tasks = notebook.cell("Two tasks from one data set") { cell -> Tasks in
     }
     let train = try FashionMNIST.load(split: .train)
     let test = try FashionMNIST.load(split: .test)
-    let pretrain = try classes(
-        train, [0, 1, 2, 3, 4], perClass: notebook.quick(400, full: 2000), name: "pre-training")
-    let transfer = try classes(
-        train.subset(Array(30_000..<60_000)), [5, 6, 7, 8, 9], perClass: 50, name: "transfer")
-    let transferTest = try classes(test, [5, 6, 7, 8, 9], perClass: 200, name: "transfer test")
+    let pretrain = train.selecting(
+        classes: [0, 1, 2, 3, 4], perClass: notebook.quick(400, full: 2000), name: "pre-training")
+    let transfer = train.subset(Array(30_000..<60_000)).selecting(
+        classes: [5, 6, 7, 8, 9], perClass: 50, name: "transfer")
+    let transferTest = test.selecting(
+        classes: [5, 6, 7, 8, 9], perClass: 200, name: "transfer test")
     let (mean, std) = pretrain.channelStatistics()
     cell.table(
         ["set", "classes", "images"],
@@ -121,8 +106,8 @@ let pretrained = notebook.cell("Pre-training on the first five classes", using: 
             optimizer.step()
         }
     }
-    let pretrainTest = try classes(
-        FashionMNIST.load(split: .test), [0, 1, 2, 3, 4], perClass: 200, name: "pre-training test")
+    let pretrainTest = try FashionMNIST.load(split: .test).selecting(
+        classes: [0, 1, 2, 3, 4], perClass: 200, name: "pre-training test")
     let score = accuracy(model, pretrainTest, tasks.normalize)
     cell.output(
         "two passes over \(Format.grouped(tasks.pretrain.count)) images: \(Format.fixed(100 * score, 1))% "

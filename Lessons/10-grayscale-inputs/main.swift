@@ -36,22 +36,6 @@ func tinted(_ gray: Dataset, seed: UInt64) throws -> Dataset {
         height: 28, width: 28, classNames: gray.classNames)
 }
 
-/// Five of the ten classes, relabelled 0...4, `perClass` images of each.
-func classes(_ source: Dataset, _ wanted: [Int], perClass: Int) throws -> Dataset {
-    var picked: [Int] = []
-    var counts = [Int](repeating: 0, count: 10)
-    for (index, label) in source.labels.enumerated()
-    where wanted.contains(label) && counts[label] < perClass {
-        counts[label] += 1
-        picked.append(index)
-    }
-    let subset = source.subset(picked)
-    return try Dataset(
-        name: source.name, images: subset.allImages().data,
-        labels: subset.labels.map { wanted.firstIndex(of: $0)! }, channels: source.channels,
-        height: 28, width: 28, classNames: wanted.map { source.classNames[$0] })
-}
-
 /// The small four-stage ResNet of lessons 09 and 11, for 3-channel input.
 func makeNet(seed: UInt64) -> ResNet {
     var generator = SeededGenerator(seed: seed)
@@ -90,9 +74,11 @@ let setup = notebook.cell("A color network to start from") { cell -> Setup in
     let train = try FashionMNIST.load(split: .train)
     let test = try FashionMNIST.load(split: .test)
     let color = try tinted(
-        classes(train, [0, 1, 2, 3, 4], perClass: notebook.quick(400, full: 2000)), seed: 5)
-    let transfer = try classes(train.subset(Array(30_000..<60_000)), [5, 6, 7, 8, 9], perClass: 50)
-    let transferTest = try classes(test, [5, 6, 7, 8, 9], perClass: 200)
+        train.selecting(classes: [0, 1, 2, 3, 4], perClass: notebook.quick(400, full: 2000)),
+        seed: 5)
+    let transfer = train.subset(Array(30_000..<60_000)).selecting(
+        classes: [5, 6, 7, 8, 9], perClass: 50)
+    let transferTest = test.selecting(classes: [5, 6, 7, 8, 9], perClass: 200)
     // One normalisation for every channel and for the gray images: the gray statistics.
     let (means, stds) = transfer.channelStatistics()
     let normalize = Transform.normalize(

@@ -129,6 +129,30 @@ public struct Dataset: Sendable {
             width: width, classNames: classNames, path: nil)
     }
 
+    /// The examples of some classes only, relabelled `0..<classes.count` in the order given
+    /// (for a task made of part of a data set: pre-training on five classes, transfer to the
+    /// other five). With `perClass`, only the first that many of each class, in data-set order.
+    public func selecting(classes wanted: [Int], perClass: Int? = nil, name: String? = nil)
+        -> Dataset
+    {
+        for label in wanted {
+            checkArgument(
+                classNames.indices.contains(label),
+                "Dataset.selecting: class \(label) is not one of the \(classNames.count) classes")
+        }
+        var picked: [Int] = []
+        var counts = [Int: Int]()
+        for (index, label) in labels.enumerated() where wanted.contains(label) {
+            if let perClass, counts[label, default: 0] >= perClass { continue }
+            counts[label, default: 0] += 1
+            picked.append(index)
+        }
+        return try! Dataset(
+            name: name ?? self.name, storage: storage.gather(picked, size: imageSize),
+            labels: picked.map { wanted.firstIndex(of: labels[$0])! }, channels: channels,
+            height: height, width: width, classNames: wanted.map { classNames[$0] }, path: nil)
+    }
+
     /// The first `count` examples (all of them when there are fewer): a quick small set.
     public func prefix(_ count: Int) -> Dataset {
         subset(Array(0..<Swift.max(0, Swift.min(count, self.count))))

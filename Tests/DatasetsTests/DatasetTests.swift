@@ -40,6 +40,17 @@ struct DatasetTests {
         #expect(set.classCounts() == [2, 2, 2])
     }
 
+    @Test("selecting classes keeps their examples in order, relabelled, at most perClass of each")
+    func selectingClasses() throws {
+        let set = try syntheticDataset(count: 6)  // labels 0, 1, 2, 0, 1, 2
+        let picked = set.selecting(classes: [2, 0], perClass: 1)
+        #expect(picked.labels == [1, 0])  // example 0 (class 0 → 1), example 2 (class 2 → 0)
+        #expect(picked.classNames == [set.classNames[2], set.classNames[0]])
+        #expect(picked.image(at: 0) == set.image(at: 0))
+        #expect(picked.image(at: 1) == set.image(at: 2))
+        #expect(set.selecting(classes: [1]).count == 2)
+    }
+
     @Test("channel statistics: hand-computed values, bytes and Floats agree")
     func statistics() throws {
         // Two 2-channel 1×2 images: channel 0 holds 0, 51, 102, 153 (/255 = 0, .2, .4, .6),
