@@ -216,7 +216,7 @@ let package = Package(
                 "lesson-03-gradient-highway", "lesson-04-residual-block", "lesson-05-bottleneck",
                 "lesson-06-resnet-family", "lesson-07-training", "lesson-08-degradation-ablation",
                 "lesson-09-fine-tuning", "lesson-10-grayscale-inputs", "lesson-11-feature-maps",
-                "TestSupport",
+                "Residual", "TestSupport",
             ]),
     ]
 )

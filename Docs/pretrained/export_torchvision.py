@@ -11,10 +11,17 @@ The state-dict names are torchvision's, which are Residual's too, so the file lo
     resnet-lab predict --model resnet18 --weights resnet18.safetensors \
         --input x.safetensors --out y.safetensors
 
+or start lesson 09 from them:
+
+    swift run lesson-09-fine-tuning --weights resnet18.safetensors --model resnet18
+
 or, from Swift, `try model.loadWeights(from: "resnet18.safetensors")` on
 `ResNet.resnet18(generator: &generator)`. Batch norm's `num_batches_tracked` is stored as I64,
 which the reader converts. The weights are torchvision's IMAGENET1K_V1 set (the one whose
 top-1 accuracies lesson 06 cites); their licence is torchvision's.
+
+`--random` writes the same files with torchvision's random initialisation instead, without
+downloading anything: a way to check the whole path (export, load, lesson 09) offline.
 """
 import sys
 
@@ -27,11 +34,14 @@ WEIGHTS = {
     "resnet152": "ResNet152_Weights",
 }
 
-for name in sys.argv[1:] or ["resnet18"]:
+arguments = sys.argv[1:]
+random = "--random" in arguments
+names = [a for a in arguments if a != "--random"] or ["resnet18"]
+for name in names:
     if name not in WEIGHTS:
         sys.exit(f"unknown model {name!r}; choose from {', '.join(WEIGHTS)}")
-    weights = getattr(torchvision.models, WEIGHTS[name]).IMAGENET1K_V1
+    weights = None if random else getattr(torchvision.models, WEIGHTS[name]).IMAGENET1K_V1
     model = getattr(torchvision.models, name)(weights=weights)
     state = {k: v.contiguous() for k, v in model.state_dict().items()}
-    save_file(state, f"{name}.safetensors", metadata={"source": f"torchvision {weights}"})
+    save_file(state, f"{name}.safetensors", metadata={"source": f"torchvision {weights or 'random initialisation'}"})
     print(f"wrote {name}.safetensors ({sum(v.numel() for v in state.values()):,} values)")

@@ -67,12 +67,6 @@ let data = notebook.cell("Fashion-MNIST, and normalising it") { cell -> LessonDa
         this size. `apt-get install dataset-fashion-mnist` puts the files where \
         `FashionMNIST.load` finds them.
         """)
-    guard FashionMNIST.isAvailable(split: .train) && FashionMNIST.isAvailable(split: .test) else {
-        throw DatasetError(
-            .missingFile, path: FashionMNIST.directory().path,
-            "Fashion-MNIST is not installed: run `sudo apt-get install dataset-fashion-mnist` "
-                + "(or set RESIDUAL_DATA_DIR)")
-    }
     let train = try FashionMNIST.load(split: .train)
     let test = try FashionMNIST.load(split: .test)
     let (mean, std) = train.prefix(config.trainLimit ?? train.count).channelStatistics()

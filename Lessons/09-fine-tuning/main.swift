@@ -6,7 +6,21 @@ import Residual
 
 let notebook = Notebook(
     name: "lesson-09-fine-tuning",
-    title: "Lesson 09 · Fine-tuning: a pre-trained backbone, a new head, few labels")
+    title: "Lesson 09 · Fine-tuning: a pre-trained backbone, a new head, few labels",
+    extras: [
+        .init(
+            "--weights", value: "FILE",
+            help: "start from these weights instead of the lesson's own pre-training: a "
+                + "torchvision ImageNet ResNet exported by Docs/pretrained/export_torchvision.py"),
+        .init(
+            "--model", value: "NAME",
+            help: "the architecture of --weights (default resnet18; resnet34, resnet50, ...)"),
+    ])
+
+/// torchvision's weights, when the student gave some: the file and the model it holds.
+let imagenet: (path: String, model: String)? = notebook.value(of: "--weights").map {
+    ($0, notebook.value(of: "--model") ?? "resnet18")
+}
 
 notebook.introduction(
     """
@@ -14,47 +28,39 @@ notebook.introduction(
     from a network trained on another task and adapts it. The usual source is ImageNet; with \
     no internet here, the pre-training is our own: a ResNet learns five Fashion-MNIST classes \
     (tops, trousers, pullovers, dresses, coats), and is then reused for the other five \
-    (sandals, shirts, sneakers, bags, ankle boots), with only 50 labelled images of each.
+    (sandals, shirts, sneakers, bags, ankle boots), with only 50 labelled images of each. \
+    With `--weights resnet18.safetensors`, torchvision's ImageNet weights exported by \
+    `Docs/pretrained/export_torchvision.py` replace the pre-training.
     """)
 
-/// The pre-training and transfer sets, normalised with the pre-training images' statistics.
+/// The pre-training and transfer sets, and the transforms every image goes through: the
+/// pre-training images' statistics, or for ImageNet weights a resize and ImageNet's.
 struct Tasks {
     let pretrain: Dataset
     let transfer: Dataset
     let transferTest: Dataset
-    let normalize: Transform
+    let transforms: [Transform]
 }
 
-/// The small four-stage ResNet of lesson 11, for `classes` outputs.
-func makeNet(classes: Int, seed: UInt64) -> ResNet {
+/// The network fine-tuned, for `classes` outputs and one input channel: the small four-stage
+/// ResNet of lesson 11, or the architecture of the ImageNet weights.
+func makeNet(classes: Int, seed: UInt64) throws -> ResNet {
     var generator = SeededGenerator(seed: seed)
-    return ResNet(
-        ResNet.Configuration(
-            block: .basic, blocksPerStage: [1, 1, 1, 1], stageWidths: [16, 32, 64, 128],
-            stem: .cifar, inputChannels: 1, classes: classes),
-        generator: &generator)
+    if let imagenet {
+        return try ResNet.named(
+            imagenet.model, classes: classes, inputChannels: 1, generator: &generator)
+    }
+    return ResNet(.fourStage(classes: classes), generator: &generator)
 }
 
-/// Accuracy of `model` on `data`, in eval mode, without gradients; the model is left in
-/// training mode.
-func accuracy(_ model: ResNet, _ data: Dataset, _ normalize: Transform) -> Double {
+/// Accuracy of `model` on `data`, in eval mode; the model is left in training mode.
+func accuracy(_ model: ResNet, _ data: Dataset, _ transforms: [Transform]) -> Double {
     model.eval()
     defer { model.train() }
-    let loader = DataLoader(data, batchSize: 250, shuffle: false, transforms: [normalize])
-    var correct = 0
-    for batch in loader.epoch(0) {
-        let predicted = Tensor.withoutGrad { model(batch.images) }.argmax(axis: 1)
-        correct += zip(predicted, batch.labels).count { $0 == $1 }
-    }
-    return Double(correct) / Double(data.count)
+    return classificationAccuracy(of: model.callAsFunction, on: data, transforms: transforms)
 }
 
 let tasks = notebook.cell("Two tasks from one data set") { cell -> Tasks in
-    guard FashionMNIST.isAvailable(split: .train) && FashionMNIST.isAvailable(split: .test) else {
-        throw DatasetError(
-            .missingFile, path: FashionMNIST.directory().path,
-            "Fashion-MNIST is not installed: run `sudo apt-get install dataset-fashion-mnist`")
-    }
     let train = try FashionMNIST.load(split: .train)
     let test = try FashionMNIST.load(split: .test)
     let pretrain = train.selecting(
@@ -64,11 +70,18 @@ let tasks = notebook.cell("Two tasks from one data set") { cell -> Tasks in
     let transferTest = test.selecting(
         classes: [5, 6, 7, 8, 9], perClass: 200, name: "transfer test")
     let (mean, std) = pretrain.channelStatistics()
+    // ImageNet's statistics, averaged over the channels (the gray image stands for all
+    // three), and 56×56 images: at 28×28 the ImageNet stem leaves layer4 a 1×1 map.
+    let transforms: [Transform] =
+        imagenet == nil
+        ? [.normalize(mean: mean, std: std)]
+        : [.resize(height: 56, width: 56), .normalize(mean: [0.449], std: [0.226])]
     cell.table(
         ["set", "classes", "images"],
         [
             [
-                "pre-training", pretrain.classNames.joined(separator: ", "),
+                imagenet == nil ? "pre-training" : "pre-training (unused: ImageNet weights)",
+                pretrain.classNames.joined(separator: ", "),
                 Format.grouped(pretrain.count),
             ],
             [
@@ -86,15 +99,41 @@ let tasks = notebook.cell("Two tasks from one data set") { cell -> Tasks in
             && Set(transfer.classNames).isDisjoint(with: pretrain.classNames))
     return Tasks(
         pretrain: pretrain, transfer: transfer, transferTest: transferTest,
-        normalize: .normalize(mean: mean, std: std))
+        transforms: transforms)
 }
 
 // MARK: - 2. Pre-training
 
-let pretrained = notebook.cell("Pre-training on the first five classes", using: tasks) {
-    cell, tasks -> ResNet in
-    let model = makeNet(classes: 5, seed: 9)
-    let loader = DataLoader(tasks.pretrain, batchSize: 64, seed: 2, transforms: [tasks.normalize])
+/// torchvision's ImageNet network from `path`, its stem ported to one channel.
+func loadImageNet(_ path: String, model name: String, into cell: Cell) throws -> ResNet {
+    var generator = SeededGenerator(seed: 9)
+    let model = try ResNet.named(name, generator: &generator)
+    do {
+        try model.loadWeights(from: path)
+    } catch let error as StateDictError {
+        throw NotebookError.badArgument(
+            "--weights \(path) does not hold --model \(name) (give the --model it was exported "
+                + "for: resnet18, resnet34, resnet50, resnet101 or resnet152): \(error)")
+    }
+    let count = model.parameterCount
+    model.grayscaleStem(.sum)
+    cell.output(
+        """
+        \(name) loaded from \(path): \(Format.grouped(count)) parameters, every tensor of \
+        the model found in the file
+        conv1 ported to one channel (the sum of its RGB filters: lesson 10); images resized \
+        to 56×56 and normalised with ImageNet's mean and std averaged over the channels
+        """)
+    return model
+}
+
+let pretrained = notebook.cell(
+    imagenet == nil ? "Pre-training on the first five classes" : "ImageNet weights",
+    using: tasks
+) { cell, tasks -> ResNet in
+    if let imagenet { return try loadImageNet(imagenet.path, model: imagenet.model, into: cell) }
+    let model = try makeNet(classes: 5, seed: 9)
+    let loader = DataLoader(tasks.pretrain, batchSize: 64, seed: 2, transforms: tasks.transforms)
     let optimizer = try SGD(
         groups: ParameterGroup.decayingWeightsOnly(
             model.namedParameters(), weightDecay: 5e-4),
@@ -108,7 +147,7 @@ let pretrained = notebook.cell("Pre-training on the first five classes", using: 
     }
     let pretrainTest = try FashionMNIST.load(split: .test).selecting(
         classes: [0, 1, 2, 3, 4], perClass: 200, name: "pre-training test")
-    let score = accuracy(model, pretrainTest, tasks.normalize)
+    let score = accuracy(model, pretrainTest, tasks.transforms)
     cell.output(
         "two passes over \(Format.grouped(tasks.pretrain.count)) images: \(Format.fixed(100 * score, 1))% "
             + "on 1,000 test images of the same five classes")
@@ -122,11 +161,12 @@ notebook.cell("A new head, and what is frozen", using: pretrained) { cell, model
     cell.prose(
         """
         The new task has its own five classes, so the classifier `fc` is replaced by a fresh \
-        `Linear(128 → 5)`; everything before it, the backbone, keeps its weights. Freezing \
+        `Linear(\(model.configuration.featureCount) → 5)`; everything before it, the \
+        backbone, keeps its weights. Freezing \
         is by module path: a misspelt path is an error listing the real ones, where \
         PyTorch's `p.requiers_gard = False` would quietly freeze nothing.
         """)
-    let copy = makeNet(classes: 5, seed: 9)
+    let copy = try makeNet(classes: model.configuration.classes, seed: 9)
     try copy.loadStateDict(model.stateDict())
     let backbone = copy.layers.flatMap(\.parameters).map(\.data)
     var generator = SeededGenerator(seed: 3)
@@ -140,10 +180,11 @@ notebook.cell("A new head, and what is frozen", using: pretrained) { cell, model
         \(Format.grouped(copy.parameterCount)) parameters (fc only)
         unfreeze("layer5"): \(message.prefix(110))…
         """)
+    let head = copy.configuration.featureCount * 5 + 5
     cell.check(
-        "after the swap the backbone is unchanged and only fc's 645 parameters train",
+        "after the swap the backbone is unchanged and only fc's \(Format.grouped(head)) parameters train",
         copy.layers.flatMap(\.parameters).map(\.data) == backbone
-            && copy.trainableParameterCount == 128 * 5 + 5)
+            && copy.trainableParameterCount == head)
     cell.check(
         "a path that names no module is refused", message.contains("no module at \"layer5\""))
 }
@@ -157,13 +198,13 @@ func fineTune(
     _ tasks: Tasks, start: ResNet?, epochs: Int, groups: (ResNet) -> [ParameterGroup],
     prepare: (Int, ResNet) throws -> Void = { _, _ in }
 ) throws -> (curve: [Double], model: ResNet) {
-    let model = makeNet(classes: 5, seed: 21)
+    let model = try makeNet(classes: 5, seed: 21)
     if let start {
         try model.loadStateDict(
             start.stateDict().filter { !$0.name.hasPrefix("fc.") }, strict: false)
     }
     let optimizer = try SGD(groups: groups(model), learningRate: 0.05, momentum: 0.9)
-    let loader = DataLoader(tasks.transfer, batchSize: 25, seed: 4, transforms: [tasks.normalize])
+    let loader = DataLoader(tasks.transfer, batchSize: 25, seed: 4, transforms: tasks.transforms)
     var curve: [Double] = []
     for epoch in 0..<epochs {
         model.train()
@@ -173,7 +214,7 @@ func fineTune(
             crossEntropy(logits: model(batch.images), targets: batch.labels).backward()
             optimizer.step()
         }
-        curve.append(accuracy(model, tasks.transferTest, tasks.normalize))
+        curve.append(accuracy(model, tasks.transferTest, tasks.transforms))
     }
     return (curve, model)
 }
@@ -277,23 +318,34 @@ notebook.cell("Five ways to use 250 labels", using: tasks) { cell, tasks in
     let best = results.dropFirst().max { $0.curve.last! < $1.curve.last! }!
     let final = Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0.curve.last!) })
     func percent(_ name: String) -> String { Format.fixed(100 * final[name]!, 1) + "%" }
+    let source =
+        imagenet == nil ? "tops, trousers and dresses" : "ImageNet's color photographs"
+    let transferred = best.curve.last! > scratch.curve.last!
+    let lesson =
+        transferred
+        ? """
+        Frozen features alone reach \(percent("frozen features")): features learned on \
+        \(source) describe sandals, bags and boots only in part, and a head on top of them \
+        cannot make up the rest; letting the backbone adapt, gently (B's small rates for the \
+        early stages, C's late unfreezing), keeps what transfers and fixes what does not.
+        """
+        : """
+        Here no start from the pre-trained backbone beats scratch: what it learned on \
+        \(source) did not help this task (weights that were never trained, such as the \
+        export script's `--random` ones, hold nothing to transfer).
+        """
     cell.prose(
         """
         Best here: **\(best.name)** (\(percent(best.name))), against \(percent("scratch")) \
-        from scratch. Frozen features alone reach \(percent("frozen features")): features \
-        learned on tops, trousers and dresses describe sandals, bags and boots only in part, \
-        and a head on top of them cannot make up the rest; letting the backbone adapt, \
-        gently (B's small rates for the early stages, C's late unfreezing), keeps what \
-        transfers and fixes what does not. These are one seed's numbers on one small pair of \
-        tasks: the ranking is not a law, and with ImageNet weights and more distant tasks the \
-        gaps change.
+        from scratch. \(lesson) These are one seed's numbers on one small pair of tasks: the \
+        ranking is not a law, and with other weights and more distant tasks the gaps change.
         """)
     cell.check(
         "the frozen backbone did not move: its weights are bit-identical after fine-tuning",
         frozen.model.layers.flatMap(\.parameters).map(\.data) == frozenBackbone)
     cell.check(
         "starting from the pre-trained backbone beats scratch: the best strategy ends higher",
-        best.curve.last! > scratch.curve.last!,
+        transferred,
         "\(best.name) \(Format.fixed(100 * best.curve.last!, 1))% vs scratch "
             + "\(Format.fixed(100 * scratch.curve.last!, 1))%")
 }

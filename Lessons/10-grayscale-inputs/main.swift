@@ -39,11 +39,7 @@ func tinted(_ gray: Dataset, seed: UInt64) throws -> Dataset {
 /// The small four-stage ResNet of lessons 09 and 11, for 3-channel input.
 func makeNet(seed: UInt64) -> ResNet {
     var generator = SeededGenerator(seed: seed)
-    return ResNet(
-        ResNet.Configuration(
-            block: .basic, blocksPerStage: [1, 1, 1, 1], stageWidths: [16, 32, 64, 128],
-            stem: .cifar, inputChannels: 3, classes: 5),
-        generator: &generator)
+    return ResNet(.fourStage(classes: 5, inputChannels: 3), generator: &generator)
 }
 
 /// Repeats the gray channel three times: [N, 1, H, W] → [N, 3, H, W].
@@ -66,11 +62,6 @@ struct Setup {
 }
 
 let setup = notebook.cell("A color network to start from") { cell -> Setup in
-    guard FashionMNIST.isAvailable(split: .train) && FashionMNIST.isAvailable(split: .test) else {
-        throw DatasetError(
-            .missingFile, path: FashionMNIST.directory().path,
-            "Fashion-MNIST is not installed: run `sudo apt-get install dataset-fashion-mnist`")
-    }
     let train = try FashionMNIST.load(split: .train)
     let test = try FashionMNIST.load(split: .test)
     let color = try tinted(
@@ -242,14 +233,8 @@ notebook.cell("After the same fine-tuning", using: setup) { cell, setup in
             }
         }
         model.eval()
-        let testLoader = DataLoader(
-            setup.transferTest, batchSize: 250, shuffle: false, transforms: [normalize])
-        var correct = 0
-        for batch in testLoader.epoch(0) {
-            let predicted = Tensor.withoutGrad { option.forward(batch.images) }.argmax(axis: 1)
-            correct += zip(predicted, batch.labels).count { $0 == $1 }
-        }
-        let accuracy = Double(correct) / Double(setup.transferTest.count)
+        let accuracy = classificationAccuracy(
+            of: option.forward, on: setup.transferTest, transforms: [normalize])
         finals.append(accuracy)
         let adapterText =
             option.adapter.map { adapter in

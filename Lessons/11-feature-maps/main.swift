@@ -36,22 +36,13 @@ let data = notebook.cell("A small ResNet, trained briefly") { cell -> (LessonDat
         Fashion-MNIST images (SGD, momentum 0.9), which is enough for its features to mean \
         something.
         """)
-    guard FashionMNIST.isAvailable(split: .train) && FashionMNIST.isAvailable(split: .test) else {
-        throw DatasetError(
-            .missingFile, path: FashionMNIST.directory().path,
-            "Fashion-MNIST is not installed: run `sudo apt-get install dataset-fashion-mnist`")
-    }
     let train = try FashionMNIST.load(split: .train).prefix(notebook.quick(2000, full: 12_000))
     let test = try FashionMNIST.load(split: .test).prefix(1000)
     let (means, stds) = train.channelStatistics()
     let lessonData = LessonData(train: train, test: test, mean: means[0], std: stds[0])
 
     var generator = SeededGenerator(seed: 11)
-    let model = ResNet(
-        ResNet.Configuration(
-            block: .basic, blocksPerStage: [1, 1, 1, 1], stageWidths: [16, 32, 64, 128],
-            stem: .cifar, inputChannels: 1, classes: 10),
-        generator: &generator)
+    let model = ResNet(.fourStage(classes: 10), generator: &generator)
     let normalize = Transform.normalize(mean: means, std: stds)
     let loader = DataLoader(train, batchSize: 64, seed: 1, transforms: [normalize])
     let optimizer = try SGD(
@@ -65,13 +56,8 @@ let data = notebook.cell("A small ResNet, trained briefly") { cell -> (LessonDat
         losses.append(loss.scalar)
     }
     model.eval()
-    let testLoader = DataLoader(test, batchSize: 250, shuffle: false, transforms: [normalize])
-    var correct = 0
-    for batch in testLoader.epoch(0) {
-        let predictions = Tensor.withoutGrad { model(batch.images) }.argmax(axis: 1)
-        correct += zip(predictions, batch.labels).count { $0 == $1 }
-    }
-    let accuracy = Double(correct) / Double(test.count)
+    let accuracy = classificationAccuracy(
+        of: model.callAsFunction, on: test, transforms: [normalize])
     cell.output(
         """
         \(Format.grouped(model.parameterCount)) parameters; \(losses.count) steps, loss \

@@ -71,6 +71,16 @@ extension ResNet.Configuration {
             classes: classes, shortcut: .a, residual: residual)
     }
 
+    /// The small ResNet of lessons 09-11: a 3x3 stem and four stages of one basic block,
+    /// widths 16/32/64/128 (a ResNet-10 on the CIFAR stem; 28x28 inputs end at 4x4), option B
+    /// shortcuts. Small enough to pre-train on Fashion-MNIST in seconds, deep enough to have
+    /// the four stages fine-tuning works with.
+    public static func fourStage(classes: Int, inputChannels: Int = 1) -> Self {
+        Self(
+            block: .basic, blocksPerStage: [1, 1, 1, 1], stageWidths: [16, 32, 64, 128],
+            stem: .cifar, inputChannels: inputChannels, classes: classes)
+    }
+
     /// Pre-activation CIFAR ResNets (He et al. 2016): `PreActBasicBlock`s in three stages of
     /// widths 16/32/64, depth 6n + 2, a stem convolution without batch norm and a final
     /// batch norm and ReLU before pooling.

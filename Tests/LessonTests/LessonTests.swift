@@ -1,4 +1,5 @@
 import Foundation
+import Residual
 import TestSupport
 import Testing
 
@@ -58,5 +59,49 @@ struct LessonTests {
         #expect(run.status == 2, "\(text)")
         #expect(text.contains(file.lastPathComponent), "\(text)")
         #expect(!text.contains("checks passed"), "the lesson ran before the check: \(text)")
+    }
+
+    /// A ResNet-18 with ImageNet's shapes (3 channels, 1000 classes), saved under PyTorch's
+    /// names as the export script saves torchvision's.
+    private func imagenetShapedWeights() throws -> URL {
+        var generator = SeededGenerator(seed: 1)
+        let model = try ResNet.named("resnet18", generator: &generator)
+        let file = FileManager.default.temporaryDirectory
+            .appendingPathComponent("resnet18-\(UUID().uuidString).safetensors")
+        try model.saveWeights(to: file.path)
+        return file
+    }
+
+    @Test("lesson 09 fine-tunes from ImageNet weights given with --weights")
+    func fineTuningFromImageNetWeights() throws {
+        let file = try imagenetShapedWeights()
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = try runProcess(
+            productsDirectory.appendingPathComponent("lesson-09-fine-tuning"),
+            ["--quick", "--no-color", "--weights", file.path])
+        let text = run.output
+        #expect(text.contains("resnet18 loaded from \(file.path)"), "\(text.suffix(3000))")
+        #expect(text.contains("Linear(512 → 5)"), "\(text.suffix(3000))")
+        #expect(text.contains("C, gradual unfreezing"), "\(text.suffix(3000))")
+        // Weights drawn at random hold nothing to transfer, so the claim that starting from
+        // them beats training from scratch may be false; every other check must pass.
+        let failed = text.split(separator: "\n").filter { $0.contains("✘") }
+        #expect(
+            failed.allSatisfy { $0.contains("beats scratch") }, "\(failed.joined(separator: "\n"))")
+        #expect(run.status == 0 || !failed.isEmpty, "\(text.suffix(3000))")
+    }
+
+    @Test("lesson 09 refuses weights of another architecture, naming the file and the mismatches")
+    func fineTuningFromMismatchedWeights() throws {
+        let file = try imagenetShapedWeights()
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = try runProcess(
+            productsDirectory.appendingPathComponent("lesson-09-fine-tuning"),
+            ["--quick", "--no-color", "--weights", file.path, "--model", "resnet34"])
+        let text = run.output
+        #expect(run.status != 0, "\(text.suffix(3000))")
+        #expect(text.contains(file.path), "\(text.suffix(3000))")
+        #expect(text.contains("layer1.2.conv1.weight"), "\(text.suffix(3000))")
+        #expect(!text.contains("C, gradual unfreezing"), "\(text.suffix(3000))")
     }
 }

@@ -52,6 +52,18 @@ struct ParameterCountTests {
         #expect(plain.parameterCount == [20: 269_722, 56: 853_018][depth])
     }
 
+    @Test("The four-stage ResNet of lessons 09-11: one basic block per stage, B projections")
+    func fourStage() {
+        var generator = SeededGenerator(seed: 5)
+        let model = ResNet(.fourStage(classes: 10), generator: &generator)
+        // Counted by hand: stem 144 + 32; stages 4,672, 14,528, 57,728, 230,144 (each with a
+        // 1x1 projection and its batch norm but the first); fc 1,290.
+        #expect(model.parameterCount == 308_538)
+        #expect(model.configuration.blocksPerStage == [1, 1, 1, 1])
+        let color = ResNet(.fourStage(classes: 5, inputChannels: 3), generator: &generator)
+        #expect(color.parameterCount == 308_538 + 2 * 144 - 5 * 129)
+    }
+
     @Test(
         "Ablation family: plain and residual twins have the same parameters",
         arguments: zip([18, 34, 56], [195_450, 468_538, 852_730]))

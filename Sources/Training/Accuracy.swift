@@ -1,0 +1,20 @@
+import Datasets
+import TensorCore
+
+/// The fraction of `data` that `forward` classifies correctly: the images in order, in
+/// batches of `batchSize`, through `transforms`, without gradients. The caller chooses the
+/// mode (`model.eval()` first, for batch norm's running statistics).
+///
+/// - Parameter forward: images [N, C, H, W] → logits [N, classes].
+public func classificationAccuracy(
+    of forward: (Tensor) -> Tensor, on data: Dataset, transforms: [Transform] = [],
+    batchSize: Int = 250
+) -> Double {
+    let loader = DataLoader(data, batchSize: batchSize, shuffle: false, transforms: transforms)
+    var correct = 0
+    for batch in loader.epoch(0) {
+        let predicted = Tensor.withoutGrad { forward(batch.images) }.argmax(axis: 1)
+        correct += zip(predicted, batch.labels).count { $0 == $1 }
+    }
+    return Double(correct) / Double(max(1, data.count))
+}
