@@ -2,11 +2,18 @@
 // Residual: deep residual networks from first principles, on a CPU tensor core of our own.
 import PackageDescription
 
+/// The CPU the numeric targets are compiled for: `native`, the machine that builds them,
+/// unless `RESIDUAL_TARGET_CPU` names another. `RESIDUAL_TARGET_CPU=znver3` gives AVX2 code on
+/// an AVX-512 machine, `x86-64` baseline code with the portable tiles (build either into its
+/// own `--scratch-path`). The kernels pick their register tiles for it at compile time
+/// (`Kernels/InstructionSet.swift`).
+let targetCPU = Context.environment["RESIDUAL_TARGET_CPU"] ?? "native"
+
 /// Numeric targets are optimised in every configuration, so a plain (debug)
 /// `swift run lesson-...` stays quick. `-Ounchecked` drops overflow and bounds
-/// checks inside the kernels; `-target-cpu native` lets SIMD code use the FMA
+/// checks inside the kernels; `-target-cpu` lets SIMD code use the FMA
 /// and AVX units of the machine that builds it (each machine builds for itself).
-let hot: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "native"])]
+let hot: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", targetCPU])]
 
 /// Optimised in every configuration too, but with `-O`, which keeps `precondition` checks
 /// (`-Ounchecked` removes them): for modules whose speed matters less than their checks.
@@ -52,6 +59,8 @@ let package = Package(
         // glibc's mallopt (malloc.h), for `AllocatorTuning`.
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CStdio"),
+        // The instruction set the kernels are compiled for, from the compiler's own macros.
+        .systemLibrary(name: "CInstructionSet"),
 
         // MARK: - Libraries
         .target(name: "Randomness", swiftSettings: optimized),
@@ -59,7 +68,7 @@ let package = Package(
             name: "ScalarAutograd", dependencies: ["Randomness", "GraphRender"],
             swiftSettings: optimized),
         .target(
-            name: "Kernels", dependencies: ["CMalloc"], exclude: ["README.md"],
+            name: "Kernels", dependencies: ["CMalloc", "CInstructionSet"], exclude: ["README.md"],
             swiftSettings: hot),
         .target(
             name: "TensorCore", dependencies: ["Randomness", "Kernels"], exclude: ["README.md"],
@@ -207,6 +216,7 @@ let package = Package(
             name: "TrainingTests",
             dependencies: [
                 "Training", "NN", "ResNetModels", "Datasets", "Optim", "TensorCore", "Randomness",
+                "Kernels",
             ],
             exclude: ["Fixtures"]),
         .testTarget(

@@ -5,7 +5,10 @@ Markdown table of Docs/PERFORMANCE.md with medians over the rounds.
     python Docs/bench/train_side_by_side.py LAB_BINARY PYTHON_WITH_TORCH [threads] [rounds] [BEFORE_BINARY]
 
 LAB_BINARY: a release build of resnet-lab. PYTHON_WITH_TORCH: a Python that can import
-torch. BEFORE_BINARY: another resnet-lab build with `bench train` (for before/after rows).
+torch. BEFORE_BINARY: another resnet-lab build with `bench train` (for before/after rows); a
+shell script that sets RESIDUAL_KERNELS and runs a build compares register tiles. For AVX2
+on both sides on an AVX-512 machine, build ours with RESIDUAL_TARGET_CPU=znver3 and set
+ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 for this script.
 Each round runs `resnet-lab bench train --json` (median of 5 steps per net after warm-up)
 and ../shared/bench/torch_speed.py (mean of 5 steps after 2 warm-up steps, its own rule).
 """
@@ -31,7 +34,10 @@ def ours(binary):
     out = subprocess.run([binary, "bench", "train", "--threads", threads, "--repeats", "5", "--json"],
                          check=True, capture_output=True, text=True).stdout
     report = json.loads(out)
-    return {row["net"]: row["images_per_second"] for row in report["train"]}, report["machine"]
+    machine = report["machine"]
+    if "instruction_set" in report:
+        machine += f"; ours compiled for {report['instruction_set']}, {report['tiles']} tiles"
+    return {row["net"]: row["images_per_second"] for row in report["train"]}, machine
 
 
 def theirs():
@@ -60,7 +66,10 @@ def minutes(kind):
 
 torch_version = subprocess.run([python, "-c", "import torch; print(torch.__version__)"],
                                capture_output=True, text=True).stdout.strip()
-print(f"Machine: {machine}; {threads} threads; PyTorch {torch_version}; "
+torch_isa = os.environ.get("ATEN_CPU_CAPABILITY")
+torch_isa = f" (ATEN_CPU_CAPABILITY={torch_isa}, ONEDNN_MAX_CPU_ISA={os.environ.get('ONEDNN_MAX_CPU_ISA')})" \
+    if torch_isa else ""
+print(f"Machine: {machine}; {threads} threads; PyTorch {torch_version}{torch_isa}; "
       f"medians of {rounds} alternating rounds.")
 print()
 

@@ -4,9 +4,10 @@
 // (an output pixel) of row `p = (c, r, s)` (a tap) is the padded input at
 // `pixel[g] + tap[p]`, where `pixel[g]` is where the pixel's window starts and
 // `tap[p] = c·planeStride + r·rowStride + s`. So this kernel keeps a register tile of
-// `directMR` output pixels × `directNR` output channels, and for each tap broadcasts the
-// tile's eight input values (read through the two offset tables) against one vector of
-// sixteen weights, packed once per call:
+// a few output pixels (8 with AVX-512, 6 with AVX2, 4 otherwise: `DirectTiles.swift`) ×
+// `directNR` output channels, and for each tap broadcasts the tile's input values (read
+// through the two offset tables) against one vector of sixteen weights, packed once per
+// call:
 //
 //     for each panel of 16 output channels
 //       for each tile of 8 output pixels (any images of the bundle, any positions)
@@ -26,9 +27,8 @@
 // multiply-adds, whatever tile, panel, bundle or thread computed it: results are
 // bit-identical for any thread count.
 
-/// Output pixels per register tile.
-let directMR = 8
-/// Output channels per register tile: one `DirectVector`.
+/// Output channels per register tile: one `DirectVector`. (The pixels per tile, its rows,
+/// depend on the instruction set: `InstructionSet.directRows`, `DirectTiles.swift`.)
 let directNR = 16
 /// One row of the register tile: sixteen output channels of one pixel.
 typealias DirectVector = SIMD16<Float>
@@ -91,13 +91,14 @@ func conv2dDirect(
     let bundle = imageBundle(pixels: pixels)
     let pad = PaddedImage(shape: s)
     let panelCount = (s.outChannels + directNR - 1) / directNR
+    let rows = InstructionSet.tiles.directRows
     // The taps, and where each pixel of a full bundle starts reading; a tile past the last
     // pixel repeats it. (A short last bundle's tiles read slots that hold older images:
     // allocated memory, computed and never stored.)
     let taps = tapOffsets(s, pad, count: depth)
-    let tiles = (bundle * pixels + directMR - 1) / directMR
-    let starts = windowStarts(s, pad, images: bundle, count: tiles * directMR)
-    let tileCount = tiles * directMR * directNR
+    let tiles = (bundle * pixels + rows - 1) / rows
+    let starts = windowStarts(s, pad, images: bundle, count: tiles * rows)
+    let tileCount = tiles * rows * directNR
     let paddedCount = (bundle * pad.count + 15) / 16 * 16  // keeps the tile 64-byte aligned
 
     /// Output pixels `pixelRange` (of `images` padded images at `padded`, the first being
@@ -108,9 +109,9 @@ func conv2dDirect(
     ) {
         for panel in 0..<panelCount {
             let weights = panels + panel * depth * directNR
-            for g in stride(from: pixelRange.lowerBound, to: pixelRange.upperBound, by: directMR) {
+            for g in stride(from: pixelRange.lowerBound, to: pixelRange.upperBound, by: rows) {
                 directTile(
-                    depth: depth, taps: taps, weights: weights, input: padded,
+                    rows: rows, depth: depth, taps: taps, weights: weights, input: padded,
                     starts: starts + g, into: tile + g * directNR)
             }
             // [pixel][channel] → NCHW, adding the bias: 16 × 16 blocks in registers where
@@ -175,10 +176,10 @@ func conv2dDirect(
                         padImages(
                             pad, input: input, first: first, images: images, into: scratch)
                         let count = images * pixels
-                        let tileRows = (count + directMR - 1) / directMR
-                        Parallel.forChunks(tileRows) { rows in
-                            let end = min(count, rows.upperBound * directMR)
-                            let pixelRange = (rows.lowerBound * directMR)..<end
+                        let tileCount = (count + rows - 1) / rows
+                        Parallel.forChunks(tileCount) { tiles in
+                            let end = min(count, tiles.upperBound * rows)
+                            let pixelRange = (tiles.lowerBound * rows)..<end
                             compute(
                                 first: first, images: images, pixelRange: pixelRange,
                                 padded: shared.pointer, tile: shared.pointer + paddedCount,
@@ -222,71 +223,6 @@ func windowStarts(_ s: Conv2dShape, _ pad: PaddedImage, images: Int, count: Int)
     }
     for g in (images * pixels)..<count { starts[g] = starts[images * pixels - 1] }
     return starts
-}
-
-/// One register tile: eight pixels (window starts `starts[0..<8]` in `input`) × sixteen
-/// output channels, summed over `depth` taps; written pixel-major to `tile[8][16]` (added to
-/// what is there when `accumulate`).
-///
-/// The same tile computes the weight gradient with the two offset tables' roles swapped:
-/// eight taps as the rows, the output pixels as the summed index (see
-/// `conv2dBackwardWeightDirect`).
-@inline(__always)
-func directTile(
-    depth: Int, taps: UnsafePointer<Int>, weights: UnsafePointer<Float>,
-    input: UnsafePointer<Float>, starts: UnsafePointer<Int>, into tile: UnsafeMutablePointer<Float>,
-    accumulate: Bool = false
-) {
-    let x0 = input + starts[0]
-    let x1 = input + starts[1]
-    let x2 = input + starts[2]
-    let x3 = input + starts[3]
-    let x4 = input + starts[4]
-    let x5 = input + starts[5]
-    let x6 = input + starts[6]
-    let x7 = input + starts[7]
-    var c0 = DirectVector()
-    var c1 = DirectVector()
-    var c2 = DirectVector()
-    var c3 = DirectVector()
-    var c4 = DirectVector()
-    var c5 = DirectVector()
-    var c6 = DirectVector()
-    var c7 = DirectVector()
-    var w = UnsafeRawPointer(weights)
-    for p in 0..<depth {
-        let o = taps[p]
-        let wv = w.load(as: DirectVector.self)
-        c0 = c0.addingProduct(DirectVector(repeating: x0[o]), wv)
-        c1 = c1.addingProduct(DirectVector(repeating: x1[o]), wv)
-        c2 = c2.addingProduct(DirectVector(repeating: x2[o]), wv)
-        c3 = c3.addingProduct(DirectVector(repeating: x3[o]), wv)
-        c4 = c4.addingProduct(DirectVector(repeating: x4[o]), wv)
-        c5 = c5.addingProduct(DirectVector(repeating: x5[o]), wv)
-        c6 = c6.addingProduct(DirectVector(repeating: x6[o]), wv)
-        c7 = c7.addingProduct(DirectVector(repeating: x7[o]), wv)
-        w += MemoryLayout<DirectVector>.stride
-    }
-    let out = UnsafeMutableRawPointer(tile)
-    let row = MemoryLayout<DirectVector>.stride
-    if accumulate {
-        c0 += out.load(as: DirectVector.self)
-        c1 += out.load(fromByteOffset: row, as: DirectVector.self)
-        c2 += out.load(fromByteOffset: 2 * row, as: DirectVector.self)
-        c3 += out.load(fromByteOffset: 3 * row, as: DirectVector.self)
-        c4 += out.load(fromByteOffset: 4 * row, as: DirectVector.self)
-        c5 += out.load(fromByteOffset: 5 * row, as: DirectVector.self)
-        c6 += out.load(fromByteOffset: 6 * row, as: DirectVector.self)
-        c7 += out.load(fromByteOffset: 7 * row, as: DirectVector.self)
-    }
-    out.storeBytes(of: c0, as: DirectVector.self)
-    out.storeBytes(of: c1, toByteOffset: row, as: DirectVector.self)
-    out.storeBytes(of: c2, toByteOffset: 2 * row, as: DirectVector.self)
-    out.storeBytes(of: c3, toByteOffset: 3 * row, as: DirectVector.self)
-    out.storeBytes(of: c4, toByteOffset: 4 * row, as: DirectVector.self)
-    out.storeBytes(of: c5, toByteOffset: 5 * row, as: DirectVector.self)
-    out.storeBytes(of: c6, toByteOffset: 6 * row, as: DirectVector.self)
-    out.storeBytes(of: c7, toByteOffset: 7 * row, as: DirectVector.self)
 }
 
 /// Forward convolution through the direct tile: packs the weights, then `conv2dDirect`.

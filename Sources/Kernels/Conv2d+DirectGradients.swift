@@ -1,6 +1,6 @@
 // The two gradients of a convolution on the direct tile of `Conv2d+Direct.swift`: the data
 // gradient of a stride-1 convolution, which is itself a stride-1 convolution (flipped kernel,
-// channels swapped), and the weight gradient, with eight taps as the tile's rows and the
+// channels swapped), and the weight gradient, with taps as the tile's rows and the
 // output pixels summed. Both keep every output's order of accumulation fixed, so the bits
 // do not depend on the thread count.
 
@@ -37,8 +37,8 @@ func conv2dBackwardDataDirect(
 ///
 ///     gradWeight[k, p] = Σₙ Σ_g gradOutput[n, k, g] · xₙ[start(g) + tap(p)]
 ///
-/// a tile of eight taps × sixteen output channels, summed over output pixels: for each
-/// pixel it broadcasts the eight taps' input values against the sixteen channels' output
+/// a tile of `directRows` taps × sixteen output channels, summed over output pixels: for
+/// each pixel it broadcasts the taps' input values against the sixteen channels' output
 /// gradients (transposed pixel-major beforehand). As in `conv2dBackwardWeight`, the batch is
 /// cut into `weightGradientGroupCount` groups, each summed in image order (a bundle of
 /// small images as one run of pixels) into its own partial, and the partials are added in
@@ -52,13 +52,14 @@ func conv2dBackwardWeightDirect(
     let bundle = imageBundle(pixels: pixels)
     let pad = PaddedImage(shape: s)
     let panelCount = (s.outChannels + directNR - 1) / directNR
-    let tapTiles = (depth + directMR - 1) / directMR
+    let rows = InstructionSet.tiles.directRows
+    let tapTiles = (depth + rows - 1) / rows
     let groups = weightGradientGroupCount(batch: s.batch)
-    // Eight taps per tile (the last tile repeats the last tap); pixel window starts.
-    let taps = tapOffsets(s, pad, count: tapTiles * directMR)
+    // `rows` taps per tile (the last tile repeats the last tap); pixel window starts.
+    let taps = tapOffsets(s, pad, count: tapTiles * rows)
     let starts = windowStarts(s, pad, images: bundle, count: bundle * pixels)
     // partial[group][panel][tap][16]
-    let partialCount = panelCount * tapTiles * directMR * directNR
+    let partialCount = panelCount * tapTiles * rows * directNR
     let paddedCount = (bundle * pad.count + 15) / 16 * 16
     let gradientsCount = panelCount * bundle * pixels * directNR
     taps.withUnsafeBufferPointer { taps in
@@ -92,11 +93,11 @@ func conv2dBackwardWeightDirect(
                                         let (panel, tile) = index.quotientAndRemainder(
                                             dividingBy: tapTiles)
                                         directTile(
-                                            depth: count, taps: starts.pointer,
+                                            rows: rows, depth: count, taps: starts.pointer,
                                             weights: gradients + panel * count * directNR,
                                             input: padded,
-                                            starts: taps.pointer + tile * directMR,
-                                            into: partial + index * directMR * directNR,
+                                            starts: taps.pointer + tile * rows,
+                                            into: partial + index * rows * directNR,
                                             accumulate: start != first)
                                     }
                                 }
@@ -114,7 +115,7 @@ func conv2dBackwardWeightDirect(
                     for k in channels {
                         let (panel, lane) = k.quotientAndRemainder(dividingBy: directNR)
                         for p in 0..<depth {
-                            let index = (panel * tapTiles * directMR + p) * directNR + lane
+                            let index = (panel * tapTiles * rows + p) * directNR + lane
                             var sum = partials[index]
                             for group in 1..<groups {
                                 sum += partials[group * partialCount + index]

@@ -60,9 +60,14 @@ struct Bench: ParsableCommand {
         let machine = MachineInfo.current()
         var report = BenchReport(
             threads: threadCount, machine: machine.summary,
+            instructionSet: InstructionSet.compiled.description,
+            tiles: InstructionSet.tiles.description,
             peakGFLOPs: machine.peakGFLOPs(threads: threadCount), gemm: [], conv: [], train: [])
         if !json {
             print("machine: \(machine.summary)")
+            print(
+                "instruction set: compiled for \(InstructionSet.compiled) (the CPU has "
+                    + "\(machine.instructionSets)); register tiles: \(InstructionSet.tiles)")
             print(
                 "threads: \(threadCount); FP32 peak \(format(report.peakGFLOPs)) GFLOP/s "
                     + "(\(machine.peakFormula))")
@@ -250,6 +255,10 @@ extension Bench {
 struct BenchReport: Codable {
     var threads: Int
     var machine: String
+    /// What the kernels were compiled for: "AVX-512", "AVX2" or "portable".
+    var instructionSet: String
+    /// The register tiles that ran (the compiled set's unless `RESIDUAL_KERNELS` says).
+    var tiles: String
     var peakGFLOPs: Double
     var gemm: [GemmResult]
     var conv: [ConvResult]
@@ -262,7 +271,8 @@ struct BenchReport: Codable {
     var ablationMinutes: Double?
 
     enum CodingKeys: String, CodingKey {
-        case threads, machine, gemm, conv, train, eval, build
+        case threads, machine, gemm, conv, train, eval, build, tiles
+        case instructionSet = "instruction_set"
         case peakGFLOPs = "peak_gflops"
         case ablationIterations = "ablation_iterations"
         case ablationMinutes = "ablation_minutes"

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// What this machine is, read from /proc/cpuinfo, and its theoretical FP32 peak.
 struct MachineInfo: Codable {
@@ -9,6 +10,8 @@ struct MachineInfo: Codable {
     /// FP32 fused multiply-adds one core can start per cycle, summed over its FMA units
     /// (lanes × units): see `init`.
     var fmaLanesPerCycle: Int
+    /// The vector extensions the CPU reports: "AVX-512, AVX2, FMA", "AVX2, FMA", "NEON", ...
+    var instructionSets: String
 
     static func current() -> MachineInfo {
         let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -24,19 +27,26 @@ struct MachineInfo: Codable {
         let vendor = field("vendor_id") ?? "unknown"
         // AMD Zen cores have two 256-bit FMA pipes; Zen 4 runs AVX-512 through them in two
         // halves, so AVX-512 does not raise the peak: 2 × 8 lanes. Intel server cores with
-        // AVX-512 have two 512-bit FMA units: 2 × 16. AVX2 + FMA elsewhere: 2 × 8.
+        // AVX-512 have two 512-bit FMA units: 2 × 16, for code compiled for AVX-512. AVX2 +
+        // FMA elsewhere: 2 × 8.
         let lanes: Int
-        if flags.contains("avx512f") && vendor != "AuthenticAMD" {
+        if flags.contains("avx512f") && vendor != "AuthenticAMD"
+            && InstructionSet.compiled == .avx512
+        {
             lanes = 32
         } else if flags.contains("fma") {
             lanes = 16
         } else {
             lanes = 8
         }
+        let named = [("avx512f", "AVX-512"), ("avx2", "AVX2"), ("fma", "FMA"), ("asimd", "NEON")]
+        let sets = named.filter { flags.contains($0.0) }.map(\.1)
         return MachineInfo(
             cpuModel: field("model name") ?? "unknown CPU", vendor: vendor,
             logicalCores: ProcessInfo.processInfo.activeProcessorCount,
-            megahertz: Double(field("cpu MHz") ?? "") ?? 0, fmaLanesPerCycle: lanes)
+            megahertz: Double(field("cpu MHz") ?? "") ?? 0, fmaLanesPerCycle: lanes,
+            instructionSets: sets.isEmpty
+                ? "no vector extensions listed" : sets.joined(separator: ", "))
     }
 
     /// Peak GFLOP/s for `threads` cores: GHz × FMA lanes per cycle × 2 flops per FMA, at the

@@ -2,7 +2,8 @@ import ArgumentParser
 import Kernels
 import Training
 
-/// Checks `RESIDUAL_MEMORY_LIMIT` (a bad value is a usage error) and `RESIDUAL_THREADS`
+/// Checks `RESIDUAL_MEMORY_LIMIT` and `RESIDUAL_KERNELS` (a bad value is a usage error) and
+/// `RESIDUAL_THREADS`
 /// for a command. A value that is not a positive integer is a usage
 /// error (exit 64, naming the variable) for a command that runs kernels on threads and was
 /// given no `--threads`; otherwise it is ignored with a warning.
@@ -13,6 +14,7 @@ import Training
 func checkThreadsEnvironment(threads: Int?, usesThreads: Bool) throws {
     // A bad memory limit is always a usage error: ignoring it would give no protection.
     if let problem = MachineMemory.environmentProblem { throw ValidationError(problem) }
+    if let problem = InstructionSet.environmentProblem { throw ValidationError(problem) }
     guard let problem = Parallel.environmentProblem else { return }
     if usesThreads && threads == nil {
         throw ValidationError("\(problem): unset it, or give the thread count with --threads N")

@@ -117,29 +117,41 @@ let convCases: [ConvCase] = [
 struct Conv2dTests {
     // Tolerances: see `expectWithinRoundoff`; the length is the number of products summed per output.
 
-    @Test("conv2dForward matches the direct loops", arguments: convCases)
-    func forward(c: ConvCase) {
+    // Every case runs with the register tiles of every instruction set (`InstructionSet`):
+    // another set's tiles are correct on any machine, so the portable ones are checked here
+    // even where no build would choose them.
+
+    @Test(
+        "conv2dForward matches the direct loops", arguments: convCases, InstructionSet.allCases)
+    func forward(c: ConvCase, tiles: InstructionSet) {
         let s = c.shape
         expectWithinRoundoff(
-            c.forward(naive: false), c.forward(naive: true),
+            InstructionSet.$tiles.withValue(tiles) { c.forward(naive: false) },
+            c.forward(naive: true),
             magnitude: c.forward(naive: true, absolute: true),
             length: s.inChannels * s.kernelH * s.kernelW + 2, "forward")
     }
 
-    @Test("conv2dBackwardData matches the direct loops", arguments: convCases)
-    func backwardData(c: ConvCase) {
+    @Test(
+        "conv2dBackwardData matches the direct loops", arguments: convCases,
+        InstructionSet.allCases)
+    func backwardData(c: ConvCase, tiles: InstructionSet) {
         let s = c.shape
         expectWithinRoundoff(
-            c.backwardData(naive: false), c.backwardData(naive: true),
+            InstructionSet.$tiles.withValue(tiles) { c.backwardData(naive: false) },
+            c.backwardData(naive: true),
             magnitude: c.backwardData(naive: true, absolute: true),
             length: s.outChannels * s.kernelH * s.kernelW + 1, "backward data")
     }
 
-    @Test("conv2dBackwardWeight matches the direct loops", arguments: convCases)
-    func backwardWeight(c: ConvCase) {
+    @Test(
+        "conv2dBackwardWeight matches the direct loops", arguments: convCases,
+        InstructionSet.allCases)
+    func backwardWeight(c: ConvCase, tiles: InstructionSet) {
         let s = c.shape
         expectWithinRoundoff(
-            c.backwardWeight(naive: false), c.backwardWeight(naive: true),
+            InstructionSet.$tiles.withValue(tiles) { c.backwardWeight(naive: false) },
+            c.backwardWeight(naive: true),
             magnitude: c.backwardWeight(naive: true, absolute: true),
             length: s.batch * s.outHeight * s.outWidth + 1, "backward weight")
     }
@@ -216,5 +228,28 @@ struct Im2colTests {
         // Every input pixel was copied (2 or 4 times: centre 4, others by position) and added to 1.
         #expect(back[4] == 1 + 5 * 4)
         #expect(back[0] == 1 + 1 * 1)
+    }
+
+    @Test(
+        "the tiles of every instruction set give the same bits, on 1 and 2 threads",
+        arguments: convCases.filter { $0.shape.paths.forward == .direct })
+    func instructionSetIndependence(c: ConvCase) {
+        func all() -> [[Float]] {
+            [c.forward(naive: false), c.backwardData(naive: false), c.backwardWeight(naive: false)]
+        }
+        let reference = InstructionSet.$tiles.withValue(.avx512) { all() }
+        for tiles in InstructionSet.allCases {
+            for threads in [1, 2] {
+                let results = InstructionSet.$tiles.withValue(tiles) {
+                    Parallel.withThreadCount(threads) { all() }
+                }
+                for (name, (result, expected)) in zip(
+                    ["forward", "backward data", "backward weight"], zip(results, reference))
+                {
+                    expectBitIdentical(
+                        result, expected, "\(name), \(tiles) tiles, \(threads) threads")
+                }
+            }
+        }
     }
 }
