@@ -21,13 +21,9 @@ public enum InstructionSet: String, CaseIterable, Sendable, CustomStringConverti
     /// x86-64 with AVX-512: 32 registers of 16 floats (Zen 4 and 5, Intel server chips).
     case avx512
 
-    /// What the numeric targets were compiled for.
-    public static let compiled: InstructionSet =
-        switch RESIDUAL_COMPILED_INSTRUCTION_SET {
-        case 2: .avx512
-        case 1: .avx2
-        default: .portable
-        }
+    /// What the numeric targets were compiled for: the header's number (0, 1, 2) is the case's
+    /// index in `allCases`.
+    public static let compiled = allCases[Int(RESIDUAL_COMPILED_INSTRUCTION_SET)]
 
     /// The tiles the kernels use: `compiled`, unless `RESIDUAL_KERNELS` names another set, or
     /// a caller scopes one with `InstructionSet.$tiles.withValue(.portable) { ... }` (tests

@@ -38,6 +38,12 @@ struct Bench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Steps per net the ablation estimate assumes.")
     var iterations = 400
 
+    @Option(
+        help: ArgumentHelp(
+            "Only this ablation net in `bench train` (plain-18, res-18, ... res-56), e.g. to "
+                + "measure one net's peak memory."))
+    var net: String?
+
     @Flag(help: "Skip the naive reference kernels (they are slow).")
     var noNaive = false
 
@@ -52,6 +58,11 @@ struct Bench: ParsableCommand {
         if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
         if iterations < 1 {
             throw ValidationError("--iterations must be at least 1, got \(iterations)")
+        }
+        let names = TrainBench.nets.map(\.name)
+        if let net, !names.contains(net) {
+            throw ValidationError(
+                "--net must be one of \(names.joined(separator: ", ")), got '\(net)'")
         }
     }
 
@@ -197,7 +208,7 @@ struct Bench: ParsableCommand {
             print("\ntraining step, batch 128 of 28×28×1 (forward, loss, backward, SGD)")
             print(row(["net", "images/s", "ms/step"]))
         }
-        report.train = try TrainBench.measure(repeats: repeats) { result in
+        report.train = try TrainBench.measure(repeats: repeats, only: net) { result in
             if !json {
                 print(
                     row([
@@ -206,6 +217,7 @@ struct Bench: ParsableCommand {
                     ]))
             }
         }
+        guard net == nil else { return }  // one net says nothing about the whole ablation
         report.ablationIterations = iterations
         report.ablationMinutes = TrainBench.ablationMinutes(report.train, iterations: iterations)
         if !json, let minutes = report.ablationMinutes {

@@ -22,13 +22,16 @@ enum TrainBench {
     /// scratch pools and create the momentum buffers.
     static let warmUpSteps = 1
 
-    /// Seconds per step for each net: the median of `repeats` timed steps.
-    static func measure(repeats: Int, onEach: (TrainResult) -> Void) throws -> [TrainResult] {
+    /// Seconds per step for each net (or only the one named `only`): the median of `repeats`
+    /// timed steps.
+    static func measure(repeats: Int, only: String? = nil, onEach: (TrainResult) -> Void)
+        throws -> [TrainResult]
+    {
         var generator = SeededGenerator(seed: 3)
         let images = Tensor.randn([batch, 1, 28, 28], generator: &generator)
         let labels = (0..<batch).map { _ in Int(generator.next() % 10) }
         var results: [TrainResult] = []
-        for net in nets {
+        for net in nets where only == nil || net.name == only {
             var weights = SeededGenerator(seed: 0)
             let model = ResNet.ablation(
                 depth: net.depth, residual: net.residual, generator: &weights)

@@ -25,14 +25,14 @@ struct MachineInfo: Codable {
         }
         let flags = Set((field("flags") ?? "").split(separator: " ").map(String.init))
         let vendor = field("vendor_id") ?? "unknown"
-        // AMD Zen cores have two 256-bit FMA pipes; Zen 4 runs AVX-512 through them in two
-        // halves, so AVX-512 does not raise the peak: 2 × 8 lanes. Intel server cores with
-        // AVX-512 have two 512-bit FMA units: 2 × 16, for code compiled for AVX-512. AVX2 +
-        // FMA elsewhere: 2 × 8.
+        // AMD Zen 1-4 cores have two 256-bit FMA pipes; Zen 4 runs AVX-512 through them in
+        // two halves, so AVX-512 does not raise its peak: 2 × 8 lanes. Zen 5 (family 26) and
+        // Intel server cores with AVX-512 have two 512-bit FMA units: 2 × 16, for code
+        // compiled for AVX-512. AVX2 + FMA elsewhere: 2 × 8.
+        let family = Int(field("cpu family") ?? "") ?? 0
+        let wideFMA = vendor != "AuthenticAMD" || family >= 26
         let lanes: Int
-        if flags.contains("avx512f") && vendor != "AuthenticAMD"
-            && InstructionSet.compiled == .avx512
-        {
+        if flags.contains("avx512f") && wideFMA && InstructionSet.compiled == .avx512 {
             lanes = 32
         } else if flags.contains("fma") {
             lanes = 16
