@@ -174,7 +174,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: hot),
         .testTarget(
-            name: "TensorCoreTests", dependencies: ["TestSupport", "TensorCore"],
+            name: "TensorCoreTests", dependencies: ["TestSupport", "TensorCore", "Kernels"],
             exclude: ["Fixtures"],
             swiftSettings: hot),
         .testTarget(

@@ -1,7 +1,9 @@
 """Forward-only evaluation of the six ablation nets, ours against PyTorch, in alternating
 rounds on the same machine; prints the Markdown table of Docs/PERFORMANCE.md (medians).
 
-    python Docs/bench/eval_side_by_side.py LAB_BINARY PYTHON_WITH_TORCH [threads] [rounds]
+    python Docs/bench/eval_side_by_side.py LAB_BINARY PYTHON_WITH_TORCH [threads] [rounds] [BEFORE_BINARY]
+
+BEFORE_BINARY: an older resnet-lab build, whose folded eval is added as a "before" column.
 
 Ours: `resnet-lab bench eval --json` (batch 128; the training forward pass that records the
 autograd graph, eval mode without it, and batch norm folded into the convolutions; medians
@@ -18,6 +20,7 @@ import sys
 lab, python = sys.argv[1], sys.argv[2]
 threads = sys.argv[3] if len(sys.argv) > 3 else "2"
 rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+before = sys.argv[5] if len(sys.argv) > 5 else None
 here = os.path.dirname(os.path.abspath(__file__))
 shared = os.path.normpath(os.path.join(here, "..", "..", "..", "shared", "bench"))
 shared = os.environ.get("TORCH_BENCH_DIR", shared)
@@ -51,13 +54,16 @@ print(json.dumps(out))
 """
 
 
-def ours():
-    out = subprocess.run([lab, "bench", "eval", "--threads", threads, "--repeats", "7", "--json"],
+def ours(binary=lab):
+    out = subprocess.run([binary, "bench", "eval", "--threads", threads, "--repeats", "7", "--json"],
                          check=True, capture_output=True, text=True).stdout
     report = json.loads(out)
     rows = {r["net"]: r for r in report["eval"]}
+    machine = report["machine"]
+    if "instruction_set" in report:
+        machine += f"; ours compiled for {report['instruction_set']}, {report['tiles']} tiles"
     return {net: (rows[net]["training_forward_images_per_second"],
-                  rows[net]["folded_forward_images_per_second"]) for net in nets}, report["machine"]
+                  rows[net]["folded_forward_images_per_second"]) for net in nets}, machine
 
 
 def theirs():
@@ -67,12 +73,14 @@ def theirs():
     return {net: (rows[net]["training"], rows[net]["eval"]) for net in nets}
 
 
-samples_ours, samples_torch = [], []
+samples_ours, samples_torch, samples_before = [], [], []
 machine = ""
 for _ in range(rounds):
     result, machine = ours()
     samples_ours.append(result)
     samples_torch.append(theirs())
+    if before:
+        samples_before.append(ours(before)[0])
 
 
 def median(samples, net, index):
@@ -81,13 +89,17 @@ def median(samples, net, index):
 
 version = subprocess.run([python, "-c", "import torch; print(torch.__version__)"],
                          capture_output=True, text=True).stdout.strip()
-print(f"Machine: {machine}; {threads} threads; PyTorch {version}; medians of {rounds} "
+isa = os.environ.get("ATEN_CPU_CAPABILITY")
+isa = f" (ATEN_CPU_CAPABILITY={isa}, ONEDNN_MAX_CPU_ISA={os.environ.get('ONEDNN_MAX_CPU_ISA')})" if isa else ""
+print(f"Machine: {machine}; {threads} threads; PyTorch {version}{isa}; medians of {rounds} "
       "alternating rounds; images/s, batch 128.")
 print()
-print("| net | ours, training forward | ours, folded eval | PyTorch, training forward "
+print("| net | ours, training forward |" + (" ours before, folded eval |" if before else "")
+      + " ours, folded eval | PyTorch, training forward "
       "| PyTorch, eval | ours folded / our training fwd | ours folded / PyTorch eval |")
-print("| --- |" + " ---: |" * 6)
+print("| --- |" + " ---: |" * (7 if before else 6))
 for net in nets:
     ot, of = median(samples_ours, net, 0), median(samples_ours, net, 1)
     tt, te = median(samples_torch, net, 0), median(samples_torch, net, 1)
-    print(f"| {net} | {ot:.0f} | {of:.0f} | {tt:.0f} | {te:.0f} | {of / ot:.2f} | {of / te:.2f} |")
+    old = f" {median(samples_before, net, 1):.0f} |" if before else ""
+    print(f"| {net} | {ot:.0f} |{old} {of:.0f} | {tt:.0f} | {te:.0f} | {of / ot:.2f} | {of / te:.2f} |")

@@ -82,9 +82,11 @@ func packDirectWeights(
 /// - panels: `⌈outChannels / 16⌉ · inChannels·kernelH·kernelW · 16` floats
 /// - bias: `[outChannels]` or nil
 /// - output: `[batch, outChannels, outHeight, outWidth]`, overwritten
+/// - epilogue: applied to each block of outputs right after it is written
 func conv2dDirect(
     _ s: Conv2dShape, input: UnsafePointer<Float>, panels: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+    epilogue: Conv2dEpilogue = .none
 ) {
     let pixels = s.columnCount
     let depth = s.columnRows
@@ -140,6 +142,14 @@ func conv2dDirect(
                     let plane = planes + j * pixels
                     for q in g..<range.upperBound {
                         plane[q] = tile[q * directNR + j] + shifts[j]
+                    }
+                }
+                if !epilogue.isNone {
+                    for j in 0..<lanes {
+                        epilogue.apply(
+                            to: output,
+                            offset: (first + slot) * s.outputImageSize + (k0 + j) * pixels
+                                + range.lowerBound - slot * pixels, count: range.count)
                     }
                 }
             }
@@ -228,7 +238,8 @@ func windowStarts(_ s: Conv2dShape, _ pad: PaddedImage, images: Int, count: Int)
 /// Forward convolution through the direct tile: packs the weights, then `conv2dDirect`.
 func conv2dForwardDirect(
     _ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+    epilogue: Conv2dEpilogue = .none
 ) {
     let depth = s.columnRows
     let panelCount = (s.outChannels + directNR - 1) / directNR
@@ -236,6 +247,7 @@ func conv2dForwardDirect(
         packDirectWeights(outChannels: s.outChannels, depth: depth, into: panels) { k, p in
             weight[k * depth + p]
         }
-        conv2dDirect(s, input: input, panels: panels, bias: bias, output: output)
+        conv2dDirect(
+            s, input: input, panels: panels, bias: bias, output: output, epilogue: epilogue)
     }
 }

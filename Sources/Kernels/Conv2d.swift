@@ -21,14 +21,18 @@
 /// - weight: `[outChannels, inChannels, kernelH, kernelW]`
 /// - bias: `[outChannels]` or nil
 /// - output: `[batch, outChannels, outHeight, outWidth]`, overwritten
+/// - epilogue: a residual to add and a ReLU, applied after the bias (inference)
 public func conv2dForward(
     _ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+    epilogue: Conv2dEpilogue = .none
 ) {
     if usesDirectForward(s) {
-        conv2dForwardDirect(s, input: input, weight: weight, bias: bias, output: output)
+        conv2dForwardDirect(
+            s, input: input, weight: weight, bias: bias, output: output, epilogue: epilogue)
         return
     }
+    defer { epilogue.apply(to: output, s) }
     let pixels = s.columnCount
     let rows = s.columnRows
     let bundle = s.isPointwise ? 1 : imageBundle(pixels: pixels)

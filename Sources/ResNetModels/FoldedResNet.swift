@@ -49,9 +49,16 @@ public struct FoldedResNet: Sendable {
             padding = conv.padding
         }
 
-        /// - x: [N, C, H, W]. Returns [N, K, Ho, Wo].
-        public func callAsFunction(_ x: Tensor) -> Tensor {
-            conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
+        /// The convolution, then `residual` added and a ReLU when asked, in one pass
+        /// (`conv2dInference`: the numbers of the separate operations, no autograd).
+        ///
+        /// - x: [N, C, H, W]; residual: [N, K, Ho, Wo] or nil. Returns [N, K, Ho, Wo].
+        public func callAsFunction(_ x: Tensor, adding residual: Tensor? = nil, relu: Bool = false)
+            -> Tensor
+        {
+            conv2dInference(
+                x, weight: weight, bias: bias, stride: stride, padding: padding,
+                adding: residual, relu: relu)
         }
     }
 
@@ -82,15 +89,15 @@ public struct FoldedResNet: Sendable {
         /// The mapping a deleted block leaves: its shortcut, or option A in a plain net.
         public let bypass: Path
 
-        /// relu(branch(x) + shortcut(x)), or relu(branch(x)) in a plain net.
+        /// relu(branch(x) + shortcut(x)), or relu(branch(x)) in a plain net. Each ReLU, and
+        /// the addition, is done by the convolution before it, in the same pass.
         public func callAsFunction(_ x: Tensor) -> Tensor {
+            let skip = shortcut?(x)
             var out = x
             for (index, conv) in branch.enumerated() {
-                out = conv(out)
-                if index < branch.count - 1 { out = out.relu() }
+                out = conv(out, adding: index == branch.count - 1 ? skip : nil, relu: true)
             }
-            if let shortcut { out = out + shortcut(x) }
-            return out.relu()
+            return out
         }
     }
 
@@ -164,7 +171,7 @@ public struct FoldedResNet: Sendable {
         _ x: Tensor, deleting: Int? = nil, observe: ((Int, Tensor) -> Void)? = nil
     ) -> Tensor {
         Tensor.withoutGrad {
-            var out = stem(x).relu()
+            var out = stem(x, relu: true)
             if let maxPool {
                 out = out.maxPool2d(
                     kernelSize: maxPool.kernel, stride: maxPool.stride, padding: maxPool.padding)

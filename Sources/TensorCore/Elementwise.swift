@@ -83,3 +83,15 @@ func withBuffers<R>(
         y.withUnsafeBufferPointer { y in z.withUnsafeBufferPointer { z in body(x, y, z) } }
     }
 }
+
+/// Runs `body` with read-only pointers to the elements of four arrays.
+@inline(__always)
+func withBuffers<R>(
+    _ w: [Float], _ x: [Float], _ y: [Float], _ z: [Float],
+    _ body: (
+        UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>,
+        UnsafeBufferPointer<Float>
+    ) -> R
+) -> R {
+    w.withUnsafeBufferPointer { w in withBuffers(x, y, z) { x, y, z in body(w, x, y, z) } }
+}

@@ -1,0 +1,51 @@
+import Kernels
+
+/// A convolution for inference, with what follows it in a residual block done in the same
+/// pass: `relu(conv2d(x, weight, bias) + residual)`, or without the residual, or without
+/// the ReLU. The numbers are exactly those of the separate operations (same arithmetic, same
+/// order), but the outputs are finished while they are still in cache, and neither the sum
+/// nor the pre-activation is stored. It records nothing for autograd, so it may only be
+/// called where no gradient is wanted (`Tensor.withoutGrad`), as `FoldedResNet` does.
+///
+/// - Parameters:
+///   - x: [N, C, H, W].
+///   - weight: [K, C, R, S].
+///   - bias: [K], or nil.
+///   - residual: [N, K, Ho, Wo] added after the bias, or nil.
+///   - relu: whether negative results become 0 (after the residual).
+/// - Returns: [N, K, Ho, Wo].
+public func conv2dInference(
+    _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+    adding residual: Tensor? = nil, relu: Bool = false
+) -> Tensor {
+    let geometry = validated { () throws(ShapeError) in
+        try Tensor.conv2dGeometry(
+            input: x.shape, weight: weight.shape, bias: bias?.shape, stride: (stride, stride),
+            padding: (padding, padding))
+    }
+    let shape = [geometry.batch, geometry.outChannels, geometry.outHeight, geometry.outWidth]
+    validated { () throws(ShapeError) in
+        if let residual, residual.shape != shape {
+            throw ShapeError(
+                "conv2dInference: the residual has shape \(residual.shape), the convolution's "
+                    + "output \(shape)")
+        }
+        let needsGradient = [x, weight, bias, residual].contains { $0?.requiresGrad == true }
+        if Tensor.isGradEnabled && needsGradient {
+            throw ShapeError(
+                "conv2dInference records no gradient, and an input requires one: call it "
+                    + "inside Tensor.withoutGrad, or use conv2d")
+        }
+    }
+    let output = kernelResult(count: geometry.batch * geometry.outputImageSize) { output in
+        withBuffers(x.data, weight.data, bias?.data ?? [], residual?.data ?? []) {
+            input, filters, bias, residualData in
+            conv2dForward(
+                geometry, input: input.baseAddress!, weight: filters.baseAddress!,
+                bias: bias.isEmpty ? nil : bias.baseAddress!, output: output,
+                epilogue: Conv2dEpilogue(
+                    residual: residualData.isEmpty ? nil : residualData.baseAddress!, relu: relu))
+        }
+    }
+    return Tensor(shape: shape, data: output)
+}
