@@ -7,6 +7,15 @@ import Foundation
 /// thread-safe: every call runs under `lock`. Each call frees the graph, layout and image
 /// data it made, in reverse order, with `defer`.
 ///
+/// Each layout runs on a new thread. Graphviz 2.43 reads stack memory it never wrote while
+/// it lays out some graphs (clusters side by side, as in a ResNet drawn block by block), so
+/// on a used stack the picture depended on whatever ran before it: lesson 06's ResNet-18 came
+/// out in a different width on nearly every run. A new thread's stack is fresh (zero) memory,
+/// so the same graph now gives the same picture. (Graphviz also keeps state from one layout
+/// to the next: its own `dot` command, given one graph three times, draws it two ways. A
+/// program that renders the same graphs in the same order, as each lesson does, gets the
+/// same pictures every time.)
+///
 /// The Graphviz context (loaded plugins and settings) is made once and kept for the life of
 /// the process, as Graphviz's own `dot` command does for many graphs: with Graphviz 2.43 a
 /// `gvContext()` / `gvFreeContext()` pair per call leaks about 4 KB (measured here).
@@ -22,6 +31,30 @@ enum Graphviz {
 
     /// Lays out `dot` with `layout` and renders it as `format`.
     static func render(dot: String, format: GraphFormat, layout: String)
+        throws(GraphRenderError) -> [UInt8]
+    {
+        final class Outcome: @unchecked Sendable {
+            var result: Result<[UInt8], GraphRenderError>?
+        }
+        let outcome = Outcome()
+        let finished = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            outcome.result = Result { () throws(GraphRenderError) in
+                try renderOnThisThread(dot: dot, format: format, layout: layout)
+            }
+            finished.signal()
+        }
+        thread.stackSize = layoutStackSize
+        thread.start()
+        finished.wait()
+        return try outcome.result!.get()
+    }
+
+    /// The stack of the thread a layout runs on: Graphviz recurses through the graph.
+    private static let layoutStackSize = 16 << 20
+
+    /// `render`'s work, on the calling thread.
+    private static func renderOnThisThread(dot: String, format: GraphFormat, layout: String)
         throws(GraphRenderError) -> [UInt8]
     {
         if dot.utf8.contains(0) {

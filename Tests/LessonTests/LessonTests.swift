@@ -104,4 +104,24 @@ struct LessonTests {
         #expect(text.contains("layer1.2.conv1.weight"), "\(text.suffix(3000))")
         #expect(!text.contains("C, gradual unfreezing"), "\(text.suffix(3000))")
     }
+
+    /// Graphviz 2.43 reads stack memory it never wrote while laying out some graphs, so
+    /// lesson 06's ResNet-18 used to come out in another width on nearly every run (whatever
+    /// the lesson had computed before was on the stack). It now lays out on a thread of its
+    /// own, whose stack is fresh.
+    @Test("lesson 06 draws the same ResNet-18 on every run")
+    func reproducibleDrawing() throws {
+        var drawings: [Data] = []
+        for _ in 0..<3 {
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("lesson-06-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let run = try runProcess(
+                productsDirectory.appendingPathComponent("lesson-06-resnet-family"),
+                ["--quick", "--no-color", "--out", directory.path])
+            #expect(run.status == 0, "\(run.output.suffix(2000))")
+            drawings.append(try Data(contentsOf: directory.appendingPathComponent("resnet18.svg")))
+        }
+        #expect(Set(drawings).count == 1, "\(Set(drawings).count) different drawings in 3 runs")
+    }
 }

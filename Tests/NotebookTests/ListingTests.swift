@@ -88,6 +88,49 @@ struct ListingTests {
     }
 }
 
+@Suite("Transcripts in Docs/")
+struct TranscriptListingTests {
+    /// A transcript is made by running its lesson; a later change to code it shows would
+    /// leave it showing old code. Every "From `FILE`, lines A–B:" block of Docs/lesson-*.md
+    /// must be those lines of FILE as they are now (common indentation removed).
+    @Test("the code every transcript shows is the code in the repository now")
+    func listingsAreCurrent() throws {
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+        let docs = packageRoot + "/Docs"
+        let pages = try FileManager.default.contentsOfDirectory(atPath: docs)
+            .filter { $0.hasPrefix("lesson-") && $0.hasSuffix(".md") }.sorted()
+        let header = #/From `([^`]+)`, lines (\d+)–(\d+):\n\n```swift\n((?:.*\n)*?)```/#
+        var checked = 0
+        for page in pages {
+            let text = try String(contentsOfFile: "\(docs)/\(page)", encoding: .utf8)
+            for match in text.matches(of: header) {
+                let (file, first, last) = (String(match.1), Int(match.2)!, Int(match.3)!)
+                let source = try String(
+                    contentsOfFile: "\(packageRoot)/\(file)", encoding: .utf8
+                ).components(separatedBy: "\n")
+                #expect(last <= source.count, "\(page): \(file) has \(source.count) lines")
+                guard last <= source.count, first >= 1, first <= last else { continue }
+                let lines = source[(first - 1)..<last]
+                let indent =
+                    lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+                    .map { $0.prefix { $0 == " " }.count }.min() ?? 0
+                let now = lines.map {
+                    String($0.dropFirst(min(indent, $0.prefix { $0 == " " }.count)))
+                }
+                .joined(separator: "\n")
+                let shown = String(match.4).dropLast()  // the newline before the fence
+                #expect(
+                    now == shown,
+                    "\(page) shows \(file) lines \(first)–\(last) as they were: run the lesson with --markdown Docs"
+                )
+                checked += 1
+            }
+        }
+        #expect(checked >= 15, "only \(checked) listings found: did the transcript format change?")
+    }
+}
+
 @Suite("Options of a lesson's own")
 struct ExtraOptionTests {
     let extras = [NotebookOptions.Extra("--run", value: "DIR", help: "the run to read")]
