@@ -16,10 +16,7 @@ func conv2dBackwardDataDirect(
     gradInput: UnsafeMutablePointer<Float>
 ) {
     let (taps, r, t) = (s.kernelH * s.kernelW, s.kernelH, s.kernelW)
-    let transposed = try! Conv2dShape(
-        batch: s.batch, inChannels: s.outChannels, height: s.outHeight, width: s.outWidth,
-        outChannels: s.inChannels, kernelH: r, kernelW: t, padH: r - 1 - s.padH,
-        padW: t - 1 - s.padW)
+    let transposed = dataGradientShape(s)
     let depth = transposed.columnRows
     let panelCount = (s.inChannels + directNR - 1) / directNR
     ScratchBuffers.with(count: panelCount * depth * directNR) { panels in

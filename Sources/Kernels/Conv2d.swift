@@ -27,6 +27,11 @@ public func conv2dForward(
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
     epilogue: Conv2dEpilogue = .none
 ) {
+    if usesWinogradForward(s) {
+        conv2dForwardWinograd(s, input: input, weight: weight, bias: bias, output: output)
+        epilogue.apply(to: output, s)
+        return
+    }
     if usesDirectForward(s) {
         conv2dForwardDirect(
             s, input: input, weight: weight, bias: bias, output: output, epilogue: epilogue)
@@ -98,6 +103,10 @@ public func conv2dBackwardData(
     _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     gradInput: UnsafeMutablePointer<Float>
 ) {
+    if usesWinogradBackwardData(s) {
+        conv2dBackwardDataWinograd(s, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+        return
+    }
     if usesDirectBackwardData(s) {
         conv2dBackwardDataDirect(s, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
         return

@@ -3,6 +3,8 @@
 /// know that a case reaches the path it is meant to check, so that a change of the
 /// dispatch rules cannot quietly leave a path untested.
 public enum Conv2dPath: String, Sendable, Equatable {
+    /// Winograd's F(2×2, 3×3) (`Conv2d+Winograd.swift`).
+    case winograd
     /// The direct register tile (`Conv2d+Direct.swift`).
     case direct
     /// Unfold (im2col) and GEMM; for the data gradient, GEMM and fold (col2im).
@@ -18,7 +20,8 @@ extension Conv2dShape {
             direct ? .direct : isPointwise ? .pointwise : .unfolded
         }
         return (
-            general(usesDirectForward(self)), general(usesDirectBackwardData(self)),
+            usesWinogradForward(self) ? .winograd : general(usesDirectForward(self)),
+            usesWinogradBackwardData(self) ? .winograd : general(usesDirectBackwardData(self)),
             general(usesDirectBackwardWeight(self))
         )
     }

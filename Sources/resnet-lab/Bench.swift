@@ -148,7 +148,10 @@ struct Bench: ParsableCommand {
     func benchConv() throws -> [ConvResult] {
         if !json {
             print("\nconv2d 3×3, batch 128: GFLOP/s (naive in parentheses)")
-            print(row(["layer", "forward", "backward data", "backward weight"], width: 22))
+            print(
+                row(
+                    ["layer", "forward", "backward data", "backward weight", "Winograd forward"],
+                    width: 22))
         }
         var results: [ConvResult] = []
         var generator = SeededGenerator(seed: 2)
@@ -168,6 +171,11 @@ struct Bench: ParsableCommand {
                 flops / Timing.medianSeconds(repeats: repeats, body) / 1e9
             }
             let forward = rate { conv2dForward(s, input: x, weight: w, bias: nil, output: &y) }
+            // The Winograd experiment, in the direct convolution's flops (not used in training).
+            let winograd =
+                winogradApplies(s)
+                ? rate { conv2dForwardWinograd(s, input: x, weight: w, bias: nil, output: &y) }
+                : nil
             let data = rate { conv2dBackwardData(s, gradOutput: dy, weight: w, gradInput: &dx) }
             let weight = rate {
                 conv2dBackwardWeight(s, input: x, gradOutput: dy, gradWeight: &dw, gradBias: nil)
@@ -192,12 +200,13 @@ struct Bench: ParsableCommand {
             results.append(
                 ConvResult(
                     layer: shape.name, forwardGFLOPs: forward, backwardDataGFLOPs: data,
-                    backwardWeightGFLOPs: weight, naiveGFLOPs: naive))
+                    backwardWeightGFLOPs: weight, naiveGFLOPs: naive,
+                    winogradForwardGFLOPs: winograd))
             if !json {
                 let cells = [forward, data, weight].enumerated().map { i, fast in
                     format(fast) + (naive.map { " (" + format($0[i]) + ")" } ?? "")
                 }
-                print(row([shape.name] + cells, width: 22))
+                print(row([shape.name] + cells + [winograd.map(format) ?? "–"], width: 22))
             }
         }
         return results
@@ -311,9 +320,13 @@ struct ConvResult: Codable {
     var backwardWeightGFLOPs: Double
     /// forward, backward data, backward weight
     var naiveGFLOPs: [Double]?
+    /// The Winograd F(2×2, 3×3) experiment's forward pass, counted in the direct
+    /// convolution's flops; nil where it does not apply.
+    var winogradForwardGFLOPs: Double?
 
     enum CodingKeys: String, CodingKey {
         case layer
+        case winogradForwardGFLOPs = "winograd_forward_gflops"
         case forwardGFLOPs = "forward_gflops"
         case backwardDataGFLOPs = "backward_data_gflops"
         case backwardWeightGFLOPs = "backward_weight_gflops"

@@ -108,6 +108,16 @@ let convCases: [ConvCase] = [
     ConvCase(2, 9, 5, 6, 10, kernel: (3, 5), stride: (1, 1), padding: (2, 1), bias: true),
     ConvCase(1, 12, 9, 9, 8, kernel: (5, 5), stride: (1, 1), padding: (0, 0), bias: false),
     ConvCase(2, 8, 6, 7, 9, kernel: (3, 3), stride: (2, 1), padding: (1, 1), bias: true),
+    // Winograd F(2×2, 3×3): 3×3, stride 1, padding 1, input channels in sixteens, maps of at
+    // most 14×14; odd sizes (a last block cut off), output channels that leave a partial
+    // panel, one image, bundles of small images; the data gradient where the output
+    // channels come in sixteens too.
+    ConvCase(3, 16, 8, 8, 16, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
+    ConvCase(2, 32, 7, 9, 20, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: false),
+    ConvCase(2, 16, 9, 5, 32, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
+    ConvCase(1, 32, 14, 14, 16, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: false),
+    ConvCase(9, 16, 3, 3, 48, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
+    ConvCase(2, 9, 6, 6, 16, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: false),
     // Large maps (one image per bundle) and more images than weight-gradient groups, so a
     // group's direct-tile partial accumulates over several images.
     ConvCase(34, 8, 24, 24, 8, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
@@ -125,11 +135,23 @@ struct Conv2dTests {
         "conv2dForward matches the direct loops", arguments: convCases, InstructionSet.allCases)
     func forward(c: ConvCase, tiles: InstructionSet) {
         let s = c.shape
-        expectWithinRoundoff(
-            InstructionSet.$tiles.withValue(tiles) { c.forward(naive: false) },
-            c.forward(naive: true),
-            magnitude: c.forward(naive: true, absolute: true),
-            length: s.inChannels * s.kernelH * s.kernelW + 2, "forward")
+        let fast = InstructionSet.$tiles.withValue(tiles) { c.forward(naive: false) }
+        if s.paths.forward == .winograd {
+            // The products over the channels, and up to 12 roundings in the transforms.
+            let (x, w, _, _) = c.data()
+            expectWithinRoundoff(
+                fast, c.forward(naive: true),
+                magnitude: winogradMagnitude(
+                    batch: s.batch, channels: s.inChannels, height: s.height, width: s.width,
+                    outChannels: s.outChannels, x: x, w: w
+                ).map { $0 + 1 },  // + the bias, at most 1 in size
+                length: s.inChannels + 16, "forward (Winograd)")
+        } else {
+            expectWithinRoundoff(
+                fast, c.forward(naive: true),
+                magnitude: c.forward(naive: true, absolute: true),
+                length: s.inChannels * s.kernelH * s.kernelW + 2, "forward")
+        }
     }
 
     @Test(
@@ -137,11 +159,31 @@ struct Conv2dTests {
         InstructionSet.allCases)
     func backwardData(c: ConvCase, tiles: InstructionSet) {
         let s = c.shape
-        expectWithinRoundoff(
-            InstructionSet.$tiles.withValue(tiles) { c.backwardData(naive: false) },
-            c.backwardData(naive: true),
-            magnitude: c.backwardData(naive: true, absolute: true),
-            length: s.outChannels * s.kernelH * s.kernelW + 1, "backward data")
+        let fast = InstructionSet.$tiles.withValue(tiles) { c.backwardData(naive: false) }
+        if s.paths.backwardData == .winograd {
+            // A forward convolution of the output gradient with the flipped kernel.
+            let (_, w, _, dy) = c.data()
+            var flipped = [Float](repeating: 0, count: w.count)
+            for k in 0..<s.outChannels {
+                for ch in 0..<s.inChannels {
+                    for tap in 0..<9 {
+                        flipped[(ch * s.outChannels + k) * 9 + tap] =
+                            w[(k * s.inChannels + ch) * 9 + 8 - tap]
+                    }
+                }
+            }
+            expectWithinRoundoff(
+                fast, c.backwardData(naive: true),
+                magnitude: winogradMagnitude(
+                    batch: s.batch, channels: s.outChannels, height: s.height, width: s.width,
+                    outChannels: s.inChannels, x: dy, w: flipped),
+                length: s.outChannels + 16, "backward data (Winograd)")
+        } else {
+            expectWithinRoundoff(
+                fast, c.backwardData(naive: true),
+                magnitude: c.backwardData(naive: true, absolute: true),
+                length: s.outChannels * s.kernelH * s.kernelW + 1, "backward data")
+        }
     }
 
     @Test(
@@ -230,9 +272,15 @@ struct Im2colTests {
         #expect(back[0] == 1 + 1 * 1)
     }
 
+    @Test("the cases reach Winograd's forward pass and data gradient")
+    func casesReachWinograd() {
+        #expect(convCases.filter { $0.shape.paths.forward == .winograd }.count >= 5)
+        #expect(convCases.filter { $0.shape.paths.backwardData == .winograd }.count >= 3)
+    }
+
     @Test(
         "the tiles of every instruction set give the same bits, on 1 and 2 threads",
-        arguments: convCases.filter { $0.shape.paths.forward == .direct })
+        arguments: convCases.filter { $0.shape.paths.forward != .unfolded })
     func instructionSetIndependence(c: ConvCase) {
         func all() -> [[Float]] {
             [c.forward(naive: false), c.backwardData(naive: false), c.backwardWeight(naive: false)]

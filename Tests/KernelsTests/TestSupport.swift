@@ -76,3 +76,55 @@ func expectBitIdentical(
         "\(what()): first difference at \(firstDifference.map { "\($0.offset)" } ?? "size")",
         sourceLocation: sourceLocation)
 }
+
+/// The magnitude that bounds the rounding error of Winograd's F(2×2, 3×3) on a stride-1,
+/// padding-1 3×3 convolution (`x` [N, C, H, W], `w` [K, C, 3, 3]): for each output, the sum
+/// over the input channels, the 4×4 input block and the 3×3 taps of |x|·|w| times the
+/// absolute coefficients the transforms give that pair. In one dimension the output at
+/// position i of its 2-block takes input l of the 4-block with tap m with absolute
+/// coefficient Σ_ξ |A[ξ][i]|·|G[ξ][m]|·|Bᵀ[ξ][l]| (`coefficient[i][l][m]`, at most 2); in two,
+/// the product of two. The direct sum has coefficient 1 on its own pairs and 0 elsewhere;
+/// Winograd's intermediate values carry the others too, and that is what its rounding
+/// scales with.
+func winogradMagnitude(
+    batch: Int, channels: Int, height: Int, width: Int, outChannels: Int, x: [Float],
+    w: [Float]
+) -> [Float] {
+    let coefficient: [[[Float]]] = [
+        [[1, 0, 0], [1, 1, 1], [2, 1, 1], [0, 0, 0]],
+        [[0, 0, 0], [1, 1, 2], [1, 1, 1], [0, 0, 1]],
+    ]
+    var out = [Float](repeating: 0, count: batch * outChannels * height * width)
+    for n in 0..<batch {
+        for k in 0..<outChannels {
+            for h in 0..<height {
+                for v in 0..<width {
+                    var sum: Float = 0
+                    let (ty, i) = h.quotientAndRemainder(dividingBy: 2)
+                    let (tx, j) = v.quotientAndRemainder(dividingBy: 2)
+                    for c in 0..<channels {
+                        for l1 in 0..<4 {
+                            let row = 2 * ty + l1 - 1
+                            guard row >= 0 && row < height else { continue }
+                            for l2 in 0..<4 {
+                                let col = 2 * tx + l2 - 1
+                                guard col >= 0 && col < width else { continue }
+                                let input = abs(x[((n * channels + c) * height + row) * width + col])
+                                for m1 in 0..<3 {
+                                    for m2 in 0..<3 {
+                                        let weight = abs(w[((k * channels + c) * 3 + m1) * 3 + m2])
+                                        sum +=
+                                            coefficient[i][l1][m1] * coefficient[j][l2][m2]
+                                            * input * weight
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    out[((n * outChannels + k) * height + h) * width + v] = sum
+                }
+            }
+        }
+    }
+    return out
+}

@@ -1,0 +1,296 @@
+// Winograd's F(2×2, 3×3) for stride-1, padding-1 3×3 convolutions: the forward pass and
+// the data gradient (itself such a convolution, of the output gradient with the kernel
+// flipped and its channels swapped). Each 2×2 block of outputs comes from a 4×4 block of
+// input through
+//
+//     Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A
+//
+// 16 multiplications per input channel instead of 36. The 16 products of each block are 16
+// independent matrix products over the input channels, one per position ξ of the 4×4
+// transformed block: M[ξ][tile][k] = Σ_c V[ξ][tile][c] · U[ξ][c][k], which run on the direct
+// convolution's register tile (`directTile`, its rows the tiles, its depth the channels, in
+// order), so every instruction set computes the same bits.
+//
+// The arithmetic differs from the direct sum: the transforms add and subtract inputs before
+// they are multiplied, so the rounding differs (tests bound it with the transforms' absolute
+// values, `winogradMagnitude`). Measured against the direct tile on the ablation's layers
+// (Docs/PERFORMANCE.md), it wins on AVX2 at every size and on AVX-512 from 14×14 down.
+
+/// The 4×4 input transform Bᵀ d B of one block, sixteen channels at a time: `d` points at
+/// the block's corner in a channel-last image (`pixelStride` floats from one pixel to the
+/// next, `rowStride` from one row to the next); result ξ is written at `v + ξ·stride`.
+@inline(__always)
+private func winogradInput(
+    _ d: UnsafePointer<Float>, pixelStride: Int, rowStride: Int,
+    into v: UnsafeMutablePointer<Float>, stride: Int
+) {
+    typealias V = SIMD16<Float>
+    @inline(__always) func load(_ i: Int, _ j: Int) -> V {
+        UnsafeRawPointer(d + i * rowStride + j * pixelStride).loadUnaligned(as: V.self)
+    }
+    @inline(__always) func store(_ xi: Int, _ x: V) {
+        UnsafeMutableRawPointer(v + xi * stride).storeBytes(of: x, as: V.self)
+    }
+    @inline(__always) func row(_ i: Int, _ j: Int) -> V {
+        // (Bᵀ d)[i][j]
+        switch i {
+        case 0: load(0, j) - load(2, j)
+        case 1: load(1, j) + load(2, j)
+        case 2: load(2, j) - load(1, j)
+        default: load(1, j) - load(3, j)
+        }
+    }
+    for i in 0..<4 {
+        let (t0, t1, t2, t3) = (row(i, 0), row(i, 1), row(i, 2), row(i, 3))
+        store(4 * i, t0 - t2)
+        store(4 * i + 1, t1 + t2)
+        store(4 * i + 2, t2 - t1)
+        store(4 * i + 3, t1 - t3)
+    }
+}
+
+/// The 4×4 weight transform G g Gᵀ of one 3×3 filter, written to `u[0..<16]`.
+private func winogradWeight(_ g: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
+    // G·g, 4 × 3: the rows of g mixed.
+    var gg = SIMD16<Float>()
+    for j in 0..<3 {
+        let (a, b, c) = (g[j], g[3 + j], g[6 + j])
+        gg[j] = a
+        gg[4 + j] = (a + b + c) / 2
+        gg[8 + j] = (a - b + c) / 2
+        gg[12 + j] = c
+    }
+    // (G·g)·Gᵀ: the same mix of each row's three columns.
+    for i in 0..<4 {
+        let (a, b, c) = (gg[4 * i], gg[4 * i + 1], gg[4 * i + 2])
+        u[4 * i] = a
+        u[4 * i + 1] = (a + b + c) / 2
+        u[4 * i + 2] = (a - b + c) / 2
+        u[4 * i + 3] = c
+    }
+}
+
+/// Whether `conv2dForwardWinograd` can compute this shape: 3×3, stride 1, padding 1, input
+/// channels in sixteens (its transforms take sixteen channels at a time), at least 8 output
+/// channels.
+public func winogradApplies(_ s: Conv2dShape) -> Bool {
+    s.kernelH == 3 && s.kernelW == 3 && s.strideH == 1 && s.strideW == 1 && s.padH == 1
+        && s.padW == 1 && s.inChannels % 16 == 0 && s.outChannels >= 8
+}
+
+/// Whether `conv2dForward` uses Winograd for this shape: where it can, on maps of at most
+/// 14×14. On larger maps one image's transformed blocks outgrow the caches, and with AVX-512
+/// the direct tile is faster there (measured, Docs/PERFORMANCE.md). The rule is the same on
+/// every instruction set, so that the bits do not depend on the machine.
+func usesWinogradForward(_ s: Conv2dShape) -> Bool {
+    winogradApplies(s) && s.height * s.width <= 196
+}
+
+/// The shape of the data gradient of `s` as a convolution: of the output gradient, from
+/// `outChannels` to `inChannels` channels, padded by `kernel − 1 − pad`.
+func dataGradientShape(_ s: Conv2dShape) -> Conv2dShape {
+    try! Conv2dShape(
+        batch: s.batch, inChannels: s.outChannels, height: s.outHeight, width: s.outWidth,
+        outChannels: s.inChannels, kernelH: s.kernelH, kernelW: s.kernelW,
+        padH: s.kernelH - 1 - s.padH, padW: s.kernelW - 1 - s.padW)
+}
+
+/// Whether `conv2dBackwardData` uses Winograd: stride 1 and a data gradient that is itself
+/// a convolution Winograd takes.
+func usesWinogradBackwardData(_ s: Conv2dShape) -> Bool {
+    s.kernelH == 3 && s.kernelW == 3 && s.padH == 1 && s.padW == 1 && s.strideH == 1
+        && s.strideW == 1 && usesWinogradForward(dataGradientShape(s))
+}
+
+/// The data gradient by F(2×2, 3×3): the forward convolution of `gradOutput` with the
+/// kernel flipped in both directions and its channels swapped. Needs
+/// `usesWinogradBackwardData(s)`.
+///
+/// - gradOutput: `[batch, outChannels, outHeight, outWidth]`
+/// - weight: `[outChannels, inChannels, 3, 3]`
+/// - gradInput: `[batch, inChannels, height, width]`, overwritten
+func conv2dBackwardDataWinograd(
+    _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    gradInput: UnsafeMutablePointer<Float>
+) {
+    let taps = s.kernelH * s.kernelW
+    // flipped[c][k][tap] = weight[k][c][last − tap]
+    var flipped = [Float](repeating: 0, count: s.weightSize)
+    for k in 0..<s.outChannels {
+        for c in 0..<s.inChannels {
+            for tap in 0..<taps {
+                flipped[(c * s.outChannels + k) * taps + tap] =
+                    weight[(k * s.inChannels + c) * taps + taps - 1 - tap]
+            }
+        }
+    }
+    conv2dForwardWinograd(
+        dataGradientShape(s), input: gradOutput, weight: flipped, bias: nil, output: gradInput)
+}
+
+/// Forward convolution by F(2×2, 3×3). Needs `winogradApplies(s)`.
+///
+/// - input: `[batch, inChannels, height, width]`
+/// - weight: `[outChannels, inChannels, 3, 3]`
+/// - bias: `[outChannels]` or nil
+/// - output: `[batch, outChannels, height, width]`, overwritten
+public func conv2dForwardWinograd(
+    _ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+) {
+    checkArgument(winogradApplies(s), "conv2dForwardWinograd: needs 3×3, stride 1, padding 1")
+    let channels = s.inChannels
+    let (tilesH, tilesW) = ((s.height + 1) / 2, (s.width + 1) / 2)
+    let tilesPerImage = tilesH * tilesW
+    // Padded planes: one row and column of zeros before, enough after for the last block.
+    let (paddedH, paddedW) = (2 * tilesH + 2, 2 * tilesW + 2)
+    let plane = paddedH * paddedW
+    let bundle = max(1, min(8, 256 / tilesPerImage))
+    let rows = InstructionSet.tiles.directRows
+    let panelCount = (s.outChannels + directNR - 1) / directNR
+    // U[ξ][panel][c][16], packed as the direct tile reads its weights.
+    var packed = [Float](repeating: 0, count: 16 * panelCount * channels * directNR)
+    var u = [Float](repeating: 0, count: 16)
+    for k in 0..<s.outChannels {
+        for c in 0..<channels {
+            winogradWeight(weight + (k * channels + c) * 9, into: &u)
+            for xi in 0..<16 {
+                packed[
+                    ((xi * panelCount + k / directNR) * channels + c) * directNR + k % directNR] =
+                    u[xi]
+            }
+        }
+    }
+    let tileRowsMax = (bundle * tilesPerImage + rows - 1) / rows * rows
+    let vCount = 16 * tileRowsMax * channels
+    let mCount = 16 * tileRowsMax * directNR
+    let identity = Array(0..<channels)
+    let starts = (0..<tileRowsMax).map { $0 * channels }
+    packed.withUnsafeBufferPointer { packed in
+        identity.withUnsafeBufferPointer { taps in
+            starts.withUnsafeBufferPointer { starts in
+                let packed = SendablePointer(packed.baseAddress!)
+                let taps = SendablePointer(taps.baseAddress!)
+                let starts = SendablePointer(starts.baseAddress!)
+                Parallel.forChunks(s.batch) { chunk in
+                    ScratchBuffers.with(count: channels * plane + vCount + mCount + 64) { scratch in
+                        let padded = scratch
+                        let v = scratch + channels * plane
+                        let m = v + vCount
+                        let outputBlock = m + mCount
+                        for first in stride(
+                            from: chunk.lowerBound, to: chunk.upperBound, by: bundle)
+                        {
+                            let images = min(bundle, chunk.upperBound - first)
+                            let count = images * tilesPerImage
+                            let stored = (count + rows - 1) / rows * rows
+                            // V[ξ][tile][c]; rows past `count` are left as they are (computed,
+                            // never stored).
+                            for slot in 0..<images {
+                                // The image channel-last, with a border of zeros: padded[h][w][c].
+                                let image = input + (first + slot) * s.inputImageSize
+                                padded.update(repeating: 0, count: channels * plane)
+                                for c in 0..<channels {
+                                    for h in 0..<s.height {
+                                        let source = image + (c * s.height + h) * s.width
+                                        let target = padded + ((h + 1) * paddedW + 1) * channels + c
+                                        for w in 0..<s.width { target[w * channels] = source[w] }
+                                    }
+                                }
+                                for ty in 0..<tilesH {
+                                    for tx in 0..<tilesW {
+                                        let tile = slot * tilesPerImage + ty * tilesW + tx
+                                        let corner = padded + (2 * ty * paddedW + 2 * tx) * channels
+                                        for c in stride(from: 0, to: channels, by: 16) {
+                                            winogradInput(
+                                                corner + c, pixelStride: channels,
+                                                rowStride: paddedW * channels,
+                                                into: v + tile * channels + c,
+                                                stride: stored * channels)
+                                        }
+                                    }
+                                }
+                            }
+                            for panel in 0..<panelCount {
+                                for xi in 0..<16 {
+                                    let weights =
+                                        packed.pointer
+                                        + (xi * panelCount + panel) * channels * directNR
+                                    for g in stride(from: 0, to: count, by: rows) {
+                                        directTile(
+                                            rows: rows, depth: channels, taps: taps.pointer,
+                                            weights: weights, input: v + xi * stored * channels,
+                                            starts: starts.pointer + g,
+                                            into: m + (xi * stored + g) * directNR)
+                                    }
+                                }
+                                // Y = Aᵀ M A for every tile, sixteen channels at a time.
+                                let k0 = panel * directNR
+                                let lanes = min(directNR, s.outChannels - k0)
+                                var shifts = DirectVector()
+                                for j in 0..<lanes { shifts[j] = bias?[k0 + j] ?? 0 }
+                                for tile in 0..<count {
+                                    @inline(__always) func at(_ xi: Int) -> DirectVector {
+                                        UnsafeRawPointer(m + (xi * stored + tile) * directNR)
+                                            .load(as: DirectVector.self)
+                                    }
+                                    // Aᵀ M: two rows of four.
+                                    var top = (
+                                        DirectVector(), DirectVector(), DirectVector(),
+                                        DirectVector()
+                                    )
+                                    var bottom = top
+                                    (top.0, bottom.0) = (
+                                        at(0) + at(4) + at(8), at(4) - at(8) - at(12)
+                                    )
+                                    (top.1, bottom.1) = (
+                                        at(1) + at(5) + at(9), at(5) - at(9) - at(13)
+                                    )
+                                    (top.2, bottom.2) = (
+                                        at(2) + at(6) + at(10), at(6) - at(10) - at(14)
+                                    )
+                                    (top.3, bottom.3) = (
+                                        at(3) + at(7) + at(11), at(7) - at(11) - at(15)
+                                    )
+                                    let y = (
+                                        top.0 + top.1 + top.2 + shifts,
+                                        top.1 - top.2 - top.3 + shifts,
+                                        bottom.0 + bottom.1 + bottom.2 + shifts,
+                                        bottom.1 - bottom.2 - bottom.3 + shifts
+                                    )
+                                    let (slot, t) = tile.quotientAndRemainder(
+                                        dividingBy: tilesPerImage)
+                                    let (ty, tx) = t.quotientAndRemainder(dividingBy: tilesW)
+                                    let out =
+                                        output + (first + slot) * s.outputImageSize
+                                        + k0 * s.outHeight * s.outWidth
+                                        + 2 * ty * s.outWidth + 2 * tx
+                                    let right = 2 * tx + 1 < s.outWidth
+                                    let below = 2 * ty + 1 < s.outHeight
+                                    let corners = UnsafeMutableRawPointer(outputBlock)
+                                    corners.storeBytes(of: y.0, as: DirectVector.self)
+                                    corners.storeBytes(
+                                        of: y.1, toByteOffset: 64, as: DirectVector.self)
+                                    corners.storeBytes(
+                                        of: y.2, toByteOffset: 128, as: DirectVector.self)
+                                    corners.storeBytes(
+                                        of: y.3, toByteOffset: 192, as: DirectVector.self)
+                                    let plane = s.outHeight * s.outWidth
+                                    for j in 0..<lanes {
+                                        let p = out + j * plane
+                                        p[0] = outputBlock[j]
+                                        if right { p[1] = outputBlock[16 + j] }
+                                        if below {
+                                            p[s.outWidth] = outputBlock[32 + j]
+                                            if right { p[s.outWidth + 1] = outputBlock[48 + j] }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
