@@ -203,7 +203,10 @@ notebook.cell("A block whose branch is zeroed is the identity") { cell in
         A plain block can be the identity too, for non-negative inputs. Make each convolution \
         an identity kernel (channel c's filter is 1 at its centre on channel c, 0 everywhere \
         else) and let each batch norm pass values through (in eval mode, with running mean 0, \
-        running variance 1 − ε and γ = 1, β = 0): it computes ReLU(ReLU(x)) = x.
+        running variance 1 − ε and γ = 1, β = 0): it computes ReLU(ReLU(x)) = x, up to \
+        rounding. (On a map this small the convolution runs Winograd's F(2×2, 3×3), which adds \
+        inputs together before it multiplies, so even an identity kernel can be a few units in \
+        the last place off.)
         """)
     let plain = BasicBlock(inputChannels: 16, channels: 16, residual: false, generator: &generator)
     for conv in [plain.conv1, plain.conv2] {

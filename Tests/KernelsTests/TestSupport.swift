@@ -109,7 +109,8 @@ func winogradMagnitude(
                             for l2 in 0..<4 {
                                 let col = 2 * tx + l2 - 1
                                 guard col >= 0 && col < width else { continue }
-                                let input = abs(x[((n * channels + c) * height + row) * width + col])
+                                let input = abs(
+                                    x[((n * channels + c) * height + row) * width + col])
                                 for m1 in 0..<3 {
                                     for m2 in 0..<3 {
                                         let weight = abs(w[((k * channels + c) * 3 + m1) * 3 + m2])
