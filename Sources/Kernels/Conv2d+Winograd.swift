@@ -14,7 +14,8 @@
 // The arithmetic differs from the direct sum: the transforms add and subtract inputs before
 // they are multiplied, so the rounding differs (tests bound it with the transforms' absolute
 // values, `winogradMagnitude`). Measured against the direct tile on the ablation's layers
-// (Docs/PERFORMANCE.md), it wins on AVX2 at every size and on AVX-512 from 14×14 down.
+// (Docs/PERFORMANCE.md), it wins on AVX2 at every size, and with AVX-512 at 14×14, is level at
+// 7×7 and loses at 28×28: `usesWinogradForward` takes it on maps of at most 14×14.
 
 /// The 4×4 input transform Bᵀ d B of one block, sixteen channels at a time: `d` points at
 /// the block's corner in a channel-last image (`pixelStride` floats from one pixel to the

@@ -171,7 +171,8 @@ struct Bench: ParsableCommand {
                 flops / Timing.medianSeconds(repeats: repeats, body) / 1e9
             }
             let forward = rate { conv2dForward(s, input: x, weight: w, bias: nil, output: &y) }
-            // The Winograd experiment, in the direct convolution's flops (not used in training).
+            // Winograd's forward pass at every size it can take (training uses it on maps of at
+            // most 14×14: the "forward" column there), in the direct convolution's flops.
             let winograd =
                 winogradApplies(s)
                 ? rate { conv2dForwardWinograd(s, input: x, weight: w, bias: nil, output: &y) }
@@ -320,7 +321,7 @@ struct ConvResult: Codable {
     var backwardWeightGFLOPs: Double
     /// forward, backward data, backward weight
     var naiveGFLOPs: [Double]?
-    /// The Winograd F(2×2, 3×3) experiment's forward pass, counted in the direct
+    /// Winograd's F(2×2, 3×3) forward pass at any size it takes, counted in the direct
     /// convolution's flops; nil where it does not apply.
     var winogradForwardGFLOPs: Double?
 
