@@ -135,9 +135,12 @@ func conv2dBackwardDataWinograd(
 /// - weight: `[outChannels, inChannels, 3, 3]`
 /// - bias: `[outChannels]` or nil
 /// - output: `[batch, outChannels, height, width]`, overwritten
+/// - epilogue: applied to each panel's outputs of a bundle of images right after they are
+///   written
 public func conv2dForwardWinograd(
     _ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+    epilogue: Conv2dEpilogue = .none
 ) {
     checkArgument(winogradApplies(s), "conv2dForwardWinograd: needs 3×3, stride 1, padding 1")
     let channels = s.inChannels
@@ -146,6 +149,7 @@ public func conv2dForwardWinograd(
     // Padded planes: one row and column of zeros before, enough after for the last block.
     let (paddedH, paddedW) = (2 * tilesH + 2, 2 * tilesW + 2)
     let plane = paddedH * paddedW
+    let outputPlane = s.outHeight * s.outWidth
     let bundle = max(1, min(8, 256 / tilesPerImage))
     let rows = InstructionSet.tiles.directRows
     let panelCount = (s.outChannels + directNR - 1) / directNR
@@ -264,8 +268,7 @@ public func conv2dForwardWinograd(
                                     let (ty, tx) = t.quotientAndRemainder(dividingBy: tilesW)
                                     let out =
                                         output + (first + slot) * s.outputImageSize
-                                        + k0 * s.outHeight * s.outWidth
-                                        + 2 * ty * s.outWidth + 2 * tx
+                                        + k0 * outputPlane + 2 * ty * s.outWidth + 2 * tx
                                     let right = 2 * tx + 1 < s.outWidth
                                     let below = 2 * ty + 1 < s.outHeight
                                     let corners = UnsafeMutableRawPointer(outputBlock)
@@ -276,14 +279,24 @@ public func conv2dForwardWinograd(
                                         of: y.2, toByteOffset: 128, as: DirectVector.self)
                                     corners.storeBytes(
                                         of: y.3, toByteOffset: 192, as: DirectVector.self)
-                                    let plane = s.outHeight * s.outWidth
                                     for j in 0..<lanes {
-                                        let p = out + j * plane
+                                        let p = out + j * outputPlane
                                         p[0] = outputBlock[j]
                                         if right { p[1] = outputBlock[16 + j] }
                                         if below {
                                             p[s.outWidth] = outputBlock[32 + j]
                                             if right { p[s.outWidth + 1] = outputBlock[48 + j] }
+                                        }
+                                    }
+                                }
+                                if !epilogue.isNone {
+                                    for slot in 0..<images {
+                                        for j in 0..<lanes {
+                                            epilogue.apply(
+                                                to: output,
+                                                offset: (first + slot) * s.outputImageSize
+                                                    + (k0 + j) * outputPlane,
+                                                count: outputPlane)
                                         }
                                     }
                                 }

@@ -28,8 +28,8 @@ public func conv2dForward(
     epilogue: Conv2dEpilogue = .none
 ) {
     if usesWinogradForward(s) {
-        conv2dForwardWinograd(s, input: input, weight: weight, bias: bias, output: output)
-        epilogue.apply(to: output, s)
+        conv2dForwardWinograd(
+            s, input: input, weight: weight, bias: bias, output: output, epilogue: epilogue)
         return
     }
     if usesDirectForward(s) {

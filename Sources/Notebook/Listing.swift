@@ -41,15 +41,20 @@ public struct Listing: Equatable, Sendable {
                 reason: "expected one `// listing: \(name)` line and, after it, one "
                     + "`// listing-end: \(name)` line; found \(starts.count) and \(ends.count)")
         }
-        let body = Array(lines[(start + 1)..<end])
-        let indent =
-            body.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-            .map { $0.prefix { $0 == " " }.count }.min() ?? 0
         self.file = file
         self.name = name
-        text = body.map { String($0.dropFirst(min(indent, $0.prefix { $0 == " " }.count))) }
-            .joined(separator: "\n")
+        text = Self.dedented(lines[(start + 1)..<end])
         firstLine = start + 2
+    }
+
+    /// `lines` joined, with the indentation they all share removed (blank lines aside): how a
+    /// listing is shown.
+    public static func dedented(_ lines: some Collection<String>) -> String {
+        let indent =
+            lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            .map { $0.prefix { $0 == " " }.count }.min() ?? 0
+        return lines.map { String($0.dropFirst(min(indent, $0.prefix { $0 == " " }.count))) }
+            .joined(separator: "\n")
     }
 }
 

@@ -98,26 +98,31 @@ public func conv2d(
     }
     let input = x.data
     let filters = weight.data
-    let output = kernelResult(count: geometry.batch * geometry.outputImageSize) { output in
-        withBuffers(input, filters) { input, filters in
-            let forward = { (bias: UnsafePointer<Float>?) in
-                conv2dForward(
-                    geometry, input: input.baseAddress!, weight: filters.baseAddress!, bias: bias,
-                    output: output)
-            }
-            if let bias {
-                bias.data.withUnsafeBufferPointer { forward($0.baseAddress!) }
-            } else {
-                forward(nil)
-            }
-        }
-    }
+    let output = convolved(input, filters, bias: bias?.data, geometry)
     let shape = [geometry.batch, geometry.outChannels, geometry.outHeight, geometry.outWidth]
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
     return Tensor(shape: shape, data: output, op: "conv2d", inputs: inputs) { dy in
         conv2dBackward(
             geometry, gradOutput: dy, input: input, filters: filters, x: x, weight: weight,
             bias: bias)
+    }
+}
+
+/// The forward kernel on the tensors' storage: `[N, K, Ho, Wo]` for `geometry`, with
+/// `residual` (the same shape) added and a ReLU after the bias when asked (see
+/// `Conv2dEpilogue`). `conv2d` and `conv2dInference` both compute their output here.
+func convolved(
+    _ input: [Float], _ filters: [Float], bias: [Float]?, _ geometry: Conv2dShape,
+    residual: [Float]? = nil, relu: Bool = false
+) -> [Float] {
+    kernelResult(count: geometry.batch * geometry.outputImageSize) { output in
+        withBuffers(input, filters, bias ?? [], residual ?? []) { input, filters, b, r in
+            conv2dForward(
+                geometry, input: input.baseAddress!, weight: filters.baseAddress!,
+                bias: bias == nil ? nil : b.baseAddress!, output: output,
+                epilogue: Conv2dEpilogue(
+                    residual: residual == nil ? nil : r.baseAddress!, relu: relu))
+        }
     }
 }
 

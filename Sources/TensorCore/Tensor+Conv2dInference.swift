@@ -37,15 +37,7 @@ public func conv2dInference(
                     + "inside Tensor.withoutGrad, or use conv2d")
         }
     }
-    let output = kernelResult(count: geometry.batch * geometry.outputImageSize) { output in
-        withBuffers(x.data, weight.data, bias?.data ?? [], residual?.data ?? []) {
-            input, filters, bias, residualData in
-            conv2dForward(
-                geometry, input: input.baseAddress!, weight: filters.baseAddress!,
-                bias: bias.isEmpty ? nil : bias.baseAddress!, output: output,
-                epilogue: Conv2dEpilogue(
-                    residual: residualData.isEmpty ? nil : residualData.baseAddress!, relu: relu))
-        }
-    }
+    let output = convolved(
+        x.data, weight.data, bias: bias?.data, geometry, residual: residual?.data, relu: relu)
     return Tensor(shape: shape, data: output)
 }

@@ -111,14 +111,7 @@ struct TranscriptListingTests {
                 ).components(separatedBy: "\n")
                 #expect(last <= source.count, "\(page): \(file) has \(source.count) lines")
                 guard last <= source.count, first >= 1, first <= last else { continue }
-                let lines = source[(first - 1)..<last]
-                let indent =
-                    lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-                    .map { $0.prefix { $0 == " " }.count }.min() ?? 0
-                let now = lines.map {
-                    String($0.dropFirst(min(indent, $0.prefix { $0 == " " }.count)))
-                }
-                .joined(separator: "\n")
+                let now = Listing.dedented(source[(first - 1)..<last])
                 let shown = String(match.4).dropLast()  // the newline before the fence
                 #expect(
                     now == shown,
