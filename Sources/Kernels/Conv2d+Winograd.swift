@@ -14,8 +14,11 @@
 // The arithmetic differs from the direct sum: the transforms add and subtract inputs before
 // they are multiplied, so the rounding differs (tests bound it with the transforms' absolute
 // values, `winogradMagnitude`). Measured against the direct tile on the ablation's layers
-// (Docs/PERFORMANCE.md), it wins on AVX2 at every size, and with AVX-512 at 14×14, is level at
-// 7×7 and loses at 28×28: `usesWinogradForward` takes it on maps of at most 14×14.
+// (Docs/PERFORMANCE.md), it wins at 28×28, 14×14 and 7×7 with AVX-512 and with AVX2, so
+// `usesWinogradForward` takes it wherever it applies. The image's channel-last copy and the
+// outputs' return to channel planes go sixteen by sixteen through the register transpose
+// (`transpose16`); done one float at a time they cost Winograd its lead on 28×28 maps.
+// The weight gradient is in `Conv2d+WinogradWeight.swift`.
 
 /// The 4×4 input transform Bᵀ d B of one block, sixteen channels at a time: `d` points at
 /// the block's corner in a channel-last image (`pixelStride` floats from one pixel to the
@@ -71,6 +74,94 @@ private func winogradWeight(_ g: UnsafePointer<Float>, into u: UnsafeMutablePoin
     }
 }
 
+/// The 2×2 blocks a map of `height × width` is cut into (the last row and column of blocks
+/// cut off when a side is odd), and the padded channel-last plane their 4×4 inputs are read
+/// from: one row and column of zeros before the map, enough after it for the last block.
+struct WinogradGrid {
+    let tilesH: Int
+    let tilesW: Int
+    let paddedW: Int
+    /// Pixels of the padded plane.
+    let plane: Int
+
+    init(_ s: Conv2dShape) {
+        (tilesH, tilesW) = ((s.height + 1) / 2, (s.width + 1) / 2)
+        paddedW = 2 * tilesW + 2
+        plane = (2 * tilesH + 2) * paddedW
+    }
+
+    var tilesPerImage: Int { tilesH * tilesW }
+
+    /// Floats of the padded channel-last image of `channels` channels.
+    func paddedCount(_ channels: Int) -> Int { channels * plane }
+}
+
+/// Bᵀ d B of every block of one image: `v[ξ · stride + tile · inChannels + c]`, tiles in row
+/// order. The image is first copied channel-last, with its border of zeros, into `padded`
+/// (`grid.paddedCount(inChannels)` floats).
+///
+/// - image: `[inChannels, height, width]`
+@inline(__always)
+func winogradTransformImage(
+    _ s: Conv2dShape, _ grid: WinogradGrid, image: UnsafePointer<Float>,
+    padded: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int
+) {
+    let channels = s.inChannels
+    let pixels = s.height * s.width
+    // The border: the first row, the rows below the map, and each row's first column and
+    // the columns right of the map.
+    @inline(__always) func zero(row: Int, columns: Range<Int>) {
+        (padded + (row * grid.paddedW + columns.lowerBound) * channels).update(
+            repeating: 0, count: columns.count * channels)
+    }
+    zero(row: 0, columns: 0..<grid.paddedW)
+    for h in 1...s.height {
+        zero(row: h, columns: 0..<1)
+        zero(row: h, columns: (s.width + 1)..<grid.paddedW)
+    }
+    for h in (s.height + 1)..<(grid.plane / grid.paddedW) {
+        zero(row: h, columns: 0..<grid.paddedW)
+    }
+    // The map: sixteen channels × sixteen pixels (in reading order, across rows) at a time,
+    // transposed in registers, each pixel's sixteen channels stored where it belongs.
+    withUnsafeTemporaryAllocation(of: DirectVector.self, capacity: 16) { block in
+        let block = UnsafeMutableRawPointer(block.baseAddress!).assumingMemoryBound(
+            to: Float.self)
+        for c in Swift.stride(from: 0, to: channels, by: 16) {
+            let planes = image + c * pixels
+            for q in Swift.stride(from: 0, to: pixels, by: 16) {
+                let count = min(16, pixels - q)
+                if count == 16 {
+                    transpose16(planes + q, sourceStride: pixels, into: block, targetStride: 16)
+                } else {
+                    for i in 0..<count {
+                        for j in 0..<16 { block[i * 16 + j] = planes[j * pixels + q + i] }
+                    }
+                }
+                for i in 0..<count {
+                    let (h, w) = (q + i).quotientAndRemainder(dividingBy: s.width)
+                    UnsafeMutableRawPointer(
+                        padded + ((h + 1) * grid.paddedW + w + 1) * channels + c
+                    ).storeBytes(
+                        of: UnsafeRawPointer(block + i * 16).load(as: DirectVector.self),
+                        as: DirectVector.self)
+                }
+            }
+        }
+    }
+    for ty in 0..<grid.tilesH {
+        for tx in 0..<grid.tilesW {
+            let tile = ty * grid.tilesW + tx
+            let corner = padded + (2 * ty * grid.paddedW + 2 * tx) * channels
+            for c in Swift.stride(from: 0, to: channels, by: 16) {
+                winogradInput(
+                    corner + c, pixelStride: channels, rowStride: grid.paddedW * channels,
+                    into: v + tile * channels + c, stride: stride)
+            }
+        }
+    }
+}
+
 /// Whether `conv2dForwardWinograd` can compute this shape: 3×3, stride 1, padding 1, input
 /// channels in sixteens (its transforms take sixteen channels at a time), at least 8 output
 /// channels.
@@ -79,13 +170,11 @@ public func winogradApplies(_ s: Conv2dShape) -> Bool {
         && s.padW == 1 && s.inChannels % 16 == 0 && s.outChannels >= 8
 }
 
-/// Whether `conv2dForward` uses Winograd for this shape: where it can, on maps of at most
-/// 14×14. On larger maps one image's transformed blocks outgrow the caches, and with AVX-512
-/// the direct tile is faster there (measured, Docs/PERFORMANCE.md). The rule is the same on
-/// every instruction set, so that the bits do not depend on the machine.
-func usesWinogradForward(_ s: Conv2dShape) -> Bool {
-    winogradApplies(s) && s.height * s.width <= 196
-}
+/// Whether `conv2dForward` uses Winograd for this shape: wherever it can (it beats the
+/// direct tile on every ablation layer it takes, on both instruction sets: measured,
+/// Docs/PERFORMANCE.md). The rule is the same on every instruction set, so that the bits do
+/// not depend on the machine.
+func usesWinogradForward(_ s: Conv2dShape) -> Bool { winogradApplies(s) }
 
 /// The shape of the data gradient of `s` as a convolution: of the output gradient, from
 /// `outChannels` to `inChannels` channels, padded by `kernel − 1 − pad`.
@@ -144,11 +233,8 @@ public func conv2dForwardWinograd(
 ) {
     checkArgument(winogradApplies(s), "conv2dForwardWinograd: needs 3×3, stride 1, padding 1")
     let channels = s.inChannels
-    let (tilesH, tilesW) = ((s.height + 1) / 2, (s.width + 1) / 2)
-    let tilesPerImage = tilesH * tilesW
-    // Padded planes: one row and column of zeros before, enough after for the last block.
-    let (paddedH, paddedW) = (2 * tilesH + 2, 2 * tilesW + 2)
-    let plane = paddedH * paddedW
+    let grid = WinogradGrid(s)
+    let (tilesW, tilesPerImage) = (grid.tilesW, grid.tilesPerImage)
     let outputPlane = s.outHeight * s.outWidth
     let bundle = max(1, min(8, 256 / tilesPerImage))
     let rows = InstructionSet.tiles.directRows
@@ -169,6 +255,7 @@ public func conv2dForwardWinograd(
     let tileRowsMax = (bundle * tilesPerImage + rows - 1) / rows * rows
     let vCount = 16 * tileRowsMax * channels
     let mCount = 16 * tileRowsMax * directNR
+    let stagedCount = bundle * outputPlane * directNR
     let identity = Array(0..<channels)
     let starts = (0..<tileRowsMax).map { $0 * channels }
     packed.withUnsafeBufferPointer { packed in
@@ -178,11 +265,14 @@ public func conv2dForwardWinograd(
                 let taps = SendablePointer(taps.baseAddress!)
                 let starts = SendablePointer(starts.baseAddress!)
                 Parallel.forChunks(s.batch) { chunk in
-                    ScratchBuffers.with(count: channels * plane + vCount + mCount + 64) { scratch in
+                    ScratchBuffers.with(
+                        count: grid.paddedCount(channels) + vCount + mCount + stagedCount
+                    ) {
+                        scratch in
                         let padded = scratch
-                        let v = scratch + channels * plane
+                        let v = scratch + grid.paddedCount(channels)
                         let m = v + vCount
-                        let outputBlock = m + mCount
+                        let staged = m + mCount
                         for first in stride(
                             from: chunk.lowerBound, to: chunk.upperBound, by: bundle)
                         {
@@ -192,29 +282,10 @@ public func conv2dForwardWinograd(
                             // V[ξ][tile][c]; rows past `count` are left as they are (computed,
                             // never stored).
                             for slot in 0..<images {
-                                // The image channel-last, with a border of zeros: padded[h][w][c].
-                                let image = input + (first + slot) * s.inputImageSize
-                                padded.update(repeating: 0, count: channels * plane)
-                                for c in 0..<channels {
-                                    for h in 0..<s.height {
-                                        let source = image + (c * s.height + h) * s.width
-                                        let target = padded + ((h + 1) * paddedW + 1) * channels + c
-                                        for w in 0..<s.width { target[w * channels] = source[w] }
-                                    }
-                                }
-                                for ty in 0..<tilesH {
-                                    for tx in 0..<tilesW {
-                                        let tile = slot * tilesPerImage + ty * tilesW + tx
-                                        let corner = padded + (2 * ty * paddedW + 2 * tx) * channels
-                                        for c in stride(from: 0, to: channels, by: 16) {
-                                            winogradInput(
-                                                corner + c, pixelStride: channels,
-                                                rowStride: paddedW * channels,
-                                                into: v + tile * channels + c,
-                                                stride: stored * channels)
-                                        }
-                                    }
-                                }
+                                winogradTransformImage(
+                                    s, grid, image: input + (first + slot) * s.inputImageSize,
+                                    padded: padded, into: v + slot * tilesPerImage * channels,
+                                    stride: stored * channels)
                             }
                             for panel in 0..<panelCount {
                                 for xi in 0..<16 {
@@ -266,26 +337,46 @@ public func conv2dForwardWinograd(
                                     let (slot, t) = tile.quotientAndRemainder(
                                         dividingBy: tilesPerImage)
                                     let (ty, tx) = t.quotientAndRemainder(dividingBy: tilesW)
-                                    let out =
-                                        output + (first + slot) * s.outputImageSize
-                                        + k0 * outputPlane + 2 * ty * s.outWidth + 2 * tx
+                                    // Staged pixel-major, the pixels inside the map.
+                                    let corner =
+                                        staged
+                                        + (slot * outputPlane + 2 * ty * s.outWidth + 2 * tx)
+                                        * directNR
+                                    @inline(__always) func put(
+                                        _ i: Int, _ j: Int, _ value: DirectVector
+                                    ) {
+                                        UnsafeMutableRawPointer(
+                                            corner + (i * s.outWidth + j) * directNR
+                                        ).storeBytes(of: value, as: DirectVector.self)
+                                    }
                                     let right = 2 * tx + 1 < s.outWidth
                                     let below = 2 * ty + 1 < s.outHeight
-                                    let corners = UnsafeMutableRawPointer(outputBlock)
-                                    corners.storeBytes(of: y.0, as: DirectVector.self)
-                                    corners.storeBytes(
-                                        of: y.1, toByteOffset: 64, as: DirectVector.self)
-                                    corners.storeBytes(
-                                        of: y.2, toByteOffset: 128, as: DirectVector.self)
-                                    corners.storeBytes(
-                                        of: y.3, toByteOffset: 192, as: DirectVector.self)
+                                    put(0, 0, y.0)
+                                    if right { put(0, 1, y.1) }
+                                    if below {
+                                        put(1, 0, y.2)
+                                        if right { put(1, 1, y.3) }
+                                    }
+                                }
+                                // To the channel planes: sixteen pixels at a time through the
+                                // register transpose where the panel is full.
+                                for slot in 0..<images {
+                                    let rows = staged + slot * outputPlane * directNR
+                                    let planes =
+                                        output + (first + slot) * s.outputImageSize
+                                        + k0 * outputPlane
+                                    var q = 0
+                                    if lanes == directNR {
+                                        while q + 16 <= outputPlane {
+                                            transpose16(
+                                                rows + q * directNR, sourceStride: directNR,
+                                                into: planes + q, targetStride: outputPlane)
+                                            q += 16
+                                        }
+                                    }
                                     for j in 0..<lanes {
-                                        let p = out + j * outputPlane
-                                        p[0] = outputBlock[j]
-                                        if right { p[1] = outputBlock[16 + j] }
-                                        if below {
-                                            p[s.outWidth] = outputBlock[32 + j]
-                                            if right { p[s.outWidth + 1] = outputBlock[48 + j] }
+                                        for p in q..<outputPlane {
+                                            planes[j * outputPlane + p] = rows[p * directNR + j]
                                         }
                                     }
                                 }

@@ -171,6 +171,12 @@ public func conv2dBackwardWeight(
     _ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?
 ) {
+    if usesWinogradBackwardWeight(s) {
+        conv2dBackwardWeightWinograd(
+            s, input: input, gradOutput: gradOutput, gradWeight: gradWeight)
+        if let gradBias { convBiasGradient(s, gradOutput: gradOutput, gradBias: gradBias) }
+        return
+    }
     if usesDirectBackwardWeight(s) {
         conv2dBackwardWeightDirect(
             s, input: input, gradOutput: gradOutput, gradWeight: gradWeight)

@@ -22,7 +22,8 @@ extension Conv2dShape {
         return (
             usesWinogradForward(self) ? .winograd : general(usesDirectForward(self)),
             usesWinogradBackwardData(self) ? .winograd : general(usesDirectBackwardData(self)),
-            general(usesDirectBackwardWeight(self))
+            usesWinogradBackwardWeight(self)
+                ? .winograd : general(usesDirectBackwardWeight(self))
         )
     }
 }

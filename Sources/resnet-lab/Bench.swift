@@ -150,8 +150,10 @@ struct Bench: ParsableCommand {
             print("\nconv2d 3×3, batch 128: GFLOP/s (naive in parentheses)")
             print(
                 row(
-                    ["layer", "forward", "backward data", "backward weight", "Winograd forward"],
-                    width: 22))
+                    [
+                        "layer", "forward", "backward data", "backward weight",
+                        "Winograd forward", "Winograd weight",
+                    ], width: 22))
         }
         var results: [ConvResult] = []
         var generator = SeededGenerator(seed: 2)
@@ -176,6 +178,12 @@ struct Bench: ParsableCommand {
             let winograd =
                 winogradApplies(s)
                 ? rate { conv2dForwardWinograd(s, input: x, weight: w, bias: nil, output: &y) }
+                : nil
+            let winogradWeight =
+                winogradApplies(s)
+                ? rate {
+                    conv2dBackwardWeightWinograd(s, input: x, gradOutput: dy, gradWeight: &dw)
+                }
                 : nil
             let data = rate { conv2dBackwardData(s, gradOutput: dy, weight: w, gradInput: &dx) }
             let weight = rate {
@@ -202,12 +210,13 @@ struct Bench: ParsableCommand {
                 ConvResult(
                     layer: shape.name, forwardGFLOPs: forward, backwardDataGFLOPs: data,
                     backwardWeightGFLOPs: weight, naiveGFLOPs: naive,
-                    winogradForwardGFLOPs: winograd))
+                    winogradForwardGFLOPs: winograd, winogradWeightGFLOPs: winogradWeight))
             if !json {
                 let cells = [forward, data, weight].enumerated().map { i, fast in
                     format(fast) + (naive.map { " (" + format($0[i]) + ")" } ?? "")
                 }
-                print(row([shape.name] + cells + [winograd.map(format) ?? "–"], width: 22))
+                let winogradCells = [winograd, winogradWeight].map { $0.map(format) ?? "–" }
+                print(row([shape.name] + cells + winogradCells, width: 22))
             }
         }
         return results
@@ -324,10 +333,13 @@ struct ConvResult: Codable {
     /// Winograd's F(2×2, 3×3) forward pass at any size it takes, counted in the direct
     /// convolution's flops; nil where it does not apply.
     var winogradForwardGFLOPs: Double?
+    /// Its weight gradient at any size it takes, likewise.
+    var winogradWeightGFLOPs: Double?
 
     enum CodingKeys: String, CodingKey {
         case layer
         case winogradForwardGFLOPs = "winograd_forward_gflops"
+        case winogradWeightGFLOPs = "winograd_weight_gflops"
         case forwardGFLOPs = "forward_gflops"
         case backwardDataGFLOPs = "backward_data_gflops"
         case backwardWeightGFLOPs = "backward_weight_gflops"

@@ -108,16 +108,20 @@ let convCases: [ConvCase] = [
     ConvCase(2, 9, 5, 6, 10, kernel: (3, 5), stride: (1, 1), padding: (2, 1), bias: true),
     ConvCase(1, 12, 9, 9, 8, kernel: (5, 5), stride: (1, 1), padding: (0, 0), bias: false),
     ConvCase(2, 8, 6, 7, 9, kernel: (3, 3), stride: (2, 1), padding: (1, 1), bias: true),
-    // Winograd F(2×2, 3×3): 3×3, stride 1, padding 1, input channels in sixteens, maps of at
-    // most 14×14; odd sizes (a last block cut off), output channels that leave a partial
-    // panel, one image, bundles of small images; the data gradient where the output
-    // channels come in sixteens too.
+    // Winograd F(2×2, 3×3), forward and both gradients: 3×3, stride 1, padding 1, input
+    // channels in sixteens; odd sizes (a last block cut off), output channels that leave a
+    // partial panel, one image, bundles of small images, a map wider than a bundle of
+    // blocks; the data gradient where the output channels come in sixteens too.
     ConvCase(3, 16, 8, 8, 16, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
     ConvCase(2, 32, 7, 9, 20, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: false),
     ConvCase(2, 16, 9, 5, 32, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
     ConvCase(1, 32, 14, 14, 16, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: false),
     ConvCase(9, 16, 3, 3, 48, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
     ConvCase(2, 9, 6, 6, 16, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: false),
+    ConvCase(2, 16, 29, 23, 16, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
+    // More images than weight-gradient groups, on a map of one image per bundle: each group
+    // sums several images.
+    ConvCase(18, 16, 17, 16, 24, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: false),
     // Large maps (one image per bundle) and more images than weight-gradient groups, so a
     // group's direct-tile partial accumulates over several images.
     ConvCase(34, 8, 24, 24, 8, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
@@ -191,11 +195,25 @@ struct Conv2dTests {
         InstructionSet.allCases)
     func backwardWeight(c: ConvCase, tiles: InstructionSet) {
         let s = c.shape
-        expectWithinRoundoff(
-            InstructionSet.$tiles.withValue(tiles) { c.backwardWeight(naive: false) },
-            c.backwardWeight(naive: true),
-            magnitude: c.backwardWeight(naive: true, absolute: true),
-            length: s.batch * s.outHeight * s.outWidth + 1, "backward weight")
+        let fast = InstructionSet.$tiles.withValue(tiles) { c.backwardWeight(naive: false) }
+        if s.paths.backwardWeight == .winograd {
+            // Sums over the images' blocks (in groups), then up to 12 roundings in the
+            // transforms; the bias gradient is a plain sum, within its own bound.
+            let (x, _, _, dy) = c.data()
+            let blocks = s.batch * ((s.height + 1) / 2) * ((s.width + 1) / 2)
+            expectWithinRoundoff(
+                fast, c.backwardWeight(naive: true),
+                magnitude: winogradWeightMagnitude(
+                    batch: s.batch, channels: s.inChannels, height: s.height, width: s.width,
+                    outChannels: s.outChannels, x: x, dy: dy
+                ) + c.backwardWeight(naive: true, absolute: true).dropFirst(s.weightSize),
+                length: blocks + 16, "backward weight (Winograd)")
+        } else {
+            expectWithinRoundoff(
+                fast, c.backwardWeight(naive: true),
+                magnitude: c.backwardWeight(naive: true, absolute: true),
+                length: s.batch * s.outHeight * s.outWidth + 1, "backward weight")
+        }
     }
 
     @Test(
@@ -213,6 +231,9 @@ struct Conv2dTests {
             ConvCase(1, 9, 12, 10, 24, kernel: (3, 3), stride: (2, 1), padding: (1, 1), bias: true),
             // Two images, three threads: the weight gradient splits its tiles.
             ConvCase(2, 16, 9, 9, 40, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: false),
+            // Winograd's weight gradient with several images per group.
+            ConvCase(
+                20, 16, 17, 15, 24, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
         ])
     func threadIndependence(c: ConvCase) {
         let one = Parallel.withThreadCount(1) {
@@ -272,10 +293,11 @@ struct Im2colTests {
         #expect(back[0] == 1 + 1 * 1)
     }
 
-    @Test("the cases reach Winograd's forward pass and data gradient")
+    @Test("the cases reach Winograd's forward pass and both gradients")
     func casesReachWinograd() {
         #expect(convCases.filter { $0.shape.paths.forward == .winograd }.count >= 5)
         #expect(convCases.filter { $0.shape.paths.backwardData == .winograd }.count >= 3)
+        #expect(convCases.filter { $0.shape.paths.backwardWeight == .winograd }.count >= 5)
     }
 
     @Test(

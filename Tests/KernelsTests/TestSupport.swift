@@ -129,3 +129,54 @@ func winogradMagnitude(
     }
     return out
 }
+
+/// The magnitude that bounds the rounding error of Winograd's weight gradient
+/// (`conv2dBackwardWeightWinograd`) on a stride-1, padding-1 3×3 convolution (`x`
+/// [N, C, H, W], `dy` [N, K, H, W]): for each weight (k, c, m₁, m₂), the sum over the images,
+/// the 2×2 blocks, the block's four output gradients and its 4×4 inputs of |dy|·|x| times the
+/// same absolute coefficients as `winogradMagnitude` (the transforms are those of the forward
+/// pass, applied in the other direction).
+func winogradWeightMagnitude(
+    batch: Int, channels: Int, height: Int, width: Int, outChannels: Int, x: [Float],
+    dy: [Float]
+) -> [Float] {
+    let coefficient: [[[Float]]] = [
+        [[1, 0, 0], [1, 1, 1], [2, 1, 1], [0, 0, 0]],
+        [[0, 0, 0], [1, 1, 2], [1, 1, 1], [0, 0, 1]],
+    ]
+    var out = [Float](repeating: 0, count: outChannels * channels * 9)
+    for k in 0..<outChannels {
+        for c in 0..<channels {
+            for m1 in 0..<3 {
+                for m2 in 0..<3 {
+                    var sum: Float = 0
+                    for n in 0..<batch {
+                        for h in 0..<height {
+                            for v in 0..<width {
+                                let gradient = abs(
+                                    dy[((n * outChannels + k) * height + h) * width + v])
+                                let (ty, i) = h.quotientAndRemainder(dividingBy: 2)
+                                let (tx, j) = v.quotientAndRemainder(dividingBy: 2)
+                                for l1 in 0..<4 {
+                                    let row = 2 * ty + l1 - 1
+                                    guard row >= 0 && row < height else { continue }
+                                    for l2 in 0..<4 {
+                                        let col = 2 * tx + l2 - 1
+                                        guard col >= 0 && col < width else { continue }
+                                        let input = abs(
+                                            x[((n * channels + c) * height + row) * width + col])
+                                        sum +=
+                                            coefficient[i][l1][m1] * coefficient[j][l2][m2]
+                                            * gradient * input
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    out[((k * channels + c) * 3 + m1) * 3 + m2] = sum
+                }
+            }
+        }
+    }
+    return out
+}

@@ -1,0 +1,216 @@
+// The weight gradient of a stride-1, padding-1 3×3 convolution by Winograd's F(2×2, 3×3),
+// the forward pass of `Conv2d+Winograd.swift` run backwards. The forward computes each 2×2
+// block of outputs as Y = Aᵀ [ U ⊙ V ] A with U = G g Gᵀ and V = Bᵀ d B, so the gradient of
+// the 3×3 filter g is
+//
+//     ∂g = Gᵀ [ Σ_blocks (A ∂Y Aᵀ) ⊙ V ] G
+//
+// 16 products per block, channel pair and 2×2 block instead of 36 per 2×2 outputs. The sum
+// over blocks is 16 independent matrix products, one per position ξ of the 4×4 block:
+// ∂U[ξ][c][k] = Σ_block V[ξ][block][c] · ∂M[ξ][block][k], on the direct tile as the direct
+// weight gradient runs it (`conv2dBackwardWeightDirect`): input channels as its rows, sixteen
+// output channels as its lanes, the blocks as the summed index in order. The batch is cut
+// into the same fixed groups, each summed into its own partial, the partials added in group
+// order and only then transformed back by Gᵀ · G: the bits do not depend on the threads or
+// the instruction set.
+
+/// Whether `conv2dBackwardWeight` uses Winograd: wherever `winogradApplies`, at every map
+/// size. Unlike the forward pass (`usesWinogradForward`), its blocks' products are summed
+/// over the whole batch in long runs, and it beats the direct tile on the ablation's 28×28,
+/// 14×14 and 7×7 layers with AVX-512 and with AVX2 alike (Docs/PERFORMANCE.md).
+func usesWinogradBackwardWeight(_ s: Conv2dShape) -> Bool { winogradApplies(s) }
+
+/// ∂M = A ∂Y Aᵀ of one 2×2 block of output gradients, sixteen channels at a time (`dy.0`
+/// and `dy.1` the block's top row, `dy.2` and `dy.3` its bottom row, zero outside the map);
+/// result ξ is written at `m + ξ · stride`.
+@inline(__always)
+private func winogradGradient(
+    _ dy: (DirectVector, DirectVector, DirectVector, DirectVector),
+    into m: UnsafeMutablePointer<Float>, stride: Int
+) {
+    @inline(__always) func row(_ i: Int, _ a: DirectVector, _ b: DirectVector) {
+        // One row (a, b) of A ∂Y times Aᵀ: (a, a + b, a − b, −b).
+        let target = UnsafeMutableRawPointer(m + 4 * i * stride)
+        let step = stride * MemoryLayout<Float>.stride
+        target.storeBytes(of: a, as: DirectVector.self)
+        target.storeBytes(of: a + b, toByteOffset: step, as: DirectVector.self)
+        target.storeBytes(of: a - b, toByteOffset: 2 * step, as: DirectVector.self)
+        target.storeBytes(of: -b, toByteOffset: 3 * step, as: DirectVector.self)
+    }
+    // A ∂Y: the rows top, top + bottom, top − bottom, −bottom.
+    let (a0, b0, a1, b1) = dy
+    row(0, a0, b0)
+    row(1, a0 + a1, b0 + b1)
+    row(2, a0 - a1, b0 - b1)
+    row(3, -a1, -b1)
+}
+
+/// Gᵀ x along one axis: four values of the transformed domain to the filter's three,
+/// sixteen output channels at a time.
+@inline(__always)
+private func winogradFilter(
+    _ x0: DirectVector, _ x1: DirectVector, _ x2: DirectVector, _ x3: DirectVector
+) -> (DirectVector, DirectVector, DirectVector) {
+    let (sum, difference) = ((x1 + x2) / 2, (x1 - x2) / 2)
+    return (x0 + sum, difference, sum + x3)
+}
+
+/// Weight gradient by F(2×2, 3×3). Needs `winogradApplies(s)`.
+///
+/// - input: `[batch, inChannels, height, width]`
+/// - gradOutput: `[batch, outChannels, height, width]`
+/// - gradWeight: `[outChannels, inChannels, 3, 3]`, overwritten
+public func conv2dBackwardWeightWinograd(
+    _ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+    gradWeight: UnsafeMutablePointer<Float>
+) {
+    checkArgument(
+        winogradApplies(s), "conv2dBackwardWeightWinograd: needs 3×3, stride 1, padding 1")
+    let channels = s.inChannels
+    let grid = WinogradGrid(s)
+    let tilesPerImage = grid.tilesPerImage
+    let pixels = s.outHeight * s.outWidth
+    let bundle = max(1, min(8, 256 / tilesPerImage))
+    let rows = InstructionSet.tiles.directRows
+    let panelCount = (s.outChannels + directNR - 1) / directNR
+    let channelTiles = (channels + rows - 1) / rows
+    let channelRows = channelTiles * rows
+    let groups = weightGradientGroupCount(batch: s.batch)
+    let maxTiles = bundle * tilesPerImage
+    // partial[group][ξ][panel][channel row][16]; a last tile of channels repeats the last one.
+    let partialCount = 16 * panelCount * channelRows * directNR
+    let channelStarts = (0..<channelRows).map { min($0, channels - 1) }
+    let tileOffsets = (0..<maxTiles).map { $0 * channels }
+    let paddedCount = grid.paddedCount(channels)
+    let vCount = 16 * maxTiles * channels
+    let gradientsCount = panelCount * bundle * pixels * directNR
+    let mCount = 16 * panelCount * maxTiles * directNR
+    channelStarts.withUnsafeBufferPointer { channelStarts in
+        tileOffsets.withUnsafeBufferPointer { tileOffsets in
+            let channelStarts = SendablePointer(channelStarts.baseAddress!)
+            let tileOffsets = SendablePointer(tileOffsets.baseAddress!)
+            ScratchBuffers.with(count: groups * partialCount) { partials in
+                // Groups spread over the threads; with fewer groups (images) than threads,
+                // the groups run in turn and each one's tiles are split instead.
+                let splitTiles = groups < Parallel.threadCount
+                Parallel.forChunks(splitTiles ? 1 : groups) { groupRange in
+                    ScratchBuffers.with(count: paddedCount + vCount + gradientsCount + mCount) {
+                        scratch in
+                        let padded = scratch
+                        let v = padded + paddedCount
+                        let gradients = v + vCount
+                        let m = gradients + gradientsCount
+                        for group in splitTiles ? 0..<groups : groupRange {
+                            let partial = partials + group * partialCount
+                            let first = s.batch * group / groups
+                            let end = s.batch * (group + 1) / groups
+                            for start in Swift.stride(from: first, to: end, by: bundle) {
+                                let images = min(bundle, end - start)
+                                let count = images * tilesPerImage
+                                // V[ξ][tile][c]
+                                for slot in 0..<images {
+                                    winogradTransformImage(
+                                        s, grid, image: input + (start + slot) * s.inputImageSize,
+                                        padded: padded, into: v + slot * tilesPerImage * channels,
+                                        stride: count * channels)
+                                }
+                                // ∂M[ξ][panel][tile][16], from the gradients pixel-major.
+                                transposeGradients(
+                                    s, gradOutput: gradOutput + start * s.outputImageSize,
+                                    images: images, into: gradients)
+                                for panel in 0..<panelCount {
+                                    let source = gradients + panel * images * pixels * directNR
+                                    for tile in 0..<count {
+                                        let (slot, t) = tile.quotientAndRemainder(
+                                            dividingBy: tilesPerImage)
+                                        let (ty, tx) = t.quotientAndRemainder(
+                                            dividingBy: grid.tilesW)
+                                        let corner =
+                                            source
+                                            + (slot * pixels + 2 * ty * s.outWidth + 2 * tx)
+                                            * directNR
+                                        let right = 2 * tx + 1 < s.outWidth
+                                        let below = 2 * ty + 1 < s.outHeight
+                                        @inline(__always) func at(_ i: Int, _ j: Int)
+                                            -> DirectVector
+                                        {
+                                            UnsafeRawPointer(
+                                                corner + (i * s.outWidth + j) * directNR
+                                            ).load(as: DirectVector.self)
+                                        }
+                                        let zero = DirectVector()
+                                        winogradGradient(
+                                            (
+                                                at(0, 0), right ? at(0, 1) : zero,
+                                                below ? at(1, 0) : zero,
+                                                below && right ? at(1, 1) : zero
+                                            ),
+                                            into: m + (panel * count + tile) * directNR,
+                                            stride: panelCount * count * directNR)
+                                    }
+                                }
+                                func tiles(_ range: Range<Int>) {
+                                    for index in range {
+                                        let (xiPanel, rowTile) = index.quotientAndRemainder(
+                                            dividingBy: channelTiles)
+                                        let xi = xiPanel / panelCount
+                                        directTile(
+                                            rows: rows, depth: count, taps: tileOffsets.pointer,
+                                            weights: m + xiPanel * count * directNR,
+                                            input: v + xi * count * channels,
+                                            starts: channelStarts.pointer + rowTile * rows,
+                                            into: partial + (xiPanel * channelRows + rowTile * rows)
+                                                * directNR,
+                                            accumulate: start != first)
+                                    }
+                                }
+                                let tileCount = 16 * panelCount * channelTiles
+                                if splitTiles {
+                                    Parallel.forChunks(tileCount, tiles)
+                                } else {
+                                    tiles(0..<tileCount)
+                                }
+                            }
+                        }
+                    }
+                }
+                // Add the partials in group order, then ∂g = Gᵀ ∂U G: sixteen output
+                // channels (the lanes) of one input channel at a time.
+                Parallel.forChunks(panelCount * channels) { pairs in
+                    for pair in pairs {
+                        let (panel, c) = pair.quotientAndRemainder(dividingBy: channels)
+                        @inline(__always) func du(_ xi: Int) -> DirectVector {
+                            let index = ((xi * panelCount + panel) * channelRows + c) * directNR
+                            var sum = UnsafeRawPointer(partials + index).load(
+                                as: DirectVector.self)
+                            for group in 1..<groups {
+                                sum += UnsafeRawPointer(partials + group * partialCount + index)
+                                    .load(as: DirectVector.self)
+                            }
+                            return sum
+                        }
+                        // Along each row's four columns, then down the three columns' rows.
+                        let rows = (0..<4).map { i in
+                            winogradFilter(du(4 * i), du(4 * i + 1), du(4 * i + 2), du(4 * i + 3))
+                        }
+                        let k0 = panel * directNR
+                        let lanes = min(directNR, s.outChannels - k0)
+                        let target = gradWeight + (k0 * channels + c) * 9
+                        for j in 0..<3 {
+                            @inline(__always) func at(_ i: Int) -> DirectVector {
+                                j == 0 ? rows[i].0 : j == 1 ? rows[i].1 : rows[i].2
+                            }
+                            let (top, middle, bottom) = winogradFilter(at(0), at(1), at(2), at(3))
+                            for lane in 0..<lanes {
+                                let weight = target + lane * channels * 9
+                                weight[j] = top[lane]
+                                weight[3 + j] = middle[lane]
+                                weight[6 + j] = bottom[lane]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
