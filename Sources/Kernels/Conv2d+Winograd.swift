@@ -20,37 +20,49 @@
 // (`transpose16`); done one float at a time they cost Winograd its lead on 28×28 maps.
 // The weight gradient is in `Conv2d+WinogradWeight.swift`.
 
-/// The 4×4 input transform Bᵀ d B of one block, sixteen channels at a time: `d` points at
-/// the block's corner in a channel-last image (`pixelStride` floats from one pixel to the
-/// next, `rowStride` from one row to the next); result ξ is written at `v + ξ·stride`.
+/// Bᵀ d of one column of a block (its four rows), sixteen channels at a time: `d` points at
+/// the column's top pixel, `rowStride` floats from one row to the next.
+@inline(__always)
+private func winogradColumn(_ d: UnsafePointer<Float>, rowStride: Int) -> (
+    SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>
+) {
+    @inline(__always) func load(_ i: Int) -> SIMD16<Float> {
+        UnsafeRawPointer(d + i * rowStride).loadUnaligned(as: SIMD16<Float>.self)
+    }
+    let (d0, d1, d2, d3) = (load(0), load(1), load(2), load(3))
+    return (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
+}
+
+/// The 4×4 input transform Bᵀ d B of one block from its four columns' Bᵀ d (`winogradColumn`),
+/// sixteen channels at a time; result ξ is written at `v + ξ·stride`. Neighbouring blocks
+/// share two columns, so each column is transformed once and used twice.
 @inline(__always)
 private func winogradInput(
-    _ d: UnsafePointer<Float>, pixelStride: Int, rowStride: Int,
-    into v: UnsafeMutablePointer<Float>, stride: Int
+    _ columns: (
+        (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>),
+        (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>),
+        (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>),
+        (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
+    ), into v: UnsafeMutablePointer<Float>, stride: Int
 ) {
-    typealias V = SIMD16<Float>
-    @inline(__always) func load(_ i: Int, _ j: Int) -> V {
-        UnsafeRawPointer(d + i * rowStride + j * pixelStride).loadUnaligned(as: V.self)
+    @inline(__always) func store(_ xi: Int, _ x: SIMD16<Float>) {
+        UnsafeMutableRawPointer(v + xi * stride).storeBytes(of: x, as: SIMD16<Float>.self)
     }
-    @inline(__always) func store(_ xi: Int, _ x: V) {
-        UnsafeMutableRawPointer(v + xi * stride).storeBytes(of: x, as: V.self)
-    }
-    @inline(__always) func row(_ i: Int, _ j: Int) -> V {
-        // (Bᵀ d)[i][j]
-        switch i {
-        case 0: load(0, j) - load(2, j)
-        case 1: load(1, j) + load(2, j)
-        case 2: load(2, j) - load(1, j)
-        default: load(1, j) - load(3, j)
-        }
-    }
-    for i in 0..<4 {
-        let (t0, t1, t2, t3) = (row(i, 0), row(i, 1), row(i, 2), row(i, 3))
+    // Row i of Bᵀ d, (t0, t1, t2, t3), times B.
+    @inline(__always) func row(
+        _ i: Int, _ t0: SIMD16<Float>, _ t1: SIMD16<Float>, _ t2: SIMD16<Float>,
+        _ t3: SIMD16<Float>
+    ) {
         store(4 * i, t0 - t2)
         store(4 * i + 1, t1 + t2)
         store(4 * i + 2, t2 - t1)
         store(4 * i + 3, t1 - t3)
     }
+    let (a, b, c, d) = columns
+    row(0, a.0, b.0, c.0, d.0)
+    row(1, a.1, b.1, c.1, d.1)
+    row(2, a.2, b.2, c.2, d.2)
+    row(3, a.3, b.3, c.3, d.3)
 }
 
 /// The 4×4 weight transform G g Gᵀ of one 3×3 filter, written to `u[0..<16]`.
@@ -149,14 +161,23 @@ func winogradTransformImage(
             }
         }
     }
-    for ty in 0..<grid.tilesH {
-        for tx in 0..<grid.tilesW {
-            let tile = ty * grid.tilesW + tx
-            let corner = padded + (2 * ty * grid.paddedW + 2 * tx) * channels
-            for c in Swift.stride(from: 0, to: channels, by: 16) {
+    let rowStride = grid.paddedW * channels
+    for c in Swift.stride(from: 0, to: channels, by: 16) {
+        for ty in 0..<grid.tilesH {
+            let top = padded + 2 * ty * rowStride + c
+            var left = (
+                winogradColumn(top, rowStride: rowStride),
+                winogradColumn(top + channels, rowStride: rowStride)
+            )
+            for tx in 0..<grid.tilesW {
+                let right = (
+                    winogradColumn(top + (2 * tx + 2) * channels, rowStride: rowStride),
+                    winogradColumn(top + (2 * tx + 3) * channels, rowStride: rowStride)
+                )
                 winogradInput(
-                    corner + c, pixelStride: channels, rowStride: grid.paddedW * channels,
-                    into: v + tile * channels + c, stride: stride)
+                    (left.0, left.1, right.0, right.1),
+                    into: v + (ty * grid.tilesW + tx) * channels + c, stride: stride)
+                left = right
             }
         }
     }
