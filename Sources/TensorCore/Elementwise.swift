@@ -28,10 +28,23 @@ func parallelFill(
 /// Lets `add(range, gradient)` add into chunks of `input`'s gradient buffer
 /// (`gradient[i] += dy[i] * f'(x[i])` for `i` in `range`), in parallel when large. For the
 /// backward rules of elementwise operations. Skipped when `input` does not require gradients.
+///
+/// The first contribution starts from zeros, as `accumulateGradient` does, but each chunk
+/// is zeroed by the thread that then adds into it, right before it does: one pass over
+/// memory that is about to be written anyway, in parallel, instead of a separate
+/// single-threaded fill of the whole buffer. The sums, and their bits, are the same.
 func accumulateElementwise(
     into input: Tensor,
     _ add: (_ range: Range<Int>, _ gradient: UnsafeMutablePointer<Float>) -> Void
 ) {
+    guard input.requiresGrad else { return }
+    if input.pendingGrad == nil {
+        input.pendingGrad = parallelFill(count: input.count) { range, gradient in
+            (gradient + range.lowerBound).initialize(repeating: 0, count: range.count)
+            add(range, gradient)
+        }
+        return
+    }
     input.accumulateGradient { gradient in
         guard let base = gradient.baseAddress else { return }
         Parallel.forChunks(gradient.count, minimumChunk: parallelGrain) { range in
