@@ -236,7 +236,7 @@ func windowStarts(_ s: Conv2dShape, _ pad: PaddedImage, images: Int, count: Int)
 }
 
 /// Forward convolution through the direct tile: packs the weights, then `conv2dDirect`.
-func conv2dForwardDirect(
+public func conv2dForwardDirect(
     _ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
     epilogue: Conv2dEpilogue = .none

@@ -11,10 +11,13 @@
 /// where `gradOutputₚ` is the output gradient zero-padded by `R − 1 − padH` rows and
 /// `S − 1 − padW` columns: a convolution from `outChannels` to `inChannels` channels with
 /// the kernel flipped. Needs `usesDirectBackwardData(s)`.
-func conv2dBackwardDataDirect(
+public func conv2dBackwardDataDirect(
     _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     gradInput: UnsafeMutablePointer<Float>
 ) {
+    checkArgument(
+        usesDirectBackwardData(s),
+        "conv2dBackwardDataDirect: needs stride 1, padding below the kernel size and 8 channels")
     let (taps, r, t) = (s.kernelH * s.kernelW, s.kernelH, s.kernelW)
     let transposed = dataGradientShape(s)
     let depth = transposed.columnRows
@@ -40,7 +43,7 @@ func conv2dBackwardDataDirect(
 /// cut into `weightGradientGroupCount` groups, each summed in image order (a bundle of
 /// small images as one run of pixels) into its own partial, and the partials are added in
 /// group order: the bits do not depend on the thread count.
-func conv2dBackwardWeightDirect(
+public func conv2dBackwardWeightDirect(
     _ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
     gradWeight: UnsafeMutablePointer<Float>
 ) {

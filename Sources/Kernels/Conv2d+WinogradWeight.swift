@@ -189,18 +189,23 @@ public func conv2dBackwardWeightWinograd(
                             }
                             return sum
                         }
-                        // Along each row's four columns, then down the three columns' rows.
-                        let rows = (0..<4).map { i in
+                        // Along each row's four columns (rows i, as 4 × 3), then down each
+                        // of the three columns' four rows.
+                        @inline(__always) func row(_ i: Int) -> (
+                            DirectVector, DirectVector, DirectVector
+                        ) {
                             winogradFilter(du(4 * i), du(4 * i + 1), du(4 * i + 2), du(4 * i + 3))
                         }
+                        let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3))
+                        let columns = [
+                            winogradFilter(r0.0, r1.0, r2.0, r3.0),
+                            winogradFilter(r0.1, r1.1, r2.1, r3.1),
+                            winogradFilter(r0.2, r1.2, r2.2, r3.2),
+                        ]
                         let k0 = panel * directNR
                         let lanes = min(directNR, s.outChannels - k0)
                         let target = gradWeight + (k0 * channels + c) * 9
-                        for j in 0..<3 {
-                            @inline(__always) func at(_ i: Int) -> DirectVector {
-                                j == 0 ? rows[i].0 : j == 1 ? rows[i].1 : rows[i].2
-                            }
-                            let (top, middle, bottom) = winogradFilter(at(0), at(1), at(2), at(3))
+                        for (j, (top, middle, bottom)) in columns.enumerated() {
                             for lane in 0..<lanes {
                                 let weight = target + lane * channels * 9
                                 weight[j] = top[lane]

@@ -152,7 +152,7 @@ struct Bench: ParsableCommand {
                 row(
                     [
                         "layer", "forward", "backward data", "backward weight",
-                        "Winograd forward", "Winograd weight",
+                        "direct tile: fwd", "data", "weight",
                     ], width: 22))
         }
         var results: [ConvResult] = []
@@ -173,22 +173,26 @@ struct Bench: ParsableCommand {
                 flops / Timing.medianSeconds(repeats: repeats, body) / 1e9
             }
             let forward = rate { conv2dForward(s, input: x, weight: w, bias: nil, output: &y) }
-            // Winograd's forward pass at every size it can take (training uses it on maps of at
-            // most 14×14: the "forward" column there), in the direct convolution's flops.
-            let winograd =
-                winogradApplies(s)
-                ? rate { conv2dForwardWinograd(s, input: x, weight: w, bias: nil, output: &y) }
-                : nil
-            let winogradWeight =
-                winogradApplies(s)
-                ? rate {
-                    conv2dBackwardWeightWinograd(s, input: x, gradOutput: dy, gradWeight: &dw)
-                }
-                : nil
             let data = rate { conv2dBackwardData(s, gradOutput: dy, weight: w, gradInput: &dx) }
             let weight = rate {
                 conv2dBackwardWeight(s, input: x, gradOutput: dy, gradWeight: &dw, gradBias: nil)
             }
+            // Where Winograd runs (`Conv2dShape.paths`), the direct tile on the same layer,
+            // in the same flops: what Winograd gains.
+            let paths = s.paths
+            let direct: [Double?] = [
+                paths.forward == .winograd
+                    ? rate { conv2dForwardDirect(s, input: x, weight: w, bias: nil, output: &y) }
+                    : nil,
+                paths.backwardData == .winograd
+                    ? rate {
+                        conv2dBackwardDataDirect(s, gradOutput: dy, weight: w, gradInput: &dx)
+                    } : nil,
+                paths.backwardWeight == .winograd
+                    ? rate {
+                        conv2dBackwardWeightDirect(s, input: x, gradOutput: dy, gradWeight: &dw)
+                    } : nil,
+            ]
             var naive: [Double]?
             if !noNaive {
                 let once = max(1, repeats / 3)
@@ -210,13 +214,13 @@ struct Bench: ParsableCommand {
                 ConvResult(
                     layer: shape.name, forwardGFLOPs: forward, backwardDataGFLOPs: data,
                     backwardWeightGFLOPs: weight, naiveGFLOPs: naive,
-                    winogradForwardGFLOPs: winograd, winogradWeightGFLOPs: winogradWeight))
+                    directGFLOPs: direct.contains { $0 != nil } ? direct : nil))
             if !json {
                 let cells = [forward, data, weight].enumerated().map { i, fast in
                     format(fast) + (naive.map { " (" + format($0[i]) + ")" } ?? "")
                 }
-                let winogradCells = [winograd, winogradWeight].map { $0.map(format) ?? "–" }
-                print(row([shape.name] + cells + winogradCells, width: 22))
+                let directCells = direct.map { $0.map(format) ?? "–" }
+                print(row([shape.name] + cells + directCells, width: 22))
             }
         }
         return results
@@ -330,16 +334,14 @@ struct ConvResult: Codable {
     var backwardWeightGFLOPs: Double
     /// forward, backward data, backward weight
     var naiveGFLOPs: [Double]?
-    /// Winograd's F(2×2, 3×3) forward pass at any size it takes, counted in the direct
-    /// convolution's flops; nil where it does not apply.
-    var winogradForwardGFLOPs: Double?
-    /// Its weight gradient at any size it takes, likewise.
-    var winogradWeightGFLOPs: Double?
+    /// Where a computation runs Winograd's F(2×2, 3×3): the direct tile's GFLOP/s on the
+    /// same layer (forward, backward data, backward weight; nil where Winograd does not
+    /// run), to set beside it. Nil when Winograd runs none of the three.
+    var directGFLOPs: [Double?]?
 
     enum CodingKeys: String, CodingKey {
         case layer
-        case winogradForwardGFLOPs = "winograd_forward_gflops"
-        case winogradWeightGFLOPs = "winograd_weight_gflops"
+        case directGFLOPs = "direct_gflops"
         case forwardGFLOPs = "forward_gflops"
         case backwardDataGFLOPs = "backward_data_gflops"
         case backwardWeightGFLOPs = "backward_weight_gflops"
