@@ -19,7 +19,9 @@ import Kernels
 //
 // Statistics and gradient sums run one channel per task: each image's plane is summed in
 // Float vector lanes (`planeSum` and friends, in Kernels), the planes in Double, always in the
-// same order, so the numbers do not depend on the thread count.
+// same order, so the numbers do not depend on the thread count. In training, each channel's
+// task then writes that channel's planes of the output (forward) or of ∂L/∂x (backward) while
+// they are still in cache, instead of a second pass over the whole batch.
 
 extension Tensor {
     /// Checks the arguments of `batchNorm2d`.
@@ -87,19 +89,38 @@ public func batchNorm2d(
     let gamma = weight?.data ?? [Float](repeating: 1, count: channels)
     let beta = bias?.data ?? [Float](repeating: 0, count: channels)
 
-    // The statistics that normalise: μ and 1/√(σ² + eps) per channel.
+    // The statistics that normalise, μ and 1/√(σ² + eps) per channel, and y = γ·x̂ + β.
     var mean = [Float](repeating: 0, count: channels)
     var invStd = [Float](repeating: 0, count: channels)
+    /// y = γ·x̂ + β over one plane (image n, channel c: plane n·C + c).
+    @inline(__always) func normalize(
+        _ plane: Int, _ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutablePointer<Float>,
+        mean: Float, invStd: Float
+    ) {
+        let c = plane % channels
+        let (scale, shift, g) = (invStd, beta[c], gamma[c])
+        for i in plane * pixels..<(plane + 1) * pixels {
+            y[i] = (x[i] - mean) * scale * g + shift
+        }
+    }
+    let output: [Float]
     if training {
+        // One task per channel: its statistics, then its planes normalised while they are
+        // still in cache (the same arithmetic as a separate pass).
         var variance = [Double](repeating: 0, count: channels)
-        input.withUnsafeBufferPointer { x in
-            withMutableBuffers(&mean, &invStd, &variance) { mean, invStd, variance in
-                forEachPlane(channels, workPerPlane: 2 * m) { c in
-                    let (mu, sigma2) = channelMeanAndVariance(
-                        x, channel: c, channels: channels, batch: batch, pixels: pixels)
-                    mean[c] = Float(mu)
-                    variance[c] = sigma2
-                    invStd[c] = Float(1 / (sigma2 + Double(eps)).squareRoot())
+        output = input.withUnsafeBufferPointer { x in
+            kernelResult(count: x.count) { y in
+                withMutableBuffers(&mean, &invStd, &variance) { mean, invStd, variance in
+                    forEachPlane(channels, workPerPlane: 3 * m) { c in
+                        let (mu, sigma2) = channelMeanAndVariance(
+                            x, channel: c, channels: channels, batch: batch, pixels: pixels)
+                        mean[c] = Float(mu)
+                        variance[c] = sigma2
+                        invStd[c] = Float(1 / (sigma2 + Double(eps)).squareRoot())
+                        for n in 0..<batch {
+                            normalize(n * channels + c, x, y, mean: mean[c], invStd: invStd[c])
+                        }
+                    }
                 }
             }
         }
@@ -115,17 +136,11 @@ public func batchNorm2d(
     } else {
         mean = runningMean.data
         invStd = runningVar.data.map { Float(1 / (Double($0) + Double(eps)).squareRoot()) }
-    }
-
-    // y = γ·x̂ + β, plane by plane.
-    let output = input.withUnsafeBufferPointer { x in
-        kernelResult(count: x.count) { y in
-            forEachPlane(batch * channels, workPerPlane: pixels) { plane in
-                let c = plane % channels
-                let (mu, scale, shift) = (mean[c], invStd[c], beta[c])
-                let g = gamma[c]
-                for i in plane * pixels..<(plane + 1) * pixels {
-                    y[i] = (x[i] - mu) * scale * g + shift
+        output = input.withUnsafeBufferPointer { x in
+            kernelResult(count: x.count) { y in
+                forEachPlane(batch * channels, workPerPlane: pixels) { plane in
+                    let c = plane % channels
+                    normalize(plane, x, y, mean: mean[c], invStd: invStd[c])
                 }
             }
         }
@@ -173,27 +188,66 @@ private func batchNorm2dBackward(_ dy: [Float], _ saved: BatchNormSaved) {
         (weight?.requiresGrad ?? false) || (bias?.requiresGrad ?? false)
         || (saved.training && x.requiresGrad)
     guard needsSums || x.requiresGrad else { return }
-    // Per channel: Σ dy and Σ dy·x̂ (x̂ recomputed from x rather than stored).
+    // Per channel: Σ dy and Σ dy·x̂ (x̂ recomputed from x rather than stored); and, where x
+    // wants a gradient, the channel's planes of ∂L/∂x right after its sums, while they are
+    // in cache (the same arithmetic as a separate pass).
     var sumDy = [Double](repeating: 0, count: channels)
     var sumDyXhat = [Double](repeating: 0, count: channels)
+    /// ∂L/∂x over one plane (image n, channel c: plane n·C + c).
+    @inline(__always) func gradient(
+        _ plane: Int, _ dy: UnsafeBufferPointer<Float>, _ x: UnsafeBufferPointer<Float>,
+        _ dx: UnsafeMutablePointer<Float>, sumDy: Double, sumDyXhat: Double
+    ) {
+        let c = plane % channels
+        let (mu, scale) = (saved.mean[c], saved.invStd[c])
+        let factor = saved.gamma[c] * scale
+        let range = plane * pixels..<(plane + 1) * pixels
+        if saved.training {
+            // γ/(m·σ̂)·(m·dy − Σdy − x̂·Σdy·x̂) = γ/σ̂·(dy − mean(dy) − x̂·mean(dy·x̂))
+            let meanDy = Float(sumDy / Double(m))
+            let meanDyXhat = Float(sumDyXhat / Double(m))
+            for i in range {
+                let xhat = (x[i] - mu) * scale
+                dx[i] = factor * (dy[i] - meanDy - xhat * meanDyXhat)
+            }
+        } else {
+            for i in range { dx[i] = factor * dy[i] }
+        }
+    }
+    var dx: [Float]?
+    let wantsDx = x.requiresGrad
     if needsSums {
         withBuffers(dy, saved.input) { dy, x in
             withMutableBuffers(&sumDy, &sumDyXhat) { sumDy, sumDyXhat in
-                forEachPlane(channels, workPerPlane: 2 * m) { c in
-                    let (mu, scale) = (saved.mean[c], saved.invStd[c])
-                    var total: Double = 0
-                    var weighted: Double = 0
-                    for n in 0..<batch {
-                        let start = (n * channels + c) * pixels
-                        let dyPlane = dy.baseAddress! + start
-                        total += Double(planeSum(dyPlane, count: pixels))
-                        weighted += Double(
-                            planeSumOfProducts(
-                                dyPlane, x.baseAddress! + start, count: pixels, shift: mu))
+                func sums(_ into: UnsafeMutablePointer<Float>?) {
+                    forEachPlane(channels, workPerPlane: (into == nil ? 2 : 4) * m) { c in
+                        let (mu, scale) = (saved.mean[c], saved.invStd[c])
+                        var total: Double = 0
+                        var weighted: Double = 0
+                        for n in 0..<batch {
+                            let start = (n * channels + c) * pixels
+                            let dyPlane = dy.baseAddress! + start
+                            total += Double(planeSum(dyPlane, count: pixels))
+                            weighted += Double(
+                                planeSumOfProducts(
+                                    dyPlane, x.baseAddress! + start, count: pixels, shift: mu))
+                        }
+                        weighted *= Double(scale)
+                        sumDy[c] = total
+                        sumDyXhat[c] = weighted
+                        if let into {
+                            for n in 0..<batch {
+                                gradient(
+                                    n * channels + c, dy, x, into, sumDy: total,
+                                    sumDyXhat: weighted)
+                            }
+                        }
                     }
-                    weighted *= Double(scale)
-                    sumDy[c] = total
-                    sumDyXhat[c] = weighted
+                }
+                if wantsDx {
+                    dx = kernelResult(count: x.count) { sums($0) }
+                } else {
+                    sums(nil)
                 }
             }
         }
@@ -201,28 +255,17 @@ private func batchNorm2dBackward(_ dy: [Float], _ saved: BatchNormSaved) {
     bias?.accumulateGradient(sumDy.map { Float($0) })
     weight?.accumulateGradient(sumDyXhat.map { Float($0) })
     guard x.requiresGrad else { return }
-    let dx = withBuffers(dy, saved.input) { dy, x in
-        kernelResult(count: x.count) { dx in
-            forEachPlane(batch * channels, workPerPlane: pixels) { plane in
-                let c = plane % channels
-                let (mu, scale) = (saved.mean[c], saved.invStd[c])
-                let factor = saved.gamma[c] * scale
-                let range = plane * pixels..<(plane + 1) * pixels
-                if saved.training {
-                    // γ/(m·σ̂)·(m·dy − Σdy − x̂·Σdy·x̂) = γ/σ̂·(dy − mean(dy) − x̂·mean(dy·x̂))
-                    let meanDy = Float(sumDy[c] / Double(m))
-                    let meanDyXhat = Float(sumDyXhat[c] / Double(m))
-                    for i in range {
-                        let xhat = (x[i] - mu) * scale
-                        dx[i] = factor * (dy[i] - meanDy - xhat * meanDyXhat)
-                    }
-                } else {
-                    for i in range { dx[i] = factor * dy[i] }
+    if dx == nil {
+        dx = withBuffers(dy, saved.input) { dy, x in
+            kernelResult(count: x.count) { dx in
+                forEachPlane(batch * channels, workPerPlane: pixels) { plane in
+                    let c = plane % channels
+                    gradient(plane, dy, x, dx, sumDy: sumDy[c], sumDyXhat: sumDyXhat[c])
                 }
             }
         }
     }
-    x.accumulateGradient(dx)
+    x.accumulateGradient(dx!)
 }
 
 /// The mean and biased variance (two passes: the sum, then the squared deviations from the
