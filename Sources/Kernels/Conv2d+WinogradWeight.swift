@@ -5,7 +5,7 @@
 //
 //     ∂g = Gᵀ [ Σ_blocks (A ∂Y Aᵀ) ⊙ V ] G
 //
-// 16 products per block, channel pair and 2×2 block instead of 36 per 2×2 outputs. The sum
+// 16 multiplications per 2×2 block and channel pair instead of the direct sum's 36. The sum
 // over blocks is 16 independent matrix products, one per position ξ of the 4×4 block:
 // ∂U[ξ][c][k] = Σ_block V[ξ][block][c] · ∂M[ξ][block][k], on the direct tile as the direct
 // weight gradient runs it (`conv2dBackwardWeightDirect`): input channels as its rows, sixteen
@@ -15,9 +15,9 @@
 // the instruction set.
 
 /// Whether `conv2dBackwardWeight` uses Winograd: wherever `winogradApplies`, at every map
-/// size. Unlike the forward pass (`usesWinogradForward`), its blocks' products are summed
-/// over the whole batch in long runs, and it beats the direct tile on the ablation's 28×28,
-/// 14×14 and 7×7 layers with AVX-512 and with AVX2 alike (Docs/PERFORMANCE.md).
+/// size, as the forward pass (`usesWinogradForward`): it beats the direct tile on the
+/// ablation's 28×28, 14×14 and 7×7 layers with AVX-512 and with AVX2 alike
+/// (Docs/PERFORMANCE.md), and the rule is the same on every instruction set.
 func usesWinogradBackwardWeight(_ s: Conv2dShape) -> Bool { winogradApplies(s) }
 
 /// ∂M = A ∂Y Aᵀ of one 2×2 block of output gradients, sixteen channels at a time (`dy.0`
