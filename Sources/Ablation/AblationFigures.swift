@@ -135,7 +135,6 @@ public enum AblationFigures {
 
     /// ‖∂L/∂W‖ per weighted layer at initialisation, for every net, on a log axis.
     public static func gradientNorms(_ results: AblationResults) -> LineChart {
-        let depths = results.config.depths.sorted()
         var chart = LineChart(
             title: "Gradient reaching each layer at initialisation",
             xLabel: "layer (input → output)",
@@ -171,7 +170,6 @@ public enum AblationFigures {
 
     /// The standard deviation of each block's output at initialisation (batch statistics).
     public static func blockOutputsAtInit(_ results: AblationResults) -> LineChart {
-        let depths = results.config.depths.sorted()
         var chart = LineChart(
             title: "Block outputs at initialisation", xLabel: "block (input → output)",
             yLabel: "std of the block's output", legend: .outside, width: 760, height: 420)
@@ -187,7 +185,6 @@ public enum AblationFigures {
     /// batch norm, before the ReLU or the addition) of the trained nets, on test images in
     /// eval mode; in layer order on the left, sorted by size on the right.
     public static func layerResponses(_ results: AblationResults) -> ChartPanels {
-        let depths = results.config.depths.sorted()
         var panels: [LineChart] = []
         for sorted in [false, true] {
             var chart = LineChart(

@@ -106,6 +106,38 @@ struct WinogradGrid {
 
     /// Floats of the padded channel-last image of `channels` channels.
     func paddedCount(_ channels: Int) -> Int { channels * plane }
+
+    /// The blocks of `images` consecutive images in the order the kernels number them (image,
+    /// then block row, then block column): the offset of each block's top-left output pixel
+    /// in the images' pixel-major outputs (`image · H·W + 2·ty·W + 2·tx`), and whether its
+    /// right column and bottom row lie inside the map. A table, so that the loops over the
+    /// blocks need no division.
+    func blocks(_ s: Conv2dShape, images: Int) -> [WinogradBlock] {
+        var blocks: [WinogradBlock] = []
+        blocks.reserveCapacity(images * tilesPerImage)
+        for slot in 0..<images {
+            for ty in 0..<tilesH {
+                for tx in 0..<tilesW {
+                    blocks.append(
+                        WinogradBlock(
+                            origin: slot * s.outHeight * s.outWidth + 2 * ty * s.outWidth + 2 * tx,
+                            right: 2 * tx + 1 < s.outWidth, below: 2 * ty + 1 < s.outHeight))
+                }
+            }
+        }
+        return blocks
+    }
+}
+
+/// Where one 2×2 block of outputs lies (`WinogradGrid.blocks`).
+struct WinogradBlock {
+    /// Offset of its top-left output pixel in the pixel-major outputs of a bundle of images.
+    let origin: Int
+    /// Whether its right column lies inside the map (not when the width is odd and the block
+    /// is the last of its row).
+    let right: Bool
+    /// Whether its bottom row lies inside the map.
+    let below: Bool
 }
 
 /// Bᵀ d B of every block of one image: `v[ξ · stride + tile · inChannels + c]`, tiles in row
@@ -150,13 +182,17 @@ func winogradTransformImage(
                         for j in 0..<16 { block[i * 16 + j] = planes[j * pixels + q + i] }
                     }
                 }
+                // Row and column stepped along (a division per pixel cost a tenth of the
+                // whole transform).
+                var (h, w) = q.quotientAndRemainder(dividingBy: s.width)
                 for i in 0..<count {
-                    let (h, w) = (q + i).quotientAndRemainder(dividingBy: s.width)
                     UnsafeMutableRawPointer(
                         padded + ((h + 1) * grid.paddedW + w + 1) * channels + c
                     ).storeBytes(
                         of: UnsafeRawPointer(block + i * 16).load(as: DirectVector.self),
                         as: DirectVector.self)
+                    w += 1
+                    if w == s.width { (h, w) = (h + 1, 0) }
                 }
             }
         }
@@ -255,7 +291,7 @@ public func conv2dForwardWinograd(
     checkArgument(winogradApplies(s), "conv2dForwardWinograd: needs 3×3, stride 1, padding 1")
     let channels = s.inChannels
     let grid = WinogradGrid(s)
-    let (tilesW, tilesPerImage) = (grid.tilesW, grid.tilesPerImage)
+    let tilesPerImage = grid.tilesPerImage
     let outputPlane = s.outHeight * s.outWidth
     let bundle = max(1, min(8, 256 / tilesPerImage))
     let rows = InstructionSet.tiles.directRows
@@ -279,6 +315,7 @@ public func conv2dForwardWinograd(
     let stagedCount = bundle * outputPlane * directNR
     let identity = Array(0..<channels)
     let starts = (0..<tileRowsMax).map { $0 * channels }
+    let blocks = grid.blocks(s, images: bundle)
     packed.withUnsafeBufferPointer { packed in
         identity.withUnsafeBufferPointer { taps in
             starts.withUnsafeBufferPointer { starts in
@@ -355,14 +392,9 @@ public func conv2dForwardWinograd(
                                         bottom.0 + bottom.1 + bottom.2 + shifts,
                                         bottom.1 - bottom.2 - bottom.3 + shifts
                                     )
-                                    let (slot, t) = tile.quotientAndRemainder(
-                                        dividingBy: tilesPerImage)
-                                    let (ty, tx) = t.quotientAndRemainder(dividingBy: tilesW)
                                     // Staged pixel-major, the pixels inside the map.
-                                    let corner =
-                                        staged
-                                        + (slot * outputPlane + 2 * ty * s.outWidth + 2 * tx)
-                                        * directNR
+                                    let block = blocks[tile]
+                                    let corner = staged + block.origin * directNR
                                     @inline(__always) func put(
                                         _ i: Int, _ j: Int, _ value: DirectVector
                                     ) {
@@ -370,8 +402,7 @@ public func conv2dForwardWinograd(
                                             corner + (i * s.outWidth + j) * directNR
                                         ).storeBytes(of: value, as: DirectVector.self)
                                     }
-                                    let right = 2 * tx + 1 < s.outWidth
-                                    let below = 2 * ty + 1 < s.outHeight
+                                    let (right, below) = (block.right, block.below)
                                     put(0, 0, y.0)
                                     if right { put(0, 1, y.1) }
                                     if below {

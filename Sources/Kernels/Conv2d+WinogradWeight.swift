@@ -81,6 +81,7 @@ public func conv2dBackwardWeightWinograd(
     let partialCount = 16 * panelCount * channelRows * directNR
     let channelStarts = (0..<channelRows).map { min($0, channels - 1) }
     let tileOffsets = (0..<maxTiles).map { $0 * channels }
+    let blocks = grid.blocks(s, images: bundle)
     let paddedCount = grid.paddedCount(channels)
     let vCount = 16 * maxTiles * channels
     let gradientsCount = panelCount * bundle * pixels * directNR
@@ -121,16 +122,9 @@ public func conv2dBackwardWeightWinograd(
                                 for panel in 0..<panelCount {
                                     let source = gradients + panel * images * pixels * directNR
                                     for tile in 0..<count {
-                                        let (slot, t) = tile.quotientAndRemainder(
-                                            dividingBy: tilesPerImage)
-                                        let (ty, tx) = t.quotientAndRemainder(
-                                            dividingBy: grid.tilesW)
-                                        let corner =
-                                            source
-                                            + (slot * pixels + 2 * ty * s.outWidth + 2 * tx)
-                                            * directNR
-                                        let right = 2 * tx + 1 < s.outWidth
-                                        let below = 2 * ty + 1 < s.outHeight
+                                        let block = blocks[tile]
+                                        let corner = source + block.origin * directNR
+                                        let (right, below) = (block.right, block.below)
                                         @inline(__always) func at(_ i: Int, _ j: Int)
                                             -> DirectVector
                                         {
