@@ -67,46 +67,28 @@ public func conv2dBackwardWeightDirect(
             let taps = SendablePointer(taps.baseAddress!)
             let starts = SendablePointer(starts.baseAddress!)
             ScratchBuffers.with(count: groups * partialCount) { partials in
-                // Groups spread over the threads; with fewer groups (images) than threads,
-                // the groups run in turn and each one's tiles are split instead.
-                let splitTiles = groups < Parallel.threadCount
-                Parallel.forChunks(splitTiles ? 1 : groups) { groupRange in
-                    ScratchBuffers.with(count: paddedCount + gradientsCount) { scratch in
-                        let padded = scratch
-                        let gradients = scratch + paddedCount
-                        for group in splitTiles ? 0..<groups : groupRange {
-                            let partial = partials + group * partialCount
-                            let first = s.batch * group / groups
-                            let end = s.batch * (group + 1) / groups
-                            for start in Swift.stride(from: first, to: end, by: bundle) {
-                                let images = min(bundle, end - start)
-                                let count = images * pixels
-                                padImages(
-                                    pad, input: input, first: start, images: images,
-                                    into: padded)
-                                // gradients[panel][g][16] = gradOutput[image, k, pixel]
-                                transposeGradients(
-                                    s, gradOutput: gradOutput + start * s.outputImageSize,
-                                    images: images, into: gradients)
-                                func tiles(_ range: Range<Int>) {
-                                    for index in range {
-                                        let (panel, tile) = index.quotientAndRemainder(
-                                            dividingBy: tapTiles)
-                                        directTile(
-                                            rows: rows, depth: count, taps: starts.pointer,
-                                            weights: gradients + panel * count * directNR,
-                                            input: padded,
-                                            starts: taps.pointer + tile * rows,
-                                            into: partial + index * rows * directNR,
-                                            accumulate: start != first)
-                                    }
-                                }
-                                if splitTiles {
-                                    Parallel.forChunks(panelCount * tapTiles, tiles)
-                                } else {
-                                    tiles(0..<(panelCount * tapTiles))
-                                }
-                            }
+                forEachWeightGradientBundle(
+                    batch: s.batch, bundle: bundle, scratchCount: paddedCount + gradientsCount
+                ) { group, images, first, scratch, spread in
+                    let partial = partials + group * partialCount
+                    let padded = scratch
+                    let gradients = scratch + paddedCount
+                    let count = images.count * pixels
+                    padImages(
+                        pad, input: input, first: images.lowerBound, images: images.count,
+                        into: padded)
+                    // gradients[panel][g][16] = gradOutput[image, k, pixel]
+                    transposeGradients(
+                        s, gradOutput: gradOutput + images.lowerBound * s.outputImageSize,
+                        images: images.count, into: gradients)
+                    spread(panelCount * tapTiles) { range in
+                        for index in range {
+                            let (panel, tile) = index.quotientAndRemainder(dividingBy: tapTiles)
+                            directTile(
+                                rows: rows, depth: count, taps: starts.pointer,
+                                weights: gradients + panel * count * directNR, input: padded,
+                                starts: taps.pointer + tile * rows,
+                                into: partial + index * rows * directNR, accumulate: !first)
                         }
                     }
                 }
@@ -123,6 +105,40 @@ public func conv2dBackwardWeightDirect(
                             gradWeight[k * depth + p] = sum
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// Runs a weight gradient's images as its fixed groups (`weightGradientGroupCount`), each
+/// group in bundles of at most `bundle` images, in order: `body(group, images, first,
+/// scratch, spread)` once per bundle, `first` true for a group's first bundle (which
+/// overwrites the group's partial; the later ones add to it), `scratch` the running thread's
+/// own `scratchCount` floats. The groups spread over the threads; with fewer groups than
+/// threads they run in turn, and `spread(count, work)` splits each bundle's `count` tiles
+/// between the threads instead (otherwise it runs them all on the calling thread). Groups
+/// and bundles depend on the batch alone, so the order of every sum, and its bits, does not
+/// depend on the thread count.
+func forEachWeightGradientBundle(
+    batch: Int, bundle: Int, scratchCount: Int,
+    _ body: (
+        _ group: Int, _ images: Range<Int>, _ first: Bool, _ scratch: UnsafeMutablePointer<Float>,
+        _ spread: (Int, (Range<Int>) -> Void) -> Void
+    ) -> Void
+) {
+    let groups = weightGradientGroupCount(batch: batch)
+    let splitTiles = groups < Parallel.threadCount
+    func spread(_ count: Int, _ work: (Range<Int>) -> Void) {
+        if splitTiles { Parallel.forChunks(count, work) } else { work(0..<count) }
+    }
+    Parallel.forChunks(splitTiles ? 1 : groups) { groupRange in
+        ScratchBuffers.with(count: scratchCount) { scratch in
+            for group in splitTiles ? 0..<groups : groupRange {
+                let first = batch * group / groups
+                let end = batch * (group + 1) / groups
+                for start in Swift.stride(from: first, to: end, by: bundle) {
+                    body(group, start..<min(end, start + bundle), start == first, scratch, spread)
                 }
             }
         }

@@ -104,6 +104,11 @@ struct WinogradGrid {
 
     var tilesPerImage: Int { tilesH * tilesW }
 
+    /// Images transformed and multiplied together: about 256 blocks, at most 8 images (a
+    /// function of the map size alone, so the weight gradient's order of summation does not
+    /// depend on the machine).
+    var bundle: Int { max(1, min(8, 256 / tilesPerImage)) }
+
     /// Floats of the padded channel-last image of `channels` channels.
     func paddedCount(_ channels: Int) -> Int { channels * plane }
 
@@ -293,7 +298,7 @@ public func conv2dForwardWinograd(
     let grid = WinogradGrid(s)
     let tilesPerImage = grid.tilesPerImage
     let outputPlane = s.outHeight * s.outWidth
-    let bundle = max(1, min(8, 256 / tilesPerImage))
+    let bundle = grid.bundle
     let rows = InstructionSet.tiles.directRows
     let panelCount = (s.outChannels + directNR - 1) / directNR
     // U[ξ][panel][c][16], packed as the direct tile reads its weights.

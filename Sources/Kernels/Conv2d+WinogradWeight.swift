@@ -70,7 +70,7 @@ public func conv2dBackwardWeightWinograd(
     let grid = WinogradGrid(s)
     let tilesPerImage = grid.tilesPerImage
     let pixels = s.outHeight * s.outWidth
-    let bundle = max(1, min(8, 256 / tilesPerImage))
+    let bundle = grid.bundle
     let rows = InstructionSet.tiles.directRows
     let panelCount = (s.outChannels + directNR - 1) / directNR
     let channelTiles = (channels + rows - 1) / rows
@@ -91,80 +91,58 @@ public func conv2dBackwardWeightWinograd(
             let channelStarts = SendablePointer(channelStarts.baseAddress!)
             let tileOffsets = SendablePointer(tileOffsets.baseAddress!)
             ScratchBuffers.with(count: groups * partialCount) { partials in
-                // Groups spread over the threads; with fewer groups (images) than threads,
-                // the groups run in turn and each one's tiles are split instead.
-                let splitTiles = groups < Parallel.threadCount
-                Parallel.forChunks(splitTiles ? 1 : groups) { groupRange in
-                    ScratchBuffers.with(count: paddedCount + vCount + gradientsCount + mCount) {
-                        scratch in
-                        let padded = scratch
-                        let v = padded + paddedCount
-                        let gradients = v + vCount
-                        let m = gradients + gradientsCount
-                        for group in splitTiles ? 0..<groups : groupRange {
-                            let partial = partials + group * partialCount
-                            let first = s.batch * group / groups
-                            let end = s.batch * (group + 1) / groups
-                            for start in Swift.stride(from: first, to: end, by: bundle) {
-                                let images = min(bundle, end - start)
-                                let count = images * tilesPerImage
-                                // V[ξ][tile][c]
-                                for slot in 0..<images {
-                                    winogradTransformImage(
-                                        s, grid, image: input + (start + slot) * s.inputImageSize,
-                                        padded: padded, into: v + slot * tilesPerImage * channels,
-                                        stride: count * channels)
-                                }
-                                // ∂M[ξ][panel][tile][16], from the gradients pixel-major.
-                                transposeGradients(
-                                    s, gradOutput: gradOutput + start * s.outputImageSize,
-                                    images: images, into: gradients)
-                                for panel in 0..<panelCount {
-                                    let source = gradients + panel * images * pixels * directNR
-                                    for tile in 0..<count {
-                                        let block = blocks[tile]
-                                        let corner = source + block.origin * directNR
-                                        let (right, below) = (block.right, block.below)
-                                        @inline(__always) func at(_ i: Int, _ j: Int)
-                                            -> DirectVector
-                                        {
-                                            UnsafeRawPointer(
-                                                corner + (i * s.outWidth + j) * directNR
-                                            ).load(as: DirectVector.self)
-                                        }
-                                        let zero = DirectVector()
-                                        winogradGradient(
-                                            (
-                                                at(0, 0), right ? at(0, 1) : zero,
-                                                below ? at(1, 0) : zero,
-                                                below && right ? at(1, 1) : zero
-                                            ),
-                                            into: m + (panel * count + tile) * directNR,
-                                            stride: panelCount * count * directNR)
-                                    }
-                                }
-                                func tiles(_ range: Range<Int>) {
-                                    for index in range {
-                                        let (xiPanel, rowTile) = index.quotientAndRemainder(
-                                            dividingBy: channelTiles)
-                                        let xi = xiPanel / panelCount
-                                        directTile(
-                                            rows: rows, depth: count, taps: tileOffsets.pointer,
-                                            weights: m + xiPanel * count * directNR,
-                                            input: v + xi * count * channels,
-                                            starts: channelStarts.pointer + rowTile * rows,
-                                            into: partial + (xiPanel * channelRows + rowTile * rows)
-                                                * directNR,
-                                            accumulate: start != first)
-                                    }
-                                }
-                                let tileCount = 16 * panelCount * channelTiles
-                                if splitTiles {
-                                    Parallel.forChunks(tileCount, tiles)
-                                } else {
-                                    tiles(0..<tileCount)
-                                }
+                forEachWeightGradientBundle(
+                    batch: s.batch, bundle: bundle,
+                    scratchCount: paddedCount + vCount + gradientsCount + mCount
+                ) { group, images, first, scratch, spread in
+                    let partial = partials + group * partialCount
+                    let padded = scratch
+                    let v = padded + paddedCount
+                    let gradients = v + vCount
+                    let m = gradients + gradientsCount
+                    let count = images.count * tilesPerImage
+                    // V[ξ][tile][c]
+                    for (slot, n) in images.enumerated() {
+                        winogradTransformImage(
+                            s, grid, image: input + n * s.inputImageSize, padded: padded,
+                            into: v + slot * tilesPerImage * channels, stride: count * channels)
+                    }
+                    // ∂M[ξ][panel][tile][16], from the gradients pixel-major.
+                    transposeGradients(
+                        s, gradOutput: gradOutput + images.lowerBound * s.outputImageSize,
+                        images: images.count, into: gradients)
+                    for panel in 0..<panelCount {
+                        let source = gradients + panel * images.count * pixels * directNR
+                        for tile in 0..<count {
+                            let block = blocks[tile]
+                            let corner = source + block.origin * directNR
+                            @inline(__always) func at(_ i: Int, _ j: Int) -> DirectVector {
+                                UnsafeRawPointer(corner + (i * s.outWidth + j) * directNR)
+                                    .load(as: DirectVector.self)
                             }
+                            let zero = DirectVector()
+                            winogradGradient(
+                                (
+                                    at(0, 0), block.right ? at(0, 1) : zero,
+                                    block.below ? at(1, 0) : zero,
+                                    block.below && block.right ? at(1, 1) : zero
+                                ),
+                                into: m + (panel * count + tile) * directNR,
+                                stride: panelCount * count * directNR)
+                        }
+                    }
+                    spread(16 * panelCount * channelTiles) { range in
+                        for index in range {
+                            let (xiPanel, rowTile) = index.quotientAndRemainder(
+                                dividingBy: channelTiles)
+                            let xi = xiPanel / panelCount
+                            directTile(
+                                rows: rows, depth: count, taps: tileOffsets.pointer,
+                                weights: m + xiPanel * count * directNR,
+                                input: v + xi * count * channels,
+                                starts: channelStarts.pointer + rowTile * rows,
+                                into: partial + (xiPanel * channelRows + rowTile * rows) * directNR,
+                                accumulate: !first)
                         }
                     }
                 }

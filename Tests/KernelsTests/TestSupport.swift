@@ -77,49 +77,59 @@ func expectBitIdentical(
         sourceLocation: sourceLocation)
 }
 
-/// The magnitude that bounds the rounding error of Winograd's F(2×2, 3×3) on a stride-1,
-/// padding-1 3×3 convolution (`x` [N, C, H, W], `w` [K, C, 3, 3]): for each output, the sum
-/// over the input channels, the 4×4 input block and the 3×3 taps of |x|·|w| times the
-/// absolute coefficients the transforms give that pair. In one dimension the output at
-/// position i of its 2-block takes input l of the 4-block with tap m with absolute
-/// coefficient Σ_ξ |A[ξ][i]|·|G[ξ][m]|·|Bᵀ[ξ][l]| (`coefficient[i][l][m]`, at most 2); in two,
-/// the product of two. The direct sum has coefficient 1 on its own pairs and 0 elsewhere;
-/// Winograd's intermediate values carry the others too, and that is what its rounding
-/// scales with.
-func winogradMagnitude(
-    batch: Int, channels: Int, height: Int, width: Int, outChannels: Int, x: [Float],
-    w: [Float]
-) -> [Float] {
+/// Calls `body(row, column, m₁, m₂, coefficient)` for every input (row, column) of the 4×4
+/// block that output (h, v) of a stride-1, padding-1 3×3 convolution takes in Winograd's
+/// F(2×2, 3×3), inside the `height × width` map, and every tap (m₁, m₂): `coefficient` is the
+/// absolute weight the transforms give that input and tap in that output. In one dimension the
+/// output at position i of its 2-block takes input l of the 4-block with tap m with absolute
+/// coefficient Σ_ξ |A[ξ][i]|·|G[ξ][m]|·|Bᵀ[ξ][l]| (at most 2); in two, the product of two. The
+/// direct sum has coefficient 1 on its own pairs and 0 elsewhere; Winograd's intermediate
+/// values carry the others too, and that is what its rounding scales with.
+func forEachWinogradPair(
+    h: Int, v: Int, height: Int, width: Int,
+    _ body: (_ row: Int, _ column: Int, _ m1: Int, _ m2: Int, _ coefficient: Float) -> Void
+) {
     let coefficient: [[[Float]]] = [
         [[1, 0, 0], [1, 1, 1], [2, 1, 1], [0, 0, 0]],
         [[0, 0, 0], [1, 1, 2], [1, 1, 1], [0, 0, 1]],
     ]
+    let (ty, i) = h.quotientAndRemainder(dividingBy: 2)
+    let (tx, j) = v.quotientAndRemainder(dividingBy: 2)
+    for l1 in 0..<4 {
+        let row = 2 * ty + l1 - 1
+        guard row >= 0 && row < height else { continue }
+        for l2 in 0..<4 {
+            let column = 2 * tx + l2 - 1
+            guard column >= 0 && column < width else { continue }
+            for m1 in 0..<3 {
+                for m2 in 0..<3 {
+                    body(row, column, m1, m2, coefficient[i][l1][m1] * coefficient[j][l2][m2])
+                }
+            }
+        }
+    }
+}
+
+/// The magnitude that bounds the rounding error of Winograd's F(2×2, 3×3) on a stride-1,
+/// padding-1 3×3 convolution (`x` [N, C, H, W], `w` [K, C, 3, 3]): for each output, the sum
+/// over the input channels, the 4×4 input block and the 3×3 taps of |x|·|w| times the
+/// absolute coefficients the transforms give that pair (`forEachWinogradPair`).
+func winogradMagnitude(
+    batch: Int, channels: Int, height: Int, width: Int, outChannels: Int, x: [Float],
+    w: [Float]
+) -> [Float] {
     var out = [Float](repeating: 0, count: batch * outChannels * height * width)
     for n in 0..<batch {
         for k in 0..<outChannels {
             for h in 0..<height {
                 for v in 0..<width {
                     var sum: Float = 0
-                    let (ty, i) = h.quotientAndRemainder(dividingBy: 2)
-                    let (tx, j) = v.quotientAndRemainder(dividingBy: 2)
                     for c in 0..<channels {
-                        for l1 in 0..<4 {
-                            let row = 2 * ty + l1 - 1
-                            guard row >= 0 && row < height else { continue }
-                            for l2 in 0..<4 {
-                                let col = 2 * tx + l2 - 1
-                                guard col >= 0 && col < width else { continue }
-                                let input = abs(
-                                    x[((n * channels + c) * height + row) * width + col])
-                                for m1 in 0..<3 {
-                                    for m2 in 0..<3 {
-                                        let weight = abs(w[((k * channels + c) * 3 + m1) * 3 + m2])
-                                        sum +=
-                                            coefficient[i][l1][m1] * coefficient[j][l2][m2]
-                                            * input * weight
-                                    }
-                                }
-                            }
+                        forEachWinogradPair(h: h, v: v, height: height, width: width) {
+                            row, column, m1, m2, coefficient in
+                            let input = abs(x[((n * channels + c) * height + row) * width + column])
+                            let weight = abs(w[((k * channels + c) * 3 + m1) * 3 + m2])
+                            sum += coefficient * input * weight
                         }
                     }
                     out[((n * outChannels + k) * height + h) * width + v] = sum
@@ -133,47 +143,27 @@ func winogradMagnitude(
 /// The magnitude that bounds the rounding error of Winograd's weight gradient
 /// (`conv2dBackwardWeightWinograd`) on a stride-1, padding-1 3×3 convolution (`x`
 /// [N, C, H, W], `dy` [N, K, H, W]): for each weight (k, c, m₁, m₂), the sum over the images,
-/// the 2×2 blocks, the block's four output gradients and its 4×4 inputs of |dy|·|x| times the
-/// same absolute coefficients as `winogradMagnitude` (the transforms are those of the forward
-/// pass, applied in the other direction).
+/// the output gradients and their blocks' 4×4 inputs of |dy|·|x| times the same absolute
+/// coefficients as `winogradMagnitude` (the transforms are those of the forward pass, applied
+/// in the other direction).
 func winogradWeightMagnitude(
     batch: Int, channels: Int, height: Int, width: Int, outChannels: Int, x: [Float],
     dy: [Float]
 ) -> [Float] {
-    let coefficient: [[[Float]]] = [
-        [[1, 0, 0], [1, 1, 1], [2, 1, 1], [0, 0, 0]],
-        [[0, 0, 0], [1, 1, 2], [1, 1, 1], [0, 0, 1]],
-    ]
     var out = [Float](repeating: 0, count: outChannels * channels * 9)
     for k in 0..<outChannels {
         for c in 0..<channels {
-            for m1 in 0..<3 {
-                for m2 in 0..<3 {
-                    var sum: Float = 0
-                    for n in 0..<batch {
-                        for h in 0..<height {
-                            for v in 0..<width {
-                                let gradient = abs(
-                                    dy[((n * outChannels + k) * height + h) * width + v])
-                                let (ty, i) = h.quotientAndRemainder(dividingBy: 2)
-                                let (tx, j) = v.quotientAndRemainder(dividingBy: 2)
-                                for l1 in 0..<4 {
-                                    let row = 2 * ty + l1 - 1
-                                    guard row >= 0 && row < height else { continue }
-                                    for l2 in 0..<4 {
-                                        let col = 2 * tx + l2 - 1
-                                        guard col >= 0 && col < width else { continue }
-                                        let input = abs(
-                                            x[((n * channels + c) * height + row) * width + col])
-                                        sum +=
-                                            coefficient[i][l1][m1] * coefficient[j][l2][m2]
-                                            * gradient * input
-                                    }
-                                }
-                            }
+            for n in 0..<batch {
+                for h in 0..<height {
+                    for v in 0..<width {
+                        let gradient = abs(dy[((n * outChannels + k) * height + h) * width + v])
+                        forEachWinogradPair(h: h, v: v, height: height, width: width) {
+                            row, column, m1, m2, coefficient in
+                            let input = abs(x[((n * channels + c) * height + row) * width + column])
+                            out[((k * channels + c) * 3 + m1) * 3 + m2] +=
+                                coefficient * gradient * input
                         }
                     }
-                    out[((k * channels + c) * 3 + m1) * 3 + m2] = sum
                 }
             }
         }
