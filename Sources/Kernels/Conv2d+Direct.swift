@@ -113,7 +113,8 @@ func conv2dDirect(
             let weights = panels + panel * depth * directNR
             for g in stride(from: pixelRange.lowerBound, to: pixelRange.upperBound, by: rows) {
                 directTile(
-                    rows: rows, depth: depth, taps: taps, weights: weights, input: padded,
+                    rows: rows, depth: depth, taps: TapTable(offsets: taps), weights: weights,
+                    input: padded,
                     starts: starts + g, into: tile + g * directNR)
             }
             // [pixel][channel] → NCHW, adding the bias: 16 × 16 blocks in registers where

@@ -85,7 +85,7 @@ public func conv2dBackwardWeightDirect(
                         for index in range {
                             let (panel, tile) = index.quotientAndRemainder(dividingBy: tapTiles)
                             directTile(
-                                rows: rows, depth: count, taps: starts.pointer,
+                                rows: rows, depth: count, taps: TapTable(offsets: starts.pointer),
                                 weights: gradients + panel * count * directNR, input: padded,
                                 starts: taps.pointer + tile * rows,
                                 into: partial + index * rows * directNR, accumulate: !first)

@@ -316,53 +316,67 @@ public func conv2dForwardWinograd(
     }
     let tileRowsMax = (bundle * tilesPerImage + rows - 1) / rows * rows
     let vCount = 16 * tileRowsMax * channels
-    let mCount = 16 * tileRowsMax * directNR
+    // Two panels of output channels at a time on the AVX-512 tile (`directTilePair`).
+    let span = rows == 8 ? 2 : 1
+    let mCount = span * 16 * tileRowsMax * directNR
     let stagedCount = bundle * outputPlane * directNR
-    let identity = Array(0..<channels)
     let starts = (0..<tileRowsMax).map { $0 * channels }
     let blocks = grid.blocks(s, images: bundle)
     packed.withUnsafeBufferPointer { packed in
-        identity.withUnsafeBufferPointer { taps in
-            starts.withUnsafeBufferPointer { starts in
-                let packed = SendablePointer(packed.baseAddress!)
-                let taps = SendablePointer(taps.baseAddress!)
-                let starts = SendablePointer(starts.baseAddress!)
-                Parallel.forChunks(s.batch) { chunk in
-                    ScratchBuffers.with(
-                        count: grid.paddedCount(channels) + vCount + mCount + stagedCount
-                    ) {
-                        scratch in
-                        let padded = scratch
-                        let v = scratch + grid.paddedCount(channels)
-                        let m = v + vCount
-                        let staged = m + mCount
-                        for first in stride(
-                            from: chunk.lowerBound, to: chunk.upperBound, by: bundle)
-                        {
-                            let images = min(bundle, chunk.upperBound - first)
-                            let count = images * tilesPerImage
-                            let stored = (count + rows - 1) / rows * rows
-                            // V[ξ][tile][c]; rows past `count` are left as they are (computed,
-                            // never stored).
-                            for slot in 0..<images {
-                                winogradTransformImage(
-                                    s, grid, image: input + (first + slot) * s.inputImageSize,
-                                    padded: padded, into: v + slot * tilesPerImage * channels,
-                                    stride: stored * channels)
-                            }
-                            for panel in 0..<panelCount {
-                                for xi in 0..<16 {
-                                    let weights =
-                                        packed.pointer
-                                        + (xi * panelCount + panel) * channels * directNR
-                                    for g in stride(from: 0, to: count, by: rows) {
+        starts.withUnsafeBufferPointer { starts in
+            let packed = SendablePointer(packed.baseAddress!)
+            let starts = SendablePointer(starts.baseAddress!)
+            Parallel.forChunks(s.batch) { chunk in
+                ScratchBuffers.with(
+                    count: grid.paddedCount(channels) + vCount + mCount + stagedCount
+                ) {
+                    scratch in
+                    let padded = scratch
+                    let v = scratch + grid.paddedCount(channels)
+                    let m = v + vCount
+                    let staged = m + mCount
+                    for first in stride(
+                        from: chunk.lowerBound, to: chunk.upperBound, by: bundle)
+                    {
+                        let images = min(bundle, chunk.upperBound - first)
+                        let count = images * tilesPerImage
+                        let stored = (count + rows - 1) / rows * rows
+                        // V[ξ][tile][c]; rows past `count` are left as they are (computed,
+                        // never stored).
+                        for slot in 0..<images {
+                            winogradTransformImage(
+                                s, grid, image: input + (first + slot) * s.inputImageSize,
+                                padded: padded, into: v + slot * tilesPerImage * channels,
+                                stride: stored * channels)
+                        }
+                        for firstPanel in stride(from: 0, to: panelCount, by: span) {
+                            let panels = min(span, panelCount - firstPanel)
+                            let panelStep = 16 * stored * directNR
+                            for xi in 0..<16 {
+                                let weights =
+                                    packed.pointer
+                                    + (xi * panelCount + firstPanel) * channels * directNR
+                                let transformed = UnsafePointer(v + xi * stored * channels)
+                                for g in stride(from: 0, to: count, by: rows) {
+                                    let target = m + (xi * stored + g) * directNR
+                                    if panels == 2 {
+                                        directTilePair(
+                                            depth: channels, taps: TapStride(step: 1),
+                                            weights: weights, input: transformed,
+                                            starts: starts.pointer + g, into: target,
+                                            secondWeights: weights + channels * directNR,
+                                            secondTile: target + panelStep, accumulate: false)
+                                    } else {
                                         directTile(
-                                            rows: rows, depth: channels, taps: taps.pointer,
-                                            weights: weights, input: v + xi * stored * channels,
-                                            starts: starts.pointer + g,
-                                            into: m + (xi * stored + g) * directNR)
+                                            rows: rows, depth: channels,
+                                            taps: TapStride(step: 1), weights: weights,
+                                            input: transformed, starts: starts.pointer + g,
+                                            into: target)
                                     }
                                 }
+                            }
+                            for panel in firstPanel..<(firstPanel + panels) {
+                                let products = m + (panel - firstPanel) * panelStep
                                 // Y = Aᵀ M A for every tile, sixteen channels at a time.
                                 let k0 = panel * directNR
                                 let lanes = min(directNR, s.outChannels - k0)
@@ -370,7 +384,7 @@ public func conv2dForwardWinograd(
                                 for j in 0..<lanes { shifts[j] = bias?[k0 + j] ?? 0 }
                                 for tile in 0..<count {
                                     @inline(__always) func at(_ xi: Int) -> DirectVector {
-                                        UnsafeRawPointer(m + (xi * stored + tile) * directNR)
+                                        UnsafeRawPointer(products + (xi * stored + tile) * directNR)
                                             .load(as: DirectVector.self)
                                     }
                                     // Aᵀ M: two rows of four.

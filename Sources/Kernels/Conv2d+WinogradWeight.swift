@@ -80,110 +80,122 @@ public func conv2dBackwardWeightWinograd(
     // partial[group][ξ][panel][channel row][16]; a last tile of channels repeats the last one.
     let partialCount = 16 * panelCount * channelRows * directNR
     let channelStarts = (0..<channelRows).map { min($0, channels - 1) }
-    let tileOffsets = (0..<maxTiles).map { $0 * channels }
     let blocks = grid.blocks(s, images: bundle)
     let paddedCount = grid.paddedCount(channels)
     let vCount = 16 * maxTiles * channels
     let gradientsCount = panelCount * bundle * pixels * directNR
     let mCount = 16 * panelCount * maxTiles * directNR
+    // Two panels of output channels at a time on the AVX-512 tile (`directTilePair`).
+    let span = rows == 8 ? 2 : 1
+    let pairCount = (panelCount + span - 1) / span
     channelStarts.withUnsafeBufferPointer { channelStarts in
-        tileOffsets.withUnsafeBufferPointer { tileOffsets in
-            let channelStarts = SendablePointer(channelStarts.baseAddress!)
-            let tileOffsets = SendablePointer(tileOffsets.baseAddress!)
-            ScratchBuffers.with(count: groups * partialCount) { partials in
-                forEachWeightGradientBundle(
-                    batch: s.batch, bundle: bundle,
-                    scratchCount: paddedCount + vCount + gradientsCount + mCount
-                ) { group, images, first, scratch, spread in
-                    let partial = partials + group * partialCount
-                    let padded = scratch
-                    let v = padded + paddedCount
-                    let gradients = v + vCount
-                    let m = gradients + gradientsCount
-                    let count = images.count * tilesPerImage
-                    // V[ξ][tile][c]
-                    for (slot, n) in images.enumerated() {
-                        winogradTransformImage(
-                            s, grid, image: input + n * s.inputImageSize, padded: padded,
-                            into: v + slot * tilesPerImage * channels, stride: count * channels)
-                    }
-                    // ∂M[ξ][panel][tile][16], from the gradients pixel-major.
-                    transposeGradients(
-                        s, gradOutput: gradOutput + images.lowerBound * s.outputImageSize,
-                        images: images.count, into: gradients)
-                    for panel in 0..<panelCount {
-                        let source = gradients + panel * images.count * pixels * directNR
-                        for tile in 0..<count {
-                            let block = blocks[tile]
-                            let corner = source + block.origin * directNR
-                            @inline(__always) func at(_ i: Int, _ j: Int) -> DirectVector {
-                                UnsafeRawPointer(corner + (i * s.outWidth + j) * directNR)
-                                    .load(as: DirectVector.self)
-                            }
-                            let zero = DirectVector()
-                            winogradGradient(
-                                (
-                                    at(0, 0), block.right ? at(0, 1) : zero,
-                                    block.below ? at(1, 0) : zero,
-                                    block.below && block.right ? at(1, 1) : zero
-                                ),
-                                into: m + (panel * count + tile) * directNR,
-                                stride: panelCount * count * directNR)
+        let channelStarts = SendablePointer(channelStarts.baseAddress!)
+        ScratchBuffers.with(count: groups * partialCount) { partials in
+            forEachWeightGradientBundle(
+                batch: s.batch, bundle: bundle,
+                scratchCount: paddedCount + vCount + gradientsCount + mCount
+            ) { group, images, first, scratch, spread in
+                let partial = partials + group * partialCount
+                let padded = scratch
+                let v = padded + paddedCount
+                let gradients = v + vCount
+                let m = gradients + gradientsCount
+                let count = images.count * tilesPerImage
+                // V[ξ][tile][c]
+                for (slot, n) in images.enumerated() {
+                    winogradTransformImage(
+                        s, grid, image: input + n * s.inputImageSize, padded: padded,
+                        into: v + slot * tilesPerImage * channels, stride: count * channels)
+                }
+                // ∂M[ξ][panel][tile][16], from the gradients pixel-major.
+                transposeGradients(
+                    s, gradOutput: gradOutput + images.lowerBound * s.outputImageSize,
+                    images: images.count, into: gradients)
+                for panel in 0..<panelCount {
+                    let source = gradients + panel * images.count * pixels * directNR
+                    for tile in 0..<count {
+                        let block = blocks[tile]
+                        let corner = source + block.origin * directNR
+                        @inline(__always) func at(_ i: Int, _ j: Int) -> DirectVector {
+                            UnsafeRawPointer(corner + (i * s.outWidth + j) * directNR)
+                                .load(as: DirectVector.self)
                         }
+                        let zero = DirectVector()
+                        winogradGradient(
+                            (
+                                at(0, 0), block.right ? at(0, 1) : zero,
+                                block.below ? at(1, 0) : zero,
+                                block.below && block.right ? at(1, 1) : zero
+                            ),
+                            into: m + (panel * count + tile) * directNR,
+                            stride: panelCount * count * directNR)
                     }
-                    spread(16 * panelCount * channelTiles) { range in
-                        for index in range {
-                            let (xiPanel, rowTile) = index.quotientAndRemainder(
-                                dividingBy: channelTiles)
-                            let xi = xiPanel / panelCount
+                }
+                spread(16 * pairCount * channelTiles) { range in
+                    for index in range {
+                        let (xiPair, rowTile) = index.quotientAndRemainder(
+                            dividingBy: channelTiles)
+                        let (xi, pair) = xiPair.quotientAndRemainder(dividingBy: pairCount)
+                        let xiPanel = xi * panelCount + pair * span
+                        let gradients = m + xiPanel * count * directNR
+                        let target =
+                            partial + (xiPanel * channelRows + rowTile * rows) * directNR
+                        let taps = TapStride(step: channels)
+                        let input = UnsafePointer(v + xi * count * channels)
+                        let starts = channelStarts.pointer + rowTile * rows
+                        if pair * span + 1 < panelCount && span == 2 {
+                            directTilePair(
+                                depth: count, taps: taps, weights: gradients, input: input,
+                                starts: starts, into: target,
+                                secondWeights: gradients + count * directNR,
+                                secondTile: target + channelRows * directNR,
+                                accumulate: !first)
+                        } else {
                             directTile(
-                                rows: rows, depth: count, taps: tileOffsets.pointer,
-                                weights: m + xiPanel * count * directNR,
-                                input: v + xi * count * channels,
-                                starts: channelStarts.pointer + rowTile * rows,
-                                into: partial + (xiPanel * channelRows + rowTile * rows) * directNR,
+                                rows: rows, depth: count, taps: taps, weights: gradients,
+                                input: input, starts: starts, into: target,
                                 accumulate: !first)
                         }
                     }
                 }
-                // Add the partials in group order, then ∂g = Gᵀ ∂U G: sixteen output
-                // channels (the lanes) of one input channel at a time.
-                Parallel.forChunks(panelCount * channels) { pairs in
-                    for pair in pairs {
-                        let (panel, c) = pair.quotientAndRemainder(dividingBy: channels)
-                        @inline(__always) func du(_ xi: Int) -> DirectVector {
-                            let index = ((xi * panelCount + panel) * channelRows + c) * directNR
-                            var sum = UnsafeRawPointer(partials + index).load(
-                                as: DirectVector.self)
-                            for group in 1..<groups {
-                                sum += UnsafeRawPointer(partials + group * partialCount + index)
-                                    .load(as: DirectVector.self)
-                            }
-                            return sum
+            }
+            // Add the partials in group order, then ∂g = Gᵀ ∂U G: sixteen output
+            // channels (the lanes) of one input channel at a time.
+            Parallel.forChunks(panelCount * channels) { pairs in
+                for pair in pairs {
+                    let (panel, c) = pair.quotientAndRemainder(dividingBy: channels)
+                    @inline(__always) func du(_ xi: Int) -> DirectVector {
+                        let index = ((xi * panelCount + panel) * channelRows + c) * directNR
+                        var sum = UnsafeRawPointer(partials + index).load(
+                            as: DirectVector.self)
+                        for group in 1..<groups {
+                            sum += UnsafeRawPointer(partials + group * partialCount + index)
+                                .load(as: DirectVector.self)
                         }
-                        // Along each row's four columns (rows i, as 4 × 3), then down each
-                        // of the three columns' four rows.
-                        @inline(__always) func row(_ i: Int) -> (
-                            DirectVector, DirectVector, DirectVector
-                        ) {
-                            winogradFilter(du(4 * i), du(4 * i + 1), du(4 * i + 2), du(4 * i + 3))
-                        }
-                        let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3))
-                        let columns = [
-                            winogradFilter(r0.0, r1.0, r2.0, r3.0),
-                            winogradFilter(r0.1, r1.1, r2.1, r3.1),
-                            winogradFilter(r0.2, r1.2, r2.2, r3.2),
-                        ]
-                        let k0 = panel * directNR
-                        let lanes = min(directNR, s.outChannels - k0)
-                        let target = gradWeight + (k0 * channels + c) * 9
-                        for (j, (top, middle, bottom)) in columns.enumerated() {
-                            for lane in 0..<lanes {
-                                let weight = target + lane * channels * 9
-                                weight[j] = top[lane]
-                                weight[3 + j] = middle[lane]
-                                weight[6 + j] = bottom[lane]
-                            }
+                        return sum
+                    }
+                    // Along each row's four columns (rows i, as 4 × 3), then down each
+                    // of the three columns' four rows.
+                    @inline(__always) func row(_ i: Int) -> (
+                        DirectVector, DirectVector, DirectVector
+                    ) {
+                        winogradFilter(du(4 * i), du(4 * i + 1), du(4 * i + 2), du(4 * i + 3))
+                    }
+                    let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3))
+                    let columns = [
+                        winogradFilter(r0.0, r1.0, r2.0, r3.0),
+                        winogradFilter(r0.1, r1.1, r2.1, r3.1),
+                        winogradFilter(r0.2, r1.2, r2.2, r3.2),
+                    ]
+                    let k0 = panel * directNR
+                    let lanes = min(directNR, s.outChannels - k0)
+                    let target = gradWeight + (k0 * channels + c) * 9
+                    for (j, (top, middle, bottom)) in columns.enumerated() {
+                        for lane in 0..<lanes {
+                            let weight = target + lane * channels * 9
+                            weight[j] = top[lane]
+                            weight[3 + j] = middle[lane]
+                            weight[6 + j] = bottom[lane]
                         }
                     }
                 }
