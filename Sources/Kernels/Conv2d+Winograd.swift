@@ -1,228 +1,36 @@
-// Winograd's F(2×2, 3×3) for stride-1, padding-1 3×3 convolutions: the forward pass and
-// the data gradient (itself such a convolution, of the output gradient with the kernel
-// flipped and its channels swapped). Each 2×2 block of outputs comes from a 4×4 block of
-// input through
+// Winograd's F(4×4, 3×3) for the forward pass of stride-1, padding-1 3×3 convolutions (and
+// so for their data gradient, itself such a convolution): each 4×4 block of outputs comes
+// from a 6×6 block of input through
 //
 //     Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A
 //
-// 16 multiplications per input channel instead of 36. The 16 products of each block are 16
-// independent matrix products over the input channels, one per position ξ of the 4×4
-// transformed block: M[ξ][tile][k] = Σ_c V[ξ][tile][c] · U[ξ][c][k], which run on the direct
-// convolution's register tile (`directTile`, its rows the tiles, its depth the channels, in
-// order), so every instruction set computes the same bits.
+// 36 multiplications per input channel instead of the direct sum's 144: 4× fewer, where
+// F(2×2, 3×3) (16 for a 2×2 block's 36, the weight gradient's transform) saves 2.25×.
+// The matrices are those of the interpolation points 0, 1, −1, 2, −2 and ∞:
 //
-// The arithmetic differs from the direct sum: the transforms add and subtract inputs before
-// they are multiplied, so the rounding differs (tests bound it with the transforms' absolute
-// values, `winogradMagnitude`). Measured against the direct tile on the ablation's layers
-// (Docs/PERFORMANCE.md), it wins at 28×28, 14×14 and 7×7 with AVX-512 and with AVX2, so
-// `usesWinogradForward` takes it wherever it applies. The image's channel-last copy and the
-// outputs' return to channel planes go sixteen by sixteen through the register transpose
-// (`transpose16`); done one float at a time they cost Winograd its lead on 28×28 maps.
-// The weight gradient is in `Conv2d+WinogradWeight.swift`.
-
-/// Bᵀ d of one column of a block (its four rows), sixteen channels at a time: `d` points at
-/// the column's top pixel, `rowStride` floats from one row to the next.
-@inline(__always)
-private func winogradColumn(_ d: UnsafePointer<Float>, rowStride: Int) -> (
-    SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>
-) {
-    @inline(__always) func load(_ i: Int) -> SIMD16<Float> {
-        UnsafeRawPointer(d + i * rowStride).loadUnaligned(as: SIMD16<Float>.self)
-    }
-    let (d0, d1, d2, d3) = (load(0), load(1), load(2), load(3))
-    return (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
-}
-
-/// The 4×4 input transform Bᵀ d B of one block from its four columns' Bᵀ d (`winogradColumn`),
-/// sixteen channels at a time; result ξ is written at `v + ξ·stride`. Neighbouring blocks
-/// share two columns, so each column is transformed once and used twice.
-@inline(__always)
-private func winogradInput(
-    _ columns: (
-        (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>),
-        (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>),
-        (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>),
-        (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
-    ), into v: UnsafeMutablePointer<Float>, stride: Int
-) {
-    @inline(__always) func store(_ xi: Int, _ x: SIMD16<Float>) {
-        UnsafeMutableRawPointer(v + xi * stride).storeBytes(of: x, as: SIMD16<Float>.self)
-    }
-    // Row i of Bᵀ d, (t0, t1, t2, t3), times B.
-    @inline(__always) func row(
-        _ i: Int, _ t0: SIMD16<Float>, _ t1: SIMD16<Float>, _ t2: SIMD16<Float>,
-        _ t3: SIMD16<Float>
-    ) {
-        store(4 * i, t0 - t2)
-        store(4 * i + 1, t1 + t2)
-        store(4 * i + 2, t2 - t1)
-        store(4 * i + 3, t1 - t3)
-    }
-    let (a, b, c, d) = columns
-    row(0, a.0, b.0, c.0, d.0)
-    row(1, a.1, b.1, c.1, d.1)
-    row(2, a.2, b.2, c.2, d.2)
-    row(3, a.3, b.3, c.3, d.3)
-}
-
-/// The 4×4 weight transform G g Gᵀ of one 3×3 filter, written to `u[0..<16]`.
-private func winogradWeight(_ g: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
-    // G·g, 4 × 3: the rows of g mixed.
-    var gg = SIMD16<Float>()
-    for j in 0..<3 {
-        let (a, b, c) = (g[j], g[3 + j], g[6 + j])
-        gg[j] = a
-        gg[4 + j] = (a + b + c) / 2
-        gg[8 + j] = (a - b + c) / 2
-        gg[12 + j] = c
-    }
-    // (G·g)·Gᵀ: the same mix of each row's three columns.
-    for i in 0..<4 {
-        let (a, b, c) = (gg[4 * i], gg[4 * i + 1], gg[4 * i + 2])
-        u[4 * i] = a
-        u[4 * i + 1] = (a + b + c) / 2
-        u[4 * i + 2] = (a - b + c) / 2
-        u[4 * i + 3] = c
-    }
-}
-
-/// The 2×2 blocks a map of `height × width` is cut into (the last row and column of blocks
-/// cut off when a side is odd), and the padded channel-last plane their 4×4 inputs are read
-/// from: one row and column of zeros before the map, enough after it for the last block.
-struct WinogradGrid {
-    let tilesH: Int
-    let tilesW: Int
-    let paddedW: Int
-    /// Pixels of the padded plane.
-    let plane: Int
-
-    init(_ s: Conv2dShape) {
-        (tilesH, tilesW) = ((s.height + 1) / 2, (s.width + 1) / 2)
-        paddedW = 2 * tilesW + 2
-        plane = (2 * tilesH + 2) * paddedW
-    }
-
-    var tilesPerImage: Int { tilesH * tilesW }
-
-    /// Images transformed and multiplied together: about 256 blocks, at most 8 images (a
-    /// function of the map size alone, so the weight gradient's order of summation does not
-    /// depend on the machine).
-    var bundle: Int { max(1, min(8, 256 / tilesPerImage)) }
-
-    /// Floats of the padded channel-last image of `channels` channels.
-    func paddedCount(_ channels: Int) -> Int { channels * plane }
-
-    /// The blocks of `images` consecutive images in the order the kernels number them (image,
-    /// then block row, then block column): the offset of each block's top-left output pixel
-    /// in the images' pixel-major outputs (`image · H·W + 2·ty·W + 2·tx`), and whether its
-    /// right column and bottom row lie inside the map. A table, so that the loops over the
-    /// blocks need no division.
-    func blocks(_ s: Conv2dShape, images: Int) -> [WinogradBlock] {
-        var blocks: [WinogradBlock] = []
-        blocks.reserveCapacity(images * tilesPerImage)
-        for slot in 0..<images {
-            for ty in 0..<tilesH {
-                for tx in 0..<tilesW {
-                    blocks.append(
-                        WinogradBlock(
-                            origin: slot * s.outHeight * s.outWidth + 2 * ty * s.outWidth + 2 * tx,
-                            right: 2 * tx + 1 < s.outWidth, below: 2 * ty + 1 < s.outHeight))
-                }
-            }
-        }
-        return blocks
-    }
-}
-
-/// Where one 2×2 block of outputs lies (`WinogradGrid.blocks`).
-struct WinogradBlock {
-    /// Offset of its top-left output pixel in the pixel-major outputs of a bundle of images.
-    let origin: Int
-    /// Whether its right column lies inside the map (not when the width is odd and the block
-    /// is the last of its row).
-    let right: Bool
-    /// Whether its bottom row lies inside the map.
-    let below: Bool
-}
-
-/// Bᵀ d B of every block of one image: `v[ξ · stride + tile · inChannels + c]`, tiles in row
-/// order. The image is first copied channel-last, with its border of zeros, into `padded`
-/// (`grid.paddedCount(inChannels)` floats).
-///
-/// - image: `[inChannels, height, width]`
-@inline(__always)
-func winogradTransformImage(
-    _ s: Conv2dShape, _ grid: WinogradGrid, image: UnsafePointer<Float>,
-    padded: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int
-) {
-    let channels = s.inChannels
-    let pixels = s.height * s.width
-    // The border: the first row, the rows below the map, and each row's first column and
-    // the columns right of the map.
-    @inline(__always) func zero(row: Int, columns: Range<Int>) {
-        (padded + (row * grid.paddedW + columns.lowerBound) * channels).update(
-            repeating: 0, count: columns.count * channels)
-    }
-    zero(row: 0, columns: 0..<grid.paddedW)
-    for h in 1...s.height {
-        zero(row: h, columns: 0..<1)
-        zero(row: h, columns: (s.width + 1)..<grid.paddedW)
-    }
-    for h in (s.height + 1)..<(grid.plane / grid.paddedW) {
-        zero(row: h, columns: 0..<grid.paddedW)
-    }
-    // The map: sixteen channels × sixteen pixels (in reading order, across rows) at a time,
-    // transposed in registers, each pixel's sixteen channels stored where it belongs.
-    withUnsafeTemporaryAllocation(of: DirectVector.self, capacity: 16) { block in
-        let block = UnsafeMutableRawPointer(block.baseAddress!).assumingMemoryBound(
-            to: Float.self)
-        for c in Swift.stride(from: 0, to: channels, by: 16) {
-            let planes = image + c * pixels
-            for q in Swift.stride(from: 0, to: pixels, by: 16) {
-                let count = min(16, pixels - q)
-                if count == 16 {
-                    transpose16(planes + q, sourceStride: pixels, into: block, targetStride: 16)
-                } else {
-                    for i in 0..<count {
-                        for j in 0..<16 { block[i * 16 + j] = planes[j * pixels + q + i] }
-                    }
-                }
-                // Row and column stepped along (a division per pixel cost a tenth of the
-                // whole transform).
-                var (h, w) = q.quotientAndRemainder(dividingBy: s.width)
-                for i in 0..<count {
-                    UnsafeMutableRawPointer(
-                        padded + ((h + 1) * grid.paddedW + w + 1) * channels + c
-                    ).storeBytes(
-                        of: UnsafeRawPointer(block + i * 16).load(as: DirectVector.self),
-                        as: DirectVector.self)
-                    w += 1
-                    if w == s.width { (h, w) = (h + 1, 0) }
-                }
-            }
-        }
-    }
-    let rowStride = grid.paddedW * channels
-    for c in Swift.stride(from: 0, to: channels, by: 16) {
-        for ty in 0..<grid.tilesH {
-            let top = padded + 2 * ty * rowStride + c
-            var left = (
-                winogradColumn(top, rowStride: rowStride),
-                winogradColumn(top + channels, rowStride: rowStride)
-            )
-            for tx in 0..<grid.tilesW {
-                let right = (
-                    winogradColumn(top + (2 * tx + 2) * channels, rowStride: rowStride),
-                    winogradColumn(top + (2 * tx + 3) * channels, rowStride: rowStride)
-                )
-                winogradInput(
-                    (left.0, left.1, right.0, right.1),
-                    into: v + (ty * grid.tilesW + tx) * channels + c, stride: stride)
-                left = right
-            }
-        }
-    }
-}
+//     Bᵀ = [ 4  0 −5  0  1  0 ]    G = [  1/4     0     0  ]    Aᵀ = [ 1  1  1  1  1  0 ]
+//          [ 0 −4 −4  1  1  0 ]        [ −1/6  −1/6  −1/6  ]         [ 0  1 −1  2 −2  0 ]
+//          [ 0  4 −4 −1  1  0 ]        [ −1/6   1/6  −1/6  ]         [ 0  1  1  4  4  0 ]
+//          [ 0 −2 −1  2  1  0 ]        [  1/24  1/12  1/6  ]         [ 0  1 −1  8 −8  1 ]
+//          [ 0  2 −1 −2  1  0 ]        [  1/24 −1/12  1/6  ]
+//          [ 0  4  0 −5  0  1 ]        [   0     0     1   ]
+//
+// As in F(2×2, 3×3), the 36 products of each block are 36 matrix products over the input
+// channels, M[ξ][tile][k] = Σ_c V[ξ][tile][c] · U[ξ][c][k], on the direct convolution's
+// register tile, channels in order, so every instruction set computes the same bits. The
+// transforms' coefficients are larger (up to 8 and 5 where F(2×2, 3×3) has 1), so the
+// rounding is larger too, still bounded by the transforms' absolute values (the tests'
+// `winogradMagnitude(block: 4)`); G's sixths are computed in double precision and rounded
+// once. Multiplying by 2, 4 and 8 is exact.
+//
+// Measured against F(2×2, 3×3) on the ablation's layers (Docs/PERFORMANCE.md), it is faster
+// at 28×28, 14×14 and 7×7 with AVX-512 and with AVX2 (a 7×7 or 14×14 map wastes a quarter of
+// its last blocks, and still wins). The weight gradient keeps F(2×2, 3×3)
+// (`Conv2d+WinogradWeight.swift`); moving it too is not tried.
+//
+// The transformed inputs V and products M of each ξ lie one vector further apart than they
+// fill: at strides of a power of two (128 blocks × 32 channels × 4 bytes) the 36 streams
+// fall into the same cache sets, which cost a third of the speed on 14×14 maps.
 
 /// Whether `conv2dForwardWinograd` can compute this shape: 3×3, stride 1, padding 1, input
 /// channels in sixteens (its transforms take sixteen channels at a time), at least 8 output
@@ -254,7 +62,7 @@ func usesWinogradBackwardData(_ s: Conv2dShape) -> Bool {
         && s.strideW == 1 && usesWinogradForward(dataGradientShape(s))
 }
 
-/// The data gradient by F(2×2, 3×3): the forward convolution of `gradOutput` with the
+/// The data gradient by F(4×4, 3×3): the forward convolution of `gradOutput` with the
 /// kernel flipped in both directions and its channels swapped. Needs
 /// `usesWinogradBackwardData(s)`.
 ///
@@ -280,7 +88,155 @@ func conv2dBackwardDataWinograd(
         dataGradientShape(s), input: gradOutput, weight: flipped, bias: nil, output: gradInput)
 }
 
-/// Forward convolution by F(2×2, 3×3). Needs `winogradApplies(s)`.
+/// Bᵀ x of one six-vector, sixteen channels at a time:
+/// (4x₀ − 5x₂ + x₄, −4x₁ − 4x₂ + x₃ + x₄, 4x₁ − 4x₂ − x₃ + x₄, −2x₁ − x₂ + 2x₃ + x₄,
+/// 2x₁ − x₂ − 2x₃ + x₄, 4x₁ − 5x₃ + x₅).
+@inline(__always)
+private func winograd4Input(
+    _ x0: DirectVector, _ x1: DirectVector, _ x2: DirectVector, _ x3: DirectVector,
+    _ x4: DirectVector, _ x5: DirectVector
+) -> (DirectVector, DirectVector, DirectVector, DirectVector, DirectVector, DirectVector) {
+    let evenSum = x4 - x2 * 4
+    let oddSum = x3 - x1 * 4
+    let evenDifference = x4 - x2
+    let oddDifference = (x3 - x1) * 2
+    return (
+        (x0 - x2) * 4 + evenDifference, evenSum + oddSum, evenSum - oddSum,
+        evenDifference + oddDifference, evenDifference - oddDifference,
+        (x1 - x3) * 4 + (x5 - x3)
+    )
+}
+
+/// Aᵀ m of one six-vector, sixteen channels at a time:
+/// (m₀ + m₁ + m₂ + m₃ + m₄, m₁ − m₂ + 2m₃ − 2m₄, m₁ + m₂ + 4m₃ + 4m₄, m₁ − m₂ + 8m₃ − 8m₄ + m₅).
+@inline(__always)
+private func winograd4Output(
+    _ m0: DirectVector, _ m1: DirectVector, _ m2: DirectVector, _ m3: DirectVector,
+    _ m4: DirectVector, _ m5: DirectVector
+) -> (DirectVector, DirectVector, DirectVector, DirectVector) {
+    let (sum12, difference12) = (m1 + m2, m1 - m2)
+    let (sum34, difference34) = (m3 + m4, m3 - m4)
+    return (
+        m0 + sum12 + sum34, difference12 + difference34 * 2, sum12 + sum34 * 4,
+        difference12 + difference34 * 8 + m5
+    )
+}
+
+/// G g Gᵀ of sixteen 3×3 filters at once (one per lane), 6×6, in double precision and
+/// rounded once: value ξ = 6i + j of lane l written at `u[ξ · uStride + l]`. Filter l's tap t
+/// is `g[l · gStride + t]`; lanes past `lanes` are zero.
+private func winograd4Weights(
+    _ g: UnsafePointer<Float>, gStride: Int, lanes: Int, into u: UnsafeMutablePointer<Float>,
+    uStride: Int
+) {
+    typealias Wide = SIMD16<Double>
+    // Row i of G times (a, b, c), by the fractions' double-precision values.
+    @inline(__always) func mix(_ a: Wide, _ b: Wide, _ c: Wide) -> (
+        Wide, Wide, Wide, Wide, Wide, Wide
+    ) {
+        let (sixth, twelfth, twentyFourth) = (1.0 / 6, 1.0 / 12, 1.0 / 24)
+        let (outer, middle) = (a * twentyFourth + c * sixth, b * twelfth)
+        return (
+            a * 0.25, -(a + b + c) * sixth, -(a - b + c) * sixth, outer + middle,
+            outer - middle, c
+        )
+    }
+    var taps = [Wide](repeating: Wide(), count: 9)
+    for t in 0..<9 {
+        for l in 0..<lanes { taps[t][l] = Double(g[l * gStride + t]) }
+    }
+    // G·g: down each of g's three columns.
+    let columns = (0..<3).map { j in mix(taps[j], taps[3 + j], taps[6 + j]) }
+    @inline(__always) func row(_ i: Int, _ j: Int) -> Wide {
+        let column = columns[j]
+        switch i {
+        case 0: return column.0
+        case 1: return column.1
+        case 2: return column.2
+        case 3: return column.3
+        case 4: return column.4
+        default: return column.5
+        }
+    }
+    // (G·g)·Gᵀ: along each of the six rows.
+    for i in 0..<6 {
+        let r = mix(row(i, 0), row(i, 1), row(i, 2))
+        @inline(__always) func store(_ j: Int, _ value: Wide) {
+            UnsafeMutableRawPointer(u + (6 * i + j) * uStride).storeBytes(
+                of: SIMD16<Float>(value), as: SIMD16<Float>.self)
+        }
+        store(0, r.0)
+        store(1, r.1)
+        store(2, r.2)
+        store(3, r.3)
+        store(4, r.4)
+        store(5, r.5)
+    }
+}
+
+/// Bᵀ d B of every 6×6 block of one image: `v[ξ · stride + tile · inChannels + c]`, tiles in
+/// row order. The image is first copied channel-last, with its border of zeros, into
+/// `padded` (`grid.paddedCount(inChannels)` floats); `columns` holds one block row's column
+/// transforms (`grid.paddedW · 6 · 16` floats), each column transformed once and read by the
+/// two blocks that share it.
+///
+/// - image: `[inChannels, height, width]`
+@inline(__always)
+func winograd4TransformImage(
+    _ s: Conv2dShape, _ grid: WinogradGrid, image: UnsafePointer<Float>,
+    padded: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>,
+    into v: UnsafeMutablePointer<Float>, stride: Int
+) {
+    let channels = s.inChannels
+    winogradPadImage(s, grid, image: image, padded: padded)
+    let rowStride = grid.paddedW * channels
+    let vector = MemoryLayout<DirectVector>.stride
+    let column = UnsafeMutableRawPointer(columns)
+    for c in Swift.stride(from: 0, to: channels, by: 16) {
+        for ty in 0..<grid.tilesH {
+            // Bᵀ d of each column of this row of blocks: columns[x][i][16].
+            let top = UnsafeRawPointer(padded + 4 * ty * rowStride + c)
+            for x in 0..<grid.paddedW {
+                let d = top + x * channels * MemoryLayout<Float>.stride
+                let step = rowStride * MemoryLayout<Float>.stride
+                @inline(__always) func at(_ i: Int) -> DirectVector {
+                    d.loadUnaligned(fromByteOffset: i * step, as: DirectVector.self)
+                }
+                let t = winograd4Input(at(0), at(1), at(2), at(3), at(4), at(5))
+                let target = column + 6 * x * vector
+                target.storeBytes(of: t.0, as: DirectVector.self)
+                target.storeBytes(of: t.1, toByteOffset: vector, as: DirectVector.self)
+                target.storeBytes(of: t.2, toByteOffset: 2 * vector, as: DirectVector.self)
+                target.storeBytes(of: t.3, toByteOffset: 3 * vector, as: DirectVector.self)
+                target.storeBytes(of: t.4, toByteOffset: 4 * vector, as: DirectVector.self)
+                target.storeBytes(of: t.5, toByteOffset: 5 * vector, as: DirectVector.self)
+            }
+            // Row i of each block's Bᵀ d, times B.
+            for tx in 0..<grid.tilesW {
+                let first = column + 6 * 4 * tx * vector
+                let out = v + (ty * grid.tilesW + tx) * channels + c
+                for i in 0..<6 {
+                    @inline(__always) func at(_ j: Int) -> DirectVector {
+                        first.load(fromByteOffset: (6 * j + i) * vector, as: DirectVector.self)
+                    }
+                    let r = winograd4Input(at(0), at(1), at(2), at(3), at(4), at(5))
+                    @inline(__always) func store(_ j: Int, _ value: DirectVector) {
+                        UnsafeMutableRawPointer(out + (6 * i + j) * stride).storeBytes(
+                            of: value, as: DirectVector.self)
+                    }
+                    store(0, r.0)
+                    store(1, r.1)
+                    store(2, r.2)
+                    store(3, r.3)
+                    store(4, r.4)
+                    store(5, r.5)
+                }
+            }
+        }
+    }
+}
+
+/// Forward convolution by F(4×4, 3×3). Needs `winogradApplies(s)`.
 ///
 /// - input: `[batch, inChannels, height, width]`
 /// - weight: `[outChannels, inChannels, 3, 3]`
@@ -295,31 +251,35 @@ public func conv2dForwardWinograd(
 ) {
     checkArgument(winogradApplies(s), "conv2dForwardWinograd: needs 3×3, stride 1, padding 1")
     let channels = s.inChannels
-    let grid = WinogradGrid(s)
+    let grid = WinogradGrid(s, block: 4)
     let tilesPerImage = grid.tilesPerImage
     let outputPlane = s.outHeight * s.outWidth
     let bundle = grid.bundle
     let rows = InstructionSet.tiles.directRows
     let panelCount = (s.outChannels + directNR - 1) / directNR
     // U[ξ][panel][c][16], packed as the direct tile reads its weights.
-    var packed = [Float](repeating: 0, count: 16 * panelCount * channels * directNR)
-    var u = [Float](repeating: 0, count: 16)
-    for k in 0..<s.outChannels {
-        for c in 0..<channels {
-            winogradWeight(weight + (k * channels + c) * 9, into: &u)
-            for xi in 0..<16 {
-                packed[
-                    ((xi * panelCount + k / directNR) * channels + c) * directNR + k % directNR] =
-                    u[xi]
+    var packed = [Float](repeating: 0, count: 36 * panelCount * channels * directNR)
+    packed.withUnsafeMutableBufferPointer { packed in
+        for panel in 0..<panelCount {
+            let k0 = panel * directNR
+            for c in 0..<channels {
+                winograd4Weights(
+                    weight + (k0 * channels + c) * 9, gStride: channels * 9,
+                    lanes: min(directNR, s.outChannels - k0),
+                    into: packed.baseAddress! + (panel * channels + c) * directNR,
+                    uStride: panelCount * channels * directNR)
             }
         }
     }
     let tileRowsMax = (bundle * tilesPerImage + rows - 1) / rows * rows
-    let vCount = 16 * tileRowsMax * channels
+    // Each ξ's rows one vector further apart than they fill: strides of a power of two
+    // (128 blocks × 32 channels) put all 36 in the same cache sets.
+    let vCount = 36 * (tileRowsMax * channels + directNR)
     // Two panels of output channels at a time on the AVX-512 tile (`directTilePair`).
     let span = rows == 8 ? 2 : 1
-    let mCount = span * 16 * tileRowsMax * directNR
+    let mCount = span * 36 * (tileRowsMax + 1) * directNR
     let stagedCount = bundle * outputPlane * directNR
+    let columnsCount = grid.paddedW * 6 * directNR
     let starts = (0..<tileRowsMax).map { $0 * channels }
     let blocks = grid.blocks(s, images: bundle)
     packed.withUnsafeBufferPointer { packed in
@@ -328,37 +288,40 @@ public func conv2dForwardWinograd(
             let starts = SendablePointer(starts.baseAddress!)
             Parallel.forChunks(s.batch) { chunk in
                 ScratchBuffers.with(
-                    count: grid.paddedCount(channels) + vCount + mCount + stagedCount
-                ) {
-                    scratch in
+                    count: grid.paddedCount(channels) + columnsCount + vCount + mCount
+                        + stagedCount
+                ) { scratch in
                     let padded = scratch
-                    let v = scratch + grid.paddedCount(channels)
+                    let columns = padded + grid.paddedCount(channels)
+                    let v = columns + columnsCount
                     let m = v + vCount
                     let staged = m + mCount
-                    for first in stride(
-                        from: chunk.lowerBound, to: chunk.upperBound, by: bundle)
-                    {
+                    for first in stride(from: chunk.lowerBound, to: chunk.upperBound, by: bundle) {
                         let images = min(bundle, chunk.upperBound - first)
                         let count = images * tilesPerImage
                         let stored = (count + rows - 1) / rows * rows
+                        let (vStride, mStride) = (
+                            stored * channels + directNR, (stored + 1) * directNR
+                        )
                         // V[ξ][tile][c]; rows past `count` are left as they are (computed,
                         // never stored).
                         for slot in 0..<images {
-                            winogradTransformImage(
+                            winograd4TransformImage(
                                 s, grid, image: input + (first + slot) * s.inputImageSize,
-                                padded: padded, into: v + slot * tilesPerImage * channels,
-                                stride: stored * channels)
+                                padded: padded, columns: columns,
+                                into: v + slot * tilesPerImage * channels,
+                                stride: vStride)
                         }
+                        let panelStep = 36 * mStride
                         for firstPanel in stride(from: 0, to: panelCount, by: span) {
                             let panels = min(span, panelCount - firstPanel)
-                            let panelStep = 16 * stored * directNR
-                            for xi in 0..<16 {
+                            for xi in 0..<36 {
                                 let weights =
                                     packed.pointer
                                     + (xi * panelCount + firstPanel) * channels * directNR
-                                let transformed = UnsafePointer(v + xi * stored * channels)
+                                let transformed = UnsafePointer(v + xi * vStride)
                                 for g in stride(from: 0, to: count, by: rows) {
-                                    let target = m + (xi * stored + g) * directNR
+                                    let target = m + xi * mStride + g * directNR
                                     if panels == 2 {
                                         directTilePair(
                                             depth: channels, taps: TapStride(step: 1),
@@ -376,97 +339,70 @@ public func conv2dForwardWinograd(
                                 }
                             }
                             for panel in firstPanel..<(firstPanel + panels) {
-                                let products = m + (panel - firstPanel) * panelStep
-                                // Y = Aᵀ M A for every tile, sixteen channels at a time.
-                                let k0 = panel * directNR
-                                let lanes = min(directNR, s.outChannels - k0)
-                                var shifts = DirectVector()
-                                for j in 0..<lanes { shifts[j] = bias?[k0 + j] ?? 0 }
-                                for tile in 0..<count {
-                                    @inline(__always) func at(_ xi: Int) -> DirectVector {
-                                        UnsafeRawPointer(products + (xi * stored + tile) * directNR)
-                                            .load(as: DirectVector.self)
-                                    }
-                                    // Aᵀ M: two rows of four.
-                                    var top = (
-                                        DirectVector(), DirectVector(), DirectVector(),
-                                        DirectVector()
-                                    )
-                                    var bottom = top
-                                    (top.0, bottom.0) = (
-                                        at(0) + at(4) + at(8), at(4) - at(8) - at(12)
-                                    )
-                                    (top.1, bottom.1) = (
-                                        at(1) + at(5) + at(9), at(5) - at(9) - at(13)
-                                    )
-                                    (top.2, bottom.2) = (
-                                        at(2) + at(6) + at(10), at(6) - at(10) - at(14)
-                                    )
-                                    (top.3, bottom.3) = (
-                                        at(3) + at(7) + at(11), at(7) - at(11) - at(15)
-                                    )
-                                    let y = (
-                                        top.0 + top.1 + top.2 + shifts,
-                                        top.1 - top.2 - top.3 + shifts,
-                                        bottom.0 + bottom.1 + bottom.2 + shifts,
-                                        bottom.1 - bottom.2 - bottom.3 + shifts
-                                    )
-                                    // Staged pixel-major, the pixels inside the map.
-                                    let block = blocks[tile]
-                                    let corner = staged + block.origin * directNR
-                                    @inline(__always) func put(
-                                        _ i: Int, _ j: Int, _ value: DirectVector
-                                    ) {
-                                        UnsafeMutableRawPointer(
-                                            corner + (i * s.outWidth + j) * directNR
-                                        ).storeBytes(of: value, as: DirectVector.self)
-                                    }
-                                    let (right, below) = (block.right, block.below)
-                                    put(0, 0, y.0)
-                                    if right { put(0, 1, y.1) }
-                                    if below {
-                                        put(1, 0, y.2)
-                                        if right { put(1, 1, y.3) }
-                                    }
-                                }
-                                // To the channel planes: sixteen pixels at a time through the
-                                // register transpose where the panel is full.
-                                for slot in 0..<images {
-                                    let rows = staged + slot * outputPlane * directNR
-                                    let planes =
-                                        output + (first + slot) * s.outputImageSize
-                                        + k0 * outputPlane
-                                    var q = 0
-                                    if lanes == directNR {
-                                        while q + 16 <= outputPlane {
-                                            transpose16(
-                                                rows + q * directNR, sourceStride: directNR,
-                                                into: planes + q, targetStride: outputPlane)
-                                            q += 16
-                                        }
-                                    }
-                                    for j in 0..<lanes {
-                                        for p in q..<outputPlane {
-                                            planes[j * outputPlane + p] = rows[p * directNR + j]
-                                        }
-                                    }
-                                }
-                                if !epilogue.isNone {
-                                    for slot in 0..<images {
-                                        for j in 0..<lanes {
-                                            epilogue.apply(
-                                                to: output,
-                                                offset: (first + slot) * s.outputImageSize
-                                                    + (k0 + j) * outputPlane,
-                                                count: outputPlane)
-                                        }
-                                    }
-                                }
+                                winograd4Outputs(
+                                    s, blocks: blocks, count: count,
+                                    products: m + (panel - firstPanel) * panelStep,
+                                    stride: mStride, bias: bias, panel: panel,
+                                    staged: staged)
+                                winogradReturnOutputs(
+                                    s, staged: staged, images: images, first: first,
+                                    panel: panel, output: output, epilogue: epilogue)
                             }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// Y = Aᵀ M A + bias for every block of a bundle, sixteen output channels (one panel) at a
+/// time, staged pixel-major (`staged[pixel][16]`), the pixels inside the map only.
+/// `products[ξ · stride + tile · 16]` holds M.
+@inline(__always)
+private func winograd4Outputs(
+    _ s: Conv2dShape, blocks: [WinogradBlock], count: Int, products: UnsafeMutablePointer<Float>,
+    stride: Int, bias: UnsafePointer<Float>?, panel: Int, staged: UnsafeMutablePointer<Float>
+) {
+    let k0 = panel * directNR
+    let lanes = min(directNR, s.outChannels - k0)
+    var shifts = DirectVector()
+    for j in 0..<lanes { shifts[j] = bias?[k0 + j] ?? 0 }
+    let vector = MemoryLayout<DirectVector>.stride
+    for tile in 0..<count {
+        let m = UnsafeRawPointer(products + tile * directNR)
+        @inline(__always) func at(_ xi: Int) -> DirectVector {
+            m.load(fromByteOffset: xi * stride * MemoryLayout<Float>.stride, as: DirectVector.self)
+        }
+        // Aᵀ M: down each of the six columns, four rows of six.
+        let c0 = winograd4Output(at(0), at(6), at(12), at(18), at(24), at(30))
+        let c1 = winograd4Output(at(1), at(7), at(13), at(19), at(25), at(31))
+        let c2 = winograd4Output(at(2), at(8), at(14), at(20), at(26), at(32))
+        let c3 = winograd4Output(at(3), at(9), at(15), at(21), at(27), at(33))
+        let c4 = winograd4Output(at(4), at(10), at(16), at(22), at(28), at(34))
+        let c5 = winograd4Output(at(5), at(11), at(17), at(23), at(29), at(35))
+        let block = blocks[tile]
+        let corner = UnsafeMutableRawPointer(staged + block.origin * directNR)
+        @inline(__always) func put(
+            _ i: Int, _ y: (DirectVector, DirectVector, DirectVector, DirectVector)
+        ) {
+            guard i < block.rows else { return }
+            let row = corner + i * s.outWidth * vector
+            row.storeBytes(of: y.0 + shifts, as: DirectVector.self)
+            if block.columns > 1 {
+                row.storeBytes(of: y.1 + shifts, toByteOffset: vector, as: DirectVector.self)
+            }
+            if block.columns > 2 {
+                row.storeBytes(of: y.2 + shifts, toByteOffset: 2 * vector, as: DirectVector.self)
+            }
+            if block.columns > 3 {
+                row.storeBytes(of: y.3 + shifts, toByteOffset: 3 * vector, as: DirectVector.self)
+            }
+        }
+        // Each row of Aᵀ M times A.
+        put(0, winograd4Output(c0.0, c1.0, c2.0, c3.0, c4.0, c5.0))
+        put(1, winograd4Output(c0.1, c1.1, c2.1, c3.1, c4.1, c5.1))
+        put(2, winograd4Output(c0.2, c1.2, c2.2, c3.2, c4.2, c5.2))
+        put(3, winograd4Output(c0.3, c1.3, c2.3, c3.3, c4.3, c5.3))
     }
 }

@@ -20,6 +20,85 @@
 /// (Docs/PERFORMANCE.md), and the rule is the same on every instruction set.
 func usesWinogradBackwardWeight(_ s: Conv2dShape) -> Bool { winogradApplies(s) }
 
+/// Bᵀ d of one column of a block (its four rows), sixteen channels at a time: `d` points at
+/// the column's top pixel, `rowStride` floats from one row to the next.
+@inline(__always)
+private func winogradColumn(_ d: UnsafePointer<Float>, rowStride: Int) -> (
+    SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>
+) {
+    @inline(__always) func load(_ i: Int) -> SIMD16<Float> {
+        UnsafeRawPointer(d + i * rowStride).loadUnaligned(as: SIMD16<Float>.self)
+    }
+    let (d0, d1, d2, d3) = (load(0), load(1), load(2), load(3))
+    return (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
+}
+
+/// The 4×4 input transform Bᵀ d B of one block from its four columns' Bᵀ d (`winogradColumn`),
+/// sixteen channels at a time; result ξ is written at `v + ξ·stride`. Neighbouring blocks
+/// share two columns, so each column is transformed once and used twice.
+@inline(__always)
+private func winogradInput(
+    _ columns: (
+        (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>),
+        (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>),
+        (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>),
+        (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
+    ), into v: UnsafeMutablePointer<Float>, stride: Int
+) {
+    @inline(__always) func store(_ xi: Int, _ x: SIMD16<Float>) {
+        UnsafeMutableRawPointer(v + xi * stride).storeBytes(of: x, as: SIMD16<Float>.self)
+    }
+    // Row i of Bᵀ d, (t0, t1, t2, t3), times B.
+    @inline(__always) func row(
+        _ i: Int, _ t0: SIMD16<Float>, _ t1: SIMD16<Float>, _ t2: SIMD16<Float>,
+        _ t3: SIMD16<Float>
+    ) {
+        store(4 * i, t0 - t2)
+        store(4 * i + 1, t1 + t2)
+        store(4 * i + 2, t2 - t1)
+        store(4 * i + 3, t1 - t3)
+    }
+    let (a, b, c, d) = columns
+    row(0, a.0, b.0, c.0, d.0)
+    row(1, a.1, b.1, c.1, d.1)
+    row(2, a.2, b.2, c.2, d.2)
+    row(3, a.3, b.3, c.3, d.3)
+}
+
+/// Bᵀ d B of every block of one image: `v[ξ · stride + tile · inChannels + c]`, tiles in row
+/// order. The image is first copied channel-last, with its border of zeros, into `padded`
+/// (`grid.paddedCount(inChannels)` floats).
+///
+/// - image: `[inChannels, height, width]`
+@inline(__always)
+func winogradTransformImage(
+    _ s: Conv2dShape, _ grid: WinogradGrid, image: UnsafePointer<Float>,
+    padded: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int
+) {
+    let channels = s.inChannels
+    winogradPadImage(s, grid, image: image, padded: padded)
+    let rowStride = grid.paddedW * channels
+    for c in Swift.stride(from: 0, to: channels, by: 16) {
+        for ty in 0..<grid.tilesH {
+            let top = padded + 2 * ty * rowStride + c
+            var left = (
+                winogradColumn(top, rowStride: rowStride),
+                winogradColumn(top + channels, rowStride: rowStride)
+            )
+            for tx in 0..<grid.tilesW {
+                let right = (
+                    winogradColumn(top + (2 * tx + 2) * channels, rowStride: rowStride),
+                    winogradColumn(top + (2 * tx + 3) * channels, rowStride: rowStride)
+                )
+                winogradInput(
+                    (left.0, left.1, right.0, right.1),
+                    into: v + (ty * grid.tilesW + tx) * channels + c, stride: stride)
+                left = right
+            }
+        }
+    }
+}
+
 /// ∂M = A ∂Y Aᵀ of one 2×2 block of output gradients, sixteen channels at a time (`dy.0`
 /// and `dy.1` the block's top row, `dy.2` and `dy.3` its bottom row, zero outside the map);
 /// result ξ is written at `m + ξ · stride`.
@@ -82,9 +161,11 @@ public func conv2dBackwardWeightWinograd(
     let channelStarts = (0..<channelRows).map { min($0, channels - 1) }
     let blocks = grid.blocks(s, images: bundle)
     let paddedCount = grid.paddedCount(channels)
-    let vCount = 16 * maxTiles * channels
+    // Each ξ's rows one vector further apart than they fill (and each ξ and panel's
+    // gradients likewise): strides of a power of two put all sixteen in the same cache sets.
+    let vCount = 16 * (maxTiles * channels + directNR)
     let gradientsCount = panelCount * bundle * pixels * directNR
-    let mCount = 16 * panelCount * maxTiles * directNR
+    let mCount = 16 * panelCount * (maxTiles + 1) * directNR
     // Two panels of output channels at a time on the AVX-512 tile (`directTilePair`).
     let span = rows == 8 ? 2 : 1
     let pairCount = (panelCount + span - 1) / span
@@ -101,11 +182,12 @@ public func conv2dBackwardWeightWinograd(
                 let gradients = v + vCount
                 let m = gradients + gradientsCount
                 let count = images.count * tilesPerImage
+                let (vStride, mStride) = (count * channels + directNR, (count + 1) * directNR)
                 // V[ξ][tile][c]
                 for (slot, n) in images.enumerated() {
                     winogradTransformImage(
                         s, grid, image: input + n * s.inputImageSize, padded: padded,
-                        into: v + slot * tilesPerImage * channels, stride: count * channels)
+                        into: v + slot * tilesPerImage * channels, stride: vStride)
                 }
                 // ∂M[ξ][panel][tile][16], from the gradients pixel-major.
                 transposeGradients(
@@ -127,8 +209,8 @@ public func conv2dBackwardWeightWinograd(
                                 block.below ? at(1, 0) : zero,
                                 block.below && block.right ? at(1, 1) : zero
                             ),
-                            into: m + (panel * count + tile) * directNR,
-                            stride: panelCount * count * directNR)
+                            into: m + panel * mStride + tile * directNR,
+                            stride: panelCount * mStride)
                     }
                 }
                 spread(16 * pairCount * channelTiles) { range in
@@ -137,17 +219,17 @@ public func conv2dBackwardWeightWinograd(
                             dividingBy: channelTiles)
                         let (xi, pair) = xiPair.quotientAndRemainder(dividingBy: pairCount)
                         let xiPanel = xi * panelCount + pair * span
-                        let gradients = m + xiPanel * count * directNR
+                        let gradients = m + xiPanel * mStride
                         let target =
                             partial + (xiPanel * channelRows + rowTile * rows) * directNR
                         let taps = TapStride(step: channels)
-                        let input = UnsafePointer(v + xi * count * channels)
+                        let input = UnsafePointer(v + xi * vStride)
                         let starts = channelStarts.pointer + rowTile * rows
                         if pair * span + 1 < panelCount && span == 2 {
                             directTilePair(
                                 depth: count, taps: taps, weights: gradients, input: input,
                                 starts: starts, into: target,
-                                secondWeights: gradients + count * directNR,
+                                secondWeights: gradients + mStride,
                                 secondTile: target + channelRows * directNR,
                                 accumulate: !first)
                         } else {

@@ -334,7 +334,8 @@ struct ConvResult: Codable {
     var backwardWeightGFLOPs: Double
     /// forward, backward data, backward weight
     var naiveGFLOPs: [Double]?
-    /// Where a computation runs Winograd's F(2×2, 3×3): the direct tile's GFLOP/s on the
+    /// Where a computation runs Winograd (F(4×4, 3×3) forward and for the data gradient,
+    /// F(2×2, 3×3) for the weight gradient): the direct tile's GFLOP/s on the
     /// same layer (forward, backward data, backward weight; nil where Winograd does not
     /// run), to set beside it. Nil when Winograd runs none of the three.
     var directGFLOPs: [Double?]?

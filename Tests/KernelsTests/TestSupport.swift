@@ -77,29 +77,67 @@ func expectBitIdentical(
         sourceLocation: sourceLocation)
 }
 
-/// Calls `body(row, column, m₁, m₂, coefficient)` for every input (row, column) of the 4×4
-/// block that output (h, v) of a stride-1, padding-1 3×3 convolution takes in Winograd's
-/// F(2×2, 3×3), inside the `height × width` map, and every tap (m₁, m₂): `coefficient` is the
-/// absolute weight the transforms give that input and tap in that output. In one dimension the
-/// output at position i of its 2-block takes input l of the 4-block with tap m with absolute
-/// coefficient Σ_ξ |A[ξ][i]|·|G[ξ][m]|·|Bᵀ[ξ][l]| (at most 2); in two, the product of two. The
-/// direct sum has coefficient 1 on its own pairs and 0 elsewhere; Winograd's intermediate
-/// values carry the others too, and that is what its rounding scales with.
+/// Winograd's matrices for F(m×m, 3×3), m = 2 or 4, as the kernels use them: Aᵀ (m × (m+2)),
+/// G ((m+2) × 3), Bᵀ ((m+2) × (m+2)).
+func winogradMatrices(block: Int) -> (at: [[Double]], g: [[Double]], bt: [[Double]]) {
+    if block == 2 {
+        return (
+            [[1, 1, 1, 0], [0, 1, -1, -1]],
+            [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]],
+            [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]
+        )
+    }
+    return (
+        [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]],
+        [
+            [1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
+            [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1],
+        ],
+        [
+            [4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0],
+            [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1],
+        ]
+    )
+}
+
+/// Σ_ξ |Aᵀ[i][ξ]|·|G[ξ][t]|·|Bᵀ[ξ][l]| as `[i][l][t]`, for F(m×m, 3×3).
+func winogradCoefficients(block: Int) -> [[[Float]]] {
+    let (at, g, bt) = winogradMatrices(block: block)
+    let size = block + 2
+    return (0..<block).map { i in
+        (0..<size).map { l in
+            (0..<3).map { t in
+                Float((0..<size).reduce(0.0) { $0 + abs(at[i][$1] * g[$1][t] * bt[$1][l]) })
+            }
+        }
+    }
+}
+
+let winogradCoefficients2 = winogradCoefficients(block: 2)
+let winogradCoefficients4 = winogradCoefficients(block: 4)
+
+/// Calls `body(row, column, m₁, m₂, coefficient)` for every input (row, column) of the
+/// (m+2)×(m+2) block that output (h, v) of a stride-1, padding-1 3×3 convolution takes in
+/// Winograd's F(m×m, 3×3), inside the `height × width` map, and every tap (m₁, m₂):
+/// `coefficient` is the absolute weight the transforms give that input and tap in that
+/// output. In one dimension the output at position i of its block takes input l of the
+/// input block with tap t with absolute coefficient Σ_ξ |Aᵀ[i][ξ]|·|G[ξ][t]|·|Bᵀ[ξ][l]| (at
+/// most 2 for m = 2, under 11 for m = 4); in two, the product of two. The direct sum has
+/// coefficient 1 on its own pairs and 0 elsewhere; Winograd's intermediate values carry the
+/// others too, and that is what its rounding scales with.
 func forEachWinogradPair(
-    h: Int, v: Int, height: Int, width: Int,
+    h: Int, v: Int, height: Int, width: Int, block: Int,
     _ body: (_ row: Int, _ column: Int, _ m1: Int, _ m2: Int, _ coefficient: Float) -> Void
 ) {
-    let coefficient: [[[Float]]] = [
-        [[1, 0, 0], [1, 1, 1], [2, 1, 1], [0, 0, 0]],
-        [[0, 0, 0], [1, 1, 2], [1, 1, 1], [0, 0, 1]],
-    ]
-    let (ty, i) = h.quotientAndRemainder(dividingBy: 2)
-    let (tx, j) = v.quotientAndRemainder(dividingBy: 2)
-    for l1 in 0..<4 {
-        let row = 2 * ty + l1 - 1
+    let size = block + 2
+    let coefficient = block == 2 ? winogradCoefficients2 : winogradCoefficients4
+    let (ty, i) = h.quotientAndRemainder(dividingBy: block)
+    let (tx, j) = v.quotientAndRemainder(dividingBy: block)
+    for l1 in 0..<size {
+        let row = block * ty + l1 - 1
         guard row >= 0 && row < height else { continue }
-        for l2 in 0..<4 {
-            let column = 2 * tx + l2 - 1
+        for l2 in 0..<size {
+            let column = block * tx + l2 - 1
             guard column >= 0 && column < width else { continue }
             for m1 in 0..<3 {
                 for m2 in 0..<3 {
@@ -110,13 +148,14 @@ func forEachWinogradPair(
     }
 }
 
-/// The magnitude that bounds the rounding error of Winograd's F(2×2, 3×3) on a stride-1,
-/// padding-1 3×3 convolution (`x` [N, C, H, W], `w` [K, C, 3, 3]): for each output, the sum
-/// over the input channels, the 4×4 input block and the 3×3 taps of |x|·|w| times the
-/// absolute coefficients the transforms give that pair (`forEachWinogradPair`).
+/// The magnitude that bounds the rounding error of Winograd's F(m×m, 3×3) (the forward
+/// pass's m = 4) on a stride-1, padding-1 3×3 convolution (`x` [N, C, H, W], `w` [K, C, 3,
+/// 3]): for each output, the sum over the input channels, the input block and the 3×3 taps
+/// of |x|·|w| times the absolute coefficients the transforms give that pair
+/// (`forEachWinogradPair`).
 func winogradMagnitude(
     batch: Int, channels: Int, height: Int, width: Int, outChannels: Int, x: [Float],
-    w: [Float]
+    w: [Float], block: Int = 4
 ) -> [Float] {
     var out = [Float](repeating: 0, count: batch * outChannels * height * width)
     for n in 0..<batch {
@@ -125,7 +164,9 @@ func winogradMagnitude(
                 for v in 0..<width {
                     var sum: Float = 0
                     for c in 0..<channels {
-                        forEachWinogradPair(h: h, v: v, height: height, width: width) {
+                        forEachWinogradPair(
+                            h: h, v: v, height: height, width: width, block: block
+                        ) {
                             row, column, m1, m2, coefficient in
                             let input = abs(x[((n * channels + c) * height + row) * width + column])
                             let weight = abs(w[((k * channels + c) * 3 + m1) * 3 + m2])
@@ -157,7 +198,7 @@ func winogradWeightMagnitude(
                 for h in 0..<height {
                     for v in 0..<width {
                         let gradient = abs(dy[((n * outChannels + k) * height + h) * width + v])
-                        forEachWinogradPair(h: h, v: v, height: height, width: width) {
+                        forEachWinogradPair(h: h, v: v, height: height, width: width, block: 2) {
                             row, column, m1, m2, coefficient in
                             let input = abs(x[((n * channels + c) * height + row) * width + column])
                             out[((k * channels + c) * 3 + m1) * 3 + m2] +=

@@ -1,0 +1,172 @@
+// What Winograd's kernels share (`Conv2d+Winograd.swift`, F(4×4, 3×3) for the forward pass
+// and the data gradient; `Conv2d+WinogradWeight.swift`, F(2×2, 3×3) for the weight gradient):
+// how a map is cut into blocks, the padded channel-last copy of an image their inputs are
+// read from, and the outputs' return from pixel-major staging to channel planes.
+
+/// The m×m blocks of outputs a map of `height × width` is cut into (m = 2 for F(2×2, 3×3),
+/// 4 for F(4×4, 3×3); the last row and column of blocks cut off where the map ends), and the
+/// padded channel-last plane their (m + 2)×(m + 2) inputs are read from: one row and column
+/// of zeros before the map, enough after it for the last block.
+struct WinogradGrid {
+    /// Outputs per block side, m.
+    let block: Int
+    let tilesH: Int
+    let tilesW: Int
+    let paddedW: Int
+    /// Pixels of the padded plane.
+    let plane: Int
+
+    init(_ s: Conv2dShape, block: Int = 2) {
+        self.block = block
+        (tilesH, tilesW) = ((s.height + block - 1) / block, (s.width + block - 1) / block)
+        paddedW = block * tilesW + 2
+        plane = (block * tilesH + 2) * paddedW
+    }
+
+    var tilesPerImage: Int { tilesH * tilesW }
+
+    /// Images transformed and multiplied together: about 256 blocks, at most 8 images (a
+    /// function of the map size alone, so the weight gradient's order of summation does not
+    /// depend on the machine).
+    var bundle: Int { max(1, min(8, 256 / tilesPerImage)) }
+
+    /// Floats of the padded channel-last image of `channels` channels.
+    func paddedCount(_ channels: Int) -> Int { channels * plane }
+
+    /// The blocks of `images` consecutive images in the order the kernels number them (image,
+    /// then block row, then block column): the offset of each block's top-left output pixel
+    /// in the images' pixel-major outputs (`image · H·W + m·ty·W + m·tx`), and how many of
+    /// its rows and columns lie inside the map. A table, so that the loops over the blocks
+    /// need no division.
+    func blocks(_ s: Conv2dShape, images: Int) -> [WinogradBlock] {
+        var blocks: [WinogradBlock] = []
+        blocks.reserveCapacity(images * tilesPerImage)
+        for slot in 0..<images {
+            for ty in 0..<tilesH {
+                for tx in 0..<tilesW {
+                    blocks.append(
+                        WinogradBlock(
+                            origin: slot * s.outHeight * s.outWidth + block * ty * s.outWidth
+                                + block * tx,
+                            rows: min(block, s.outHeight - block * ty),
+                            columns: min(block, s.outWidth - block * tx)))
+                }
+            }
+        }
+        return blocks
+    }
+}
+
+/// Where one block of outputs lies (`WinogradGrid.blocks`).
+struct WinogradBlock {
+    /// Offset of its top-left output pixel in the pixel-major outputs of a bundle of images.
+    let origin: Int
+    /// Its rows and columns inside the map (fewer than m for the last block of a row or
+    /// column where m does not divide the map's side).
+    let rows: Int
+    let columns: Int
+    /// Whether a 2×2 block's right column lies inside the map.
+    var right: Bool { columns > 1 }
+    /// Whether a 2×2 block's bottom row lies inside the map.
+    var below: Bool { rows > 1 }
+}
+
+/// Copies one image channel-last into the padded plane of `grid`, with its border of zeros:
+/// `padded[((h + 1) · paddedW + w + 1) · channels + c] = image[c][h][w]`, sixteen channels ×
+/// sixteen pixels at a time through the register transpose (`transpose16`).
+///
+/// - image: `[inChannels, height, width]`
+@inline(__always)
+func winogradPadImage(
+    _ s: Conv2dShape, _ grid: WinogradGrid, image: UnsafePointer<Float>,
+    padded: UnsafeMutablePointer<Float>
+) {
+    let channels = s.inChannels
+    let pixels = s.height * s.width
+    // The border: the first row, the rows below the map, and each row's first column and
+    // the columns right of the map.
+    @inline(__always) func zero(row: Int, columns: Range<Int>) {
+        (padded + (row * grid.paddedW + columns.lowerBound) * channels).update(
+            repeating: 0, count: columns.count * channels)
+    }
+    zero(row: 0, columns: 0..<grid.paddedW)
+    for h in 1...s.height {
+        zero(row: h, columns: 0..<1)
+        zero(row: h, columns: (s.width + 1)..<grid.paddedW)
+    }
+    for h in (s.height + 1)..<(grid.plane / grid.paddedW) {
+        zero(row: h, columns: 0..<grid.paddedW)
+    }
+    // The map: sixteen channels × sixteen pixels (in reading order, across rows) at a time,
+    // transposed in registers, each pixel's sixteen channels stored where it belongs.
+    withUnsafeTemporaryAllocation(of: DirectVector.self, capacity: 16) { block in
+        let block = UnsafeMutableRawPointer(block.baseAddress!).assumingMemoryBound(
+            to: Float.self)
+        for c in Swift.stride(from: 0, to: channels, by: 16) {
+            let planes = image + c * pixels
+            for q in Swift.stride(from: 0, to: pixels, by: 16) {
+                let count = min(16, pixels - q)
+                if count == 16 {
+                    transpose16(planes + q, sourceStride: pixels, into: block, targetStride: 16)
+                } else {
+                    for i in 0..<count {
+                        for j in 0..<16 { block[i * 16 + j] = planes[j * pixels + q + i] }
+                    }
+                }
+                // Row and column stepped along (a division per pixel cost a tenth of the
+                // whole transform).
+                var (h, w) = q.quotientAndRemainder(dividingBy: s.width)
+                for i in 0..<count {
+                    UnsafeMutableRawPointer(
+                        padded + ((h + 1) * grid.paddedW + w + 1) * channels + c
+                    ).storeBytes(
+                        of: UnsafeRawPointer(block + i * 16).load(as: DirectVector.self),
+                        as: DirectVector.self)
+                    w += 1
+                    if w == s.width { (h, w) = (h + 1, 0) }
+                }
+            }
+        }
+    }
+}
+
+/// Moves one panel's outputs of a bundle of images from their pixel-major staging
+/// (`staged[image][pixel][16]`) to the channel planes of `output` (sixteen pixels at a time
+/// through the register transpose where the panel is full), then applies `epilogue` to
+/// them.
+@inline(__always)
+func winogradReturnOutputs(
+    _ s: Conv2dShape, staged: UnsafeMutablePointer<Float>, images: Int, first: Int, panel: Int,
+    output: UnsafeMutablePointer<Float>, epilogue: Conv2dEpilogue
+) {
+    let outputPlane = s.outHeight * s.outWidth
+    let k0 = panel * directNR
+    let lanes = min(directNR, s.outChannels - k0)
+    for slot in 0..<images {
+        let rows = staged + slot * outputPlane * directNR
+        let planes = output + (first + slot) * s.outputImageSize + k0 * outputPlane
+        var q = 0
+        if lanes == directNR {
+            while q + 16 <= outputPlane {
+                transpose16(
+                    rows + q * directNR, sourceStride: directNR, into: planes + q,
+                    targetStride: outputPlane)
+                q += 16
+            }
+        }
+        for j in 0..<lanes {
+            for p in q..<outputPlane {
+                planes[j * outputPlane + p] = rows[p * directNR + j]
+            }
+        }
+    }
+    if !epilogue.isNone {
+        for slot in 0..<images {
+            for j in 0..<lanes {
+                epilogue.apply(
+                    to: output, offset: (first + slot) * s.outputImageSize + (k0 + j) * outputPlane,
+                    count: outputPlane)
+            }
+        }
+    }
+}
