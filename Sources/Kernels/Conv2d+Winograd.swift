@@ -141,36 +141,38 @@ private func winograd4Weights(
             outer - middle, c
         )
     }
-    var taps = [Wide](repeating: Wide(), count: 9)
-    for t in 0..<9 {
-        for l in 0..<lanes { taps[t][l] = Double(g[l * gStride + t]) }
-    }
-    // G·g: down each of g's three columns.
-    let columns = (0..<3).map { j in mix(taps[j], taps[3 + j], taps[6 + j]) }
-    @inline(__always) func row(_ i: Int, _ j: Int) -> Wide {
-        let column = columns[j]
-        switch i {
-        case 0: return column.0
-        case 1: return column.1
-        case 2: return column.2
-        case 3: return column.3
-        case 4: return column.4
-        default: return column.5
-        }
-    }
-    // (G·g)·Gᵀ: along each of the six rows.
-    for i in 0..<6 {
-        let r = mix(row(i, 0), row(i, 1), row(i, 2))
-        @inline(__always) func store(_ j: Int, _ value: Wide) {
+    @inline(__always) func store(_ i: Int, _ r: (Wide, Wide, Wide, Wide, Wide, Wide)) {
+        @inline(__always) func put(_ j: Int, _ value: Wide) {
             UnsafeMutableRawPointer(u + (6 * i + j) * uStride).storeBytes(
                 of: SIMD16<Float>(value), as: SIMD16<Float>.self)
         }
-        store(0, r.0)
-        store(1, r.1)
-        store(2, r.2)
-        store(3, r.3)
-        store(4, r.4)
-        store(5, r.5)
+        put(0, r.0)
+        put(1, r.1)
+        put(2, r.2)
+        put(3, r.3)
+        put(4, r.4)
+        put(5, r.5)
+    }
+    // The sixteen filters' taps as nine vectors (taps[t][lane]), read filter by filter.
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 9 * 16) { taps in
+        let taps = taps.baseAddress!
+        taps.initialize(repeating: 0, count: 9 * 16)
+        for l in 0..<lanes {
+            for t in 0..<9 { taps[16 * t + l] = g[l * gStride + t] }
+        }
+        @inline(__always) func tap(_ t: Int) -> Wide {
+            Wide(UnsafeRawPointer(taps + 16 * t).loadUnaligned(as: SIMD16<Float>.self))
+        }
+        // G·g: down each of g's three columns; then (G·g)·Gᵀ along each of the six rows.
+        let c0 = mix(tap(0), tap(3), tap(6))
+        let c1 = mix(tap(1), tap(4), tap(7))
+        let c2 = mix(tap(2), tap(5), tap(8))
+        store(0, mix(c0.0, c1.0, c2.0))
+        store(1, mix(c0.1, c1.1, c2.1))
+        store(2, mix(c0.2, c1.2, c2.2))
+        store(3, mix(c0.3, c1.3, c2.3))
+        store(4, mix(c0.4, c1.4, c2.4))
+        store(5, mix(c0.5, c1.5, c2.5))
     }
 }
 
