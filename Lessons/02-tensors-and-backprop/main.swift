@@ -185,12 +185,19 @@ notebook.cell("Naive against fast, 1 thread against 2") { cell in
         3×3 convolution with 16 input and 16 output channels on 28×28 maps — the shape of the \
         first stage of the ablation nets in lesson 08.
 
-        The library's own `conv2dForward` goes one step further and never builds the column \
-        matrix at all. Entry (tap, pixel) of that matrix is just the padded input at \
-        "where the pixel's window starts + where the tap sits in the window", so the kernel \
-        keeps a tile of 8 pixels × 16 output channels in registers and reads each input value \
-        straight from the padded image through two small offset tables. Same dot products, \
-        same register tile, no 9× larger copy of the image to write and read back.
+        The library's direct convolution (`conv2dForwardDirect`) goes one step further and \
+        never builds the column matrix at all. Entry (tap, pixel) of that matrix is just the \
+        padded input at "where the pixel's window starts + where the tap sits in the \
+        window", so the kernel keeps a tile of 8 pixels × 16 output channels in registers and \
+        reads each input value straight from the padded image through two small offset \
+        tables. Same dot products, same register tile, no 9× larger copy of the image to \
+        write and read back.
+
+        For this shape (3×3, stride 1) `conv2dForward` itself goes further still: it runs \
+        Winograd's F(4×4, 3×3), which transforms 6×6 blocks of input and the kernel so that \
+        each 4×4 block of outputs needs 36 multiplications per channel instead of 144, the \
+        products again on that register tile (Kernels/Conv2d+Winograd.swift). Its speed \
+        below counts the direct sum's multiply-adds, as if it did them all.
         """)
     let batch = notebook.quick(4, full: 32)
     let s = try Conv2dShape(
@@ -203,6 +210,7 @@ notebook.cell("Naive against fast, 1 thread against 2") { cell in
     var viaColumns = naive
     var fast1 = naive
     var fast2 = naive
+    var winograd = naive
     let repeats = notebook.quick(2, full: 5)
     let tNaive = Timing.medianSeconds(repeats: repeats) {
         conv2dForwardNaive(s, input: x, weight: w, bias: nil, output: &naive)
@@ -227,12 +235,17 @@ notebook.cell("Naive against fast, 1 thread against 2") { cell in
     }
     let t1 = Parallel.withThreadCount(1) {
         Timing.medianSeconds(repeats: repeats) {
-            conv2dForward(s, input: x, weight: w, bias: nil, output: &fast1)
+            conv2dForwardDirect(s, input: x, weight: w, bias: nil, output: &fast1)
         }
     }
     let t2 = Parallel.withThreadCount(2) {
         Timing.medianSeconds(repeats: repeats) {
-            conv2dForward(s, input: x, weight: w, bias: nil, output: &fast2)
+            conv2dForwardDirect(s, input: x, weight: w, bias: nil, output: &fast2)
+        }
+    }
+    let tWinograd = Parallel.withThreadCount(2) {
+        Timing.medianSeconds(repeats: repeats) {
+            conv2dForward(s, input: x, weight: w, bias: nil, output: &winograd)
         }
     }
     let gflop = Double(s.flops) / 1e9
@@ -247,16 +260,24 @@ notebook.cell("Naive against fast, 1 thread against 2") { cell in
         [
             row("loops (naive)", "1", tNaive), row("im2col + GEMM", "1", tColumns),
             row("direct tile", "1", t1), row("direct tile", "2", t2),
+            row("conv2dForward: Winograd", "2", tWinograd),
         ])
     try cell.picture(
-        "conv-speed.png", caption: "The same convolution, four ways (GFLOP/s, higher is better)"
+        "conv-speed.png", caption: "The same convolution, five ways (GFLOP/s, higher is better)"
     ) { path in
         let chart = BarChart(
             title: "3×3 conv, 16→16 channels, 28×28, batch \(batch)", yLabel: "GFLOP/s",
-            categories: ["loops", "im2col + GEMM", "direct, 1 thread", "direct, 2 threads"],
+            categories: [
+                "loops", "im2col + GEMM", "direct, 1 thread", "direct, 2 threads",
+                "Winograd, 2 threads",
+            ],
             series: [
                 BarSeries(
-                    "GFLOP/s", values: [gflop / tNaive, gflop / tColumns, gflop / t1, gflop / t2])
+                    "GFLOP/s",
+                    values: [
+                        gflop / tNaive, gflop / tColumns, gflop / t1, gflop / t2,
+                        gflop / tWinograd,
+                    ])
             ],
             showsValues: true, legend: .hidden)
         try chart.write(to: path)
@@ -264,17 +285,23 @@ notebook.cell("Naive against fast, 1 thread against 2") { cell in
     let worst = max(maxAbsDifference(naive, fast1), maxAbsDifference(naive, viaColumns))
     let scale = naive.reduce(0) { Swift.max($0, abs($1)) }
     cell.check(
-        "both fast routes agree with the loops (max difference ≤ 1e-5 of the largest output)",
-        worst <= 1e-5 * scale, "max difference \(worst), largest output \(scale)")
+        "both direct routes agree with the loops (max difference ≤ 1e-6 of the largest output)",
+        worst <= 1e-6 * scale, "max difference \(worst), largest output \(scale)")
+    let worstWinograd = maxAbsDifference(naive, winograd)
+    cell.check(
+        "Winograd agrees with the loops (max difference ≤ 1e-5 of the largest output)",
+        worstWinograd <= 1e-5 * scale,
+        "max difference \(worstWinograd), largest output \(scale)")
     cell.checkTiming(
         "the fast kernel is faster than the loops", t1 < tNaive, "\(Format.fixed(tNaive / t1, 1))×")
     cell.check("1 thread and 2 threads give bit-identical outputs", fast1 == fast2)
     cell.prose(
         """
-        The fast and naive outputs agree to rounding, not bit for bit: the fast kernels sum \
+        The fast and naive outputs agree to rounding, not bit for bit: the direct kernels sum \
         in a different order and fuse each multiply with its add, which rounds once instead \
-        of twice. Both are correct; a test suite compares them with a tolerance and compares \
-        thread counts exactly.
+        of twice. Winograd rounds more, over ten times more here: its transforms add and \
+        scale inputs (by up to 8) before they are multiplied. All are correct; a test suite \
+        compares them with bounds on their rounding and compares thread counts exactly.
         """)
 }
 
