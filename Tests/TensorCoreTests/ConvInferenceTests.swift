@@ -7,11 +7,14 @@ import Testing
 /// on every path a convolution can take and with every instruction set's tiles.
 @Suite("conv2dInference")
 struct ConvInferenceTests {
-    /// (x shape, out channels, kernel, stride, padding): the direct tile (with a short last
-    /// bundle, and one image split between threads), a pointwise GEMM, and the unfolded path
-    /// (a strided 1×1, and too few output channels for the tile).
+    /// (x shape, out channels, kernel, stride, padding): Winograd (a partial second panel of
+    /// output channels and a 7×7 map, whose last pixel is not in a transpose's sixteen; two
+    /// full panels on an 8×8 map, all in transposes), the direct tile (one image split
+    /// between threads), a pointwise GEMM, and the unfolded path (a strided 1×1, and too few
+    /// output channels for the tile).
     static let shapes: [([Int], Int, Int, Int, Int)] = [
         ([11, 16, 7, 7], 20, 3, 1, 1),
+        ([3, 16, 8, 8], 32, 3, 1, 1),
         ([1, 9, 12, 10], 24, 3, 2, 1),
         ([3, 8, 6, 5], 16, 1, 1, 0),
         ([2, 8, 9, 9], 16, 1, 2, 0),
