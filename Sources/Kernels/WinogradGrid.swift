@@ -132,9 +132,8 @@ func winogradPadImage(
 
 /// Moves one panel's outputs of a bundle of images from their pixel-major staging
 /// (`staged[image][pixel][16]`) to the channel planes of `output` (sixteen pixels at a time
-/// through the register transpose where the panel is full), applying `epilogue` to each
-/// sixteen pixels of the sixteen planes right after they are written, while they are in
-/// cache.
+/// through the register transpose where the panel is full), then applies `epilogue` to
+/// them.
 @inline(__always)
 func winogradReturnOutputs(
     _ s: Conv2dShape, staged: UnsafeMutablePointer<Float>, images: Int, first: Int, panel: Int,
@@ -145,19 +144,13 @@ func winogradReturnOutputs(
     let lanes = min(directNR, s.outChannels - k0)
     for slot in 0..<images {
         let rows = staged + slot * outputPlane * directNR
-        let image = (first + slot) * s.outputImageSize + k0 * outputPlane
-        let planes = output + image
+        let planes = output + (first + slot) * s.outputImageSize + k0 * outputPlane
         var q = 0
         if lanes == directNR {
             while q + 16 <= outputPlane {
                 transpose16(
                     rows + q * directNR, sourceStride: directNR, into: planes + q,
                     targetStride: outputPlane)
-                if !epilogue.isNone {
-                    for j in 0..<directNR {
-                        epilogue.apply(to: output, offset: image + j * outputPlane + q, count: 16)
-                    }
-                }
                 q += 16
             }
         }
@@ -165,9 +158,14 @@ func winogradReturnOutputs(
             for p in q..<outputPlane {
                 planes[j * outputPlane + p] = rows[p * directNR + j]
             }
-            if !epilogue.isNone {
+        }
+    }
+    if !epilogue.isNone {
+        for slot in 0..<images {
+            for j in 0..<lanes {
                 epilogue.apply(
-                    to: output, offset: image + j * outputPlane + q, count: outputPlane - q)
+                    to: output, offset: (first + slot) * s.outputImageSize + (k0 + j) * outputPlane,
+                    count: outputPlane)
             }
         }
     }
