@@ -1,7 +1,14 @@
-// The weight gradient of a stride-1, padding-1 3×3 convolution by Winograd's F(2×2, 3×3),
-// the forward pass of `Conv2d+Winograd.swift` run backwards. The forward computes each 2×2
-// block of outputs as Y = Aᵀ [ U ⊙ V ] A with U = G g Gᵀ and V = Bᵀ d B, so the gradient of
-// the 3×3 filter g is
+// The weight gradient of a stride-1, padding-1 3×3 convolution by Winograd's F(2×2, 3×3)
+// run backwards (the forward pass uses F(4×4, 3×3), `Conv2d+Winograd.swift`; any exact
+// forward has the same gradient). F(2×2, 3×3) computes each 2×2 block of outputs as
+// Y = Aᵀ [ U ⊙ V ] A with U = G g Gᵀ and V = Bᵀ d B,
+//
+//     Bᵀ = [ 1  0 −1  0 ]    G = [  1    0    0  ]    Aᵀ = [ 1  1  1  0 ]
+//          [ 0  1  1  0 ]        [ 1/2  1/2  1/2 ]         [ 0  1 −1 −1 ]
+//          [ 0 −1  1  0 ]        [ 1/2 −1/2  1/2 ]
+//          [ 0  1  0 −1 ]        [  0    0    1  ]
+//
+// so the gradient of the 3×3 filter g is
 //
 //     ∂g = Gᵀ [ Σ_blocks (A ∂Y Aᵀ) ⊙ V ] G
 //
