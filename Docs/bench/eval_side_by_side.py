@@ -1,15 +1,18 @@
-"""Forward-only evaluation of the six ablation nets, ours against PyTorch, in alternating
-rounds on the same machine; prints the Markdown table of Docs/PERFORMANCE.md (medians).
+"""Forward-only evaluation of the six ablation nets and cifar-resnet20, ours against PyTorch,
+in alternating rounds on the same machine; prints the Markdown table of Docs/PERFORMANCE.md
+(medians).
 
     python Docs/bench/eval_side_by_side.py LAB_BINARY PYTHON_WITH_TORCH [threads] [rounds] [BEFORE_BINARY]
 
 BEFORE_BINARY: an older resnet-lab build, whose folded eval is added as a "before" column.
 
-Ours: `resnet-lab bench eval --json` (batch 128; the training forward pass that records the
+Ours: `resnet-lab bench eval --json` (batch 256; the training forward pass that records the
 autograd graph, eval mode without it, and batch norm folded into the convolutions; medians
-of 7 timed passes after one untimed). PyTorch: the same nets (../shared/bench/torch_ablation.py),
-batch 128, `model.eval()` under `torch.inference_mode()`, and the training-mode forward for
-reference; medians of 7 timed passes after 2 untimed.
+of 7 timed passes after one untimed). PyTorch: the same nets (../shared/bench/torch_ablation.py;
+its depth 20, blocks [3, 3, 3], is cifar-resnet20 with one input channel), batch 256,
+`model.eval()` under `torch.inference_mode()`, and the training-mode forward for reference;
+medians of 7 timed passes after 2 untimed. The batch (and a BEFORE build's) must match: a
+build whose `bench eval` used batch 128 gives images/s at 128.
 """
 import json
 import os
@@ -24,7 +27,7 @@ before = sys.argv[5] if len(sys.argv) > 5 else None
 here = os.path.dirname(os.path.abspath(__file__))
 shared = os.path.normpath(os.path.join(here, "..", "..", "..", "shared", "bench"))
 shared = os.environ.get("TORCH_BENCH_DIR", shared)
-nets = ["plain-18", "res-18", "plain-34", "res-34", "plain-56", "res-56"]
+nets = ["plain-18", "res-18", "plain-34", "res-34", "plain-56", "res-56", "cifar-resnet20"]
 
 TORCH = r"""
 import json, statistics, sys, time, torch
@@ -32,24 +35,26 @@ sys.path.insert(0, sys.argv[1])
 from torch_ablation import Net
 torch.set_num_threads(int(sys.argv[2]))
 torch.manual_seed(0)
-x = torch.randn(128, 1, 28, 28)
+x = torch.randn(256, 1, 28, 28)
 out = {}
 def rate(body):
     for _ in range(2): body()
     times = []
     for _ in range(7):
         t = time.perf_counter(); body(); times.append(time.perf_counter() - t)
-    return 128 / statistics.median(times)
+    return 256 / statistics.median(times)
+def measure(name, m):
+    m.train()
+    training = rate(lambda: m(x))
+    m.eval()
+    def infer():
+        with torch.inference_mode():
+            m(x)
+    out[name] = {"training": training, "eval": rate(infer)}
 for depth in (18, 34, 56):
     for residual in (False, True):
-        m = Net(depth, residual)
-        m.train()
-        training = rate(lambda: m(x))
-        m.eval()
-        def infer():
-            with torch.inference_mode():
-                m(x)
-        out[f"{'res' if residual else 'plain'}-{depth}"] = {"training": training, "eval": rate(infer)}
+        measure(f"{'res' if residual else 'plain'}-{depth}", Net(depth, residual))
+measure("cifar-resnet20", Net(20, True))
 print(json.dumps(out))
 """
 
@@ -92,7 +97,7 @@ version = subprocess.run([python, "-c", "import torch; print(torch.__version__)"
 isa = os.environ.get("ATEN_CPU_CAPABILITY")
 isa = f" (ATEN_CPU_CAPABILITY={isa}, ONEDNN_MAX_CPU_ISA={os.environ.get('ONEDNN_MAX_CPU_ISA')})" if isa else ""
 print(f"Machine: {machine}; {threads} threads; PyTorch {version}{isa}; medians of {rounds} "
-      "alternating rounds; images/s, batch 128.")
+      "alternating rounds; images/s, batch 256.")
 print()
 print("| net | ours, training forward |" + (" ours before, folded eval |" if before else "")
       + " ours, folded eval | PyTorch, training forward "

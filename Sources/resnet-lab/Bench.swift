@@ -13,8 +13,9 @@ struct Bench: ParsableCommand {
             kernels beside their naive references. train: images/s of a whole training step \
             (forward, loss, backward, SGD update; batch 128 of 28×28×1) for the six ablation \
             nets, and the minutes the ablation would take at that speed. eval: images/s of \
-            forward-only evaluation of the same nets (batch 128): the training forward pass, \
-            eval mode without autograd, and batch norm folded into the convolutions. build: \
+            forward-only evaluation of the same nets and cifar-resnet20 (batch 256 of \
+            28×28×1): the training forward pass, eval mode without autograd, and batch norm \
+            folded into the convolutions. build: \
             seconds to build each ResNet (layers allocated, weights drawn). Build with -c \
             release for figures worth quoting:
               swift run -c release resnet-lab bench train
@@ -255,16 +256,20 @@ extension Bench {
     func benchEval(into report: inout BenchReport) {
         if !json {
             print("\nforward only, batch \(EvalBench.batch) of 28×28×1: images/s")
-            print(row(["net", "training fwd", "eval, no grad", "folded BN", "folded/training"]))
+            print(
+                row(
+                    ["net", "training fwd", "eval, no grad", "folded BN", "folded/training"],
+                    width: 16))
         }
         report.eval = EvalBench.measure(repeats: repeats) { result in
             if !json {
                 print(
-                    row([
-                        result.net, format(result.trainingForward), format(result.evalForward),
-                        format(result.foldedForward),
-                        format(result.foldedForward / result.trainingForward) + "×",
-                    ]))
+                    row(
+                        [
+                            result.net, format(result.trainingForward), format(result.evalForward),
+                            format(result.foldedForward),
+                            format(result.foldedForward / result.trainingForward) + "×",
+                        ], width: 16))
             }
         }
     }

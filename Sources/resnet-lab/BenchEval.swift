@@ -5,21 +5,32 @@ import Randomness
 import ResNetModels
 import TensorCore
 
-/// Forward-only throughput of the ablation family, three ways: the forward pass of training
-/// (batch statistics, every operation recording its backward node), the model in eval mode
-/// inside `Tensor.withoutGrad`, and `FoldedResNet` (batch norm folded into the convolutions).
-/// The analyses of lesson 08 (test error, lesions, loss landscapes) run the last.
+/// Forward-only throughput of the ablation family and of the CIFAR ResNet-20 of
+/// Docs/TRAINING.md (one input channel, Fashion-MNIST's 28×28), batch 256, three ways: the
+/// forward pass of training (batch statistics, every operation recording its backward
+/// node), the model in eval mode inside `Tensor.withoutGrad`, and `FoldedResNet` (batch norm
+/// folded into the convolutions). The analyses of lesson 08 (test error, lesions, loss
+/// landscapes) and prediction run the last.
 enum EvalBench {
-    static let batch = 128
+    static let batch = 256
+
+    /// The six ablation nets, then cifar-resnet20.
+    static var nets: [(name: String, build: (inout SeededGenerator) -> ResNet)] {
+        TrainBench.nets.map { net in
+            (
+                net.name,
+                { ResNet.ablation(depth: net.depth, residual: net.residual, generator: &$0) }
+            )
+        } + [("cifar-resnet20", { ResNet.cifar(depth: 20, inputChannels: 1, generator: &$0) })]
+    }
 
     static func measure(repeats: Int, onEach: (EvalResult) -> Void) -> [EvalResult] {
         var generator = SeededGenerator(seed: 4)
         let images = Tensor.randn([batch, 1, 28, 28], generator: &generator)
         var results: [EvalResult] = []
-        for net in TrainBench.nets {
+        for net in nets {
             var weights = SeededGenerator(seed: 0)
-            let model = ResNet.ablation(
-                depth: net.depth, residual: net.residual, generator: &weights)
+            let model = net.build(&weights)
             func rate(_ body: () -> Void) -> Double {
                 body()  // untimed: grows the scratch pools
                 return Double(batch) / Timing.medianSeconds(repeats: repeats, body)
@@ -31,7 +42,8 @@ enum EvalBench {
             let folded = FoldedResNet(model)!
             let fast = rate { _ = folded(images) }
             let result = EvalResult(
-                net: net.name, trainingForward: taped, evalForward: eval, foldedForward: fast)
+                net: net.name, imagesPerSecond: fast, trainingForward: taped, evalForward: eval,
+                foldedForward: fast)
             onEach(result)
             results.append(result)
         }
@@ -41,6 +53,9 @@ enum EvalBench {
 
 struct EvalResult: Codable {
     var net: String
+    /// Images/s of evaluation as the course runs it, the figure compared with PyTorch's
+    /// `torch.inference_mode()`: `FoldedResNet`'s, the same as `foldedForward`.
+    var imagesPerSecond: Double
     /// Images/s of a training-mode forward pass that records the autograd graph.
     var trainingForward: Double
     /// Images/s in eval mode without recording.
@@ -50,6 +65,7 @@ struct EvalResult: Codable {
 
     enum CodingKeys: String, CodingKey {
         case net
+        case imagesPerSecond = "images_per_second"
         case trainingForward = "training_forward_images_per_second"
         case evalForward = "eval_forward_images_per_second"
         case foldedForward = "folded_forward_images_per_second"

@@ -121,7 +121,9 @@ struct ResNetLabTests {
 struct ResNetLabBenchTests {
     /// The machine-readable report: `gemm` entries with m, n, k, gflops; `train` entries with
     /// net and images_per_second for the six ablation nets; threads and machine.
-    @Test("bench --json reports gemm and train figures in the documented form")
+    @Test(
+        "bench --json reports gemm, train and eval figures and the instruction set in the documented form"
+    )
     func benchJSON() throws {
         let gemm = try runLab([
             "bench", "gemm", "--no-naive", "--repeats", "1", "--threads", "2", "--json",
@@ -150,6 +152,24 @@ struct ResNetLabBenchTests {
             #expect((net["images_per_second"] as? Double ?? 0) > 0, "\(net)")
         }
         #expect((trainReport["ablation_minutes"] as? Double ?? 0) > 0)
+        #expect(
+            ["AVX-512", "AVX2", "portable"].contains(
+                trainReport["instruction_set"] as? String ?? ""))
+
+        let eval = try runLab(["bench", "eval", "--repeats", "1", "--threads", "2", "--json"])
+        #expect(eval.status == 0, "\(eval.output)")
+        let evalReport = try #require(
+            try JSONSerialization.jsonObject(with: Data(eval.output.utf8)) as? [String: Any])
+        let evalNets = try #require(evalReport["eval"] as? [[String: Any]])
+        #expect(
+            evalNets.compactMap { $0["net"] as? String }
+                == [
+                    "plain-18", "res-18", "plain-34", "res-34", "plain-56", "res-56",
+                    "cifar-resnet20",
+                ])
+        for net in evalNets {
+            #expect((net["images_per_second"] as? Double ?? 0) > 0, "\(net)")
+        }
     }
 
     @Test("bench refuses a thread count below 1, naming the flag")
