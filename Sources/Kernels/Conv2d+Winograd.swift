@@ -29,8 +29,7 @@
 // (`Conv2d+WinogradWeight.swift`); moving it too is not tried.
 //
 // The transformed inputs V and products M of each ξ lie one vector further apart than they
-// fill: at strides of a power of two (128 blocks × 32 channels × 4 bytes) the 36 streams
-// fall into the same cache sets, which cost a third of the speed on 14×14 maps.
+// fill (`winogradStreamStride`), out of each other's cache sets.
 
 /// Whether `conv2dForwardWinograd` can compute this shape: 3×3, stride 1, padding 1, input
 /// channels in sixteens (its transforms take sixteen channels at a time), at least 8 output
@@ -258,6 +257,7 @@ public func conv2dForwardWinograd(
     let outputPlane = s.outHeight * s.outWidth
     let bundle = grid.bundle
     let rows = InstructionSet.tiles.directRows
+    let span = InstructionSet.tiles.tilePanels
     let panelCount = (s.outChannels + directNR - 1) / directNR
     // U[ξ][panel][c][16], packed as the direct tile reads its weights.
     var packed = [Float](repeating: 0, count: 36 * panelCount * channels * directNR)
@@ -274,12 +274,8 @@ public func conv2dForwardWinograd(
         }
     }
     let tileRowsMax = (bundle * tilesPerImage + rows - 1) / rows * rows
-    // Each ξ's rows one vector further apart than they fill: strides of a power of two
-    // (128 blocks × 32 channels) put all 36 in the same cache sets.
-    let vCount = 36 * (tileRowsMax * channels + directNR)
-    // Two panels of output channels at a time on the AVX-512 tile (`directTilePair`).
-    let span = rows == 8 ? 2 : 1
-    let mCount = span * 36 * (tileRowsMax + 1) * directNR
+    let vCount = 36 * winogradStreamStride(tileRowsMax * channels)
+    let mCount = span * 36 * winogradStreamStride(tileRowsMax * directNR)
     let stagedCount = bundle * outputPlane * directNR
     let columnsCount = grid.paddedW * 6 * directNR
     let starts = (0..<tileRowsMax).map { $0 * channels }
@@ -302,9 +298,8 @@ public func conv2dForwardWinograd(
                         let images = min(bundle, chunk.upperBound - first)
                         let count = images * tilesPerImage
                         let stored = (count + rows - 1) / rows * rows
-                        let (vStride, mStride) = (
-                            stored * channels + directNR, (stored + 1) * directNR
-                        )
+                        let vStride = winogradStreamStride(stored * channels)
+                        let mStride = winogradStreamStride(stored * directNR)
                         // V[ξ][tile][c]; rows past `count` are left as they are (computed,
                         // never stored).
                         for slot in 0..<images {
@@ -323,21 +318,13 @@ public func conv2dForwardWinograd(
                                     + (xi * panelCount + firstPanel) * channels * directNR
                                 let transformed = UnsafePointer(v + xi * vStride)
                                 for g in stride(from: 0, to: count, by: rows) {
-                                    let target = m + xi * mStride + g * directNR
-                                    if panels == 2 {
-                                        directTilePair(
-                                            depth: channels, taps: TapStride(step: 1),
-                                            weights: weights, input: transformed,
-                                            starts: starts.pointer + g, into: target,
-                                            secondWeights: weights + channels * directNR,
-                                            secondTile: target + panelStep, accumulate: false)
-                                    } else {
-                                        directTile(
-                                            rows: rows, depth: channels,
-                                            taps: TapStride(step: 1), weights: weights,
-                                            input: transformed, starts: starts.pointer + g,
-                                            into: target)
-                                    }
+                                    directTilePanels(
+                                        panels: panels, rows: rows, depth: channels,
+                                        taps: TapStride(step: 1), weights: weights,
+                                        weightStep: channels * directNR, input: transformed,
+                                        starts: starts.pointer + g,
+                                        into: m + xi * mStride + g * directNR,
+                                        tileStep: panelStep)
                                 }
                             }
                             for panel in firstPanel..<(firstPanel + panels) {

@@ -168,13 +168,10 @@ public func conv2dBackwardWeightWinograd(
     let channelStarts = (0..<channelRows).map { min($0, channels - 1) }
     let blocks = grid.blocks(s, images: bundle)
     let paddedCount = grid.paddedCount(channels)
-    // Each ξ's rows one vector further apart than they fill (and each ξ and panel's
-    // gradients likewise): strides of a power of two put all sixteen in the same cache sets.
-    let vCount = 16 * (maxTiles * channels + directNR)
+    let vCount = 16 * winogradStreamStride(maxTiles * channels)
     let gradientsCount = panelCount * bundle * pixels * directNR
-    let mCount = 16 * panelCount * (maxTiles + 1) * directNR
-    // Two panels of output channels at a time on the AVX-512 tile (`directTilePair`).
-    let span = rows == 8 ? 2 : 1
+    let mCount = 16 * panelCount * winogradStreamStride(maxTiles * directNR)
+    let span = InstructionSet.tiles.tilePanels
     let pairCount = (panelCount + span - 1) / span
     channelStarts.withUnsafeBufferPointer { channelStarts in
         let channelStarts = SendablePointer(channelStarts.baseAddress!)
@@ -189,7 +186,8 @@ public func conv2dBackwardWeightWinograd(
                 let gradients = v + vCount
                 let m = gradients + gradientsCount
                 let count = images.count * tilesPerImage
-                let (vStride, mStride) = (count * channels + directNR, (count + 1) * directNR)
+                let vStride = winogradStreamStride(count * channels)
+                let mStride = winogradStreamStride(count * directNR)
                 // V[ξ][tile][c]
                 for (slot, n) in images.enumerated() {
                     winogradTransformImage(
@@ -226,25 +224,14 @@ public func conv2dBackwardWeightWinograd(
                             dividingBy: channelTiles)
                         let (xi, pair) = xiPair.quotientAndRemainder(dividingBy: pairCount)
                         let xiPanel = xi * panelCount + pair * span
-                        let gradients = m + xiPanel * mStride
-                        let target =
-                            partial + (xiPanel * channelRows + rowTile * rows) * directNR
-                        let taps = TapStride(step: channels)
-                        let input = UnsafePointer(v + xi * vStride)
-                        let starts = channelStarts.pointer + rowTile * rows
-                        if pair * span + 1 < panelCount && span == 2 {
-                            directTilePair(
-                                depth: count, taps: taps, weights: gradients, input: input,
-                                starts: starts, into: target,
-                                secondWeights: gradients + mStride,
-                                secondTile: target + channelRows * directNR,
-                                accumulate: !first)
-                        } else {
-                            directTile(
-                                rows: rows, depth: count, taps: taps, weights: gradients,
-                                input: input, starts: starts, into: target,
-                                accumulate: !first)
-                        }
+                        directTilePanels(
+                            panels: min(span, panelCount - pair * span), rows: rows,
+                            depth: count, taps: TapStride(step: channels),
+                            weights: m + xiPanel * mStride, weightStep: mStride,
+                            input: v + xi * vStride,
+                            starts: channelStarts.pointer + rowTile * rows,
+                            into: partial + (xiPanel * channelRows + rowTile * rows) * directNR,
+                            tileStep: channelRows * directNR, accumulate: !first)
                     }
                 }
             }

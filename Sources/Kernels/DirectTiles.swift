@@ -210,6 +210,28 @@ func directTile4<Taps: TapOffsets>(
     out.storeBytes(of: c3, toByteOffset: 3 * row, as: DirectVector.self)
 }
 
+/// `panels` panels of sixteen output channels (1, or 2 where `InstructionSet.tilePanels`
+/// allows, with `rows` 8): the second panel's weights `weightStep` floats after the first's,
+/// its tile `tileStep` floats after the first's. Two go through `directTilePair`, one
+/// through `directTile`; each output is the same sum either way.
+@inline(__always)
+func directTilePanels<Taps: TapOffsets>(
+    panels: Int, rows: Int, depth: Int, taps: Taps, weights: UnsafePointer<Float>,
+    weightStep: Int, input: UnsafePointer<Float>, starts: UnsafePointer<Int>,
+    into tile: UnsafeMutablePointer<Float>, tileStep: Int, accumulate: Bool = false
+) {
+    if panels == 2 {
+        directTilePair(
+            depth: depth, taps: taps, weights: weights, input: input, starts: starts, into: tile,
+            secondWeights: weights + weightStep, secondTile: tile + tileStep,
+            accumulate: accumulate)
+    } else {
+        directTile(
+            rows: rows, depth: depth, taps: taps, weights: weights, input: input, starts: starts,
+            into: tile, accumulate: accumulate)
+    }
+}
+
 /// Eight rows × two panels of sixteen channels: AVX-512 only (16 accumulators, two weight
 /// vectors and a broadcast of its 32 registers). Each broadcast input feeds two fused
 /// multiply-adds instead of one, so a tap costs ten loads for sixteen products instead of

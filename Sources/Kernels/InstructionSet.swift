@@ -80,4 +80,8 @@ public enum InstructionSet: String, CaseIterable, Sendable, CustomStringConverti
         case .portable: 4
         }
     }
+
+    /// Panels of sixteen output channels one tile holds at once (`directTilePanels`): two
+    /// with AVX-512 (8 rows × 32 channels, 16 accumulators of its 32 registers), one elsewhere.
+    var tilePanels: Int { self == .avx512 ? 2 : 1 }
 }
