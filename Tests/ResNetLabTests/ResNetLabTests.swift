@@ -120,7 +120,8 @@ struct ResNetLabTests {
 @Suite("resnet-lab bench")
 struct ResNetLabBenchTests {
     /// The machine-readable report: `gemm` entries with m, n, k, gflops; `train` entries with
-    /// net and images_per_second for the six ablation nets; threads and machine.
+    /// net and images_per_second for the six ablation nets, `eval` entries likewise with
+    /// cifar-resnet20 too; threads, machine and instruction set.
     @Test(
         "bench --json reports gemm, train and eval figures and the instruction set in the documented form"
     )
@@ -140,36 +141,28 @@ struct ResNetLabBenchTests {
             #expect((row["gflops"] as? Double ?? 0) > 0, "\(row)")
         }
 
-        let train = try runLab(["bench", "train", "--repeats", "1", "--threads", "2", "--json"])
-        #expect(train.status == 0, "\(train.output)")
-        let trainReport = try #require(
-            try JSONSerialization.jsonObject(with: Data(train.output.utf8)) as? [String: Any])
-        let nets = try #require(trainReport["train"] as? [[String: Any]])
-        #expect(
-            nets.compactMap { $0["net"] as? String }
-                == ["plain-18", "res-18", "plain-34", "res-34", "plain-56", "res-56"])
-        for net in nets {
-            #expect((net["images_per_second"] as? Double ?? 0) > 0, "\(net)")
-        }
+        let ablation = ["plain-18", "res-18", "plain-34", "res-34", "plain-56", "res-56"]
+        let trainReport = try benchReport(suite: "train", nets: ablation)
         #expect((trainReport["ablation_minutes"] as? Double ?? 0) > 0)
         #expect(
             ["AVX-512", "AVX2", "portable"].contains(
                 trainReport["instruction_set"] as? String ?? ""))
+        _ = try benchReport(suite: "eval", nets: ablation + ["cifar-resnet20"])
+    }
 
-        let eval = try runLab(["bench", "eval", "--repeats", "1", "--threads", "2", "--json"])
-        #expect(eval.status == 0, "\(eval.output)")
-        let evalReport = try #require(
-            try JSONSerialization.jsonObject(with: Data(eval.output.utf8)) as? [String: Any])
-        let evalNets = try #require(evalReport["eval"] as? [[String: Any]])
-        #expect(
-            evalNets.compactMap { $0["net"] as? String }
-                == [
-                    "plain-18", "res-18", "plain-34", "res-34", "plain-56", "res-56",
-                    "cifar-resnet20",
-                ])
-        for net in evalNets {
-            #expect((net["images_per_second"] as? Double ?? 0) > 0, "\(net)")
+    /// Runs `bench SUITE --json` and checks that its `SUITE` entries are `nets`, in order,
+    /// each with a positive `images_per_second`; returns the whole report.
+    func benchReport(suite: String, nets: [String]) throws -> [String: Any] {
+        let run = try runLab(["bench", suite, "--repeats", "1", "--threads", "2", "--json"])
+        #expect(run.status == 0, "\(run.output)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+        let rows = try #require(report[suite] as? [[String: Any]])
+        #expect(rows.compactMap { $0["net"] as? String } == nets, "\(suite)")
+        for row in rows {
+            #expect((row["images_per_second"] as? Double ?? 0) > 0, "\(suite): \(row)")
         }
+        return report
     }
 
     @Test("bench refuses a thread count below 1, naming the flag")
