@@ -46,12 +46,19 @@ public enum Safetensors {
     /// The header key the format reserves for string metadata.
     public static let metadataKey = "__metadata__"
 
-    /// The metadata key under which `write` stores a checksum of the data section
-    /// (`fnv1a64:` and 16 hex digits), which `read` verifies: a flipped bit in any tensor
-    /// makes the file fail to read as corrupt, instead of silently changing the numbers.
-    /// Files from elsewhere, without it, are read unchecked. `read` leaves it out of the
-    /// metadata it returns.
-    public static let checksumKey = "residual.data_checksum"
+    /// The metadata key under which `write` stores a checksum of the whole file but the
+    /// checksum itself (`fnv1a64:` and 16 hex digits), which `read` verifies: a flipped bit
+    /// in any tensor, in a tensor's name, shape or offsets, or in any metadata value (a
+    /// checkpoint's training state lives there) makes the file fail to read as corrupt,
+    /// instead of silently changing the numbers or the run. What it covers is the header in
+    /// its canonical form (`canonicalHeader`) followed by the data section. Files from
+    /// elsewhere, without it, are read unchecked. `read` leaves it out of the metadata it
+    /// returns.
+    public static let checksumKey = "residual.checksum"
+
+    /// The key of the checksum files written before 2026-12-04 carry: of the data section
+    /// only. Still verified when it is the only one; never written.
+    public static let dataChecksumKey = "residual.data_checksum"
 
     // MARK: - Writing
 
@@ -127,7 +134,7 @@ public enum Safetensors {
 
     /// The first part of the file: the header's length (8 bytes), then the header, padded
     /// so that the data section starts 8-byte aligned. The metadata gets the checksum of
-    /// the tensors' bytes.
+    /// the canonical header and the tensors' bytes.
     /// - Throws: `SafetensorsError` for a duplicate or reserved name.
     static func header(
         _ tensors: [(name: String, tensor: Tensor)], metadata: [String: String], path: String
@@ -141,27 +148,26 @@ public enum Safetensors {
                 throw SafetensorsError(path: path, problem: .duplicateName(name))
             }
         }
+        var entries: [EntryLayout] = []
+        var offset = 0
+        for (name, tensor) in tensors {
+            let end = offset + tensor.count * DType.float32.byteCount
+            entries.append(
+                EntryLayout(
+                    name: name, dtype: DType.float32.rawValue, shape: tensor.shape, begin: offset,
+                    end: end))
+            offset = end
+        }
         var hash = Checksum()
+        hash.add(canonicalHeader(metadata: metadata, entries: entries))
         for (_, tensor) in tensors {
             withLittleEndianBytes(of: tensor) { hash.add($0) }
         }
         var metadata = metadata
         metadata[checksumKey] = hash.text
-        // The header: metadata first (keys sorted, for reproducible files), then the tensors.
-        var fields: [String] = []
-        let pairs = metadata.sorted { $0.key < $1.key }.map {
-            "\(jsonString($0.key)):\(jsonString($0.value))"
-        }
-        fields.append("\(jsonString(metadataKey)):{\(pairs.joined(separator: ","))}")
-        var offset = 0
-        for (name, tensor) in tensors {
-            let end = offset + tensor.count * DType.float32.byteCount
-            let shape = tensor.shape.map(String.init).joined(separator: ",")
-            fields.append(
-                "\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],"
-                    + "\"data_offsets\":[\(offset),\(end)]}")
-            offset = end
-        }
+        // The header: metadata first (keys sorted, for reproducible files), then the tensors
+        // in the order given, which is the order of their bytes.
+        let fields = [metadataField(metadata)] + entries.map(\.jsonField)
         var header = Array("{\(fields.joined(separator: ","))}".utf8)
         // Pad with spaces so the data section starts 8-byte aligned, as the reference
         // implementation does.
@@ -169,6 +175,42 @@ public enum Safetensors {
         var bytes: [UInt8] = []
         appendLittleEndian(UInt64(header.count), to: &bytes)
         return bytes + header
+    }
+
+    /// One tensor's place in the file, as its header entry states it.
+    struct EntryLayout {
+        var name: String
+        var dtype: String
+        var shape: [Int]
+        var begin: Int
+        var end: Int
+
+        /// `"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}`
+        var jsonField: String {
+            let dimensions = shape.map(String.init).joined(separator: ",")
+            return "\(jsonString(name)):{\"dtype\":\(jsonString(dtype)),\"shape\":[\(dimensions)],"
+                + "\"data_offsets\":[\(begin),\(end)]}"
+        }
+    }
+
+    /// `"__metadata__":{"a":"1","b":"2"}`, keys sorted.
+    private static func metadataField(_ metadata: [String: String]) -> String {
+        let pairs = metadata.sorted { $0.key < $1.key }.map {
+            "\(jsonString($0.key)):\(jsonString($0.value))"
+        }
+        return "\(jsonString(metadataKey)):{\(pairs.joined(separator: ","))}"
+    }
+
+    /// The header as the checksum sees it, whatever the spacing and key order of the file:
+    /// the metadata but the checksum (keys sorted), then the entries in the order of their
+    /// bytes (ties by name), all in compact JSON. Writer and reader build it alike.
+    static func canonicalHeader(metadata: [String: String], entries: [EntryLayout]) -> [UInt8] {
+        var metadata = metadata
+        metadata[checksumKey] = nil
+        metadata[dataChecksumKey] = nil
+        let ordered = entries.sorted { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+        let fields = [metadataField(metadata)] + ordered.map(\.jsonField)
+        return Array("{\(fields.joined(separator: ","))}".utf8)
     }
 
     // MARK: - Reading
@@ -216,9 +258,40 @@ public enum Safetensors {
         let dataStart = 8 + Int(headerLength)
         var header = try parseHeader(bytes[8..<dataStart], path: path)
         let dataSize = bytes.count - dataStart
-        let storedChecksum = header.metadata.removeValue(forKey: checksumKey)
+        let fileChecksum = header.metadata.removeValue(forKey: checksumKey)
+        let dataChecksum = header.metadata.removeValue(forKey: dataChecksumKey)
 
-        // Check every entry, in the order of their bytes.
+        // The bytes first: a flipped bit anywhere is corruption, whatever it broke.
+        if let stored = fileChecksum ?? dataChecksum {
+            var hash = Checksum()
+            if fileChecksum != nil {
+                hash.add(
+                    canonicalHeader(
+                        metadata: header.metadata,
+                        entries: header.entries.map {
+                            EntryLayout(
+                                name: $0.name, dtype: $0.entry.dtype, shape: $0.entry.shape,
+                                begin: $0.entry.begin, end: $0.entry.end)
+                        }))
+            }
+            bytes[dataStart...].withUnsafeBytes { hash.add($0) }
+            let computed = hash.text
+            guard computed == stored else {
+                throw fail(
+                    .checksumMismatch(
+                        stored: stored, computed: computed, wholeFile: fileChecksum != nil))
+            }
+        } else if let sign = header.metadata.first(where: {
+            $0.key.hasPrefix("residual.") || $0.value.hasPrefix("fnv1a64:")
+        }) {
+            // Written here (it has our metadata) but its checksum is gone: a flipped bit in
+            // the checksum's key reads like this.
+            throw fail(.missingChecksum(sign: sign.key))
+        }
+
+        // Check every entry, in the order of their bytes: each where it says, of the size
+        // its shape needs, right after the one before, the last one ending the file (the
+        // reference implementation's rules: no overlap, no gap, no trailing bytes).
         let entries = header.entries.sorted {
             ($0.entry.begin, $0.entry.end, $0.name) < ($1.entry.begin, $1.entry.end, $1.name)
         }
@@ -242,21 +315,23 @@ public enum Safetensors {
                         expectedBytes: expected ?? Int.max, gotBytes: span))
             }
             if span > 0 {
-                if let previous, entry.begin < previous.end {
+                let previousEnd = previous?.end ?? 0
+                if entry.begin < previousEnd, let previous {
                     throw fail(.overlappingTensors(previous.name, name))
+                }
+                if entry.begin > previousEnd {
+                    throw fail(
+                        .gapBetweenTensors(
+                            after: previous?.name, before: name, from: previousEnd,
+                            to: entry.begin))
                 }
                 previous = (name, entry.end)
             }
             checked.append((name, dtype, entry.shape, entry.begin))
         }
-        // The layout is sound; now the bytes themselves.
-        if let storedChecksum {
-            var hash = Checksum()
-            bytes[dataStart...].withUnsafeBytes { hash.add($0) }
-            let computed = hash.text
-            guard computed == storedChecksum else {
-                throw fail(.checksumMismatch(stored: storedChecksum, computed: computed))
-            }
+        let end = previous?.end ?? 0
+        guard end == dataSize else {
+            throw fail(.trailingBytes(after: previous?.name, count: dataSize - end))
         }
 
         let tensors = checked.map { name, dtype, shape, begin in
@@ -271,6 +346,20 @@ public enum Safetensors {
     private static func parseHeader(
         _ bytes: ArraySlice<UInt8>, path: String
     ) throws(SafetensorsError) -> Header {
+        // What the decoder would let through or misreport: a key twice in one object (the
+        // decoder keeps one of them silently) and a number too large for Int.
+        switch HeaderScan.check(Array(bytes)) {
+        case .duplicateKey(let key, let object)?:
+            throw SafetensorsError(path: path, problem: .duplicateKey(key, object: object))
+        case .numberTooLarge(let number, let location)?:
+            throw SafetensorsError(
+                path: path,
+                problem: .invalidHeader(
+                    "the number \(number)\(location.isEmpty ? "" : " at '\(location)'") is too "
+                        + "large (at most \(Int.max))"))
+        case nil:
+            break
+        }
         do {
             return try JSONDecoder().decode(Header.self, from: Data(bytes))
         } catch let error as DecodingError {
@@ -459,11 +548,15 @@ private struct Header: Decodable {
     }
 }
 
-/// FNV-1a (64 bits) over a file's data section, fed a piece at a time: the checksum
+/// FNV-1a (64 bits) over a file's canonical header and data section, fed a piece at a time: the checksum
 /// `Safetensors.write` stores and `read` verifies. Not cryptographic: it catches damage,
 /// not tampering.
 struct Checksum {
     private var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { add($0) }
+    }
 
     mutating func add(_ bytes: UnsafeRawBufferPointer) {
         var h = hash

@@ -23,8 +23,20 @@ public struct SafetensorsError: Error, Equatable, CustomStringConvertible {
         /// A tensor's shape and dtype need a different number of bytes than its offsets span.
         case sizeMismatch(
             tensor: String, dtype: String, shape: [Int], expectedBytes: Int, gotBytes: Int)
-        /// The data section does not match the checksum written with it: the file is corrupt.
-        case checksumMismatch(stored: String, computed: String)
+        /// The file does not match the checksum written with it: the file is corrupt.
+        /// `wholeFile`: the checksum covers the header too (files written since 2026-12-04);
+        /// otherwise the data section only.
+        case checksumMismatch(stored: String, computed: String, wholeFile: Bool)
+        /// The metadata says this program wrote the file (`sign`, one of its keys), but the
+        /// checksum it always writes is missing: the file is corrupt.
+        case missingChecksum(sign: String)
+        /// The same key twice in one object of the header (`object`: its key path, "" at the
+        /// top level).
+        case duplicateKey(String, object: String)
+        /// Bytes no tensor owns between two tensors (`after` nil: before the first one).
+        case gapBetweenTensors(after: String?, before: String, from: Int, to: Int)
+        /// Bytes after the last tensor's end (`after` nil: the file has no tensor bytes).
+        case trailingBytes(after: String?, count: Int)
         /// Writing: two tensors share a name.
         case duplicateName(String)
         /// Writing: a tensor is named `__metadata__`, which the format reserves.
@@ -72,9 +84,26 @@ public struct SafetensorsError: Error, Equatable, CustomStringConvertible {
         case .sizeMismatch(let tensor, let dtype, let shape, let expectedBytes, let gotBytes):
             return "tensor '\(tensor)' of dtype \(dtype) and shape \(shape) needs "
                 + "\(expectedBytes) bytes but its data_offsets span \(gotBytes)"
-        case .checksumMismatch(let stored, let computed):
-            return "the file is corrupt: its tensor data do not match the checksum written with "
-                + "them (\(stored) stored, \(computed) now); use an earlier copy, or train again"
+        case .checksumMismatch(let stored, let computed, let wholeFile):
+            return
+                "the file is corrupt: its \(wholeFile ? "header and tensor data" : "tensor data") "
+                + "do not match the checksum written with them (\(stored) stored, \(computed) now); "
+                + "use an earlier copy, or train again"
+        case .missingChecksum(let sign):
+            return "the file is corrupt: its metadata ('\(sign)') says this program wrote it, but "
+                + "the checksum it always writes ('\(Safetensors.checksumKey)') is missing; use an "
+                + "earlier copy, or train again"
+        case .duplicateKey(let key, let object):
+            return "the header names '\(key)' twice"
+                + (object.isEmpty ? "" : " in '\(object)'") + " (the format allows each key once)"
+        case .gapBetweenTensors(let after, let before, let from, let to):
+            return "bytes \(from)..<\(to) of the data section belong to no tensor ("
+                + (after.map { "between '\($0)' and '\(before)'" } ?? "before '\(before)'")
+                + "); the format has no gaps"
+        case .trailingBytes(let after, let count):
+            return "\(count) bytes after "
+                + (after.map { "the last tensor, '\($0)'," } ?? "the header")
+                + " belong to no tensor; the format has nothing after the last tensor"
         case .duplicateName(let name):
             return "two tensors are named '\(name)'"
         case .reservedName(let name):

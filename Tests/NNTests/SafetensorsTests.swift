@@ -64,13 +64,16 @@ struct SafetensorsTests {
             #expect(bytes[2..<8].allSatisfy { $0 == 0 })
             #expect((8 + headerLength) % 8 == 0)
             let header = String(decoding: bytes[8..<(8 + headerLength)], as: UTF8.self)
-            // FNV-1a (64 bits) of the eight data bytes, worked out independently:
+            // FNV-1a (64 bits) of the canonical header (the metadata without the checksum,
+            // then the entries) and the eight data bytes, worked out independently:
             // python3 -c "h=0xcbf29ce484222325
-            // for b in bytes([0,0,0x80,0x3f,0,0,0,0xc0]): h=((h^b)*0x100000001b3)%2**64
+            // for b in b'{\"__metadata__\":{},\"w\":{\"dtype\":\"F32\",\"shape\":[2],'
+            //     b'\"data_offsets\":[0,8]}}'+bytes([0,0,0x80,0x3f,0,0,0,0xc0]):
+            //   h=((h^b)*0x100000001b3)%2**64
             // print(hex(h))"
             #expect(
                 header.trimmingCharacters(in: .whitespaces)
-                    == #"{"__metadata__":{"residual.data_checksum":"fnv1a64:0979e9ee2da22858"},"#
+                    == #"{"__metadata__":{"residual.checksum":"fnv1a64:ada9a1a609ce1dc1"},"#
                     + #""w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#)
             // 1.0 = 0x3F800000 and −2.0 = 0xC0000000, little-endian.
             #expect(Array(bytes[(8 + headerLength)...]) == [0, 0, 0x80, 0x3F, 0, 0, 0, 0xC0])
@@ -88,12 +91,67 @@ struct SafetensorsTests {
             bytes[bytes.count - 5] ^= 0x10
             try bytes.write(to: URL(fileURLWithPath: path))
             let error = #expect(throws: SafetensorsError.self) { try Safetensors.read(path) }
-            guard case .checksumMismatch = error?.problem else {
+            guard case .checksumMismatch(_, _, true)? = error?.problem else {
                 Issue.record("expected a checksum mismatch, got \(String(describing: error))")
                 return
             }
             #expect(error?.description.contains(path) == true)
             #expect(error?.description.contains("corrupt") == true)
+        }
+    }
+
+    /// Every byte of the header is covered too: a flipped bit in a metadata value (where a
+    /// checkpoint keeps its training state), a tensor's name, its shape or offsets, or the
+    /// checksum's own key is corruption, not a different file.
+    @Test(arguments: [
+        (#""0.9""#, #""0.8""#), (#""w":{"#, #""v":{"#), ("[3]", "[1]"), ("[0,12]", "[0,16]"),
+        ("residual.checksum", "residual.checksuM"), ("residual.checksum", "rfsidual.checksum"),
+    ])
+    func aFlippedBitInTheHeaderIsReportedAsCorruption(original: String, flipped: String) throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/w.safetensors"
+            try Safetensors.write(
+                [("w", Tensor([1, -2, 3])), ("b", Tensor([0.5]))], metadata: ["momentum": "0.9"],
+                to: path)
+            var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            let target = Array(original.utf8)
+            guard
+                let at = (0...(bytes.count - target.count)).first(where: {
+                    Array(bytes[$0..<($0 + target.count)]) == target
+                })
+            else {
+                Issue.record("'\(original)' is not in the file")
+                return
+            }
+            #expect(flipped.utf8.count == original.utf8.count)
+            bytes.replaceSubrange(at..<(at + flipped.utf8.count), with: Array(flipped.utf8))
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let error = #expect(throws: SafetensorsError.self) { try Safetensors.read(path) }
+            switch error?.problem {
+            case .checksumMismatch(_, _, let wholeFile)?: #expect(wholeFile)
+            case .missingChecksum?: #expect(original == "residual.checksum")
+            default: Issue.record("expected corruption, got \(String(describing: error))")
+            }
+            #expect(error?.description.contains("corrupt") == true)
+        }
+    }
+
+    /// Files written before the checksum covered the header carry one of their data only,
+    /// under the old key: still verified.
+    @Test func theOldDataChecksumIsStillVerified() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/old.safetensors"
+            let header =
+                #"{"__metadata__":{"residual.data_checksum":"fnv1a64:0979e9ee2da22858"},"#
+                + #""w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
+            try writeRaw(header, data: [0, 0, 0x80, 0x3F, 0, 0, 0, 0xC0], to: path)
+            #expect(try Safetensors.read(path).tensors[0].tensor.data == [1, -2])
+            try writeRaw(header, data: [0, 0, 0x80, 0x3F, 0, 0, 0, 0xC1], to: path)
+            let error = #expect(throws: SafetensorsError.self) { try Safetensors.read(path) }
+            guard case .checksumMismatch(_, _, false)? = error?.problem else {
+                Issue.record("expected a data checksum mismatch, got \(String(describing: error))")
+                return
+            }
         }
     }
 
@@ -259,6 +317,70 @@ struct SafetensorsTests {
                     + #""b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#,
                 data: [UInt8](repeating: 0, count: 12), to: path)
             expectReadFails(path, with: .overlappingTensors("a", "b"))
+        }
+    }
+
+    /// The reference implementation refuses these three; so does this reader, naming which.
+    @Test func duplicateKeys() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/twice.safetensors"
+            try writeRaw(
+                #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"#
+                    + #""\u0061":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
+                data: [0, 0, 0, 0], to: path)
+            expectReadFails(path, with: .duplicateKey("a", object: ""))
+            try writeRaw(
+                #"{"a":{"dtype":"F32","shape":[1],"shape":[2],"data_offsets":[0,4]}}"#,
+                data: [0, 0, 0, 0], to: path)
+            expectReadFails(path, with: .duplicateKey("shape", object: "a"))
+            try writeRaw(
+                #"{"__metadata__":{"k":"1","k":"2"}}"#, to: path)
+            expectReadFails(path, with: .duplicateKey("k", object: "__metadata__"))
+        }
+    }
+
+    @Test func gapsBetweenTensors() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/gap.safetensors"
+            try writeRaw(
+                #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"#
+                    + #""b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#,
+                data: [UInt8](repeating: 0, count: 12), to: path)
+            expectReadFails(path, with: .gapBetweenTensors(after: "a", before: "b", from: 4, to: 8))
+            try writeRaw(
+                #"{"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+                data: [UInt8](repeating: 0, count: 8), to: path)
+            expectReadFails(path, with: .gapBetweenTensors(after: nil, before: "b", from: 0, to: 4))
+        }
+    }
+
+    @Test func trailingBytes() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/tail.safetensors"
+            try writeRaw(
+                #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
+                data: [UInt8](repeating: 0, count: 7), to: path)
+            expectReadFails(path, with: .trailingBytes(after: "a", count: 3))
+            try writeRaw(#"{}"#, data: [1], to: path)
+            expectReadFails(path, with: .trailingBytes(after: nil, count: 1))
+        }
+    }
+
+    /// An offset beyond Int is a number too large, not "invalid JSON".
+    @Test func offsetsBeyondInt() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/huge.safetensors"
+            try writeRaw(
+                #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,18446744073709551620]}}"#,
+                data: [0, 0, 0, 0], to: path)
+            let error = #expect(throws: SafetensorsError.self) { try Safetensors.read(path) }
+            guard case .invalidHeader(let detail)? = error?.problem else {
+                Issue.record("expected invalidHeader, got \(String(describing: error))")
+                return
+            }
+            #expect(detail.contains("18446744073709551620"), "\(detail)")
+            #expect(detail.contains("a.data_offsets"), "\(detail)")
+            #expect(detail.contains("too large"), "\(detail)")
         }
     }
 
