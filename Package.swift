@@ -105,7 +105,7 @@ let package = Package(
             dependencies: ["TextFormat", "NN", "ResNetModels", "TensorCore", "GraphRender"],
             exclude: ["README.md"]),
         .target(
-            name: "Plots", dependencies: ["CCairo"], exclude: ["README.md"],
+            name: "Plots", dependencies: ["CCairo", "TextFormat"], exclude: ["README.md"],
             swiftSettings: optimized),
         .target(name: "TextFormat"),
         .target(name: "Notebook", dependencies: ["CStdio", "TextFormat"]),

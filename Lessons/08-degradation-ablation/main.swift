@@ -21,9 +21,11 @@ func points(_ x: Double) -> String { String(format: "%.1f", 100 * x) }
 func number(_ x: Double) -> String { String(format: x >= 100 ? "%.0f" : "%.3g", x) }
 
 /// The run this lesson reads: the committed one, one named with --run (trained first if
-/// needed), or in --quick mode a tiny one trained now.
+/// needed), or in --quick mode a tiny one trained now (in --run's directory if given, else
+/// in a temporary one, removed at the end).
 @MainActor
 func loadRun() throws -> (results: AblationResults, directory: String, trainedNow: Bool) {
+    let given = notebook.value(of: "--run")
     if notebook.isQuick {
         var config = AblationConfig.quick
         config.iterations = 40
@@ -33,41 +35,59 @@ func loadRun() throws -> (results: AblationResults, directory: String, trainedNo
         config.testLimit = 600
         config.analysis.lesionImages = 200
         config.analysis.landscapeImages = 64
-        let directory = FileManager.default.temporaryDirectory
+        let directory =
+            given
+            ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("lesson-08-\(ProcessInfo.processInfo.processIdentifier)").path
+        if given == nil { temporaryRun = directory }
         let run = try AblationRun(
             config: config, directory: directory, progress: ProgressDisplay(.silent))
+        run.directoryFlag = "--run"
         try run.prepare()
         try run.trainAll()
         try run.analyse()
         return (try run.writeOutputs(command: "lesson-08 --quick"), directory, true)
     }
     let committed = (notebook.packageRoot as NSString).appendingPathComponent("Docs/ablation")
-    let directory = notebook.value(of: "--run") ?? committed
-    if let results = try? AblationResults(directory: directory),
-        FileManager.default.fileExists(atPath: "\(directory)/summary.json")
-    {
+    let directory = given ?? committed
+    if FileManager.default.fileExists(atPath: "\(directory)/summary.json") {
+        let results = try AblationResults(directory: directory)
+        // Every analysis the lesson reads must be there, made for the run's own nets.
+        guard results.missingAnalyses.isEmpty else {
+            throw AblationError.invalidConfiguration(
+                "the ablation run in \(directory) lacks what this lesson reads: "
+                    + results.missingAnalyses.joined(separator: "; ")
+                    + ". Compute it by running `resnet-lab ablate` on that directory again with "
+                    + "the run's own settings (its config.json), e.g. `swift run -c release "
+                    + "resnet-lab ablate --out \(directory) --depths "
+                    + results.config.depths.map(String.init).joined(separator: ",") + "`")
+        }
         return (results, directory, false)
     }
-    guard notebook.value(of: "--run") != nil else {
+    guard given != nil else {
         throw AblationError.invalidConfiguration(
             "no finished ablation run in \(directory): make one with `swift run -c release "
                 + "resnet-lab ablate --out runs/ablation` and pass `--run runs/ablation`")
     }
-    print("no finished run in \(directory): training the default ablation there now")
     let run = try AblationRun(config: AblationConfig(), directory: directory)
-    try run.prepare()
+    run.directoryFlag = "--run"
+    try run.prepare()  // refuses a directory that is not an ablation run before saying more
+    print("no finished run in \(directory): training the default ablation there now")
     print(try run.estimate().description)
     try run.trainAll()
     try run.analyse()
     return (try run.writeOutputs(command: "lesson-08 --run \(directory)"), directory, true)
 }
 
+/// The directory of a --quick run made without --run: removed when the lesson ends.
+var temporaryRun: String?
+
 let loaded: (results: AblationResults, directory: String, trainedNow: Bool)
 do {
     loaded = try loadRun()
 } catch {
     print("lesson-08: \(error)")
+    if let temporaryRun { try? FileManager.default.removeItem(atPath: temporaryRun) }
     exit(1)
 }
 let results = loaded.results
@@ -186,7 +206,7 @@ notebook.cell("The run") { cell in
     if loaded.directory.hasPrefix(notebook.packageRoot + "/") {
         shown = "`\(loaded.directory.dropFirst(notebook.packageRoot.count + 1))`"
     }
-    if loaded.trainedNow && notebook.isQuick { shown = "a temporary directory" }
+    if temporaryRun != nil { shown = "a temporary directory" }
     let where_ = loaded.trainedNow ? "trained just now in \(shown)" : "read from \(shown)"
     cell.prose(
         """
@@ -721,4 +741,6 @@ notebook.cell("What a longer run adds") { cell in
         """)
 }
 
+// A --quick run made without --run is not kept (every number shown came from it above).
+if let temporaryRun { try? FileManager.default.removeItem(atPath: temporaryRun) }
 notebook.finish()

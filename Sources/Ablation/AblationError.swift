@@ -5,8 +5,9 @@ import Foundation
 public enum AblationError: Error, Equatable, CustomStringConvertible, LocalizedError {
     /// A setting is out of range; the message names the setting and its flag.
     case invalidConfiguration(String)
-    /// The output directory holds a run made with another recipe.
-    case otherRun(directory: String, differences: [String])
+    /// The output directory holds a run made with another recipe; `flag` is the option that
+    /// named the directory (`--out` for `resnet-lab ablate`, `--run` for lesson 08).
+    case otherRun(directory: String, differences: [String], flag: String = "--out")
     /// A net's loss stopped being a finite number.
     case diverged(net: String, seed: UInt64, step: Int, loss: Float, learningRate: Double)
     /// The data cannot be loaded or do not fit the run in the directory.
@@ -20,10 +21,10 @@ public enum AblationError: Error, Equatable, CustomStringConvertible, LocalizedE
         switch self {
         case .invalidConfiguration(let message):
             return message
-        case .otherRun(let directory, let differences):
+        case .otherRun(let directory, let differences, let flag):
             return "'\(directory)' holds an ablation run with another recipe ("
                 + differences.joined(separator: "; ")
-                + ", this command vs the directory's config.json). Choose another --out, or "
+                + ", this command vs the directory's config.json). Choose another \(flag), or "
                 + "repeat the run's own settings to continue it; nothing was changed"
         case .diverged(let net, let seed, let step, let loss, let rate):
             return "\(net) (seed \(seed)) diverged at step \(step): the loss is \(loss) at "

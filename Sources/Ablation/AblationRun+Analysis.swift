@@ -30,61 +30,180 @@ public struct TrainedDiagnostics: Codable, Equatable, Sendable {
     public var lesions: [LesionProfile]
 }
 
-extension AblationRun {
+/// An analysis file's contents, which say what they were computed from: the nets (or
+/// depths) measured. A file made for other depths than the run's (`--depths` changed on a
+/// rerun) does not count: the run redoes it, and results leave it out.
+public protocol RunAnalysis: Codable, Sendable {
+    /// Whether this analysis measured exactly what `config` asks of it.
+    func covers(_ config: AblationConfig) -> Bool
+}
+
+extension InitDiagnostics: RunAnalysis {
+    public func covers(_ config: AblationConfig) -> Bool {
+        let nets = Set(config.nets.map(\.name))
+        return Set(gradients.map(\.net)) == nets && Set(responses.map(\.net)) == nets
+            && gradients.count == nets.count && responses.count == nets.count
+    }
+}
+
+extension ShatteredGradients: RunAnalysis {
+    public func covers(_ config: AblationConfig) -> Bool {
+        depths == config.shatteredDepths && plain.count == depths.count
+            && residual.count == depths.count
+    }
+}
+
+extension TrainedDiagnostics: RunAnalysis {
+    public func covers(_ config: AblationConfig) -> Bool {
+        let nets = Set(config.nets.map(\.name))
+        return Set(responses.map(\.net)) == nets && responses.count == nets.count
+            && lesions.map(\.net) == config.analysedPair.map(\.name)
+    }
+}
+
+extension Array: RunAnalysis where Element == LossLandscape {
+    public func covers(_ config: AblationConfig) -> Bool {
+        map(\.net) == config.analysedPair.map(\.name)
+    }
+}
+
+extension AblationConfig {
     /// The depths of the shattered-gradients measurement: every sixth depth from 8 to the
     /// deepest of the run, and the run's own depths.
     public var shatteredDepths: [Int] {
-        let deepest = config.depths.max() ?? 8
-        return Array(Set(Array(stride(from: 8, through: deepest, by: 6)) + config.depths)).sorted()
+        let deepest = depths.max() ?? 8
+        return Array(Set(Array(stride(from: 8, through: deepest, by: 6)) + depths)).sorted()
     }
 
     /// The depth whose pair gets lesions and loss landscapes.
     public var analysedDepth: Int {
-        config.analysis.landscapeDepth.flatMap { config.depths.contains($0) ? $0 : nil }
-            ?? config.depths.max() ?? 8
+        analysis.landscapeDepth.flatMap { depths.contains($0) ? $0 : nil } ?? depths.max() ?? 8
     }
 
-    /// Runs every analysis that is not yet in the directory: for each seed the init-time
-    /// diagnostics, the shattered gradients and, once its nets are trained, the trained
-    /// diagnostics and lesions; for the first seed the loss landscapes of the deepest pair.
+    /// The plain net and its residual twin at `analysedDepth`.
+    public var analysedPair: [AblationNet] {
+        [false, true].map { AblationNet(depth: analysedDepth, residual: $0) }
+    }
+
+    /// Every analysis file the run makes, with what it holds: per seed the init-time
+    /// diagnostics, shattered gradients and trained diagnostics; for the first seed the loss
+    /// landscapes unless skipped.
+    public var analyses: [(name: String, what: String, type: any RunAnalysis.Type)] {
+        var list: [(name: String, what: String, type: any RunAnalysis.Type)] = []
+        for seed in seeds {
+            list.append(
+                ("init-seed\(seed)", "init diagnostics, seed \(seed)", InitDiagnostics.self))
+            list.append(
+                (
+                    "shattered-seed\(seed)", "shattered gradients, seed \(seed)",
+                    ShatteredGradients.self
+                )
+            )
+            list.append(
+                (
+                    "trained-seed\(seed)",
+                    "responses and lesions of the trained nets, seed \(seed)",
+                    TrainedDiagnostics.self
+                ))
+        }
+        if !analysis.skipLandscape {
+            list.append(
+                (
+                    "landscape-seed\(seeds[0])",
+                    "loss landscapes of the depth-\(analysedDepth) pair, seed \(seeds[0])",
+                    [LossLandscape].self
+                ))
+        }
+        return list
+    }
+}
+
+extension RunDirectory {
+    /// `analysis/<name>.json` when it is there, reads as `type` and covers `config`; nil
+    /// when it is missing or was made for other nets.
+    /// - Throws: `AblationError.cannotRead` when it is there but damaged.
+    public func analysis<T: RunAnalysis>(
+        _ name: String, _ type: T.Type, for config: AblationConfig
+    ) throws(AblationError) -> T? {
+        let file = analysisPath(name)
+        guard exists(file) else { return nil }
+        let value = try readJSON(type, from: file)
+        return value.covers(config) ? value : nil
+    }
+
+    /// Whether `analysis/<name>.json` is there, readable and made for `config`'s nets.
+    func hasAnalysis<T: RunAnalysis>(_ name: String, _ type: T.Type, for config: AblationConfig)
+        -> Bool
+    {
+        ((try? analysis(name, type, for: config)) ?? nil) != nil
+    }
+}
+
+extension AblationRun {
+    /// The depths of the shattered-gradients measurement (`AblationConfig.shatteredDepths`).
+    public var shatteredDepths: [Int] { config.shatteredDepths }
+
+    /// The depth whose pair gets lesions and loss landscapes.
+    public var analysedDepth: Int { config.analysedDepth }
+
+    /// Whether `analysis/<name>.json` is done for this run's nets.
+    func isDone<T: RunAnalysis>(_ name: String, _ type: T.Type) -> Bool {
+        directory.hasAnalysis(name, type, for: config)
+    }
+
+    /// Runs every analysis that is not yet in the directory for this run's nets: for each
+    /// seed the init-time diagnostics, the shattered gradients and, once its nets are
+    /// trained, the trained diagnostics and lesions; for the first seed the loss landscapes
+    /// of the deepest pair. An analysis file made for other depths (`--depths` changed) is
+    /// redone, and the run says so.
     ///
-    /// - Parameter shouldStop: asked between analyses; true stops (what is done is saved).
+    /// - Parameter shouldStop: asked between nets, depths, lesions and landscape points, so
+    ///   a stop comes within seconds; what is finished is saved, the analysis in progress
+    ///   is dropped.
     /// - Returns: false when stopped.
     @discardableResult
     public func analyse(shouldStop: () -> Bool = { false }) throws(AblationError) -> Bool {
         let data = try data()
-        let analysis = config.analysis
         return try withThreads { () throws(AblationError) -> Bool in
             for seed in config.seeds {
-                try once("init-seed\(seed)", "init diagnostics, seed \(seed)") {
-                    initDiagnostics(seed: seed, data: data)
-                }
-                if shouldStop() { return false }
-                try once("shattered-seed\(seed)", "shattered gradients, seed \(seed)") {
-                    shattered(seed: seed, data: data)
-                }
-                if shouldStop() { return false }
-                try once(
-                    "trained-seed\(seed)", "responses and lesions of the trained nets, seed \(seed)"
-                ) {
-                    () throws(AblationError) in try trainedDiagnostics(seed: seed, data: data)
-                }
-                if shouldStop() { return false }
+                guard
+                    try once(
+                        "init-seed\(seed)", InitDiagnostics.self, "init diagnostics, seed \(seed)",
+                        { initDiagnostics(seed: seed, data: data, shouldStop: shouldStop) })
+                else { return false }
+                guard
+                    try once(
+                        "shattered-seed\(seed)", ShatteredGradients.self,
+                        "shattered gradients, seed \(seed)",
+                        { shattered(seed: seed, data: data, shouldStop: shouldStop) })
+                else { return false }
+                guard
+                    try once(
+                        "trained-seed\(seed)", TrainedDiagnostics.self,
+                        "responses and lesions of the trained nets, seed \(seed)",
+                        { () throws(AblationError) in
+                            try trainedDiagnostics(seed: seed, data: data, shouldStop: shouldStop)
+                        })
+                else { return false }
             }
-            let seed = config.seeds[0]
-            let landscapePath = directory.analysisPath("landscape-seed\(seed)")
-            if !analysis.skipLandscape && !directory.exists(landscapePath) {
-                let start = ContinuousClock.now
-                var landscapes: [LossLandscape] = []
-                for residual in [false, true] {
-                    let net = AblationNet(depth: analysedDepth, residual: residual)
-                    landscapes.append(try landscape(net, seed: seed, data: data))
-                    if shouldStop() { return false }
-                }
-                try directory.writeJSON(landscapes, to: landscapePath)
-                note(
-                    "loss landscapes of the depth-\(analysedDepth) pair, seed \(seed)", since: start
-                )
+            if !config.analysis.skipLandscape {
+                let seed = config.seeds[0]
+                guard
+                    try once(
+                        "landscape-seed\(seed)", [LossLandscape].self,
+                        "loss landscapes of the depth-\(analysedDepth) pair, seed \(seed)",
+                        { () throws(AblationError) -> [LossLandscape]? in
+                            var landscapes: [LossLandscape] = []
+                            for net in config.analysedPair {
+                                guard
+                                    let landscape = try landscape(
+                                        net, seed: seed, data: data, shouldStop: shouldStop)
+                                else { return nil }
+                                landscapes.append(landscape)
+                            }
+                            return landscapes
+                        })
+                else { return false }
             }
             return true
         }
@@ -95,25 +214,38 @@ extension AblationRun {
         progress.restartInterval()
     }
 
-    /// Computes and writes `analysis/<name>.json` unless it is already there.
-    private func once<T: Encodable>(
-        _ name: String, _ what: String, _ compute: () throws(AblationError) -> T
-    ) throws(AblationError) {
+    /// Computes and writes `analysis/<name>.json` unless it is already there for this run's
+    /// nets. Returns false when `compute` was stopped (nil).
+    private func once<T: RunAnalysis>(
+        _ name: String, _ type: T.Type, _ what: String, _ compute: () throws(AblationError) -> T?
+    ) throws(AblationError) -> Bool {
         let path = directory.analysisPath(name)
-        guard !directory.exists(path) else { return }
+        if directory.exists(path) {
+            if isDone(name, type) { return true }
+            progress.line(
+                "redoing the \(what): analysis/\(name).json was made for other nets than this "
+                    + "run's (depths \(config.depths.sorted().map(String.init).joined(separator: ", ")))"
+                    + " or cannot be read")
+        }
         let start = ContinuousClock.now
-        try directory.writeJSON(try compute(), to: path)
+        guard let value = try compute() else { return false }
+        try directory.writeJSON(value, to: path)
         note(what, since: start)
+        return true
     }
 
-    /// Gradient per layer and block responses of every net of `seed` at initialisation.
-    func initDiagnostics(seed: UInt64, data: AblationData) -> InitDiagnostics {
+    /// Gradient per layer and block responses of every net of `seed` at initialisation
+    /// (nil when stopped).
+    func initDiagnostics(seed: UInt64, data: AblationData, shouldStop: () -> Bool = { false })
+        -> InitDiagnostics?
+    {
         let batch = data.train.prefix(config.analysis.diagnosticImages)
         let images = batch.allImages()
         let labels = batch.labels
         var gradients: [GradientProfile] = []
         var responses: [ResponseProfile] = []
         for net in config.nets {
+            if shouldStop() { return nil }
             progress.status("init diagnostics, seed \(seed): \(net.name)")
             let model = build(net, seed: seed, data: data)
             responses.append(Diagnostics.responseProfile(model, net: net.name, images: images))
@@ -124,14 +256,18 @@ extension AblationRun {
         return InitDiagnostics(seed: seed, gradients: gradients, responses: responses)
     }
 
-    /// The gradient correlation of nearby inputs at initialisation, at `shatteredDepths`.
-    func shattered(seed: UInt64, data: AblationData) -> ShatteredGradients {
+    /// The gradient correlation of nearby inputs at initialisation, at `shatteredDepths`
+    /// (nil when stopped).
+    func shattered(seed: UInt64, data: AblationData, shouldStop: () -> Bool = { false })
+        -> ShatteredGradients?
+    {
         let pairs = config.analysis.shatteredPairs
         let images = Diagnostics.neighbourPairs(data.train.prefix(pairs).allImages())
         var plain: [Double] = []
         var residual: [Double] = []
         for depth in shatteredDepths {
             for isResidual in [false, true] {
+                if shouldStop() { return nil }
                 let net = AblationNet(depth: depth, residual: isResidual)
                 progress.status("shattered gradients, seed \(seed): \(net.name)")
                 let model = build(net, seed: seed, data: data)
@@ -144,31 +280,37 @@ extension AblationRun {
             seed: seed, depths: shatteredDepths, plain: plain, residual: residual, pairs: pairs)
     }
 
-    /// Responses of every trained net of `seed` and lesions of the analysed pair.
-    func trainedDiagnostics(seed: UInt64, data: AblationData) throws(AblationError)
-        -> TrainedDiagnostics
-    {
+    /// Responses of every trained net of `seed` and lesions of the analysed pair (nil when
+    /// stopped).
+    func trainedDiagnostics(
+        seed: UInt64, data: AblationData, shouldStop: () -> Bool = { false }
+    ) throws(AblationError) -> TrainedDiagnostics? {
         let images = data.test.prefix(config.analysis.diagnosticImages).allImages()
         let lesionSet = data.testBatches(config.analysis.lesionImages)
         var responses: [ResponseProfile] = []
         var lesions: [LesionProfile] = []
         for net in config.nets {
+            if shouldStop() { return nil }
             progress.status("trained nets, seed \(seed): responses of \(net.name)")
             let model = try trainedModel(net, seed: seed)
             responses.append(Diagnostics.responseProfile(model, net: net.name, images: images))
             if net.depth == analysedDepth {
                 progress.status("trained nets, seed \(seed): lesions of \(net.name)")
-                lesions.append(LesionProfile(model, net: net.name, on: lesionSet))
+                guard
+                    let lesion = LesionProfile(
+                        model, net: net.name, on: lesionSet, shouldStop: shouldStop)
+                else { return nil }
+                lesions.append(lesion)
             }
         }
         return TrainedDiagnostics(seed: seed, responses: responses, lesions: lesions)
     }
 
-    /// The loss landscape of one trained net. Both nets of a depth get the same Gaussian
-    /// draws (the directions' seeds depend on the run's seed only).
-    func landscape(_ net: AblationNet, seed: UInt64, data: AblationData) throws(AblationError)
-        -> LossLandscape
-    {
+    /// The loss landscape of one trained net (nil when stopped). Both nets of a depth get
+    /// the same Gaussian draws (the directions' seeds depend on the run's seed only).
+    func landscape(
+        _ net: AblationNet, seed: UInt64, data: AblationData, shouldStop: () -> Bool = { false }
+    ) throws(AblationError) -> LossLandscape? {
         let analysis = config.analysis
         let model = try trainedModel(net, seed: seed)
         let set = data.trainBatches(analysis.landscapeImages, batchSize: 256)
@@ -183,7 +325,7 @@ extension AblationRun {
                 count: analysis.landscapeGrid, radius: analysis.landscapeRadius),
             progress: { done, total in
                 progress.status("loss landscape of \(net.name): \(done)/\(total) points")
-            })
+            }, shouldStop: shouldStop)
     }
 
     /// A fresh net of `seed`, at its initial weights.

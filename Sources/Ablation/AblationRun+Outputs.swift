@@ -27,6 +27,8 @@ extension AblationRun {
                 let path = directory.file("\(name).\(format)")
                 do {
                     try chart.write(to: path, scale: format == "png" ? 2 : 1)
+                } catch PlotError.writeFailed(_, let reason) {
+                    throw .cannotWrite(path: path, reason: reason)
                 } catch {
                     throw .cannotWrite(path: path, reason: "\(error)")
                 }
@@ -58,9 +60,10 @@ extension AblationResults {
             }
             nets.append(try directory.readJSON(NetResult.self, from: file))
         }
-        func optional<T: Decodable>(_ type: T.Type, _ name: String) throws(AblationError) -> T? {
-            let file = directory.analysisPath(name)
-            return directory.exists(file) ? try directory.readJSON(type, from: file) : nil
+        // An analysis made for other nets (the run's --depths changed since) is left out, as
+        // one not made yet is: `missingAnalyses` lists both.
+        func optional<T: RunAnalysis>(_ type: T.Type, _ name: String) throws(AblationError) -> T? {
+            try directory.analysis(name, type, for: config)
         }
         var initDiagnostics: [InitDiagnostics] = []
         var shattered: [ShatteredGradients] = []
@@ -85,5 +88,8 @@ extension AblationResults {
         self.trained = trained
         self.landscapes = landscapes
         testImages = nets.first?.testImages ?? 0
+        missingAnalyses = config.analyses.filter { name, _, type in
+            !directory.hasAnalysis(name, type, for: config)
+        }.map { name, what, _ in "analysis/\(name).json (\(what))" }
     }
 }

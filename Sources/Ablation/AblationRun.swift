@@ -31,6 +31,9 @@ public final class AblationRun {
     public var progress: ProgressDisplay
     /// Threads for the kernels (the numbers do not depend on it).
     public let threads: Int?
+    /// The option that named the directory, for messages: `--out` (`resnet-lab ablate`),
+    /// `--run` (lesson 08).
+    public var directoryFlag = "--out"
 
     /// Loaded on first use.
     private var loadedData: AblationData?
@@ -93,28 +96,76 @@ public final class AblationRun {
         if manager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
                 throw .invalidConfiguration(
-                    "--out '\(directory.path)' is a file, not a directory")
+                    "\(directoryFlag) '\(directory.path)' is a file, not a directory")
             }
             if manager.fileExists(atPath: directory.configPath) {
                 let saved = try directory.readJSON(AblationConfig.self, from: directory.configPath)
                 let differences = config.recipeDifferences(from: saved)
                 if !differences.isEmpty {
-                    throw .otherRun(directory: directory.path, differences: differences)
+                    // A start that failed (diverged, missing data) finished no net: nothing
+                    // of the old recipe would be mixed in, so the new one takes its place.
+                    guard finishedNetFiles().isEmpty else {
+                        throw .otherRun(
+                            directory: directory.path, differences: differences,
+                            flag: directoryFlag)
+                    }
+                    progress.line(
+                        "note: \(directory.path) holds no finished net of its earlier recipe "
+                            + "(\(differences.joined(separator: ", "))): starting it with this one")
+                    try? manager.removeItem(atPath: directory.file("data.json"))
                 }
             } else {
                 let contents = (try? manager.contentsOfDirectory(atPath: directory.path)) ?? []
                 let visible = contents.filter { !$0.hasPrefix(".") }
                 guard visible.isEmpty else {
                     throw .invalidConfiguration(
-                        "--out '\(directory.path)' is not empty and holds no ablation run "
+                        "\(directoryFlag) '\(directory.path)' is not empty and holds no ablation run "
                             + "(no config.json; it has \(visible.sorted().prefix(3).joined(separator: ", "))"
                             + "\(visible.count > 3 ? ", ..." : "")): choose a new or empty directory"
                     )
                 }
             }
         }
+        try checkFinishedNets()
         try directory.writeJSON(config, to: directory.configPath)
         try checkData()
+        // Weights whose write an earlier process did not finish (killed with kill -9).
+        for (net, seed) in config.runs {
+            for name in Safetensors.removeStaleTemporaries(
+                of: directory.weightsPath(net, seed: seed))
+            {
+                progress.line(
+                    "removed nets/\(name), a weights write an earlier process did not finish")
+            }
+        }
+    }
+
+    /// The result files in `nets/`, of any net and seed.
+    func finishedNetFiles() -> [String] {
+        let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: directory.file("nets")))
+            ?? []
+        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
+    }
+
+    /// Reads every finished net's result of this configuration, so that one damaged by hand
+    /// (cut short, edited) is refused now, naming the file and the way out, rather than after
+    /// hours of training and analyses.
+    func checkFinishedNets() throws(AblationError) {
+        for (net, seed) in config.runs where isFinished(net, seed: seed) {
+            let file = directory.netResultPath(net, seed: seed)
+            do {
+                _ = try directory.readJSON(NetResult.self, from: file)
+            } catch {
+                var reason = error.description
+                if case .cannotRead(_, let why) = error { reason = why }
+                let weights = (directory.weightsPath(net, seed: seed) as NSString).lastPathComponent
+                throw .cannotRead(
+                    path: file,
+                    reason: "the result of \(net.name) seed \(seed) is damaged (\(reason)); "
+                        + "delete it and nets/\(weights) to train that net again, then rerun")
+            }
+        }
     }
 
     /// The training data a run was made on, recorded in `data.json`.
@@ -138,7 +189,7 @@ public final class AblationRun {
                     "the training data differ from those of the run in '\(directory.path)' "
                         + "(\(then.trainImages) images, mean \(then.mean), std \(then.std) then; "
                         + "\(now.trainImages), \(now.mean), \(now.std) now): use the same "
-                        + "data set and --data-dir, or another --out")
+                        + "data set and --data-dir, or another \(directoryFlag)")
             }
         } else {
             try directory.writeJSON(now, to: path)
@@ -172,7 +223,7 @@ public final class AblationRun {
                 path: path,
                 reason: "the trained weights of \(net.name) seed \(seed) are missing (the result "
                     + "is there, the weights are not: copied without them?); train it again in a "
-                    + "new --out to analyse it")
+                    + "new \(directoryFlag) to analyse it")
         }
         do {
             try model.loadWeights(from: path)
@@ -187,8 +238,11 @@ public final class AblationRun {
 
     /// Times a few training steps and one forward-only pass of every net on this machine and
     /// extrapolates to the whole suite still to do: training and test error of the remaining
-    /// nets, and the analyses not yet in the directory.
-    public func estimate(steps: Int = 3) throws(AblationError) -> SuiteEstimate {
+    /// nets, and (unless `analyses` is false: `--train-only`) the analyses not yet in the
+    /// directory for this run's nets.
+    public func estimate(steps: Int = 3, analyses includingAnalyses: Bool = true)
+        throws(AblationError) -> SuiteEstimate
+    {
         let data = try data()
         let batch = data.trainLoader(batchSize: config.batchSize, seed: 0)
             .batch(at: .init(epoch: 0, batch: 0))
@@ -221,20 +275,20 @@ public final class AblationRun {
             timings[AblationNet(depth: analysedDepth, residual: $0)]!
         }
         let blocks = Double((analysedDepth - 2) / 2 + 1)
-        for seed in config.seeds {
-            if !directory.exists(directory.analysisPath("init-seed\(seed)")) {
+        for seed in config.seeds where includingAnalyses {
+            if !isDone("init-seed\(seed)", InitDiagnostics.self) {
                 analyses += config.nets.reduce(0) { $0 + 2 * timings[$1]!.step }
             }
-            if !directory.exists(directory.analysisPath("shattered-seed\(seed)")) {
+            if !isDone("shattered-seed\(seed)", ShatteredGradients.self) {
                 analyses += deepest.reduce(0) { $0 + $1.step } * Double(shatteredDepths.count) / 2
             }
-            if !directory.exists(directory.analysisPath("trained-seed\(seed)")) {
+            if !isDone("trained-seed\(seed)", TrainedDiagnostics.self) {
                 analyses +=
                     deepest.reduce(0) { $0 + $1.image } * blocks * Double(analysis.lesionImages)
             }
         }
-        if !analysis.skipLandscape
-            && !directory.exists(directory.analysisPath("landscape-seed\(config.seeds[0])"))
+        if includingAnalyses && !analysis.skipLandscape
+            && !isDone("landscape-seed\(config.seeds[0])", [LossLandscape].self)
         {
             let points = analysis.landscapePoints + analysis.landscapeGrid * analysis.landscapeGrid
             analyses +=
@@ -243,7 +297,8 @@ public final class AblationRun {
         return SuiteEstimate(
             remaining: remaining.count, finished: config.runs.count - remaining.count,
             secondsPerStep: config.nets.map { ($0, timings[$0]!.step) },
-            trainingSeconds: training, evaluationSeconds: evaluation, analysisSeconds: analyses)
+            trainingSeconds: training, evaluationSeconds: evaluation, analysisSeconds: analyses,
+            includesAnalyses: includingAnalyses)
     }
 
     /// Trains every remaining net, writing each as it finishes.
@@ -325,10 +380,16 @@ public final class AblationRun {
     private func save(_ result: NetResult, model: ResNet) throws(AblationError) {
         let weights = directory.weightsPath(result.ablationNet, seed: result.seed)
         try directory.createDirectory(for: weights)
+        // The weights say what they are: `resnet-lab predict` checks the model and applies
+        // the normalisation the net was trained with.
+        let data = try data()
         do {
-            try model.saveWeights(to: weights)
+            try model.saveWeights(
+                to: weights,
+                metadata: TrainedWeights.metadata(
+                    model: "ablation-\(result.ablationNet.name)", mean: data.mean, std: data.std))
         } catch {
-            throw .cannotWrite(path: weights, reason: "\(error)")
+            throw .cannotWrite(path: weights, reason: error.writeFailureReason)
         }
         // The JSON last: a net counts as finished once its JSON exists.
         try directory.writeJSON(
@@ -359,6 +420,8 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
     public var evaluationSeconds: Double
     /// The analyses not yet done.
     public var analysisSeconds: Double
+    /// Whether the run will analyse (not `--train-only`).
+    public var includesAnalyses = true
 
     public var totalSeconds: Double { trainingSeconds + evaluationSeconds + analysisSeconds }
 
@@ -370,7 +433,8 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
         }
         return "estimated time on this machine: \(formatDuration(totalSeconds)) (training "
             + "\(formatDuration(trainingSeconds)) for \(remaining) nets, test error "
-            + "\(formatDuration(evaluationSeconds)), analyses \(formatDuration(analysisSeconds))); "
+            + "\(formatDuration(evaluationSeconds))"
+            + (includesAnalyses ? ", analyses \(formatDuration(analysisSeconds))" : "") + "); "
             + "ms per step: \(speeds.joined(separator: ", "))"
     }
 }

@@ -84,6 +84,10 @@ public struct AblationResults: Sendable {
     public var landscapes: [LossLandscape]
     /// Test images of the final test errors.
     public var testImages: Int
+    /// The analysis files the configuration calls for that are not in the directory, or
+    /// were made for other nets (`--depths` changed since): `analysis/init-seed0.json (init
+    /// diagnostics, seed 0)`. Empty for a complete run.
+    public var missingAnalyses: [String] = []
 
     /// The `summary.json` entries.
     public var summary: [SummaryEntry] {

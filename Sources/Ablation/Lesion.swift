@@ -18,15 +18,20 @@ public struct LesionProfile: Codable, Equatable, Sendable {
     public var lesioned: [Score]
 
     /// Deletes each block of `model` in turn and scores what is left on `set`.
-    public init(_ model: ResNet, net: String, on set: EvaluationSet) {
+    /// - Parameter shouldStop: asked before each scoring; true gives up (nil).
+    public init?(
+        _ model: ResNet, net: String, on set: EvaluationSet, shouldStop: () -> Bool = { false }
+    ) {
         guard let folded = FoldedResNet(model) else {
             preconditionFailure("LesionProfile: \(net) cannot be folded (pre-activation?)")
         }
         self.net = net
         blocks = model.namedModules().filter { $0.module is any ResidualBlock }.map(\.name)
         intact = score(on: set) { folded($0) }
-        lesioned = folded.blocks.indices.map { index in
-            score(on: set) { folded($0, deleting: index) }
+        lesioned = []
+        for index in folded.blocks.indices {
+            if shouldStop() { return nil }
+            lesioned.append(score(on: set) { folded($0, deleting: index) })
         }
     }
 }

@@ -61,10 +61,12 @@ public struct LossLandscape: Codable, Equatable, Sendable {
 
     /// Measures `model` along `first` (1D, at `steps`) and on the plane of `first` and
     /// `second` (2D, `gridSteps` on each axis). The model's weights are restored afterwards.
-    public init(
+    /// - Parameter shouldStop: asked before each point; true gives up (nil).
+    public init?(
         _ model: ResNet, net: String, on set: EvaluationSet,
         directions first: FilterNormalizedDirection, _ second: FilterNormalizedDirection,
-        steps: [Double], gridSteps: [Double], progress: (Int, Int) -> Void = { _, _ in }
+        steps: [Double], gridSteps: [Double], progress: (Int, Int) -> Void = { _, _ in },
+        shouldStop: () -> Bool = { false }
     ) {
         let parameters = model.parameters
         let trained = parameters.map(\.data)
@@ -87,9 +89,21 @@ public struct LossLandscape: Codable, Equatable, Sendable {
         self.net = net
         images = set.count
         self.steps = steps
-        slice = steps.map { loss(at: $0, 0) }
+        slice = []
+        for a in steps {
+            if shouldStop() { return nil }
+            slice.append(loss(at: a, 0))
+        }
         steps2D = gridSteps
-        grid = gridSteps.map { b in gridSteps.map { a in loss(at: a, b).loss } }
+        grid = []
+        for b in gridSteps {
+            var row: [Double] = []
+            for a in gridSteps {
+                if shouldStop() { return nil }
+                row.append(loss(at: a, b).loss)
+            }
+            grid.append(row)
+        }
     }
 
     /// `count` evenly spaced values from −radius to radius.

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormat
 import Training
 
 /// The files of an ablation run, all under one directory (`--out`):

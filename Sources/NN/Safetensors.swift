@@ -78,7 +78,7 @@ public enum Safetensors {
         let header = try header(tensors, metadata: metadata, path: path)
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+            "\(temporaryPrefix(for: path))\(UUID().uuidString).tmp")
         func fail(_ reason: String) -> SafetensorsError {
             // A full disk leaves part of the file written: remove it, keep the old `path`.
             try? FileManager.default.removeItem(at: temporary)
@@ -98,6 +98,28 @@ public enum Safetensors {
         }
         if rename(temporary.path, url.path) != 0 {
             throw fail(String(cString: strerror(errno)))
+        }
+    }
+
+    /// The temporary file `write` uses for `path` begins with this and ends in `.tmp`.
+    static func temporaryPrefix(for path: String) -> String {
+        ".\((path as NSString).lastPathComponent)."
+    }
+
+    /// Removes the temporary files that writes of `path` left behind when their process was
+    /// killed before it could clean up (kill -9 in the middle of a 65 MB checkpoint): every
+    /// `.<name>.<UUID>.tmp` beside it. Call it before writing `path` again, when no other
+    /// process writes it. Returns the names removed.
+    @discardableResult
+    public static func removeStaleTemporaries(of path: String) -> [String] {
+        let directory = (path as NSString).deletingLastPathComponent
+        let folder = directory.isEmpty ? "." : directory
+        let prefix = temporaryPrefix(for: path)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { name in
+            name.hasPrefix(prefix) && name.hasSuffix(".tmp")
+                && (try? FileManager.default.removeItem(
+                    atPath: (folder as NSString).appendingPathComponent(name))) != nil
         }
     }
 
@@ -261,7 +283,13 @@ public enum Safetensors {
         let fileChecksum = header.metadata.removeValue(forKey: checksumKey)
         let dataChecksum = header.metadata.removeValue(forKey: dataChecksumKey)
 
-        // The bytes first: a flipped bit anywhere is corruption, whatever it broke.
+        // A file cut short first (the commonest damage: a copy that did not finish), then the
+        // checksum (a flipped bit anywhere is corruption, whatever it broke), then the layout.
+        for (name, entry) in header.entries where entry.end > dataSize {
+            throw fail(
+                .offsetsOutOfRange(
+                    tensor: name, begin: entry.begin, end: entry.end, dataSize: dataSize))
+        }
         if let stored = fileChecksum ?? dataChecksum {
             var hash = Checksum()
             if fileChecksum != nil {

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormat
 
 /// Anything drawn on a `Canvas` and written as SVG or PNG: `LineChart`, `BarChart`,
 /// `Heatmap` and `ImageGrid`.
@@ -49,7 +50,7 @@ extension Chart {
         do {
             try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw PlotError.writeFailed(path: path, reason: error.localizedDescription)
+            throw PlotError.writeFailed(path: path, reason: describeWriteFailure(path, error))
         }
     }
 }

@@ -14,6 +14,12 @@ public enum Format {
         return out
     }
 
+    /// `count(1, "epoch")` is `1 epoch`, `count(3, "epoch")` is `3 epochs`: a number and
+    /// its noun, plural where it should be (`plural` for nouns that do not just take an s).
+    public static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(n) \(n == 1 ? noun : plural ?? noun + "s")"
+    }
+
     /// `[2, 3, 28, 28]`.
     public static func shape(_ shape: [Int]) -> String {
         "[" + shape.map(String.init).joined(separator: ", ") + "]"

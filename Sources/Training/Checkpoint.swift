@@ -104,7 +104,7 @@ public struct Checkpoint {
             try Safetensors.write(
                 weights + buffers, metadata: [Checkpoint.metadataKey: json], to: path)
         } catch {
-            throw .cannotWrite(path: path, reason: "\(error)")
+            throw .cannotWrite(path: path, reason: error.writeFailureReason)
         }
     }
 
@@ -189,9 +189,15 @@ public struct Checkpoint {
 }
 
 extension SafetensorsError {
+    /// Why a write failed, without the file's name (the caller's message names it once).
+    public var writeFailureReason: String {
+        if case .writeFailed(let reason) = problem { return reason }
+        return problemDescription
+    }
+
     /// The problem without the leading "safetensors file '<path>':" (the checkpoint error
     /// names the file already).
-    var problemDescription: String {
+    public var problemDescription: String {
         let prefix = "safetensors file '\(path)': "
         return description.hasPrefix(prefix)
             ? String(description.dropFirst(prefix.count)) : description

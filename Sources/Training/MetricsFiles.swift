@@ -1,4 +1,5 @@
 import Foundation
+import TextFormat
 
 /// The metrics files a run keeps in its output directory, rewritten (atomically) after every
 /// epoch:

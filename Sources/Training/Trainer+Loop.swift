@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import NN
 import TensorCore
 
 // The training loop: epochs of steps, each epoch ending in an evaluation, the files and a
@@ -33,6 +34,12 @@ extension Trainer {
             sessionStart = nil
         }
         try createOutputDirectory()
+        // A run killed in the middle of writing its checkpoint (kill -9) left the temporary
+        // file; this run writes that checkpoint, so no other process is writing it.
+        for name in Safetensors.removeStaleTemporaries(of: checkpointPath) {
+            progress.line(
+                "removed \(name), a checkpoint write that an earlier process did not finish")
+        }
         let finished = try withThreads { () throws(TrainingError) -> Bool in
             while step < totalSteps {
                 let epoch = position.epoch
@@ -126,6 +133,7 @@ extension Trainer {
         lastEvaluation = evaluation
         progress.line(epochLine(metrics))
         progress.restartInterval()
+        try willWriteFiles()
         try MetricsFiles.write(
             history: history, config: config, classNames: classNames,
             to: config.outputDirectory)

@@ -5,6 +5,7 @@ import Optim
 import Randomness
 import ResNetModels
 import TensorCore
+import TextFormat
 
 // What a run shows while it trains, and what it reports at the end.
 
@@ -70,7 +71,8 @@ public struct TrainingSummary: Sendable, CustomStringConvertible {
                 String(
                     format: "test accuracy %.2f%% (loss %.4f)", 100 * $0.testAccuracy, $0.testLoss)
             } ?? "no epoch finished"
-        return "\(finished ? "finished" : "stopped"): \(accuracy) after \(epochs) epochs, "
+        return
+            "\(finished ? "finished" : "stopped"): \(accuracy) after \(Format.count(epochs, "epoch")), "
             + "\(step)/\(totalSteps) steps, wall time \(formatDuration(seconds)); checkpoint "
             + checkpointPath
     }

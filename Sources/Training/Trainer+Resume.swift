@@ -4,6 +4,7 @@ import NN
 import Optim
 import ResNetModels
 import TensorCore
+import TextFormat
 
 // Continuing a saved run, and saving one: the checkpoint side of `Trainer`.
 
@@ -105,6 +106,7 @@ extension Trainer {
     public func saveCheckpoint() throws(TrainingError) {
         try checkWeightsAreFinite()
         try createOutputDirectory()
+        try willWriteFiles()
         let shapes = optimizer.groups.flatMap(\.parameters).map(\.shape)
         try Checkpoint(weights: model.stateDict(), state: state(), parameterShapes: shapes)
             .write(to: checkpointPath)

@@ -73,6 +73,11 @@ public final class Trainer {
     /// Where status and epoch lines go (a live line on a terminal, periodic lines in logs).
     public var progress = ProgressDisplay()
 
+    /// Called once, right before the run writes its first file (the metrics or a
+    /// checkpoint), then dropped. `resnet-lab train --overwrite` removes the old run's files
+    /// here: only once everything about the new run has been checked and it has trained.
+    public var beforeFirstWrite: (() throws(TrainingError) -> Void)?
+
     /// The sums of the epoch in progress.
     var epochInProgress = RunningMetrics()
     /// Wall-clock seconds of earlier sessions (from the checkpoint).
@@ -163,12 +168,8 @@ public final class Trainer {
         if let path = config.initialWeights {
             skippedInitialWeights = try Trainer.loadInitialWeights(path, into: model)
         }
-        for path in config.frozenModules ?? [] {
-            do {
-                try model.freeze(path)
-            } catch {
-                throw .invalidConfiguration("--freeze: \(error)")
-            }
+        if let frozen = config.frozenModules {
+            try Trainer.freeze(frozen, in: model)
         }
 
         let stepsPerEpoch = trainLoader.batchesPerEpoch
@@ -191,6 +192,40 @@ public final class Trainer {
     /// The checkpoint file: `<outputDirectory>/checkpoint.safetensors`.
     public var checkpointPath: String {
         (config.outputDirectory as NSString).appendingPathComponent(Checkpoint.fileName)
+    }
+
+    /// Freezes the modules at `paths` (`--freeze`), refusing an empty path, a module
+    /// without parameters (`relu`: nothing would change) and a list that leaves nothing to
+    /// train.
+    static func freeze(_ paths: [String], in model: ResNet) throws(TrainingError) {
+        try requireSetting(
+            !paths.isEmpty && !paths.contains(""),
+            "--freeze takes module paths separated by commas, e.g. conv1,bn1,layer1; got an "
+                + "empty one")
+        for path in paths {
+            let module: Module
+            do {
+                module = try model.module(at: path)
+            } catch {
+                throw .invalidConfiguration("--freeze: \(error)")
+            }
+            try requireSetting(
+                !module.parameters.isEmpty,
+                "--freeze \(path): '\(path)' (\(type(of: module))) has no parameters, so freezing "
+                    + "it changes nothing; name modules with weights (e.g. conv1, bn1, layer1)")
+            module.freeze()
+        }
+        try requireSetting(
+            !model.trainableParameters.isEmpty,
+            "--freeze \(paths.joined(separator: ",")) freezes every parameter of the model: "
+                + "nothing is left to train. Leave at least one module (the head, fc) out")
+    }
+
+    /// Runs `beforeFirstWrite` if it has not run yet.
+    func willWriteFiles() throws(TrainingError) {
+        guard let hook = beforeFirstWrite else { return }
+        beforeFirstWrite = nil
+        try hook()
     }
 
     /// Whether every step has been taken.

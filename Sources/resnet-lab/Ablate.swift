@@ -32,10 +32,14 @@ struct Ablate: ParsableCommand {
     var out: String
 
     @Option(
+        parsing: .unconditional,
         help: "Depths of the net pairs, comma-separated, each even and ≥ 8 (default: 18,34,56).")
     var depths: String?
 
-    @Option(help: "Seeds, comma-separated: one set of nets per seed (default: 0).")
+    @Option(
+        parsing: .unconditional,
+        help: "Seeds, comma-separated: one set of nets per seed (default: 0)."
+    )
     var seeds: String?
 
     @Option(
@@ -113,6 +117,10 @@ struct Ablate: ParsableCommand {
 
     func validate() throws {
         try checkThreadsEnvironment(threads: threads, usesThreads: true)
+        if out.trimmingCharacters(in: .whitespaces).isEmpty {
+            // An unset $OUT in a script: the run would write into the current directory.
+            throw ValidationError("--out must name a directory, got '\(out)'")
+        }
         do {
             try makeConfig().validate()
         } catch let error as AblationError {
@@ -172,7 +180,7 @@ struct Ablate: ParsableCommand {
         )
         var estimate: SuiteEstimate?
         if !run.remaining.isEmpty {
-            let timed = try run.estimate()
+            let timed = try run.estimate(analyses: !trainOnly)
             estimate = timed
             print(timed.description)
         }

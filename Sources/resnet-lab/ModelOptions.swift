@@ -23,6 +23,7 @@ struct ModelOptions: ParsableArguments {
     var inChannels: Int?
 
     @Option(
+        parsing: .unconditional,
         help: "Input height×width, e.g. 224x224 (default: 224x224, 32x32 CIFAR, 28x28 ablation).")
     var input: String?
 

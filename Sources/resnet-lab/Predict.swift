@@ -15,11 +15,25 @@ struct Predict: ParsableCommand {
         discussion: """
             The input file holds a float NCHW tensor under the key "input"; the output file \
             gets the logits, [N, classes], under the key "logits". The weights are a \
-            safetensors file under PyTorch's state-dict names (one written by `saveWeights`, \
-            exported from PyTorch, or a training checkpoint), loaded strictly: every missing, \
-            unexpected or misshapen tensor is listed. Example:
-              resnet-lab predict --model resnet18 --classes 10 --weights w.safetensors \\
-                --input x.safetensors --out y.safetensors
+            safetensors file under PyTorch's state-dict names (a training checkpoint, the \
+            weights of an ablation net, one written by `saveWeights`, or one exported from \
+            PyTorch), loaded strictly: every missing, unexpected or misshapen tensor is listed.
+
+            The input's scale: give images as the data set stores them, pixels in [0, 1] (a \
+            byte divided by 255). A training checkpoint and an ablation net's weights record \
+            the per-channel mean and std their training images were normalised with, and \
+            predict applies the same (x − mean) / std before the model, as training did; pass \
+            --normalized when the input is already normalised. Weights that record no \
+            normalisation (a bare state dict) get the input as it is, and predict says so.
+
+            A file that records its model (a checkpoint, an ablation net) must be given to \
+            that model: the weights of a plain net and its residual twin have the same names \
+            and shapes, and would load into each other without a word. For a bare state dict \
+            predict cannot tell, and says so. --out may not be the --weights or --input file.
+
+            Example:
+              resnet-lab predict --model cifar-resnet20 --in-channels 1 \\
+                --weights runs/r20/checkpoint.safetensors --input x.safetensors --out y.safetensors
             """)
 
     @Option(help: "The model: resnet18…resnet152, cifar-resnet20…, ablation-res-18, …")
@@ -43,6 +57,12 @@ struct Predict: ParsableCommand {
     @Option(parsing: .unconditional, help: "Threads for the kernels (default: all cores).")
     var threads: Int?
 
+    @Flag(
+        help: ArgumentHelp(
+            "The input is already normalised: do not apply the weights' recorded mean and std.",
+            discussion: "Without it, weights that record a normalisation get (x − mean) / std."))
+    var normalized = false
+
     func validate() throws {
         try checkThreadsEnvironment(threads: threads, usesThreads: true)
         try ModelOptions.checkCounts(classes: classes, inChannels: inChannels)
@@ -50,20 +70,38 @@ struct Predict: ParsableCommand {
             throw ValidationError("--threads must be at least 1, got \(threads)")
         }
         if out.isEmpty { throw ValidationError("--out must name a file") }
+        for (flag, path) in [("--weights", weights), ("--input", input)] where isSameFile(out, path)
+        {
+            throw ValidationError(
+                "--out '\(out)' is the \(flag) file '\(path)': writing the logits there would "
+                    + "replace it. Choose another --out; nothing was changed")
+        }
     }
 
     func run() throws {
         let configuration = try ModelOptions.configuration(
             model: model, classes: classes, inChannels: inChannels)
-        let x = try readInput(channels: configuration.inputChannels)
+        let trained: TrainedWeights
+        do {
+            trained = try TrainedWeights.read(from: weights)
+        } catch {
+            throw PredictFailure("--weights: \(error)")
+        }
+        try checkRecordedModel(trained, configuration: configuration)
+        var x = try readInput(channels: configuration.inputChannels)
         try ModelOptions.checkForwardMemory(
             configuration, height: x.shape[2], width: x.shape[3], batch: x.shape[0],
             what: "--input \(input): \(Format.shape(x.shape)) through \(model)",
             advice: "predict on fewer images at a time")
         var generator = SeededGenerator(seed: 0)  // replaced by the weights just below
         let network = ResNet(configuration, generator: &generator)
-        try loadWeights(into: network)
+        do {
+            try network.loadStateDict(trained.tensors, strict: true)
+        } catch {
+            throw PredictFailure("--weights \(weights): \(error)")
+        }
         network.eval()
+        x = try normalize(x, with: trained)
         let logits = Tensor.withThreadCount(threads ?? Tensor.threadCount) {
             Tensor.withoutGrad { network(x) }
         }
@@ -72,9 +110,59 @@ struct Predict: ParsableCommand {
                 [(name: "logits", tensor: logits)],
                 metadata: ["residual.model": model, "residual.weights": weights], to: out)
         } catch {
-            throw ValidationError("--out: \(error)")
+            throw PredictFailure("--out: \(error)")
         }
         print("wrote logits \(Format.shape(logits.shape)) to \(out)")
+    }
+
+    /// Refuses weights recorded as another architecture than `--model` builds; says so when
+    /// the file does not record one.
+    private func checkRecordedModel(
+        _ trained: TrainedWeights, configuration: ResNet.Configuration
+    ) throws {
+        guard let recorded = trained.model else {
+            print(
+                "note: \(weights) does not record its model (a bare state dict): its tensors "
+                    + "are matched to \(model) by name and shape only, and a plain net's weights "
+                    + "would fit its residual twin")
+            return
+        }
+        let recordedConfiguration = try? ResNet.Configuration.named(
+            recorded, classes: configuration.classes, inputChannels: configuration.inputChannels)
+        guard recordedConfiguration == configuration else {
+            let source = trained.recordedIn ?? "the file"
+            throw PredictFailure(
+                "--weights \(weights) holds the weights of \(recorded) (\(source) says so), not of "
+                    + "--model \(model): pass --model \(recorded)")
+        }
+    }
+
+    /// `x` as the model saw its training images: `(x − mean) / std` per channel when the
+    /// weights record a normalisation and `--normalized` is not given.
+    private func normalize(_ x: Tensor, with trained: TrainedWeights) throws -> Tensor {
+        guard !normalized else { return x }
+        guard let (mean, std) = trained.normalization else {
+            print(
+                "note: \(weights) records no normalisation: the input is given to the model as it "
+                    + "is")
+            return x
+        }
+        let channels = x.shape[1]
+        guard mean.count == channels else {
+            throw PredictFailure(
+                "--weights \(weights) records a normalisation for \(mean.count) channels; "
+                    + "--input has \(channels)")
+        }
+        let plane = x.shape[2] * x.shape[3]
+        var data = x.data
+        for index in data.indices {
+            let channel = index / plane % channels
+            data[index] = (data[index] - mean[channel]) / std[channel]
+        }
+        print(
+            "normalised the input with the mean \(mean) and std \(std) recorded in \(weights) "
+                + "(--normalized: give it as it is)")
+        return Tensor(shape: x.shape, data: data)
     }
 
     /// The tensor under "input", checked to be [N, channels, H, W].
@@ -83,34 +171,27 @@ struct Predict: ParsableCommand {
         do {
             tensors = try Safetensors.read(input).tensors
         } catch {
-            throw ValidationError("--input: \(error)")
+            throw PredictFailure("--input: \(error)")
         }
         guard let x = tensors.first(where: { $0.name == "input" })?.tensor else {
-            throw ValidationError(
+            throw PredictFailure(
                 "--input \(input) has no tensor named \"input\"; it holds "
                     + (tensors.isEmpty
                         ? "none" : tensors.map { "\"\($0.name)\"" }.joined(separator: ", ")))
         }
         guard x.shape.count == 4, x.shape[1] == channels, x.shape.allSatisfy({ $0 >= 1 }) else {
-            throw ValidationError(
+            throw PredictFailure(
                 "--input \(input): \"input\" is \(Format.shape(x.shape)); \(model) takes "
                     + "[N, \(channels), H, W]")
         }
         return x
     }
+}
 
-    /// Loads `weights` strictly; a training checkpoint's optimizer tensors are left out.
-    private func loadWeights(into network: ResNet) throws {
-        let tensors: [(name: String, tensor: Tensor)]
-        do {
-            tensors = try Checkpoint.stateDict(inFileAt: weights)
-        } catch {
-            throw ValidationError("--weights: \(error)")
-        }
-        do {
-            try network.loadStateDict(tensors, strict: true)
-        } catch {
-            throw ValidationError("--weights \(weights): \(error)")
-        }
-    }
+/// A failure while predicting (a file that cannot be read or written, weights that do not
+/// fit): reported as "Error: ..." with exit status 1, without the usage line that a mistake
+/// in the flags gets.
+struct PredictFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Plots
+import TextFormat
 import Training
 
 /// `resnet-lab report`: a finished (or running) training run as Markdown and a curve, so that
@@ -44,14 +45,14 @@ struct Report: ParsableCommand {
         let config = contents.config
         let totalSeconds = epochs.reduce(0) { $0 + $1.trainSeconds + $1.evaluationSeconds }
         print(
-            "\(config.model), \(config.epochs) epochs, batch \(config.batchSize), \(config.optimizer) "
+            "\(config.model), \(Format.count(config.epochs, "epoch")), batch \(config.batchSize), \(config.optimizer) "
                 + "lr \(config.learningRate)"
                 + (config.optimizer == .sgd ? ", momentum \(config.momentum)" : "")
                 + ", weight decay "
                 + "\(config.weightDecay), schedule \(config.schedule)"
                 + (config.augment ? ", augmented (random crops, flips)" : "")
                 + ", seed \(config.seed): "
-                + "\(epochs.count) epochs recorded, \(formatDuration(totalSeconds)) of training and evaluation."
+                + "\(Format.count(epochs.count, "epoch")) recorded, \(formatDuration(totalSeconds)) of training and evaluation."
         )
         print("")
         print("| epoch | train loss | train accuracy | test loss | test accuracy | images/s |")
@@ -73,7 +74,11 @@ struct Report: ParsableCommand {
                 yLabel: yLabel)
             chart.add(LineSeries("train", x: x, y: train, showsMarkers: true))
             chart.add(LineSeries("test", x: x, y: test, style: .dashed, showsMarkers: true))
-            try chart.write(to: path)
+            do {
+                try chart.write(to: path)
+            } catch {
+                throw ReportFailure("cannot write '\(path)': \(describeWriteFailure(path, error))")
+            }
         }
         if let curve {
             try drawCurves(
@@ -89,4 +94,10 @@ struct Report: ParsableCommand {
             print("loss curve written to \(lossCurve)")
         }
     }
+}
+
+/// A curve that cannot be written: "Error: ..." with exit status 1, no usage line.
+struct ReportFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

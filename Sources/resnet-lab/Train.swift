@@ -180,7 +180,9 @@ struct Train: ParsableCommand {
         if let lastBatchOfOne { config.lastBatchOfOne = lastBatchOfOne }
         config.initialWeights = initWeights
         config.frozenModules = freeze.map {
-            $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            $0.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
         }
         return config
     }
@@ -239,9 +241,20 @@ struct Train: ParsableCommand {
             print("resuming \(resume) at step \(trainer.step) of \(trainer.totalSteps)")
         } else {
             let config = makeConfig()
-            try claimOutput(config.outputDirectory)
+            let replaced = try claimOutput(config.outputDirectory)
+            // Everything is checked (data, weights, --freeze, memory) before anything is
+            // deleted, and the old run's files go only when the new run writes its first.
             let data = try loadData(config)
             trainer = try Trainer(config: config, train: data.train, test: data.test)
+            if !replaced.isEmpty {
+                let directory = config.outputDirectory
+                trainer.beforeFirstWrite = { () throws(TrainingError) in
+                    try MetricsFiles.removeRunFiles(in: directory)
+                    print(
+                        "--overwrite: removed the old run's \(replaced.joined(separator: ", ")) "
+                            + "from \(directory)")
+                }
+            }
         }
         print(describe(trainer))
         let interrupt = Interrupt.install()
@@ -259,11 +272,12 @@ struct Train: ParsableCommand {
     }
 
     /// Refuses an output directory that holds a run (its checkpoint or metrics), unless
-    /// `--overwrite` says to replace it, which deletes those files first so no old file is
-    /// left beside the new run's.
-    private func claimOutput(_ directory: String) throws {
+    /// `--overwrite` says to replace it. Deletes nothing: returns the old run's files, which
+    /// the new run removes right before it writes its own, so no old file is left beside
+    /// them and a new run that fails to start leaves the old one whole.
+    private func claimOutput(_ directory: String) throws -> [String] {
         let existing = MetricsFiles.runFiles(in: directory)
-        guard !existing.isEmpty else { return }
+        guard !existing.isEmpty else { return [] }
         guard overwrite else {
             let checkpoint = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
             let resume =
@@ -271,11 +285,11 @@ struct Train: ParsableCommand {
                 ? "continue it with `resnet-lab train --resume \(checkpoint)`, " : ""
             throw ValidationError(
                 "--output '\(directory)' already holds a run (\(existing.joined(separator: ", "))): "
-                    + "\(resume)start a new one there with --overwrite (which deletes those files), "
+                    + "\(resume)start a new one there with --overwrite (which deletes those files "
+                    + "once the new run is under way), "
                     + "or choose another --output. Nothing was changed")
         }
-        try MetricsFiles.removeRunFiles(in: directory)
-        print("--overwrite: removed \(existing.joined(separator: ", ")) from \(directory)")
+        return existing
     }
 
     /// Both splits of the configured data set; a missing file names --data-dir and, for
@@ -309,7 +323,9 @@ struct Train: ParsableCommand {
                 "\(config.optimizer == .adam ? "Adam" : "AdamW") lr \(config.learningRate), "
                 + "weight decay \(config.weightDecay)"
         }
-        let warmup = config.warmupEpochs > 0 ? " after \(config.warmupEpochs) warm-up epochs" : ""
+        let warmup =
+            config.warmupEpochs > 0
+            ? " after \(Format.count(config.warmupEpochs, "warm-up epoch"))" : ""
         let parameters = Format.grouped(trainer.model.parameterCount)
         let trainCount = Format.grouped(trainer.trainLoader.dataset.count)
         let testCount = Format.grouped(trainer.testLoader.dataset.count)
@@ -317,7 +333,8 @@ struct Train: ParsableCommand {
         return "\(config.model) (\(parameters) parameters) on \(config.dataset.rawValue): "
             + "\(trainCount) training and \(testCount) test images"
             + (config.augment ? ", augmented" : "") + "\n"
-            + "\(trainer.totalEpochs) epochs × \(trainer.trainLoader.batchesPerEpoch) steps of "
+            + "\(Format.count(trainer.totalEpochs, "epoch")) × "
+            + "\(Format.count(trainer.trainLoader.batchesPerEpoch, "step")) of "
             + "\(config.batchSize); \(optimizer); schedule \(config.schedule.rawValue)\(warmup); "
             + "threads \(threads); output \(config.outputDirectory)"
             + (trainer.trainLoader.dropLast

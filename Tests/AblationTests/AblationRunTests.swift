@@ -126,10 +126,16 @@ struct AblationRunTests {
     @Test("a directory holding a run of another recipe is refused, naming the settings")
     func otherRecipeIsRefused() throws {
         let directory = freshDirectory("other")
-        try run(directory).prepare()
+        let first = try run(directory)
+        try first.prepare()
         var other = tinyAblation()
         other.iterations = 8
         other.learningRate = 0.1
+        // No net finished yet (a start that diverged, or found no data): the new recipe
+        // takes the directory, and the old one comes back the same way.
+        try run(directory, config: other).prepare()
+        try first.prepare()
+        #expect(try first.trainAll())
         let error = #expect(throws: AblationError.self) {
             try run(directory, config: other).prepare()
         }
@@ -141,6 +147,91 @@ struct AblationRunTests {
         var moreSeeds = tinyAblation()
         moreSeeds.seeds = [7, 8]
         try run(directory, config: moreSeeds).prepare()
+    }
+
+    @Test("analyses made for other depths are redone, not reused, when --depths changes")
+    func changedDepthsRedoTheAnalyses() throws {
+        let directory = freshDirectory("depths")
+        let both = try run(directory)
+        try both.prepare()
+        #expect(try both.trainAll())
+        #expect(try both.analyse())
+        #expect(try both.results().missingAnalyses.isEmpty)
+
+        var shallow = tinyAblation()
+        shallow.depths = [8]
+        var lines: [String] = []
+        let one = try AblationRun(
+            config: shallow, directory: directory, threads: 1, data: tinyData(shallow),
+            progress: ProgressDisplay(.lines(every: 1000)) { lines.append($0) })
+        try one.prepare()
+        #expect(one.remaining.isEmpty)
+        // Before: every analysis file covers depths 8 and 10, so none counts for depth 8.
+        #expect(try one.results().missingAnalyses.count == 4)
+        #expect(try one.estimate(steps: 1).analysisSeconds > 0)
+        #expect(
+            try one.estimate(steps: 1, analyses: false).description.contains("analyses") == false)
+        #expect(try one.analyse())
+        #expect(lines.filter { $0.contains("redoing the") }.count == 4, "\(lines)")
+        let results = try one.results()
+        #expect(results.missingAnalyses.isEmpty)
+        #expect(results.initDiagnostics[0].gradients.map(\.net) == ["plain-8", "res-8"])
+        #expect(results.shattered[0].depths == [8])
+        #expect(results.trained[0].lesions.map(\.net) == ["plain-8", "res-8"])
+        #expect(results.landscapes.map(\.net) == ["plain-8", "res-8"])
+        // And back: the deeper pair's analyses are made again.
+        #expect(try both.results().missingAnalyses.count == 4)
+        #expect(try both.analyse())
+        #expect(try both.results().trained[0].lesions.map(\.net) == ["plain-10", "res-10"])
+    }
+
+    @Test("a finished net's result damaged by hand is refused at the start, naming the way out")
+    func damagedNetResultIsRefusedAtOnce() throws {
+        let directory = freshDirectory("damaged")
+        let first = try run(directory)
+        try first.prepare()
+        #expect(try first.trainAll())
+        let file = "\(directory)/nets/res-8-seed7.json"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try String(text.prefix(text.count / 2)).write(
+            toFile: file, atomically: true, encoding: .utf8)
+        let error = #expect(throws: AblationError.self) { try run(directory).prepare() }
+        let message = error?.description ?? ""
+        #expect(message.contains(file), "\(message)")
+        #expect(message.contains("delete it and nets/res-8-seed7.safetensors"), "\(message)")
+    }
+
+    @Test("temporary weights files a killed run left behind are removed on the next start")
+    func staleTemporariesAreRemoved() throws {
+        let directory = freshDirectory("stale")
+        try run(directory).prepare()
+        let nets = "\(directory)/nets"
+        try FileManager.default.createDirectory(atPath: nets, withIntermediateDirectories: true)
+        let stale = "\(nets)/.plain-8-seed7.safetensors.0123-4567.tmp"
+        let other = "\(nets)/.notes.tmp"
+        for path in [stale, other] {
+            FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
+        }
+        try run(directory).prepare()
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(FileManager.default.fileExists(atPath: other))
+    }
+
+    @Test("Ctrl-C during the analyses stops within one net or point, keeping finished files")
+    func analysesStopPromptly() throws {
+        let directory = freshDirectory("stop-analyses")
+        let run = try run(directory)
+        try run.prepare()
+        #expect(try run.trainAll())
+        var asked = 0
+        // Asked before each net of the init-time diagnostics: stop at the second one.
+        #expect(
+            try run.analyse(shouldStop: {
+                asked += 1
+                return asked >= 2
+            }) == false)
+        #expect(asked == 2)
+        #expect(!FileManager.default.fileExists(atPath: "\(directory)/analysis/init-seed7.json"))
     }
 
     @Test("other training data under the same recipe are refused")

@@ -127,12 +127,24 @@ struct LandscapeAndLesionTests {
         let model = AblationNet(depth: 8, residual: true).build(seed: 4)
         let set = data.trainBatches(16)
         let before = model.parameters.map(\.data)
-        let landscape = LossLandscape(
-            model, net: "res-8", on: set,
-            directions: FilterNormalizedDirection(for: model, seed: 1),
-            FilterNormalizedDirection(for: model, seed: 2),
-            steps: LossLandscape.steps(count: 5, radius: 1),
-            gridSteps: LossLandscape.steps(count: 3, radius: 1))
+        func measure(shouldStop: @escaping () -> Bool = { false }) -> LossLandscape? {
+            LossLandscape(
+                model, net: "res-8", on: set,
+                directions: FilterNormalizedDirection(for: model, seed: 1),
+                FilterNormalizedDirection(for: model, seed: 2),
+                steps: LossLandscape.steps(count: 5, radius: 1),
+                gridSteps: LossLandscape.steps(count: 3, radius: 1), shouldStop: shouldStop)
+        }
+        // A stop asked for during the grid gives up at once, the weights restored.
+        var asked = 0
+        #expect(
+            measure(shouldStop: {
+                asked += 1
+                return asked > 7
+            }) == nil)
+        #expect(asked == 8)
+        #expect(model.parameters.map(\.data) == before)
+        let landscape = try #require(measure())
         #expect(landscape.steps == [-1, -0.5, 0, 0.5, 1])
         #expect(model.parameters.map(\.data) == before)
         let centre = score(model, on: set)
@@ -149,7 +161,11 @@ struct LandscapeAndLesionTests {
         let set = data.testBatches(24)
         for residual in [false, true] {
             let model = AblationNet(depth: 10, residual: residual).build(seed: 5)
-            let profile = LesionProfile(model, net: residual ? "res-10" : "plain-10", on: set)
+            let profile = try #require(
+                LesionProfile(model, net: residual ? "res-10" : "plain-10", on: set))
+            #expect(
+                LesionProfile(
+                    model, net: "stopped", on: set, shouldStop: { true }) == nil)
             #expect(profile.blocks.count == 4)
             #expect(profile.lesioned.count == 4)
             for score in profile.lesioned {

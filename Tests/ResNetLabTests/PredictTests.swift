@@ -148,4 +148,60 @@ struct PredictCommandTests {
         #expect(gray.status != 0)
         #expect(gray.output.contains("resnet18 takes [N, 3, H, W]"), "\(gray.output)")
     }
+
+    @Test("--out may not be the --weights or --input file, however it is spelled")
+    func outputIsNotAnInput() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Safetensors.write(
+            formulaWeights(try #require(PredictParity.load().models["resnet18"]).state_dict),
+            to: path("w.safetensors"))
+        try writeInput([1, 3, 32, 32], to: path("x.safetensors"))
+        try FileManager.default.createSymbolicLink(
+            atPath: path("link.safetensors"), withDestinationPath: path("x.safetensors"))
+        let weights = try Data(contentsOf: URL(fileURLWithPath: path("w.safetensors")))
+        let input = try Data(contentsOf: URL(fileURLWithPath: path("x.safetensors")))
+        for (out, flag) in [
+            (folder.path + "/./w.safetensors", "--weights"),
+            (folder.path + "/../" + folder.lastPathComponent + "/x.safetensors", "--input"),
+            (path("link.safetensors"), "--input"),
+        ] {
+            let run = try lab([
+                "predict", "--model", "resnet18", "--classes", "5", "--weights",
+                path("w.safetensors"), "--input", path("x.safetensors"), "--out", out,
+            ])
+            #expect(run.status != 0, "\(out): \(run.output)")
+            #expect(run.output.contains("is the \(flag) file"), "\(out): \(run.output)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path("w.safetensors"))) == weights)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path("x.safetensors"))) == input)
+    }
+
+    @Test("a bare state dict: predict says it cannot tell the model nor the normalisation")
+    func bareStateDictIsNamedSo() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Safetensors.write(
+            formulaWeights(try #require(PredictParity.load().models["resnet18"]).state_dict),
+            to: path("w.safetensors"))
+        try writeInput([1, 3, 32, 32], to: path("x.safetensors"))
+        let run = try lab([
+            "predict", "--model", "resnet18", "--classes", "5", "--weights", path("w.safetensors"),
+            "--input", path("x.safetensors"), "--out", path("y.safetensors"),
+        ])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("does not record its model"), "\(run.output)")
+        #expect(run.output.contains("records no normalisation"), "\(run.output)")
+    }
+
+    @Test("a runtime failure is an error, not a usage error: status 1, no usage line")
+    func runtimeFailureIsNoUsageError() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try writeInput([1, 3, 32, 32], to: path("x.safetensors"))
+        let run = try lab([
+            "predict", "--model", "resnet18", "--weights", path("absent.safetensors"),
+            "--input", path("x.safetensors"), "--out", path("y.safetensors"),
+        ])
+        #expect(run.status == 1, "\(run.output)")
+        #expect(run.output.contains("absent.safetensors"), "\(run.output)")
+        #expect(!run.output.contains("Usage:"), "\(run.output)")
+    }
 }

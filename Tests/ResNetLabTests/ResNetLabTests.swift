@@ -1,4 +1,6 @@
 import Foundation
+import NN
+import TensorCore
 import TestSupport
 import Testing
 
@@ -210,6 +212,10 @@ struct ResNetLabTrainTests {
         #expect(FileManager.default.fileExists(atPath: curve))
         let svg = (try? String(contentsOfFile: lossCurve, encoding: .utf8)) ?? ""
         #expect(svg.contains("<svg"), "no SVG loss curve at \(lossCurve)")
+        // A curve under a path whose folder is a file: said so, not "the file doesn't exist".
+        let underFile = try runLab(["report", "--run", directory.path, "--curve", curve + "/x.png"])
+        #expect(underFile.status == 1, "\(underFile.output)")
+        #expect(underFile.output.contains("is a file, not a folder"), "\(underFile.output)")
     }
 
     @Test(
@@ -370,11 +376,120 @@ struct ResNetLabTrainTests {
         #expect(refused.output.contains("--overwrite"), "\(refused.output)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: checkpoint)) == before)
 
-        let replaced = try train(1, ["--overwrite"])
+        // A new run that cannot start deletes nothing: each of these is refused before the
+        // old run's files are touched.
+        for extra in [
+            ["--freeze", "nosuchmodule"], ["--freeze", "conv1,bn1,layer1,layer2,layer3,fc"],
+            ["--freeze", "relu"], ["--freeze", ""], ["--freeze", "conv1,,bn1"],
+            ["--data-dir", "/nonexistent/place"],
+            ["--init-weights", directory.appendingPathComponent("absent.safetensors").path],
+        ] {
+            let failed = try train(1, ["--overwrite"] + extra)
+            #expect(failed.status == 1 || failed.status == 64, "\(extra): \(failed.output)")
+            #expect(!failed.output.contains("removed"), "\(extra): \(failed.output)")
+            #expect(!failed.output.contains("Fatal error"), "\(extra): \(failed.output)")
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: checkpoint)) == before,
+                "\(extra) changed the old run")
+            if extra.first == "--freeze" && extra[1].isEmpty == false {
+                #expect(failed.output.contains("--freeze"), "\(extra): \(failed.output)")
+            }
+        }
+        let everything = try train(
+            1, ["--overwrite", "--freeze", "conv1,bn1,layer1,layer2,layer3,fc"])
+        #expect(everything.output.contains("nothing is left to train"), "\(everything.output)")
+        let relu = try train(1, ["--overwrite", "--freeze", "relu"])
+        #expect(relu.output.contains("has no parameters"), "\(relu.output)")
+
+        // Starting from the old run's own weights works: they are read before it is removed.
+        let replaced = try train(1, ["--overwrite", "--init-weights", checkpoint])
         #expect(replaced.status == 0, "\(replaced.output)")
+        #expect(replaced.output.contains("removed the old run's"), "\(replaced.output)")
+        #expect(replaced.output.contains("1 epoch × 2 steps"), "\(replaced.output)")
         let metrics = try String(
             contentsOf: directory.appendingPathComponent("metrics.csv"), encoding: .utf8)
         #expect(metrics.split(separator: "\n").count == 2, "old epochs left behind: \(metrics)")
+    }
+
+    @Test(
+        "predict on a training checkpoint: its model is checked, its normalisation applied",
+        .enabled(if: hasFashionMNIST, "needs Fashion-MNIST"))
+    func predictOnACheckpoint() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "predict-checkpoint-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trained = try runLab([
+            "train", "--model", "ablation-res-8", "--train-limit", "128", "--test-limit", "64",
+            "--epochs", "1", "--batch-size", "64", "--threads", "1", "--output", directory.path,
+        ])
+        try #require(trained.status == 0, "\(trained.output)")
+        let checkpoint = directory.appendingPathComponent("checkpoint.safetensors").path
+        // Pixels in [0, 1], and the same images normalised by hand with the recorded numbers.
+        let state = try #require(
+            try Safetensors.read(checkpoint).metadata["residual.training"].flatMap {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            })
+        let mean = try #require((state["mean"] as? [NSNumber])?.first?.floatValue)
+        let std = try #require((state["std"] as? [NSNumber])?.first?.floatValue)
+        let pixels = (0..<(2 * 28 * 28)).map { Float($0 % 256) / 255 }
+        let raw = directory.appendingPathComponent("x.safetensors").path
+        let normalised = directory.appendingPathComponent("xn.safetensors").path
+        try Safetensors.write(
+            [(name: "input", tensor: Tensor(shape: [2, 1, 28, 28], data: pixels))], to: raw)
+        try Safetensors.write(
+            [
+                (
+                    name: "input",
+                    tensor: Tensor(shape: [2, 1, 28, 28], data: pixels.map { ($0 - mean) / std })
+                )
+            ], to: normalised)
+        func predict(_ model: String, _ input: String, _ out: String, _ extra: [String] = [])
+            throws -> (status: Int32, output: String)
+        {
+            try runLab(
+                [
+                    "predict", "--model", model, "--in-channels", "1", "--weights", checkpoint,
+                    "--input", input, "--out", directory.appendingPathComponent(out).path,
+                ] + extra)
+        }
+        let twin = try predict("ablation-plain-8", raw, "twin.safetensors")
+        #expect(twin.status == 1, "\(twin.output)")
+        #expect(twin.output.contains("holds the weights of ablation-res-8"), "\(twin.output)")
+        let applied = try predict("ablation-res-8", raw, "a.safetensors")
+        #expect(applied.status == 0, "\(applied.output)")
+        #expect(applied.output.contains("normalised the input"), "\(applied.output)")
+        let given = try predict("ablation-res-8", normalised, "b.safetensors", ["--normalized"])
+        #expect(given.status == 0, "\(given.output)")
+        let a = try Safetensors.read(directory.appendingPathComponent("a.safetensors").path)
+        let b = try Safetensors.read(directory.appendingPathComponent("b.safetensors").path)
+        let difference = zip(a.tensors[0].tensor.data, b.tensors[0].tensor.data).map {
+            abs($0 - $1)
+        }.max()
+        #expect(try #require(difference) < 1e-5)
+        // And without the normalisation the logits are other numbers.
+        let unnormalised = try predict("ablation-res-8", raw, "c.safetensors", ["--normalized"])
+        #expect(unnormalised.status == 0)
+        let c = try Safetensors.read(directory.appendingPathComponent("c.safetensors").path)
+        #expect(c.tensors[0].tensor.data != a.tensors[0].tensor.data)
+    }
+
+    @Test(
+        "a checkpoint write killed half-way leaves a temporary file the next run removes",
+        .enabled(if: hasFashionMNIST, "needs Fashion-MNIST"))
+    func staleCheckpointTemporaryIsRemoved() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "stale-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let stale = directory.appendingPathComponent(".checkpoint.safetensors.ABCD.tmp").path
+        FileManager.default.createFile(atPath: stale, contents: Data(count: 4096))
+        let run = try runLab([
+            "train", "--model", "ablation-res-8", "--train-limit", "64", "--test-limit", "64",
+            "--epochs", "1", "--batch-size", "64", "--threads", "1", "--output", directory.path,
+        ])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("removed .checkpoint.safetensors.ABCD.tmp"), "\(run.output)")
+        #expect(!FileManager.default.fileExists(atPath: stale))
     }
 
     @Test(
@@ -448,6 +563,21 @@ struct ResNetLabTrainTests {
         #expect(ablate.status != 0)
         #expect(
             ablate.output.contains("Error: --iterations must be ≥ 1, got 0"), "\(ablate.output)")
+        // Negative values are values, and are refused as such, naming the flag.
+        for (arguments, text) in [
+            (["ablate", "--seeds", "-1", "--out", "/tmp/never"], "--seeds takes"),
+            (["ablate", "--depths", "-8", "--out", "/tmp/never"], "--depths"),
+            (["summary", "--model", "resnet18", "--input", "-5x5"], "--input must look like"),
+        ] {
+            let run = try runLab(arguments)
+            #expect(run.status != 0)
+            #expect(!run.output.contains("Missing value"), "\(arguments): \(run.output)")
+            #expect(run.output.contains(text), "\(arguments): \(run.output)")
+        }
+        // An empty --out (an unset $OUT in a script) would write into the current directory.
+        let empty = try runLab(["ablate", "--quick", "--out", ""])
+        #expect(empty.status == 64, "\(empty.output)")
+        #expect(empty.output.contains("--out must name a directory"), "\(empty.output)")
         let missing = try runLab([
             "train", "--data-dir", "/nonexistent/place", "--output", "/tmp/never",
         ])
@@ -497,6 +627,17 @@ struct AblateCommandTests {
         #expect(second.status == 0, "\(second.output.suffix(3000))")
         #expect(second.output.contains("2 of 2 nets already finished"), "\(second.output)")
         #expect(!second.output.contains("estimated time"), "\(second.output)")
+        // Another depth: the analyses are redone for it, not reused from depth 8.
+        let deeper = try runLab(tiny(directory, extra: ["--depths", "8,10", "--train-only"]))
+        #expect(deeper.status == 0, "\(deeper.output.suffix(3000))")
+        #expect(
+            !deeper.output.contains("analyses"), "--train-only counts analyses: \(deeper.output)")
+        let analysed = try runLab(tiny(directory, extra: ["--depths", "8,10"]))
+        #expect(analysed.status == 0, "\(analysed.output.suffix(3000))")
+        #expect(analysed.output.contains("redoing the init diagnostics"), "\(analysed.output)")
+        let lesions = try String(
+            contentsOfFile: "\(directory)/analysis/trained-seed0.json", encoding: .utf8)
+        #expect(lesions.contains("\"plain-10\""), "lesions still of depth 8")
         // Another recipe in the same directory is refused, naming what differs.
         let other = try runLab(tiny(directory, extra: ["--lr", "0.2"]))
         #expect(other.status != 0)

@@ -256,7 +256,7 @@ struct CheckpointTests {
 
     enum Damage: String, CaseIterable, Sendable {
         case missing, garbage, truncated, weightsOnly, badState, otherData, flippedBit
-        case strayBuffer
+        case strayBuffer, flippedStateBit
     }
 
     @Test(
@@ -298,6 +298,19 @@ struct CheckpointTests {
             bytes[bytes.count - 2] ^= 0x01
             try bytes.write(to: URL(fileURLWithPath: path))
             expected = "the file is corrupt"
+        case .flippedStateBit:
+            // One bit of the training state in the header: momentum 0.9 becomes 0.8 (the
+            // digit 9 is 0x39, 8 is 0x38). Before the checksum covered the header, the run
+            // resumed with the wrong momentum and said nothing.
+            let target = Array(#"\"momentum\":0.9"#.utf8)
+            var bytes = Array(good)
+            let at = try #require(
+                (0...(bytes.count - target.count)).first {
+                    Array(bytes[$0..<($0 + target.count)]) == target
+                })
+            bytes[at + target.count - 1] ^= 0x01
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            expected = "the file is corrupt: its header and tensor data"
         case .strayBuffer:
             // A momentum tensor for a parameter the optimizer does not have.
             let checkpoint = try Checkpoint.read(from: trainer.checkpointPath)

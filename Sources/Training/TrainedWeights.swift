@@ -1,0 +1,76 @@
+import Foundation
+import NN
+import TensorCore
+
+/// A weights file read for inference (`resnet-lab predict`): the model's tensors and, where
+/// the file records them, the model they were trained as and the normalisation their
+/// inputs had. A training checkpoint records both in its training state; the weights of an
+/// ablation net carry them as metadata (`metadata(model:mean:std:)`); a bare state dict
+/// (exported from PyTorch, say) records neither.
+public struct TrainedWeights {
+    /// The model's state dict (a checkpoint's optimizer tensors left out).
+    public var tensors: [(name: String, tensor: Tensor)]
+    /// The model name the file records (`resnet-lab summary`'s names), or nil.
+    public var model: String?
+    /// Per-channel mean and standard deviation of the training images: the model saw every
+    /// image as `(x − mean) / std`. nil when the file does not say.
+    public var normalization: (mean: [Float], std: [Float])?
+    /// Where the record comes from, for messages: "its training state", "its metadata".
+    public var recordedIn: String?
+
+    /// Metadata keys for weights files that are not checkpoints: the model's name, and the
+    /// mean and std as JSON arrays.
+    public static let modelKey = "residual.model"
+    public static let meanKey = "residual.mean"
+    public static let stdKey = "residual.std"
+
+    /// The metadata that makes a weights file say what it is.
+    public static func metadata(model: String, mean: [Float], std: [Float]) -> [String: String] {
+        func array(_ values: [Float]) -> String {
+            "[" + values.map { "\($0)" }.joined(separator: ",") + "]"
+        }
+        return [modelKey: model, meanKey: array(mean), stdKey: array(std)]
+    }
+
+    /// Reads the file at `path`.
+    /// - Throws: `TrainingError.badCheckpoint` naming the file: missing, not safetensors,
+    ///   corrupt, or a training state or normalisation that does not decode.
+    public static func read(from path: String) throws(TrainingError) -> TrainedWeights {
+        let tensors: [(name: String, tensor: Tensor)]
+        let metadata: [String: String]
+        do {
+            (tensors, metadata) = try Safetensors.read(path)
+        } catch {
+            throw .badCheckpoint(path: path, reason: error.problemDescription)
+        }
+        if let json = metadata[Checkpoint.metadataKey] {
+            let state: TrainingState
+            do {
+                state = try Checkpoint.decoder.decode(TrainingState.self, from: Data(json.utf8))
+            } catch {
+                throw .badCheckpoint(
+                    path: path, reason: "its training state is damaged: \(describe(error))")
+            }
+            return TrainedWeights(
+                tensors: Checkpoint.weights(of: tensors), model: state.config.model,
+                normalization: (state.mean, state.std), recordedIn: "its training state")
+        }
+        var normalization: (mean: [Float], std: [Float])?
+        if let mean = metadata[meanKey], let std = metadata[stdKey] {
+            guard let mean = try? JSONDecoder().decode([Float].self, from: Data(mean.utf8)),
+                let std = try? JSONDecoder().decode([Float].self, from: Data(std.utf8)),
+                mean.count == std.count, std.allSatisfy({ $0 > 0 })
+            else {
+                throw .badCheckpoint(
+                    path: path,
+                    reason: "its normalisation ('\(meanKey)', '\(stdKey)') is not two lists of "
+                        + "as many numbers, the standard deviations positive")
+            }
+            normalization = (mean, std)
+        }
+        let model = metadata[modelKey]
+        return TrainedWeights(
+            tensors: tensors, model: model, normalization: normalization,
+            recordedIn: model != nil || normalization != nil ? "its metadata" : nil)
+    }
+}
