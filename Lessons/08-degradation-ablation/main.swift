@@ -13,7 +13,8 @@ let notebook = Notebook(
             "--run", value: "DIR",
             help: "read the ablation run in DIR (made by `resnet-lab ablate --out DIR`); if DIR "
                 + "holds no finished run, train the default one there first (about 10 minutes "
-                + "on two cores). Default: the run committed in Docs/ablation")
+                + "on two cores); with --quick, the tiny run is trained in DIR instead of a "
+                + "temporary directory. Default: the run committed in Docs/ablation")
     ])
 
 func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
@@ -57,7 +58,7 @@ func loadRun() throws -> (results: AblationResults, directory: String, trainedNo
             throw AblationError.invalidConfiguration(
                 "the ablation run in \(directory) lacks what this lesson reads: "
                     + results.missingAnalyses.joined(separator: "; ")
-                    + ". Compute it by running `resnet-lab ablate` on that directory again with "
+                    + ". Compute them by running `resnet-lab ablate` on that directory again with "
                     + "the run's own settings (its config.json), e.g. `swift run -c release "
                     + "resnet-lab ablate --out \(directory) --depths "
                     + results.config.depths.map(String.init).joined(separator: ",") + "`")

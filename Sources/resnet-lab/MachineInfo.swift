@@ -16,7 +16,11 @@ struct MachineInfo: Codable {
     static func current() -> MachineInfo {
         let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         func field(_ name: String) -> String? {
-            for line in text.split(separator: "\n") where line.hasPrefix(name) {
+            // "model" must not match "model name": the name ends at a tab, space or colon.
+            for line in text.split(separator: "\n")
+            where line.hasPrefix(name)
+                && [" ", "\t", ":"].contains(line.dropFirst(name.count).first)
+            {
                 if let colon = line.firstIndex(of: ":") {
                     return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                 }
@@ -25,15 +29,20 @@ struct MachineInfo: Codable {
         }
         let flags = Set((field("flags") ?? "").split(separator: " ").map(String.init))
         let vendor = field("vendor_id") ?? "unknown"
-        // AMD Zen 1-4 cores have two 256-bit FMA pipes; Zen 4 runs AVX-512 through them in
-        // two halves, so AVX-512 does not raise its peak: 2 × 8 lanes. Zen 5 (family 26) and
-        // Intel server cores with AVX-512 have two 512-bit FMA units: 2 × 16, for code
-        // compiled for AVX-512. AVX2 + FMA elsewhere: 2 × 8.
+        // AMD Zen 1 and Zen+ (family 23, models below 0x30) have two 128-bit FMA pipes and
+        // split each 256-bit FMA in two: 2 × 4 lanes. Zen 2-4 have two 256-bit FMA pipes;
+        // Zen 4 runs AVX-512 through them in two halves, so AVX-512 does not raise its peak:
+        // 2 × 8 lanes. Zen 5 (family 26) and Intel server cores with AVX-512 have two 512-bit
+        // FMA units: 2 × 16, for code compiled for AVX-512. AVX2 + FMA elsewhere: 2 × 8.
         let family = Int(field("cpu family") ?? "") ?? 0
-        let wideFMA = vendor != "AuthenticAMD" || family >= 26
+        let model = Int(field("model") ?? "") ?? 0
+        let amd = vendor == "AuthenticAMD"
+        let wideFMA = !amd || family >= 26
         let lanes: Int
         if flags.contains("avx512f") && wideFMA && InstructionSet.compiled == .avx512 {
             lanes = 32
+        } else if flags.contains("fma") && amd && family == 23 && model < 0x30 {
+            lanes = 8
         } else if flags.contains("fma") {
             lanes = 16
         } else {
