@@ -39,6 +39,7 @@ let package = Package(
         .executable(
             name: "lesson-10-grayscale-inputs", targets: ["lesson-10-grayscale-inputs"]),
         .executable(name: "lesson-11-feature-maps", targets: ["lesson-11-feature-maps"]),
+        .executable(name: "course", targets: ["course"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -162,6 +163,27 @@ let package = Package(
             ],
             swiftSettings: hot),
 
+        // MARK: - Exercises
+        // The student's files (each stub throws NotAttempted), the reference solutions, the
+        // graders, and `swift run course`. Exercises is kept small and depends on nothing
+        // heavy, so that after an edit only it recompiles before a `course check`.
+        .target(name: "ExerciseKit"),
+        .target(
+            name: "Exercises", dependencies: ["ExerciseKit", "ScalarAutograd", "TensorCore"],
+            path: "Lessons/Exercises"),
+        .target(name: "ExerciseSolutions", dependencies: ["ScalarAutograd", "TensorCore"]),
+        .target(
+            name: "Grading",
+            dependencies: ["ExerciseKit", "ScalarAutograd", "TensorCore", "Randomness"]),
+        .target(
+            name: "CourseBindings", dependencies: ["Exercises", "ExerciseSolutions", "Grading"]),
+        .executableTarget(
+            name: "course",
+            dependencies: [
+                "CourseBindings", "Grading",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
         // MARK: - Tests
         // What several test targets share: named closeness checks, seeded tensors, a child
         // process runner. A library target only tests depend on.
@@ -205,6 +227,13 @@ let package = Package(
             dependencies: ["resnet-lab", "TestSupport", "NN", "TensorCore"],
             exclude: ["Fixtures"]),
         .testTarget(name: "PackageTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ExercisesTests", dependencies: ["CourseBindings", "Grading"]),
+        .testTarget(
+            name: "GradingTests",
+            dependencies: [
+                "CourseBindings", "Grading", "ExerciseKit", "ExerciseSolutions", "ScalarAutograd",
+                "TensorCore",
+            ]),
         .testTarget(
             name: "AblationTests",
             dependencies: [

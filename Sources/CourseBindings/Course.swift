@@ -1,0 +1,72 @@
+import ExerciseSolutions
+import Exercises
+import Foundation
+import Grading
+
+/// Whose code is graded: the student's files in `Lessons/Exercises` or the reference
+/// solutions in `Sources/ExerciseSolutions`.
+public enum ExerciseSource: String, Sendable {
+    case student
+    case solutions
+
+    /// `RESIDUAL_EXERCISES=solutions` grades the solutions; anything else, the student's.
+    public static var current: ExerciseSource {
+        ProcessInfo.processInfo.environment["RESIDUAL_EXERCISES"] == "solutions"
+            ? .solutions : .student
+    }
+}
+
+/// An exercise with its grader bound to both implementations.
+public struct CourseExercise: Sendable {
+    public let info: ExerciseInfo
+    let grader: @Sendable (ExerciseSource) -> GradeReport
+
+    /// Grades `source`'s implementation.
+    public func grade(_ source: ExerciseSource = .current) -> GradeReport { grader(source) }
+}
+
+/// Every exercise of the course, in the order of the lessons.
+public enum Course {
+    public static let exercises: [CourseExercise] = [
+        bind("01.1") {
+            Graders.scalarTanh($0 == .student ? Exercises.scalarTanh : ExerciseSolutions.scalarTanh)
+        },
+        bind("01.2") {
+            Graders.backpropagate(
+                $0 == .student ? Exercises.backpropagate : ExerciseSolutions.backpropagate)
+        },
+        bind("02.1") {
+            Graders.crossEntropyGradient(
+                $0 == .student
+                    ? Exercises.crossEntropyGradient : ExerciseSolutions.crossEntropyGradient)
+        },
+        bind("02.2") {
+            Graders.reduceToShape(
+                $0 == .student ? Exercises.reduceToShape : ExerciseSolutions.reduceToShape)
+        },
+        bind("02.3") {
+            Graders.conv2dLoops(
+                $0 == .student ? Exercises.conv2dLoops : ExerciseSolutions.conv2dLoops)
+        },
+        bind("03.1") {
+            Graders.residualVJP(
+                $0 == .student
+                    ? Exercises.residualVectorJacobianProduct
+                    : ExerciseSolutions.residualVectorJacobianProduct)
+        },
+    ]
+
+    /// The exercise with `id`, or nil.
+    public static func exercise(_ id: String) -> CourseExercise? {
+        exercises.first { $0.info.id == id }
+    }
+
+    private static func bind(
+        _ id: String, _ grader: @escaping @Sendable (ExerciseSource) -> GradeReport
+    ) -> CourseExercise {
+        guard let info = Catalogue.exercise(id) else {
+            preconditionFailure("Course: no exercise \(id) in the catalogue")
+        }
+        return CourseExercise(info: info, grader: grader)
+    }
+}

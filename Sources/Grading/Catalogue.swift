@@ -1,0 +1,75 @@
+/// One exercise as the course lists it.
+public struct ExerciseInfo: Sendable {
+    /// `01.1`: lesson, then the exercise's number within it.
+    public var id: String
+    public var lesson: Int
+    public var title: String
+    /// The student's file, from the package root.
+    public var file: String
+    /// Given one at a time by `course hint ID`; the first comes with *not attempted*.
+    public var hints: [String]
+}
+
+/// Every exercise, in the order of the lessons.
+public enum Catalogue {
+    public static let exercises: [ExerciseInfo] = [
+        ExerciseInfo(
+            id: "01.1", lesson: 1, title: "tanh as a scalar operation, with its derivative",
+            file: "Lessons/Exercises/01-1-ScalarTanh.swift",
+            hints: [
+                "Copy the shape of `Value.exp()`: compute t = tanh(x.data), then return "
+                    + "Value(t, op: \"tanh\", inputs: [x], localGradients: [...]).",
+                "d tanh(x)/dx = 1 − tanh²(x): you already have tanh(x) in t.",
+            ]),
+        ExerciseInfo(
+            id: "01.2", lesson: 1, title: "backward() by hand, accumulating as PyTorch does",
+            file: "Lessons/Exercises/01-2-Backpropagate.swift",
+            hints: [
+                "Keep this call's gradients in a dictionary keyed by ObjectIdentifier(value), "
+                    + "starting with the output at 1, and visit output.topologicalOrder().reversed().",
+                "For each value, add local × upstream to each input's entry; a value's entry is "
+                    + "complete when you reach it, because every value that uses it came first.",
+                "Only then touch `grad`: leaves `+=` (they accumulate across calls), interior "
+                    + "values `=` (fresh each call).",
+            ]),
+        ExerciseInfo(
+            id: "02.1", lesson: 2, title: "softmax cross-entropy's backward",
+            file: "Lessons/Exercises/02-1-CrossEntropyGradient.swift",
+            hints: [
+                "Row by row: p = softmax(row), then p[target] −= 1, then divide the row by N.",
+                "softmax(z) = exp(z − max z) / Σ exp(z − max z): the same numbers, no overflow.",
+            ]),
+        ExerciseInfo(
+            id: "02.2", lesson: 2, title: "the backward of a broadcasting addition",
+            file: "Lessons/Exercises/02-2-ReduceToShape.swift",
+            hints: [
+                "Pad `shape` on the left with 1s to the gradient's rank; every axis where it "
+                    + "has size 1 (and the gradient does not) is summed over.",
+                "Walk every element of the gradient with its multi-index; its place in the "
+                    + "result is the same index with 0 on the summed axes.",
+            ]),
+        ExerciseInfo(
+            id: "02.3", lesson: 2, title: "a 2-D convolution written as loops",
+            file: "Lessons/Exercises/02-3-Conv2dLoops.swift",
+            hints: [
+                "Seven loops: image, output channel, output row, output column, then input "
+                    + "channel, kernel row, kernel column.",
+                "The input row is i·stride + r − padding; skip it (it reads zero) when it is "
+                    + "below 0 or at least H. Likewise the column.",
+                "Row-major NCHW: x[n, c, y, x] is x.data[((n·C + c)·H + y)·W + x].",
+            ]),
+        ExerciseInfo(
+            id: "03.1", lesson: 3, title: "the gradient through a residual block, g (I + J)",
+            file: "Lessons/Exercises/03-1-ResidualVJP.swift",
+            hints: [
+                "dL/dxⱼ = Σᵢ gᵢ (δᵢⱼ + Jᵢⱼ): the identity part gives gⱼ itself.",
+                "Mind the index order: it is a ROW vector times the matrix, Σ over i of "
+                    + "g[i]·J[i][j], not J[j][i].",
+            ]),
+    ]
+
+    /// The exercise with `id`, or nil.
+    public static func exercise(_ id: String) -> ExerciseInfo? {
+        exercises.first { $0.id == id }
+    }
+}

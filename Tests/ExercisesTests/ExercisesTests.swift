@@ -1,0 +1,56 @@
+import CourseBindings
+import Grading
+import Testing
+
+// `swift test --filter Exercises` grades the student's files in Lessons/Exercises: one test
+// per exercise. An exercise not attempted yet is skipped with its first hint (so a fresh
+// clone stays green); one attempted must pass every identity of its grader.
+
+/// The student's report for `id`, graded once.
+private func report(_ id: String) -> GradeReport {
+    Course.exercise(id)!.grade(.student)
+}
+
+/// Whether the student has started `id`, and the skip comment when not.
+private func attempted(_ id: String) -> Bool {
+    report(id).status != .notAttempted
+}
+
+private func notAttempted(_ id: String) -> Comment {
+    Comment(rawValue: "not attempted yet: \(Catalogue.exercise(id)!.hints[0])")
+}
+
+@Suite("Exercises: the student's files, graded")
+struct ExercisesTests {
+    @Test("01.1 tanh as a scalar operation", .enabled(if: attempted("01.1"), notAttempted("01.1")))
+    func scalarTanh() { expectPassed("01.1") }
+
+    @Test("01.2 backward() by hand", .enabled(if: attempted("01.2"), notAttempted("01.2")))
+    func backpropagate() { expectPassed("01.2") }
+
+    @Test(
+        "02.1 softmax cross-entropy's backward",
+        .enabled(if: attempted("02.1"), notAttempted("02.1")))
+    func crossEntropyGradient() { expectPassed("02.1") }
+
+    @Test("02.2 broadcasting's backward", .enabled(if: attempted("02.2"), notAttempted("02.2")))
+    func reduceToShape() { expectPassed("02.2") }
+
+    @Test("02.3 convolution as loops", .enabled(if: attempted("02.3"), notAttempted("02.3")))
+    func conv2dLoops() { expectPassed("02.3") }
+
+    @Test(
+        "03.1 the residual block's gradient", .enabled(if: attempted("03.1"), notAttempted("03.1")))
+    func residualVJP() { expectPassed("03.1") }
+
+    @Test("every exercise of the course has a test here")
+    func everyExerciseIsListed() {
+        #expect(
+            Course.exercises.map(\.info.id) == ["01.1", "01.2", "02.1", "02.2", "02.3", "03.1"])
+    }
+
+    private func expectPassed(_ id: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let graded = report(id)
+        #expect(graded.status == .passed, "\(graded.text)", sourceLocation: sourceLocation)
+    }
+}

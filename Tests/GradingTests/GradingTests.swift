@@ -1,0 +1,235 @@
+import CourseBindings
+import ExerciseKit
+import ExerciseSolutions
+import Foundation
+import Grading
+import ScalarAutograd
+import TensorCore
+import Testing
+
+// The graders graded: each passes the reference solution, reports an untouched stub as not
+// attempted, and fails planted mistakes (a sign flip, a missing skip connection, a transposed
+// index, an off-by-one padding, ...) with a message naming the broken identity and the seed.
+
+/// Expects `report` to fail, naming `identity` and the seed.
+private func expectFails(
+    _ report: GradeReport, naming identity: String, _ mistake: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(report.status == .failed, "\(mistake): \(report.text)", sourceLocation: sourceLocation)
+    #expect(
+        report.text.contains("identity broken: \(identity)"), "\(mistake): \(report.text)",
+        sourceLocation: sourceLocation)
+    #expect(
+        report.text.contains("RESIDUAL_GRADE_SEED="), "\(mistake): \(report.text)",
+        sourceLocation: sourceLocation)
+}
+
+@Suite("Graders: the solutions pass, stubs are not attempted, planted mistakes fail")
+struct GradingTests {
+    @Test("every reference solution passes its grader", arguments: Course.exercises.map(\.info.id))
+    func solutionsPass(_ id: String) {
+        let report = Course.exercise(id)!.grade(.solutions)
+        #expect(report.status == .passed, "\(report.text)")
+    }
+
+    @Test("the catalogue: ids in lesson order, files that exist, at least two hints each")
+    func catalogue() {
+        let infos = Catalogue.exercises
+        #expect(infos.map(\.lesson) == infos.map(\.lesson).sorted())
+        #expect(Set(infos.map(\.id)).count == infos.count)
+        for info in infos {
+            #expect(info.id.hasPrefix(String(format: "%02d.", info.lesson)))
+            #expect(info.hints.count >= 2, "\(info.id)")
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent()
+            #expect(
+                FileManager.default.fileExists(atPath: root.appendingPathComponent(info.file).path),
+                "\(info.file)")
+        }
+    }
+
+    @Test("an untouched stub is not attempted, with the first hint, never failed")
+    func stubsAreNotAttempted() {
+        let reports = [
+            Graders.scalarTanh { _ in throw NotAttempted() },
+            Graders.backpropagate { _ in throw NotAttempted() },
+            Graders.crossEntropyGradient { _, _ in throw NotAttempted() },
+            Graders.reduceToShape { _, _ in throw NotAttempted() },
+            Graders.conv2dLoops { _, _, _, _, _ in throw NotAttempted() },
+            Graders.residualVJP { _, _ in throw NotAttempted() },
+        ]
+        for (report, info) in zip(reports, Catalogue.exercises) {
+            #expect(report.status == .notAttempted, "\(info.id): \(report.text)")
+            #expect(report.text.contains(info.hints[0]), "\(info.id): \(report.text)")
+        }
+    }
+
+    @Test("01.1 tanh: a wrong derivative, a lost input, a wrong forward")
+    func scalarTanhMistakes() {
+        func op(_ data: @escaping (Double) -> Double, _ local: @escaping (Double) -> Double)
+            -> (Value) -> Value
+        {
+            { x in Value(data(x.data), op: "tanh", inputs: [x], localGradients: [local(x.data)]) }
+        }
+        expectFails(
+            Graders.scalarTanh(op(Foundation.tanh, { 1 - Foundation.tanh($0) })),
+            naming: "d tanh(x)/dx = 1 − tanh²(x)", "1 − tanh instead of 1 − tanh²")
+        expectFails(
+            Graders.scalarTanh(
+                op(Foundation.tanh, { -(1 - Foundation.tanh($0) * Foundation.tanh($0)) })),
+            naming: "d tanh(x)/dx = 1 − tanh²(x)", "a sign flip")
+        expectFails(
+            Graders.scalarTanh { x in Value(Foundation.tanh(x.data)) },
+            naming: "d tanh(x)/dx = 1 − tanh²(x)", "a leaf: the input forgotten")
+        expectFails(
+            Graders.scalarTanh(op(Foundation.sin, { Foundation.cos($0) })),
+            naming: "forward: scalarTanh(x).data = tanh(x)", "sin instead of tanh")
+    }
+
+    @Test("01.2 backward: no accumulation, the wrong order, a lost second path")
+    func backpropagateMistakes() {
+        /// The solution with one rule changed.
+        func backward(reversed: Bool = true, leafAdds: Bool = true, sums: Bool = true)
+            -> (Value) -> Void
+        {
+            { output in
+                var pass: [ObjectIdentifier: Double] = [ObjectIdentifier(output): 1]
+                let order = output.topologicalOrder()
+                for value in reversed ? order.reversed() : order {
+                    let upstream = pass[ObjectIdentifier(value), default: 0]
+                    for (input, local) in zip(value.inputs, value.localGradients) {
+                        let key = ObjectIdentifier(input)
+                        pass[key] = (sums ? pass[key, default: 0] : 0) + local * upstream
+                    }
+                    if value.isLeaf && leafAdds {
+                        value.grad += upstream
+                    } else {
+                        value.grad = upstream
+                    }
+                }
+            }
+        }
+        #expect(Graders.backpropagate(backward()).status == .passed)
+        expectFails(
+            Graders.backpropagate(backward(leafAdds: false)),
+            naming: "a second call adds ∂L/∂leaf", "leaves set, not accumulated")
+        expectFails(
+            Graders.backpropagate(backward(reversed: false)),
+            naming: "after one call, every value's grad is ∂L/∂value", "inputs before outputs")
+        expectFails(
+            Graders.backpropagate(backward(sums: false)),
+            naming: "after one call, every value's grad is ∂L/∂value",
+            "a value used twice keeps only one path")
+    }
+
+    @Test("02.1 cross-entropy: no 1/N, the one-hot added, no max subtracted, transposed")
+    func crossEntropyMistakes() {
+        func variant(
+            mean: Bool = true, sign: Float = -1, stable: Bool = true
+        ) -> (Tensor, [Int]) -> Tensor {
+            { logits, targets in
+                let (n, c) = (logits.shape[0], logits.shape[1])
+                var out = [Float](repeating: 0, count: n * c)
+                for i in 0..<n {
+                    let row = Array(logits.data[(i * c)..<((i + 1) * c)])
+                    let top = stable ? row.max()! : 0
+                    let e = row.map { Foundation.exp($0 - top) }
+                    let total = e.reduce(0, +)
+                    for k in 0..<c {
+                        out[i * c + k] =
+                            (e[k] / total + (k == targets[i] ? sign : 0)) / (mean ? Float(n) : 1)
+                    }
+                }
+                return Tensor(shape: logits.shape, data: out)
+            }
+        }
+        #expect(Graders.crossEntropyGradient(variant()).status == .passed)
+        let identity = "∂L/∂logits = (softmax(logits) − onehot(targets)) / N"
+        expectFails(Graders.crossEntropyGradient(variant(mean: false)), naming: identity, "no 1/N")
+        expectFails(Graders.crossEntropyGradient(variant(sign: 1)), naming: identity, "+ one-hot")
+        expectFails(
+            Graders.crossEntropyGradient(variant(stable: false)),
+            naming: "the gradient is finite for any logits", "exp without the max subtracted")
+        expectFails(
+            Graders.crossEntropyGradient { logits, targets in
+                let g = try! ExerciseSolutions.crossEntropyGradient(
+                    logits: logits, targets: targets)
+                let (n, c) = (g.shape[0], g.shape[1])
+                return Tensor(
+                    shape: [n, c], data: (0..<(n * c)).map { g.data[($0 % n) * c + $0 / n] })
+            }, naming: identity, "rows and columns transposed")
+    }
+
+    @Test("02.2 broadcasting: only the leading axes summed, the size-1 axes dropped")
+    func reduceToShapeMistakes() {
+        expectFails(
+            Graders.reduceToShape { gradient, shape in
+                // Sums the missing leading axes only, not the axes of size 1.
+                let keep = shape.reduce(1, *)
+                var out = [Float](repeating: 0, count: keep)
+                for (i, v) in gradient.data.enumerated() { out[i % keep] += v }
+                return Tensor(shape: shape, data: out)
+            }, naming: "∂L/∂a sums ∂L/∂(a + b) over the axes", "size-1 axes not summed")
+        expectFails(
+            Graders.reduceToShape { gradient, shape in
+                // The right sums, but the mean instead of the sum.
+                let summed = try! ExerciseSolutions.reduceToShape(gradient, shape)
+                let factor = Float(gradient.count / max(1, summed.count))
+                return Tensor(shape: shape, data: summed.data.map { $0 / factor })
+            }, naming: "∂L/∂a sums ∂L/∂(a + b) over the axes", "mean instead of sum")
+    }
+
+    @Test("02.3 convolution: an off-by-one padding, the kernel flipped, the stride ignored")
+    func conv2dMistakes() {
+        let identity = "your loops compute conv2d (cross-correlation)"
+        expectFails(
+            Graders.conv2dLoops { x, w, b, stride, padding in
+                let shifted = try! ExerciseSolutions.conv2dLoops(
+                    x, weight: w, bias: b, stride: stride, padding: padding + 1)
+                return padding == 0
+                    ? shifted
+                    : try! ExerciseSolutions.conv2dLoops(
+                        x, weight: w, bias: b, stride: stride, padding: padding - 1)
+            }, naming: identity, "off-by-one padding")
+        expectFails(
+            Graders.conv2dLoops { x, w, b, stride, padding in
+                // A true convolution: the kernel flipped in both axes.
+                let (k, c, r, s) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
+                var flipped = w.data
+                for i in 0..<(k * c) {
+                    for dy in 0..<r {
+                        for dx in 0..<s {
+                            flipped[(i * r + dy) * s + dx] =
+                                w.data[(i * r + (r - 1 - dy)) * s + (s - 1 - dx)]
+                        }
+                    }
+                }
+                return try! ExerciseSolutions.conv2dLoops(
+                    x, weight: Tensor(shape: w.shape, data: flipped), bias: b, stride: stride,
+                    padding: padding)
+            }, naming: identity, "the kernel flipped (convolution, not cross-correlation)")
+        expectFails(
+            Graders.conv2dLoops { x, w, b, _, padding in
+                try! ExerciseSolutions.conv2dLoops(
+                    x, weight: w, bias: b, stride: 1, padding: padding)
+            }, naming: identity, "the stride ignored")
+    }
+
+    @Test("03.1 the residual gradient: the skip left out, the Jacobian transposed")
+    func residualVJPMistakes() {
+        let identity = "dL/dx = dL/dy · (I + ∂F/∂x)"
+        expectFails(
+            Graders.residualVJP { g, j in
+                g.indices.map { c in g.indices.reduce(0) { $0 + g[$1] * j[$1][c] } }
+            }, naming: identity, "no skip: g·J")
+        expectFails(
+            Graders.residualVJP { g, j in
+                g.indices.map { r in g[r] + g.indices.reduce(0) { $0 + j[r][$1] * g[$1] } }
+            }, naming: identity, "transposed: g + J·g")
+        expectFails(
+            Graders.residualVJP { g, j in
+                g.indices.map { c in -g[c] + g.indices.reduce(0) { $0 + g[$1] * j[$1][c] } }
+            }, naming: identity, "the skip's sign flipped")
+    }
+}
