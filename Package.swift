@@ -169,12 +169,17 @@ let package = Package(
         // heavy, so that after an edit only it recompiles before a `course check`.
         .target(name: "ExerciseKit"),
         .target(
-            name: "Exercises", dependencies: ["ExerciseKit", "ScalarAutograd", "TensorCore"],
+            name: "Exercises",
+            dependencies: ["ExerciseKit", "ScalarAutograd", "TensorCore", "NN", "ResNetModels"],
             path: "Lessons/Exercises"),
-        .target(name: "ExerciseSolutions", dependencies: ["ScalarAutograd", "TensorCore"]),
+        .target(
+            name: "ExerciseSolutions",
+            dependencies: ["ScalarAutograd", "TensorCore", "NN", "ResNetModels"]),
         .target(
             name: "Grading",
-            dependencies: ["ExerciseKit", "ScalarAutograd", "TensorCore", "Randomness"]),
+            dependencies: [
+                "ExerciseKit", "ScalarAutograd", "TensorCore", "NN", "ResNetModels", "Randomness",
+            ]),
         .target(
             name: "CourseBindings", dependencies: ["Exercises", "ExerciseSolutions", "Grading"]),
         .executableTarget(
@@ -232,7 +237,7 @@ let package = Package(
             name: "GradingTests",
             dependencies: [
                 "CourseBindings", "Grading", "ExerciseKit", "ExerciseSolutions", "ScalarAutograd",
-                "TensorCore",
+                "TensorCore", "NN", "ResNetModels",
             ]),
         .testTarget(
             name: "AblationTests",

@@ -54,6 +54,15 @@ public enum Course {
                     ? Exercises.residualVectorJacobianProduct
                     : ExerciseSolutions.residualVectorJacobianProduct)
         },
+        bind("04.1") {
+            Graders.basicBlockForward(
+                $0 == .student ? Exercises.basicBlockForward : ExerciseSolutions.basicBlockForward)
+        },
+        bind("04.2") {
+            Graders.makeIdentityAtStart(
+                $0 == .student
+                    ? Exercises.makeIdentityAtStart : ExerciseSolutions.makeIdentityAtStart)
+        },
     ]
 
     /// The exercise with `id`, or nil.

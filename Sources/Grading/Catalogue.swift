@@ -66,6 +66,23 @@ public enum Catalogue {
                 "Mind the index order: it is a ROW vector times the matrix, Σ over i of "
                     + "g[i]·J[i][j], not J[j][i].",
             ]),
+        ExerciseInfo(
+            id: "04.1", lesson: 4, title: "BasicBlock's forward pass from its parts",
+            file: "Lessons/Exercises/04-1-BasicBlockForward.swift",
+            hints: [
+                "Keep x aside for the shortcut; out = relu(bn1(conv1(x))), then bn2(conv2(out)).",
+                "Add shortcut(x) only when block.shortcut is not nil (a plain block has none), "
+                    + "and apply the ReLU after the sum, not before it.",
+            ]),
+        ExerciseInfo(
+            id: "04.2", lesson: 4, title: "a residual block that starts as the identity",
+            file: "Lessons/Exercises/04-2-ZeroInitResidual.swift",
+            hints: [
+                "F(x) ends in bn2, whose output is γ·x̂ + β per channel: make it zero whatever "
+                    + "x̂ is.",
+                "γ = 0 alone is not enough when β is not zero (a trained block's is not): set "
+                    + "both block.bn2.weight.data and block.bn2.bias.data to zeros.",
+            ]),
     ]
 
     /// The exercise with `id`, or nil.

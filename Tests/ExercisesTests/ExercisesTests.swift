@@ -43,10 +43,18 @@ struct ExercisesTests {
         "03.1 the residual block's gradient", .enabled(if: attempted("03.1"), notAttempted("03.1")))
     func residualVJP() { expectPassed("03.1") }
 
+    @Test("04.1 BasicBlock's forward pass", .enabled(if: attempted("04.1"), notAttempted("04.1")))
+    func basicBlockForward() { expectPassed("04.1") }
+
+    @Test("04.2 identity at the start", .enabled(if: attempted("04.2"), notAttempted("04.2")))
+    func makeIdentityAtStart() { expectPassed("04.2") }
+
     @Test("every exercise of the course has a test here")
     func everyExerciseIsListed() {
         #expect(
-            Course.exercises.map(\.info.id) == ["01.1", "01.2", "02.1", "02.2", "02.3", "03.1"])
+            Course.exercises.map(\.info.id) == [
+                "01.1", "01.2", "02.1", "02.2", "02.3", "03.1", "04.1", "04.2",
+            ])
     }
 
     private func expectPassed(_ id: String, sourceLocation: SourceLocation = #_sourceLocation) {

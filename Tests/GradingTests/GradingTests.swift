@@ -3,6 +3,8 @@ import ExerciseKit
 import ExerciseSolutions
 import Foundation
 import Grading
+import NN
+import ResNetModels
 import ScalarAutograd
 import TensorCore
 import Testing
@@ -58,6 +60,8 @@ struct GradingTests {
             Graders.reduceToShape { _, _ in throw NotAttempted() },
             Graders.conv2dLoops { _, _, _, _, _ in throw NotAttempted() },
             Graders.residualVJP { _, _ in throw NotAttempted() },
+            Graders.basicBlockForward { _, _ in throw NotAttempted() },
+            Graders.makeIdentityAtStart { _ in throw NotAttempted() },
         ]
         for (report, info) in zip(reports, Catalogue.exercises) {
             #expect(report.status == .notAttempted, "\(info.id): \(report.text)")
@@ -231,5 +235,43 @@ struct GradingTests {
             Graders.residualVJP { g, j in
                 g.indices.map { c in -g[c] + g.indices.reduce(0) { $0 + g[$1] * j[$1][c] } }
             }, naming: identity, "the skip's sign flipped")
+    }
+
+    @Test("04.1 BasicBlock: the ReLU before the sum, the shortcut dropped, no final ReLU")
+    func basicBlockMistakes() {
+        let identity =
+            "basicBlockForward(block, x) = ReLU(bn2(conv2(ReLU(bn1(conv1(x))))) + shortcut(x))"
+        expectFails(
+            Graders.basicBlockForward { block, x in
+                let out = block.bn2(block.conv2(block.relu(block.bn1(block.conv1(x)))))
+                return block.shortcut.map { block.relu(out) + $0(x) } ?? block.relu(out)
+            }, naming: identity, "the ReLU before the sum")
+        expectFails(
+            Graders.basicBlockForward { block, x in
+                block.relu(block.bn2(block.conv2(block.relu(block.bn1(block.conv1(x))))))
+            }, naming: identity, "the shortcut left out")
+        expectFails(
+            Graders.basicBlockForward { block, x in
+                let out = block.bn2(block.conv2(block.relu(block.bn1(block.conv1(x)))))
+                return block.shortcut.map { out + $0(x) } ?? out
+            }, naming: identity, "no ReLU after the sum")
+    }
+
+    @Test("04.2 identity at the start: γ only, the wrong batch norm, the convolution zeroed")
+    func identityAtStartMistakes() {
+        let identity = "after your change the block computes ReLU(x + F(x)) = ReLU(x)"
+        expectFails(
+            Graders.makeIdentityAtStart { block in
+                block.bn2.weight.data = [Float](repeating: 0, count: block.bn2.channels)
+            }, naming: identity, "γ zeroed, β left")
+        expectFails(
+            Graders.makeIdentityAtStart { block in
+                block.bn1.weight.data = [Float](repeating: 0, count: block.bn1.channels)
+                block.bn1.bias.data = [Float](repeating: 0, count: block.bn1.channels)
+            }, naming: identity, "the first batch norm zeroed")
+        expectFails(
+            Graders.makeIdentityAtStart { block in
+                block.conv2.weight.data = [Float](repeating: 0, count: block.conv2.weight.count)
+            }, naming: identity, "the second convolution zeroed (its batch norm still shifts)")
     }
 }
