@@ -179,6 +179,7 @@ let package = Package(
             name: "Grading",
             dependencies: [
                 "ExerciseKit", "ScalarAutograd", "TensorCore", "NN", "ResNetModels", "Randomness",
+                "ModelViews", "Optim",
             ]),
         .target(
             name: "CourseBindings", dependencies: ["Exercises", "ExerciseSolutions", "Grading"]),

@@ -63,6 +63,14 @@ public enum Course {
                 $0 == .student
                     ? Exercises.makeIdentityAtStart : ExerciseSolutions.makeIdentityAtStart)
         },
+        bind("05.1") {
+            Graders.bottleneckCost(
+                $0 == .student ? Exercises.bottleneckCost : ExerciseSolutions.bottleneckCost)
+        },
+        bind("07.1") {
+            Graders.warmupCosineRate(
+                $0 == .student ? Exercises.warmupCosineRate : ExerciseSolutions.warmupCosineRate)
+        },
     ]
 
     /// The exercise with `id`, or nil.

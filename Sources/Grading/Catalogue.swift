@@ -83,6 +83,25 @@ public enum Catalogue {
                 "γ = 0 alone is not enough when β is not zero (a trained block's is not): set "
                     + "both block.bn2.weight.data and block.bn2.bias.data to zeros.",
             ]),
+        ExerciseInfo(
+            id: "05.1", lesson: 5, title: "a bottleneck's parameters and mult-adds by formula",
+            file: "Lessons/Exercises/05-1-BottleneckCost.swift",
+            hints: [
+                "List the convolutions as (input channels, output channels, kernel side, output "
+                    + "pixels): three, or four with the projection. Then sum weights and mult-adds.",
+                "Only conv1 sees the full height × width; the 3×3 carries the stride, so conv2, "
+                    + "conv3 and the projection output ⌈H/stride⌉ × ⌈W/stride⌉ pixels.",
+                "Each batch norm adds 2 parameters per channel: width, width, 4·width, and 4·width "
+                    + "more with the projection; it adds the same number to the mult-adds.",
+            ]),
+        ExerciseInfo(
+            id: "07.1", lesson: 7, title: "cosine annealing after a linear warm-up",
+            file: "Lessons/Exercises/07-1-WarmupCosine.swift",
+            hints: [
+                "Two branches: step < warmupSteps, and the rest, where the cosine starts again "
+                    + "from step − warmupSteps over totalSteps − warmupSteps steps.",
+                "At step = warmupSteps the rate is the peak itself: cos(0) = 1.",
+            ]),
     ]
 
     /// The exercise with `id`, or nil.

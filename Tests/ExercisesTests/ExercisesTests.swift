@@ -49,11 +49,17 @@ struct ExercisesTests {
     @Test("04.2 identity at the start", .enabled(if: attempted("04.2"), notAttempted("04.2")))
     func makeIdentityAtStart() { expectPassed("04.2") }
 
+    @Test("05.1 a bottleneck's cost", .enabled(if: attempted("05.1"), notAttempted("05.1")))
+    func bottleneckCost() { expectPassed("05.1") }
+
+    @Test("07.1 warm-up then cosine", .enabled(if: attempted("07.1"), notAttempted("07.1")))
+    func warmupCosineRate() { expectPassed("07.1") }
+
     @Test("every exercise of the course has a test here")
     func everyExerciseIsListed() {
         #expect(
             Course.exercises.map(\.info.id) == [
-                "01.1", "01.2", "02.1", "02.2", "02.3", "03.1", "04.1", "04.2",
+                "01.1", "01.2", "02.1", "02.2", "02.3", "03.1", "04.1", "04.2", "05.1", "07.1",
             ])
     }
 

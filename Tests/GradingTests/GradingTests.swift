@@ -62,6 +62,8 @@ struct GradingTests {
             Graders.residualVJP { _, _ in throw NotAttempted() },
             Graders.basicBlockForward { _, _ in throw NotAttempted() },
             Graders.makeIdentityAtStart { _ in throw NotAttempted() },
+            Graders.bottleneckCost { _, _, _, _, _ in throw NotAttempted() },
+            Graders.warmupCosineRate { _, _, _, _ in throw NotAttempted() },
         ]
         for (report, info) in zip(reports, Catalogue.exercises) {
             #expect(report.status == .notAttempted, "\(info.id): \(report.text)")
@@ -273,5 +275,70 @@ struct GradingTests {
             Graders.makeIdentityAtStart { block in
                 block.conv2.weight.data = [Float](repeating: 0, count: block.conv2.weight.count)
             }, naming: identity, "the second convolution zeroed (its batch norm still shifts)")
+    }
+
+    @Test("05.1 bottleneck cost: batch norms left out, the stride on conv1, no projection")
+    func bottleneckCostMistakes() {
+        /// The solution's counting with one rule changed.
+        func cost(
+            norms countNorms: Bool = true, strideFirst: Bool = false, projectOnChannels: Bool = true
+        )
+            -> (Int, Int, Int, Int, Int) -> (parameters: Int, multAdds: Int)
+        {
+            { input, width, stride, height, imageWidth in
+                let rows = (height + stride - 1) / stride
+                let columns = (imageWidth + stride - 1) / stride
+                let full = strideFirst ? rows * columns : height * imageWidth
+                var convolutions = [
+                    (input, width, 1, full), (width, width, 3, rows * columns),
+                    (width, 4 * width, 1, rows * columns),
+                ]
+                var norms = [width, width, 4 * width]
+                if stride != 1 || (projectOnChannels && input != 4 * width) {
+                    convolutions.append((input, 4 * width, 1, rows * columns))
+                    norms.append(4 * width)
+                }
+                let weights = convolutions.reduce(0) { $0 + $1.0 * $1.1 * $1.2 * $1.2 }
+                let macs = convolutions.reduce(0) { $0 + $1.1 * $1.3 * $1.0 * $1.2 * $1.2 }
+                let normParameters = countNorms ? 2 * norms.reduce(0, +) : 0
+                return (weights + normParameters, macs + normParameters)
+            }
+        }
+        #expect(Graders.bottleneckCost(cost()).status == .passed)
+        expectFails(
+            Graders.bottleneckCost(cost(norms: false)),
+            naming: "parameters = the convolutions' weights + 2 per batch-norm channel",
+            "batch norms left out")
+        expectFails(
+            Graders.bottleneckCost(cost(strideFirst: true)),
+            naming: "mult-adds = Σ over convolutions", "the stride on the first 1×1 (Caffe's)")
+        expectFails(
+            Graders.bottleneckCost(cost(projectOnChannels: false)),
+            naming: "parameters = the convolutions' weights",
+            "no projection when only the channels change")
+    }
+
+    @Test("07.1 warm-up and cosine: warm-up from 0, the cosine over every step, off by one")
+    func warmupCosineMistakes() {
+        let identity = "the rate is the linear warm-up from peak/10, then the cosine to 0"
+        expectFails(
+            Graders.warmupCosineRate { step, peak, warmup, total in
+                step < warmup
+                    ? peak * Double(step) / Double(warmup)
+                    : try ExerciseSolutions.warmupCosineRate(
+                        step: step, peak: peak, warmupSteps: warmup, totalSteps: total)
+            }, naming: identity, "warm-up from 0")
+        expectFails(
+            Graders.warmupCosineRate { step, peak, warmup, total in
+                step < warmup
+                    ? peak * (0.1 + 0.9 * Double(step) / Double(warmup))
+                    : peak * (1 + cos(Double.pi * Double(step) / Double(total))) / 2
+            }, naming: identity, "the cosine over all the steps, not the ones after the warm-up")
+        expectFails(
+            Graders.warmupCosineRate { step, peak, warmup, total in
+                try ExerciseSolutions.warmupCosineRate(
+                    step: min(step + 1, total - 1), peak: peak, warmupSteps: warmup,
+                    totalSteps: total)
+            }, naming: identity, "one step ahead")
     }
 }
