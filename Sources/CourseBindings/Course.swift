@@ -71,6 +71,14 @@ public enum Course {
             Graders.warmupCosineRate(
                 $0 == .student ? Exercises.warmupCosineRate : ExerciseSolutions.warmupCosineRate)
         },
+        bind("08.1") {
+            Graders.filterNormalized(
+                $0 == .student ? Exercises.filterNormalized : ExerciseSolutions.filterNormalized)
+        },
+        bind("10.1") {
+            Graders.grayscaleFilters(
+                $0 == .student ? Exercises.grayscaleFilters : ExerciseSolutions.grayscaleFilters)
+        },
     ]
 
     /// The exercise with `id`, or nil.

@@ -102,6 +102,23 @@ public enum Catalogue {
                     + "from step − warmupSteps over totalSteps − warmupSteps steps.",
                 "At step = warmupSteps the rate is the peak itself: cos(0) = 1.",
             ]),
+        ExerciseInfo(
+            id: "08.1", lesson: 8, title: "a filter-normalised direction (Li et al.)",
+            file: "Lessons/Exercises/08-1-FilterNormalize.swift",
+            hints: [
+                "A filter is weight.count / shape[0] consecutive numbers: for each f, scale "
+                    + "the direction's slice by ‖w_f‖ / ‖d_f‖.",
+                "Rank 1 (a bias, γ, β): return zeros. A direction filter of norm 0: leave it 0, "
+                    + "do not divide by zero.",
+            ]),
+        ExerciseInfo(
+            id: "10.1", lesson: 10, title: "an RGB stem ported to gray images",
+            file: "Lessons/Exercises/10-1-GrayscaleStem.swift",
+            hints: [
+                "out[k, 0, r, s] = Σ over the 3 input channels c of rgb[k, c, r, s].",
+                "Not the mean: the repeated gray image feeds all three channels, so all three "
+                    + "filters' contributions add up.",
+            ]),
     ]
 
     /// The exercise with `id`, or nil.

@@ -55,11 +55,19 @@ struct ExercisesTests {
     @Test("07.1 warm-up then cosine", .enabled(if: attempted("07.1"), notAttempted("07.1")))
     func warmupCosineRate() { expectPassed("07.1") }
 
+    @Test(
+        "08.1 a filter-normalised direction", .enabled(if: attempted("08.1"), notAttempted("08.1")))
+    func filterNormalized() { expectPassed("08.1") }
+
+    @Test("10.1 the gray stem", .enabled(if: attempted("10.1"), notAttempted("10.1")))
+    func grayscaleFilters() { expectPassed("10.1") }
+
     @Test("every exercise of the course has a test here")
     func everyExerciseIsListed() {
         #expect(
             Course.exercises.map(\.info.id) == [
                 "01.1", "01.2", "02.1", "02.2", "02.3", "03.1", "04.1", "04.2", "05.1", "07.1",
+                "08.1", "10.1",
             ])
     }
 

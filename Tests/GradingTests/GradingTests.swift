@@ -64,6 +64,8 @@ struct GradingTests {
             Graders.makeIdentityAtStart { _ in throw NotAttempted() },
             Graders.bottleneckCost { _, _, _, _, _ in throw NotAttempted() },
             Graders.warmupCosineRate { _, _, _, _ in throw NotAttempted() },
+            Graders.filterNormalized { _, _ in throw NotAttempted() },
+            Graders.grayscaleFilters { _ in throw NotAttempted() },
         ]
         for (report, info) in zip(reports, Catalogue.exercises) {
             #expect(report.status == .notAttempted, "\(info.id): \(report.text)")
@@ -340,5 +342,52 @@ struct GradingTests {
                     step: min(step + 1, total - 1), peak: peak, warmupSteps: warmup,
                     totalSteps: total)
             }, naming: identity, "one step ahead")
+    }
+
+    @Test("08.1 filter normalisation: the whole tensor at once, a sign flip, biases moved")
+    func filterNormalizedMistakes() {
+        expectFails(
+            Graders.filterNormalized { d, w in
+                // One scale for the whole tensor, not one per filter.
+                guard w.shape.count >= 2 else { return Tensor.zeros(w.shape) }
+                let norm = { (t: Tensor) in t.data.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+                let scale = norm(w) / norm(d)
+                return Tensor(shape: d.shape, data: d.data.map { $0 * scale })
+            }, naming: "‖d_f‖ = ‖w_f‖ for every filter f", "normalised as a whole")
+        expectFails(
+            Graders.filterNormalized { d, w in
+                let right = try! ExerciseSolutions.filterNormalized(d, like: w)
+                return Tensor(shape: right.shape, data: right.data.map { -$0 })
+            }, naming: "each filter of the result is a positive multiple", "the sign flipped")
+        expectFails(
+            Graders.filterNormalized { d, w in
+                w.shape.count >= 2 ? try! ExerciseSolutions.filterNormalized(d, like: w) : d
+            }, naming: "one-dimensional parameters are not moved", "biases moved")
+    }
+
+    @Test("10.1 gray stem: the mean, one channel only, summed over the wrong axis")
+    func grayscaleFiltersMistakes() {
+        let identity = "conv2d(gray, your weights) = conv2d(gray repeated into 3 channels"
+        expectFails(
+            Graders.grayscaleFilters { rgb in
+                let sum = try! ExerciseSolutions.grayscaleFilters(rgb)
+                return Tensor(shape: sum.shape, data: sum.data.map { $0 / 3 })
+            }, naming: identity, "the mean of the three filters")
+        expectFails(
+            Graders.grayscaleFilters { rgb in
+                let (k, r, s) = (rgb.shape[0], rgb.shape[2], rgb.shape[3])
+                return Tensor(
+                    shape: [k, 1, r, s],
+                    data: (0..<k).flatMap { rgb.data[($0 * 3 * r * s)..<(($0 * 3 + 1) * r * s)] })
+            }, naming: identity, "the red filter only")
+        expectFails(
+            Graders.grayscaleFilters { rgb in
+                // Summed over the filters instead of the channels, then repeated.
+                let (k, r, s) = (rgb.shape[0], rgb.shape[2], rgb.shape[3])
+                let plane = r * s
+                var total = [Float](repeating: 0, count: plane)
+                for f in 0..<k { for i in 0..<plane { total[i] += rgb.data[f * 3 * plane + i] } }
+                return Tensor(shape: [k, 1, r, s], data: (0..<k).flatMap { _ in total })
+            }, naming: identity, "summed over the wrong axis")
     }
 }
