@@ -170,11 +170,13 @@ let package = Package(
         .target(name: "ExerciseKit"),
         .target(
             name: "Exercises",
-            dependencies: ["ExerciseKit", "ScalarAutograd", "TensorCore", "NN", "ResNetModels"],
+            dependencies: [
+                "ExerciseKit", "ScalarAutograd", "TensorCore", "NN", "ResNetModels", "Randomness",
+            ],
             path: "Lessons/Exercises"),
         .target(
             name: "ExerciseSolutions",
-            dependencies: ["ScalarAutograd", "TensorCore", "NN", "ResNetModels"]),
+            dependencies: ["ScalarAutograd", "TensorCore", "NN", "ResNetModels", "Randomness"]),
         .target(
             name: "Grading",
             dependencies: [
@@ -238,7 +240,7 @@ let package = Package(
             name: "GradingTests",
             dependencies: [
                 "CourseBindings", "Grading", "ExerciseKit", "ExerciseSolutions", "ScalarAutograd",
-                "TensorCore", "NN", "ResNetModels",
+                "TensorCore", "NN", "ResNetModels", "Randomness",
             ]),
         .testTarget(
             name: "AblationTests",

@@ -67,6 +67,18 @@ public enum Course {
             Graders.bottleneckCost(
                 $0 == .student ? Exercises.bottleneckCost : ExerciseSolutions.bottleneckCost)
         },
+        bind("06.1") {
+            Graders.makeBasicStage(
+                $0 == .student
+                    ? {
+                        try Exercises.makeBasicStage(
+                            inputChannels: $0, channels: $1, blocks: $2, stride: $3, generator: &$4)
+                    }
+                    : {
+                        try ExerciseSolutions.makeBasicStage(
+                            inputChannels: $0, channels: $1, blocks: $2, stride: $3, generator: &$4)
+                    })
+        },
         bind("07.1") {
             Graders.warmupCosineRate(
                 $0 == .student ? Exercises.warmupCosineRate : ExerciseSolutions.warmupCosineRate)
@@ -75,9 +87,17 @@ public enum Course {
             Graders.filterNormalized(
                 $0 == .student ? Exercises.filterNormalized : ExerciseSolutions.filterNormalized)
         },
+        bind("09.1") {
+            Graders.freezeAllBut(
+                $0 == .student ? Exercises.freezeAllBut : ExerciseSolutions.freezeAllBut)
+        },
         bind("10.1") {
             Graders.grayscaleFilters(
                 $0 == .student ? Exercises.grayscaleFilters : ExerciseSolutions.grayscaleFilters)
+        },
+        bind("11.1") {
+            Graders.stageOutputShapes(
+                $0 == .student ? Exercises.stageOutputShapes : ExerciseSolutions.stageOutputShapes)
         },
     ]
 

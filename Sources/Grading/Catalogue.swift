@@ -95,6 +95,16 @@ public enum Catalogue {
                     + "more with the projection; it adds the same number to the mult-adds.",
             ]),
         ExerciseInfo(
+            id: "06.1", lesson: 6, title: "a stage of basic blocks, and ResNet-18 from four",
+            file: "Lessons/Exercises/06-1-BasicStage.swift",
+            hints: [
+                "A loop over blocks: block i takes inputChannels and stride when i == 0, "
+                    + "channels and 1 otherwise; append BasicBlock(..., shortcut: .b, generator: "
+                    + "&generator) to an array, then return Sequential(array).",
+                "Build the blocks in order with the same generator: the weights are drawn as "
+                    + "each block is made, so the order is part of the answer.",
+            ]),
+        ExerciseInfo(
             id: "07.1", lesson: 7, title: "cosine annealing after a linear warm-up",
             file: "Lessons/Exercises/07-1-WarmupCosine.swift",
             hints: [
@@ -112,12 +122,30 @@ public enum Catalogue {
                     + "do not divide by zero.",
             ]),
         ExerciseInfo(
+            id: "09.1", lesson: 9, title: "freezing everything but some paths",
+            file: "Lessons/Exercises/09-1-FreezeAllBut.swift",
+            hints: [
+                "for (name, parameter) in model.namedParameters(): set parameter.requiresGrad "
+                    + "to whether name starts with one of the paths followed by a dot.",
+                "Compare with path + \".\": a plain hasPrefix(\"layer1\") would also keep "
+                    + "layer10 (in deeper nets) trainable.",
+            ]),
+        ExerciseInfo(
             id: "10.1", lesson: 10, title: "an RGB stem ported to gray images",
             file: "Lessons/Exercises/10-1-GrayscaleStem.swift",
             hints: [
                 "out[k, 0, r, s] = Σ over the 3 input channels c of rgb[k, c, r, s].",
                 "Not the mean: the repeated gray image feeds all three channels, so all three "
                     + "filters' contributions add up.",
+            ]),
+        ExerciseInfo(
+            id: "11.1", lesson: 11, title: "each stage's output shape, through forward hooks",
+            file: "Lessons/Exercises/11-1-StageShapes.swift",
+            hints: [
+                "Register one hook per stage in model.layers that appends output.shape to an "
+                    + "array, keep the ids, run model(x) once, then remove the hooks by id.",
+                "Run the model inside Tensor.withoutGrad { } so no graph is kept, and return "
+                    + "the shapes in stage order.",
             ]),
     ]
 

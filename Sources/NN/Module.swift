@@ -124,6 +124,10 @@ open class Module {
         return nextHookID
     }
 
+    /// How many forward hooks this module holds (not its children's): 0 once every hook
+    /// registered has been removed.
+    public var forwardHookCount: Int { forwardHooks.count }
+
     /// Removes a hook registered with `registerForwardHook(_:)`.
     public func removeForwardHook(_ id: Int) {
         forwardHooks.removeAll { $0.id == id }

@@ -52,6 +52,9 @@ struct ExercisesTests {
     @Test("05.1 a bottleneck's cost", .enabled(if: attempted("05.1"), notAttempted("05.1")))
     func bottleneckCost() { expectPassed("05.1") }
 
+    @Test("06.1 a stage of basic blocks", .enabled(if: attempted("06.1"), notAttempted("06.1")))
+    func makeBasicStage() { expectPassed("06.1") }
+
     @Test("07.1 warm-up then cosine", .enabled(if: attempted("07.1"), notAttempted("07.1")))
     func warmupCosineRate() { expectPassed("07.1") }
 
@@ -59,15 +62,21 @@ struct ExercisesTests {
         "08.1 a filter-normalised direction", .enabled(if: attempted("08.1"), notAttempted("08.1")))
     func filterNormalized() { expectPassed("08.1") }
 
+    @Test("09.1 freezing by path", .enabled(if: attempted("09.1"), notAttempted("09.1")))
+    func freezeAllBut() { expectPassed("09.1") }
+
     @Test("10.1 the gray stem", .enabled(if: attempted("10.1"), notAttempted("10.1")))
     func grayscaleFilters() { expectPassed("10.1") }
+
+    @Test("11.1 stage shapes by hooks", .enabled(if: attempted("11.1"), notAttempted("11.1")))
+    func stageOutputShapes() { expectPassed("11.1") }
 
     @Test("every exercise of the course has a test here")
     func everyExerciseIsListed() {
         #expect(
             Course.exercises.map(\.info.id) == [
-                "01.1", "01.2", "02.1", "02.2", "02.3", "03.1", "04.1", "04.2", "05.1", "07.1",
-                "08.1", "10.1",
+                "01.1", "01.2", "02.1", "02.2", "02.3", "03.1", "04.1", "04.2", "05.1", "06.1",
+                "07.1", "08.1", "09.1", "10.1", "11.1",
             ])
     }
 

@@ -4,6 +4,7 @@ import ExerciseSolutions
 import Foundation
 import Grading
 import NN
+import Randomness
 import ResNetModels
 import ScalarAutograd
 import TensorCore
@@ -66,8 +67,16 @@ struct GradingTests {
             Graders.warmupCosineRate { _, _, _, _ in throw NotAttempted() },
             Graders.filterNormalized { _, _ in throw NotAttempted() },
             Graders.grayscaleFilters { _ in throw NotAttempted() },
+            Graders.makeBasicStage { _, _, _, _, _ in throw NotAttempted() },
+            Graders.freezeAllBut { _, _ in throw NotAttempted() },
+            Graders.stageOutputShapes { _, _ in throw NotAttempted() },
         ]
-        for (report, info) in zip(reports, Catalogue.exercises) {
+        let ids = [
+            "01.1", "01.2", "02.1", "02.2", "02.3", "03.1", "04.1", "04.2", "05.1", "07.1", "08.1",
+            "10.1", "06.1", "09.1", "11.1",
+        ]
+        #expect(Set(ids) == Set(Catalogue.exercises.map(\.id)), "a grader without a stub test")
+        for (report, info) in zip(reports, ids.map { Catalogue.exercise($0)! }) {
             #expect(report.status == .notAttempted, "\(info.id): \(report.text)")
             #expect(report.text.contains(info.hints[0]), "\(info.id): \(report.text)")
         }
@@ -389,5 +398,86 @@ struct GradingTests {
                 for f in 0..<k { for i in 0..<plane { total[i] += rgb.data[f * 3 * plane + i] } }
                 return Tensor(shape: [k, 1, r, s], data: (0..<k).flatMap { _ in total })
             }, naming: identity, "summed over the wrong axis")
+    }
+
+    @Test("06.1 a stage: the stride on every block, no projection, blocks built out of order")
+    func basicStageMistakes() {
+        func stage(everyStride: Bool = false, option: ShortcutOption = .b, reversed: Bool = false)
+            -> (Int, Int, Int, Int, inout SeededGenerator) -> Sequential
+        {
+            { input, channels, blocks, stride, generator in
+                var modules: [Module] = (0..<blocks).map { index in
+                    BasicBlock(
+                        inputChannels: index == 0 ? input : channels, channels: channels,
+                        stride: index == 0 || everyStride ? stride : 1, shortcut: option,
+                        generator: &generator)
+                }
+                if reversed { modules.swapAt(0, modules.count - 1) }
+                return Sequential(modules)
+            }
+        }
+        #expect(Graders.makeBasicStage(stage()).status == .passed)
+        expectFails(
+            Graders.makeBasicStage(stage(everyStride: true)),
+            naming: "the stage's parameters and buffers are torchvision's",
+            "the stride on every block")
+        expectFails(
+            Graders.makeBasicStage(stage(option: .a)),
+            naming: "the stage's parameters and buffers are torchvision's",
+            "option A (no projection) instead of B")
+        expectFails(
+            Graders.makeBasicStage(stage(reversed: true)),
+            naming: "each block's weights are drawn from the generator in order",
+            "the blocks out of order")
+    }
+
+    @Test("09.1 freezing: a bare prefix, nothing frozen, everything frozen")
+    func freezeAllButMistakes() {
+        let identity = "after an SGD step only the parameters under the trainable paths move"
+        expectFails(
+            Graders.freezeAllBut { model, trainable in
+                for (name, parameter) in model.namedParameters() {
+                    parameter.requiresGrad = trainable.contains { name.hasPrefix($0) }
+                }
+            }, naming: identity, "a prefix without the dot: layer1.1 takes in layer1.10")
+        expectFails(
+            Graders.freezeAllBut { _, _ in }, naming: identity, "nothing frozen")
+        expectFails(
+            Graders.freezeAllBut { model, _ in model.freeze() }, naming: identity,
+            "everything frozen")
+    }
+
+    @Test("11.1 hooks: left behind, on the blocks instead of the stages, the input's shape")
+    func stageOutputShapesMistakes() {
+        expectFails(
+            Graders.stageOutputShapes { model, x in
+                var shapes: [[Int]] = []
+                for stage in model.layers {
+                    stage.registerForwardHook { _, _, output in shapes.append(output.shape) }
+                }
+                _ = Tensor.withoutGrad { model(x) }
+                return shapes
+            }, naming: "the hooks are removed afterwards", "hooks never removed")
+        expectFails(
+            Graders.stageOutputShapes { model, x in
+                var shapes: [[Int]] = []
+                let blocks = model.layers.flatMap(\.modules)
+                let ids = blocks.map { block in
+                    block.registerForwardHook { _, _, output in shapes.append(output.shape) }
+                }
+                _ = Tensor.withoutGrad { model(x) }
+                for (block, id) in zip(blocks, ids) { block.removeForwardHook(id) }
+                return shapes
+            }, naming: "your hooks see each stage's output", "every block's output")
+        expectFails(
+            Graders.stageOutputShapes { model, x in
+                var shapes: [[Int]] = []
+                let ids = model.layers.map { stage in
+                    stage.registerForwardHook { _, input, _ in shapes.append(input.shape) }
+                }
+                _ = Tensor.withoutGrad { model(x) }
+                for (stage, id) in zip(model.layers, ids) { stage.removeForwardHook(id) }
+                return shapes
+            }, naming: "your hooks see each stage's output", "the input's shape, not the output's")
     }
 }
