@@ -124,15 +124,15 @@ open class Module {
         return nextHookID
     }
 
-    /// How many forward hooks this module holds (not its children's): 0 once every hook
-    /// registered has been removed.
-    public var forwardHookCount: Int { forwardHooks.count }
-
     /// Removes a hook registered with `registerForwardHook(_:)`.
     public func removeForwardHook(_ id: Int) {
         forwardHooks.removeAll { $0.id == id }
     }
     // listing-end: forward-hooks
+
+    /// How many forward hooks this module holds (not its children's): 0 once every hook
+    /// registered has been removed.
+    public var forwardHookCount: Int { forwardHooks.count }
 
     static func join(_ prefix: String, _ name: String) -> String {
         prefix.isEmpty ? name : "\(prefix).\(name)"
