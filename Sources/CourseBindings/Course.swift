@@ -63,6 +63,18 @@ public enum Course {
                 $0 == .student
                     ? Exercises.makeIdentityAtStart : ExerciseSolutions.makeIdentityAtStart)
         },
+        bind("04.3") {
+            Graders.projectionShortcut(
+                $0 == .student
+                    ? {
+                        try Exercises.projectionShortcut(
+                            inputChannels: $0, outputChannels: $1, stride: $2, generator: &$3)
+                    }
+                    : {
+                        try ExerciseSolutions.projectionShortcut(
+                            inputChannels: $0, outputChannels: $1, stride: $2, generator: &$3)
+                    })
+        },
         bind("05.1") {
             Graders.bottleneckCost(
                 $0 == .student ? Exercises.bottleneckCost : ExerciseSolutions.bottleneckCost)
@@ -78,6 +90,10 @@ public enum Course {
                         try ExerciseSolutions.makeBasicStage(
                             inputChannels: $0, channels: $1, blocks: $2, stride: $3, generator: &$4)
                     })
+        },
+        bind("06.2") {
+            Graders.imagenetSides(
+                $0 == .student ? Exercises.imagenetSides : ExerciseSolutions.imagenetSides)
         },
         bind("07.1") {
             Graders.warmupCosineRate(

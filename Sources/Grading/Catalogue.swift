@@ -84,6 +84,14 @@ public enum Catalogue {
                     + "both block.bn2.weight.data and block.bn2.bias.data to zeros.",
             ]),
         ExerciseInfo(
+            id: "04.3", lesson: 4, title: "the option-B projection shortcut",
+            file: "Lessons/Exercises/04-3-ProjectionShortcut.swift",
+            hints: [
+                "Sequential([Conv2d(inputChannels: …, outputChannels: …, kernelSize: 1, stride: "
+                    + "stride, bias: false, generator: &generator), BatchNorm2d(outputChannels)]).",
+                "No padding and no bias: the batch norm's shift makes a bias useless.",
+            ]),
+        ExerciseInfo(
             id: "05.1", lesson: 5, title: "a bottleneck's parameters and mult-adds by formula",
             file: "Lessons/Exercises/05-1-BottleneckCost.swift",
             hints: [
@@ -103,6 +111,15 @@ public enum Catalogue {
                     + "&generator) to an array, then return Sequential(array).",
                 "Build the blocks in order with the same generator: the weights are drawn as "
                     + "each block is made, so the order is part of the answer.",
+            ]),
+        ExerciseInfo(
+            id: "06.2", lesson: 6, title: "the spatial sizes from 224 to 7, for any input",
+            file: "Lessons/Exercises/06-2-ImageNetSizes.swift",
+            hints: [
+                "Write out(side, kernel, stride, padding) = (side + 2·padding − kernel) / stride "
+                    + "+ 1 (integer division), and apply it layer by layer.",
+                "conv1: kernel 7, stride 2, padding 3; maxpool: 3, 2, 1; layer1 keeps the side; "
+                    + "layer2-4: 3, 2, 1 each.",
             ]),
         ExerciseInfo(
             id: "07.1", lesson: 7, title: "cosine annealing after a linear warm-up",

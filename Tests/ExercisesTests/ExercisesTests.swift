@@ -49,11 +49,17 @@ struct ExercisesTests {
     @Test("04.2 identity at the start", .enabled(if: attempted("04.2"), notAttempted("04.2")))
     func makeIdentityAtStart() { expectPassed("04.2") }
 
+    @Test("04.3 the projection shortcut", .enabled(if: attempted("04.3"), notAttempted("04.3")))
+    func projectionShortcut() { expectPassed("04.3") }
+
     @Test("05.1 a bottleneck's cost", .enabled(if: attempted("05.1"), notAttempted("05.1")))
     func bottleneckCost() { expectPassed("05.1") }
 
     @Test("06.1 a stage of basic blocks", .enabled(if: attempted("06.1"), notAttempted("06.1")))
     func makeBasicStage() { expectPassed("06.1") }
+
+    @Test("06.2 224 to 7", .enabled(if: attempted("06.2"), notAttempted("06.2")))
+    func imagenetSides() { expectPassed("06.2") }
 
     @Test("07.1 warm-up then cosine", .enabled(if: attempted("07.1"), notAttempted("07.1")))
     func warmupCosineRate() { expectPassed("07.1") }
@@ -75,8 +81,8 @@ struct ExercisesTests {
     func everyExerciseIsListed() {
         #expect(
             Course.exercises.map(\.info.id) == [
-                "01.1", "01.2", "02.1", "02.2", "02.3", "03.1", "04.1", "04.2", "05.1", "06.1",
-                "07.1", "08.1", "09.1", "10.1", "11.1",
+                "01.1", "01.2", "02.1", "02.2", "02.3", "03.1", "04.1", "04.2", "04.3", "05.1",
+                "06.1", "06.2", "07.1", "08.1", "09.1", "10.1", "11.1",
             ])
     }
 

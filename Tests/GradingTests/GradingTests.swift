@@ -70,10 +70,12 @@ struct GradingTests {
             Graders.makeBasicStage { _, _, _, _, _ in throw NotAttempted() },
             Graders.freezeAllBut { _, _ in throw NotAttempted() },
             Graders.stageOutputShapes { _, _ in throw NotAttempted() },
+            Graders.projectionShortcut { _, _, _, _ in throw NotAttempted() },
+            Graders.imagenetSides { _ in throw NotAttempted() },
         ]
         let ids = [
             "01.1", "01.2", "02.1", "02.2", "02.3", "03.1", "04.1", "04.2", "05.1", "07.1", "08.1",
-            "10.1", "06.1", "09.1", "11.1",
+            "10.1", "06.1", "09.1", "11.1", "04.3", "06.2",
         ]
         #expect(Set(ids) == Set(Catalogue.exercises.map(\.id)), "a grader without a stub test")
         for (report, info) in zip(reports, ids.map { Catalogue.exercise($0)! }) {
@@ -479,5 +481,51 @@ struct GradingTests {
                 for (stage, id) in zip(model.layers, ids) { stage.removeForwardHook(id) }
                 return shapes
             }, naming: "your hooks see each stage's output", "the input's shape, not the output's")
+    }
+
+    @Test("04.3 projection: a bias, a 3×3 kernel, the stride left out")
+    func projectionShortcutMistakes() {
+        func projection(bias: Bool = false, kernel: Int = 1, strided: Bool = true)
+            -> (Int, Int, Int, inout SeededGenerator) -> Sequential
+        {
+            { input, output, stride, generator in
+                Sequential([
+                    Conv2d(
+                        inputChannels: input, outputChannels: output, kernelSize: kernel,
+                        stride: strided ? stride : 1, padding: kernel / 2, bias: bias,
+                        generator: &generator),
+                    BatchNorm2d(output),
+                ])
+            }
+        }
+        #expect(Graders.projectionShortcut(projection()).status == .passed)
+        let identity = "the projection is torchvision's downsample"
+        expectFails(Graders.projectionShortcut(projection(bias: true)), naming: identity, "a bias")
+        expectFails(
+            Graders.projectionShortcut(projection(kernel: 3)), naming: identity, "a 3×3 kernel")
+        expectFails(
+            Graders.projectionShortcut(projection(strided: false)),
+            naming: "in evaluation mode the projection computes BN(conv1x1(x, stride))",
+            "the stride left out")
+    }
+
+    @Test("06.2 sides: halving with the floor, no max pool, the stride on layer1")
+    func imagenetSidesMistakes() {
+        let identity = "the sides after conv1, maxpool and layer1-4 are those ResNet-18 produces"
+        expectFails(
+            Graders.imagenetSides { side in
+                let halves = (1...5).map { side >> $0 }
+                return [halves[0], halves[1], halves[1], halves[2], halves[3], halves[4]]
+            }, naming: identity, "side / 2 each time (wrong for odd sides)")
+        expectFails(
+            Graders.imagenetSides { side in
+                let sides = try! ExerciseSolutions.imagenetSides(side)
+                return [sides[0], sides[0], sides[0], sides[2], sides[3], sides[4]]
+            }, naming: identity, "the max pool forgotten")
+        expectFails(
+            Graders.imagenetSides { side in
+                let sides = try! ExerciseSolutions.imagenetSides(side)
+                return [sides[0], sides[1], sides[3], sides[4], sides[5], (sides[5] - 1) / 2 + 1]
+            }, naming: identity, "layer1 given a stride too")
     }
 }
