@@ -99,6 +99,12 @@ public enum Course {
             Graders.warmupCosineRate(
                 $0 == .student ? Exercises.warmupCosineRate : ExerciseSolutions.warmupCosineRate)
         },
+        bind("07.2") {
+            Graders.paddedCrop(
+                $0 == .student
+                    ? { try Exercises.paddedCrop($0, padding: $1, top: $2, left: $3) }
+                    : { try ExerciseSolutions.paddedCrop($0, padding: $1, top: $2, left: $3) })
+        },
         bind("08.1") {
             Graders.filterNormalized(
                 $0 == .student ? Exercises.filterNormalized : ExerciseSolutions.filterNormalized)
@@ -114,6 +120,12 @@ public enum Course {
         bind("11.1") {
             Graders.stageOutputShapes(
                 $0 == .student ? Exercises.stageOutputShapes : ExerciseSolutions.stageOutputShapes)
+        },
+        bind("11.2") {
+            Graders.unnormalize(
+                $0 == .student
+                    ? { try Exercises.unnormalize($0, mean: $1, std: $2) }
+                    : { try ExerciseSolutions.unnormalize($0, mean: $1, std: $2) })
         },
     ]
 

@@ -130,6 +130,14 @@ public enum Catalogue {
                 "At step = warmupSteps the rate is the peak itself: cos(0) = 1.",
             ]),
         ExerciseInfo(
+            id: "07.2", lesson: 7, title: "random crop with padding, at a given offset",
+            file: "Lessons/Exercises/07-2-PaddedCrop.swift",
+            hints: [
+                "No need to build the padded image: for each output pixel (i, j) read the input "
+                    + "at (i + top − padding, j + left − padding) when it is inside, else 0.",
+                "Index x.data[(c·H + row)·W + column], row-major [C, H, W].",
+            ]),
+        ExerciseInfo(
             id: "08.1", lesson: 8, title: "a filter-normalised direction (Li et al.)",
             file: "Lessons/Exercises/08-1-FilterNormalize.swift",
             hints: [
@@ -163,6 +171,13 @@ public enum Catalogue {
                     + "array, keep the ids, run model(x) once, then remove the hooks by id.",
                 "Run the model inside Tensor.withoutGrad { } so no graph is kept, and return "
                     + "the shapes in stage order.",
+            ]),
+        ExerciseInfo(
+            id: "11.2", lesson: 11, title: "an image un-normalised the right way",
+            file: "Lessons/Exercises/11-2-Unnormalize.swift",
+            hints: [
+                "Per element: find its channel, c = index / (H·W) % C, then x · std[c] + mean[c].",
+                "Not · 0.5 + 0.5: that undoes a normalisation with mean 0.5 and std 0.5 only.",
             ]),
     ]
 

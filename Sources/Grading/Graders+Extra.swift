@@ -94,3 +94,75 @@ extension Graders {
         }
     }
 }
+
+extension Graders {
+    /// Exercise 07.2: `paddedCrop`.
+    public static func paddedCrop(
+        _ crop: (Tensor, Int, Int, Int) throws -> Tensor, seed: UInt64 = gradingSeed(72)
+    ) -> GradeReport {
+        grade(seed: seed, firstHint: Catalogue.exercise("07.2")!.hints[0]) { checks in
+            var generator = SeededGenerator(seed: seed)
+            for trial in 0..<10 {
+                let channels = 1 + Int(generator.next() % 3)
+                let (height, width) = (3 + Int(generator.next() % 6), 3 + Int(generator.next() % 6))
+                let padding = Int(generator.next() % 4)
+                let image = randomTensor([channels, height, width], 0.1...1, &generator)
+                let centre = try crop(image, padding, padding, padding)
+                try requireTensor(
+                    centre, image, tolerance: 0,
+                    "the crop at (padding, padding) is the image itself",
+                    "case \(trial): image \(image.shape), padding \(padding)", &checks)
+                let top = Int(generator.next() % UInt64(2 * padding + 1))
+                let left = Int(generator.next() % UInt64(2 * padding + 1))
+                let got = try crop(image, padding, top, left)
+                let (dy, dx) = (top - padding, left - padding)
+                let expected = Tensor(
+                    shape: image.shape,
+                    data: (0..<image.count).map { index in
+                        let (c, i, j) = (
+                            index / (height * width), index / width % height, index % width
+                        )
+                        let (row, column) = (i + dy, j + dx)
+                        guard (0..<height).contains(row) && (0..<width).contains(column) else {
+                            return 0
+                        }
+                        return image.data[(c * height + row) * width + column]
+                    })
+                try requireTensor(
+                    got, expected, tolerance: 0,
+                    "each crop is the image shifted by (top − padding, left − padding), zeros elsewhere",
+                    "case \(trial): image \(image.shape), padding \(padding), top \(top), left \(left)",
+                    &checks)
+            }
+            checks.held("10 random images, paddings 0-3 and offsets: centred and shifted crops")
+        }
+    }
+
+    /// Exercise 11.2: `unnormalize`.
+    public static func unnormalize(
+        _ undo: (Tensor, [Float], [Float]) throws -> Tensor, seed: UInt64 = gradingSeed(112)
+    ) -> GradeReport {
+        grade(seed: seed, firstHint: Catalogue.exercise("11.2")!.hints[0]) { checks in
+            var generator = SeededGenerator(seed: seed)
+            for trial in 0..<6 {
+                let channels = [1, 3, 2, 1, 3, 4][trial]
+                let mean = (0..<channels).map { _ in Float(uniform(0.1...0.6, &generator)) }
+                let std = (0..<channels).map { _ in Float(uniform(0.2...0.45, &generator)) }
+                let pixels = randomTensor([2, channels, 4, 5], 0...1, &generator)
+                let plane = 20
+                let normalized = Tensor(
+                    shape: pixels.shape,
+                    data: pixels.data.enumerated().map { index, value in
+                        let c = index / plane % channels
+                        return (value - mean[c]) / std[c]
+                    })
+                let got = try undo(normalized, mean, std)
+                try requireTensor(
+                    got, pixels, tolerance: 1e-5,
+                    "unnormalize((x − mean) / std) = x: the pixels come back, channel by channel",
+                    "case \(trial): \(channels) channels, mean \(mean), std \(std)", &checks)
+            }
+            checks.held("6 random images with their own per-channel statistics")
+        }
+    }
+}

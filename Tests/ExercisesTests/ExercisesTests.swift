@@ -64,6 +64,9 @@ struct ExercisesTests {
     @Test("07.1 warm-up then cosine", .enabled(if: attempted("07.1"), notAttempted("07.1")))
     func warmupCosineRate() { expectPassed("07.1") }
 
+    @Test("07.2 padded crop", .enabled(if: attempted("07.2"), notAttempted("07.2")))
+    func paddedCrop() { expectPassed("07.2") }
+
     @Test(
         "08.1 a filter-normalised direction", .enabled(if: attempted("08.1"), notAttempted("08.1")))
     func filterNormalized() { expectPassed("08.1") }
@@ -77,12 +80,15 @@ struct ExercisesTests {
     @Test("11.1 stage shapes by hooks", .enabled(if: attempted("11.1"), notAttempted("11.1")))
     func stageOutputShapes() { expectPassed("11.1") }
 
+    @Test("11.2 un-normalising", .enabled(if: attempted("11.2"), notAttempted("11.2")))
+    func unnormalize() { expectPassed("11.2") }
+
     @Test("every exercise of the course has a test here")
     func everyExerciseIsListed() {
         #expect(
             Course.exercises.map(\.info.id) == [
                 "01.1", "01.2", "02.1", "02.2", "02.3", "03.1", "04.1", "04.2", "04.3", "05.1",
-                "06.1", "06.2", "07.1", "08.1", "09.1", "10.1", "11.1",
+                "06.1", "06.2", "07.1", "07.2", "08.1", "09.1", "10.1", "11.1", "11.2",
             ])
     }
 

@@ -72,10 +72,13 @@ struct GradingTests {
             Graders.stageOutputShapes { _, _ in throw NotAttempted() },
             Graders.projectionShortcut { _, _, _, _ in throw NotAttempted() },
             Graders.imagenetSides { _ in throw NotAttempted() },
+            Graders.paddedCrop { _, _, _, _ in throw NotAttempted() },
+            Graders.unnormalize { _, _, _ in throw NotAttempted() },
         ]
         let ids = [
             "01.1", "01.2", "02.1", "02.2", "02.3", "03.1", "04.1", "04.2", "05.1", "07.1", "08.1",
-            "10.1", "06.1", "09.1", "11.1", "04.3", "06.2",
+            "10.1", "06.1", "09.1", "11.1", "04.3", "06.2", "07.2",
+            "11.2",
         ]
         #expect(Set(ids) == Set(Catalogue.exercises.map(\.id)), "a grader without a stub test")
         for (report, info) in zip(reports, ids.map { Catalogue.exercise($0)! }) {
@@ -527,5 +530,56 @@ struct GradingTests {
                 let sides = try! ExerciseSolutions.imagenetSides(side)
                 return [sides[0], sides[1], sides[3], sides[4], sides[5], (sides[5] - 1) / 2 + 1]
             }, naming: identity, "layer1 given a stride too")
+    }
+
+    @Test("07.2 padded crop: the shift reversed, the padding forgotten, edges clamped")
+    func paddedCropMistakes() {
+        let shifted = "each crop is the image shifted by (top − padding, left − padding)"
+        expectFails(
+            Graders.paddedCrop { image, padding, top, left in
+                try! ExerciseSolutions.paddedCrop(
+                    image, padding: padding, top: 2 * padding - top, left: 2 * padding - left)
+            }, naming: shifted, "the shift the wrong way")
+        expectFails(
+            Graders.paddedCrop { image, padding, top, left in
+                try! ExerciseSolutions.paddedCrop(image, padding: 0, top: top, left: left)
+            }, naming: "the crop at (padding, padding) is the image itself", "the padding forgotten"
+        )
+        expectFails(
+            Graders.paddedCrop { image, padding, top, left in
+                // Edge pixels repeated instead of zeros.
+                let (h, w) = (image.shape[1], image.shape[2])
+                return Tensor(
+                    shape: image.shape,
+                    data: (0..<image.count).map { index in
+                        let (k, i, j) = (index / (h * w), index / w % h, index % w)
+                        let row = min(max(i + top - padding, 0), h - 1)
+                        let column = min(max(j + left - padding, 0), w - 1)
+                        return image.data[(k * h + row) * w + column]
+                    })
+            }, naming: shifted, "edges repeated instead of zeros")
+    }
+
+    @Test("11.2 un-normalise: · 0.5 + 0.5, divided instead of multiplied, one channel's numbers")
+    func unnormalizeMistakes() {
+        let identity = "unnormalize((x − mean) / std) = x"
+        expectFails(
+            Graders.unnormalize { x, _, _ in
+                Tensor(shape: x.shape, data: x.data.map { $0 * 0.5 + 0.5 })
+            }, naming: identity, "· 0.5 + 0.5")
+        expectFails(
+            Graders.unnormalize { x, mean, std in
+                let plane = x.shape[2] * x.shape[3]
+                return Tensor(
+                    shape: x.shape,
+                    data: x.data.enumerated().map {
+                        let c = $0 / plane % x.shape[1]
+                        return $1 / std[c] + mean[c]
+                    })
+            }, naming: identity, "divided by std instead of multiplied")
+        expectFails(
+            Graders.unnormalize { x, mean, std in
+                Tensor(shape: x.shape, data: x.data.map { $0 * std[0] + mean[0] })
+            }, naming: identity, "the first channel's statistics for every channel")
     }
 }
