@@ -72,13 +72,17 @@ public func gradingSeed(_ base: UInt64) -> UInt64 {
     ProcessInfo.processInfo.environment["RESIDUAL_GRADE_SEED"].flatMap { UInt64($0) } ?? base
 }
 
-/// Runs `body`, an exercise's checks with `seed`, and turns what happens into a report:
+/// Runs `body`, exercise `id`'s checks with `seed`, and turns what happens into a report:
 /// `NotAttempted` from the student's code is *not attempted* with the first hint, a broken
 /// identity is *failed* with its message, any other error the student's code throws is
 /// *failed* naming it.
 public func grade(
-    seed: UInt64, firstHint: String, _ body: (inout Checks) throws -> Void
+    _ id: String, seed: UInt64, _ body: (inout Checks) throws -> Void
 ) -> GradeReport {
+    guard let exercise = Catalogue.exercise(id) else {
+        preconditionFailure("grade: no exercise \(id) in the catalogue")
+    }
+    let firstHint = exercise.hints[0]
     var checks = Checks(seed: seed)
     do {
         try body(&checks)

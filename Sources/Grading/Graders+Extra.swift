@@ -10,7 +10,7 @@ extension Graders {
         _ make: (Int, Int, Int, inout SeededGenerator) throws -> Sequential,
         seed: UInt64 = gradingSeed(43)
     ) -> GradeReport {
-        grade(seed: seed, firstHint: Catalogue.exercise("04.3")!.hints[0]) { checks in
+        grade("04.3", seed: seed) { checks in
             var generator = SeededGenerator(seed: seed)
             for (index, (input, output, stride)) in [(4, 8, 2), (3, 6, 1), (8, 16, 2), (5, 5, 2)]
                 .enumerated()
@@ -32,12 +32,7 @@ extension Graders {
                 )
                 // Its batch norm with random statistics, then the output in evaluation mode.
                 let norm = shortcut.modules[1] as! BatchNorm2d
-                norm.weight.data = (0..<output).map { _ in Float(uniform(0.5...1.5, &generator)) }
-                norm.bias.data = (0..<output).map { _ in Float(uniform(-0.5...0.5, &generator)) }
-                norm.runningMean.data = (0..<output).map { _ in
-                    Float(uniform(-0.3...0.3, &generator))
-                }
-                norm.runningVar.data = (0..<output).map { _ in Float(uniform(0.5...2, &generator)) }
+                randomizeNorms([norm], &generator)
                 shortcut.eval()
                 let x = randomTensor([2, input, 7, 6], -1...1, &generator)
                 let weight = (shortcut.modules[0] as! Conv2d).weight
@@ -64,7 +59,7 @@ extension Graders {
     public static func imagenetSides(
         _ sides: (Int) throws -> [Int], seed: UInt64 = gradingSeed(62)
     ) -> GradeReport {
-        grade(seed: seed, firstHint: Catalogue.exercise("06.2")!.hints[0]) { checks in
+        grade("06.2", seed: seed) { checks in
             var generator = SeededGenerator(seed: seed)
             let model = ResNet.resnet18(classes: 10, generator: &generator)
             model.eval()
@@ -100,7 +95,7 @@ extension Graders {
     public static func paddedCrop(
         _ crop: (Tensor, Int, Int, Int) throws -> Tensor, seed: UInt64 = gradingSeed(72)
     ) -> GradeReport {
-        grade(seed: seed, firstHint: Catalogue.exercise("07.2")!.hints[0]) { checks in
+        grade("07.2", seed: seed) { checks in
             var generator = SeededGenerator(seed: seed)
             for trial in 0..<10 {
                 let channels = 1 + Int(generator.next() % 3)
@@ -142,7 +137,7 @@ extension Graders {
     public static func unnormalize(
         _ undo: (Tensor, [Float], [Float]) throws -> Tensor, seed: UInt64 = gradingSeed(112)
     ) -> GradeReport {
-        grade(seed: seed, firstHint: Catalogue.exercise("11.2")!.hints[0]) { checks in
+        grade("11.2", seed: seed) { checks in
             var generator = SeededGenerator(seed: seed)
             for trial in 0..<6 {
                 let channels = [1, 3, 2, 1, 3, 4][trial]

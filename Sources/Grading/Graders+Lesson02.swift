@@ -43,7 +43,7 @@ extension Graders {
     public static func crossEntropyGradient(
         _ gradient: (Tensor, [Int]) throws -> Tensor, seed: UInt64 = gradingSeed(21)
     ) -> GradeReport {
-        grade(seed: seed, firstHint: Catalogue.exercise("02.1")!.hints[0]) { checks in
+        grade("02.1", seed: seed) { checks in
             var generator = SeededGenerator(seed: seed)
             for trial in 0..<12 {
                 let samples = 1 + Int(generator.next() % 5)
@@ -99,7 +99,7 @@ extension Graders {
     public static func reduceToShape(
         _ reduce: (Tensor, [Int]) throws -> Tensor, seed: UInt64 = gradingSeed(22)
     ) -> GradeReport {
-        grade(seed: seed, firstHint: Catalogue.exercise("02.2")!.hints[0]) { checks in
+        grade("02.2", seed: seed) { checks in
             var generator = SeededGenerator(seed: seed)
             var fixed: [([Int], [Int])] = [
                 ([2, 3, 4], [3, 1]), ([2, 3], [2, 3]), ([4, 5], []),
@@ -131,7 +131,7 @@ extension Graders {
         _ convolve: (Tensor, Tensor, Tensor?, Int, Int) throws -> Tensor,
         seed: UInt64 = gradingSeed(23)
     ) -> GradeReport {
-        grade(seed: seed, firstHint: Catalogue.exercise("02.3")!.hints[0]) { checks in
+        grade("02.3", seed: seed) { checks in
             var generator = SeededGenerator(seed: seed)
             func draw(_ range: ClosedRange<Int>) -> Int {
                 range.lowerBound + Int(generator.next() % UInt64(range.count))

@@ -11,7 +11,7 @@ extension Graders {
         _ cost: (Int, Int, Int, Int, Int) throws -> (parameters: Int, multAdds: Int),
         seed: UInt64 = gradingSeed(51)
     ) -> GradeReport {
-        grade(seed: seed, firstHint: Catalogue.exercise("05.1")!.hints[0]) { checks in
+        grade("05.1", seed: seed) { checks in
             var generator = SeededGenerator(seed: seed)
             func draw(_ values: [Int]) -> Int {
                 values[Int(generator.next() % UInt64(values.count))]
@@ -51,7 +51,7 @@ extension Graders {
     public static func warmupCosineRate(
         _ rate: (Int, Double, Int, Int) throws -> Double, seed: UInt64 = gradingSeed(71)
     ) -> GradeReport {
-        grade(seed: seed, firstHint: Catalogue.exercise("07.1")!.hints[0]) { checks in
+        grade("07.1", seed: seed) { checks in
             var generator = SeededGenerator(seed: seed)
             var runs = [(0.1, 0, 20), (0.1, 5, 20), (0.05, 1, 3)]
             for _ in 0..<5 {

@@ -10,7 +10,7 @@ extension Graders {
     public static func filterNormalized(
         _ normalize: (Tensor, Tensor) throws -> Tensor, seed: UInt64 = gradingSeed(81)
     ) -> GradeReport {
-        grade(seed: seed, firstHint: Catalogue.exercise("08.1")!.hints[0]) { checks in
+        grade("08.1", seed: seed) { checks in
             var generator = SeededGenerator(seed: seed)
             let shapes = [
                 [8, 4, 3, 3], [16, 16, 3, 3], [10, 64], [4, 1, 7, 7], [32], [5, 3, 1, 1],
@@ -79,7 +79,7 @@ extension Graders {
     public static func grayscaleFilters(
         _ port: (Tensor) throws -> Tensor, seed: UInt64 = gradingSeed(101)
     ) -> GradeReport {
-        grade(seed: seed, firstHint: Catalogue.exercise("10.1")!.hints[0]) { checks in
+        grade("10.1", seed: seed) { checks in
             var generator = SeededGenerator(seed: seed)
             for trial in 0..<8 {
                 let k = 1 + Int(generator.next() % 6)
@@ -116,7 +116,7 @@ extension Graders {
         _ make: (Int, Int, Int, Int, inout SeededGenerator) throws -> Sequential,
         seed: UInt64 = gradingSeed(61)
     ) -> GradeReport {
-        grade(seed: seed, firstHint: Catalogue.exercise("06.1")!.hints[0]) { checks in
+        grade("06.1", seed: seed) { checks in
             var draws = SeededGenerator(seed: seed)
             let stages = [(8, 8, 2, 1), (8, 16, 2, 2), (16, 32, 3, 2), (4, 12, 1, 2), (6, 6, 3, 1)]
             for (index, (input, channels, blocks, stride)) in stages.enumerated() {
@@ -174,7 +174,7 @@ extension Graders {
     public static func freezeAllBut(
         _ freeze: (Module, [String]) throws -> Void, seed: UInt64 = gradingSeed(91)
     ) -> GradeReport {
-        grade(seed: seed, firstHint: Catalogue.exercise("09.1")!.hints[0]) { checks in
+        grade("09.1", seed: seed) { checks in
             var draws = SeededGenerator(seed: seed)
             // Depth 68 has 11 blocks a stage: `layer1.1` must not take in `layer1.10`.
             let cases: [(depth: Int, trainable: [String])] = [
@@ -221,7 +221,7 @@ extension Graders {
     public static func stageOutputShapes(
         _ shapes: (ResNet, Tensor) throws -> [[Int]], seed: UInt64 = gradingSeed(111)
     ) -> GradeReport {
-        grade(seed: seed, firstHint: Catalogue.exercise("11.1")!.hints[0]) { checks in
+        grade("11.1", seed: seed) { checks in
             var draws = SeededGenerator(seed: seed)
             let cases: [(String, [Int])] = [
                 ("ablation-res-8", [2, 1, 12, 12]), ("cifar-resnet20", [1, 3, 16, 16]),

@@ -113,26 +113,14 @@ public struct Checkpoint {
     ///   file, cut short, a weights-only file without the training state, or a state that
     ///   does not decode.
     public static func read(from path: String) throws(TrainingError) -> Checkpoint {
-        let tensors: [(name: String, tensor: Tensor)]
-        let metadata: [String: String]
-        do {
-            (tensors, metadata) = try Safetensors.read(path)
-        } catch {
-            throw .badCheckpoint(path: path, reason: "\(error.problemDescription)")
-        }
+        let (tensors, metadata) = try readFile(path)
         guard let json = metadata[metadataKey] else {
             throw .badCheckpoint(
                 path: path,
                 reason: "it holds weights but no training state (no '\(metadataKey)' metadata); "
                     + "it was not written by a training run, so there is nothing to resume")
         }
-        var state: TrainingState
-        do {
-            state = try decoder.decode(TrainingState.self, from: Data(json.utf8))
-        } catch {
-            throw .badCheckpoint(
-                path: path, reason: "its training state is damaged: \(describe(error))")
-        }
+        var state = try decodeState(json, path: path)
         guard TrainingState.readableVersions.contains(state.version) else {
             let versions = TrainingState.readableVersions
             throw .badCheckpoint(
@@ -149,6 +137,28 @@ public struct Checkpoint {
         }
         state.version = TrainingState.currentVersion
         return Checkpoint(weights: modelTensors, state: state, parameterShapes: shapes)
+    }
+
+    /// The tensors and metadata of the safetensors file at `path`.
+    /// - Throws: `TrainingError.badCheckpoint` naming the file and what is wrong with it.
+    static func readFile(_ path: String) throws(TrainingError) -> (
+        tensors: [(name: String, tensor: Tensor)], metadata: [String: String]
+    ) {
+        do {
+            return try Safetensors.read(path)
+        } catch {
+            throw .badCheckpoint(path: path, reason: error.problemDescription)
+        }
+    }
+
+    /// The `TrainingState` in a checkpoint's metadata JSON (`path` names the file in errors).
+    static func decodeState(_ json: String, path: String) throws(TrainingError) -> TrainingState {
+        do {
+            return try decoder.decode(TrainingState.self, from: Data(json.utf8))
+        } catch {
+            throw .badCheckpoint(
+                path: path, reason: "its training state is damaged: \(describe(error))")
+        }
     }
 
     /// The model's state dict in the safetensors file at `path`, read once: every tensor of a

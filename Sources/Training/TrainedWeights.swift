@@ -36,21 +36,9 @@ public struct TrainedWeights {
     /// - Throws: `TrainingError.badCheckpoint` naming the file: missing, not safetensors,
     ///   corrupt, or a training state or normalisation that does not decode.
     public static func read(from path: String) throws(TrainingError) -> TrainedWeights {
-        let tensors: [(name: String, tensor: Tensor)]
-        let metadata: [String: String]
-        do {
-            (tensors, metadata) = try Safetensors.read(path)
-        } catch {
-            throw .badCheckpoint(path: path, reason: error.problemDescription)
-        }
+        let (tensors, metadata) = try Checkpoint.readFile(path)
         if let json = metadata[Checkpoint.metadataKey] {
-            let state: TrainingState
-            do {
-                state = try Checkpoint.decoder.decode(TrainingState.self, from: Data(json.utf8))
-            } catch {
-                throw .badCheckpoint(
-                    path: path, reason: "its training state is damaged: \(describe(error))")
-            }
+            let state = try Checkpoint.decodeState(json, path: path)
             return TrainedWeights(
                 tensors: Checkpoint.weights(of: tensors), model: state.config.model,
                 normalization: (state.mean, state.std), recordedIn: "its training state")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Foundation
 import NN
 import Randomness
@@ -153,11 +154,14 @@ struct Predict: ParsableCommand {
                 "--weights \(weights) records a normalisation for \(mean.count) channels; "
                     + "--input has \(channels)")
         }
-        let plane = x.shape[2] * x.shape[3]
-        var data = x.data
-        for index in data.indices {
-            let channel = index / plane % channels
-            data[index] = (data[index] - mean[channel]) / std[channel]
+        // Image by image, with the arithmetic the training loader's `.normalize` uses.
+        let (height, width) = (x.shape[2], x.shape[3])
+        let size = channels * height * width
+        let data = (0..<x.shape[0]).flatMap { n in
+            Image(
+                channels: channels, height: height, width: width,
+                pixels: Array(x.data[(n * size)..<((n + 1) * size)])
+            ).normalized(mean: mean, std: std).pixels
         }
         print(
             "normalised the input with the mean \(mean) and std \(std) recorded in \(weights) "
