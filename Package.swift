@@ -115,7 +115,7 @@ let package = Package(
             dependencies: [
                 "Randomness", "ScalarAutograd", "Kernels", "TensorCore", "NN", "ResNetModels",
                 "ModelViews", "Datasets", "Optim", "Training", "Ablation", "GraphRender", "Plots",
-                "Notebook", "TextFormat",
+                "Notebook", "TextFormat", "ExerciseKit",
             ]),
 
         // MARK: - Lessons (Lessons/NN-name, executables `lesson-NN-name`)
@@ -184,7 +184,8 @@ let package = Package(
                 "ModelViews", "Optim",
             ]),
         .target(
-            name: "CourseBindings", dependencies: ["Exercises", "ExerciseSolutions", "Grading"]),
+            name: "CourseBindings",
+            dependencies: ["ExerciseKit", "Exercises", "ExerciseSolutions", "Grading"]),
         .executableTarget(
             name: "course",
             dependencies: [
@@ -235,7 +236,8 @@ let package = Package(
             dependencies: ["resnet-lab", "TestSupport", "NN", "TensorCore"],
             exclude: ["Fixtures"]),
         .testTarget(name: "PackageTests", dependencies: ["TestSupport"]),
-        .testTarget(name: "ExercisesTests", dependencies: ["CourseBindings", "Grading"]),
+        .testTarget(
+            name: "ExercisesTests", dependencies: ["CourseBindings", "ExerciseKit", "Grading"]),
         .testTarget(
             name: "GradingTests",
             dependencies: [

@@ -347,4 +347,6 @@ notebook.cell("What comes next") { cell in
         """)
 }
 
+notebook.exercises(lesson: 1)
+
 notebook.finish()

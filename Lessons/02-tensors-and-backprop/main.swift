@@ -179,7 +179,8 @@ notebook.cell("Naive against fast, 1 thread against 2") { cell in
         """
         Why bother? Because the matrix multiply can be made fast: it is blocked so the data in \
         use stays in cache, packed so it is read in order, and computed in a register-tiled \
-        SIMD micro-kernel that issues fused multiply-adds on 16 floats at a time. It also \
+        SIMD micro-kernel that issues fused multiply-adds on vectors of 16 floats (one \
+        AVX-512 register, two AVX2 ones). It also \
         splits cleanly over threads by the part of the output each one writes, so no locks \
         are needed and the result does not depend on the thread count. The layer below is a \
         3×3 convolution with 16 input and 16 output channels on 28×28 maps — the shape of the \
@@ -188,7 +189,9 @@ notebook.cell("Naive against fast, 1 thread against 2") { cell in
         The library's direct convolution (`conv2dForwardDirect`) goes one step further and \
         never builds the column matrix at all. Entry (tap, pixel) of that matrix is just the \
         padded input at "where the pixel's window starts + where the tap sits in the \
-        window", so the kernel keeps a tile of 8 pixels × 16 output channels in registers and \
+        window", so the kernel keeps a tile of \(InstructionSet.tiles.directRows) pixels × \
+        \(16 * InstructionSet.tiles.tilePanels) output channels in registers (the \
+        \(InstructionSet.tiles) tile this run used) and \
         reads each input value straight from the padded image through two small offset \
         tables. Same dot products, same register tile, no 9× larger copy of the image to \
         write and read back.
@@ -427,5 +430,7 @@ notebook.cell("What comes next") { cell in
         y = x + F(x), gives the gradient a path through the network that no layer can shrink.
         """)
 }
+
+notebook.exercises(lesson: 2)
 
 notebook.finish()

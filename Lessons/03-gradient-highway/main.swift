@@ -445,4 +445,6 @@ notebook.cell("What the numbers say") { cell in
         "\(Format.fixed(100 * (residualBN.openShare ?? 0), 1))%")
 }
 
+notebook.exercises(lesson: 3)
+
 notebook.finish()

@@ -329,4 +329,6 @@ notebook.cell("The block, drawn") { cell in
         paths.map { $0.joined(separator: " → ") }.joined(separator: "; "))
 }
 
+notebook.exercises(lesson: 4)
+
 notebook.finish()

@@ -217,4 +217,6 @@ notebook.cell("3.8 or 4.1 billion: where the stride goes") { cell in
         String(format: "%.3f G", Double(difference) / 1e9))
 }
 
+notebook.exercises(lesson: 5)
+
 notebook.finish()

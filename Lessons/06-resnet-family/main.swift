@@ -325,4 +325,6 @@ notebook.cell("Why the CIFAR ResNets are thin") { cell in
         "\(Format.grouped(wideSummary.totals.parameters)) vs \(Format.grouped(counts[20]!))")
 }
 
+notebook.exercises(lesson: 6)
+
 notebook.finish()

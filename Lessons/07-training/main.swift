@@ -571,4 +571,6 @@ notebook.cell("The full run") { cell in
         """)
 }
 
+notebook.exercises(lesson: 7)
+
 notebook.finish()

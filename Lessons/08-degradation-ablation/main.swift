@@ -744,4 +744,6 @@ notebook.cell("What a longer run adds") { cell in
 
 // A --quick run made without --run is not kept (every number shown came from it above).
 if let temporaryRun { try? FileManager.default.removeItem(atPath: temporaryRun) }
+notebook.exercises(lesson: 8)
+
 notebook.finish()

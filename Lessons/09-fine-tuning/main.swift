@@ -357,4 +357,6 @@ notebook.cell("Five ways to use 250 labels", using: tasks) { cell, tasks in
             + "\(Format.fixed(100 * scratch.curve.last!, 1))%")
 }
 
+notebook.exercises(lesson: 9)
+
 notebook.finish()

@@ -260,4 +260,6 @@ notebook.cell("After the same fine-tuning", using: setup) { cell, setup in
         finals.map { Format.fixed(100 * $0, 1) + "%" }.joined(separator: ", "))
 }
 
+notebook.exercises(lesson: 10)
+
 notebook.finish()

@@ -268,4 +268,6 @@ notebook.cell("What early and late stages respond to", using: caught) { cell, ca
         "\(Format.fixed(averages[0], 3)) vs \(Format.fixed(averages[3], 3))")
 }
 
+notebook.exercises(lesson: 11)
+
 notebook.finish()

@@ -1,3 +1,4 @@
+import ExerciseKit
 import ExerciseSolutions
 import Exercises
 import Foundation
@@ -35,6 +36,12 @@ public enum Course {
             Graders.backpropagate(
                 $0 == .student ? Exercises.backpropagate : ExerciseSolutions.backpropagate)
         },
+        bind("01.3") {
+            Graders.centralDifference(
+                $0 == .student
+                    ? { try Exercises.centralDifference($0, at: $1, step: $2) }
+                    : { try ExerciseSolutions.centralDifference($0, at: $1, step: $2) })
+        },
         bind("02.1") {
             Graders.crossEntropyGradient(
                 $0 == .student
@@ -48,11 +55,26 @@ public enum Course {
             Graders.conv2dLoops(
                 $0 == .student ? Exercises.conv2dLoops : ExerciseSolutions.conv2dLoops)
         },
+        bind("02.4") {
+            Graders.matmulBackward(
+                $0 == .student
+                    ? { try Exercises.matmulBackward($0, $1, upstream: $2) }
+                    : { try ExerciseSolutions.matmulBackward($0, $1, upstream: $2) })
+        },
         bind("03.1") {
             Graders.residualVJP(
                 $0 == .student
                     ? Exercises.residualVectorJacobianProduct
                     : ExerciseSolutions.residualVectorJacobianProduct)
+        },
+        bind("03.2") {
+            Graders.inputGradientNorms(
+                $0 == .student
+                    ? { try Exercises.inputGradientNorms(blocks: $0, input: $1, upstream: $2) }
+                    : {
+                        try ExerciseSolutions.inputGradientNorms(
+                            blocks: $0, input: $1, upstream: $2)
+                    })
         },
         bind("04.1") {
             Graders.basicBlockForward(
@@ -75,9 +97,25 @@ public enum Course {
                             inputChannels: $0, outputChannels: $1, stride: $2, generator: &$3)
                     })
         },
+        bind("04.4") {
+            Graders.makePlainBlock(
+                $0 == .student
+                    ? {
+                        try Exercises.makePlainBlock(
+                            inputChannels: $0, channels: $1, stride: $2, generator: &$3)
+                    }
+                    : {
+                        try ExerciseSolutions.makePlainBlock(
+                            inputChannels: $0, channels: $1, stride: $2, generator: &$3)
+                    })
+        },
         bind("05.1") {
             Graders.bottleneckCost(
                 $0 == .student ? Exercises.bottleneckCost : ExerciseSolutions.bottleneckCost)
+        },
+        bind("05.2") {
+            Graders.bottleneckForward(
+                $0 == .student ? Exercises.bottleneckForward : ExerciseSolutions.bottleneckForward)
         },
         bind("06.1") {
             Graders.makeBasicStage(
@@ -95,6 +133,20 @@ public enum Course {
             Graders.imagenetSides(
                 $0 == .student ? Exercises.imagenetSides : ExerciseSolutions.imagenetSides)
         },
+        bind("06.3") {
+            Graders.resnetParameterCount(
+                $0 == .student
+                    ? {
+                        try Exercises.resnetParameterCount(
+                            bottleneck: $0, blocksPerStage: $1, stageWidths: $2, inputChannels: $3,
+                            classes: $4)
+                    }
+                    : {
+                        try ExerciseSolutions.resnetParameterCount(
+                            bottleneck: $0, blocksPerStage: $1, stageWidths: $2, inputChannels: $3,
+                            classes: $4)
+                    })
+        },
         bind("07.1") {
             Graders.warmupCosineRate(
                 $0 == .student ? Exercises.warmupCosineRate : ExerciseSolutions.warmupCosineRate)
@@ -105,17 +157,56 @@ public enum Course {
                     ? { try Exercises.paddedCrop($0, padding: $1, top: $2, left: $3) }
                     : { try ExerciseSolutions.paddedCrop($0, padding: $1, top: $2, left: $3) })
         },
+        bind("07.3") {
+            Graders.sgdStep(
+                $0 == .student
+                    ? {
+                        try Exercises.sgdStep(
+                            parameter: &$0, gradient: $1, velocity: &$2, learningRate: $3,
+                            momentum: $4, weightDecay: $5)
+                    }
+                    : {
+                        try ExerciseSolutions.sgdStep(
+                            parameter: &$0, gradient: $1, velocity: &$2, learningRate: $3,
+                            momentum: $4, weightDecay: $5)
+                    })
+        },
         bind("08.1") {
             Graders.filterNormalized(
                 $0 == .student ? Exercises.filterNormalized : ExerciseSolutions.filterNormalized)
+        },
+        bind("08.2") {
+            Graders.plainTwin(
+                $0 == .student
+                    ? { try Exercises.plainTwin(of: $0) }
+                    : { try ExerciseSolutions.plainTwin(of: $0) })
+        },
+        bind("08.3") {
+            Graders.forwardDeleting(
+                $0 == .student
+                    ? { try Exercises.forwardDeleting(block: $0, of: $1, $2) }
+                    : { try ExerciseSolutions.forwardDeleting(block: $0, of: $1, $2) })
         },
         bind("09.1") {
             Graders.freezeAllBut(
                 $0 == .student ? Exercises.freezeAllBut : ExerciseSolutions.freezeAllBut)
         },
+        bind("09.2") {
+            Graders.replaceHead(
+                $0 == .student
+                    ? { try Exercises.replaceHead(of: $0, classes: $1, generator: &$2) }
+                    : { try ExerciseSolutions.replaceHead(of: $0, classes: $1, generator: &$2) })
+        },
         bind("10.1") {
             Graders.grayscaleFilters(
                 $0 == .student ? Exercises.grayscaleFilters : ExerciseSolutions.grayscaleFilters)
+        },
+        bind("10.2") {
+            $0 == .student
+                ? Graders.repeatToRGB(
+                    Exercises.repeatToRGB, backward: Exercises.repeatToRGBBackward)
+                : Graders.repeatToRGB(
+                    ExerciseSolutions.repeatToRGB, backward: ExerciseSolutions.repeatToRGBBackward)
         },
         bind("11.1") {
             Graders.stageOutputShapes(

@@ -73,7 +73,7 @@ public enum InstructionSet: String, CaseIterable, Sendable, CustomStringConverti
     /// channels: 8 × 16 floats is 8 AVX-512 registers of accumulators, 6 × 16 is 12 AVX2
     /// registers (with the two of the weight vector and one broadcast, 15 of 16), 4 × 16 is 16
     /// NEON registers (of 32) or 16 SSE registers (a few spill: portable, not tuned).
-    var directRows: Int {
+    public var directRows: Int {
         switch self {
         case .avx512: 8
         case .avx2: 6
@@ -83,5 +83,5 @@ public enum InstructionSet: String, CaseIterable, Sendable, CustomStringConverti
 
     /// Panels of sixteen output channels one tile holds at once (`directTilePanels`): two
     /// with AVX-512 (8 rows × 32 channels, 16 accumulators of its 32 registers), one elsewhere.
-    var tilePanels: Int { self == .avx512 ? 2 : 1 }
+    public var tilePanels: Int { self == .avx512 ? 2 : 1 }
 }

@@ -2,6 +2,7 @@
 
 @_exported import Ablation
 @_exported import Datasets
+@_exported import ExerciseKit
 @_exported import GraphRender
 @_exported import Kernels
 @_exported import ModelViews

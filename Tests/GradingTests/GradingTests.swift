@@ -15,7 +15,7 @@ import Testing
 // index, an off-by-one padding, ...) with a message naming the broken identity and the seed.
 
 /// Expects `report` to fail, naming `identity` and the seed.
-private func expectFails(
+func expectFails(
     _ report: GradeReport, naming identity: String, _ mistake: String,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
@@ -74,11 +74,24 @@ struct GradingTests {
             Graders.imagenetSides { _ in throw NotAttempted() },
             Graders.paddedCrop { _, _, _, _ in throw NotAttempted() },
             Graders.unnormalize { _, _, _ in throw NotAttempted() },
+            Graders.centralDifference { _, _, _ in throw NotAttempted() },
+            Graders.matmulBackward { _, _, _ in throw NotAttempted() },
+            Graders.inputGradientNorms { _, _, _ in throw NotAttempted() },
+            Graders.makePlainBlock { _, _, _, _ in throw NotAttempted() },
+            Graders.bottleneckForward { _, _ in throw NotAttempted() },
+            Graders.resnetParameterCount { _, _, _, _, _ in throw NotAttempted() },
+            Graders.sgdStep { _, _, _, _, _, _ in throw NotAttempted() },
+            Graders.plainTwin { _ in throw NotAttempted() },
+            Graders.forwardDeleting { _, _, _ in throw NotAttempted() },
+            Graders.replaceHead { _, _, _ in throw NotAttempted() },
+            Graders.repeatToRGB(
+                { _ in throw NotAttempted() }, backward: { _ in throw NotAttempted() }),
         ]
         let ids = [
             "01.1", "01.2", "02.1", "02.2", "02.3", "03.1", "04.1", "04.2", "05.1", "07.1", "08.1",
             "10.1", "06.1", "09.1", "11.1", "04.3", "06.2", "07.2",
-            "11.2",
+            "11.2", "01.3", "02.4", "03.2", "04.4", "05.2", "06.3", "07.3", "08.2", "08.3", "09.2",
+            "10.2",
         ]
         #expect(Set(ids) == Set(Catalogue.exercises.map(\.id)), "a grader without a stub test")
         for (report, info) in zip(reports, ids.map { Catalogue.exercise($0)! }) {

@@ -33,6 +33,14 @@ public enum Catalogue {
                     + "values `=` (fresh each call).",
             ]),
         ExerciseInfo(
+            id: "01.3", lesson: 1, title: "the slope by central differences, and its error",
+            file: "Lessons/Exercises/01-3-CentralDifference.swift",
+            hints: [
+                "Step both ways: (f(x + h) − f(x − h)) / (2h), one formula, no special cases.",
+                "The denominator is the distance between the two points you evaluated, 2h, "
+                    + "not h; and f(x) itself is not needed at all.",
+            ]),
+        ExerciseInfo(
             id: "02.1", lesson: 2, title: "softmax cross-entropy's backward",
             file: "Lessons/Exercises/02-1-CrossEntropyGradient.swift",
             hints: [
@@ -59,12 +67,32 @@ public enum Catalogue {
                 "Row-major NCHW: x[n, c, y, x] is x.data[((n·C + c)·H + y)·W + x].",
             ]),
         ExerciseInfo(
+            id: "02.4", lesson: 2, title: "the backward of a matrix product",
+            file: "Lessons/Exercises/02-4-MatmulBackward.swift",
+            hints: [
+                "C = A B with C[i, j] = Σₖ A[i, k] B[k, j]: so ∂L/∂A[i, k] = Σⱼ G[i, j] B[k, j] "
+                    + "and ∂L/∂B[k, j] = Σᵢ A[i, k] G[i, j].",
+                "In matrix form dA = G Bᵀ ([M, N]·[N, K]) and dB = Aᵀ G ([K, M]·[M, N]); let the "
+                    + "shapes tell you which side each transpose goes on.",
+            ]),
+        ExerciseInfo(
             id: "03.1", lesson: 3, title: "the gradient through a residual block, g (I + J)",
             file: "Lessons/Exercises/03-1-ResidualVJP.swift",
             hints: [
                 "dL/dxⱼ = Σᵢ gᵢ (δᵢⱼ + Jᵢⱼ): the identity part gives gⱼ itself.",
                 "Mind the index order: it is a ROW vector times the matrix, Σ over i of "
                     + "g[i]·J[i][j], not J[j][i].",
+            ]),
+        ExerciseInfo(
+            id: "03.2", lesson: 3, title: "the gradient's norm at every layer of a stack",
+            file: "Lessons/Exercises/03-2-GradientNorms.swift",
+            hints: [
+                "Forward block by block, each on a fresh leaf: xₗ = previous.detach(), "
+                    + "xₗ.requiresGrad = true, then yₗ = blocks[l](xₗ). Keep every xₗ and yₗ.",
+                "Backward from the top: yₗ.backward(gradient: g) fills xₗ.grad, which is the g "
+                    + "for the block below. Start with g = upstream; the norm is √Σ g².",
+                "The list has blocks.count + 1 norms: index l is block l's input, the last is "
+                    + "the output's (‖upstream‖).",
             ]),
         ExerciseInfo(
             id: "04.1", lesson: 4, title: "BasicBlock's forward pass from its parts",
@@ -92,6 +120,16 @@ public enum Catalogue {
                 "No padding and no bias: the batch norm's shift makes a bias useless.",
             ]),
         ExerciseInfo(
+            id: "04.4", lesson: 4, title: "the plain block: BasicBlock's layers, no shortcut",
+            file: "Lessons/Exercises/04-4-PlainBlock.swift",
+            hints: [
+                "Sequential(conv3x3 with the stride, BatchNorm2d, ReLU(), conv3x3, BatchNorm2d, "
+                    + "ReLU()): the convolutions are Conv2d(kernelSize: 3, stride:, padding: 1, "
+                    + "bias: false, generator: &generator).",
+                "Only the first convolution carries the stride and changes the channels; the "
+                    + "second maps channels to channels with stride 1.",
+            ]),
+        ExerciseInfo(
             id: "05.1", lesson: 5, title: "a bottleneck's parameters and mult-adds by formula",
             file: "Lessons/Exercises/05-1-BottleneckCost.swift",
             hints: [
@@ -101,6 +139,15 @@ public enum Catalogue {
                     + "conv3 and the projection output ⌈H/stride⌉ × ⌈W/stride⌉ pixels.",
                 "Each batch norm adds 2 parameters per channel: width, width, 4·width, and 4·width "
                     + "more with the projection; it adds the same number to the mult-adds.",
+            ]),
+        ExerciseInfo(
+            id: "05.2", lesson: 5, title: "the bottleneck's forward pass from its parts",
+            file: "Lessons/Exercises/05-2-BottleneckForward.swift",
+            hints: [
+                "Three stages, conv → bn → ReLU for the first two, conv3 → bn3 for the last; "
+                    + "then add block.shortcut?(x) and apply the last ReLU after the sum.",
+                "The strides are inside the convolutions already (conv1 or conv2, as the "
+                    + "block was built): call them, do not move them.",
             ]),
         ExerciseInfo(
             id: "06.1", lesson: 6, title: "a stage of basic blocks, and ResNet-18 from four",
@@ -122,6 +169,16 @@ public enum Catalogue {
                     + "layer2-4: 3, 2, 1 each.",
             ]),
         ExerciseInfo(
+            id: "06.3", lesson: 6, title: "any ImageNet ResNet's parameter count by formula",
+            file: "Lessons/Exercises/06-3-ResNetParameters.swift",
+            hints: [
+                "Stem: 7·7·inputChannels·w₀ + 2·w₀. A block: its convolutions' weights plus 2 "
+                    + "per batch-norm channel. Head: features·classes + classes.",
+                "The first block of a stage has a projection (1×1 convolution and batch norm) "
+                    + "when its stride is 2 or its input channels differ from its output "
+                    + "channels: for bottlenecks that is every stage's first block, layer1's too.",
+            ]),
+        ExerciseInfo(
             id: "07.1", lesson: 7, title: "cosine annealing after a linear warm-up",
             file: "Lessons/Exercises/07-1-WarmupCosine.swift",
             hints: [
@@ -138,6 +195,16 @@ public enum Catalogue {
                 "Index x.data[(c·H + row)·W + column], row-major [C, H, W].",
             ]),
         ExerciseInfo(
+            id: "07.3", lesson: 7, title: "one SGD step with momentum and weight decay",
+            file: "Lessons/Exercises/07-3-SGDStep.swift",
+            hints: [
+                "Per element: g = gradient + weightDecay·p; then v = momentum·v + g (or v = g "
+                    + "on the first step, when velocity is nil); then p −= learningRate·v.",
+                "The learning rate multiplies v when it is used, it is not folded into v: a "
+                    + "schedule that changes the rate must not rescale the momentum already "
+                    + "stored.",
+            ]),
+        ExerciseInfo(
             id: "08.1", lesson: 8, title: "a filter-normalised direction (Li et al.)",
             file: "Lessons/Exercises/08-1-FilterNormalize.swift",
             hints: [
@@ -145,6 +212,25 @@ public enum Catalogue {
                     + "the direction's slice by ‖w_f‖ / ‖d_f‖.",
                 "Rank 1 (a bias, γ, β): return zeros. A direction filter of norm 0: leave it 0, "
                     + "do not divide by zero.",
+            ]),
+        ExerciseInfo(
+            id: "08.2", lesson: 8, title: "PlainNet: a ResNet's twin without its shortcuts",
+            file: "Lessons/Exercises/08-2-PlainTwin.swift",
+            hints: [
+                "var configuration = net.configuration; configuration.residual = false; then "
+                    + "ResNet(configuration, generator: &generator) builds the twin's layers "
+                    + "(any seed: the next step overwrites every weight).",
+                "The twin must have the same weights: load net.stateDict() into it with "
+                    + "loadStateDict (option A draws no weights, so every name matches).",
+            ]),
+        ExerciseInfo(
+            id: "08.3", lesson: 8, title: "a trained net with one block deleted (Veit et al.)",
+            file: "Lessons/Exercises/08-3-DeleteBlock.swift",
+            hints: [
+                "Copy ResNet.forward: the stem (conv1, bn1, relu, maxpool if any), then every "
+                    + "block of net.blocks in order, then avgpool, flattened(startDim: 1), fc.",
+                "At the deleted index, apply only the block's shortcut, block.shortcut!(out): "
+                    + "no branch, and no ReLU after it.",
             ]),
         ExerciseInfo(
             id: "09.1", lesson: 9, title: "freezing everything but some paths",
@@ -156,12 +242,30 @@ public enum Catalogue {
                     + "layer10 (in deeper nets) trainable.",
             ]),
         ExerciseInfo(
+            id: "09.2", lesson: 9, title: "a new head for a new number of classes",
+            file: "Lessons/Exercises/09-2-NewHead.swift",
+            hints: [
+                "net.fc = Linear(inputFeatures: net.featureCount, outputFeatures: classes, "
+                    + "generator: &generator).",
+                "Touch nothing else: the backbone's weights, batch-norm statistics and flags "
+                    + "must stay exactly as they were.",
+            ]),
+        ExerciseInfo(
             id: "10.1", lesson: 10, title: "an RGB stem ported to gray images",
             file: "Lessons/Exercises/10-1-GrayscaleStem.swift",
             hints: [
                 "out[k, 0, r, s] = Σ over the 3 input channels c of rgb[k, c, r, s].",
                 "Not the mean: the repeated gray image feeds all three channels, so all three "
                     + "filters' contributions add up.",
+            ]),
+        ExerciseInfo(
+            id: "10.2", lesson: 10, title: "a gray image repeated into three channels, and back",
+            file: "Lessons/Exercises/10-2-RepeatChannels.swift",
+            hints: [
+                "Forward: output channel c of image n is the gray plane of image n, for c = 0, "
+                    + "1, 2. Backward: the gray plane's gradient gathers from all three.",
+                "The backward sums the three channels' gradients; it does not average them, "
+                    + "since each copy of a pixel passes its own gradient back to it.",
             ]),
         ExerciseInfo(
             id: "11.1", lesson: 11, title: "each stage's output shape, through forward hooks",
