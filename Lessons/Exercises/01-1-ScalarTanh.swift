@@ -3,9 +3,9 @@ import ScalarAutograd
 
 /// Exercise 01.1 · A new scalar operation: tanh, with its local derivative.
 ///
-/// Lesson 01, "The chain rule on a graph": every operation on `Value`s returns a new
-/// `Value` holding its forward result and ∂(result)/∂(input) for each input, and
-/// `backward()` does the rest. See how `Value.exp()` is written in
+/// Lesson 01, "The chain rule, run backwards over a graph": every operation on `Value`s returns a
+/// new `Value` holding its forward result and ∂(result)/∂(input) for each input, and `backward()`
+/// does the rest. See how `Value.exp()` is written in
 /// `Sources/ScalarAutograd/Value+Operations.swift`.
 ///
 /// Task: return tanh(x) as a `Value` whose input is `x` and whose local gradient is

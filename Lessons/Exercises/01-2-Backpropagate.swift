@@ -3,7 +3,7 @@ import ScalarAutograd
 
 /// Exercise 01.2 · `backward()` written by you, with PyTorch's accumulation rule.
 ///
-/// Lesson 01, "Why gradients accumulate": reverse-mode differentiation seeds
+/// Lesson 01, "Why gradients accumulate (+=, never =)": reverse-mode differentiation seeds
 /// ∂output/∂output = 1 and walks the graph from the output to the leaves, each value passing
 /// `local gradient × its own gradient` to each of its inputs, a value used twice receiving
 /// both contributions. `output.topologicalOrder()` lists every value after its inputs.

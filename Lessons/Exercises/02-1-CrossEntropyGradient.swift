@@ -3,7 +3,7 @@ import TensorCore
 
 /// Exercise 02.1 · The backward of softmax cross-entropy.
 ///
-/// Lesson 02, "Cross-entropy's gradient": for logits z of N samples and C classes and the
+/// Lesson 02, "A linear layer and cross-entropy": for logits z of N samples and C classes and the
 /// mean loss L = (1/N) Σₙ [log Σₖ exp(zₙₖ) − zₙ,targetₙ], the gradient is remarkably simple.
 ///
 /// Task: return ∂L/∂logits, [N, C], computed directly (no autograd): softmax of each row

@@ -3,10 +3,10 @@ import TensorCore
 
 /// Exercise 02.2 · The backward of a broadcasting addition.
 ///
-/// Lesson 02, "Broadcasting and its backward": in c = a + b with a [2, 3, 4] and b [3, 1],
-/// b is repeated along the axes where it has size 1 or is missing, so each element of b
-/// takes part in several sums and its gradient is the SUM of the gradients of all the
-/// elements of c it reached.
+/// Lesson 02, "Broadcasting, and why its backward is a sum": in c = a + b with a [2, 3, 4] and b
+/// [3, 1], b is repeated along the axes where it has size 1 or is missing, so each element of b
+/// takes part in several sums and its gradient is the SUM of the gradients of all the elements of c
+/// it reached.
 ///
 /// Task: given ∂L/∂c (shape of c) and the shape of one input, return ∂L/∂input: sum the
 /// gradient over the leading axes the input does not have, and over the axes where the

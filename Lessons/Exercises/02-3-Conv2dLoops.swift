@@ -3,8 +3,8 @@ import TensorCore
 
 /// Exercise 02.3 · A 2-D convolution as loops.
 ///
-/// Lesson 02, "Convolution as loops": out[n, k, i, j] = bias[k] + Σ_c Σ_r Σ_s
-/// x[n, c, i·stride + r − padding, j·stride + s − padding] · weight[k, c, r, s], where a
+/// Lesson 02, "Convolution as loops, then as a matrix multiply": out[n, k, i, j] = bias[k] + Σ_c
+/// Σ_r Σ_s x[n, c, i·stride + r − padding, j·stride + s − padding] · weight[k, c, r, s], where a
 /// position outside the image reads zero (the padding).
 ///
 /// Task: write it with plain loops over `x.data` and `weight.data` (row-major, NCHW), no

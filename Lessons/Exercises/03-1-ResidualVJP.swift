@@ -2,7 +2,7 @@ import ExerciseKit
 
 /// Exercise 03.1 · The gradient through a residual block: dL/dx = dL/dy (I + ∂F/∂x).
 ///
-/// Lesson 03, "The identity term": for y = x + F(x), the Jacobian is ∂y/∂x = I + ∂F/∂x, so
+/// Lesson 03, "The derivation": for y = x + F(x), the Jacobian is ∂y/∂x = I + ∂F/∂x, so
 /// the gradient reaching x is the upstream gradient itself plus what flows through F.
 ///
 /// Task: given g = dL/dy (n numbers) and F's Jacobian J (J[i][j] = ∂Fᵢ/∂xⱼ, n × n), return

@@ -4,7 +4,7 @@ import TensorCore
 
 /// Exercise 04.1 · `BasicBlock`'s forward pass, from its parts.
 ///
-/// Lesson 04, "BasicBlock's real code": two 3×3 convolutions, each followed by batch norm,
+/// Lesson 04, "One block, one line at a time": two 3×3 convolutions, each followed by batch norm,
 /// a ReLU between them, the shortcut added, and a ReLU after the sum. The block's layers
 /// are its properties: `block.conv1`, `block.bn1`, `block.relu`, `block.conv2`,
 /// `block.bn2`, and `block.shortcut` (nil in a plain block; the identity or a 1×1

@@ -4,7 +4,7 @@ import TensorCore
 
 /// Exercise 04.2 · A residual block that starts as the identity.
 ///
-/// Lesson 04, "Why the identity is easy for a residual block": y = ReLU(x + F(x)), and F
+/// Lesson 04, "A block whose branch is zeroed is the identity": y = ReLU(x + F(x)), and F
 /// ends in a batch norm, γ·x̂ + β. Set that last batch norm's output to zero and F vanishes:
 /// the block passes its input through (after the final ReLU). Goyal et al. (2017) start
 /// every block this way; torchvision calls it `zero_init_residual`.

@@ -2,12 +2,12 @@ import ExerciseKit
 
 /// Exercise 05.1 · What a bottleneck block costs, by formula.
 ///
-/// Lesson 05, "1×1 → 3×3 → 1×1" and the paper's Figure 5: a bottleneck reduces the channels
-/// to `width` with a 1×1 convolution, works at that width with a 3×3 convolution (which
-/// carries the stride, as in torchvision), and expands to 4·width with another 1×1; each
-/// convolution (no bias) is followed by a batch norm (a scale and a shift per channel).
-/// Where the input and output differ (stride ≠ 1, or inputChannels ≠ 4·width) the shortcut
-/// is a projection: a 1×1 convolution with the stride, and its batch norm.
+/// Lesson 05, "Parameters and mult-adds, counted", and the paper's Figure 5: a bottleneck reduces
+/// the channels to `width` with a 1×1 convolution, works at that width with a 3×3 convolution
+/// (which carries the stride, as in torchvision), and expands to 4·width with another 1×1; each
+/// convolution (no bias) is followed by a batch norm (a scale and a shift per channel). Where the
+/// input and output differ (stride ≠ 1, or inputChannels ≠ 4·width) the shortcut is a projection: a
+/// 1×1 convolution with the stride, and its batch norm.
 ///
 /// Task: return the block's parameter count and its mult-adds for one image of
 /// `height` × `imageWidth`: a convolution's mult-adds are its output elements (channels ×

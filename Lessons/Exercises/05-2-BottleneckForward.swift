@@ -9,7 +9,8 @@ import TensorCore
 /// each, a ReLU after the first two, the shortcut added, a ReLU after the sum. The parts are
 /// `block.conv1`, `block.bn1`, `block.conv2`, `block.bn2`, `block.conv3`, `block.bn3`,
 /// `block.relu` and `block.shortcut` (nil in a plain block). The stride is already inside
-/// conv2 (torchvision, v1.5) or conv1 (the paper, v1), as `block.strideOn` says.
+/// conv2 (torchvision, "v1.5") or conv1 (the original Caffe release, "v1"), as
+/// `block.strideOn` says.
 ///
 /// Task: compute what `block(x)` computes from those parts, without calling `block(x)` or
 /// `block.forward(x)`.

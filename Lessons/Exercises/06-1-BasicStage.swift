@@ -5,7 +5,7 @@ import ResNetModels
 
 /// Exercise 06.1 · A stage of basic blocks, and ResNet-18 from four of them.
 ///
-/// Lesson 06, "The stage builder": a stage (torchvision's `_make_layer`) is `blocks` basic
+/// Lesson 06, "Building the stages": a stage (torchvision's `_make_layer`) is `blocks` basic
 /// blocks of width `channels`. Only the first takes `inputChannels` and `stride`; it gets
 /// the shortcut that bridges a change of shape (option B: a 1×1 projection and its batch
 /// norm, made by `BasicBlock` itself when `shortcut: .b`). The others keep the shape.

@@ -2,7 +2,7 @@ import ExerciseKit
 
 /// Exercise 06.2 · From 224 to 7: the spatial sizes through an ImageNet ResNet.
 ///
-/// Lesson 06, "224 → 7 worked out": the stem is a 7×7 convolution with stride 2 and
+/// Lesson 06, "224 → 7: the sizes, worked out": the stem is a 7×7 convolution with stride 2 and
 /// padding 3, then a 3×3 max pool with stride 2 and padding 1; layer1 keeps the size, and
 /// layer2, layer3 and layer4 each start with a 3×3 convolution of stride 2 and padding 1.
 /// An output side is ⌊(side + 2·padding − kernel) / stride⌋ + 1.

@@ -2,7 +2,7 @@ import ExerciseKit
 
 /// Exercise 07.1 · The learning rate of cosine annealing after a linear warm-up.
 ///
-/// Lesson 07, "The four learning-rate schedules": `resnet-lab train --warmup-epochs E`
+/// Lesson 07, "Learning-rate schedules": `resnet-lab train --warmup-epochs E`
 /// starts at a tenth of the peak rate and rises linearly over the W = E × steps-per-epoch
 /// warm-up steps, then follows a cosine from the peak down to 0 over the remaining
 /// T = totalSteps − W steps.

@@ -3,8 +3,9 @@ import ExerciseKit
 /// Exercise 07.3 · One SGD step with momentum and weight decay, as PyTorch takes it.
 ///
 /// Lesson 07, "The training loop": the ResNet paper trains with SGD, momentum 0.9 and
-/// weight decay 1e-4 (He et al. 2015, section 3.4). PyTorch's `SGD` (and the library's) adds the decay to the gradient, keeps a
-/// velocity per parameter, and applies the learning rate last:
+/// weight decay 1e-4 (He et al. 2015, section 3.4). PyTorch's `SGD` (and the library's)
+/// adds the decay to the gradient, keeps a velocity per parameter, and applies the learning
+/// rate last:
 ///
 ///     g = gradient + weightDecay · p
 ///     v = momentum · v + g        (v = g on the very first step)

@@ -3,7 +3,7 @@ import TensorCore
 
 /// Exercise 10.1 · Porting an RGB stem to gray images.
 ///
-/// Lesson 10, "Port the stem's RGB filters": a network pre-trained on color images has a
+/// Lesson 10, "Three ways in, before any training": a network pre-trained on color images has a
 /// first convolution with weights [K, 3, R, S]. A gray image repeated into three identical
 /// channels gives, at every output pixel, Σ_c Σ_r Σ_s w[k, c, r, s] · x[r, s], since x is the
 /// same in every channel: so one filter per output channel, the sum of the three color

@@ -36,9 +36,10 @@ public enum Catalogue {
             id: "01.3", lesson: 1, title: "the slope by central differences, and its error",
             file: "Lessons/Exercises/01-3-CentralDifference.swift",
             hints: [
-                "Step both ways: (f(x + h) − f(x − h)) / (2h), one formula, no special cases.",
-                "The denominator is the distance between the two points you evaluated, 2h, "
-                    + "not h; and f(x) itself is not needed at all.",
+                "Evaluate f once on each side of x, at the same distance h, and divide the rise "
+                    + "by the run between those two points.",
+                "The run is 2h, not h; f(x) itself is not needed at all: (f(x + h) − f(x − h)) "
+                    + "/ (2h).",
             ]),
         ExerciseInfo(
             id: "02.1", lesson: 2, title: "softmax cross-entropy's backward",
@@ -87,10 +88,13 @@ public enum Catalogue {
             id: "03.2", lesson: 3, title: "the gradient's norm at every layer of a stack",
             file: "Lessons/Exercises/03-2-GradientNorms.swift",
             hints: [
-                "Forward block by block, each on a fresh leaf: xₗ = previous.detach(), "
-                    + "xₗ.requiresGrad = true, then yₗ = blocks[l](xₗ). Keep every xₗ and yₗ.",
-                "Backward from the top: yₗ.backward(gradient: g) fills xₗ.grad, which is the g "
-                    + "for the block below. Start with g = upstream; the norm is √Σ g².",
+                "To read the gradient at every block's input, make each input a leaf of its own "
+                    + "graph: then one block's backward stops at its input, and what it leaves "
+                    + "there is what the block below needs.",
+                "Forward: xₗ = previous.detach(), xₗ.requiresGrad = true, yₗ = blocks[l](xₗ); "
+                    + "keep every xₗ and yₗ. Backward from the top: yₗ.backward(gradient: g) "
+                    + "fills xₗ.grad, the g for block l − 1. Start with g = upstream; the norm is "
+                    + "√Σ g².",
                 "The list has blocks.count + 1 norms: index l is block l's input, the last is "
                     + "the output's (‖upstream‖).",
             ]),
@@ -123,11 +127,12 @@ public enum Catalogue {
             id: "04.4", lesson: 4, title: "the plain block: BasicBlock's layers, no shortcut",
             file: "Lessons/Exercises/04-4-PlainBlock.swift",
             hints: [
-                "Sequential(conv3x3 with the stride, BatchNorm2d, ReLU(), conv3x3, BatchNorm2d, "
-                    + "ReLU()): the convolutions are Conv2d(kernelSize: 3, stride:, padding: 1, "
-                    + "bias: false, generator: &generator).",
+                "Six layers in a row, no branch: convolution, batch norm, ReLU, twice. "
+                    + "Sequential calls the modules you give it in order.",
                 "Only the first convolution carries the stride and changes the channels; the "
                     + "second maps channels to channels with stride 1.",
+                "Conv2d(inputChannels:, outputChannels:, kernelSize: 3, stride:, padding: 1, "
+                    + "bias: false, generator: &generator), then BatchNorm2d(channels), ReLU().",
             ]),
         ExerciseInfo(
             id: "05.1", lesson: 5, title: "a bottleneck's parameters and mult-adds by formula",
@@ -144,8 +149,10 @@ public enum Catalogue {
             id: "05.2", lesson: 5, title: "the bottleneck's forward pass from its parts",
             file: "Lessons/Exercises/05-2-BottleneckForward.swift",
             hints: [
-                "Three stages, conv → bn → ReLU for the first two, conv3 → bn3 for the last; "
-                    + "then add block.shortcut?(x) and apply the last ReLU after the sum.",
+                "The same pattern as BasicBlock, one convolution longer: every convolution is "
+                    + "followed by its batch norm, and every batch norm but the last by a ReLU.",
+                "The shortcut is block.shortcut, not x: where the shape changes it is a "
+                    + "projection. Add it, then the last ReLU, after the sum.",
                 "The strides are inside the convolutions already (conv1 or conv2, as the "
                     + "block was built): call them, do not move them.",
             ]),
@@ -217,6 +224,8 @@ public enum Catalogue {
             id: "08.2", lesson: 8, title: "PlainNet: a ResNet's twin without its shortcuts",
             file: "Lessons/Exercises/08-2-PlainTwin.swift",
             hints: [
+                "Two steps: build a network with the same configuration but no shortcuts, then "
+                    + "give it the ResNet's weights. Change nothing in the ResNet itself.",
                 "var configuration = net.configuration; configuration.residual = false; then "
                     + "ResNet(configuration, generator: &generator) builds the twin's layers "
                     + "(any seed: the next step overwrites every weight).",
@@ -227,10 +236,12 @@ public enum Catalogue {
             id: "08.3", lesson: 8, title: "a trained net with one block deleted (Veit et al.)",
             file: "Lessons/Exercises/08-3-DeleteBlock.swift",
             hints: [
+                "Write the network's forward pass yourself, so that you can do something else "
+                    + "at one block: what is left of a block without its branch?",
                 "Copy ResNet.forward: the stem (conv1, bn1, relu, maxpool if any), then every "
                     + "block of net.blocks in order, then avgpool, flattened(startDim: 1), fc.",
-                "At the deleted index, apply only the block's shortcut, block.shortcut!(out): "
-                    + "no branch, and no ReLU after it.",
+                "At the deleted index, apply only the block's shortcut, block.shortcut!(out) "
+                    + "(identity, option A or projection, whatever it is): no branch, no ReLU.",
             ]),
         ExerciseInfo(
             id: "09.1", lesson: 9, title: "freezing everything but some paths",
@@ -245,10 +256,12 @@ public enum Catalogue {
             id: "09.2", lesson: 9, title: "a new head for a new number of classes",
             file: "Lessons/Exercises/09-2-NewHead.swift",
             hints: [
-                "net.fc = Linear(inputFeatures: net.featureCount, outputFeatures: classes, "
-                    + "generator: &generator).",
+                "The classifier is the module net.fc, and it can be replaced by a new one whose "
+                    + "input size is what the pooling hands it.",
                 "Touch nothing else: the backbone's weights, batch-norm statistics and flags "
                     + "must stay exactly as they were.",
+                "net.fc = Linear(inputFeatures: net.featureCount, outputFeatures: classes, "
+                    + "generator: &generator).",
             ]),
         ExerciseInfo(
             id: "10.1", lesson: 10, title: "an RGB stem ported to gray images",

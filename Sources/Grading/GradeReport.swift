@@ -17,6 +17,11 @@ public struct GradeReport: Sendable {
     public var lines: [String]
 
     public var text: String { lines.joined(separator: "\n") }
+
+    public init(status: GradeStatus, lines: [String]) {
+        self.status = status
+        self.lines = lines
+    }
 }
 
 /// A check that did not hold: the message names the identity, the case and the numbers.

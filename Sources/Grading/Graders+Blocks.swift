@@ -25,6 +25,11 @@ extension Graders {
             {
                 let context = "case \(trial): \(input) → \(channels) channels, stride \(stride)"
                 let block = try make(input, channels, stride, &generator)
+                try checks.require(
+                    !(block is any ResidualBlock),
+                    "the plain block is built from layers, not a library block",
+                    "\(context): you returned a \(type(of: block)); build it from Conv2d, "
+                        + "BatchNorm2d and ReLU")
                 let reference = BasicBlock(
                     inputChannels: input, channels: channels, stride: stride, residual: false,
                     generator: &generator)
@@ -87,15 +92,23 @@ extension Graders {
         grade("05.2", seed: seed) { checks in
             var generator = SeededGenerator(seed: seed)
             let cases:
-                [(input: Int, width: Int, stride: Int, on: BottleneckStride, residual: Bool)] = [
-                    (8, 2, 1, .onConv3x3, true), (8, 4, 2, .onConv3x3, true),
-                    (8, 4, 2, .onFirstConv1x1, true), (6, 2, 1, .onConv3x3, true),
-                    (8, 2, 1, .onConv3x3, false), (4, 2, 2, .onFirstConv1x1, false),
+                [(
+                    input: Int, width: Int, stride: Int, on: BottleneckStride,
+                    option: ShortcutOption, residual: Bool
+                )] = [
+                    // A projection that keeps the shape (option C) comes before any change
+                    // of shape, so that adding x itself instead of block.shortcut(x) fails as
+                    // wrong values rather than stopping at a shape mismatch.
+                    (8, 2, 1, .onConv3x3, .b, true), (8, 2, 1, .onConv3x3, .c, true),
+                    (6, 2, 1, .onConv3x3, .b, true), (8, 4, 2, .onConv3x3, .b, true),
+                    (8, 4, 2, .onFirstConv1x1, .b, true),
+                    (8, 2, 1, .onConv3x3, .b, false), (4, 2, 2, .onFirstConv1x1, .b, false),
                 ]
             for (index, item) in cases.enumerated() {
                 let block = Bottleneck(
                     inputChannels: item.input, channels: item.width, stride: item.stride,
-                    strideOn: item.on, residual: item.residual, generator: &generator)
+                    strideOn: item.on, shortcut: item.option, residual: item.residual,
+                    generator: &generator)
                 let projection =
                     block.downsample?.namedModules().compactMap { $0.module as? BatchNorm2d } ?? []
                 randomizeNorms([block.bn1, block.bn2, block.bn3] + projection, &generator)
@@ -110,7 +123,13 @@ extension Graders {
                 for training in [true, false] {
                     block.train(training)
                     let expected = Tensor.withoutGrad { block(x) }
+                    var calls = 0
+                    let hook = block.registerForwardHook { _, _, _ in calls += 1 }
+                    defer { block.removeForwardHook(hook) }
                     let got = try Tensor.withoutGrad { try forward(block, x) }
+                    try checks.require(
+                        calls == 0, "the forward pass is written from the block's parts",
+                        "\(name): your code called block(x) itself")
                     try requireTensor(
                         got, expected, tolerance: 1e-5,
                         "bottleneckForward(block, x) = ReLU(bn3(conv3(ReLU(bn2(conv2(ReLU(bn1("
@@ -119,7 +138,7 @@ extension Graders {
                 }
             }
             checks.held(
-                "6 bottlenecks (identity, projection, both stride placements, plain) in "
+                "7 bottlenecks (identity, projection, both stride placements, plain) in "
                     + "both modes")
         }
     }

@@ -78,8 +78,12 @@ extension Graders {
                 let a = randomTensor([m, k], -1...1, &generator)
                 let b = randomTensor([k, n], -1...1, &generator)
                 let g = randomTensor([m, n], -1...1, &generator)
+                let inputs = [a.data, b.data, g.data]
                 let got = try backward(a, b, g)
                 let context = "case \(trial): A [\(m), \(k)], B [\(k), \(n)]"
+                try checks.require(
+                    [a.data, b.data, g.data] == inputs, "the backward leaves A, B and G unchanged",
+                    "\(context): your code changed its inputs")
                 // L(A, B) = Σ G ⊙ (A B) in Double, and its central differences.
                 func loss(_ a: [Double], _ b: [Double]) -> Double {
                     var total = 0.0

@@ -36,6 +36,13 @@ extension Graders {
                             ? "you returned the ResNet itself"
                             : "the "
                                 + "ResNet lost its shortcuts"))
+                let shared = Set(plain.stateDict().map { ObjectIdentifier($0.tensor) })
+                    .intersection(net.stateDict().map { ObjectIdentifier($0.tensor) })
+                try checks.require(
+                    shared.isEmpty,
+                    "the twin holds copies: no tensor is shared with the ResNet",
+                    "\(context): \(shared.count) of the twin's tensors are the ResNet's own, so "
+                        + "training one would move the other")
                 try checks.require(
                     plain.parameterCount == net.parameterCount,
                     "the plain twin has as many parameters as its ResNet (option A has none)",
@@ -103,7 +110,14 @@ extension Graders {
     ) -> GradeReport {
         grade("08.3", seed: seed) { checks in
             var generator = SeededGenerator(seed: seed)
+            // Option C first: every block has a projection, even where the shape stays, so a
+            // block skipped instead of bypassed fails as wrong values before any change of
+            // shape could stop the program.
             let nets: [(String, ResNet.Configuration)] = [
+                (
+                    "CIFAR res-8 (option C)",
+                    .cifar(depth: 8, classes: 3, inputChannels: 1, shortcut: .c)
+                ),
                 ("ablation res-8 (option A)", .ablation(depth: 8, classes: 4, inputChannels: 1)),
                 (
                     "CIFAR res-8 (option B)",
@@ -127,7 +141,14 @@ extension Graders {
                     let blockName = net.namedModules().filter { $0.module is any ResidualBlock }[
                         index
                     ].name
+                    var stems = 0
+                    let hook = net.conv1.registerForwardHook { _, _, _ in stems += 1 }
+                    defer { net.conv1.removeForwardHook(hook) }
                     let got = try Tensor.withoutGrad { try forward(index, net, x) }
+                    try checks.require(
+                        stems == 1, "the lesioned forward pass runs the net's own modules",
+                        "\(name), deleting \(blockName): net.conv1 ran \(stems) times, "
+                            + "expected once")
                     try requireTensor(
                         got, folded(x, deleting: index), tolerance: 1e-4,
                         "deleting block l leaves xₗ₊₁ = shortcut(xₗ): no branch, no ReLU",
@@ -150,7 +171,7 @@ extension Graders {
                 }
             }
             checks.held(
-                "3 nets, every block deleted in turn: the library's lesion, and a zero "
+                "4 nets, every block deleted in turn: the library's lesion, and a zero "
                     + "branch deleted for free")
         }
     }

@@ -118,21 +118,27 @@ extension Graders {
                     logits.shape == [3, classes], "the logits have one column per new class",
                     "\(context): expected logits [3, \(classes)], got \(logits.shape)")
                 try checks.require(
-                    features.count == 2 && features[0].data == features[1].data,
+                    features.count >= 2 && features.first!.data == features.last!.data,
                     "only the head changes: the pooled features are bit-identical",
                     "\(context): the features before fc differ after your change")
                 let bound = 1 / Float(features0).squareRoot()
-                // The weight has hundreds of draws: the largest comes near the bound. The
-                // bias has a few, so only the bound is checked.
-                for (name, tensor) in [("weight", head.weight), ("bias", bias)] {
-                    let largest = tensor.data.map { abs($0) }.max() ?? 0
-                    try checks.require(
-                        largest <= bound * 1.0001 && (name == "bias" || largest >= bound * 0.5),
-                        "the head starts as PyTorch's Linear: uniform in ±1/√features",
-                        "\(context): fc.\(name)'s largest |value| is \(largest); ±1/√"
-                            + "\(features0) is ±\(bound), and a uniform draw of "
-                            + "\(tensor.count) comes near it")
-                }
+                // The weight has hundreds of draws: both signs, the largest near the bound.
+                // The bias has a few: within the bound, and not all zero.
+                let weights = head.weight.data
+                let largest = weights.map { abs($0) }.max() ?? 0
+                try checks.require(
+                    largest <= bound * 1.0001 && largest >= bound * 0.5
+                        && weights.contains { $0 < 0 } && weights.contains { $0 > 0 },
+                    "the head starts as PyTorch's Linear: uniform in ±1/√features",
+                    "\(context): fc.weight runs from \(weights.min() ?? 0) to "
+                        + "\(weights.max() ?? 0); ±1/√\(features0) is ±\(bound), and "
+                        + "\(weights.count) uniform draws cover most of that range")
+                let biasLargest = bias.data.map { abs($0) }.max() ?? 0
+                try checks.require(
+                    biasLargest <= bound * 1.0001 && biasLargest > 0,
+                    "the head starts as PyTorch's Linear: uniform in ±1/√features",
+                    "\(context): fc.bias's largest |value| is \(biasLargest); it is drawn "
+                        + "uniformly in ±\(bound) too, not set to zero")
             }
             checks.held(
                 "3 nets (option A, CIFAR, bottleneck ImageNet stem): new head, backbone "
@@ -148,13 +154,21 @@ extension Graders {
         grade("10.2", seed: seed) { checks in
             var generator = SeededGenerator(seed: seed)
             for trial in 0..<6 {
-                let (n, h, w) = (
-                    1 + Int(generator.next() % 3), 1 + Int(generator.next() % 5),
-                    1 + Int(generator.next() % 5)
-                )
+                // The first case is fixed: a batch of 2 with H ≠ W catches mixed-up layouts.
+                let (n, h, w) =
+                    trial == 0
+                    ? (2, 3, 4)
+                    : (
+                        1 + Int(generator.next() % 3), 1 + Int(generator.next() % 5),
+                        1 + Int(generator.next() % 5)
+                    )
                 let context = "case \(trial): gray [\(n), 1, \(h), \(w)]"
                 let gray = randomTensor([n, 1, h, w], -1...1, &generator)
+                let grayValues = gray.data
                 let rgb = try forward(gray)
+                try checks.require(
+                    gray.data == grayValues, "repeatToRGB leaves its input unchanged",
+                    "\(context): your code changed the gray image")
                 let copies = Tensor(
                     shape: [n, 3, h, w],
                     data: (0..<n * 3 * h * w).map { index in
@@ -165,7 +179,11 @@ extension Graders {
                     rgb, copies, tolerance: 0,
                     "repeatToRGB(x)[n, c, i, j] = x[n, 0, i, j] for c = 0, 1, 2", context, &checks)
                 let g = randomTensor([n, 3, h, w], -1...1, &generator)
+                let upstreamValues = g.data
                 let pulled = try backward(g)
+                try checks.require(
+                    g.data == upstreamValues, "the backward leaves the upstream gradient unchanged",
+                    "\(context): your code changed the gradient it was given")
                 try checks.require(
                     pulled.shape == [n, 1, h, w],
                     "the backward maps a gradient [N, 3, H, W] to the gray image's [N, 1, H, W]",

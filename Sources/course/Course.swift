@@ -17,7 +17,8 @@ struct CourseCommand: ParsableCommand {
             RESIDUAL_EXERCISES=solutions grades the reference solutions instead; \
             RESIDUAL_GRADE_SEED=N reruns a grading with the seed a failure names.
             """,
-        subcommands: [Status.self, Check.self, Hint.self], defaultSubcommand: Status.self)
+        subcommands: [Status.self, Check.self, Hint.self, GradeOne.self],
+        defaultSubcommand: Status.self)
 }
 
 /// The table of every exercise, and the next one to do.
@@ -32,7 +33,7 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let source = ExerciseSource.current
-        let graded = Course.exercises.map { ($0, $0.grade(source)) }
+        let graded = Course.exercises.map { ($0, Isolated.grade($0)) }
         if json {
             let entries = graded.map { exercise, report in
                 StatusEntry(
@@ -91,7 +92,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let exercise = try find(id)
-        let report = exercise.grade()
+        let report = Isolated.grade(exercise)
         print("\(exercise.info.id) · \(exercise.info.title) (\(exercise.info.file))")
         print(report.text)
         switch report.status {
@@ -157,4 +158,67 @@ func find(_ id: String) throws -> CourseExercise {
                 + Course.exercises.map(\.info.id).joined(separator: ", "))
     }
     return exercise
+}
+
+/// Grades one exercise in this process and prints its report as JSON: what `Isolated` runs
+/// in a child process.
+struct GradeOne: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grade-one", abstract: "Grade one exercise in this process (internal).",
+        shouldDisplay: false)
+
+    @Argument var id: String
+
+    func run() throws {
+        let report = try find(id).grade()
+        let entry = GradedEntry(status: report.status.rawValue, lines: report.lines)
+        print(String(decoding: try JSONEncoder().encode(entry), as: UTF8.self))
+    }
+}
+
+struct GradedEntry: Codable {
+    var status: String
+    var lines: [String]
+}
+
+/// Grades each exercise in a child process of its own (`course grade-one ID`), so that code
+/// which stops the program (a shape the library refuses, an index out of range) is reported
+/// as that exercise failing, with the message it stopped on, instead of ending the course.
+enum Isolated {
+    static func grade(_ exercise: CourseExercise) -> GradeReport {
+        guard let executable = Bundle.main.executableURL else { return exercise.grade() }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["grade-one", exercise.info.id]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            return exercise.grade()
+        }
+        // Read both pipes before waiting, so that a long report cannot fill one and block.
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        if process.terminationReason == .exit, process.terminationStatus == 0,
+            let entry = try? JSONDecoder().decode(GradedEntry.self, from: outputData),
+            let status = GradeStatus(rawValue: entry.status)
+        {
+            return GradeReport(status: status, lines: entry.lines)
+        }
+        let message =
+            String(decoding: errorData, as: UTF8.self)
+            .split(separator: "\n").first { $0.contains("Fatal error") || $0.contains("error:") }
+            .map(String.init) ?? "signal \(process.terminationStatus)"
+        return GradeReport(
+            status: .failed,
+            lines: [
+                "✗ your code stopped the program before the grader could finish: \(message)",
+                "  (run `swift run course check \(exercise.info.id)` again after a fix; a "
+                    + "shape the library refuses is the usual cause)",
+            ])
+    }
 }

@@ -52,7 +52,15 @@ struct BlockMistakesTests {
                 BasicBlock(
                     inputChannels: input, channels: channels, stride: stride, shortcut: .a,
                     generator: &generator)
-            }, naming: output, "the skip kept (a residual block)")
+            }, naming: "the plain block is built from layers, not a library block",
+            "the skip kept (a residual block)")
+        expectFails(
+            Graders.makePlainBlock { input, channels, stride, generator in
+                BasicBlock(
+                    inputChannels: input, channels: channels, stride: stride, residual: false,
+                    generator: &generator)
+            }, naming: "the plain block is built from layers, not a library block",
+            "the library's plain BasicBlock returned")
     }
 
     @Test("05.2 bottleneck: a ReLU missing, the ReLU before the sum, the shortcut dropped")
@@ -81,6 +89,15 @@ struct BlockMistakesTests {
                 out = block.relu(block.bn2(block.conv2(out)))
                 return block.relu(block.bn3(block.conv3(out)))
             }, naming: identity, "the shortcut dropped")
+        expectFails(
+            Graders.bottleneckForward { block, x in
+                var out = block.relu(block.bn1(block.conv1(x)))
+                out = block.relu(block.bn2(block.conv2(out)))
+                return block.relu(block.bn3(block.conv3(out)) + x)
+            }, naming: identity, "x added instead of block.shortcut(x)")
+        expectFails(
+            Graders.bottleneckForward { block, x in block(x) },
+            naming: "the forward pass is written from the block's parts", "block(x) called")
     }
 
     @Test("06.3 parameter count: no layer1 projection, batch norms left out, fc without bias")

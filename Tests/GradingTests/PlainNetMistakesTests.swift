@@ -33,6 +33,13 @@ struct PlainNetMistakesTests {
             },
             naming: "the twin's forward has no addition left in its blocks: one fewer per block",
             "a copy of the ResNet, shortcuts and all")
+        expectFails(
+            Graders.plainTwin { net in
+                let twin = try ExerciseSolutions.plainTwin(of: net)
+                twin.fc = net.fc
+                return twin
+            }, naming: "the twin holds copies: no tensor is shared with the ResNet",
+            "the classifier shared with the ResNet")
     }
 
     @Test(
@@ -55,5 +62,18 @@ struct PlainNetMistakesTests {
         expectFails(
             Graders.forwardDeleting { _, net, x in net(x) },
             naming: identity, "nothing deleted")
+        expectFails(
+            Graders.forwardDeleting { index, net, x in
+                var out = net.relu(net.bn1!(net.conv1(x)))
+                if let maxpool = net.maxpool { out = maxpool(out) }
+                for (position, block) in net.blocks.enumerated() where position != index {
+                    out = block(out)
+                }
+                return net.fc(net.avgpool(out).flattened(startDim: 1))
+            }, naming: identity, "the block skipped, its shortcut forgotten")
+        expectFails(
+            Graders.forwardDeleting { index, net, x in FoldedResNet(net)!(x, deleting: index) },
+            naming: "the lesioned forward pass runs the net's own modules",
+            "the library's FoldedResNet called")
     }
 }

@@ -102,5 +102,15 @@ struct TransferMistakesTests {
                 }, backward: ExerciseSolutions.repeatToRGBBackward),
             naming: "repeatToRGB(x)[n, c, i, j] = x[n, 0, i, j] for c = 0, 1, 2",
             "channels interleaved")
+        expectFails(
+            Graders.repeatToRGB(
+                { gray in
+                    // The whole batch three times over: right only when N = 1.
+                    Tensor(
+                        shape: [gray.shape[0], 3, gray.shape[2], gray.shape[3]],
+                        data: gray.data + gray.data + gray.data)
+                }, backward: ExerciseSolutions.repeatToRGBBackward),
+            naming: "repeatToRGB(x)[n, c, i, j] = x[n, 0, i, j] for c = 0, 1, 2",
+            "the whole batch repeated, not each image")
     }
 }
