@@ -12,6 +12,10 @@ public enum AblationFigures {
             "training error against iteration, plain left, residual right (He et al. 2015, Figure 6)"
         ),
         ("training-loss", "training loss against iteration, plain left, residual right"),
+        (
+            "error-vs-depth",
+            "final training error against depth, both families, every seed and their mean"
+        ),
         ("gradient-norms", "the weight gradient of each layer at initialisation"),
         (
             "shattered-gradients",
@@ -66,6 +70,7 @@ public enum AblationFigures {
         var figures: [(String, any Chart)] = [
             ("training-error", trainingCurves(results, loss: false)),
             ("training-loss", trainingCurves(results, loss: true)),
+            ("error-vs-depth", errorAgainstDepth(results)),
         ]
         if !results.initDiagnostics.isEmpty {
             figures.append(("gradient-norms", gradientNorms(results)))
@@ -203,6 +208,43 @@ public enum AblationFigures {
         }
         return ChartPanels(
             title: "Layer responses of the trained nets (cf. Figure 7)", panels: panels)
+    }
+
+    /// The experiment's headline: final training error against depth, plain (dashed) and
+    /// residual (solid), the mean over the seeds with a ±1 sd band, each seed a thin dotted
+    /// line. Degradation is the plain line rising faster than the residual one.
+    public static func errorAgainstDepth(_ results: AblationResults) -> LineChart {
+        let depths = results.config.depths.sorted()
+        var chart = LineChart(
+            title: "Final training error against depth",
+            xLabel: "depth (weighted layers)",
+            yLabel: "training error, last \(results.config.window) steps (%)",
+            legend: .outside, width: 760, height: 420)
+        for residual in [false, true] {
+            let color: PlotColor = residual ? .blue : .vermillion
+            let name = residual ? "residual" : "plain"
+            let x = depths.map(Double.init)
+            for seed in results.config.seeds {
+                let errors = depths.map {
+                    results.finalTrainError(AblationNet(depth: $0, residual: residual), seed: seed)
+                }
+                guard errors.allSatisfy({ $0 != nil }) else { continue }
+                chart.add(
+                    LineSeries(
+                        seed == results.config.seeds.first ? "\(name), each seed" : "", x: x,
+                        y: errors.map { 100 * $0! }, style: .dotted,
+                        color: color, lineWidth: 0.8))
+            }
+            let columns = depths.map {
+                results.finalTrainError(AblationNet(depth: $0, residual: residual))
+            }
+            chart.add(
+                LineSeries(
+                    "\(name), mean of \(results.config.seeds.count) seeds", x: x,
+                    y: columns.map { 100 * $0.mean }, band: band(columns, scale: 100),
+                    style: residual ? .solid : .dashed, color: color, showsMarkers: true))
+        }
+        return chart
     }
 
     /// Test error with each block deleted, plain against residual; dotted: intact.

@@ -10,7 +10,9 @@ import Testing
 
 @Suite("Graders 04.4, 05.2, 06.3: planted mistakes fail")
 struct BlockMistakesTests {
-    @Test("04.4 plain block: a conv bias, the stride on conv2, no last ReLU, the skip kept")
+    @Test(
+        "04.4 plain block: a conv bias, the stride on conv2, no last ReLU, the skip kept, a library block"
+    )
     func plainBlockMistakes() {
         func conv(
             _ input: Int, _ output: Int, stride: Int = 1, bias: Bool = false,
@@ -63,7 +65,9 @@ struct BlockMistakesTests {
             "the library's plain BasicBlock returned")
     }
 
-    @Test("05.2 bottleneck: a ReLU missing, the ReLU before the sum, the shortcut dropped")
+    @Test(
+        "05.2 bottleneck: a ReLU missing, the ReLU before the sum, no shortcut, x for the shortcut, block(x)"
+    )
     func bottleneckForwardMistakes() {
         let identity =
             "bottleneckForward(block, x) = ReLU(bn3(conv3(ReLU(bn2(conv2(ReLU(bn1("

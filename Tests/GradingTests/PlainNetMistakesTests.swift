@@ -10,7 +10,9 @@ import Testing
 
 @Suite("Graders 08.2, 08.3: planted mistakes fail")
 struct PlainNetMistakesTests {
-    @Test("08.2 plain twin: the ResNet itself, fresh weights, the shortcuts kept")
+    @Test(
+        "08.2 plain twin: the ResNet itself, fresh weights, the shortcuts kept, a shared classifier"
+    )
     func plainTwinMistakes() {
         expectFails(
             Graders.plainTwin { $0 },
@@ -43,7 +45,8 @@ struct PlainNetMistakesTests {
     }
 
     @Test(
-        "08.3 deleting a block: a ReLU after the shortcut, the next block deleted, the branch kept")
+        "08.3 deleting a block: a ReLU after the shortcut, the next block, nothing, the block skipped, FoldedResNet"
+    )
     func forwardDeletingMistakes() {
         let identity = "deleting block l leaves xₗ₊₁ = shortcut(xₗ): no branch, no ReLU"
         expectFails(

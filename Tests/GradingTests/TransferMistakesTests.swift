@@ -71,7 +71,9 @@ struct TransferMistakesTests {
             "everything frozen, the head too")
     }
 
-    @Test("10.2 gray into RGB: the backward averages, one channel only, channels interleaved")
+    @Test(
+        "10.2 gray into RGB: the backward averages, one channel only, channels interleaved, the batch repeated"
+    )
     func repeatToRGBMistakes() {
         let adjoint = "the adjoint identity ⟨repeat(x), g⟩ = ⟨x, repeatᵀ(g)⟩"
         expectFails(
