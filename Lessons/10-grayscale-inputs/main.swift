@@ -15,19 +15,29 @@ notebook.introduction(
     same pre-trained network and compares them: what they output before any training, how \
     many parameters they add or remove, and how well they do after the same fine-tuning. With \
     no ImageNet weights here, the color network is pre-trained on Fashion-MNIST images of five \
-    classes, each tinted with a random color, so that its stem really learned three channels.
+    classes, tinted so that color tells something about the class (each class has its own \
+    hue, each image a random variation of it), as color does in natural images: a stem that \
+    uses its three channels differently then helps, and the lesson checks that it learned to.
     """)
 
-/// An RGB copy of each gray image, tinted by a seeded random color (each channel scaled by a
-/// factor in [0.3, 1]).
+/// The hue of each pre-training class: the factor each of R, G and B is scaled by.
+let classHues: [[Float]] = [
+    [1.0, 0.4, 0.4], [0.4, 1.0, 0.4], [0.4, 0.4, 1.0], [1.0, 1.0, 0.4], [0.4, 1.0, 1.0],
+]
+
+/// An RGB copy of each gray image, tinted by its class's hue (`classHues`) with each
+/// channel's factor moved by a seeded random amount in ±0.3 (kept in [0.1, 1]): color says
+/// something about the class, not everything.
 func tinted(_ gray: Dataset, seed: UInt64) throws -> Dataset {
     var generator = SeededGenerator(seed: seed)
     var pixels: [Float] = []
     pixels.reserveCapacity(gray.count * 3 * 784)
     for i in 0..<gray.count {
         let image = gray.image(at: i).pixels
-        for _ in 0..<3 {
-            let factor = 0.3 + 0.7 * generator.nextUnitFloat()
+        let hue = classHues[gray.labels[i] % classHues.count]
+        for channel in 0..<3 {
+            let jitter = 0.6 * generator.nextUnitFloat() - 0.3
+            let factor = min(1, max(0.1, hue[channel] + jitter))
             pixels += image.map { $0 * factor }
         }
     }
@@ -53,6 +63,38 @@ func repeated(_ x: Tensor) -> Tensor {
         })
 }
 
+/// How differently a 3-channel stem weighs its channels: the mean distance of each
+/// channel's weight from the three channels' average (0: the stem ignores color), the mean
+/// |weight|, and their ratio.
+func channelSpread(_ stem: [Float]) -> (spread: Double, magnitude: Double, ratio: Double) {
+    let filters = stem.count / 27  // [K, 3, 3, 3]
+    var spread = 0.0
+    for k in 0..<filters {
+        for t in 0..<9 {
+            let rgb = (0..<3).map { Double(stem[(k * 3 + $0) * 9 + t]) }
+            let mean: Double = rgb.reduce(0.0, +) / 3
+            spread += rgb.map { abs($0 - mean) }.reduce(0.0, +)
+        }
+    }
+    spread /= Double(stem.count)
+    let magnitude = stem.map { Double(abs($0)) }.reduce(0, +) / Double(stem.count)
+    return (spread, magnitude, spread / magnitude)
+}
+
+/// Each pixel's three channels replaced by their mean: the image's brightness without its hue.
+func averagedChannels(_ x: Tensor) -> Tensor {
+    let plane = x.shape[2] * x.shape[3]
+    var out = x.data
+    for n in 0..<x.shape[0] {
+        for p in 0..<plane {
+            let base = n * 3 * plane + p
+            let mean = (x.data[base] + x.data[base + plane] + x.data[base + 2 * plane]) / 3
+            for c in 0..<3 { out[base + c * plane] = mean }
+        }
+    }
+    return Tensor(shape: x.shape, data: out)
+}
+
 struct Setup {
     let pretrained: ResNet
     let transfer: Dataset
@@ -75,6 +117,7 @@ let setup = notebook.cell("A color network to start from") { cell -> Setup in
     let normalize = Transform.normalize(
         mean: [Float](repeating: means[0], count: 3), std: [Float](repeating: stds[0], count: 3))
     let model = makeNet(seed: 13)
+    let untrained = channelSpread(model.conv1.weight.data)
     let loader = DataLoader(color, batchSize: 64, seed: 2, transforms: [normalize])
     let optimizer = try SGD(
         groups: ParameterGroup.decayingWeightsOnly(model.namedParameters(), weightDecay: 5e-4),
@@ -86,28 +129,50 @@ let setup = notebook.cell("A color network to start from") { cell -> Setup in
             optimizer.step()
         }
     }
-    let stem = model.conv1.weight.data
-    let taps = 9
-    // How different the three channels' filters became: 0 would mean the stem ignores color.
-    var spread = 0.0
-    for k in 0..<16 {
-        for t in 0..<taps {
-            let rgb = (0..<3).map { Double(stem[(k * 3 + $0) * taps + t]) }
-            let mean: Double = rgb.reduce(0.0, +) / 3
-            spread += rgb.map { abs($0 - mean) }.reduce(0.0, +)
-        }
-    }
-    spread /= Double(stem.count)
-    let magnitude = stem.map { Double(abs($0)) }.reduce(0, +) / Double(stem.count)
+    let trained = channelSpread(model.conv1.weight.data)
     cell.output(
         """
         pre-trained on \(Format.grouped(color.count)) tinted images of 5 classes, two passes
-        stem filters: mean |weight| \(Format.fixed(magnitude, 3)), mean distance of a channel's \
-        weight from the three channels' average \(Format.fixed(spread, 3))
+        stem filters, mean distance of a channel's weight from the three channels' average, \
+        over the mean |weight|:
+          at initialisation \(Format.fixed(untrained.ratio, 3)) \
+        (\(Format.fixed(untrained.spread, 3)) / \(Format.fixed(untrained.magnitude, 3)))
+          after pre-training \(Format.fixed(trained.ratio, 3)) \
+        (\(Format.fixed(trained.spread, 3)) / \(Format.fixed(trained.magnitude, 3)))
+        """)
+    // Whether the network uses color is best asked of its outputs: held-out tinted images,
+    // scored as they are and with their color taken away (each pixel's three channels
+    // replaced by their mean, the same brightness, no hue).
+    let heldOut = try tinted(
+        test.selecting(classes: [0, 1, 2, 3, 4], perClass: notebook.quick(100, full: 200)),
+        seed: 6)
+    model.eval()
+    let withColor = classificationAccuracy(
+        of: model.callAsFunction, on: heldOut, transforms: [normalize])
+    let withoutColor = classificationAccuracy(
+        of: { model(averagedChannels($0)) }, on: heldOut, transforms: [normalize])
+    cell.table(
+        ["held-out tinted images (\(Format.grouped(heldOut.count)))", "accuracy"],
+        [
+            ["as they are", Format.fixed(100 * withColor, 1) + "%"],
+            ["color removed (channels averaged)", Format.fixed(100 * withoutColor, 1) + "%"],
+        ])
+    cell.prose(
+        """
+        Random initial filters already differ from channel to channel (independent draws \
+        scatter around their mean), so the ratio above is not zero even at initialisation, \
+        and pre-training moved it \(trained.ratio > untrained.ratio ? "up" : "down") by \
+        \(Format.fixed(100 * abs(trained.ratio / untrained.ratio - 1), 0))%: a weak sign on its \
+        own. The outputs are the better witness. Without its color a held-out image is \
+        classified \(withColor > withoutColor ? "worse" : "no worse"), \
+        \(Format.fixed(100 * withoutColor, 1))% against \(Format.fixed(100 * withColor, 1))%: \
+        \(withColor - withoutColor >= 0.02 ? "the network learned to use color, so a gray image withholds something it relies on." : "the network barely relies on color.")
         """)
     cell.check(
-        "the stem uses its three channels differently (their filters differ by over 10% of their size)",
-        spread > 0.1 * magnitude)
+        "the pre-trained network uses color: removing it costs at least 2 points of held-out accuracy",
+        withColor - withoutColor >= 0.02,
+        "\(Format.fixed(100 * withColor, 1))% with, \(Format.fixed(100 * withoutColor, 1))% without"
+    )
     return Setup(
         pretrained: model, transfer: transfer, transferTest: transferTest, mean: means[0],
         std: stds[0])
@@ -189,6 +254,25 @@ notebook.cell("Three ways in, before any training", using: setup) { cell, setup 
     cell.check(
         "options 1 and 2a give the same logits (to rounding, 1e-4)",
         maxAbsDifference(outputs[1], outputs[0]) < 1e-4)
+    // Why 2b and 3 differ: their three weights sum to 1, where repeating sums to 3.
+    let unitAdapter = GrayscaleAdapter()
+    unitAdapter.conv.weight.data = [1, 1, 1]
+    let unitLogits = Tensor.withoutGrad { options[3].model(unitAdapter(sample)) }.data
+    cell.prose(
+        """
+        Options 2b and 3 differ from option 1 for one reason: the weights they give the three \
+        channels sum to 1 (0.2989 + 0.5870 + 0.1140, or 3 × 1/3), while repeating the image \
+        gives each of the three filters the whole gray value, weight 1 each, 3 in all. So 2b \
+        and 3 feed the network about a third of the signal it gets from option 1 (2b with \
+        the channels weighted unequally as well). An adapter that starts at 1 per channel \
+        instead of 1/3 computes exactly option 1 at initialisation (largest logit difference \
+        \(Format.scientific(Double(maxAbsDifference(unitLogits, outputs[0]))))), the identity \
+        start lesson 04 recommends; the library's adapter starts at 1/3, the average, and \
+        fine-tuning has to scale it up (see the weights it learns below).
+        """)
+    cell.check(
+        "an adapter starting at 1, 1, 1 gives option 1's logits (to rounding, 1e-4)",
+        maxAbsDifference(unitLogits, outputs[0]) < 1e-4)
     cell.check(
         "option 2 has 2 × 16 × 9 = 288 fewer parameters than option 1, option 3 three more",
         options[1].parameters == options[0].parameters - 288
