@@ -436,6 +436,11 @@ notebook.cell("Vanishing gradients? Look before training") { cell in
             number(blocks.first! / blocks.last!),
         ])
     }
+    cell.prose(
+        """
+        The figure shows the mean over the \(results.initDiagnostics.count) seeds; the table \
+        and the numbers below are seed \(results.initDiagnostics[0].seed)'s alone:
+        """)
     cell.table(["net", "stem conv", "first block conv", "last block conv", "first / last"], rows)
     let plainProfile = profile(plainDeep)
     let resProfile = profile(resDeep)
@@ -450,12 +455,16 @@ notebook.cell("Vanishing gradients? Look before training") { cell in
         layer on its way back, so the first block's convolution gets \(number(plainRatio))× \
         the gradient of the last one. In a deep plain stack with batch norm it grows: Yang et \
         al. (2019), "A Mean Field Theory of Batch Normalization", show that batch norm makes \
-        the gradients of a plain network explode with depth at initialisation (lesson 03 saw \
-        the same in a stack of 50 layers). In res-\(deep) the shortcuts carry the gradient \
+        the gradients of a plain network explode with depth at initialisation; their theory \
+        and experiments are for fully-connected networks, and they report that the range \
+        shrinks once training starts (lesson 03 saw the explosion in a stack of 50 \
+        convolutional layers). In res-\(deep) the shortcuts carry the gradient \
         past every block, and the block convolutions all get gradients within a factor of \
         \(number(resSpread)) of each other. So He et al. were right that vanishing is not the \
-        problem. What the plain net has instead is a gradient whose scale changes by orders of \
-        magnitude across its depth, which no single learning rate suits.
+        problem. What the plain net has instead, at initialisation, is a gradient whose scale \
+        changes by orders of magnitude across its depth, so that one learning rate is too \
+        large for its first layers or too small for its last. This run measures it at step 0 \
+        only; whether it persists over the first steps of training is not measured here.
         """)
     if full {
         cell.check(
