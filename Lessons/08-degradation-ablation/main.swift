@@ -224,14 +224,30 @@ notebook.cell("The run") { cell in
     try cell.listing("train-step", in: "Sources/Ablation/NetTraining.swift")
     var rows: [[String]] = []
     for net in config.nets {
-        let runs = results.results(net)
-        let seconds = MeanStd(runs.map(\.trainSeconds))
+        let perStep = results.results(net).map {
+            1000 * $0.trainSeconds / Double(config.iterations)
+        }
+        let sorted = perStep.sorted()
         rows.append([
-            net.name, String(format: "%.0f", seconds.mean),
-            String(format: "%.0f", 1000 * seconds.mean / Double(config.iterations)),
+            net.name, perStep.map { String(format: "%.0f", $0) }.joined(separator: ", "),
+            String(format: "%.0f", sorted[sorted.count / 2]),
         ])
     }
-    cell.table(["net", "training seconds", "ms per step"], rows)
+    cell.prose(
+        """
+        How long each net took, in milliseconds per step, seed by seed. These are wall-clock \
+        times of whatever machine made each seed, with whatever else ran beside it (the \
+        run's README says which machine made which seeds and what shared it), so they say how \
+        long you may wait, not how fast one net is against another: the twins do the same \
+        work per step but for one addition per block. That comparison is made on an idle \
+        machine by `resnet-lab bench train` (Docs/PERFORMANCE.md).
+        """)
+    cell.table(
+        [
+            "net", "ms per step, seed \(config.seeds.map(String.init).joined(separator: ", "))",
+            "median",
+        ],
+        rows)
 }
 
 // MARK: - 4. Degradation
