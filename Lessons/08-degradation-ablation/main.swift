@@ -390,15 +390,30 @@ notebook.cell("The degradation problem, in our numbers") { cell in
 // MARK: - 5. Test error
 
 notebook.cell("Test error") { cell in
+    // The largest jump between consecutive test-error measurements, over nets and seeds.
+    var largestJump = (size: 0.0, net: "", seed: UInt64(0), path: "")
+    for result in results.nets {
+        let errors = result.evaluations.map(\.score.error)
+        for (a, b) in zip(errors, errors.dropFirst()) where abs(b - a) > largestJump.size {
+            largestJump = (
+                abs(b - a), result.net, result.seed,
+                errors.map { String(format: "%.1f%%", 100 * $0) }.joined(separator: " → ")
+            )
+        }
+    }
     let images = Format.grouped(results.testImages)
     cell.prose(
         """
-        Test error after training, on \(images) test images. A caveat first: at a constant \
-        learning rate of 0.1 the weights still move a lot from step to step, and batch norm's \
-        running statistics (the test-time normaliser) lag behind them, so a test error \
-        measured in the middle of training jumps by several points from one measurement to \
-        the next (the bold lines above). That is why the last \(config.decayIterations) steps \
-        run at a tenth of the rate: the final numbers are measured on a net that has settled.
+        Test error after training, on \(images) test images. A caveat first: measured in the \
+        middle of training, at the constant learning rate, the test error jumps from one \
+        measurement to the next (the bold lines above) by up to \
+        \(String(format: "%.1f", 100 * largestJump.size)) points (\(largestJump.net), seed \
+        \(largestJump.seed): \(largestJump.path)). One likely cause is batch norm's running \
+        statistics, the test-time normaliser, lagging behind weights that still move a lot \
+        at a rate of \(config.learningRate); this run does not test that (it keeps no \
+        checkpoints to re-estimate them on). The last \(config.decayIterations) steps run at a \
+        tenth of the rate so that the final numbers below are measured on nets that move \
+        less from step to step.
         """)
     var rows: [[String]] = []
     for net in config.nets {
