@@ -385,6 +385,18 @@ notebook.cell("The degradation problem, in our numbers") { cell in
         path in
         try AblationFigures.trainingCurves(results, loss: true).write(to: path, scale: 2)
     }
+    let startLoss = { (net: AblationNet) in results.curve(net).loss.first?.mean ?? .nan }
+    cell.prose(
+        """
+        The loss curves add one thing the error curves hide: over the first \(config.window) \
+        steps res-\(deep) averages a loss of \(String(format: "%.2f", startLoss(resDeep))), \
+        plain-\(deep) \(String(format: "%.2f", startLoss(plainDeep))) (chance, ln 10, is 2.30). \
+        At initialisation a residual block passes its input on and adds its branch, so the \
+        signal grows block after block within a stage (section 8 measures it); the logits of \
+        the deep residual net start large and confidently wrong, while batch norm and the \
+        ReLU keep each plain block's output near unit scale. The residual net pays for it in \
+        its first steps only.
+        """)
 }
 
 // MARK: - 5. Test error

@@ -3,7 +3,7 @@ import Plots
 
 /// The figures of an ablation run, each written as SVG and PNG by `AblationRun.writeOutputs`.
 /// Colours stand for depths (the same in every figure); plain nets are dashed, residual nets
-/// solid.
+/// solid. Figures whose x axis is the depth draw both families in black.
 public enum AblationFigures {
     /// File names (without extension) and what each shows.
     public static let catalogue: [(name: String, shows: String)] = [
@@ -129,7 +129,17 @@ public enum AblationFigures {
             chart.legend = .topRight
             panels.append(chart)
         }
-        for index in panels.indices { panels[index].yRange = 0...(highest * 1.05) }
+        // Where the learning rate drops to a tenth, in both panels.
+        let drop = Double(results.config.iterations - results.config.decayIterations)
+        for index in panels.indices {
+            panels[index].yRange = 0...(highest * 1.05)
+            if results.config.decayIterations > 0 {
+                panels[index].add(
+                    LineSeries(
+                        "learning rate ÷ 10", x: [drop, drop], y: [0, highest * 1.05],
+                        style: .dotted, color: .gray, lineWidth: 1))
+            }
+        }
         let seeds = results.config.seeds.count
         return ChartPanels(
             title: (loss ? "Training loss" : "Training error (dashed) and test error (bold)")
@@ -167,8 +177,7 @@ public enum AblationFigures {
                 LineSeries(
                     residual ? "residual" : "plain", x: depths.map(Double.init),
                     y: columns.map(\.mean), band: band(columns),
-                    style: residual ? .solid : .dashed,
-                    color: residual ? .blue : .vermillion, showsMarkers: true))
+                    style: residual ? .solid : .dashed, color: .black, showsMarkers: true))
         }
         return chart
     }
@@ -183,6 +192,13 @@ public enum AblationFigures {
                 d.responses.first { $0.net == net.name }?.output
             }
         }
+        // A ReLU of a standard normal has std √(1/2 − 1/(2π)): where plain blocks sit.
+        let blocks = results.config.depths.map { ($0 - 2) / 2 }.max() ?? 1
+        let reference = (0.5 - 1 / (2 * Double.pi)).squareRoot()
+        chart.add(
+            LineSeries(
+                "std of ReLU(N(0, 1)) ≈ 0.584", x: [1, Double(blocks)], y: [reference, reference],
+                style: .dotted, color: .gray, lineWidth: 1))
         return chart
     }
 
@@ -221,7 +237,7 @@ public enum AblationFigures {
             yLabel: "training error, last \(results.config.window) steps (%)",
             legend: .outside, width: 760, height: 420)
         for residual in [false, true] {
-            let color: PlotColor = residual ? .blue : .vermillion
+            let color = PlotColor.black
             let name = residual ? "residual" : "plain"
             let x = depths.map(Double.init)
             for seed in results.config.seeds {
@@ -259,7 +275,8 @@ public enum AblationFigures {
             let mine = profiles.filter { $0.net.hasPrefix(name + "-") }
             guard let first = mine.first else { continue }
             let columns = MeanStd.columns(mine.map { $0.lesioned.map(\.error) })
-            let color: PlotColor = residual ? .blue : .vermillion
+            let color = color(
+                depth: results.config.analysedDepth, in: results.config.depths)
             let x = columns.indices.map { Double($0 + 1) }
             chart.add(
                 LineSeries(
@@ -270,12 +287,13 @@ public enum AblationFigures {
             chart.add(
                 LineSeries(
                     "\(first.net), intact", x: [x.first ?? 1, x.last ?? 1],
-                    y: [100 * intact, 100 * intact], style: .dotted, color: color))
+                    y: [100 * intact, 100 * intact], style: .dotted,
+                    color: residual ? .black : .gray))
         }
         chart.add(
             LineSeries(
                 "chance (90%)", x: [1, Double(profiles.first?.blocks.count ?? 1)], y: [90, 90],
-                style: .dotted, color: .gray, lineWidth: 1))
+                style: .dotted, color: .red, lineWidth: 1))
         return chart
     }
 
@@ -290,7 +308,8 @@ public enum AblationFigures {
             chart.add(
                 LineSeries(
                     landscape.net, x: landscape.steps, y: landscape.slice.map(\.loss),
-                    style: residual ? .solid : .dashed, color: residual ? .blue : .vermillion,
+                    style: residual ? .solid : .dashed,
+                    color: color(depth: results.config.analysedDepth, in: results.config.depths),
                     showsMarkers: true))
         }
         return chart
