@@ -3,7 +3,7 @@ import Plots
 
 /// The figures of an ablation run, each written as SVG and PNG by `AblationRun.writeOutputs`.
 /// Colours stand for depths (the same in every figure); plain nets are dashed, residual nets
-/// solid. Figures whose x axis is the depth draw both families in black.
+/// solid. Figures whose x axis is the depth draw plain in gray, residual in black.
 public enum AblationFigures {
     /// File names (without extension) and what each shows.
     public static let catalogue: [(name: String, shows: String)] = [
@@ -177,7 +177,8 @@ public enum AblationFigures {
                 LineSeries(
                     residual ? "residual" : "plain", x: depths.map(Double.init),
                     y: columns.map(\.mean), band: band(columns),
-                    style: residual ? .solid : .dashed, color: .black, showsMarkers: true))
+                    style: residual ? .solid : .dashed, color: residual ? .black : .gray,
+                    showsMarkers: true))
         }
         return chart
     }
@@ -237,7 +238,7 @@ public enum AblationFigures {
             yLabel: "training error, last \(results.config.window) steps (%)",
             legend: .outside, width: 760, height: 420)
         for residual in [false, true] {
-            let color = PlotColor.black
+            let color: PlotColor = residual ? .black : .gray
             let name = residual ? "residual" : "plain"
             let x = depths.map(Double.init)
             for seed in results.config.seeds {
