@@ -79,7 +79,9 @@ let data = notebook.cell("A small ResNet, trained briefly") { cell -> (LessonDat
 
 /// What the hooks caught: each stage's output for the batch, by stage name.
 let caught = notebook.cell("Forward hooks on the four stages", using: data) {
-    cell, pair -> (images: Tensor, maps: [(name: String, output: Tensor)]) in
+    cell, pair -> (
+        images: Tensor, maps: [(name: String, output: Tensor)], mean: Float, std: Float
+    ) in
     let (lessonData, model) = pair
     cell.prose(
         """
@@ -119,7 +121,7 @@ let caught = notebook.cell("Forward hooks on the four stages", using: data) {
         ])
     cell.check(
         "after removeForwardHook a forward pass catches nothing", maps.count == caughtCount)
-    return (images, maps)
+    return (images, maps, lessonData.mean, lessonData.std)
 }
 
 // MARK: - 3. Un-normalising
@@ -135,7 +137,8 @@ notebook.cell(
         \(Format.fixed(lessonData.mean, 4)) and std \(Format.fixed(lessonData.std, 4)). To \
         show an input as a picture, undo exactly that: x = x̂ · std + mean. A common mistake \
         is to write x̂ · 0.5 + 0.5, which undoes a normalisation with mean 0.5 and std 0.5 \
-        (what some CIFAR tutorials use), not this one: the black background turns gray, the \
+        (what some CIFAR tutorials use), not this one: the black background (0) comes back \
+        as \(Format.fixed(0.5 - 0.5 * lessonData.mean / lessonData.std, 3)), a dark gray, the \
         bright parts go past white and clip, and the values leave [0, 1].
         """)
     let original = lessonData.test.image(at: 0).pixels
@@ -152,7 +155,7 @@ notebook.cell(
                 GridImage(pixels: original, shape: [28, 28], range: 0...1, caption: "original"),
                 GridImage(pixels: right, shape: [28, 28], range: 0...1, caption: "x̂·std + mean"),
                 GridImage(pixels: wrong, shape: [28, 28], range: 0...1, caption: "x̂·0.5 + 0.5"),
-            ], columns: 3, scale: 4
+            ], columns: 3, scale: 8
         ).write(to: path)
     }
     cell.output(
@@ -174,11 +177,19 @@ notebook.cell("The feature maps, stage by stage", using: caught) { cell, caught 
         its own range (bright is large). Early maps are the image seen through simple \
         filters: edges, the silhouette, bright and dark areas, at full resolution. Each later \
         stage halves the resolution and doubles the channels; by layer4 a 4×4 map no longer \
-        looks like the image at all.
+        looks like the image at all. A map drawn in one flat gray is the same value \
+        everywhere (after the ReLU, usually 0): that channel did not respond to this image. \
+        The input is repeated at the start of each row.
         """)
     var grid: [GridImage] = []
-    for (name, output) in caught.maps {
+    // The input first on every row, un-normalised, so each stage sits beside what it saw.
+    let input = caught.images.data[0..<784].map { $0 * caught.std + caught.mean }
+    for (row, (name, output)) in caught.maps.enumerated() {
         let (channels, height, width) = (output.shape[1], output.shape[2], output.shape[3])
+        grid.append(
+            GridImage(
+                pixels: Array(input), shape: [28, 28], range: 0...1,
+                caption: row == 0 ? "input" : ""))
         for c in 0..<8 {
             // Each cell repeated to 28×28 (nearest neighbour), so every stage draws one size.
             let start = c * height * width
@@ -195,7 +206,7 @@ notebook.cell("The feature maps, stage by stage", using: caught) { cell, caught 
     try cell.picture(
         "feature-maps.png", caption: "Eight channels of each stage for the first test image"
     ) { path in
-        try ImageGrid(title: "layer1 (28×28) to layer4 (4×4)", images: grid, columns: 8, scale: 3)
+        try ImageGrid(title: "layer1 (28×28) to layer4 (4×4)", images: grid, columns: 9, scale: 3)
             .write(to: path)
     }
 }
