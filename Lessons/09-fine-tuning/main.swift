@@ -38,6 +38,8 @@ notebook.introduction(
 struct Tasks {
     let pretrain: Dataset
     let transfer: Dataset
+    /// Other labelled images of the transfer classes, for choosing scratch's learning rate.
+    let validation: Dataset
     let transferTest: Dataset
     let transforms: [Transform]
 }
@@ -69,6 +71,8 @@ let tasks = notebook.cell("Two tasks from one data set") { cell -> Tasks in
         classes: [5, 6, 7, 8, 9], perClass: 50, name: "transfer")
     let transferTest = test.selecting(
         classes: [5, 6, 7, 8, 9], perClass: 200, name: "transfer test")
+    let validation = train.subset(Array(0..<30_000)).selecting(
+        classes: [5, 6, 7, 8, 9], perClass: 100, name: "validation")
     let (mean, std) = pretrain.channelStatistics()
     // ImageNet's statistics, averaged over the channels (the gray image stands for all
     // three), and 56×56 images: at 28×28 the ImageNet stem leaves layer4 a 1×1 map.
@@ -89,6 +93,10 @@ let tasks = notebook.cell("Two tasks from one data set") { cell -> Tasks in
                 Format.grouped(transfer.count),
             ],
             [
+                "validation (to tune scratch)", validation.classNames.joined(separator: ", "),
+                Format.grouped(validation.count),
+            ],
+            [
                 "transfer test", transferTest.classNames.joined(separator: ", "),
                 Format.grouped(transferTest.count),
             ],
@@ -98,8 +106,8 @@ let tasks = notebook.cell("Two tasks from one data set") { cell -> Tasks in
         transfer.classCounts() == [50, 50, 50, 50, 50]
             && Set(transfer.classNames).isDisjoint(with: pretrain.classNames))
     return Tasks(
-        pretrain: pretrain, transfer: transfer, transferTest: transferTest,
-        transforms: transforms)
+        pretrain: pretrain, transfer: transfer, validation: validation,
+        transferTest: transferTest, transforms: transforms)
 }
 
 // MARK: - 2. Pre-training
@@ -202,16 +210,17 @@ notebook.cell("A new head, and what is frozen", using: pretrained) { cell, model
 /// model)` may freeze, unfreeze or set modes before each epoch. Returns the test accuracy
 /// after every epoch and the model.
 func fineTune(
-    _ tasks: Tasks, start: ResNet?, epochs: Int, groups: (ResNet) -> [ParameterGroup],
-    prepare: (Int, ResNet) throws -> Void = { _, _ in }
+    _ tasks: Tasks, start: ResNet?, epochs: Int, seed: UInt64 = 0, on evaluation: Dataset? = nil,
+    groups: (ResNet) -> [ParameterGroup], prepare: (Int, ResNet) throws -> Void = { _, _ in }
 ) throws -> (curve: [Double], model: ResNet) {
-    let model = try makeNet(classes: 5, seed: 21)
+    let model = try makeNet(classes: 5, seed: 21 + 1000 * seed)
     if let start {
         try model.loadStateDict(
             start.stateDict().filter { !$0.name.hasPrefix("fc.") }, strict: false)
     }
     let optimizer = try SGD(groups: groups(model), learningRate: 0.05, momentum: 0.9)
-    let loader = DataLoader(tasks.transfer, batchSize: 25, seed: 4, transforms: tasks.transforms)
+    let loader = DataLoader(
+        tasks.transfer, batchSize: 25, seed: 4 + seed, transforms: tasks.transforms)
     var curve: [Double] = []
     for epoch in 0..<epochs {
         model.train()
@@ -221,7 +230,7 @@ func fineTune(
             crossEntropy(logits: model(batch.images), targets: batch.labels).backward()
             optimizer.step()
         }
-        curve.append(accuracy(model, tasks.transferTest, tasks.transforms))
+        curve.append(accuracy(model, evaluation ?? tasks.transferTest, tasks.transforms))
     }
     return (curve, model)
 }
@@ -237,131 +246,177 @@ func stageGroups(_ model: ResNet, rates: [Double], head: Double) -> [ParameterGr
 notebook.cell("Five ways to use 250 labels", using: tasks) { cell, tasks in
     guard let backbone = pretrained else { throw NotebookError.missingInput(cell: "strategies") }
     let epochs = notebook.quick(4, full: 12)
+    let seeds: [UInt64] = notebook.quick([0], full: [0, 1, 2])
+    let scratchRates = notebook.quick([0.05], full: [0.02, 0.05, 0.1, 0.2])
     cell.prose(
         """
         Every run trains for \(epochs) passes over the 250 labelled images (batches of 25, SGD \
         with momentum 0.9), with a new head, and is measured on 1,000 test images of the new \
         classes after each pass:
 
-        - **scratch**: random weights, everything trains at rate 0.05;
+        - **scratch**: random weights, everything trains, at the learning rate that scored \
+        best on the validation images among \(scratchRates.map { "\($0)" }.joined(separator: ", ")) \
+        (a baseline gets its own tuning, or the comparison flatters transfer);
         - **frozen features**: the pre-trained backbone frozen (batch norm in eval mode too), \
-        only the head trains;
+        only the head trains: the pre-trained layers as a fixed feature extractor, the \
+        setting in which Yosinski et al. (2014, "How transferable are features in deep \
+        neural networks?") found that fine-tuning the copied layers does better;
         - **A, two phases**: the head alone for the first half, then everything, the backbone \
         at a tenth of the head's rate;
         - **B, rates per stage**: everything trains from the start, each stage at its own rate, \
-        from 0.0025 for the stem and layer1 up to 0.05 for the head;
+        from 0.0025 for the stem and layer1 up to 0.05 for the head (the discriminative \
+        fine-tuning of Howard and Ruder 2018, "Universal Language Model Fine-tuning for \
+        Text Classification");
         - **C, gradual unfreezing**: the head first, then layer4, layer3 and so on, one more \
-        stage every few passes.
+        stage every few passes (also from Howard and Ruder 2018).
+
+        Each strategy runs with \(seeds.count) seed\(seeds.count > 1 ? "s" : "") (the new \
+        head's weights and the order of the batches; the pre-trained backbone is the same), \
+        and every comparison with scratch is made seed by seed. B is the strategy this lesson \
+        recommends, chosen before the runs; its comparison with scratch is the one checked.
         """)
-    let all: (ResNet) -> [ParameterGroup] = {
-        ParameterGroup.decayingWeightsOnly(
-            $0.namedParameters(), learningRate: 0.05, weightDecay: 5e-4)
-    }
-    var results: [(name: String, curve: [Double], trainable: Int)] = []
-    let scratch = try fineTune(tasks, start: nil, epochs: epochs, groups: all)
-    results.append(("scratch", scratch.curve, scratch.model.trainableParameterCount))
-
-    var frozenBackbone: [[Float]] = []
-    let frozen = try fineTune(tasks, start: backbone, epochs: epochs, groups: all) { epoch, model in
-        if epoch == 0 {
-            model.freeze { !$0.hasPrefix("fc.") }
-            frozenBackbone = model.layers.flatMap(\.parameters).map(\.data)
+    func all(_ rate: Double) -> (ResNet) -> [ParameterGroup] {
+        {
+            ParameterGroup.decayingWeightsOnly(
+                $0.namedParameters(), learningRate: rate, weightDecay: 5e-4)
         }
-        model.evalBatchNorms()
     }
-    results.append(("frozen features", frozen.curve, frozen.model.trainableParameterCount))
-
-    let twoPhases = try fineTune(
-        tasks, start: backbone, epochs: epochs,
-        groups: { stageGroups($0, rates: [0.005, 0.005, 0.005, 0.005], head: 0.05) }
-    ) { epoch, model in
-        if epoch == 0 { model.freeze { !$0.hasPrefix("fc.") } }
-        if epoch == epochs / 2 {
-            model.freeze { _ in false }
-            try model.unfreeze("")
-        }
-        if epoch < epochs / 2 { model.evalBatchNorms() }
+    // Scratch's own learning rate, chosen on the validation images (seed 0).
+    let validationScores = try scratchRates.map { rate in
+        try fineTune(
+            tasks, start: nil, epochs: epochs, on: tasks.validation, groups: all(rate)
+        ).curve.last!
     }
-    results.append(("A, two phases", twoPhases.curve, twoPhases.model.trainableParameterCount))
+    let scratchRate = scratchRates[
+        validationScores.indices.max { validationScores[$0] < validationScores[$1] }!]
+    if scratchRates.count > 1 {
+        cell.table(
+            ["scratch's learning rate", "validation accuracy after \(epochs) passes"],
+            zip(scratchRates, validationScores).map {
+                ["\($0.0)", Format.fixed(100 * $0.1, 1) + "%"]
+            })
+    }
 
-    let perStage = try fineTune(
-        tasks, start: backbone, epochs: epochs,
-        groups: { stageGroups($0, rates: [0.0025, 0.005, 0.01, 0.02], head: 0.05) })
-    results.append(("B, rates per stage", perStage.curve, perStage.model.trainableParameterCount))
-
+    var results: [(name: String, curves: [[Double]], trainable: Int)] = [
+        ("scratch", [], 0), ("frozen features", [], 0), ("A, two phases", [], 0),
+        ("B, rates per stage", [], 0), ("C, gradual unfreezing", [], 0),
+    ]
+    var frozenStayed = true
     let stages = ["layer4", "layer3", "layer2", "layer1"]
-    let gradual = try fineTune(
-        tasks, start: backbone, epochs: epochs,
-        groups: { stageGroups($0, rates: [0.01, 0.01, 0.01, 0.01], head: 0.05) }
-    ) { epoch, model in
-        if epoch == 0 { model.freeze { !$0.hasPrefix("fc.") } }
-        let opened = min(stages.count, epoch * (stages.count + 1) / epochs)
-        for stage in stages.prefix(opened) { try model.unfreeze(stage) }
-        if opened == stages.count { try model.unfreeze("conv1", "bn1") }
+    for seed in seeds {
+        let scratch = try fineTune(
+            tasks, start: nil, epochs: epochs, seed: seed, groups: all(scratchRate))
+        var frozenBackbone: [[Float]] = []
+        let frozen = try fineTune(
+            tasks, start: backbone, epochs: epochs, seed: seed, groups: all(0.05)
+        ) { epoch, model in
+            if epoch == 0 {
+                model.freeze { !$0.hasPrefix("fc.") }
+                frozenBackbone = model.layers.flatMap(\.parameters).map(\.data)
+            }
+            model.evalBatchNorms()
+        }
+        frozenStayed =
+            frozenStayed && frozen.model.layers.flatMap(\.parameters).map(\.data) == frozenBackbone
+        let twoPhases = try fineTune(
+            tasks, start: backbone, epochs: epochs, seed: seed,
+            groups: { stageGroups($0, rates: [0.005, 0.005, 0.005, 0.005], head: 0.05) }
+        ) { epoch, model in
+            if epoch == 0 { model.freeze { !$0.hasPrefix("fc.") } }
+            if epoch == epochs / 2 {
+                model.freeze { _ in false }
+                try model.unfreeze("")
+            }
+            if epoch < epochs / 2 { model.evalBatchNorms() }
+        }
+        let perStage = try fineTune(
+            tasks, start: backbone, epochs: epochs, seed: seed,
+            groups: { stageGroups($0, rates: [0.0025, 0.005, 0.01, 0.02], head: 0.05) })
+        let gradual = try fineTune(
+            tasks, start: backbone, epochs: epochs, seed: seed,
+            groups: { stageGroups($0, rates: [0.01, 0.01, 0.01, 0.01], head: 0.05) }
+        ) { epoch, model in
+            if epoch == 0 { model.freeze { !$0.hasPrefix("fc.") } }
+            let opened = min(stages.count, epoch * (stages.count + 1) / epochs)
+            for stage in stages.prefix(opened) { try model.unfreeze(stage) }
+            if opened == stages.count { try model.unfreeze("conv1", "bn1") }
+        }
+        for (index, run) in [scratch, frozen, twoPhases, perStage, gradual].enumerated() {
+            results[index].curves.append(run.curve)
+            results[index].trainable = run.model.trainableParameterCount
+        }
     }
-    results.append(("C, gradual unfreezing", gradual.curve, gradual.model.trainableParameterCount))
 
+    let scratchFinals = results[0].curves.map(\.last!)
+    func versusScratch(_ index: Int) -> PairedDifference {
+        PairedDifference(
+            seeds: seeds, values: zip(results[index].curves.map(\.last!), scratchFinals).map(-))
+    }
     cell.table(
-        ["strategy", "trainable at the end", "test accuracy after 1 pass", "after \(epochs)"],
-        results.map {
-            [
-                $0.name, Format.grouped($0.trainable), Format.fixed(100 * $0.curve[0], 1) + "%",
-                Format.fixed(100 * $0.curve.last!, 1) + "%",
+        [
+            "strategy", "trainable at the end", "after 1 pass (mean)",
+            "after \(epochs), seed \(seeds.map(String.init).joined(separator: ", "))",
+            "mean ± sd", "minus scratch, seed by seed",
+        ],
+        results.indices.map { index in
+            let result = results[index]
+            let finals = result.curves.map(\.last!)
+            return [
+                result.name + (index == 0 ? " (rate \(scratchRate))" : ""),
+                Format.grouped(result.trainable),
+                Format.fixed(100 * MeanStd(result.curves.map { $0[0] }).mean, 1) + "%",
+                finals.map { Format.fixed(100 * $0, 1) + "%" }.joined(separator: ", "),
+                MeanStd(finals).percent,
+                index == 0 ? "" : versusScratch(index).points,
             ]
         })
-    try cell.picture("strategies.png", caption: "Test accuracy on the new classes after each pass")
-    { path in
+    try cell.picture(
+        "strategies.png",
+        caption: "Test accuracy on the new classes after each pass, mean over seeds"
+    ) { path in
         var chart = LineChart(
             title: "Fine-tuning with 50 labels per class", xLabel: "pass over the 250 images",
             yLabel: "test accuracy (%)", yRange: 0...100)
         for result in results {
+            let columns = MeanStd.columns(result.curves)
             chart.add(
                 LineSeries(
-                    result.name, x: (1...epochs).map(Double.init), y: result.curve.map { 100 * $0 },
+                    result.name, x: (1...epochs).map(Double.init),
+                    y: columns.map { 100 * $0.mean },
                     style: result.name == "scratch" ? .dashed : .solid, showsMarkers: true))
         }
         try chart.write(to: path, scale: 2)
     }
-    let best = results.dropFirst().max { $0.curve.last! < $1.curve.last! }!
-    let frozenCurve = results.first { $0.name == "frozen features" }!.curve
-    let twoPhaseCurve = results.first { $0.name == "A, two phases" }!.curve
+    let frozenCurve = results[1].curves[0]
+    let twoPhaseCurve = results[2].curves[0]
     let sameStart = zip(frozenCurve, twoPhaseCurve).prefix { $0 == $1 }.count
-    let final = Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0.curve.last!) })
-    func percent(_ name: String) -> String { Format.fixed(100 * final[name]!, 1) + "%" }
+    let recommended = versusScratch(3)
+    let frozenGap = versusScratch(1)
+    let everySeed = recommended.values.allSatisfy { $0 > 0 }
     let source =
         imagenet == nil ? "tops, trousers and dresses" : "ImageNet's color photographs"
-    let transferred = best.curve.last! > scratch.curve.last!
-    let lesson =
-        transferred
-        ? """
-        Frozen features alone reach \(percent("frozen features")): features learned on \
-        \(source) describe sandals, bags and boots only in part, and a head on top of them \
-        cannot make up the rest; letting the backbone adapt, gently (B's small rates for the \
-        early stages, C's late unfreezing), keeps what transfers and fixes what does not.
-        """
-        : """
-        Here no start from the pre-trained backbone beats scratch: what it learned on \
-        \(source) did not help this task (weights that were never trained, such as the \
-        export script's `--random` ones, hold nothing to transfer).
-        """
+    let standardError = (0.9 * 0.1 / Double(tasks.transferTest.count)).squareRoot()
     cell.prose(
         """
-        Best here: **\(best.name)** (\(percent(best.name))), against \(percent("scratch")) \
-        from scratch. \(lesson) These are one seed's numbers on one small pair of tasks: the \
-        ranking is not a law, and with other weights and more distant tasks the gaps change. \
-        With \(Format.grouped(tasks.transferTest.count)) test images a single accuracy has a \
-        standard error of about \(Format.fixed(100 * (0.9 * 0.1 / Double(tasks.transferTest.count)).squareRoot(), 1)) \
-        points near 90%, so differences of a point or two between strategies are within noise. \
-        \(sameStart > 0 ? "A trains only the head for its first \(sameStart) passes, exactly as frozen features does, so the two curves coincide there and A's line hides the other." : "")
+        Against scratch at its tuned rate, seed by seed: B, rates per stage, \
+        \(recommended.points); frozen features \(frozenGap.points). \
+        \(frozenGap.summary.mean < 0 ? "Frozen features fall behind: features learned on \(source) describe sandals, bags and boots only in part, and a head on top of them cannot make up the rest." : "Frozen features keep up with scratch here.") \
+        \(everySeed ? "B beats scratch in every one of the \(seeds.count) seeds" : "B does not beat scratch in every seed"), \
+        \(recommended.isPositive ? "and the 95% interval of the difference lies above zero." : "but with \(seeds.count) seeds the 95% interval of the difference still contains zero: the run does not show a gain from pre-training that more seeds could not undo.") \
+        For scale: with \(Format.grouped(tasks.transferTest.count)) test images one accuracy \
+        near 90% has a standard error of about \(Format.fixed(100 * standardError, 1)) points, \
+        so single-seed differences of a point or two are noise. These are small tasks from \
+        one data set, and the ranking of A, B and C is not a law. \
+        \(sameStart > 0 ? "A trains only the head for its first \(sameStart) passes, exactly as frozen features does, so in seed 0 the two curves coincide there." : "")
         """)
     cell.check(
         "the frozen backbone did not move: its weights are bit-identical after fine-tuning",
-        frozen.model.layers.flatMap(\.parameters).map(\.data) == frozenBackbone)
-    cell.check(
-        "starting from the pre-trained backbone beats scratch: the best strategy ends higher",
-        transferred,
-        "\(best.name) \(Format.fixed(100 * best.curve.last!, 1))% vs scratch "
-            + "\(Format.fixed(100 * scratch.curve.last!, 1))%")
+        frozenStayed)
+    if seeds.count > 1 {
+        cell.check(
+            "B, the recommended strategy, beats scratch at its tuned rate in every seed",
+            everySeed, recommended.points)
+    }
 }
 
 notebook.exercises(lesson: 9)
