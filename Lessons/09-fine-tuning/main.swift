@@ -400,7 +400,7 @@ notebook.cell("Five ways to use 250 labels", using: tasks) { cell, tasks in
         """
         Against scratch at its tuned rate, seed by seed: B, rates per stage, \
         \(recommended.points); frozen features \(frozenGap.points). \
-        \(frozenGap.summary.mean < 0 ? "Frozen features fall behind: features learned on \(source) describe sandals, bags and boots only in part, and a head on top of them cannot make up the rest." : "Frozen features keep up with scratch here.") \
+        \(frozenGap.summary.mean < 0 ? "Frozen features fall behind on average, in \(frozenGap.values.filter { $0 < 0 }.count) of \(seeds.count) seeds: features learned on \(source) describe sandals, bags and boots only in part, and a head on top of them cannot make up the rest; the backbone has to adapt." : "Frozen features keep up with scratch here.") \
         \(everySeed ? "B beats scratch in every one of the \(seeds.count) seeds" : "B does not beat scratch in every seed"), \
         \(recommended.isPositive ? "and the 95% interval of the difference lies above zero." : "but with \(seeds.count) seeds the 95% interval of the difference still contains zero: the run does not show a gain from pre-training that more seeds could not undo.") \
         For scale: with \(Format.grouped(tasks.transferTest.count)) test images one accuracy \
