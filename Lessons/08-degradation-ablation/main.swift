@@ -862,9 +862,11 @@ notebook.cell("What a longer run adds") { cell in
             + "shallower one"
     cell.prose(
         """
-        Our budget is chosen to be the smallest at which the two headline effects show for \
-        every seed we tried (see `Docs/ablation-budget/README.md`): deeper plain nets train worse, and at \
-        depth \(deep) the shortcut wins by a wide margin. The paper's middle panel of \
+        The budget, \(config.iterations) steps per net, was chosen so that the whole run fits \
+        a laptop's lunch break; an earlier study (`Docs/ablation-budget/README.md`, made with \
+        older code and an older criterion) looked for the smallest budget at which the plain \
+        nets degrade, and its conclusion is not carried over here: section 4 shows what this \
+        run does and does not establish, with its intervals. The paper's middle panel of \
         Figure 6 shows a third effect, the ResNets getting *better* with depth. Here the \
         residual training errors are \
         \(zip(depths, residuals).map { "res-\($0) \(percent($1))" }.joined(separator: ", ")): \
