@@ -12,7 +12,8 @@ import ExerciseKit
 /// convolution and its batch norm. The classifier maps the last stage's output channels
 /// (features) to `classes` with a bias.
 ///
-/// Task: return the parameter count without building the network.
+/// Task: return the parameter count without building the network (building it and asking
+/// `parameterCount` is the library's answer; the grader cannot tell, so it is up to you).
 ///
 /// Shapes: blocksPerStage and stageWidths have one entry per stage. Graded by: the built
 /// `ResNet`'s count on random small configurations, and torchvision's ResNet-18, 34, 50,
