@@ -279,7 +279,61 @@ notebook.cell("Three ways in, before any training", using: setup) { cell, setup 
             && options[3].parameters == options[0].parameters + 3)
 }
 
-// MARK: - 3. After the same fine-tuning
+// MARK: - 3. A linear probe
+
+notebook.cell("Which start holds the better features: a linear probe", using: setup) {
+    cell, setup in
+    let epochs = notebook.quick(3, full: 10)
+    cell.prose(
+        """
+        Logits through a random new head say little about the features behind them. A \
+        linear probe asks the features directly: everything but the new head stays frozen \
+        (batch norm in eval mode, the adapter at its start), and only the head trains, \
+        \(epochs) passes over the 250 labelled gray images at rate 0.05, the same for every \
+        option; then the test images are scored.
+        """)
+    let options = try makeOptions(setup)
+    let normalize = Transform.normalize(mean: [setup.mean], std: [setup.std])
+    var probes: [Double] = []
+    for option in options {
+        let model = option.model
+        model.freeze { !$0.hasPrefix("fc.") }
+        option.adapter?.freeze()
+        let optimizer = try SGD(
+            parameters: model.fc.parameters, learningRate: 0.05, momentum: 0.9, weightDecay: 5e-4)
+        let loader = DataLoader(setup.transfer, batchSize: 25, seed: 4, transforms: [normalize])
+        for epoch in 0..<epochs {
+            model.eval()
+            for batch in loader.epoch(epoch) {
+                optimizer.zeroGrad()
+                crossEntropy(logits: option.forward(batch.images), targets: batch.labels).backward()
+                optimizer.step()
+            }
+        }
+        probes.append(
+            classificationAccuracy(
+                of: option.forward, on: setup.transferTest, transforms: [normalize]))
+    }
+    cell.table(
+        ["option", "linear probe: test accuracy on 1,000 gray images"],
+        zip(options, probes).map { [$0.name, Format.fixed(100 * $1, 1) + "%"] })
+    let gap = probes[0] - min(probes[2], probes[3])
+    cell.prose(
+        """
+        Options 1 and 2a hold the same features (the same logits, shown above), and probe \
+        alike: \(Format.fixed(100 * probes[0], 1))% and \(Format.fixed(100 * probes[1], 1))%. \
+        Options 2b and 3, which feed the frozen network a third of the signal, probe at \
+        \(Format.fixed(100 * probes[2], 1))% and \(Format.fixed(100 * probes[3], 1))%: \
+        \(gap > 0.02 ? "as they start, their features are worse for the new task, by up to \(Format.fixed(100 * gap, 1)) points; fine-tuning (next) has to recover that" : "as they start, their features are about as good (within \(Format.fixed(100 * abs(gap), 1)) points), so the scale of the input matters little to a probe here"). \
+        (One seed: with 1,000 test images a difference under about 3 points is within noise.)
+        """)
+    cell.check(
+        "options 1 and 2a, the same network, probe within 0.5 points of each other",
+        abs(probes[0] - probes[1]) <= 0.005,
+        "\(Format.fixed(100 * probes[0], 1))% vs \(Format.fixed(100 * probes[1], 1))%")
+}
+
+// MARK: - 4. After the same fine-tuning
 
 notebook.cell("After the same fine-tuning", using: setup) { cell, setup in
     let epochs = notebook.quick(4, full: 10)

@@ -206,7 +206,7 @@ notebook.cell("The feature maps, stage by stage", using: caught) { cell, caught 
     try cell.picture(
         "feature-maps.png", caption: "Eight channels of each stage for the first test image"
     ) { path in
-        try ImageGrid(title: "layer1 (28×28) to layer4 (4×4)", images: grid, columns: 9, scale: 3)
+        try ImageGrid(title: "layer1 (28×28) to layer4 (4×4)", images: grid, columns: 9, scale: 6)
             .write(to: path)
     }
 }
