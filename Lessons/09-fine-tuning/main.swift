@@ -282,11 +282,15 @@ notebook.cell("Five ways to use 250 labels", using: tasks) { cell, tasks in
         }
     }
     // Scratch's own learning rate, chosen on the validation images (seed 0).
-    let validationScores = try scratchRates.map { rate in
-        try fineTune(
-            tasks, start: nil, epochs: epochs, on: tasks.validation, groups: all(rate)
-        ).curve.last!
-    }
+    // With one rate to choose from (--quick) there is nothing to tune.
+    let validationScores =
+        scratchRates.count == 1
+        ? [0]
+        : try scratchRates.map { rate in
+            try fineTune(
+                tasks, start: nil, epochs: epochs, on: tasks.validation, groups: all(rate)
+            ).curve.last!
+        }
     let scratchRate = scratchRates[
         validationScores.indices.max { validationScores[$0] < validationScores[$1] }!]
     if scratchRates.count > 1 {
