@@ -1,5 +1,6 @@
 import Foundation
 import Plots
+import ResNetModels
 
 /// The figures of an ablation run, each written as SVG and PNG by `AblationRun.writeOutputs`.
 /// Colours stand for depths (the same in every figure); plain nets are dashed, residual nets
@@ -53,6 +54,26 @@ public enum AblationFigures {
                     net.name, x: columns.indices.map { Double($0 + 1) }, y: columns.map(\.mean),
                     style: net.residual ? .solid : .dashed,
                     color: color(depth: net.depth, in: depths)))
+        }
+    }
+
+    /// Dotted gray verticals between the stages of the deepest net, at the positions `offset`
+    /// + `perBlock` × (blocks before the boundary) + 0.5, spanning the chart's data.
+    static func addStageBoundaries(
+        to chart: inout LineChart, _ results: AblationResults, perBlock: Int, offset: Int
+    ) {
+        let deepest = results.config.depths.max() ?? 0
+        let stages = ResNet.Configuration.ablation(depth: deepest).blocksPerStage
+        let values = chart.series.flatMap { $0.points.map(\.y) }.filter { $0.isFinite && $0 > 0 }
+        guard let low = values.min(), let high = values.max() else { return }
+        var blocks = 0
+        for (index, count) in stages.dropLast().enumerated() {
+            blocks += count
+            let x = Double(offset + perBlock * blocks) + 0.5
+            chart.add(
+                LineSeries(
+                    index == 0 ? "stage boundaries of depth \(deepest)" : "", x: [x, x],
+                    y: [low, high], style: .dotted, color: .gray, lineWidth: 1))
         }
     }
 
@@ -159,6 +180,8 @@ public enum AblationFigures {
                 d.gradients.first { $0.net == net.name }?.norms
             }
         }
+        // Layer 1 is the stem; each block adds two convolutions.
+        addStageBoundaries(to: &chart, results, perBlock: 2, offset: 1)
         return chart
     }
 
@@ -193,6 +216,7 @@ public enum AblationFigures {
                 d.responses.first { $0.net == net.name }?.output
             }
         }
+        addStageBoundaries(to: &chart, results, perBlock: 1, offset: 0)
         // A ReLU of a standard normal has std √(1/2 − 1/(2π)): where plain blocks sit.
         let blocks = results.config.depths.map { ($0 - 2) / 2 }.max() ?? 1
         let reference = (0.5 - 1 / (2 * Double.pi)).squareRoot()
@@ -221,6 +245,7 @@ public enum AblationFigures {
                     }
                 }
             }
+            if !sorted { addStageBoundaries(to: &chart, results, perBlock: 2, offset: 0) }
             panels.append(chart)
         }
         return ChartPanels(
