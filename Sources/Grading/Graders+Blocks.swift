@@ -109,9 +109,7 @@ extension Graders {
                     inputChannels: item.input, channels: item.width, stride: item.stride,
                     strideOn: item.on, shortcut: item.option, residual: item.residual,
                     generator: &generator)
-                let projection =
-                    block.downsample?.namedModules().compactMap { $0.module as? BatchNorm2d } ?? []
-                randomizeNorms([block.bn1, block.bn2, block.bn3] + projection, &generator)
+                randomizeNorms(block, &generator)
                 let x = randomTensor([2, item.input, 6, 6], -1...1, &generator)
                 let name =
                     "case \(index): \(item.input) → \(4 * item.width) channels (width "

@@ -5,12 +5,11 @@ import ResNetModels
 import TensorCore
 
 extension Graders {
-    /// Gives every batch norm of `block` random scales, shifts and running statistics, so
-    /// that no part of the block is the identity by accident.
-    static func randomizeNorms(_ block: BasicBlock, _ generator: inout SeededGenerator) {
-        let projection =
-            block.downsample?.namedModules().compactMap { $0.module as? BatchNorm2d } ?? []
-        randomizeNorms([block.bn1, block.bn2] + projection, &generator)
+    /// Gives every batch norm of `module` (a block, a stage, a net), in module order, random
+    /// scales, shifts and running statistics, so that no part of it is the identity by accident.
+    static func randomizeNorms(_ module: Module, _ generator: inout SeededGenerator) {
+        randomizeNorms(
+            module.namedModules().compactMap { $0.module as? BatchNorm2d }, &generator)
     }
 
     /// Gives each of `norms` random scales, shifts and running statistics.

@@ -7,12 +7,6 @@ import TensorCore
 // Lesson 08's second and third exercises: the plain twin, and a block deleted.
 
 extension Graders {
-    /// Gives every batch norm of `net` random scales, shifts and running statistics.
-    static func randomizeNorms(_ net: Module, _ generator: inout SeededGenerator) {
-        randomizeNorms(
-            net.namedModules().compactMap { $0.module as? BatchNorm2d }, &generator)
-    }
-
     /// Exercise 08.2: `plainTwin(of:)`.
     public static func plainTwin(
         _ twin: (ResNet) throws -> ResNet, seed: UInt64 = gradingSeed(82)
