@@ -8,7 +8,9 @@ import Training
 /// The recipe is the one of He et al. (2015), section 4.2, at a budget that fits a laptop:
 /// batch 128, SGD with momentum 0.9 and weight decay 1e-4, learning rate 0.1 held constant,
 /// then a tenth of it for the last `decayIterations` steps (the paper divides it by 10 at 32k
-/// and 48k iterations of a 64k run; we train hundreds, not tens of thousands).
+/// and 48k iterations of a 64k run; we train hundreds, not tens of thousands). A longer run
+/// can cut twice as the paper does: `finalDecayIterations` of the decayed steps then run at a
+/// hundredth.
 ///
 /// Codable: `config.json` in the output directory records it, so a rerun with the same
 /// `--out` knows which finished nets it can reuse and refuses to mix in another recipe.
@@ -21,6 +23,10 @@ public struct AblationConfig: Codable, Equatable, Sendable {
     public var iterations = 300
     /// `--decay-iterations`: the last N steps run at a tenth of the learning rate (0: none).
     public var decayIterations = 50
+    /// `--final-decay-iterations`: the last N steps run at a hundredth of the learning rate,
+    /// a second cut inside the first (nil: one cut). Optional so that a `config.json` written
+    /// before it existed still reads, and one with a single cut reads the same as before.
+    public var finalDecayIterations: Int?
     /// `--batch-size`: images per step.
     public var batchSize = 128
     /// `--lr`: the learning rate before the decay.
@@ -90,9 +96,23 @@ public struct AblationConfig: Codable, Equatable, Sendable {
     /// decay).
     public var decayStart: Int { iterations - decayIterations }
 
+    /// The step from which the learning rate is a hundredth (== `iterations` when there is
+    /// no second cut).
+    public var finalDecayStart: Int { iterations - (finalDecayIterations ?? 0) }
+
     /// The learning rate of step `step` (counted from 0).
     public func learningRate(atStep step: Int) -> Double {
-        step < decayStart ? learningRate : learningRate / 10
+        step < decayStart
+            ? learningRate : step < finalDecayStart ? learningRate / 10 : learningRate / 100
+    }
+
+    /// The schedule in words: "lr 0.1, the last 50 steps at 0.01".
+    public var scheduleDescription: String {
+        var text = "lr \(learningRate), the last \(decayIterations) steps at \(learningRate / 10)"
+        if let finalDecayIterations {
+            text += " and the last \(finalDecayIterations) of those at \(learningRate / 100)"
+        }
+        return text
     }
 
     /// Checks every setting on its own.
@@ -119,6 +139,12 @@ public struct AblationConfig: Codable, Equatable, Sendable {
             decayIterations >= 0 && decayIterations < iterations,
             "--decay-iterations must be ≥ 0 and below the iterations "
                 + "(\(iterations)), got \(decayIterations)")
+        if let finalDecayIterations {
+            try require(
+                finalDecayIterations >= 1 && finalDecayIterations < decayIterations,
+                "--final-decay-iterations must be ≥ 1 and below --decay-iterations "
+                    + "(\(decayIterations)), got \(finalDecayIterations)")
+        }
         try require(batchSize >= 2, "--batch-size must be ≥ 2, got \(batchSize)")
         try require(
             learningRate > 0 && learningRate.isFinite,
@@ -162,6 +188,9 @@ public struct AblationConfig: Codable, Equatable, Sendable {
         }
         compare("iterations", iterations, other.iterations)
         compare("decay-iterations", decayIterations, other.decayIterations)
+        compare(
+            "final-decay-iterations", finalDecayIterations.map(String.init) ?? "none",
+            other.finalDecayIterations.map(String.init) ?? "none")
         compare("batch-size", batchSize, other.batchSize)
         compare("lr", learningRate, other.learningRate)
         compare("momentum", momentum, other.momentum)

@@ -150,15 +150,21 @@ public enum AblationFigures {
             chart.legend = .topRight
             panels.append(chart)
         }
-        // Where the learning rate drops to a tenth, in both panels.
-        let drop = Double(results.config.iterations - results.config.decayIterations)
+        // Where the learning rate drops to a tenth (and to a hundredth), in both panels.
+        let config = results.config
+        var drops: [(label: String, step: Int)] = []
+        if config.decayIterations > 0 { drops.append(("learning rate ÷ 10", config.decayStart)) }
+        if config.finalDecayIterations != nil {
+            drops.append(("learning rate ÷ 100", config.finalDecayStart))
+        }
         for index in panels.indices {
             panels[index].yRange = 0...(highest * 1.05)
-            if results.config.decayIterations > 0 {
+            for drop in drops {
+                let x = Double(drop.step)
                 panels[index].add(
                     LineSeries(
-                        "learning rate ÷ 10", x: [drop, drop], y: [0, highest * 1.05],
-                        style: .dotted, color: .gray, lineWidth: 1))
+                        drop.label, x: [x, x], y: [0, highest * 1.05], style: .dotted,
+                        color: .gray, lineWidth: 1))
             }
         }
         let seeds = results.config.seeds.count

@@ -162,8 +162,10 @@ public struct AblationResults: Sendable {
         if let command { text += "Made by `\(command)`.\n\n" }
         text +=
             "Each net: \(c.iterations) SGD steps of \(c.batchSize) images (learning rate "
-            + "\(c.learningRate), the last \(c.decayIterations) steps at \(c.learningRate / 10); "
-            + "momentum \(c.momentum), weight decay \(c.weightDecay)); seeds "
+            + "\(c.learningRate), the last \(c.decayIterations) steps at \(c.learningRate / 10)"
+            + (c.finalDecayIterations.map {
+                " and the last \($0) of those at \(c.learningRate / 100)"
+            } ?? "") + "; momentum \(c.momentum), weight decay \(c.weightDecay)); seeds "
             + "\(c.seeds.map(String.init).joined(separator: ", ")). Training error: the mean over "
             + "the last \(c.window) batches, measured before each update. Test error: all "
             + "\(Format.grouped(testImages)) test images, after training.\n\n"

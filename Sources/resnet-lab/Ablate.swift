@@ -54,6 +54,13 @@ struct Ablate: ParsableCommand {
                 + "\(AblationConfig().decayIterations); 0: none)."))
     var decayIterations: Int?
 
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "A second cut, as in the paper: the last N of those steps at a hundredth of the "
+                + "learning rate (default: none)."))
+    var finalDecayIterations: Int?
+
     @Option(parsing: .unconditional, help: "Images per step (default: 128).")
     var batchSize: Int?
 
@@ -138,6 +145,7 @@ struct Ablate: ParsableCommand {
         if let seeds { config.seeds = try Self.list(seeds, flag: "--seeds") }
         if let iterations { config.iterations = iterations }
         if let decayIterations { config.decayIterations = decayIterations }
+        config.finalDecayIterations = finalDecayIterations
         if let batchSize { config.batchSize = batchSize }
         if let learningRate { config.learningRate = learningRate }
         if let window { config.window = window }
@@ -175,8 +183,8 @@ struct Ablate: ParsableCommand {
             "ablation: depths \(config.depths.sorted().map(String.init).joined(separator: ", ")) × "
                 + "plain and residual × seeds \(config.seeds.map(String.init).joined(separator: ", ")); "
                 + "\(config.iterations) steps of \(config.batchSize) each "
-                + "(lr \(config.learningRate), the last \(config.decayIterations) at "
-                + "\(config.learningRate / 10)); \(data.train.count) training images; output \(out)"
+                + "(\(config.scheduleDescription)); \(data.train.count) training images; "
+                + "output \(out)"
         )
         var estimate: SuiteEstimate?
         if !run.remaining.isEmpty {

@@ -290,6 +290,7 @@ struct AblationConfigTests {
         case "repeated seed": c.seeds = [1, 1]
         case "no iterations": c.iterations = 0
         case "decay too long": c.decayIterations = 400
+        case "second cut outside the first": c.finalDecayIterations = 50
         case "lr NaN": c.learningRate = .nan
         case "window too long": c.window = 401
         case "no evaluations": c.evaluations = 0
@@ -304,6 +305,7 @@ struct AblationConfigTests {
         arguments: [
             ("odd depth", "--depths"), ("no depth", "--depths"), ("repeated seed", "--seeds"),
             ("no iterations", "--iterations"), ("decay too long", "--decay-iterations"),
+            ("second cut outside the first", "--final-decay-iterations"),
             ("lr NaN", "--lr"), ("window too long", "--window"),
             ("no evaluations", "--evaluations"), ("train limit too small", "--train-limit"),
             ("even grid", "--landscape-grid"),
@@ -330,5 +332,33 @@ struct AblationConfigTests {
             (0..<10).map { config.learningRate(atStep: $0) } == Array(repeating: 0.1, count: 7)
                 + Array(repeating: 0.01, count: 3))
         #expect(config.evaluationIterations == [2, 5, 7, 10])
+    }
+
+    @Test("a second cut runs the last finalDecayIterations steps at a hundredth")
+    func twoCutSchedule() throws {
+        var config = AblationConfig()
+        config.iterations = 8
+        config.decayIterations = 4
+        config.finalDecayIterations = 2
+        config.window = 4
+        config.evaluations = 2
+        try config.validate()
+        #expect(
+            (0..<8).map { config.learningRate(atStep: $0) } == [
+                0.1, 0.1, 0.1, 0.1, 0.01, 0.01, 0.001, 0.001,
+            ])
+        #expect(config.scheduleDescription.contains("the last 2 of those at 0.001"))
+    }
+
+    @Test("a config.json from before the second cut reads as one cut, and writes the same")
+    func configWithoutSecondCut() throws {
+        let config = AblationConfig()
+        let data = try JSONEncoder().encode(config)
+        #expect(!String(decoding: data, as: UTF8.self).contains("finalDecay"))
+        let read = try JSONDecoder().decode(AblationConfig.self, from: data)
+        #expect(read == config && read.finalDecayIterations == nil)
+        var twoCuts = config
+        twoCuts.finalDecayIterations = 20
+        #expect(config.recipeDifferences(from: twoCuts) == ["final-decay-iterations none vs 20"])
     }
 }
