@@ -39,6 +39,8 @@ let package = Package(
         .executable(
             name: "lesson-10-grayscale-inputs", targets: ["lesson-10-grayscale-inputs"]),
         .executable(name: "lesson-11-feature-maps", targets: ["lesson-11-feature-maps"]),
+        .executable(
+            name: "lesson-12-fast-convolution", targets: ["lesson-12-fast-convolution"]),
         .executable(name: "course", targets: ["course"]),
     ],
     dependencies: [
@@ -152,6 +154,9 @@ let package = Package(
         .executableTarget(
             name: "lesson-11-feature-maps", dependencies: ["Residual"],
             path: "Lessons/11-feature-maps"),
+        .executableTarget(
+            name: "lesson-12-fast-convolution", dependencies: ["Residual"],
+            path: "Lessons/12-fast-convolution"),
 
         // MARK: - Tools
         .executableTarget(
@@ -265,7 +270,7 @@ let package = Package(
                 "lesson-03-gradient-highway", "lesson-04-residual-block", "lesson-05-bottleneck",
                 "lesson-06-resnet-family", "lesson-07-training", "lesson-08-degradation-ablation",
                 "lesson-09-fine-tuning", "lesson-10-grayscale-inputs", "lesson-11-feature-maps",
-                "Residual", "TestSupport",
+                "lesson-12-fast-convolution", "Residual", "TestSupport",
             ]),
     ]
 )

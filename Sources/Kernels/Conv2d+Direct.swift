@@ -161,6 +161,7 @@ func conv2dDirect(
         starts.withUnsafeBufferPointer { starts in
             let taps = SendablePointer(taps.baseAddress!)
             let starts = SendablePointer(starts.baseAddress!)
+            // listing: direct-threads
             if s.batch >= Parallel.threadCount {
                 // Whole bundles per thread.
                 Parallel.forChunks(s.batch) { chunk in
@@ -199,6 +200,7 @@ func conv2dDirect(
                     }
                 }
             }
+            // listing-end: direct-threads
         }
     }
 }

@@ -13,6 +13,7 @@ public func conv2dForwardNaive(
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
 ) {
     let (outHeight, outWidth) = (s.outHeight, s.outWidth)
+    // listing: conv-naive
     for n in 0..<s.batch {
         for k in 0..<s.outChannels {
             for oh in 0..<outHeight {
@@ -39,6 +40,7 @@ public func conv2dForwardNaive(
             }
         }
     }
+    // listing-end: conv-naive
 }
 
 /// Direct data gradient: `gradInput = ∂L/∂input` given `gradOutput = ∂L/∂output`.

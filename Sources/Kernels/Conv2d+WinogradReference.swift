@@ -111,6 +111,7 @@ extension WinogradTransform {
     }
 }
 
+// listing: winograd-reference
 /// A stride-1, padding-1 3×3 convolution by Winograd's `transform`, block by block: for each
 /// image, output channel and m×m block, `Y = Aᵀ [ Σ_c (G g_kc Gᵀ) ⊙ (Bᵀ d_c B) ] A`, the sum
 /// over input channels taken in the transformed domain (as the fast kernel does), the
@@ -171,6 +172,7 @@ public func conv2dWinogradReference<T: BinaryFloatingPoint>(
     }
     return output
 }
+// listing-end: winograd-reference
 
 /// The data gradient of a stride-1, padding-1 3×3 convolution by Winograd's `transform`: the
 /// same convolution applied to the output gradient with each filter turned by 180° and the

@@ -122,6 +122,7 @@ func directTile8<Taps: TapOffsets>(
     out.storeBytes(of: c7, toByteOffset: 7 * row, as: DirectVector.self)
 }
 
+// listing: direct-tile-6
 /// Six rows: AVX2.
 @inline(__always)
 func directTile6<Taps: TapOffsets>(
@@ -170,6 +171,7 @@ func directTile6<Taps: TapOffsets>(
     out.storeBytes(of: c4, toByteOffset: 4 * row, as: DirectVector.self)
     out.storeBytes(of: c5, toByteOffset: 5 * row, as: DirectVector.self)
 }
+// listing-end: direct-tile-6
 
 /// Four rows: the portable tile.
 @inline(__always)

@@ -1,0 +1,847 @@
+// Lesson 12: making a convolution fast. One layer of the ablation nets, computed six ways on
+// the student's own machine and measured against its measured arithmetic peak: the seven
+// loops, im2col + GEMM, the register tile, threads, and Winograd's F(2×2, 3×3) and
+// F(4×4, 3×3), with their rounding; then where a training step's time goes, and why every
+// instruction set gives the same bits.
+import Foundation
+import Residual
+
+let notebook = Notebook(
+    name: "lesson-12-fast-convolution",
+    title: "Lesson 12 · Making it fast: from seven loops to Winograd on a register tile")
+
+notebook.introduction(
+    """
+    Every lesson so far leaned on `conv2dForward` and its two gradients, and the ablation of \
+    lesson 08 runs them millions of times. This lesson opens them up. It takes one layer of \
+    the ablation nets and computes it six ways, from the obvious loops to Winograd's \
+    transforms on a register tile, measuring each on this machine as GFLOP/s and as a share \
+    of what this machine's cores can do at most. Every number below is measured by this run; \
+    a second run gives slightly different times, never different outputs.
+    """)
+
+/// The layer of this lesson: 3×3, 16 → 16 channels, 28×28, stride 1, padding 1, the first
+/// stage of every ablation net, at the recipe's batch of 128 (8 in `--quick`).
+let batch = notebook.quick(8, full: 128)
+let layer = try Conv2dShape(
+    batch: batch, inChannels: 16, height: 28, width: 28, outChannels: 16, kernelSize: 3,
+    stride: 1, padding: 1)
+let repeats = notebook.quick(2, full: 5)
+/// Rounds of the alternating timings.
+let rounds = notebook.quick(3, full: 9)
+var generator = SeededGenerator(seed: 12)
+let input = Tensor.randn([batch, 16, 28, 28], generator: &generator).data
+let weight = Tensor.randn([16, 16, 3, 3], generator: &generator).data.map { $0 / 12 }
+let gigaflops = Double(layer.flops) / 1e9
+
+/// `share` as a percentage with `digits` decimals: "42%".
+func percent(_ share: Double, _ digits: Int) -> String {
+    Format.fixed(100 * share, digits) + "%"
+}
+
+/// Median seconds of `body` on `threads` threads.
+func time(threads: Int, _ body: () -> Void) -> Double {
+    Parallel.withThreadCount(threads) { Timing.medianSeconds(repeats: repeats, body) }
+}
+
+/// Median seconds of each of `bodies` (on its own thread count), timed in alternating
+/// rounds: one untimed run of each, then every round runs each once. A machine that speeds
+/// up or slows down while the lesson runs (a shared virtual machine, a clock that boosts)
+/// then moves all of them alike, and the comparison between them stays fair.
+func alternating(_ bodies: [(threads: Int, body: () -> Void)]) -> [Double] {
+    for (threads, body) in bodies { Parallel.withThreadCount(threads, body) }
+    var times = [[Double]](repeating: [], count: bodies.count)
+    for _ in 0..<rounds {
+        for (index, (threads, body)) in bodies.enumerated() {
+            let start = ContinuousClock.now
+            Parallel.withThreadCount(threads, body)
+            let elapsed = start.duration(to: .now)
+            times[index].append(
+                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+    }
+    return times.map { $0.sorted()[$0.count / 2] }
+}
+
+/// The CPU's name, from /proc/cpuinfo where there is one.
+func cpuName() -> String {
+    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
+        return "this CPU"
+    }
+    for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+        if let colon = line.firstIndex(of: ":") {
+            return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+    }
+    return "this CPU"
+}
+
+/// One measured way of computing the layer.
+struct Measurement {
+    let name: String
+    let threads: Int
+    let seconds: Double
+    /// Flops actually performed as a share of the direct sum's (Winograd's products: 36 of
+    /// 144 per block and channel pair); 1 for everything else.
+    var performedShare = 1.0
+    var gflops: Double { gigaflops / seconds }
+}
+
+// MARK: - 1. The machine
+
+/// Registers of one core and floats per register, per instruction set.
+func registers(_ set: InstructionSet) -> (count: Int, floats: Int) {
+    switch set {
+    case .avx512: (32, 16)
+    case .avx2: (16, 8)
+    case .portable: (16, 4)  // SSE on baseline x86-64; NEON has 32 of 4
+    }
+}
+
+let peak = notebook.cell("The layer, and what this machine can do at most") {
+    cell -> [Int: Double] in
+    let set = InstructionSet.compiled
+    let (count, floats) = registers(set)
+    cell.prose(
+        """
+        The layer: a 3×3 convolution from 16 to 16 channels on 28×28 maps, stride 1, padding \
+        1, a batch of \(batch): the first stage of every net in lesson 08. Each output is a \
+        sum of 16 × 9 = 144 products, so the layer is \(Format.grouped(layer.flops / 2)) \
+        multiply-adds, \(Format.fixed(gigaflops, 3)) GFLOP counting a multiply-add as two \
+        operations.
+
+        What can a core do at most? This build targets \(set): a vector register holds \
+        \(floats) floats and a core has \(count) of them. A fused multiply-add (FMA) \
+        instruction computes a·b + c on every lane of a register at once, and a core starts \
+        one or two of them per clock cycle (it depends on the design: Zen 1 splits each \
+        256-bit FMA into two halves, Zen 4 runs two whole ones), so its peak is cycles per \
+        second × FMAs per cycle × lanes × 2 operations. The clock is the catch: `/proc/cpuinfo` often shows the base or \
+        a virtual machine's nominal clock, not the one the core runs at. So we measure the \
+        peak instead (`FMAPeak`): each thread runs ten independent chains of FMAs on \
+        registers, with nothing to load or store, and we count what it completes. No real \
+        kernel can beat that; every share of peak below is a share of this measurement.
+        """)
+    var rows: [[String]] = []
+    var measured: [Int: Double] = [:]
+    for threads in [1, 2] {
+        let gflops = FMAPeak.measure(
+            threads: threads, iterations: notebook.quick(300_000, full: 2_000_000))
+        measured[threads] = gflops
+        rows.append([
+            "\(threads)", Format.fixed(gflops, 1), Format.fixed(gflops / Double(threads), 1),
+        ])
+    }
+    cell.table(["threads", "measured peak (GFLOP/s)", "per thread"], rows)
+    cell.output(
+        "\(cpuName()); instruction set \(set); \(Parallel.processorCount) cores available; "
+            + "the layer: \(Format.fixed(gigaflops, 3)) GFLOP")
+    if Parallel.processorCount >= 2 {
+        cell.checkTiming(
+            "two threads on two cores reach at least 1.6× one thread's peak",
+            measured[2]! >= 1.6 * measured[1]!,
+            Format.fixed(measured[2]! / measured[1]!, 2) + "×")
+    }
+    return measured
+}!
+
+// MARK: - 2. Seven loops
+
+let naive = notebook.cell("Seven loops") { cell -> ([Float], Measurement) in
+    cell.prose(
+        """
+        The definition, written as loops: for every image, output channel, output row and \
+        column, sum over input channels and the 3×3 window. This is the library's reference, \
+        the function every fast kernel is tested against:
+        """)
+    try cell.listing("conv-naive", in: "Sources/Kernels/Conv2d+Naive.swift")
+    var output = [Float](repeating: 0, count: batch * layer.outputImageSize)
+    let seconds = time(threads: 1) {
+        conv2dForwardNaive(layer, input: input, weight: weight, bias: nil, output: &output)
+    }
+    let measurement = Measurement(name: "seven loops", threads: 1, seconds: seconds)
+    cell.output(
+        "\(Format.fixed(seconds * 1000, 1)) ms, \(Format.fixed(measurement.gflops, 2)) GFLOP/s, "
+            + "\(percent(measurement.gflops / peak[1]!, 1)) of one thread's peak")
+    cell.prose(
+        """
+        Each product costs two loads, a multiply and an add, one float at a time, and the \
+        innermost loop runs only three times before the bounds checks of the padding come \
+        round again. The compiler cannot vectorise it much: the lanes of a register sit idle.
+        """)
+    return (output, measurement)
+}!
+
+// MARK: - 3. im2col + GEMM
+
+let viaGemm = notebook.cell("im2col + GEMM: why packing and blocking matter") {
+    cell -> [Measurement] in
+    cell.prose(
+        """
+        Lesson 02 turned the convolution into a matrix product: im2col copies every 3×3 window \
+        of an image into a column of a [144 × 784] matrix, and the [16 × 144] weights times \
+        that matrix is the output. Both products below are the same matrices; only the \
+        matrix multiply differs. `gemmNaive` is the triple loop. `gemm` copies blocks of the \
+        two matrices into small contiguous panels (packing), sized so that a block of one \
+        stays in the L2 cache and a panel of the other in L1 while it is reused (blocking), \
+        and its inner kernel keeps a 6 × 16 block of the result in registers for the whole \
+        sum, so each loaded value is used 6 or 16 times instead of once.
+        """)
+    var columns = [Float](repeating: 0, count: layer.columnRows * layer.columnCount)
+    var naiveOut = [Float](repeating: 0, count: batch * layer.outputImageSize)
+    var fastOut = naiveOut
+    func run(
+        _ product: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
+        into out: inout [Float]
+    ) {
+        out.withUnsafeMutableBufferPointer { y in
+            for n in 0..<batch {
+                input.withUnsafeBufferPointer { x in
+                    im2col(
+                        layer, image: x.baseAddress! + n * layer.inputImageSize, columns: &columns)
+                }
+                columns.withUnsafeBufferPointer {
+                    product($0.baseAddress!, y.baseAddress! + n * layer.outputImageSize)
+                }
+            }
+        }
+    }
+    let naiveSeconds = time(threads: 1) {
+        run(
+            { b, c in
+                gemmNaive(
+                    transposeA: false, transposeB: false, m: 16, n: layer.columnCount,
+                    k: layer.columnRows, alpha: 1, a: weight, lda: layer.columnRows, b: b,
+                    ldb: layer.columnCount, beta: 0, c: c, ldc: layer.columnCount)
+            }, into: &naiveOut)
+    }
+    let fastSeconds = time(threads: 1) {
+        run(
+            { b, c in
+                gemm(
+                    transposeA: false, transposeB: false, m: 16, n: layer.columnCount,
+                    k: layer.columnRows, alpha: 1, a: weight, lda: layer.columnRows, b: b,
+                    ldb: layer.columnCount, beta: 0, c: c, ldc: layer.columnCount)
+            }, into: &fastOut)
+    }
+    let reference = naive.0
+    let scale = reference.reduce(0) { max($0, abs($1)) }
+    let worst = max(maxAbsDifference(reference, naiveOut), maxAbsDifference(reference, fastOut))
+    cell.check(
+        "both products give the loops' outputs (max difference ≤ 1e-6 of the largest)",
+        worst <= 1e-6 * scale, "max difference \(worst), largest output \(scale)")
+    cell.checkTiming(
+        "packing, blocking and the register block make the same product faster",
+        fastSeconds < naiveSeconds, Format.fixed(naiveSeconds / fastSeconds, 1) + "×")
+    return [
+        Measurement(name: "im2col + naive GEMM", threads: 1, seconds: naiveSeconds),
+        Measurement(name: "im2col + GEMM", threads: 1, seconds: fastSeconds),
+    ]
+}!
+
+// MARK: - 4. The register tile
+
+let tiles = notebook.cell("The register tile") { cell -> [Measurement] in
+    cell.prose(
+        """
+        im2col writes a matrix nine times the size of the image and reads it back. The direct \
+        tile skips it: entry (tap, pixel) of that matrix is the padded image at "where the \
+        pixel's window starts + where the tap sits in the window", two small tables of \
+        offsets. The tile keeps R output pixels × 16 output channels in registers; for each of \
+        the 144 taps it loads one vector of 16 weights and, for each of its R pixels, \
+        broadcasts one input value across a register and adds the product: R fused \
+        multiply-adds per weight vector loaded.
+
+        A register is a few dozen bytes of storage inside the core, the only place the \
+        arithmetic reads from and writes to at full speed. R is as large as the registers \
+        allow: the R accumulators of 16 floats, the weight vector and a broadcast value must \
+        all fit, or the compiler spills some to memory and reloads them at every tap.
+        """)
+    var rows: [[String]] = []
+    for set in InstructionSet.allCases {
+        let (count, floats) = registers(set)
+        let perVector = 16 / floats
+        let accumulators = set.directRows * perVector
+        rows.append([
+            "\(set)", "\(count) × \(floats)", "\(set.directRows) × 16", "\(accumulators)",
+            "\(accumulators + perVector + 1) of \(count)",
+            set == .avx512 ? "" : "\((8 * perVector) + perVector + 1) of \(count)",
+        ])
+    }
+    cell.table(
+        [
+            "instruction set", "registers × floats", "tile", "accumulator registers",
+            "in use (with weights, broadcast)", "an 8-row tile would need",
+        ],
+        rows)
+    cell.prose(
+        """
+        On AVX2 a 16-float vector takes two registers, so an 8 × 16 tile needs 16 \
+        accumulators, all the registers there are, before the weights. The AVX2 tile has 6 \
+        rows: 12 accumulators, 2 for the weights, 1 for the broadcast, 15 of 16. (The \
+        portable tile is written for NEON's 32 registers of 4 floats; on baseline x86-64, \
+        with 16 of them, it spills a little: portable, not tuned.) Here is the 6-row tile, \
+        every accumulator a named variable so that the compiler keeps it in a register:
+        """)
+    try cell.listing("direct-tile-6", in: "Sources/Kernels/DirectTiles.swift")
+    cell.prose(
+        """
+        Any machine can run any set's tiles: a tile written for wider registers still \
+        computes the right numbers on narrower ones, only slower. So we can measure the spill \
+        here: the layer with each set's tiles, one thread, in this \(InstructionSet.compiled) \
+        build.
+        """)
+    var measurements: [InstructionSet: Measurement] = [:]
+    var outputs: [InstructionSet: [Float]] = [:]
+    for set in InstructionSet.allCases {
+        outputs[set] = [Float](repeating: 0, count: batch * layer.outputImageSize)
+    }
+    let seconds = alternating(
+        InstructionSet.allCases.map { set in
+            (
+                1,
+                {
+                    InstructionSet.$tiles.withValue(set) {
+                        conv2dForwardDirect(
+                            layer, input: input, weight: weight, bias: nil, output: &outputs[set]!)
+                    }
+                }
+            )
+        })
+    for (set, seconds) in zip(InstructionSet.allCases, seconds) {
+        measurements[set] = Measurement(
+            name: "direct tile, \(set.directRows) rows", threads: 1, seconds: seconds)
+    }
+    cell.table(
+        ["tiles of", "tile", "ms (1 thread)", "GFLOP/s", "of peak"],
+        InstructionSet.allCases.map { set in
+            let m = measurements[set]!
+            return [
+                "\(set)", "\(set.directRows) × 16", Format.fixed(m.seconds * 1000, 2),
+                Format.fixed(m.gflops, 1), percent(m.gflops / peak[1]!, 0),
+            ]
+        })
+    let own = InstructionSet.compiled
+    let ownSeconds = measurements[own]!.seconds
+    // Tiles that spill here: more registers in use than the compiled set has.
+    let (count, floats) = registers(own)
+    let spilling = InstructionSet.allCases.filter {
+        $0.directRows * 16 / floats + 16 / floats + 1 > count
+    }
+    let times = InstructionSet.allCases.map {
+        "\($0): \(Format.fixed(measurements[$0]!.seconds * 1000, 2)) ms"
+    }.joined(separator: ", ")
+    if spilling.isEmpty {
+        cell.checkTiming(
+            "the tile sized for this machine's registers (\(own.directRows) rows) is the fastest of the three",
+            measurements.values.allSatisfy { ownSeconds <= $0.seconds }, times)
+    } else {
+        let names = spilling.map { "\($0.directRows) rows" }.joined(separator: ", ")
+        cell.checkTiming(
+            "each tile that spills here (\(names)) is at least 20% slower than this machine's "
+                + "\(own.directRows)-row tile",
+            spilling.allSatisfy { measurements[$0]!.seconds >= 1.2 * ownSeconds }, times)
+    }
+    let fits = InstructionSet.allCases.filter { !spilling.contains($0) }
+    let fastest = fits.min { measurements[$0]!.seconds < measurements[$1]!.seconds }!
+    if fastest != own {
+        let ratio = Format.fixed(ownSeconds / measurements[fastest]!.seconds, 2)
+        cell.prose(
+            """
+            Among the tiles that fit, the \(fastest.directRows)-row tile was the fastest on \
+            this machine (\(cpuName())), \(ratio)× the \(own.directRows)-row tile's speed. \
+            More rows mean more multiply-adds per weight vector loaded, but which row count \
+            runs best depends on the core's pipelines too, not only on its registers. The \
+            tiles were chosen by measurement on Zen 4 and Zen 5 (Docs/PERFORMANCE.md); on \
+            another CPU, measure.
+            """)
+    }
+    let scale = naive.0.reduce(0) { max($0, abs($1)) }
+    let worst = maxAbsDifference(naive.0, outputs[own]!)
+    cell.check(
+        "the tile gives the loops' outputs (max difference ≤ 1e-6 of the largest)",
+        worst <= 1e-6 * scale, "max difference \(worst)")
+    cell.check(
+        "the three tiles give the same bits",
+        outputs[.avx512]! == outputs[.avx2]! && outputs[.avx2]! == outputs[.portable]!)
+    return [measurements[own]!]
+}!
+
+// MARK: - 5. Threads
+
+let threaded = notebook.cell("Threads, without locks and without changing a bit") {
+    cell -> Measurement in
+    cell.prose(
+        """
+        A second core doubles the peak, if the work splits. The kernels split it by what \
+        each thread *writes*: whole images when there are at least as many images as \
+        threads, otherwise the tiles of one image. No two threads write the same output, so \
+        no locks are needed, and each output is still the same sum in the same order, so the \
+        result cannot depend on the thread count. `Parallel.forChunks` hands each thread a \
+        contiguous range over Dispatch's `concurrentPerform`:
+        """)
+    try cell.listing("direct-threads", in: "Sources/Kernels/Conv2d+Direct.swift")
+    var one = [Float](repeating: 0, count: batch * layer.outputImageSize)
+    var two = one
+    let times = alternating([
+        (1, { conv2dForwardDirect(layer, input: input, weight: weight, bias: nil, output: &one) }),
+        (2, { conv2dForwardDirect(layer, input: input, weight: weight, bias: nil, output: &two) }),
+    ])
+    let (t1, t2) = (times[0], times[1])
+    let m = Measurement(name: "direct tile", threads: 2, seconds: t2)
+    cell.output(
+        "1 thread \(Format.fixed(t1 * 1000, 2)) ms, 2 threads \(Format.fixed(t2 * 1000, 2)) ms: "
+            + "\(Format.fixed(t1 / t2, 2))×, \(percent(m.gflops / peak[2]!, 0)) of the "
+            + "two-thread peak")
+    cell.check("1 and 2 threads give the same bits", one == two)
+    if Parallel.processorCount >= 2 {
+        cell.checkTiming(
+            "two threads are at least 1.5× faster than one", t1 >= 1.5 * t2,
+            Format.fixed(t1 / t2, 2) + "×")
+    }
+    return m
+}!
+
+// MARK: - 6. Winograd by hand
+
+// listing: f23-by-hand
+/// Winograd's F(2, 3): two outputs of a 3-tap filter g over four inputs d, with four
+/// multiplications (m1 ... m4) where the direct sums take six.
+func f23(_ d: [Double], _ g: [Double]) -> (outputs: [Double], products: [Double]) {
+    let m1 = (d[0] - d[2]) * g[0]
+    let m2 = (d[1] + d[2]) * ((g[0] + g[1] + g[2]) / 2)
+    let m3 = (d[2] - d[1]) * ((g[0] - g[1] + g[2]) / 2)
+    let m4 = (d[1] - d[3]) * g[2]
+    return ([m1 + m2 + m3, m2 - m3 - m4], [m1, m2, m3, m4])
+}
+// listing-end: f23-by-hand
+
+notebook.cell("Winograd in one dimension, by hand") { cell in
+    cell.prose(
+        """
+        The tile does every multiply-add of the sum, as fast as the core allows. To go past \
+        that, do fewer. Two neighbouring outputs of a 3-tap filter, y₀ = d₀g₀ + d₁g₁ + d₂g₂ \
+        and y₁ = d₁g₀ + d₂g₁ + d₃g₂, share inputs; Winograd (1980) showed that they need only \
+        4 multiplications, not 6. The filter's combinations (g₀ + g₁ + g₂)/2 and \
+        (g₀ − g₁ + g₂)/2 are computed once per filter and reused for every pair of outputs, \
+        so they do not count:
+        """)
+    try cell.listing("f23-by-hand", in: "Lessons/12-fast-convolution/main.swift")
+    let d: [Double] = [3, -1, 4, 2]
+    let g: [Double] = [2, -1, 0.5]
+    let (y, m) = f23(d, g)
+    let direct = [
+        d[0] * g[0] + d[1] * g[1] + d[2] * g[2], d[1] * g[0] + d[2] * g[1] + d[3] * g[2],
+    ]
+    cell.output(
+        """
+        d = (3, −1, 4, 2), g = (2, −1, 0.5)
+        m1 = (d0 − d2)·g0 = \(m[0]);  m2 = (d1 + d2)·(g0 + g1 + g2)/2 = \(m[1])
+        m3 = (d2 − d1)·(g0 − g1 + g2)/2 = \(m[2]);  m4 = (d1 − d3)·g2 = \(m[3])
+        y0 = m1 + m2 + m3 = \(y[0]);  y1 = m2 − m3 − m4 = \(y[1])
+        direct: y0 = \(direct[0]), y1 = \(direct[1])
+        """)
+    cell.check("F(2, 3)'s four products give the direct sums' two outputs", y == direct)
+    cell.prose(
+        """
+        The price is the additions before and after the products, and rounding: d₀ − d₂ and \
+        the halved filter sums are new numbers, each rounded. In two dimensions the same \
+        trick nests, rows and then columns.
+        """)
+}
+
+// MARK: - 7. F(2×2, 3×3) and F(4×4, 3×3)
+
+/// A matrix as text, one row per line, fractions as fractions.
+func show(_ matrix: [[Double]]) -> String {
+    func entry(_ x: Double) -> String {
+        if x == x.rounded() { return String(Int(x)) }
+        for denominator in [2, 4, 6, 12, 24] {
+            let numerator = x * Double(denominator)
+            if abs(numerator - numerator.rounded()) < 1e-9 {
+                return "\(Int(numerator.rounded()))/\(denominator)"
+            }
+        }
+        return "\(x)"
+    }
+    let cells = matrix.map { $0.map(entry) }
+    let width = cells.flatMap { $0 }.map(\.count).max() ?? 1
+    return cells.map { row in
+        "[ "
+            + row.map { String(repeating: " ", count: width - $0.count) + $0 }.joined(
+                separator: " ") + " ]"
+    }.joined(separator: "\n")
+}
+
+let winograd = notebook.cell("F(2×2, 3×3) and F(4×4, 3×3)") { cell -> [Measurement] in
+    cell.prose(
+        """
+        In two dimensions an m×m block of outputs comes from the (m+2)×(m+2) block of input \
+        under it as Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A (Lavin and Gray 2016, section 4): Bᵀ \
+        transforms the input block, G the filter (once per filter), ⊙ multiplies the two \
+        element by element, which is the only multiplication that involves both, and Aᵀ \
+        brings the products back to outputs. Over C input channels the products add up in \
+        the transformed domain, so the output transform runs once per block, not once per \
+        channel. These are the library's matrices (`WinogradTransform`), as the reference \
+        holds them:
+        """)
+    for transform in [WinogradTransform.f2x2, .f4x4] {
+        cell.output(
+            "\(transform.name)\nBᵀ =\n\(show(transform.bt))\nG =\n\(show(transform.g))\n"
+                + "Aᵀ =\n\(show(transform.at))")
+    }
+    cell.table(
+        [
+            "algorithm", "outputs per block", "multiplications per block and channel",
+            "per output", "direct sum per output", "fewer by",
+        ],
+        [WinogradTransform.f2x2, .f4x4].map { (t: WinogradTransform) -> [String] in
+            let outputs = Double(t.m * t.m)
+            let products = Double(t.multiplications)
+            let perOutput: String = Format.fixed(products / outputs, 2)
+            let fewer: String = Format.fixed(Double(t.directMultiplications) / products, 2)
+            return [t.name, "\(t.m * t.m)", "\(t.multiplications)", perOutput, "9", fewer + "×"]
+        })
+    cell.prose(
+        """
+        The reference computes exactly that, block by block, the transforms as matrix \
+        products; it is slow and meant to be read. The fast kernel does the same arithmetic \
+        in another arrangement: the 36 element-wise products, summed over channels, are 36 \
+        matrix products (blocks × channels times channels × output channels) that run on the \
+        register tile above, and the transforms are written out as additions.
+        """)
+    try cell.listing("winograd-reference", in: "Sources/Kernels/Conv2d+WinogradReference.swift")
+
+    // Rounding, on one image: each way in float against a double-precision direct sum.
+    let side = notebook.quick(14, full: 28)
+    let small = try Conv2dShape(
+        batch: 1, inChannels: 16, height: side, width: side, outChannels: 16, kernelSize: 3,
+        stride: 1, padding: 1)
+    let x = Array(input.prefix(small.inputImageSize))
+    let exact = conv2dWinogradReference(
+        .f4x4, batch: 1, channels: 16, height: side, width: side, outChannels: 16,
+        input: x.map(Double.init), weight: weight.map(Double.init))
+    var direct = [Double](repeating: 0, count: exact.count)
+    // The direct sum in double, to check the double reference itself.
+    var loops = [Float](repeating: 0, count: exact.count)
+    conv2dForwardNaive(small, input: x, weight: weight, bias: nil, output: &loops)
+    let xd = x.map(Double.init)
+    let wd = weight.map(Double.init)
+    for k in 0..<16 {
+        for h in 0..<side {
+            for v in 0..<side {
+                var sum = 0.0
+                for c in 0..<16 {
+                    for r in 0..<3 where (0..<side).contains(h + r - 1) {
+                        for t in 0..<3 where (0..<side).contains(v + t - 1) {
+                            sum +=
+                                xd[(c * side + h + r - 1) * side + v + t - 1]
+                                * wd[((k * 16 + c) * 3 + r) * 3 + t]
+                        }
+                    }
+                }
+                direct[(k * side + h) * side + v] = sum
+            }
+        }
+    }
+    let rms = (direct.reduce(0) { $0 + $1 * $1 } / Double(direct.count)).squareRoot()
+    func relativeError(_ values: [Float]) -> Double {
+        let squares = zip(values, direct).reduce(0.0) {
+            $0 + (Double($1.0) - $1.1) * (Double($1.0) - $1.1)
+        }
+        return (squares / Double(direct.count)).squareRoot() / rms
+    }
+    let doubleError = zip(exact, direct).reduce(0.0) { max($0, abs($1.0 - $1.1)) } / rms
+    let f2 = conv2dWinogradReference(
+        .f2x2, batch: 1, channels: 16, height: side, width: side, outChannels: 16, input: x,
+        weight: weight)
+    let f4 = conv2dWinogradReference(
+        .f4x4, batch: 1, channels: 16, height: side, width: side, outChannels: 16, input: x,
+        weight: weight)
+    var fast = [Float](repeating: 0, count: exact.count)
+    conv2dForward(small, input: x, weight: weight, bias: nil, output: &fast)
+    let errors = [relativeError(loops), relativeError(f2), relativeError(f4), relativeError(fast)]
+    cell.prose(
+        """
+        What the transforms cost in accuracy: one \(side)×\(side) image through the layer in \
+        float, each way, against the direct sum in double precision. The error is the root \
+        mean square of the differences over the root mean square of the outputs (a float \
+        carries 24 bits, a unit roundoff of \(Format.scientific(Double(Float.ulpOfOne) / 2))).
+        """)
+    cell.table(
+        ["computed in float by", "rms error / rms output"],
+        [
+            ["the seven loops", Format.scientific(errors[0])],
+            ["F(2×2, 3×3), the reference", Format.scientific(errors[1])],
+            ["F(4×4, 3×3), the reference", Format.scientific(errors[2])],
+            ["F(4×4, 3×3), the fast kernel (`conv2dForward`)", Format.scientific(errors[3])],
+        ])
+    cell.check(
+        "the reference in double precision is the direct sum (max difference < 1e-12 of the rms)",
+        doubleError < 1e-12, Format.scientific(doubleError))
+    cell.check(
+        "F(4×4, 3×3) rounds at least twice as much as the loops and as F(2×2, 3×3)",
+        errors[2] >= 2 * max(errors[0], errors[1]),
+        errors.prefix(3).map { Format.scientific($0) }.joined(separator: ", "))
+    cell.check(
+        "F(4×4, 3×3)'s error is about a millionth of the outputs (between 1e-7 and 3e-6)",
+        errors[2] > 1e-7 && errors[2] < 3e-6 && errors[3] > 1e-7 && errors[3] < 3e-6,
+        "reference \(Format.scientific(errors[2])), kernel \(Format.scientific(errors[3]))")
+    let f2Compared =
+        errors[1] < errors[0]
+        ? "below the loops' (\(Format.fixed(errors[1] / errors[0], 2))×)"
+        : "\(Format.fixed(errors[1] / errors[0], 2))× the loops'"
+    cell.prose(
+        """
+        Two things set the error: how long the float sums are, and how large the numbers in \
+        them get. The loops add 144 products one after another. F(2×2, 3×3) adds only 16 per \
+        product (one per channel) and its coefficients are 1 and ½, so its error here is \
+        \(f2Compared). F(4×4, 3×3) multiplies by coefficients up to 8 and 5 and divides by 6 \
+        and 24, so its intermediate values are larger than the outputs and their rounding \
+        shows: \(Format.fixed(errors[2] / errors[0], 1))× the loops' error, still about a \
+        millionth of the outputs, far below what training notices. The library uses \
+        F(4×4, 3×3) forward and for the data gradient, and F(2×2, 3×3) for the weight \
+        gradient (Kernels/README.md).
+        """)
+
+    // Speed of the fast kernel on the lesson's layer.
+    var out = [Float](repeating: 0, count: batch * layer.outputImageSize)
+    let share =
+        Double(WinogradTransform.f4x4.multiplications)
+        / Double(WinogradTransform.f4x4.directMultiplications)
+    let times = alternating([
+        (1, { conv2dForward(layer, input: input, weight: weight, bias: nil, output: &out) }),
+        (2, { conv2dForward(layer, input: input, weight: weight, bias: nil, output: &out) }),
+    ])
+    let (t1, t2) = (times[0], times[1])
+    return [
+        Measurement(name: "Winograd F(4×4, 3×3)", threads: 1, seconds: t1, performedShare: share),
+        Measurement(name: "Winograd F(4×4, 3×3)", threads: 2, seconds: t2, performedShare: share),
+    ]
+}!
+
+// MARK: - 8. All the steps
+
+notebook.cell("Six ways, side by side") { cell in
+    let all = [naive.1] + viaGemm + tiles + [threaded] + winograd
+    cell.prose(
+        """
+        Every way of computing the layer, as GFLOP/s of the direct sum's \
+        \(Format.fixed(gigaflops, 3)) GFLOP (so Winograd's figure counts multiply-adds it \
+        does not do), and as a share of the measured peak of as many threads. For Winograd \
+        the share counts the multiplications it does perform, its element-wise products \
+        (36 of every 144), and leaves out its transforms: a lower bound on its real work.
+        """)
+    cell.table(
+        [
+            "computed by", "threads", "ms", "GFLOP/s (direct sum's count)", "of peak",
+            "vs the loops",
+        ],
+        all.map { m in
+            [
+                m.name, "\(m.threads)", Format.fixed(m.seconds * 1000, 2),
+                Format.fixed(m.gflops, 1),
+                percent(m.gflops * m.performedShare / peak[m.threads]!, 0),
+                Format.fixed(naive.1.seconds / m.seconds, 0) + "×",
+            ]
+        })
+    let shares = all.map { $0.gflops * $0.performedShare / peak[$0.threads]! }
+    cell.check(
+        "no way of computing the layer does more arithmetic per second than the measured peak",
+        shares.allSatisfy { $0 <= 1 }, shares.map { percent($0, 0) }.joined(separator: ", "))
+    cell.checkTiming(
+        "Winograd is the fastest way on two threads",
+        winograd[1].seconds <= threaded.seconds,
+        "Winograd \(Format.fixed(winograd[1].seconds * 1000, 2)) ms, direct tile "
+            + "\(Format.fixed(threaded.seconds * 1000, 2)) ms")
+    try cell.picture(
+        "conv-steps.png",
+        caption:
+            "The layer computed six ways, against the measured peak (GFLOP/s, higher is better)"
+    ) { path in
+        var chart = BarChart(
+            title: "3×3 conv, 16→16, 28×28, batch \(batch) (\(InstructionSet.compiled))",
+            yLabel: "GFLOP/s",
+            categories: all.map { "\($0.name), \($0.threads)t" } + ["peak, 1t", "peak, 2t"],
+            series: [
+                BarSeries("GFLOP/s", values: all.map(\.gflops) + [peak[1]!, peak[2]!])
+            ],
+            showsValues: true, legend: .hidden)
+        chart.yScale = .log
+        chart.width = 960
+        try chart.write(to: path, scale: 2)
+    }
+}
+
+// MARK: - 9. A training step
+
+notebook.cell("Where a training step's time goes") { cell in
+    cell.prose(
+        """
+        A layer is not a network. One training step of res-18 from lesson 08 (batch \(batch)): \
+        forward, loss, backward, SGD. Forward hooks record the input shape of every \
+        convolution; each convolution is then run again on its own, forward, data gradient \
+        and weight gradient, with the kernels above, and the SGD update is timed alone. What \
+        remains of the step is batch norm, ReLU, additions, pooling, the loss and autograd's \
+        bookkeeping.
+        """)
+    var weights = SeededGenerator(seed: 0)
+    let model = ResNet.ablation(depth: 18, residual: true, generator: &weights)
+    model.train()
+    let optimizer = try SGD(
+        parameters: model.parameters, learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4)
+    var data = SeededGenerator(seed: 1)
+    let images = Tensor.randn([batch, 1, 28, 28], generator: &data)
+    let labels = (0..<batch).map { _ in Int(data.next() % 10) }
+    var shapes: [Conv2dShape] = []
+    var hooks: [(Module, Int)] = []
+    for module in model.namedModules().map(\.module) {
+        guard let conv = module as? Conv2d else { continue }
+        let id = conv.registerForwardHook { _, input, _ in
+            shapes.append(
+                try! Conv2dShape(
+                    batch: input.shape[0], inChannels: conv.inputChannels, height: input.shape[2],
+                    width: input.shape[3], outChannels: conv.outputChannels,
+                    kernelSize: conv.kernelSize, stride: conv.stride, padding: conv.padding))
+        }
+        hooks.append((conv, id))
+    }
+    func step() {
+        optimizer.zeroGrad()
+        let loss = crossEntropy(logits: model(images), targets: labels)
+        loss.backward()
+        optimizer.step()
+    }
+    step()
+    for (module, id) in hooks { module.removeForwardHook(id) }
+    let stepSeconds = time(threads: 2, step)
+    let sgdSeconds = time(threads: 2) { optimizer.step() }
+    var forward = 0.0
+    var dataGradient = 0.0
+    var weightGradient = 0.0
+    Parallel.withThreadCount(2) {
+        var g = SeededGenerator(seed: 2)
+        for (index, s) in shapes.enumerated() {
+            let x = Tensor.randn([s.batch, s.inChannels, s.height, s.width], generator: &g).data
+            let w = Tensor.randn(
+                [s.outChannels, s.inChannels, s.kernelH, s.kernelW], generator: &g
+            ).data
+            let dy = Tensor.randn([s.batch, s.outChannels, s.outHeight, s.outWidth], generator: &g)
+                .data
+            var y = [Float](repeating: 0, count: dy.count)
+            var dx = [Float](repeating: 0, count: x.count)
+            var dw = [Float](repeating: 0, count: w.count)
+            forward += Timing.medianSeconds(repeats: repeats) {
+                conv2dForward(s, input: x, weight: w, bias: nil, output: &y)
+            }
+            // The stem's input is the image: no gradient flows to it.
+            if index > 0 {
+                dataGradient += Timing.medianSeconds(repeats: repeats) {
+                    conv2dBackwardData(s, gradOutput: dy, weight: w, gradInput: &dx)
+                }
+            }
+            weightGradient += Timing.medianSeconds(repeats: repeats) {
+                conv2dBackwardWeight(s, input: x, gradOutput: dy, gradWeight: &dw, gradBias: nil)
+            }
+        }
+    }
+    let rest = stepSeconds - forward - dataGradient - weightGradient - sgdSeconds
+    let parts: [(String, Double)] = [
+        ("convolutions, forward", forward), ("convolutions, data gradient", dataGradient),
+        ("convolutions, weight gradient", weightGradient), ("SGD update", sgdSeconds),
+        ("everything else", rest),
+    ]
+    cell.table(
+        ["part of the step (2 threads)", "ms", "share"],
+        parts.map { [$0.0, Format.fixed($0.1 * 1000, 1), percent($0.1 / stepSeconds, 0)] }
+            + [["the whole step", Format.fixed(stepSeconds * 1000, 1), "100%"]])
+    let convolutions = (forward + dataGradient + weightGradient) / stepSeconds
+    cell.output(
+        "\(shapes.count) convolutions; \(Format.fixed(Double(batch) / stepSeconds, 0)) images/s")
+    cell.check(
+        "the convolutions run alone take no longer than the whole step (their share ≤ 100%)",
+        rest >= 0,
+        "convolutions and SGD \(Format.fixed((stepSeconds - rest) * 1000, 1)) ms of "
+            + "\(Format.fixed(stepSeconds * 1000, 1)) ms")
+    cell.prose(
+        """
+        The convolutions take \(percent(convolutions, 0)) of the step. Their three \
+        computations do the same number of multiply-adds, yet the weight gradient takes \
+        \(Format.fixed(weightGradient / forward, 2))× the forward pass's time: it runs \
+        F(2×2, 3×3), which saves 2.25× where the forward pass's F(4×4, 3×3) saves 4×, and \
+        its sums run over the whole batch. What is left is mostly memory-bound work: batch \
+        norm reads every activation twice forward and again backward, and each ReLU and \
+        addition reads and writes a whole tensor for one operation per element. \
+        Docs/PERFORMANCE.md splits the step function by function with `perf` on the six nets.
+        """)
+}
+
+// MARK: - 10. Bits
+
+notebook.cell("The same bits on every instruction set") { cell in
+    cell.prose(
+        """
+        Lesson 08's numbers reproduce to the last digit on AVX-512, AVX2 and baseline x86-64. \
+        Floating-point addition is not associative, so that only holds if every output is \
+        the same sequence of operations everywhere. The kernels make sure it is: each output \
+        is one sum over its terms in a fixed order, one fused multiply-add per term (a·b + c \
+        rounded once; `addingProduct` in Swift, an FMA instruction where the machine has one \
+        and a correctly rounded library call where it does not, same result either way). The \
+        tiles differ only in how many outputs they hold at once, and threads only in who \
+        computes which outputs. Winograd's transforms are fixed sequences too, and its \
+        weight-gradient sum over the batch is cut into a fixed number of groups that depends \
+        on the batch alone. So: the layer's forward pass, both gradients, and a strided layer, \
+        with each set's tiles, on one input.
+        """)
+    let strided = try Conv2dShape(
+        batch: 4, inChannels: 16, height: 28, width: 28, outChannels: 32, kernelSize: 3,
+        stride: 2, padding: 1)
+    var g = SeededGenerator(seed: 5)
+    let x = Tensor.randn([4, 16, 28, 28], generator: &g).data
+    let w = Tensor.randn([16, 16, 3, 3], generator: &g).data
+    let ws = Tensor.randn([32, 16, 3, 3], generator: &g).data
+    let dy = Tensor.randn([4, 16, 28, 28], generator: &g).data
+    let four = try Conv2dShape(
+        batch: 4, inChannels: 16, height: 28, width: 28, outChannels: 16, kernelSize: 3,
+        stride: 1, padding: 1)
+    var results: [InstructionSet: [[Float]]] = [:]
+    for set in InstructionSet.allCases {
+        results[set] = InstructionSet.$tiles.withValue(set) {
+            var y = [Float](repeating: 0, count: dy.count)
+            var dx = [Float](repeating: 0, count: x.count)
+            var dw = [Float](repeating: 0, count: w.count)
+            var ys = [Float](repeating: 0, count: 4 * strided.outputImageSize)
+            conv2dForward(four, input: x, weight: w, bias: nil, output: &y)
+            conv2dBackwardData(four, gradOutput: dy, weight: w, gradInput: &dx)
+            conv2dBackwardWeight(four, input: x, gradOutput: dy, gradWeight: &dw, gradBias: nil)
+            conv2dForward(strided, input: x, weight: ws, bias: nil, output: &ys)
+            return [y, dx, dw, ys]
+        }
+    }
+    let names = [
+        "forward (Winograd)", "data gradient (Winograd)", "weight gradient (Winograd)",
+        "stride-2 forward (direct tile)",
+    ]
+    cell.table(
+        ["computation", "AVX-512 tiles = AVX2 tiles", "AVX2 tiles = portable tiles"],
+        names.indices.map { i in
+            [
+                names[i], results[.avx512]![i] == results[.avx2]![i] ? "same bits" : "differ",
+                results[.avx2]![i] == results[.portable]![i] ? "same bits" : "differ",
+            ]
+        })
+    cell.check(
+        "every computation gives the same bits with the three sets' tiles",
+        names.indices.allSatisfy {
+            results[.avx512]![$0] == results[.avx2]![$0]
+                && results[.avx2]![$0] == results[.portable]![$0]
+        })
+    cell.prose(
+        """
+        What would break it: a tile that kept two partial sums per output and added them at \
+        the end (faster on some machines, different bits), a thread split inside one sum, or \
+        a library whose kernel choice depends on the machine, as oneDNN's does. Comparing \
+        arrays with `==` compares every float; the test suite does the same on odd shapes.
+        """)
+}
+
+notebook.finish()
