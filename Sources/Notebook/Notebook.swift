@@ -91,6 +91,17 @@ public final class Notebook {
     /// True in `--quick` mode: lessons shrink their workloads.
     public var isQuick: Bool { options.quick }
 
+    /// Why this run's timings say nothing about the code a student would time, or nil when
+    /// they do: `--quick` (workloads too small, and the test suite runs it on a busy
+    /// machine), or what a lesson sets, such as a debug build of a lesson whose claims are
+    /// about optimised code. `Cell.checkTiming` shows its claim but never fails while this
+    /// is set.
+    public var timingsNotMeaningful: String? {
+        get { options.quick ? "--quick mode" : timingCaveat }
+        set { timingCaveat = newValue }
+    }
+    private var timingCaveat: String?
+
     /// The value given for one of the lesson's own options (`value(of: "--run")`), or nil.
     public func value(of flag: String) -> String? { options.values[flag] }
 

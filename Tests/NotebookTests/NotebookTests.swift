@@ -53,6 +53,27 @@ struct NotebookTranscriptTests {
         #expect(notebook.failures.last?.contains("not run: 'Reads the failed one' needs") == true)
     }
 
+    @Test("a timing claim fails a full run, and is only shown where timings mean nothing")
+    func timingClaims() {
+        var options = NotebookOptions()
+        options.color = false
+        let full = Notebook(name: "lesson-99-test", title: "A test lesson", options: options)
+        full.cell("Times") { cell in cell.checkTiming("fast", false, "2× slower") }
+        #expect(full.timingsNotMeaningful == nil)
+        #expect(full.failures == ["fast (2× slower)"])
+
+        let debug = Notebook(name: "lesson-99-test", title: "A test lesson", options: options)
+        debug.timingsNotMeaningful = "a debug build"
+        debug.cell("Times") { cell in cell.checkTiming("fast", false) }
+        #expect(debug.failures.isEmpty)
+
+        options.quick = true
+        let quick = Notebook(name: "lesson-99-test", title: "A test lesson", options: options)
+        #expect(quick.timingsNotMeaningful == "--quick mode")
+        quick.cell("Times") { cell in cell.checkTiming("fast", false) }
+        #expect(quick.failures.isEmpty)
+    }
+
     @Test("cells, tables, pictures and checks become Markdown in order")
     func markdownStructure() throws {
         let directory = FileManager.default.temporaryDirectory
