@@ -6,7 +6,7 @@ import PackageDescription
 /// unless `RESIDUAL_TARGET_CPU` names another. `RESIDUAL_TARGET_CPU=znver3` gives AVX2 code on
 /// an AVX-512 machine, `x86-64` baseline code with the portable tiles (build either into its
 /// own `--scratch-path`). The kernels pick their register tiles for it at compile time
-/// (`Kernels/InstructionSet.swift`).
+/// (`Kernels/Runtime/InstructionSet.swift`).
 let targetCPU = Context.environment["RESIDUAL_TARGET_CPU"] ?? "native"
 
 /// Numeric targets are optimised in every configuration, so a plain (debug)

@@ -199,7 +199,7 @@ notebook.cell("Naive against fast, 1 thread against 2") { cell in
         For this shape (3×3, stride 1) `conv2dForward` itself goes further still: it runs \
         Winograd's F(4×4, 3×3), which transforms 6×6 blocks of input and the kernel so that \
         each 4×4 block of outputs needs 36 multiplications per channel instead of 144, the \
-        products again on that register tile (Kernels/Conv2d+Winograd.swift). Its speed \
+        products again on that register tile (Kernels/Conv/Winograd/Conv2d+Winograd.swift). Its speed \
         below counts the direct sum's multiply-adds, as if it did them all.
         """)
     let batch = notebook.quick(4, full: 32)

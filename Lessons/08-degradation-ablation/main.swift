@@ -537,10 +537,10 @@ notebook.cell("Vanishing gradients? Look before training") { cell in
                 : String(format: "largest relative difference from the run's %.1e", worst)))
     cell.prose(
         """
-        The numbers do not depend on the thread count, so on a machine like the one that made \
-        the run they come out identical; on another instruction set (AVX2 rather than \
-        AVX-512, say) the order of the additions inside the kernels differs and the last \
-        digits may too.
+        The kernels add every sum in the same order whatever the thread count and the \
+        instruction set (lesson 12 shows how), so on any x86-64 machine this comes out \
+        identical to the last digit, AVX-512 or AVX2. The check allows a relative 1e-4 all \
+        the same: another platform's math library may round its exp and log differently.
         """)
     cell.check(
         "recomputed now, plain-\(shallow)'s gradient profile agrees with the run's (within 1e-4)",
@@ -966,10 +966,19 @@ notebook.cell("What a longer run adds") { cell in
         ? "already in the paper's order, though by margins that a longer run makes clearer"
         : "after a few hundred steps a deeper net, with more to train, has not overtaken the "
             + "shallower one"
+    // Minutes each seed's nets spent training, from the run's own records.
+    let seedMinutes = config.seeds.indices.map { index in
+        let seconds: Double = config.nets.reduce(0.0) {
+            $0 + results.results($1)[index].trainSeconds
+        }
+        return seconds / 60
+    }
     cell.prose(
         """
-        The budget, \(config.iterations) steps per net, was chosen so that the whole run fits \
-        a laptop's lunch break; an earlier study (`Docs/ablation-budget/README.md`, made with \
+        The budget, \(config.iterations) steps per net, keeps a seed short: its \
+        \(config.nets.count) nets trained in \(Format.fixed(seedMinutes.min()!, 0)) to \
+        \(Format.fixed(seedMinutes.max()!, 0)) minutes on the machines that made this run \
+        (section 3's table, seed by seed); an earlier study (`Docs/ablation-budget/README.md`, made with \
         older code and an older criterion) looked for the smallest budget at which the plain \
         nets degrade, and its conclusion is not carried over here: section 4 shows what this \
         run does and does not establish, with its intervals. The paper's middle panel of \
@@ -980,10 +989,11 @@ notebook.cell("What a longer run adds") { cell in
         learning rate cut twice; in our budget study res-56 was still behind res-18 after \
         800 steps at a constant rate. A deep net has more layers to bring into line, and \
         a few hundred steps are not enough for that. To look for the ordering yourself, \
-        train longer (a few hours on two cores; we have not made this run) and point this \
-        lesson at it:
+        train longer, with the paper's two cuts of the learning rate (at half and three \
+        quarters of the steps; several hours on two cores), and point this lesson at it:
 
-            swift run -c release resnet-lab ablate --iterations 6000 --decay-iterations 1500 --out runs/long
+            swift run -c release resnet-lab ablate --iterations 2000 --decay-iterations 1000 \\
+                --final-decay-iterations 500 --evaluations 10 --out runs/long
             swift run lesson-08-degradation-ablation --run runs/long
         """)
 }

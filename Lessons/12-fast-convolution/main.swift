@@ -99,13 +99,23 @@ struct Measurement {
 
 // MARK: - 1. The machine
 
-/// Registers of one core and floats per register, per instruction set.
+/// Vector registers of one core and floats per register, for the target each set's tiles
+/// are written for (the portable tiles: arm64's NEON).
 func registers(_ set: InstructionSet) -> (count: Int, floats: Int) {
     switch set {
     case .avx512: (32, 16)
     case .avx2: (16, 8)
-    case .portable: (16, 4)  // SSE on baseline x86-64; NEON has 32 of 4
+    case .portable: (32, 4)
     }
+}
+
+/// Whether this build runs on x86-64 without AVX2 and FMA (a build with no target CPU).
+var baselineX86: Bool {
+    #if arch(x86_64)
+        InstructionSet.compiled == .portable
+    #else
+        false
+    #endif
 }
 
 let peak = notebook.cell("The layer, and what this machine can do at most") {
@@ -120,12 +130,13 @@ let peak = notebook.cell("The layer, and what this machine can do at most") {
         multiply-adds, \(Format.fixed(gigaflops, 3)) GFLOP counting a multiply-add as two \
         operations.
 
-        What can a core do at most? This build targets \(set): a vector register holds \
-        \(floats) floats and a core has \(count) of them. A fused multiply-add (FMA) \
-        instruction computes a·b + c on every lane of a register at once, and a core starts \
-        one or two of them per clock cycle (it depends on the design: Zen 1 splits each \
-        256-bit FMA into two halves, Zen 4 runs two whole ones), so its peak is cycles per \
-        second × FMAs per cycle × lanes × 2 operations. The clock is the catch: `/proc/cpuinfo` often shows the base or \
+        What can a core do at most? This build targets \(set)\(baselineX86 ? " (baseline x86-64: SSE, 16 registers of 4 floats, and no FMA instruction)" : ": a vector register holds \(floats) floats and a core has \(count) of them")\
+        . A fused multiply-add (FMA) instruction computes a·b + c on every lane of a register \
+        at once, rounding once, and a core completes one or two vectors of them per clock \
+        cycle, depending on its design: Zen 1's units are 128 bits wide, so it needs two \
+        cycles' worth of them for one 256-bit AVX2 FMA; Zen 4 completes two 256-bit FMAs per \
+        cycle, or one 512-bit one. The peak is cycles per second × lanes completed per cycle \
+        × 2 operations. The clock is the catch: `/proc/cpuinfo` often shows the base or \
         a virtual machine's nominal clock, not the one the core runs at. So we measure the \
         peak instead (`FMAPeak`): each thread runs ten independent chains of FMAs on \
         registers, with nothing to load or store, and we count what it completes (the best \
@@ -179,7 +190,7 @@ let naive = notebook.cell("Seven loops") { cell -> ([Float], Measurement) in
         column, sum over input channels and the 3×3 window. This is the library's reference, \
         the function every fast kernel is tested against:
         """)
-    try cell.listing("conv-naive", in: "Sources/Kernels/Conv2d+Naive.swift")
+    try cell.listing("conv-naive", in: "Sources/Kernels/Reference/Conv2d+Naive.swift")
     var output = [Float](repeating: 0, count: batch * layer.outputImageSize)
     let seconds = time(threads: 1) {
         conv2dForwardNaive(layer, input: input, weight: weight, bias: nil, output: &output)
@@ -211,7 +222,10 @@ let viaGemm = notebook.cell("im2col + GEMM: why packing and blocking matter") {
         two matrices into small contiguous panels (packing), sized so that a block of one \
         stays in the L2 cache and a panel of the other in L1 while it is reused (blocking), \
         and its inner kernel keeps a 6 × 16 block of the result in registers for the whole \
-        sum, so each loaded value is used 6 or 16 times instead of once.
+        sum, so each loaded value is used 6 or 16 times instead of once. This product is \
+        small (16 × 144 times 144 × 784): it fits one cache block, so what it shows is the \
+        packing and the register block; blocking pays on larger matrices (`resnet-lab bench \
+        gemm`).
         """)
     var columns = [Float](repeating: 0, count: layer.columnRows * layer.columnCount)
     var naiveOut = [Float](repeating: 0, count: batch * layer.outputImageSize)
@@ -257,7 +271,7 @@ let viaGemm = notebook.cell("im2col + GEMM: why packing and blocking matter") {
         "both products give the loops' outputs (max difference ≤ 1e-6 of the largest)",
         worst <= 1e-6 * scale, "max difference \(worst), largest output \(scale)")
     cell.checkTiming(
-        "packing, blocking and the register block make the same product faster",
+        "packing and the register block make the same product faster",
         fastSeconds < naiveSeconds, Format.fixed(naiveSeconds / fastSeconds, 1) + "×")
     return [
         Measurement(
@@ -290,33 +304,39 @@ let tiles = notebook.cell("The register tile") { cell -> [Measurement] in
         let perVector = 16 / floats
         let accumulators = set.directRows * perVector
         rows.append([
-            "\(set)", "\(count) × \(floats)", "\(set.directRows) × 16", "\(accumulators)",
-            "\(accumulators + perVector + 1) of \(count)",
-            set == .avx512 ? "" : "\((8 * perVector) + perVector + 1) of \(count)",
+            set == .portable ? "NEON (portable)" : "\(set)", "\(count) × \(floats)",
+            "\(set.directRows) × 16", "\(accumulators)", "\(accumulators + 1) of \(count)",
+            "\(8 * perVector + 1) of \(count)",
         ])
     }
     cell.table(
         [
             "instruction set", "registers × floats", "tile", "accumulator registers",
-            "in use (with weights, broadcast)", "an 8-row tile would need",
+            "with the broadcast value", "an 8 × 16 tile would need at least",
         ],
         rows)
     cell.prose(
         """
-        On AVX2 a 16-float vector takes two registers, so an 8 × 16 tile needs 16 \
-        accumulators, all the registers there are, before the weights. The AVX2 tile has 6 \
-        rows: 12 accumulators, 2 for the weights, 1 for the broadcast, 15 of 16. (The \
-        portable tile is written for NEON's 32 registers of 4 floats; on baseline x86-64, \
-        with 16 of them, it spills a little: portable, not tuned.) Here is the 6-row tile, \
-        every accumulator a named variable so that the compiler keeps it in a register:
+        The weight vector can stay in memory: an x86 FMA may read one operand straight from \
+        it. The broadcast value needs a register. On AVX2 a 16-float vector takes two \
+        registers, so an 8 × 16 tile needs 16 accumulators and a broadcast, 17 of 16: it \
+        cannot fit, and the compiler keeps some accumulators in memory (spills them), \
+        storing and reloading them as the sum goes on. The AVX2 tile has 6 rows: 12 \
+        accumulators, 13 registers with the broadcast (15 if the compiler also keeps the \
+        weights in two). With AVX-512, Winograd's products run a wider tile still, 8 pixels × \
+        32 channels: 16 accumulators, 2 weight vectors and a broadcast, 19 of 32. The \
+        portable tile is written for NEON's 32 registers of 4 floats.\(baselineX86 ? " This build is baseline x86-64, which has no FMA instruction: each `addingProduct` becomes a call to the C library's `fmaf` for every lane, which gives the same correctly rounded results but keeps nothing in registers across the calls. It is correct and slow: build with a target CPU (the package does unless told otherwise)." : "")
+
+        Here is the 6-row tile, every accumulator a named variable so that the compiler \
+        keeps it in a register:
         """)
-    try cell.listing("direct-tile-6", in: "Sources/Kernels/DirectTiles.swift")
+    try cell.listing("direct-tile-6", in: "Sources/Kernels/Conv/Direct/DirectTiles.swift")
     cell.prose(
         """
         Any machine can run any set's tiles: a tile written for wider registers still \
-        computes the right numbers on narrower ones, only slower. So we can measure the spill \
-        here: the layer with each set's tiles, one thread, in this \(InstructionSet.compiled) \
-        build.
+        computes the right numbers on narrower ones, only slower. So we can measure what a \
+        tile too large for the registers costs: the layer with each set's tiles, one \
+        thread, in this \(InstructionSet.compiled) build.
         """)
     var measurements: [InstructionSet: Measurement] = [:]
     var outputs: [InstructionSet: [Float]] = [:]
@@ -351,39 +371,47 @@ let tiles = notebook.cell("The register tile") { cell -> [Measurement] in
         })
     let own = InstructionSet.compiled
     let ownSeconds = measurements[own]!.seconds
-    // Tiles that spill here: more registers in use than the compiled set has.
+    // The other sets' tiles that cannot fit this build's registers (accumulators and the
+    // broadcast value).
     let (count, floats) = registers(own)
     let spilling = InstructionSet.allCases.filter {
-        $0.directRows * 16 / floats + 16 / floats + 1 > count
+        $0 != own && !baselineX86 && $0.directRows * 16 / floats + 1 > count
     }
     let times = InstructionSet.allCases.map {
         "\($0): \(Format.fixed(measurements[$0]!.seconds * 1000, 2)) ms"
     }.joined(separator: ", ")
     if spilling.isEmpty {
         cell.checkTiming(
-            "the tile sized for this machine's registers (\(own.directRows) rows) is the fastest of the three",
+            "the tile made for this build (\(own.directRows) rows) is the fastest of the three",
             measurements.values.allSatisfy { ownSeconds <= $0.seconds }, times)
     } else {
         let names = spilling.map { "\($0.directRows) rows" }.joined(separator: ", ")
         cell.checkTiming(
-            "each tile that spills here (\(names)) is at least 20% slower than this machine's "
-                + "\(own.directRows)-row tile",
+            "each tile too large for these registers (\(names)) is at least 20% slower than "
+                + "this build's \(own.directRows)-row tile",
             spilling.allSatisfy { measurements[$0]!.seconds >= 1.2 * ownSeconds }, times)
     }
     let fits = InstructionSet.allCases.filter { !spilling.contains($0) }
-    let fastest = fits.min { measurements[$0]!.seconds < measurements[$1]!.seconds }!
+    let fastest = fits.min { measurements[$0]!.seconds < measurements[$1]!.seconds } ?? own
+    let ownShare = percent(measurements[own]!.gflops / peak[1]!, 0)
+    var comparison =
+        "Of the tiles that fit, the \(fastest.directRows)-row tile was the fastest here"
     if fastest != own {
-        let ratio = Format.fixed(ownSeconds / measurements[fastest]!.seconds, 2)
-        cell.prose(
-            """
-            Among the tiles that fit, the \(fastest.directRows)-row tile was the fastest on \
-            this machine (\(cpuName())), \(ratio)× the \(own.directRows)-row tile's speed. \
-            More rows mean more multiply-adds per weight vector loaded, but which row count \
-            runs best depends on the core's pipelines too, not only on its registers. The \
-            tiles were chosen by measurement on Zen 4 and Zen 5 (Docs/PERFORMANCE.md); on \
-            another CPU, measure.
-            """)
+        comparison +=
+            ", \(Format.fixed(ownSeconds / measurements[fastest]!.seconds, 2))× the speed of "
+            + "this build's \(own.directRows)-row tile: more rows mean more multiply-adds per "
+            + "weight vector loaded, but which count runs best depends on the core's pipelines "
+            + "too. The tiles were chosen by measurement on Zen 4 and Zen 5 "
+            + "(Docs/PERFORMANCE.md); on \(cpuName()), measure"
     }
+    cell.prose(
+        """
+        \(comparison). The tile made for this build reached \(ownShare) of one thread's \
+        peak. The peak's chains do nothing but FMAs on registers; the tile must also load \
+        and broadcast one input value for every \(16 / floats) FMA instruction\(16 / floats == 1 ? "" : "s"), \
+        fetch a weight vector per tap, and store its outputs, and those instructions \
+        compete with the FMAs for the core's issue slots.
+        """)
     let scale = naive.0.reduce(0) { max($0, abs($1)) }
     let worst = maxAbsDifference(naive.0, outputs[own]!)
     cell.check(
@@ -401,14 +429,15 @@ let threaded = notebook.cell("Threads, without locks and without changing a bit"
     cell -> Measurement in
     cell.prose(
         """
-        A second core doubles the peak, if the work splits. The kernels split it by what \
+        A second core brings a second set of FMA units, if the work splits. The kernels \
+        split it by what \
         each thread *writes*: whole images when there are at least as many images as \
-        threads, otherwise the tiles of one image. No two threads write the same output, so \
+        threads, otherwise the tiles of one image (both branches below). No two threads write the same output, so \
         no locks are needed, and each output is still the same sum in the same order, so the \
         result cannot depend on the thread count. `Parallel.forChunks` hands each thread a \
         contiguous range over Dispatch's `concurrentPerform`:
         """)
-    try cell.listing("direct-threads", in: "Sources/Kernels/Conv2d+Direct.swift")
+    try cell.listing("direct-threads", in: "Sources/Kernels/Conv/Direct/Conv2d+Direct.swift")
     var one = [Float](repeating: 0, count: batch * layer.outputImageSize)
     var two = one
     let times = alternating([
@@ -421,19 +450,55 @@ let threaded = notebook.cell("Threads, without locks and without changing a bit"
         "1 thread \(Format.fixed(t1 * 1000, 2)) ms, 2 threads \(Format.fixed(t2 * 1000, 2)) ms: "
             + "\(Format.fixed(t1 / t2, 2))×, \(percent(m.gflops / peak[2]!, 0)) of the "
             + "two-thread peak")
-    cell.check("1 and 2 threads give the same bits", one == two)
+    // The same bits whatever the split: the layer above (whole images per thread), and one
+    // image (its tiles split), through the forward pass and both gradients on the path
+    // `conv2dForward` takes (Winograd).
+    let single = try Conv2dShape(
+        batch: 1, inChannels: 16, height: 28, width: 28, outChannels: 16, kernelSize: 3,
+        stride: 1, padding: 1)
+    let x1 = Array(input.prefix(single.inputImageSize))
+    var sameBits = true
+    for s in [layer, single] {
+        let x = s.batch == 1 ? x1 : input
+        let dy = x.map { $0 * 0.5 }
+        var results: [[[Float]]] = []
+        for threads in [1, 2] {
+            var y = [Float](repeating: 0, count: s.batch * s.outputImageSize)
+            var dx = [Float](repeating: 0, count: x.count)
+            var dw = [Float](repeating: 0, count: weight.count)
+            var direct = y
+            Parallel.withThreadCount(threads) {
+                conv2dForwardDirect(s, input: x, weight: weight, bias: nil, output: &direct)
+                conv2dForward(s, input: x, weight: weight, bias: nil, output: &y)
+                conv2dBackwardData(s, gradOutput: dy, weight: weight, gradInput: &dx)
+                conv2dBackwardWeight(s, input: x, gradOutput: dy, gradWeight: &dw, gradBias: nil)
+            }
+            results.append([direct, y, dx, dw])
+        }
+        sameBits = sameBits && results[0] == results[1]
+    }
+    cell.check(
+        "1 and 2 threads give the same bits: the direct tile, and Winograd's forward pass and "
+            + "both gradients, on \(batch) images and on one",
+        sameBits && one == two)
     if Parallel.processorCount >= 2 {
         cell.checkTiming(
             "two threads are faster than one (at least 1.1×: a split that ran serially would not be)",
             t1 >= 1.1 * t2, Format.fixed(t1 / t2, 2) + "×")
+        let peakRatio = peak[2]! / peak[1]!
+        let speedUp = t1 / t2
+        let comparison =
+            speedUp >= 0.9 * peakRatio
+            ? "as much as the peak did"
+            : "less than the peak did. The peak's chains touch no memory; a convolution reads "
+                + "its inputs and writes its outputs through caches and a memory bus that the "
+                + "cores share, and each thread pads its own images first"
         cell.prose(
             """
-            The peak doubled with a second thread (\(Format.fixed(peak[2]! / peak[1]!, 2))×); \
-            this layer sped up \(Format.fixed(t1 / t2, 2))×. The FMA chains of the peak touch \
-            no memory; a convolution reads its inputs and writes its outputs through caches \
-            and a memory bus that the cores share, and each thread pads its own images first. \
-            How close a kernel comes to twice its speed on two cores depends on that traffic, \
-            and on the machine.
+            With two threads the peak grew \(Format.fixed(peakRatio, 2))× and this layer \
+            \(Format.fixed(speedUp, 2))×: \(comparison). (`Parallel.processorCount` counts \
+            logical processors; two of them can be one physical core's two hyperthreads, \
+            which share its FMA units.)
             """)
     }
     return m
@@ -458,8 +523,9 @@ notebook.cell("Winograd in one dimension, by hand") { cell in
         """
         The tile does every multiply-add of the sum, as fast as the core allows. To go past \
         that, do fewer. Two neighbouring outputs of a 3-tap filter, y₀ = d₀g₀ + d₁g₁ + d₂g₂ \
-        and y₁ = d₁g₀ + d₂g₁ + d₃g₂, share inputs; Winograd (1980) showed that they need only \
-        4 multiplications, not 6. The filter's combinations (g₀ + g₁ + g₂)/2 and \
+        and y₁ = d₁g₀ + d₂g₁ + d₃g₂, share inputs; Winograd showed that they need only \
+        4 multiplications, not 6 (S. Winograd, *Arithmetic Complexity of Computations*, \
+        SIAM, 1980). The filter's combinations (g₀ + g₁ + g₂)/2 and \
         (g₀ − g₁ + g₂)/2 are computed once per filter and reused for every pair of outputs, \
         so they do not count:
         """)
@@ -514,12 +580,13 @@ let winograd = notebook.cell("F(2×2, 3×3) and F(4×4, 3×3)") { cell -> [Measu
     cell.prose(
         """
         In two dimensions an m×m block of outputs comes from the (m+2)×(m+2) block of input \
-        under it as Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A (Lavin and Gray 2016, section 4): Bᵀ \
+        under it as Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A (A. Lavin and S. Gray, *Fast \
+        Algorithms for Convolutional Neural Networks*, CVPR 2016, section 4): Bᵀ \
         transforms the input block, G the filter (once per filter), ⊙ multiplies the two \
         element by element, which is the only multiplication that involves both, and Aᵀ \
         brings the products back to outputs. Over C input channels the products add up in \
-        the transformed domain, so the output transform runs once per block, not once per \
-        channel. These are the library's matrices (`WinogradTransform`), as the reference \
+        the transformed domain, so the output transform runs once per block and output \
+        channel, not once per input channel too. These are the library's matrices (`WinogradTransform`), as the reference \
         holds them:
         """)
     for transform in [WinogradTransform.f2x2, .f4x4] {
@@ -545,9 +612,11 @@ let winograd = notebook.cell("F(2×2, 3×3) and F(4×4, 3×3)") { cell -> [Measu
         products; it is slow and meant to be read. The fast kernel does the same arithmetic \
         in another arrangement: the 36 element-wise products, summed over channels, are 36 \
         matrix products (blocks × channels times channels × output channels) that run on the \
-        register tile above, and the transforms are written out as additions.
+        register tile above, and the transforms are written out as additions and \
+        multiplications by small powers of two.
         """)
-    try cell.listing("winograd-reference", in: "Sources/Kernels/Conv2d+WinogradReference.swift")
+    try cell.listing(
+        "winograd-reference", in: "Sources/Kernels/Reference/Conv2d+WinogradReference.swift")
 
     // Rounding, on one image: each way in float against a double-precision direct sum.
     let side = notebook.quick(14, full: 28)
@@ -588,7 +657,13 @@ let winograd = notebook.cell("F(2×2, 3×3) and F(4×4, 3×3)") { cell -> [Measu
         }
         return (squares / Double(direct.count)).squareRoot() / rms
     }
-    let doubleError = zip(exact, direct).reduce(0.0) { max($0, abs($1.0 - $1.1)) } / rms
+    let exact2 = conv2dWinogradReference(
+        .f2x2, batch: 1, channels: 16, height: side, width: side, outChannels: 16,
+        input: x.map(Double.init), weight: weight.map(Double.init))
+    let doubleError =
+        max(
+            zip(exact, direct).reduce(0.0) { max($0, abs($1.0 - $1.1)) },
+            zip(exact2, direct).reduce(0.0) { max($0, abs($1.0 - $1.1)) }) / rms
     let f2 = conv2dWinogradReference(
         .f2x2, batch: 1, channels: 16, height: side, width: side, outChannels: 16, input: x,
         weight: weight)
@@ -614,7 +689,7 @@ let winograd = notebook.cell("F(2×2, 3×3) and F(4×4, 3×3)") { cell -> [Measu
             ["F(4×4, 3×3), the fast kernel (`conv2dForward`)", Format.scientific(errors[3])],
         ])
     cell.check(
-        "the reference in double precision is the direct sum (max difference < 1e-12 of the rms)",
+        "both references in double precision give the direct sum (max difference < 1e-12 of the rms)",
         doubleError < 1e-12, Format.scientific(doubleError))
     cell.check(
         "F(4×4, 3×3) rounds at least twice as much as the loops and as F(2×2, 3×3)",
@@ -630,15 +705,16 @@ let winograd = notebook.cell("F(2×2, 3×3) and F(4×4, 3×3)") { cell -> [Measu
         : "\(Format.fixed(errors[1] / errors[0], 2))× the loops'"
     cell.prose(
         """
-        Two things set the error: how long the float sums are, and how large the numbers in \
-        them get. The loops add 144 products one after another. F(2×2, 3×3) adds only 16 per \
-        product (one per channel) and its coefficients are 1 and ½, so its error here is \
-        \(f2Compared). F(4×4, 3×3) multiplies by coefficients up to 8 and 5 and divides by 6 \
-        and 24, so its intermediate values are larger than the outputs and their rounding \
-        shows: \(Format.fixed(errors[2] / errors[0], 1))× the loops' error, still about a \
-        millionth of the outputs, far below what training notices. The library uses \
-        F(4×4, 3×3) forward and for the data gradient, and F(2×2, 3×3) for the weight \
-        gradient (Kernels/README.md).
+        Two things set the error: how the float sums are grouped, and how large the numbers \
+        in them get. The loops add 144 products one after another into one running sum. \
+        F(2×2, 3×3) groups them: each transformed product is a sum of 16 terms (one per \
+        channel), and the output transform adds a few of those, with coefficients 1 and ½; \
+        its error here is \(f2Compared). F(4×4, 3×3)'s transforms multiply by up to 8 and 5 \
+        and by sixths and twenty-fourths, so its terms are larger than the outputs they add \
+        up to, and much of them cancels: \(Format.fixed(errors[2] / errors[0], 1))× the \
+        loops' error, still about a millionth of the outputs (every run of lesson 08 trains \
+        with it). The library uses F(4×4, 3×3) forward and for the data gradient, and \
+        F(2×2, 3×3) for the weight gradient (Kernels/README.md).
         """)
 
     // Speed of the fast kernel on the lesson's layer.
@@ -664,10 +740,25 @@ let winograd = notebook.cell("F(2×2, 3×3) and F(4×4, 3×3)") { cell -> [Measu
 // MARK: - 8. All the steps
 
 notebook.cell("Six ways, side by side") { cell in
-    let all = [naive.1] + viaGemm + tiles + [threaded] + winograd
+    // The four fastest ways timed again, together, in alternating rounds: their differences
+    // are small enough that timings from different moments could reorder them.
+    var out = [Float](repeating: 0, count: batch * layer.outputImageSize)
+    let fast = alternating([
+        (1, { conv2dForwardDirect(layer, input: input, weight: weight, bias: nil, output: &out) }),
+        (2, { conv2dForwardDirect(layer, input: input, weight: weight, bias: nil, output: &out) }),
+        (1, { conv2dForward(layer, input: input, weight: weight, bias: nil, output: &out) }),
+        (2, { conv2dForward(layer, input: input, weight: weight, bias: nil, output: &out) }),
+    ])
+    let retimed = [tiles[0], threaded, winograd[0], winograd[1]].enumerated().map {
+        Measurement(
+            name: $0.element.name, label: $0.element.label, threads: $0.element.threads,
+            seconds: fast[$0.offset], performedShare: $0.element.performedShare)
+    }
+    let all = [naive.1] + viaGemm + retimed
     cell.prose(
         """
-        Every way of computing the layer, as GFLOP/s of the direct sum's \
+        Every way of computing the layer (the last four timed again here, together, in \
+        alternating rounds, so that they compare fairly), as GFLOP/s of the direct sum's \
         \(Format.fixed(gigaflops, 3)) GFLOP (so Winograd's figure counts multiply-adds it \
         does not do), and as a share of the measured peak of as many threads. For Winograd \
         the share counts the multiplications it does perform, its element-wise products \
@@ -692,9 +783,9 @@ notebook.cell("Six ways, side by side") { cell in
         shares.allSatisfy { $0 <= 1 }, shares.map { percent($0, 0) }.joined(separator: ", "))
     cell.checkTiming(
         "Winograd is the fastest way on two threads",
-        winograd[1].seconds <= threaded.seconds,
-        "Winograd \(Format.fixed(winograd[1].seconds * 1000, 2)) ms, direct tile "
-            + "\(Format.fixed(threaded.seconds * 1000, 2)) ms")
+        retimed[3].seconds <= retimed[1].seconds,
+        "Winograd \(Format.fixed(retimed[3].seconds * 1000, 2)) ms, direct tile "
+            + "\(Format.fixed(retimed[1].seconds * 1000, 2)) ms")
     try cell.picture(
         "conv-steps.png",
         caption:
@@ -847,14 +938,19 @@ notebook.cell("Where a training step's time goes") { cell in
             + "\(Format.fixed(stepSeconds * 1000, 1)) ms")
     cell.prose(
         """
-        The convolutions take \(percent(convolutions, 0)) of the step. Their three \
-        computations do the same number of multiply-adds, yet the weight gradient takes \
-        \(Format.fixed(weightGradient / forward, 2))× the forward pass's time: it runs \
-        F(2×2, 3×3), which saves 2.25× where the forward pass's F(4×4, 3×3) saves 4×, and \
-        its sums run over the whole batch. What is left is mostly memory-bound work: batch \
-        norm reads every activation twice forward and again backward, and each ReLU and \
-        addition reads and writes a whole tensor for one operation per element. \
-        Docs/PERFORMANCE.md splits the step function by function with `perf` on the six nets.
+        The convolutions take \(percent(convolutions, 0)) of the step. Per layer their \
+        three computations are the same number of multiply-adds (the data gradient skips \
+        the stem, whose input is the image), yet the weight gradients took \
+        \(Format.fixed(weightGradient / forward, 2))× the forward passes' time and the data \
+        gradients \(Format.fixed(dataGradient / forward, 2))×. Part of the reason is the \
+        algorithm: the weight gradient runs F(2×2, 3×3), which does 2.25× fewer \
+        multiplications than the direct sum where the forward pass's F(4×4, 3×3) does 4× \
+        fewer; and 3 of the 17 layers (the one-channel stem and the two strided ones) run \
+        no Winograd at all. The rest of the step is batch norm, ReLU, additions, pooling and \
+        the loss: each reads and writes whole tensors for a few operations per element. It \
+        is measured here only as what remains, so it also carries the replay's own timing \
+        error. Docs/PERFORMANCE.md splits the step function by function with `perf`, on the \
+        six nets.
         """)
 }
 
@@ -863,8 +959,9 @@ notebook.cell("Where a training step's time goes") { cell in
 notebook.cell("The same bits on every instruction set") { cell in
     cell.prose(
         """
-        Lesson 08's numbers reproduce to the last digit on AVX-512, AVX2 and baseline x86-64. \
-        Floating-point addition is not associative, so that only holds if every output is \
+        Lesson 08's numbers reproduce to the last digit on AVX-512, AVX2 and baseline x86-64 \
+        builds (the test suite's `ReferenceNumbersTests` pins them, and Docs/PERFORMANCE.md \
+        records the three builds agreeing). Floating-point addition is not associative, so that only holds if every output is \
         the same sequence of operations everywhere. The kernels make sure it is: each output \
         is one sum over its terms in a fixed order, one fused multiply-add per term (a·b + c \
         rounded once; `addingProduct` in Swift, an FMA instruction where the machine has one \
@@ -872,19 +969,22 @@ notebook.cell("The same bits on every instruction set") { cell in
         tiles differ only in how many outputs they hold at once, and threads only in who \
         computes which outputs. Winograd's transforms are fixed sequences too, and its \
         weight-gradient sum over the batch is cut into a fixed number of groups that depends \
-        on the batch alone. So: the layer's forward pass, both gradients, and a strided layer, \
-        with each set's tiles, on one input.
+        on the batch alone. What one build can check: the three sets' tiles on one input, \
+        here a 16 → 32 layer (so that the AVX-512 Winograd tile of 32 channels runs), its \
+        forward pass and both gradients, and a strided layer on the direct tile. The other \
+        builds' own instructions (AVX-512's, and baseline x86-64's library `fmaf`) are \
+        checked by building them and comparing the pinned numbers.
         """)
     let strided = try Conv2dShape(
         batch: 4, inChannels: 16, height: 28, width: 28, outChannels: 32, kernelSize: 3,
         stride: 2, padding: 1)
     var g = SeededGenerator(seed: 5)
     let x = Tensor.randn([4, 16, 28, 28], generator: &g).data
-    let w = Tensor.randn([16, 16, 3, 3], generator: &g).data
+    let w = Tensor.randn([32, 16, 3, 3], generator: &g).data
     let ws = Tensor.randn([32, 16, 3, 3], generator: &g).data
-    let dy = Tensor.randn([4, 16, 28, 28], generator: &g).data
+    let dy = Tensor.randn([4, 32, 28, 28], generator: &g).data
     let four = try Conv2dShape(
-        batch: 4, inChannels: 16, height: 28, width: 28, outChannels: 16, kernelSize: 3,
+        batch: 4, inChannels: 16, height: 28, width: 28, outChannels: 32, kernelSize: 3,
         stride: 1, padding: 1)
     var results: [InstructionSet: [[Float]]] = [:]
     for set in InstructionSet.allCases {

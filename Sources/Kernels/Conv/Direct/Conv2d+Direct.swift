@@ -19,8 +19,9 @@
 // The data gradient of a stride-1 convolution is itself a stride-1 convolution: of the
 // output gradient, padded by `kernel − 1 − pad`, with the kernel flipped in both directions
 // and its in- and out-channels swapped (see `conv2dBackwardDataDirect`), so it runs on the
-// same tile. So does the weight gradient, with the roles of the two tables swapped: eight
-// taps are the tile's rows and the output pixels are the summed index
+// same tile. So does the weight gradient, with the roles of the two tables swapped: taps
+// are the tile's rows (8, 6 or 4 of them, `InstructionSet.directRows`) and the output
+// pixels are the summed index
 // (`conv2dBackwardWeightDirect`).
 //
 // Every output element is one sum over the taps in order `p = 0, 1, …` with fused
@@ -47,8 +48,8 @@ func usesDirectBackwardData(_ s: Conv2dShape) -> Bool {
 }
 
 /// Whether the weight gradient runs on the direct tile: as the forward pass, with at least
-/// 32 taps (its tile rows are taps in eights: a one-channel 3×3 stem, 9 taps, would fill 9 of
-/// 16 rows, and its unfolded GEMM is faster).
+/// 32 taps (its tile rows are taps: a one-channel 3×3 stem has only 9 of them, a tile and a
+/// half, and its unfolded GEMM is faster).
 func usesDirectBackwardWeight(_ s: Conv2dShape) -> Bool {
     usesDirectForward(s) && s.columnRows >= 32
 }

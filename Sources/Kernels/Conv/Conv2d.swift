@@ -1,7 +1,8 @@
-// The three convolutions' entry points. Each first asks whether its shape suits the direct
-// tile (`usesDirectForward`, `usesDirectBackwardData`, `usesDirectBackwardWeight` in
-// `Conv2d+Direct.swift`; `Conv2dShape.paths` reports the choice) and runs it there. What
-// follows in this file is the other path, convolution as GEMM: each image is unfolded
+// The three convolutions' entry points. Each first asks whether its shape suits Winograd
+// (`usesWinogradForward`, `usesWinogradBackwardData`, `usesWinogradBackwardWeight` in
+// Conv/Winograd), then the direct tile (`usesDirectForward`, `usesDirectBackwardData`,
+// `usesDirectBackwardWeight` in Conv/Direct); `Conv2dShape.paths` reports the choice. What
+// follows in this file is the last path, convolution as GEMM: each image is unfolded
 // (im2col) and multiplied by the weight seen as a `[outChannels, inChannels·kernelH·kernelW]`
 // matrix. The unfolding reads a zero-padded
 // copy of the image (no bounds checks) and is written straight into the GEMM's packed-panel
