@@ -87,150 +87,158 @@ func conv2dBackwardDataWinograd(
         dataGradientShape(s), input: gradOutput, weight: flipped, bias: nil, output: gradInput)
 }
 
-/// Bᵀ x of one six-vector, sixteen channels at a time:
-/// (4x₀ − 5x₂ + x₄, −4x₁ − 4x₂ + x₃ + x₄, 4x₁ − 4x₂ − x₃ + x₄, −2x₁ − x₂ + 2x₃ + x₄,
-/// 2x₁ − x₂ − 2x₃ + x₄, 4x₁ − 5x₃ + x₅).
-@inline(__always)
-private func winograd4Input(
-    _ x0: DirectVector, _ x1: DirectVector, _ x2: DirectVector, _ x3: DirectVector,
-    _ x4: DirectVector, _ x5: DirectVector
-) -> (DirectVector, DirectVector, DirectVector, DirectVector, DirectVector, DirectVector) {
-    let evenSum = x4 - x2 * 4
-    let oddSum = x3 - x1 * 4
-    let evenDifference = x4 - x2
-    let oddDifference = (x3 - x1) * 2
-    return (
-        (x0 - x2) * 4 + evenDifference, evenSum + oddSum, evenSum - oddSum,
-        evenDifference + oddDifference, evenDifference - oddDifference,
-        (x1 - x3) * 4 + (x5 - x3)
-    )
-}
-
-/// Aᵀ m of one six-vector, sixteen channels at a time:
-/// (m₀ + m₁ + m₂ + m₃ + m₄, m₁ − m₂ + 2m₃ − 2m₄, m₁ + m₂ + 4m₃ + 4m₄, m₁ − m₂ + 8m₃ − 8m₄ + m₅).
-@inline(__always)
-private func winograd4Output(
-    _ m0: DirectVector, _ m1: DirectVector, _ m2: DirectVector, _ m3: DirectVector,
-    _ m4: DirectVector, _ m5: DirectVector
-) -> (DirectVector, DirectVector, DirectVector, DirectVector) {
-    let (sum12, difference12) = (m1 + m2, m1 - m2)
-    let (sum34, difference34) = (m3 + m4, m3 - m4)
-    return (
-        m0 + sum12 + sum34, difference12 + difference34 * 2, sum12 + sum34 * 4,
-        difference12 + difference34 * 8 + m5
-    )
-}
-
-/// G g Gᵀ of sixteen 3×3 filters at once (one per lane), 6×6, in double precision and
-/// rounded once: value ξ = 6i + j of lane l written at `u[ξ · uStride + l]`. Filter l's tap t
-/// is `g[l · gStride + t]`; lanes past `lanes` are zero.
-private func winograd4Weights(
-    _ g: UnsafePointer<Float>, gStride: Int, lanes: Int, into u: UnsafeMutablePointer<Float>,
-    uStride: Int
-) {
-    typealias Wide = SIMD16<Double>
-    // Row i of G times (a, b, c), by the fractions' double-precision values.
-    @inline(__always) func mix(_ a: Wide, _ b: Wide, _ c: Wide) -> (
-        Wide, Wide, Wide, Wide, Wide, Wide
-    ) {
-        let (sixth, twelfth, twentyFourth) = (1.0 / 6, 1.0 / 12, 1.0 / 24)
-        let (outer, middle) = (a * twentyFourth + c * sixth, b * twelfth)
+extension F4x4 {
+    /// Bᵀ x of one six-vector, sixteen channels at a time:
+    /// (4x₀ − 5x₂ + x₄, −4x₁ − 4x₂ + x₃ + x₄, 4x₁ − 4x₂ − x₃ + x₄, −2x₁ − x₂ + 2x₃ + x₄,
+    /// 2x₁ − x₂ − 2x₃ + x₄, 4x₁ − 5x₃ + x₅).
+    @inline(__always)
+    fileprivate static func input(
+        _ x0: DirectVector, _ x1: DirectVector, _ x2: DirectVector, _ x3: DirectVector,
+        _ x4: DirectVector, _ x5: DirectVector
+    ) -> (DirectVector, DirectVector, DirectVector, DirectVector, DirectVector, DirectVector) {
+        let evenSum = x4 - x2 * 4
+        let oddSum = x3 - x1 * 4
+        let evenDifference = x4 - x2
+        let oddDifference = (x3 - x1) * 2
         return (
-            a * 0.25, -(a + b + c) * sixth, -(a - b + c) * sixth, outer + middle,
-            outer - middle, c
+            (x0 - x2) * 4 + evenDifference, evenSum + oddSum, evenSum - oddSum,
+            evenDifference + oddDifference, evenDifference - oddDifference,
+            (x1 - x3) * 4 + (x5 - x3)
         )
     }
-    @inline(__always) func store(_ i: Int, _ r: (Wide, Wide, Wide, Wide, Wide, Wide)) {
-        @inline(__always) func put(_ j: Int, _ value: Wide) {
-            UnsafeMutableRawPointer(u + (6 * i + j) * uStride).storeBytes(
-                of: SIMD16<Float>(value), as: SIMD16<Float>.self)
-        }
-        put(0, r.0)
-        put(1, r.1)
-        put(2, r.2)
-        put(3, r.3)
-        put(4, r.4)
-        put(5, r.5)
-    }
-    // The sixteen filters' taps as nine vectors (taps[t][lane]), read filter by filter.
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: 9 * 16) { taps in
-        let taps = taps.baseAddress!
-        taps.initialize(repeating: 0, count: 9 * 16)
-        for l in 0..<lanes {
-            for t in 0..<9 { taps[16 * t + l] = g[l * gStride + t] }
-        }
-        @inline(__always) func tap(_ t: Int) -> Wide {
-            Wide(UnsafeRawPointer(taps + 16 * t).loadUnaligned(as: SIMD16<Float>.self))
-        }
-        // G·g: down each of g's three columns; then (G·g)·Gᵀ along each of the six rows.
-        let c0 = mix(tap(0), tap(3), tap(6))
-        let c1 = mix(tap(1), tap(4), tap(7))
-        let c2 = mix(tap(2), tap(5), tap(8))
-        store(0, mix(c0.0, c1.0, c2.0))
-        store(1, mix(c0.1, c1.1, c2.1))
-        store(2, mix(c0.2, c1.2, c2.2))
-        store(3, mix(c0.3, c1.3, c2.3))
-        store(4, mix(c0.4, c1.4, c2.4))
-        store(5, mix(c0.5, c1.5, c2.5))
+}
+
+extension F4x4 {
+    /// Aᵀ m of one six-vector, sixteen channels at a time:
+    /// (m₀ + m₁ + m₂ + m₃ + m₄, m₁ − m₂ + 2m₃ − 2m₄, m₁ + m₂ + 4m₃ + 4m₄, m₁ − m₂ + 8m₃ − 8m₄ + m₅).
+    @inline(__always)
+    fileprivate static func output(
+        _ m0: DirectVector, _ m1: DirectVector, _ m2: DirectVector, _ m3: DirectVector,
+        _ m4: DirectVector, _ m5: DirectVector
+    ) -> (DirectVector, DirectVector, DirectVector, DirectVector) {
+        let (sum12, difference12) = (m1 + m2, m1 - m2)
+        let (sum34, difference34) = (m3 + m4, m3 - m4)
+        return (
+            m0 + sum12 + sum34, difference12 + difference34 * 2, sum12 + sum34 * 4,
+            difference12 + difference34 * 8 + m5
+        )
     }
 }
 
-/// Bᵀ d B of every 6×6 block of one image: `v[ξ · stride + tile · inChannels + c]`, tiles in
-/// row order. The image is first copied channel-last, with its border of zeros, into
-/// `padded` (`grid.paddedCount(inChannels)` floats); `columns` holds one block row's column
-/// transforms (`grid.paddedW · 6 · 16` floats), each column transformed once and read by the
-/// two blocks that share it.
-///
-/// - image: `[inChannels, height, width]`
-@inline(__always)
-func winograd4TransformImage(
-    _ s: Conv2dShape, _ grid: WinogradGrid, image: UnsafePointer<Float>,
-    padded: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>,
-    into v: UnsafeMutablePointer<Float>, stride: Int
-) {
-    let channels = s.inChannels
-    winogradPadImage(s, grid, image: image, padded: padded)
-    let rowStride = grid.paddedW * channels
-    let vector = MemoryLayout<DirectVector>.stride
-    let column = UnsafeMutableRawPointer(columns)
-    for c in Swift.stride(from: 0, to: channels, by: 16) {
-        for ty in 0..<grid.tilesH {
-            // Bᵀ d of each column of this row of blocks: columns[x][i][16].
-            let top = UnsafeRawPointer(padded + 4 * ty * rowStride + c)
-            for x in 0..<grid.paddedW {
-                let d = top + x * channels * MemoryLayout<Float>.stride
-                let step = rowStride * MemoryLayout<Float>.stride
-                @inline(__always) func at(_ i: Int) -> DirectVector {
-                    d.loadUnaligned(fromByteOffset: i * step, as: DirectVector.self)
-                }
-                let t = winograd4Input(at(0), at(1), at(2), at(3), at(4), at(5))
-                let target = column + 6 * x * vector
-                target.storeBytes(of: t.0, as: DirectVector.self)
-                target.storeBytes(of: t.1, toByteOffset: vector, as: DirectVector.self)
-                target.storeBytes(of: t.2, toByteOffset: 2 * vector, as: DirectVector.self)
-                target.storeBytes(of: t.3, toByteOffset: 3 * vector, as: DirectVector.self)
-                target.storeBytes(of: t.4, toByteOffset: 4 * vector, as: DirectVector.self)
-                target.storeBytes(of: t.5, toByteOffset: 5 * vector, as: DirectVector.self)
+extension F4x4 {
+    /// G g Gᵀ of sixteen 3×3 filters at once (one per lane), 6×6, in double precision and
+    /// rounded once: value ξ = 6i + j of lane l written at `u[ξ · uStride + l]`. Filter l's tap t
+    /// is `g[l · gStride + t]`; lanes past `lanes` are zero.
+    fileprivate static func weights(
+        _ g: UnsafePointer<Float>, gStride: Int, lanes: Int, into u: UnsafeMutablePointer<Float>,
+        uStride: Int
+    ) {
+        typealias Wide = SIMD16<Double>
+        // Row i of G times (a, b, c), by the fractions' double-precision values.
+        @inline(__always) func mix(_ a: Wide, _ b: Wide, _ c: Wide) -> (
+            Wide, Wide, Wide, Wide, Wide, Wide
+        ) {
+            let (sixth, twelfth, twentyFourth) = (1.0 / 6, 1.0 / 12, 1.0 / 24)
+            let (outer, middle) = (a * twentyFourth + c * sixth, b * twelfth)
+            return (
+                a * 0.25, -(a + b + c) * sixth, -(a - b + c) * sixth, outer + middle,
+                outer - middle, c
+            )
+        }
+        @inline(__always) func store(_ i: Int, _ r: (Wide, Wide, Wide, Wide, Wide, Wide)) {
+            @inline(__always) func put(_ j: Int, _ value: Wide) {
+                UnsafeMutableRawPointer(u + (6 * i + j) * uStride).storeBytes(
+                    of: DirectVector(value), as: DirectVector.self)
             }
-            // Row i of each block's Bᵀ d, times B.
-            for tx in 0..<grid.tilesW {
-                let first = column + 6 * 4 * tx * vector
-                let out = v + (ty * grid.tilesW + tx) * channels + c
-                for i in 0..<6 {
-                    @inline(__always) func at(_ j: Int) -> DirectVector {
-                        first.load(fromByteOffset: (6 * j + i) * vector, as: DirectVector.self)
+            put(0, r.0)
+            put(1, r.1)
+            put(2, r.2)
+            put(3, r.3)
+            put(4, r.4)
+            put(5, r.5)
+        }
+        // The sixteen filters' taps as nine vectors (taps[t][lane]), read filter by filter.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 9 * 16) { taps in
+            let taps = taps.baseAddress!
+            taps.initialize(repeating: 0, count: 9 * 16)
+            for l in 0..<lanes {
+                for t in 0..<9 { taps[16 * t + l] = g[l * gStride + t] }
+            }
+            @inline(__always) func tap(_ t: Int) -> Wide {
+                Wide(UnsafeRawPointer(taps + 16 * t).loadUnaligned(as: DirectVector.self))
+            }
+            // G·g: down each of g's three columns; then (G·g)·Gᵀ along each of the six rows.
+            let c0 = mix(tap(0), tap(3), tap(6))
+            let c1 = mix(tap(1), tap(4), tap(7))
+            let c2 = mix(tap(2), tap(5), tap(8))
+            store(0, mix(c0.0, c1.0, c2.0))
+            store(1, mix(c0.1, c1.1, c2.1))
+            store(2, mix(c0.2, c1.2, c2.2))
+            store(3, mix(c0.3, c1.3, c2.3))
+            store(4, mix(c0.4, c1.4, c2.4))
+            store(5, mix(c0.5, c1.5, c2.5))
+        }
+    }
+}
+
+extension F4x4 {
+    /// Bᵀ d B of every 6×6 block of one image: `v[ξ · stride + tile · inChannels + c]`, tiles in
+    /// row order. The image is first copied channel-last, with its border of zeros, into
+    /// `padded` (`grid.paddedCount(inChannels)` floats); `columns` holds one block row's column
+    /// transforms (`grid.paddedW · 6 · 16` floats), each column transformed once and read by the
+    /// two blocks that share it.
+    ///
+    /// - image: `[inChannels, height, width]`
+    @inline(__always)
+    static func transformImage(
+        _ s: Conv2dShape, _ grid: WinogradGrid, image: UnsafePointer<Float>,
+        padded: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>,
+        into v: UnsafeMutablePointer<Float>, stride: Int
+    ) {
+        let channels = s.inChannels
+        winogradPadImage(s, grid, image: image, padded: padded)
+        let rowStride = grid.paddedW * channels
+        let vector = MemoryLayout<DirectVector>.stride
+        let column = UnsafeMutableRawPointer(columns)
+        for c in Swift.stride(from: 0, to: channels, by: 16) {
+            for ty in 0..<grid.blocksH {
+                // Bᵀ d of each column of this row of blocks: columns[x][i][16].
+                let top = UnsafeRawPointer(padded + 4 * ty * rowStride + c)
+                for x in 0..<grid.paddedW {
+                    let d = top + x * channels * MemoryLayout<Float>.stride
+                    let step = rowStride * MemoryLayout<Float>.stride
+                    @inline(__always) func at(_ i: Int) -> DirectVector {
+                        d.loadUnaligned(fromByteOffset: i * step, as: DirectVector.self)
                     }
-                    let r = winograd4Input(at(0), at(1), at(2), at(3), at(4), at(5))
-                    @inline(__always) func store(_ j: Int, _ value: DirectVector) {
-                        UnsafeMutableRawPointer(out + (6 * i + j) * stride).storeBytes(
-                            of: value, as: DirectVector.self)
+                    let t = F4x4.input(at(0), at(1), at(2), at(3), at(4), at(5))
+                    let target = column + 6 * x * vector
+                    target.storeBytes(of: t.0, as: DirectVector.self)
+                    target.storeBytes(of: t.1, toByteOffset: vector, as: DirectVector.self)
+                    target.storeBytes(of: t.2, toByteOffset: 2 * vector, as: DirectVector.self)
+                    target.storeBytes(of: t.3, toByteOffset: 3 * vector, as: DirectVector.self)
+                    target.storeBytes(of: t.4, toByteOffset: 4 * vector, as: DirectVector.self)
+                    target.storeBytes(of: t.5, toByteOffset: 5 * vector, as: DirectVector.self)
+                }
+                // Row i of each block's Bᵀ d, times B.
+                for tx in 0..<grid.blocksW {
+                    let first = column + 6 * 4 * tx * vector
+                    let out = v + (ty * grid.blocksW + tx) * channels + c
+                    for i in 0..<6 {
+                        @inline(__always) func at(_ j: Int) -> DirectVector {
+                            first.load(fromByteOffset: (6 * j + i) * vector, as: DirectVector.self)
+                        }
+                        let r = F4x4.input(at(0), at(1), at(2), at(3), at(4), at(5))
+                        @inline(__always) func store(_ j: Int, _ value: DirectVector) {
+                            UnsafeMutableRawPointer(out + (6 * i + j) * stride).storeBytes(
+                                of: value, as: DirectVector.self)
+                        }
+                        store(0, r.0)
+                        store(1, r.1)
+                        store(2, r.2)
+                        store(3, r.3)
+                        store(4, r.4)
+                        store(5, r.5)
                     }
-                    store(0, r.0)
-                    store(1, r.1)
-                    store(2, r.2)
-                    store(3, r.3)
-                    store(4, r.4)
-                    store(5, r.5)
                 }
             }
         }
@@ -253,7 +261,7 @@ public func conv2dForwardWinograd(
     checkArgument(winogradApplies(s), "conv2dForwardWinograd: needs 3×3, stride 1, padding 1")
     let channels = s.inChannels
     let grid = WinogradGrid(s, block: 4)
-    let tilesPerImage = grid.tilesPerImage
+    let blocksPerImage = grid.blocksPerImage
     let outputPlane = s.outHeight * s.outWidth
     let bundle = grid.bundle
     let rows = InstructionSet.tiles.directRows
@@ -265,7 +273,7 @@ public func conv2dForwardWinograd(
         for panel in 0..<panelCount {
             let k0 = panel * directNR
             for c in 0..<channels {
-                winograd4Weights(
+                F4x4.weights(
                     weight + (k0 * channels + c) * 9, gStride: channels * 9,
                     lanes: min(directNR, s.outChannels - k0),
                     into: packed.baseAddress! + (panel * channels + c) * directNR,
@@ -273,7 +281,7 @@ public func conv2dForwardWinograd(
             }
         }
     }
-    let tileRowsMax = (bundle * tilesPerImage + rows - 1) / rows * rows
+    let tileRowsMax = (bundle * blocksPerImage + rows - 1) / rows * rows
     let vCount = 36 * winogradStreamStride(tileRowsMax * channels)
     let mCount = span * 36 * winogradStreamStride(tileRowsMax * directNR)
     let stagedCount = bundle * outputPlane * directNR
@@ -296,17 +304,17 @@ public func conv2dForwardWinograd(
                     let staged = m + mCount
                     for first in stride(from: chunk.lowerBound, to: chunk.upperBound, by: bundle) {
                         let images = min(bundle, chunk.upperBound - first)
-                        let count = images * tilesPerImage
+                        let count = images * blocksPerImage
                         let stored = (count + rows - 1) / rows * rows
                         let vStride = winogradStreamStride(stored * channels)
                         let mStride = winogradStreamStride(stored * directNR)
                         // V[ξ][tile][c]; rows past `count` are left as they are (computed,
                         // never stored).
                         for slot in 0..<images {
-                            winograd4TransformImage(
+                            F4x4.transformImage(
                                 s, grid, image: input + (first + slot) * s.inputImageSize,
                                 padded: padded, columns: columns,
-                                into: v + slot * tilesPerImage * channels,
+                                into: v + slot * blocksPerImage * channels,
                                 stride: vStride)
                         }
                         let panelStep = 36 * mStride
@@ -328,7 +336,7 @@ public func conv2dForwardWinograd(
                                 }
                             }
                             for panel in firstPanel..<(firstPanel + panels) {
-                                winograd4Outputs(
+                                F4x4.outputs(
                                     s, blocks: blocks, count: count,
                                     products: m + (panel - firstPanel) * panelStep,
                                     stride: mStride, bias: bias, panel: panel,
@@ -345,53 +353,59 @@ public func conv2dForwardWinograd(
     }
 }
 
-/// Y = Aᵀ M A + bias for every block of a bundle, sixteen output channels (one panel) at a
-/// time, staged pixel-major (`staged[pixel][16]`), the pixels inside the map only.
-/// `products[ξ · stride + tile · 16]` holds M.
-@inline(__always)
-private func winograd4Outputs(
-    _ s: Conv2dShape, blocks: [WinogradBlock], count: Int, products: UnsafeMutablePointer<Float>,
-    stride: Int, bias: UnsafePointer<Float>?, panel: Int, staged: UnsafeMutablePointer<Float>
-) {
-    let k0 = panel * directNR
-    let lanes = min(directNR, s.outChannels - k0)
-    var shifts = DirectVector()
-    for j in 0..<lanes { shifts[j] = bias?[k0 + j] ?? 0 }
-    let vector = MemoryLayout<DirectVector>.stride
-    for tile in 0..<count {
-        let m = UnsafeRawPointer(products + tile * directNR)
-        @inline(__always) func at(_ xi: Int) -> DirectVector {
-            m.load(fromByteOffset: xi * stride * MemoryLayout<Float>.stride, as: DirectVector.self)
+extension F4x4 {
+    /// Y = Aᵀ M A + bias for every block of a bundle, sixteen output channels (one panel) at a
+    /// time, staged pixel-major (`staged[pixel][16]`), the pixels inside the map only.
+    /// `products[ξ · stride + tile · 16]` holds M.
+    @inline(__always)
+    fileprivate static func outputs(
+        _ s: Conv2dShape, blocks: [WinogradBlock], count: Int,
+        products: UnsafeMutablePointer<Float>,
+        stride: Int, bias: UnsafePointer<Float>?, panel: Int, staged: UnsafeMutablePointer<Float>
+    ) {
+        let k0 = panel * directNR
+        let lanes = min(directNR, s.outChannels - k0)
+        var shifts = DirectVector()
+        for j in 0..<lanes { shifts[j] = bias?[k0 + j] ?? 0 }
+        let vector = MemoryLayout<DirectVector>.stride
+        for tile in 0..<count {
+            let m = UnsafeRawPointer(products + tile * directNR)
+            @inline(__always) func at(_ xi: Int) -> DirectVector {
+                m.load(
+                    fromByteOffset: xi * stride * MemoryLayout<Float>.stride, as: DirectVector.self)
+            }
+            // Aᵀ M: down each of the six columns, four rows of six.
+            let c0 = F4x4.output(at(0), at(6), at(12), at(18), at(24), at(30))
+            let c1 = F4x4.output(at(1), at(7), at(13), at(19), at(25), at(31))
+            let c2 = F4x4.output(at(2), at(8), at(14), at(20), at(26), at(32))
+            let c3 = F4x4.output(at(3), at(9), at(15), at(21), at(27), at(33))
+            let c4 = F4x4.output(at(4), at(10), at(16), at(22), at(28), at(34))
+            let c5 = F4x4.output(at(5), at(11), at(17), at(23), at(29), at(35))
+            let block = blocks[tile]
+            let corner = UnsafeMutableRawPointer(staged + block.origin * directNR)
+            @inline(__always) func put(
+                _ i: Int, _ y: (DirectVector, DirectVector, DirectVector, DirectVector)
+            ) {
+                guard i < block.rows else { return }
+                let row = corner + i * s.outWidth * vector
+                row.storeBytes(of: y.0 + shifts, as: DirectVector.self)
+                if block.columns > 1 {
+                    row.storeBytes(of: y.1 + shifts, toByteOffset: vector, as: DirectVector.self)
+                }
+                if block.columns > 2 {
+                    row.storeBytes(
+                        of: y.2 + shifts, toByteOffset: 2 * vector, as: DirectVector.self)
+                }
+                if block.columns > 3 {
+                    row.storeBytes(
+                        of: y.3 + shifts, toByteOffset: 3 * vector, as: DirectVector.self)
+                }
+            }
+            // Each row of Aᵀ M times A.
+            put(0, F4x4.output(c0.0, c1.0, c2.0, c3.0, c4.0, c5.0))
+            put(1, F4x4.output(c0.1, c1.1, c2.1, c3.1, c4.1, c5.1))
+            put(2, F4x4.output(c0.2, c1.2, c2.2, c3.2, c4.2, c5.2))
+            put(3, F4x4.output(c0.3, c1.3, c2.3, c3.3, c4.3, c5.3))
         }
-        // Aᵀ M: down each of the six columns, four rows of six.
-        let c0 = winograd4Output(at(0), at(6), at(12), at(18), at(24), at(30))
-        let c1 = winograd4Output(at(1), at(7), at(13), at(19), at(25), at(31))
-        let c2 = winograd4Output(at(2), at(8), at(14), at(20), at(26), at(32))
-        let c3 = winograd4Output(at(3), at(9), at(15), at(21), at(27), at(33))
-        let c4 = winograd4Output(at(4), at(10), at(16), at(22), at(28), at(34))
-        let c5 = winograd4Output(at(5), at(11), at(17), at(23), at(29), at(35))
-        let block = blocks[tile]
-        let corner = UnsafeMutableRawPointer(staged + block.origin * directNR)
-        @inline(__always) func put(
-            _ i: Int, _ y: (DirectVector, DirectVector, DirectVector, DirectVector)
-        ) {
-            guard i < block.rows else { return }
-            let row = corner + i * s.outWidth * vector
-            row.storeBytes(of: y.0 + shifts, as: DirectVector.self)
-            if block.columns > 1 {
-                row.storeBytes(of: y.1 + shifts, toByteOffset: vector, as: DirectVector.self)
-            }
-            if block.columns > 2 {
-                row.storeBytes(of: y.2 + shifts, toByteOffset: 2 * vector, as: DirectVector.self)
-            }
-            if block.columns > 3 {
-                row.storeBytes(of: y.3 + shifts, toByteOffset: 3 * vector, as: DirectVector.self)
-            }
-        }
-        // Each row of Aᵀ M times A.
-        put(0, winograd4Output(c0.0, c1.0, c2.0, c3.0, c4.0, c5.0))
-        put(1, winograd4Output(c0.1, c1.1, c2.1, c3.1, c4.1, c5.1))
-        put(2, winograd4Output(c0.2, c1.2, c2.2, c3.2, c4.2, c5.2))
-        put(3, winograd4Output(c0.3, c1.3, c2.3, c3.3, c4.3, c5.3))
     }
 }

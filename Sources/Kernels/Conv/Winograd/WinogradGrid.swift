@@ -10,25 +10,36 @@
 struct WinogradGrid {
     /// Outputs per block side, m.
     let block: Int
-    let tilesH: Int
-    let tilesW: Int
+    let blocksH: Int
+    let blocksW: Int
     let paddedW: Int
     /// Pixels of the padded plane.
     let plane: Int
 
-    init(_ s: Conv2dShape, block: Int = 2) {
+    init(_ s: Conv2dShape, block: Int) {
         self.block = block
-        (tilesH, tilesW) = ((s.height + block - 1) / block, (s.width + block - 1) / block)
-        paddedW = block * tilesW + 2
-        plane = (block * tilesH + 2) * paddedW
+        (blocksH, blocksW) = ((s.height + block - 1) / block, (s.width + block - 1) / block)
+        paddedW = block * blocksW + 2
+        plane = (block * blocksH + 2) * paddedW
     }
 
-    var tilesPerImage: Int { tilesH * tilesW }
+    var blocksPerImage: Int { blocksH * blocksW }
 
-    /// Images transformed and multiplied together: about 256 blocks, at most 8 images (a
-    /// function of the map size alone, so the weight gradient's order of summation does not
-    /// depend on the machine).
-    var bundle: Int { max(1, min(8, 256 / tilesPerImage)) }
+    /// Blocks transformed and multiplied together: enough rows for the register tile (32 of
+    /// AVX-512's 8-row tiles, 64 of the portable 4-row ones) to amortise each packed weight
+    /// panel over many blocks, few enough that a bundle's transformed inputs and products
+    /// stay small. Set when F(2×2, 3×3) was first written and not tuned since.
+    static let blocksPerBundle = 256
+    /// At most this many images per bundle, as the direct tile bundles small images: small
+    /// maps (7×7: 4 or 16 blocks) still leave several bundles to split between threads.
+    static let maximumImagesPerBundle = 8
+
+    /// Images transformed and multiplied together: about `blocksPerBundle` blocks, at most
+    /// `maximumImagesPerBundle` images (a function of the map size alone, so the weight
+    /// gradient's order of summation does not depend on the machine).
+    var bundle: Int {
+        max(1, min(Self.maximumImagesPerBundle, Self.blocksPerBundle / blocksPerImage))
+    }
 
     /// Floats of the padded channel-last image of `channels` channels.
     func paddedCount(_ channels: Int) -> Int { channels * plane }
@@ -40,10 +51,10 @@ struct WinogradGrid {
     /// need no division.
     func blocks(_ s: Conv2dShape, images: Int) -> [WinogradBlock] {
         var blocks: [WinogradBlock] = []
-        blocks.reserveCapacity(images * tilesPerImage)
+        blocks.reserveCapacity(images * blocksPerImage)
         for slot in 0..<images {
-            for ty in 0..<tilesH {
-                for tx in 0..<tilesW {
+            for ty in 0..<blocksH {
+                for tx in 0..<blocksW {
                     blocks.append(
                         WinogradBlock(
                             origin: slot * s.outHeight * s.outWidth + block * ty * s.outWidth
@@ -176,3 +187,13 @@ func winogradReturnOutputs(
         }
     }
 }
+
+/// Winograd's F(2×2, 3×3) as the weight gradient runs it (`Conv2d+WinogradWeight.swift`): its
+/// transforms, sixteen channels at a time. (The matrices as the paper writes them:
+/// `WinogradTransform.f2x2`.)
+enum F2x2 {}
+
+/// Winograd's F(4×4, 3×3) as the forward pass and the data gradient run it
+/// (`Conv2d+Winograd.swift`): its transforms, sixteen channels at a time. (The matrices as the
+/// paper writes them: `WinogradTransform.f4x4`.)
+enum F4x4 {}
