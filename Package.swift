@@ -186,7 +186,7 @@ let package = Package(
             name: "Grading",
             dependencies: [
                 "ExerciseKit", "ScalarAutograd", "TensorCore", "NN", "ResNetModels", "Randomness",
-                "ModelViews", "Optim",
+                "ModelViews", "Optim", "Kernels",
             ]),
         .target(
             name: "CourseBindings",

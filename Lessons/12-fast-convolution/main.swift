@@ -140,7 +140,7 @@ let peak = notebook.cell("The layer, and what this machine can do at most") {
         a virtual machine's nominal clock, not the one the core runs at. So we measure the \
         peak instead (`FMAPeak`): each thread runs ten independent chains of FMAs on \
         registers, with nothing to load or store, and we count what it completes (the best \
-        of \(notebook.quick(3, full: 7)) runs). No real \
+        of \(notebook.quick(3, full: 9)) runs, one and two threads taking turns). No real \
         kernel can beat that; every share of peak below is a share of this measurement.
         """)
     var rows: [[String]] = []
@@ -148,13 +148,18 @@ let peak = notebook.cell("The layer, and what this machine can do at most") {
     // Dispatch starts its worker threads on first use: a first parallel loop can find no
     // worker awake and run every chunk on the calling thread. One untimed loop first.
     _ = FMAPeak.measure(threads: 2, iterations: 100_000, repeats: 1)
+    // The best of many short runs, one and two threads taking turns: a core that a virtual
+    // machine's host lends elsewhere for a moment makes one run slow, never one fast.
+    for _ in 0..<notebook.quick(3, full: 9) {
+        for threads in [1, 2] {
+            let gflops = FMAPeak.measure(
+                threads: threads, iterations: notebook.quick(300_000, full: 10_000_000),
+                repeats: 1)
+            measured[threads] = max(measured[threads] ?? 0, gflops)
+        }
+    }
     for threads in [1, 2] {
-        // The best of many short runs: a core that a virtual machine's host lends elsewhere
-        // for a moment makes one run slow, never one fast.
-        let gflops = FMAPeak.measure(
-            threads: threads, iterations: notebook.quick(300_000, full: 10_000_000),
-            repeats: notebook.quick(3, full: 7))
-        measured[threads] = gflops
+        let gflops = measured[threads]!
         rows.append([
             "\(threads)", Format.fixed(gflops, 1), Format.fixed(gflops / Double(threads), 1),
         ])
@@ -295,8 +300,8 @@ let tiles = notebook.cell("The register tile") { cell -> [Measurement] in
 
         A register is a few dozen bytes of storage inside the core, the only place the \
         arithmetic reads from and writes to at full speed. R is as large as the registers \
-        allow: the R accumulators of 16 floats, the weight vector and a broadcast value must \
-        all fit, or the compiler spills some to memory and reloads them at every tap.
+        allow: the R accumulators of 16 floats and the broadcast value must fit, or the \
+        compiler spills some to memory and reloads them at every tap.
         """)
     var rows: [[String]] = []
     for set in InstructionSet.allCases {
@@ -1026,5 +1031,7 @@ notebook.cell("The same bits on every instruction set") { cell in
         arrays with `==` compares every float; the test suite does the same on odd shapes.
         """)
 }
+
+notebook.exercises(lesson: 12)
 
 notebook.finish()

@@ -218,6 +218,18 @@ public enum Course {
                     ? { try Exercises.unnormalize($0, mean: $1, std: $2) }
                     : { try ExerciseSolutions.unnormalize($0, mean: $1, std: $2) })
         },
+        bind("12.1") {
+            Graders.winogradProducts(
+                $0 == .student
+                    ? { try Exercises.winogradProducts(d: $0, g: $1) }
+                    : { try ExerciseSolutions.winogradProducts(d: $0, g: $1) })
+        },
+        bind("12.2") {
+            Graders.winogradFilterTransform(
+                $0 == .student
+                    ? { try Exercises.winogradFilterTransform($0, G: $1) }
+                    : { try ExerciseSolutions.winogradFilterTransform($0, G: $1) })
+        },
     ]
 
     /// The exercise with `id`, or nil.

@@ -296,6 +296,27 @@ public enum Catalogue {
                 "Per element: find its channel, c = index / (H·W) % C, then x · std[c] + mean[c].",
                 "Not · 0.5 + 0.5: that undoes a normalisation with mean 0.5 and std 0.5 only.",
             ]),
+        ExerciseInfo(
+            id: "12.1", lesson: 12, title: "Winograd's F(2, 3): two outputs from four products",
+            file: "Lessons/Exercises/12-1-WinogradProducts.swift",
+            hints: [
+                "Each product is one combination of inputs times one combination of filter "
+                    + "taps. m₁ involves only d₀, d₂ and g₀, m₄ only d₁, d₃ and g₂: write those "
+                    + "two first, then work out what m₂ and m₃ must supply.",
+                "m₁ = (d₀ − d₂)·g₀ and m₄ = (d₁ − d₃)·g₂; m₂ and m₃ multiply d₁ + d₂ and "
+                    + "d₂ − d₁ by half of g₀ + g₁ + g₂ and half of g₀ − g₁ + g₂.",
+                "Check by hand: m₁ + m₂ + m₃ must expand to d₀g₀ + d₁g₁ + d₂g₂; the halves are "
+                    + "what make the d₁g₀ and d₂g₂ terms cancel.",
+            ]),
+        ExerciseInfo(
+            id: "12.2", lesson: 12, title: "a filter in Winograd's domain: G g Gᵀ",
+            file: "Lessons/Exercises/12-2-FilterTransform.swift",
+            hints: [
+                "First G g, (m+2) × 3: row i is Σ_k G[i][k] · g[k][j]. Then (G g) Gᵀ, "
+                    + "(m+2) × (m+2): entry (i, j) is Σ_k (G g)[i][k] · G[j][k].",
+                "Gᵀ on the right means G's rows dotted with (G g)'s rows; g itself is not "
+                    + "transposed (transposing it flips the filter).",
+            ]),
     ]
 
     /// The exercise with `id`, or nil.

@@ -4,7 +4,7 @@ import Notebook
 extension Notebook {
     /// The lesson's last cell: its exercises from the course catalogue (id, task, file) and
     /// the commands that grade them, so the transcript ends with what the student does next.
-    /// - Parameter lesson: the lesson's number, 1 to 11.
+    /// - Parameter lesson: the lesson's number, 1 to 12.
     public func exercises(lesson: Int) {
         let own = Catalogue.exercises.filter { $0.lesson == lesson }
         precondition(

@@ -121,6 +121,12 @@ struct ExercisesTests {
     @Test("11.2 un-normalising", .enabled(if: attempted("11.2"), notAttempted("11.2")))
     func unnormalize() { expectPassed("11.2") }
 
+    @Test("12.1 Winograd's F(2, 3)", .enabled(if: attempted("12.1"), notAttempted("12.1")))
+    func winogradProducts() { expectPassed("12.1") }
+
+    @Test("12.2 G g Gᵀ", .enabled(if: attempted("12.2"), notAttempted("12.2")))
+    func winogradFilterTransform() { expectPassed("12.2") }
+
     @Test("every exercise of the course has a test here")
     func everyExerciseIsListed() {
         #expect(
@@ -128,6 +134,7 @@ struct ExercisesTests {
                 "01.1", "01.2", "01.3", "02.1", "02.2", "02.3", "02.4", "03.1", "03.2", "04.1",
                 "04.2", "04.3", "04.4", "05.1", "05.2", "06.1", "06.2", "06.3", "07.1", "07.2",
                 "07.3", "08.1", "08.2", "08.3", "09.1", "09.2", "10.1", "10.2", "11.1", "11.2",
+                "12.1", "12.2",
             ])
     }
 

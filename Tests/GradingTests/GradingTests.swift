@@ -86,12 +86,14 @@ struct GradingTests {
             Graders.replaceHead { _, _, _ in throw NotAttempted() },
             Graders.repeatToRGB(
                 { _ in throw NotAttempted() }, backward: { _ in throw NotAttempted() }),
+            Graders.winogradProducts { _, _ in throw NotAttempted() },
+            Graders.winogradFilterTransform { _, _ in throw NotAttempted() },
         ]
         let ids = [
             "01.1", "01.2", "02.1", "02.2", "02.3", "03.1", "04.1", "04.2", "05.1", "07.1", "08.1",
             "10.1", "06.1", "09.1", "11.1", "04.3", "06.2", "07.2",
             "11.2", "01.3", "02.4", "03.2", "04.4", "05.2", "06.3", "07.3", "08.2", "08.3", "09.2",
-            "10.2",
+            "10.2", "12.1", "12.2",
         ]
         #expect(Set(ids) == Set(Catalogue.exercises.map(\.id)), "a grader without a stub test")
         for (report, info) in zip(reports, ids.map { Catalogue.exercise($0)! }) {
@@ -594,5 +596,62 @@ struct GradingTests {
             Graders.unnormalize { x, mean, std in
                 Tensor(shape: x.shape, data: x.data.map { $0 * std[0] + mean[0] })
             }, naming: identity, "the first channel's statistics for every channel")
+    }
+}
+
+@Suite("The lesson-12 graders fail planted mistakes")
+struct Lesson12MistakesTests {
+    @Test("12.1 F(2, 3): six products, the halves forgotten, a sign flipped")
+    func winogradProductsMistakes() {
+        expectFails(
+            Graders.winogradProducts { d, g in
+                [d[0] * g[0], d[1] * g[1], d[2] * g[2], d[1] * g[0], d[2] * g[1], d[3] * g[2]]
+            }, naming: "F(2, 3) takes exactly four products", "the six products of the direct sums")
+        let outputs = "m₁ + m₂ + m₃ = d₀g₀ + d₁g₁ + d₂g₂"
+        expectFails(
+            Graders.winogradProducts { d, g in
+                [
+                    (d[0] - d[2]) * g[0], (d[1] + d[2]) * (g[0] + g[1] + g[2]),
+                    (d[2] - d[1]) * (g[0] - g[1] + g[2]), (d[1] - d[3]) * g[2],
+                ]
+            }, naming: outputs, "the filter sums not halved")
+        expectFails(
+            Graders.winogradProducts { d, g in
+                [
+                    (d[0] - d[2]) * g[0], (d[1] + d[2]) * ((g[0] + g[1] + g[2]) / 2),
+                    (d[2] - d[1]) * ((g[0] - g[1] + g[2]) / 2), (d[3] - d[1]) * g[2],
+                ]
+            }, naming: outputs, "m₄ with its sign flipped")
+    }
+
+    @Test("12.2 G g Gᵀ: the filter transposed, G g alone, Gᵀ's sign lost")
+    func filterTransformMistakes() {
+        let identity = "Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A = the direct 3×3 sums over the block"
+        func ggt(_ g: [[Double]], _ G: [[Double]]) -> [[Double]] {
+            let gg = G.map { row in
+                (0..<3).map { j in (0..<3).reduce(0.0) { $0 + row[$1] * g[$1][j] } }
+            }
+            return gg.map { row in
+                G.map { other in (0..<3).reduce(0.0) { $0 + row[$1] * other[$1] } }
+            }
+        }
+        expectFails(
+            Graders.winogradFilterTransform { g, G in
+                ggt((0..<3).map { i in (0..<3).map { g[$0][i] } }, G)
+            }, naming: identity, "the filter transposed")
+        expectFails(
+            Graders.winogradFilterTransform { g, G in
+                G.map { row in (0..<3).map { j in (0..<3).reduce(0.0) { $0 + row[$1] * g[$1][j] } }
+                }
+            }, naming: "G g Gᵀ is (m+2)×(m+2)", "G g without Gᵀ")
+        expectFails(
+            Graders.winogradFilterTransform { g, G in
+                ggt(g, G.map { $0.map(abs) })
+            }, naming: identity, "G's signs dropped")
+        #expect(
+            Graders.winogradFilterTransform {
+                try ExerciseSolutions.winogradFilterTransform($0, G: $1)
+            }
+            .status == .passed)
     }
 }
