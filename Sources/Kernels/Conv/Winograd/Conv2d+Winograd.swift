@@ -253,102 +253,222 @@ extension F4x4 {
 /// - output: `[batch, outChannels, height, width]`, overwritten
 /// - epilogue: applied to each panel's outputs of a bundle of images right after they are
 ///   written
+///
+/// In four phases: the weights transformed and packed once (`F4x4.packWeights`), the
+/// scratch laid out once (`F4x4.Plan`), then for each bundle of images their blocks
+/// transformed (`F4x4.transformBundle`), the 36 products on the register tile
+/// (`F4x4.multiply`), and the outputs transformed back and returned to channel planes
+/// (`F4x4.returnOutputs`).
 public func conv2dForwardWinograd(
     _ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
     epilogue: Conv2dEpilogue = .none
 ) {
     checkArgument(winogradApplies(s), "conv2dForwardWinograd: needs 3×3, stride 1, padding 1")
-    let channels = s.inChannels
-    let grid = WinogradGrid(s, block: 4)
-    let blocksPerImage = grid.blocksPerImage
-    let outputPlane = s.outHeight * s.outWidth
-    let bundle = grid.bundle
-    let rows = InstructionSet.tiles.directRows
-    let span = InstructionSet.tiles.tilePanels
-    let panelCount = (s.outChannels + directNR - 1) / directNR
-    // U[ξ][panel][c][16], packed as the direct tile reads its weights.
-    var packed = [Float](repeating: 0, count: 36 * panelCount * channels * directNR)
-    packed.withUnsafeMutableBufferPointer { packed in
-        for panel in 0..<panelCount {
-            let k0 = panel * directNR
-            for c in 0..<channels {
-                F4x4.weights(
-                    weight + (k0 * channels + c) * 9, gStride: channels * 9,
-                    lanes: min(directNR, s.outChannels - k0),
-                    into: packed.baseAddress! + (panel * channels + c) * directNR,
-                    uStride: panelCount * channels * directNR)
-            }
-        }
-    }
-    let tileRowsMax = (bundle * blocksPerImage + rows - 1) / rows * rows
-    let vCount = 36 * winogradStreamStride(tileRowsMax * channels)
-    let mCount = span * 36 * winogradStreamStride(tileRowsMax * directNR)
-    let stagedCount = bundle * outputPlane * directNR
-    let columnsCount = grid.paddedW * 6 * directNR
-    let starts = (0..<tileRowsMax).map { $0 * channels }
-    let blocks = grid.blocks(s, images: bundle)
+    let plan = F4x4.Plan(s)
+    let packed = F4x4.packWeights(s, weight: weight, panelCount: plan.panelCount)
+    let starts = (0..<plan.rowsMax).map { $0 * s.inChannels }
+    let blocks = plan.grid.blocks(s, images: plan.grid.bundle)
     packed.withUnsafeBufferPointer { packed in
         starts.withUnsafeBufferPointer { starts in
             let packed = SendablePointer(packed.baseAddress!)
             let starts = SendablePointer(starts.baseAddress!)
             Parallel.forChunks(s.batch) { chunk in
-                ScratchBuffers.with(
-                    count: grid.paddedCount(channels) + columnsCount + vCount + mCount
-                        + stagedCount
-                ) { scratch in
-                    let padded = scratch
-                    let columns = padded + grid.paddedCount(channels)
-                    let v = columns + columnsCount
-                    let m = v + vCount
-                    let staged = m + mCount
-                    for first in stride(from: chunk.lowerBound, to: chunk.upperBound, by: bundle) {
-                        let images = min(bundle, chunk.upperBound - first)
-                        let count = images * blocksPerImage
-                        let stored = (count + rows - 1) / rows * rows
-                        let vStride = winogradStreamStride(stored * channels)
-                        let mStride = winogradStreamStride(stored * directNR)
-                        // V[ξ][tile][c]; rows past `count` are left as they are (computed,
-                        // never stored).
-                        for slot in 0..<images {
-                            F4x4.transformImage(
-                                s, grid, image: input + (first + slot) * s.inputImageSize,
-                                padded: padded, columns: columns,
-                                into: v + slot * blocksPerImage * channels,
-                                stride: vStride)
-                        }
-                        let panelStep = 36 * mStride
-                        for firstPanel in stride(from: 0, to: panelCount, by: span) {
-                            let panels = min(span, panelCount - firstPanel)
-                            for xi in 0..<36 {
-                                let weights =
-                                    packed.pointer
-                                    + (xi * panelCount + firstPanel) * channels * directNR
-                                let transformed = UnsafePointer(v + xi * vStride)
-                                for g in stride(from: 0, to: count, by: rows) {
-                                    directTilePanels(
-                                        panels: panels, rows: rows, depth: channels,
-                                        taps: TapStride(step: 1), weights: weights,
-                                        weightStep: channels * directNR, input: transformed,
-                                        starts: starts.pointer + g,
-                                        into: m + xi * mStride + g * directNR,
-                                        tileStep: panelStep)
-                                }
-                            }
-                            for panel in firstPanel..<(firstPanel + panels) {
-                                F4x4.outputs(
-                                    s, blocks: blocks, count: count,
-                                    products: m + (panel - firstPanel) * panelStep,
-                                    stride: mStride, bias: bias, panel: panel,
-                                    staged: staged)
-                                winogradReturnOutputs(
-                                    s, staged: staged, images: images, first: first,
-                                    panel: panel, output: output, epilogue: epilogue)
-                            }
+                ScratchBuffers.with(count: plan.scratch.count) { base in
+                    let scratch = plan.pointers(base)
+                    for first in stride(
+                        from: chunk.lowerBound, to: chunk.upperBound, by: plan.grid.bundle)
+                    {
+                        let bundle = plan.bundle(
+                            first: first, images: min(plan.grid.bundle, chunk.upperBound - first))
+                        F4x4.transformBundle(s, plan, bundle, input: input, scratch)
+                        for firstPanel in stride(from: 0, to: plan.panelCount, by: plan.span) {
+                            let panels = min(plan.span, plan.panelCount - firstPanel)
+                            F4x4.multiply(
+                                plan, bundle, panels: firstPanel..<(firstPanel + panels),
+                                packed: packed.pointer, starts: starts.pointer, scratch)
+                            F4x4.returnOutputs(
+                                s, plan, bundle, panels: firstPanel..<(firstPanel + panels),
+                                blocks: blocks, bias: bias, output: output, epilogue: epilogue,
+                                scratch)
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// Where each of a kernel's scratch arrays lies in one scratch buffer: reserved by name, in
+/// order, so that no offset is computed inline.
+struct ScratchLayout {
+    /// Floats reserved so far: the buffer's size once every array is reserved.
+    private(set) var count = 0
+
+    /// Reserves `floats` floats and returns their offset.
+    mutating func reserve(_ floats: Int) -> Int {
+        defer { count += floats }
+        return count
+    }
+}
+
+extension F4x4 {
+    /// What the forward pass decides once per call: the blocks, the panels of 16 output
+    /// channels and how many the tile takes at once, the tile's rows, and the scratch of one
+    /// thread (the padded channel-last image, one block row's column transforms, the
+    /// transformed inputs V, the products M and the staged outputs).
+    struct Plan {
+        let grid: WinogradGrid
+        let channels: Int
+        let panelCount: Int
+        /// Panels per pass of the tile: 2 with AVX-512 (`directTilePair`), else 1.
+        let span: Int
+        /// The register tile's rows (`InstructionSet.directRows`).
+        let rows: Int
+        /// Tile rows of a full bundle's blocks, rounded up to whole tiles.
+        let rowsMax: Int
+        let outputPlane: Int
+        var scratch = ScratchLayout()
+        let padded: Int
+        let columns: Int
+        let v: Int
+        let m: Int
+        let staged: Int
+
+        init(_ s: Conv2dShape) {
+            grid = WinogradGrid(s, block: 4)
+            channels = s.inChannels
+            panelCount = (s.outChannels + directNR - 1) / directNR
+            span = InstructionSet.tiles.tilePanels
+            rows = InstructionSet.tiles.directRows
+            rowsMax = (grid.bundle * grid.blocksPerImage + rows - 1) / rows * rows
+            outputPlane = s.outHeight * s.outWidth
+            padded = scratch.reserve(grid.paddedCount(channels))
+            columns = scratch.reserve(grid.paddedW * 6 * directNR)
+            v = scratch.reserve(36 * winogradStreamStride(rowsMax * channels))
+            m = scratch.reserve(span * 36 * winogradStreamStride(rowsMax * directNR))
+            staged = scratch.reserve(grid.bundle * outputPlane * directNR)
+        }
+
+        /// The scratch arrays in a buffer of `scratch.count` floats.
+        func pointers(_ base: UnsafeMutablePointer<Float>) -> Scratch {
+            Scratch(
+                padded: base + padded, columns: base + columns, v: base + v, m: base + m,
+                staged: base + staged)
+        }
+
+        /// The sizes of one bundle of `images` images from `first`.
+        func bundle(first: Int, images: Int) -> Bundle {
+            let count = images * grid.blocksPerImage
+            let stored = (count + rows - 1) / rows * rows
+            return Bundle(
+                first: first, images: images, count: count,
+                vStride: winogradStreamStride(stored * channels),
+                mStride: winogradStreamStride(stored * directNR))
+        }
+    }
+
+    /// One thread's scratch arrays.
+    struct Scratch {
+        let padded: UnsafeMutablePointer<Float>
+        let columns: UnsafeMutablePointer<Float>
+        /// V[ξ][block][c], ξ a stride of `Bundle.vStride` apart.
+        let v: UnsafeMutablePointer<Float>
+        /// M[panel][ξ][block][16].
+        let m: UnsafeMutablePointer<Float>
+        /// The outputs of one panel, pixel-major: `staged[image][pixel][16]`.
+        let staged: UnsafeMutablePointer<Float>
+    }
+
+    /// A bundle of images transformed and multiplied together.
+    struct Bundle {
+        let first: Int
+        let images: Int
+        /// Its blocks.
+        let count: Int
+        /// Floats between two ξ of V and of M (`winogradStreamStride`).
+        let vStride: Int
+        let mStride: Int
+    }
+
+    /// U = G g Gᵀ of every filter, packed as the direct tile reads its weights:
+    /// `U[ξ][panel][c][16]`.
+    static func packWeights(_ s: Conv2dShape, weight: UnsafePointer<Float>, panelCount: Int)
+        -> [Float]
+    {
+        let channels = s.inChannels
+        var packed = [Float](repeating: 0, count: 36 * panelCount * channels * directNR)
+        packed.withUnsafeMutableBufferPointer { packed in
+            for panel in 0..<panelCount {
+                let k0 = panel * directNR
+                for c in 0..<channels {
+                    F4x4.weights(
+                        weight + (k0 * channels + c) * 9, gStride: channels * 9,
+                        lanes: min(directNR, s.outChannels - k0),
+                        into: packed.baseAddress! + (panel * channels + c) * directNR,
+                        uStride: panelCount * channels * directNR)
+                }
+            }
+        }
+        return packed
+    }
+
+    /// V = Bᵀ d B of every block of the bundle's images: `V[ξ][block][c]`; rows past
+    /// `bundle.count` are left as they are (computed by the tile, never stored).
+    @inline(__always)
+    static func transformBundle(
+        _ s: Conv2dShape, _ plan: Plan, _ bundle: Bundle, input: UnsafePointer<Float>,
+        _ scratch: Scratch
+    ) {
+        for slot in 0..<bundle.images {
+            F4x4.transformImage(
+                s, plan.grid, image: input + (bundle.first + slot) * s.inputImageSize,
+                padded: scratch.padded, columns: scratch.columns,
+                into: scratch.v + slot * plan.grid.blocksPerImage * plan.channels,
+                stride: bundle.vStride)
+        }
+    }
+
+    /// M[ξ] = V[ξ] · U[ξ] for the 36 ξ and `panels` (one or two panels of 16 output
+    /// channels), on the register tile: the blocks as its rows, the channels summed in order.
+    @inline(__always)
+    static func multiply(
+        _ plan: Plan, _ bundle: Bundle, panels: Range<Int>, packed: UnsafePointer<Float>,
+        starts: UnsafePointer<Int>, _ scratch: Scratch
+    ) {
+        let panelStep = 36 * bundle.mStride
+        for xi in 0..<36 {
+            let weights =
+                packed + (xi * plan.panelCount + panels.lowerBound) * plan.channels * directNR
+            let transformed = UnsafePointer(scratch.v + xi * bundle.vStride)
+            for g in stride(from: 0, to: bundle.count, by: plan.rows) {
+                directTilePanels(
+                    panels: panels.count, rows: plan.rows, depth: plan.channels,
+                    taps: TapStride(step: 1), weights: weights,
+                    weightStep: plan.channels * directNR, input: transformed,
+                    starts: starts + g, into: scratch.m + xi * bundle.mStride + g * directNR,
+                    tileStep: panelStep)
+            }
+        }
+    }
+
+    /// Y = Aᵀ M A + bias of each panel, staged pixel-major, then returned to the output's
+    /// channel planes (with the epilogue).
+    @inline(__always)
+    static func returnOutputs(
+        _ s: Conv2dShape, _ plan: Plan, _ bundle: Bundle, panels: Range<Int>,
+        blocks: [WinogradBlock], bias: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, epilogue: Conv2dEpilogue, _ scratch: Scratch
+    ) {
+        let panelStep = 36 * bundle.mStride
+        for panel in panels {
+            F4x4.outputs(
+                s, blocks: blocks, count: bundle.count,
+                products: scratch.m + (panel - panels.lowerBound) * panelStep,
+                stride: bundle.mStride, bias: bias, panel: panel, staged: scratch.staged)
+            winogradReturnOutputs(
+                s, staged: scratch.staged, images: bundle.images, first: bundle.first,
+                panel: panel, output: output, epilogue: epilogue)
         }
     }
 }
