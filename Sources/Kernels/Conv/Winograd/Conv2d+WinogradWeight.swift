@@ -156,133 +156,236 @@ extension F2x2 {
 /// - input: `[batch, inChannels, height, width]`
 /// - gradOutput: `[batch, outChannels, height, width]`
 /// - gradWeight: `[outChannels, inChannels, 3, 3]`, overwritten
+///
+/// In phases: the scratch laid out once (`F2x2.Plan`); for each bundle of images, in the
+/// fixed groups of `forEachWeightGradientBundle`, the input blocks transformed
+/// (`F2x2.transformBundle`), the output gradients transformed (`F2x2.transformGradients`) and
+/// the 16 products summed into the group's partial on the register tile (`F2x2.multiply`);
+/// then the partials added in group order and transformed back to 3×3 filters
+/// (`F2x2.returnFilters`).
 public func conv2dBackwardWeightWinograd(
     _ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
     gradWeight: UnsafeMutablePointer<Float>
 ) {
     checkArgument(
         winogradApplies(s), "conv2dBackwardWeightWinograd: needs 3×3, stride 1, padding 1")
-    let channels = s.inChannels
-    let grid = WinogradGrid(s, block: 2)
-    let blocksPerImage = grid.blocksPerImage
-    let pixels = s.outHeight * s.outWidth
-    let bundle = grid.bundle
-    let rows = InstructionSet.tiles.directRows
-    let panelCount = (s.outChannels + directNR - 1) / directNR
-    let channelTiles = (channels + rows - 1) / rows
-    let channelRows = channelTiles * rows
-    let groups = weightGradientGroupCount(batch: s.batch)
-    let maxBlocks = bundle * blocksPerImage
-    // partial[group][ξ][panel][channel row][16]; a last tile of channels repeats the last one.
-    let partialCount = 16 * panelCount * channelRows * directNR
-    let channelStarts = (0..<channelRows).map { min($0, channels - 1) }
-    let blocks = grid.blocks(s, images: bundle)
-    let paddedCount = grid.paddedCount(channels)
-    let vCount = 16 * winogradStreamStride(maxBlocks * channels)
-    let gradientsCount = panelCount * bundle * pixels * directNR
-    let mCount = 16 * panelCount * winogradStreamStride(maxBlocks * directNR)
-    let span = InstructionSet.tiles.tilePanels
-    let pairCount = (panelCount + span - 1) / span
+    let plan = F2x2.Plan(s)
+    // A last tile of channels repeats the last one.
+    let channelStarts = (0..<plan.channelRows).map { min($0, s.inChannels - 1) }
+    let blocks = plan.grid.blocks(s, images: plan.grid.bundle)
     channelStarts.withUnsafeBufferPointer { channelStarts in
         let channelStarts = SendablePointer(channelStarts.baseAddress!)
-        ScratchBuffers.with(count: groups * partialCount) { partials in
+        ScratchBuffers.with(count: plan.groups * plan.partialCount) { partials in
             forEachWeightGradientBundle(
-                batch: s.batch, bundle: bundle,
-                scratchCount: paddedCount + vCount + gradientsCount + mCount
-            ) { group, images, first, scratch, spread in
-                let partial = partials + group * partialCount
-                let padded = scratch
-                let v = padded + paddedCount
-                let gradients = v + vCount
-                let m = gradients + gradientsCount
-                let count = images.count * blocksPerImage
-                let vStride = winogradStreamStride(count * channels)
-                let mStride = winogradStreamStride(count * directNR)
-                // V[ξ][tile][c]
-                for (slot, n) in images.enumerated() {
-                    F2x2.transformImage(
-                        s, grid, image: input + n * s.inputImageSize, padded: padded,
-                        into: v + slot * blocksPerImage * channels, stride: vStride)
-                }
-                // ∂M[ξ][panel][tile][16], from the gradients pixel-major.
-                transposeGradients(
-                    s, gradOutput: gradOutput + images.lowerBound * s.outputImageSize,
-                    images: images.count, into: gradients)
-                for panel in 0..<panelCount {
-                    let source = gradients + panel * images.count * pixels * directNR
-                    for tile in 0..<count {
-                        let block = blocks[tile]
-                        let corner = source + block.origin * directNR
-                        @inline(__always) func at(_ i: Int, _ j: Int) -> DirectVector {
-                            UnsafeRawPointer(corner + (i * s.outWidth + j) * directNR)
-                                .load(as: DirectVector.self)
-                        }
-                        let zero = DirectVector()
-                        F2x2.gradient(
-                            (
-                                at(0, 0), block.right ? at(0, 1) : zero,
-                                block.below ? at(1, 0) : zero,
-                                block.below && block.right ? at(1, 1) : zero
-                            ),
-                            into: m + panel * mStride + tile * directNR,
-                            stride: panelCount * mStride)
-                    }
-                }
-                spread(16 * pairCount * channelTiles) { range in
-                    for index in range {
-                        let (xiPair, rowTile) = index.quotientAndRemainder(
-                            dividingBy: channelTiles)
-                        let (xi, pair) = xiPair.quotientAndRemainder(dividingBy: pairCount)
-                        let xiPanel = xi * panelCount + pair * span
-                        directTilePanels(
-                            panels: min(span, panelCount - pair * span), rows: rows,
-                            depth: count, taps: TapStride(step: channels),
-                            weights: m + xiPanel * mStride, weightStep: mStride,
-                            input: v + xi * vStride,
-                            starts: channelStarts.pointer + rowTile * rows,
-                            into: partial + (xiPanel * channelRows + rowTile * rows) * directNR,
-                            tileStep: channelRows * directNR, accumulate: !first)
-                    }
+                batch: s.batch, bundle: plan.grid.bundle, scratchCount: plan.scratch.count
+            ) { group, images, first, base, spread in
+                let scratch = plan.pointers(base)
+                let bundle = plan.bundle(images: images)
+                F2x2.transformBundle(s, plan, bundle, input: input, scratch)
+                F2x2.transformGradients(
+                    s, plan, bundle, gradOutput: gradOutput, blocks: blocks, scratch)
+                spread(16 * plan.pairCount * plan.channelTiles) { range in
+                    F2x2.multiply(
+                        plan, bundle, range, channelStarts: channelStarts.pointer,
+                        into: partials + group * plan.partialCount, accumulate: !first,
+                        scratch)
                 }
             }
-            // Add the partials in group order, then ∂g = Gᵀ ∂U G: sixteen output
-            // channels (the lanes) of one input channel at a time.
-            Parallel.forChunks(panelCount * channels) { pairs in
-                for pair in pairs {
-                    let (panel, c) = pair.quotientAndRemainder(dividingBy: channels)
-                    @inline(__always) func du(_ xi: Int) -> DirectVector {
-                        let index = ((xi * panelCount + panel) * channelRows + c) * directNR
-                        var sum = UnsafeRawPointer(partials + index).load(
-                            as: DirectVector.self)
-                        for group in 1..<groups {
-                            sum += UnsafeRawPointer(partials + group * partialCount + index)
-                                .load(as: DirectVector.self)
-                        }
-                        return sum
+            F2x2.returnFilters(s, plan, partials: partials, gradWeight: gradWeight)
+        }
+    }
+}
+
+extension F2x2 {
+    /// What the weight gradient decides once per call: the blocks, the panels of 16 output
+    /// channels (and how many the tile takes at once), the tile's rows of input channels,
+    /// the groups of images and their partial sums, and the scratch of one group (the
+    /// padded channel-last image, the transformed inputs V, the output gradients
+    /// pixel-major, and their transforms ∂M).
+    struct Plan {
+        let grid: WinogradGrid
+        let channels: Int
+        let pixels: Int
+        let panelCount: Int
+        let rows: Int
+        let span: Int
+        /// Panel pairs (or single panels) per ξ.
+        let pairCount: Int
+        /// Tiles of input channels, and their rows (a multiple of `rows`).
+        let channelTiles: Int
+        let channelRows: Int
+        /// Groups of images, each summed into its own partial.
+        let groups: Int
+        /// Floats of one group's partial: `partial[ξ][panel][channel row][16]`.
+        let partialCount: Int
+        var scratch = ScratchLayout()
+        let padded: Int
+        let v: Int
+        let gradients: Int
+        let m: Int
+
+        init(_ s: Conv2dShape) {
+            grid = WinogradGrid(s, block: 2)
+            channels = s.inChannels
+            pixels = s.outHeight * s.outWidth
+            rows = InstructionSet.tiles.directRows
+            panelCount = (s.outChannels + directNR - 1) / directNR
+            span = InstructionSet.tiles.tilePanels
+            pairCount = (panelCount + span - 1) / span
+            channelTiles = (channels + rows - 1) / rows
+            channelRows = channelTiles * rows
+            groups = weightGradientGroupCount(batch: s.batch)
+            partialCount = 16 * panelCount * channelRows * directNR
+            let maxBlocks = grid.bundle * grid.blocksPerImage
+            padded = scratch.reserve(grid.paddedCount(channels))
+            v = scratch.reserve(16 * winogradStreamStride(maxBlocks * channels))
+            gradients = scratch.reserve(panelCount * grid.bundle * pixels * directNR)
+            m = scratch.reserve(16 * panelCount * winogradStreamStride(maxBlocks * directNR))
+        }
+
+        /// The scratch arrays in a buffer of `scratch.count` floats.
+        func pointers(_ base: UnsafeMutablePointer<Float>) -> Scratch {
+            Scratch(padded: base + padded, v: base + v, gradients: base + gradients, m: base + m)
+        }
+
+        /// The sizes of the bundle of `images`.
+        func bundle(images: Range<Int>) -> Bundle {
+            let count = images.count * grid.blocksPerImage
+            return Bundle(
+                images: images, count: count, vStride: winogradStreamStride(count * channels),
+                mStride: winogradStreamStride(count * directNR))
+        }
+    }
+
+    /// One group's scratch arrays.
+    struct Scratch {
+        let padded: UnsafeMutablePointer<Float>
+        /// V[ξ][block][c].
+        let v: UnsafeMutablePointer<Float>
+        /// The output gradients pixel-major, `[panel][image][pixel][16]`.
+        let gradients: UnsafeMutablePointer<Float>
+        /// ∂M[ξ][panel][block][16].
+        let m: UnsafeMutablePointer<Float>
+    }
+
+    /// A bundle of images of one group.
+    struct Bundle {
+        let images: Range<Int>
+        /// Its blocks.
+        let count: Int
+        let vStride: Int
+        let mStride: Int
+    }
+
+    /// V = Bᵀ d B of every block of the bundle's images: `V[ξ][block][c]`.
+    @inline(__always)
+    static func transformBundle(
+        _ s: Conv2dShape, _ plan: Plan, _ bundle: Bundle, input: UnsafePointer<Float>,
+        _ scratch: Scratch
+    ) {
+        for (slot, n) in bundle.images.enumerated() {
+            F2x2.transformImage(
+                s, plan.grid, image: input + n * s.inputImageSize, padded: scratch.padded,
+                into: scratch.v + slot * plan.grid.blocksPerImage * plan.channels,
+                stride: bundle.vStride)
+        }
+    }
+
+    /// ∂M = A ∂Y Aᵀ of every block: `∂M[ξ][panel][block][16]`, from the output gradients
+    /// made pixel-major first; a block's rows and columns past the map count as zero.
+    @inline(__always)
+    static func transformGradients(
+        _ s: Conv2dShape, _ plan: Plan, _ bundle: Bundle, gradOutput: UnsafePointer<Float>,
+        blocks: [WinogradBlock], _ scratch: Scratch
+    ) {
+        transposeGradients(
+            s, gradOutput: gradOutput + bundle.images.lowerBound * s.outputImageSize,
+            images: bundle.images.count, into: scratch.gradients)
+        for panel in 0..<plan.panelCount {
+            let source =
+                scratch.gradients + panel * bundle.images.count * plan.pixels * directNR
+            for tile in 0..<bundle.count {
+                let block = blocks[tile]
+                let corner = source + block.origin * directNR
+                @inline(__always) func at(_ i: Int, _ j: Int) -> DirectVector {
+                    UnsafeRawPointer(corner + (i * s.outWidth + j) * directNR)
+                        .load(as: DirectVector.self)
+                }
+                let zero = DirectVector()
+                F2x2.gradient(
+                    (
+                        at(0, 0), block.right ? at(0, 1) : zero,
+                        block.below ? at(1, 0) : zero,
+                        block.below && block.right ? at(1, 1) : zero
+                    ),
+                    into: scratch.m + panel * bundle.mStride + tile * directNR,
+                    stride: plan.panelCount * bundle.mStride)
+            }
+        }
+    }
+
+    /// ∂U[ξ] += V[ξ]ᵀ · ∂M[ξ] for the (ξ, panel pair, channel tile) jobs in `jobs`, on the
+    /// register tile: input channels as its rows, the blocks as the summed index, in order.
+    @inline(__always)
+    static func multiply(
+        _ plan: Plan, _ bundle: Bundle, _ jobs: Range<Int>, channelStarts: UnsafePointer<Int>,
+        into partial: UnsafeMutablePointer<Float>, accumulate: Bool, _ scratch: Scratch
+    ) {
+        for index in jobs {
+            let (xiPair, rowTile) = index.quotientAndRemainder(dividingBy: plan.channelTiles)
+            let (xi, pair) = xiPair.quotientAndRemainder(dividingBy: plan.pairCount)
+            let xiPanel = xi * plan.panelCount + pair * plan.span
+            directTilePanels(
+                panels: min(plan.span, plan.panelCount - pair * plan.span), rows: plan.rows,
+                depth: bundle.count, taps: TapStride(step: plan.channels),
+                weights: scratch.m + xiPanel * bundle.mStride, weightStep: bundle.mStride,
+                input: scratch.v + xi * bundle.vStride,
+                starts: channelStarts + rowTile * plan.rows,
+                into: partial + (xiPanel * plan.channelRows + rowTile * plan.rows) * directNR,
+                tileStep: plan.channelRows * directNR, accumulate: accumulate)
+        }
+    }
+
+    /// The partials added in group order, then ∂g = Gᵀ ∂U G: sixteen output channels (the
+    /// lanes) of one input channel at a time, written into `gradWeight`.
+    static func returnFilters(
+        _ s: Conv2dShape, _ plan: Plan, partials: UnsafeMutablePointer<Float>,
+        gradWeight: UnsafeMutablePointer<Float>
+    ) {
+        let channels = plan.channels
+        let panelCount = plan.panelCount
+        Parallel.forChunks(panelCount * channels) { pairs in
+            for pair in pairs {
+                let (panel, c) = pair.quotientAndRemainder(dividingBy: channels)
+                @inline(__always) func du(_ xi: Int) -> DirectVector {
+                    let index = ((xi * panelCount + panel) * plan.channelRows + c) * directNR
+                    var sum = UnsafeRawPointer(partials + index).load(as: DirectVector.self)
+                    for group in 1..<plan.groups {
+                        sum += UnsafeRawPointer(partials + group * plan.partialCount + index)
+                            .load(as: DirectVector.self)
                     }
-                    // Along each row's four columns (rows i, as 4 × 3), then down each
-                    // of the three columns' four rows.
-                    @inline(__always) func row(_ i: Int) -> (
-                        DirectVector, DirectVector, DirectVector
-                    ) {
-                        F2x2.filter(du(4 * i), du(4 * i + 1), du(4 * i + 2), du(4 * i + 3))
-                    }
-                    let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3))
-                    let columns = [
-                        F2x2.filter(r0.0, r1.0, r2.0, r3.0),
-                        F2x2.filter(r0.1, r1.1, r2.1, r3.1),
-                        F2x2.filter(r0.2, r1.2, r2.2, r3.2),
-                    ]
-                    let k0 = panel * directNR
-                    let lanes = min(directNR, s.outChannels - k0)
-                    let target = gradWeight + (k0 * channels + c) * 9
-                    for (j, (top, middle, bottom)) in columns.enumerated() {
-                        for lane in 0..<lanes {
-                            let weight = target + lane * channels * 9
-                            weight[j] = top[lane]
-                            weight[3 + j] = middle[lane]
-                            weight[6 + j] = bottom[lane]
-                        }
+                    return sum
+                }
+                // Along each row's four columns (rows i, as 4 × 3), then down each of the
+                // three columns' four rows.
+                @inline(__always) func row(_ i: Int) -> (DirectVector, DirectVector, DirectVector) {
+                    F2x2.filter(du(4 * i), du(4 * i + 1), du(4 * i + 2), du(4 * i + 3))
+                }
+                let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3))
+                let columns = [
+                    F2x2.filter(r0.0, r1.0, r2.0, r3.0),
+                    F2x2.filter(r0.1, r1.1, r2.1, r3.1),
+                    F2x2.filter(r0.2, r1.2, r2.2, r3.2),
+                ]
+                let k0 = panel * directNR
+                let lanes = min(directNR, s.outChannels - k0)
+                let target = gradWeight + (k0 * channels + c) * 9
+                for (j, (top, middle, bottom)) in columns.enumerated() {
+                    for lane in 0..<lanes {
+                        let weight = target + lane * channels * 9
+                        weight[j] = top[lane]
+                        weight[3 + j] = middle[lane]
+                        weight[6 + j] = bottom[lane]
                     }
                 }
             }
