@@ -274,8 +274,13 @@ public func convBiasGradient(
     }
 }
 
+/// The most groups a weight gradient's batch is cut into, each image's contributions summed
+/// into its group's own partial: 16 keeps two to sixteen threads busy on a batch of 16 or
+/// more images, and fixes the order of summation whatever the thread count.
+let weightGradientMaximumGroups = 16
+
 /// Groups the weight gradient's batch is cut into: a function of the batch alone.
-func weightGradientGroupCount(batch: Int) -> Int { min(batch, 16) }
+func weightGradientGroupCount(batch: Int) -> Int { min(batch, weightGradientMaximumGroups) }
 
 /// Images processed side by side on small maps: their unfolded columns are laid end to end,
 /// so the forward and data GEMMs get `images · pixels` columns (7×7 = 49 columns would fill
@@ -286,4 +291,11 @@ func weightGradientGroupCount(batch: Int) -> Int { min(batch, 16) }
 /// Forward and data results do not depend on the bundling (each output element is the same
 /// dot product either way); the weight gradient's summation order does, which is why the
 /// bundle must never depend on the thread count.
-func imageBundle(pixels: Int) -> Int { max(1, min(8, 1024 / max(pixels, 1))) }
+func imageBundle(pixels: Int) -> Int {
+    max(1, min(imageBundleMaximumImages, imageBundleColumns / max(pixels, 1)))
+}
+
+/// The columns (pixels) a bundle of small images aims at: `imageBundle`.
+let imageBundleColumns = 1024
+/// The most images in one bundle: `imageBundle`.
+let imageBundleMaximumImages = 8
