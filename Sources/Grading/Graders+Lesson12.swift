@@ -50,9 +50,9 @@ extension Graders {
                         "\(t.name), case \(trial): got \(u.count) rows of "
                             + "\(u.map(\.count)) for m + 2 = \(size)")
                     // Y = Aᵀ [U ⊙ (Bᵀ d B)] A against the direct sums over the block.
-                    let v = product(product(t.bt, d), transposedMatrix(t.bt))
+                    let v = matrixProduct(matrixProduct(t.bt, d), transposed(t.bt))
                     let uv = (0..<size).map { i in (0..<size).map { j in u[i][j] * v[i][j] } }
-                    let y = product(product(t.at, uv), transposedMatrix(t.at))
+                    let y = matrixProduct(matrixProduct(t.at, uv), transposed(t.at))
                     var got: [Double] = []
                     var expected: [Double] = []
                     for i in 0..<m {
@@ -74,16 +74,5 @@ extension Graders {
                 "F(2×2, 3×3) and F(4×4, 3×3), 4 random filters and blocks each: your U gives "
                     + "the direct sums")
         }
-    }
-
-    /// `a` (r × n) times `b` (n × c).
-    private static func product(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
-        a.map { row in
-            (0..<b[0].count).map { j in row.indices.reduce(0.0) { $0 + row[$1] * b[$1][j] } }
-        }
-    }
-
-    private static func transposedMatrix(_ a: [[Double]]) -> [[Double]] {
-        (0..<a[0].count).map { j in a.map { $0[j] } }
     }
 }
