@@ -54,3 +54,25 @@ enum ScratchBuffers {
         evicted?.base.deallocate()
     }
 }
+
+/// Where each of a kernel's scratch arrays lies in one scratch buffer: reserved by name, in
+/// order, so that no offset is computed inline.
+struct ScratchLayout {
+    /// Floats reserved so far: the buffer's size once every array is reserved.
+    private(set) var count = 0
+
+    /// Reserves `floats` floats and returns their offset.
+    mutating func reserve(_ floats: Int) -> Int {
+        defer { count += floats }
+        return count
+    }
+}
+
+/// Floats in a 64-byte cache line (the alignment of every scratch buffer).
+let cacheLineFloats = 64 / MemoryLayout<Float>.stride
+
+/// `floats` rounded up to whole cache lines: reserved before another array, it keeps that
+/// array as aligned as the buffer.
+func roundedUpToCacheLine(_ floats: Int) -> Int {
+    (floats + cacheLineFloats - 1) / cacheLineFloats * cacheLineFloats
+}

@@ -28,11 +28,13 @@
 // multiply-adds, whatever tile, panel, bundle or thread computed it: results are
 // bit-identical for any thread count.
 
-/// Output channels per register tile: one `DirectVector`. (The pixels per tile, its rows,
-/// depend on the instruction set: `InstructionSet.directRows`, `DirectTiles.swift`.)
-let directNR = 16
 /// One row of the register tile: sixteen output channels of one pixel.
 typealias DirectVector = SIMD16<Float>
+/// Output channels per register tile, the lanes of one `DirectVector`: the width every
+/// panel, transpose and staging array of the direct and Winograd kernels is counted in.
+/// (The pixels per tile, its rows, depend on the instruction set:
+/// `InstructionSet.directRows`, `DirectTiles.swift`.)
+let directNR = 16  // DirectVector.scalarCount, as a literal the optimiser folds
 
 /// Whether the direct kernel computes this convolution's forward pass: convolutions with a
 /// window (the pointwise ones, 1×1, stride 1, unpadded, are a plain GEMM already) and at
@@ -76,8 +78,66 @@ func packDirectWeights(
     }
 }
 
+/// What a direct convolution (the forward pass or the weight gradient) works in: bundles of
+/// up to `bundle` images zero-padded one after another (`imageBundle`: small images run
+/// together as one stream of pixels), register tiles of `rows` pixels or taps, and panels of
+/// `directNR` output channels.
+struct DirectLayout {
+    let shape: Conv2dShape
+    let pad: PaddedImage
+    /// Output pixels per image (`columnCount`).
+    let pixels: Int
+    /// Taps per output (`columnRows`: inChannels · kernelH · kernelW).
+    let depth: Int
+    let bundle: Int
+    let panelCount: Int
+    /// The register tile's rows (`InstructionSet.directRows`).
+    let rows: Int
+    /// Floats for one bundle of padded images, in whole cache lines so that the array after
+    /// it in scratch stays aligned.
+    let paddedCount: Int
+
+    init(_ s: Conv2dShape) {
+        shape = s
+        pad = PaddedImage(shape: s)
+        pixels = s.columnCount
+        depth = s.columnRows
+        bundle = imageBundle(pixels: pixels)
+        panelCount = (s.outChannels + directNR - 1) / directNR
+        rows = InstructionSet.tiles.directRows
+        paddedCount = roundedUpToCacheLine(bundle * pad.count)
+    }
+}
+
+/// The forward pass's tables and scratch, decided once per call: the taps, where each pixel
+/// of a full bundle starts reading (a tile past the last pixel repeats it; a short last
+/// bundle's tiles read slots that hold older images: allocated memory, computed and never
+/// stored), and per thread the padded bundle followed by the tiles' outputs,
+/// `tile[pixel][directNR]`.
+struct DirectForwardPlan {
+    let layout: DirectLayout
+    let taps: [Int]
+    let starts: [Int]
+    let padded: Int
+    let tile: Int
+    let scratchCount: Int
+
+    init(_ s: Conv2dShape) {
+        layout = DirectLayout(s)
+        let (pixels, rows) = (layout.pixels, layout.rows)
+        let tiles = (layout.bundle * pixels + rows - 1) / rows
+        taps = tapOffsets(s, layout.pad, count: layout.depth)
+        starts = windowStarts(s, layout.pad, images: layout.bundle, count: tiles * rows)
+        var scratch = ScratchLayout()
+        padded = scratch.reserve(layout.paddedCount)
+        tile = scratch.reserve(tiles * rows * directNR)
+        scratchCount = scratch.count
+    }
+}
+
 /// Forward convolution on the direct tile, with weights already packed by
-/// `packDirectWeights` (value `(k, p)` = weight `[k, c, r, s]` with `p = (c·R + r)·S + s`).
+/// `packDirectWeights` (value `(k, p)` = weight `[k, c, r, s]` with `p = (c·R + r)·S + s`):
+/// each bundle of images padded, then its pixels' tiles computed and returned to NCHW.
 ///
 /// - input: `[batch, inChannels, height, width]`
 /// - panels: `⌈outChannels / 16⌉ · inChannels·kernelH·kernelW · 16` floats
@@ -89,119 +149,137 @@ func conv2dDirect(
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
     epilogue: Conv2dEpilogue = .none
 ) {
-    let pixels = s.columnCount
-    let depth = s.columnRows
-    let bundle = imageBundle(pixels: pixels)
-    let pad = PaddedImage(shape: s)
-    let panelCount = (s.outChannels + directNR - 1) / directNR
-    let rows = InstructionSet.tiles.directRows
-    // The taps, and where each pixel of a full bundle starts reading; a tile past the last
-    // pixel repeats it. (A short last bundle's tiles read slots that hold older images:
-    // allocated memory, computed and never stored.)
-    let taps = tapOffsets(s, pad, count: depth)
-    let tiles = (bundle * pixels + rows - 1) / rows
-    let starts = windowStarts(s, pad, images: bundle, count: tiles * rows)
-    let tileCount = tiles * rows * directNR
-    let paddedCount = (bundle * pad.count + 15) / 16 * 16  // keeps the tile 64-byte aligned
-
-    /// Output pixels `pixelRange` (of `images` padded images at `padded`, the first being
-    /// batch image `first`), all channels: tiles, then transposed into NCHW.
-    func compute(
-        first: Int, images: Int, pixelRange: Range<Int>, padded: UnsafePointer<Float>,
-        tile: UnsafeMutablePointer<Float>, taps: UnsafePointer<Int>, starts: UnsafePointer<Int>
-    ) {
-        for panel in 0..<panelCount {
-            let weights = panels + panel * depth * directNR
-            for g in stride(from: pixelRange.lowerBound, to: pixelRange.upperBound, by: rows) {
-                directTile(
-                    rows: rows, depth: depth, taps: TapTable(offsets: taps), weights: weights,
-                    input: padded,
-                    starts: starts + g, into: tile + g * directNR)
-            }
-            // [pixel][channel] → NCHW, adding the bias: 16 × 16 blocks in registers where
-            // a whole block lies in one image and all 16 channels exist, else one by one.
-            let k0 = panel * directNR
-            let lanes = min(directNR, s.outChannels - k0)
-            var shifts = DirectVector()
-            for j in 0..<lanes { shifts[j] = bias?[k0 + j] ?? 0 }
-            for slot in 0..<images {
-                let slotPixels = (slot * pixels)..<((slot + 1) * pixels)
-                let range = slotPixels.clamped(to: pixelRange)
-                if range.isEmpty { continue }
-                // planes + j·pixels + g: output channel k0 + j at pixel g of this image.
-                let planes =
-                    output + (first + slot) * s.outputImageSize + k0 * pixels - slot * pixels
-                var g = range.lowerBound
-                if lanes == directNR {
-                    while g + directNR <= range.upperBound {
-                        transpose16(
-                            tile + g * directNR, sourceStride: directNR, into: planes + g,
-                            targetStride: pixels, shifts: shifts)
-                        g += directNR
-                    }
-                }
-                for j in 0..<lanes {
-                    let plane = planes + j * pixels
-                    for q in g..<range.upperBound {
-                        plane[q] = tile[q * directNR + j] + shifts[j]
-                    }
-                }
-                if !epilogue.isNone {
-                    for j in 0..<lanes {
-                        epilogue.apply(
-                            to: output,
-                            offset: (first + slot) * s.outputImageSize + (k0 + j) * pixels
-                                + range.lowerBound - slot * pixels, count: range.count)
-                    }
+    let plan = DirectForwardPlan(s)
+    let (bundle, pixels, rows) = (plan.layout.bundle, plan.layout.pixels, plan.layout.rows)
+    plan.taps.withUnsafeBufferPointer { taps in
+        plan.starts.withUnsafeBufferPointer { starts in
+            let tables = DirectTables(taps: taps.baseAddress!, starts: starts.baseAddress!)
+            /// Output pixels `pixelRange` of the bundle of `images` from batch image `first`,
+            /// padded in `scratch`: every panel's tiles, then back to NCHW.
+            func compute(
+                first: Int, images: Int, pixelRange: Range<Int>,
+                scratch: UnsafeMutablePointer<Float>
+            ) {
+                let (padded, tile) = (scratch + plan.padded, scratch + plan.tile)
+                for panel in 0..<plan.layout.panelCount {
+                    directForwardTiles(
+                        plan.layout, panel: panel, pixelRange: pixelRange, tables: tables,
+                        panels: panels, padded: padded, into: tile)
+                    directReturnOutputs(
+                        plan.layout, panel: panel, tile: tile, first: first, images: images,
+                        pixelRange: pixelRange, bias: bias, output: output, epilogue: epilogue)
                 }
             }
-        }
-    }
-
-    taps.withUnsafeBufferPointer { taps in
-        starts.withUnsafeBufferPointer { starts in
-            let taps = SendablePointer(taps.baseAddress!)
-            let starts = SendablePointer(starts.baseAddress!)
             // listing: direct-threads
             if s.batch >= Parallel.threadCount {
                 // Whole bundles per thread.
                 Parallel.forChunks(s.batch) { chunk in
-                    ScratchBuffers.with(count: paddedCount + tileCount) { scratch in
+                    ScratchBuffers.with(count: plan.scratchCount) { scratch in
                         for first in stride(
                             from: chunk.lowerBound, to: chunk.upperBound, by: bundle)
                         {
                             let images = min(bundle, chunk.upperBound - first)
                             padImages(
-                                pad, input: input, first: first, images: images, into: scratch)
+                                plan.layout.pad, input: input, first: first, images: images,
+                                into: scratch + plan.padded)
                             compute(
                                 first: first, images: images, pixelRange: 0..<(images * pixels),
-                                padded: scratch, tile: scratch + paddedCount,
-                                taps: taps.pointer, starts: starts.pointer)
+                                scratch: scratch)
                         }
                     }
                 }
             } else {
                 // Fewer images than threads: pad each bundle, then split its tiles.
-                ScratchBuffers.with(count: paddedCount + tileCount) { scratch in
+                ScratchBuffers.with(count: plan.scratchCount) { scratch in
                     let shared = SendablePointer(scratch)
                     for first in stride(from: 0, to: s.batch, by: bundle) {
                         let images = min(bundle, s.batch - first)
                         padImages(
-                            pad, input: input, first: first, images: images, into: scratch)
+                            plan.layout.pad, input: input, first: first, images: images,
+                            into: scratch + plan.padded)
                         let count = images * pixels
-                        let tileCount = (count + rows - 1) / rows
-                        Parallel.forChunks(tileCount) { tiles in
+                        Parallel.forChunks((count + rows - 1) / rows) { tiles in
                             let end = min(count, tiles.upperBound * rows)
                             let pixelRange = (tiles.lowerBound * rows)..<end
                             compute(
                                 first: first, images: images, pixelRange: pixelRange,
-                                padded: shared.pointer, tile: shared.pointer + paddedCount,
-                                taps: taps.pointer, starts: starts.pointer)
+                                scratch: shared.pointer)
                         }
                     }
                 }
             }
             // listing-end: direct-threads
+        }
+    }
+}
+
+/// The direct convolution's two offset tables, shareable between threads (read only).
+struct DirectTables: @unchecked Sendable {
+    /// `tap[p]`: where tap p sits relative to a window's start (`tapOffsets`).
+    let taps: UnsafePointer<Int>
+    /// `start[g]`: where output pixel g's window starts in the padded bundle (`windowStarts`).
+    let starts: UnsafePointer<Int>
+}
+
+/// One panel's register tiles over `pixelRange`: `tile[g][j]` = output channel
+/// `directNR · panel + j` at pixel g of the bundle (no bias yet).
+@inline(__always)
+func directForwardTiles(
+    _ layout: DirectLayout, panel: Int, pixelRange: Range<Int>, tables: DirectTables,
+    panels: UnsafePointer<Float>, padded: UnsafePointer<Float>,
+    into tile: UnsafeMutablePointer<Float>
+) {
+    let (depth, rows) = (layout.depth, layout.rows)
+    let weights = panels + panel * depth * directNR
+    for g in stride(from: pixelRange.lowerBound, to: pixelRange.upperBound, by: rows) {
+        directTile(
+            rows: rows, depth: depth, taps: TapTable(offsets: tables.taps), weights: weights,
+            input: padded, starts: tables.starts + g, into: tile + g * directNR)
+    }
+}
+
+/// One panel's tiles, `[pixel][channel]`, back to the NCHW output with the bias added:
+/// 16 × 16 blocks through the register transpose where a whole block lies in one image and
+/// the panel is full, else one by one; then the epilogue over what was written.
+@inline(__always)
+func directReturnOutputs(
+    _ layout: DirectLayout, panel: Int, tile: UnsafePointer<Float>, first: Int, images: Int,
+    pixelRange: Range<Int>, bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+    epilogue: Conv2dEpilogue
+) {
+    let s = layout.shape
+    let pixels = layout.pixels
+    let k0 = panel * directNR
+    let lanes = min(directNR, s.outChannels - k0)
+    var shifts = DirectVector()
+    for j in 0..<lanes { shifts[j] = bias?[k0 + j] ?? 0 }
+    for slot in 0..<images {
+        let range = ((slot * pixels)..<((slot + 1) * pixels)).clamped(to: pixelRange)
+        if range.isEmpty { continue }
+        // planes + j·pixels + g: output channel k0 + j at pixel g of this image.
+        let planes = output + (first + slot) * s.outputImageSize + k0 * pixels - slot * pixels
+        var g = range.lowerBound
+        if lanes == directNR {
+            while g + directNR <= range.upperBound {
+                transpose16(
+                    tile + g * directNR, sourceStride: directNR, into: planes + g,
+                    targetStride: pixels, shifts: shifts)
+                g += directNR
+            }
+        }
+        for j in 0..<lanes {
+            let plane = planes + j * pixels
+            for q in g..<range.upperBound {
+                plane[q] = tile[q * directNR + j] + shifts[j]
+            }
+        }
+        if !epilogue.isNone {
+            for j in 0..<lanes {
+                epilogue.apply(
+                    to: output,
+                    offset: (first + slot) * s.outputImageSize + (k0 + j) * pixels
+                        + range.lowerBound - slot * pixels, count: range.count)
+            }
         }
     }
 }

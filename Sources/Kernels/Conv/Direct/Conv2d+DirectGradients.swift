@@ -47,12 +47,9 @@ public func conv2dBackwardWeightDirect(
     _ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
     gradWeight: UnsafeMutablePointer<Float>
 ) {
-    let pixels = s.columnCount
-    let depth = s.columnRows
-    let bundle = imageBundle(pixels: pixels)
-    let pad = PaddedImage(shape: s)
-    let panelCount = (s.outChannels + directNR - 1) / directNR
-    let rows = InstructionSet.tiles.directRows
+    let layout = DirectLayout(s)
+    let (pixels, depth, bundle, pad) = (layout.pixels, layout.depth, layout.bundle, layout.pad)
+    let (panelCount, rows, paddedCount) = (layout.panelCount, layout.rows, layout.paddedCount)
     let tapTiles = (depth + rows - 1) / rows
     let groups = weightGradientGroupCount(batch: s.batch)
     // `rows` taps per tile (the last tile repeats the last tap); pixel window starts.
@@ -60,7 +57,6 @@ public func conv2dBackwardWeightDirect(
     let starts = windowStarts(s, pad, images: bundle, count: bundle * pixels)
     // partial[group][panel][tap][16]
     let partialCount = panelCount * tapTiles * rows * directNR
-    let paddedCount = (bundle * pad.count + 15) / 16 * 16
     let gradientsCount = panelCount * bundle * pixels * directNR
     taps.withUnsafeBufferPointer { taps in
         starts.withUnsafeBufferPointer { starts in
@@ -92,20 +88,33 @@ public func conv2dBackwardWeightDirect(
                         }
                     }
                 }
-                // Add the partials in group order and transpose to [k, p].
-                Parallel.forChunks(s.outChannels) { channels in
-                    for k in channels {
-                        let (panel, lane) = k.quotientAndRemainder(dividingBy: directNR)
-                        for p in 0..<depth {
-                            let index = (panel * tapTiles * rows + p) * directNR + lane
-                            var sum = partials[index]
-                            for group in 1..<groups {
-                                sum += partials[group * partialCount + index]
-                            }
-                            gradWeight[k * depth + p] = sum
-                        }
-                    }
+                sumDirectWeightPartials(
+                    s, partials: partials, groups: groups, tapRows: tapTiles * rows,
+                    into: gradWeight)
+            }
+        }
+    }
+}
+
+/// The weight gradient's last phase: the groups' partials, `partial[group][panel][tap][16]`
+/// with `tapRows` taps per panel, added in group order and transposed to `[k, p]`.
+func sumDirectWeightPartials(
+    _ s: Conv2dShape, partials: UnsafePointer<Float>, groups: Int, tapRows: Int,
+    into gradWeight: UnsafeMutablePointer<Float>
+) {
+    let depth = s.columnRows
+    let panelCount = (s.outChannels + directNR - 1) / directNR
+    let partialCount = panelCount * tapRows * directNR
+    Parallel.forChunks(s.outChannels) { channels in
+        for k in channels {
+            let (panel, lane) = k.quotientAndRemainder(dividingBy: directNR)
+            for p in 0..<depth {
+                let index = (panel * tapRows + p) * directNR + lane
+                var sum = partials[index]
+                for group in 1..<groups {
+                    sum += partials[group * partialCount + index]
                 }
+                gradWeight[k * depth + p] = sum
             }
         }
     }

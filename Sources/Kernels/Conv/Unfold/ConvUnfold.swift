@@ -141,7 +141,7 @@ func unfoldPacked(
 
 /// Floats per scratch row of `unfoldPacked`: the pixels, slack, rounded to a cache line.
 func unfoldRowStride(_ p: PaddedImage, images: Int) -> Int {
-    (images * p.shape.columnCount + paddedSlack + 15) / 16 * 16
+    roundedUpToCacheLine(images * p.shape.columnCount + paddedSlack)
 }
 
 /// Adds a column matrix `[C·R·S, outHeight·outWidth]` (row stride `ld`) into a padded image

@@ -36,7 +36,7 @@
 /// channels.
 public func winogradApplies(_ s: Conv2dShape) -> Bool {
     s.kernelH == 3 && s.kernelW == 3 && s.strideH == 1 && s.strideW == 1 && s.padH == 1
-        && s.padW == 1 && s.inChannels % 16 == 0 && s.outChannels >= 8
+        && s.padW == 1 && s.inChannels % directNR == 0 && s.outChannels >= 8
 }
 
 /// Whether `conv2dForward` uses Winograd for this shape: wherever it can (it beats the
@@ -158,14 +158,14 @@ extension F4x4 {
             put(5, r.5)
         }
         // The sixteen filters' taps as nine vectors (taps[t][lane]), read filter by filter.
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 9 * 16) { taps in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 9 * directNR) { taps in
             let taps = taps.baseAddress!
-            taps.initialize(repeating: 0, count: 9 * 16)
+            taps.initialize(repeating: 0, count: 9 * directNR)
             for l in 0..<lanes {
-                for t in 0..<9 { taps[16 * t + l] = g[l * gStride + t] }
+                for t in 0..<9 { taps[directNR * t + l] = g[l * gStride + t] }
             }
             @inline(__always) func tap(_ t: Int) -> Wide {
-                Wide(UnsafeRawPointer(taps + 16 * t).loadUnaligned(as: DirectVector.self))
+                Wide(UnsafeRawPointer(taps + directNR * t).loadUnaligned(as: DirectVector.self))
             }
             // G·g: down each of g's three columns; then (G·g)·Gᵀ along each of the six rows.
             let c0 = mix(tap(0), tap(3), tap(6))
@@ -200,7 +200,7 @@ extension F4x4 {
         let rowStride = grid.paddedW * channels
         let vector = MemoryLayout<DirectVector>.stride
         let column = UnsafeMutableRawPointer(columns)
-        for c in Swift.stride(from: 0, to: channels, by: 16) {
+        for c in Swift.stride(from: 0, to: channels, by: directNR) {
             for ty in 0..<grid.blocksH {
                 // Bᵀ d of each column of this row of blocks: columns[x][i][16].
                 let top = UnsafeRawPointer(padded + 4 * ty * rowStride + c)
@@ -299,19 +299,6 @@ public func conv2dForwardWinograd(
     }
 }
 
-/// Where each of a kernel's scratch arrays lies in one scratch buffer: reserved by name, in
-/// order, so that no offset is computed inline.
-struct ScratchLayout {
-    /// Floats reserved so far: the buffer's size once every array is reserved.
-    private(set) var count = 0
-
-    /// Reserves `floats` floats and returns their offset.
-    mutating func reserve(_ floats: Int) -> Int {
-        defer { count += floats }
-        return count
-    }
-}
-
 extension F4x4 {
     /// What the forward pass decides once per call: the blocks, the panels of 16 output
     /// channels and how many the tile takes at once, the tile's rows, and the scratch of one
@@ -345,8 +332,8 @@ extension F4x4 {
             outputPlane = s.outHeight * s.outWidth
             padded = scratch.reserve(grid.paddedCount(channels))
             columns = scratch.reserve(grid.paddedW * 6 * directNR)
-            v = scratch.reserve(36 * winogradStreamStride(rowsMax * channels))
-            m = scratch.reserve(span * 36 * winogradStreamStride(rowsMax * directNR))
+            v = scratch.reserve(F4x4.elements * winogradStreamStride(rowsMax * channels))
+            m = scratch.reserve(span * F4x4.elements * winogradStreamStride(rowsMax * directNR))
             staged = scratch.reserve(grid.bundle * outputPlane * directNR)
         }
 
@@ -397,7 +384,7 @@ extension F4x4 {
         -> [Float]
     {
         let channels = s.inChannels
-        var packed = [Float](repeating: 0, count: 36 * panelCount * channels * directNR)
+        var packed = [Float](repeating: 0, count: F4x4.elements * panelCount * channels * directNR)
         packed.withUnsafeMutableBufferPointer { packed in
             for panel in 0..<panelCount {
                 let k0 = panel * directNR
@@ -436,8 +423,8 @@ extension F4x4 {
         _ plan: Plan, _ bundle: Bundle, panels: Range<Int>, packed: UnsafePointer<Float>,
         starts: UnsafePointer<Int>, _ scratch: Scratch
     ) {
-        let panelStep = 36 * bundle.mStride
-        for xi in 0..<36 {
+        let panelStep = F4x4.elements * bundle.mStride
+        for xi in 0..<F4x4.elements {
             let weights =
                 packed + (xi * plan.panelCount + panels.lowerBound) * plan.channels * directNR
             let transformed = UnsafePointer(scratch.v + xi * bundle.vStride)
@@ -460,7 +447,7 @@ extension F4x4 {
         blocks: [WinogradBlock], bias: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>, epilogue: Conv2dEpilogue, _ scratch: Scratch
     ) {
-        let panelStep = 36 * bundle.mStride
+        let panelStep = F4x4.elements * bundle.mStride
         for panel in panels {
             F4x4.outputs(
                 s, blocks: blocks, count: bundle.count,

@@ -90,7 +90,7 @@ extension F2x2 {
         let channels = s.inChannels
         winogradPadImage(s, grid, image: image, padded: padded)
         let rowStride = grid.paddedW * channels
-        for c in Swift.stride(from: 0, to: channels, by: 16) {
+        for c in Swift.stride(from: 0, to: channels, by: directNR) {
             for ty in 0..<grid.blocksH {
                 let top = padded + 2 * ty * rowStride + c
                 var left = (
@@ -184,7 +184,7 @@ public func conv2dBackwardWeightWinograd(
                 F2x2.transformBundle(s, plan, bundle, input: input, scratch)
                 F2x2.transformGradients(
                     s, plan, bundle, gradOutput: gradOutput, blocks: blocks, scratch)
-                spread(16 * plan.pairCount * plan.channelTiles) { range in
+                spread(F2x2.elements * plan.pairCount * plan.channelTiles) { range in
                     F2x2.multiply(
                         plan, bundle, range, channelStarts: channelStarts.pointer,
                         into: partials + group * plan.partialCount, accumulate: !first,
@@ -235,12 +235,13 @@ extension F2x2 {
             channelTiles = (channels + rows - 1) / rows
             channelRows = channelTiles * rows
             groups = weightGradientGroupCount(batch: s.batch)
-            partialCount = 16 * panelCount * channelRows * directNR
+            partialCount = F2x2.elements * panelCount * channelRows * directNR
             let maxBlocks = grid.bundle * grid.blocksPerImage
             padded = scratch.reserve(grid.paddedCount(channels))
-            v = scratch.reserve(16 * winogradStreamStride(maxBlocks * channels))
+            v = scratch.reserve(F2x2.elements * winogradStreamStride(maxBlocks * channels))
             gradients = scratch.reserve(panelCount * grid.bundle * pixels * directNR)
-            m = scratch.reserve(16 * panelCount * winogradStreamStride(maxBlocks * directNR))
+            m = scratch.reserve(
+                F2x2.elements * panelCount * winogradStreamStride(maxBlocks * directNR))
         }
 
         /// The scratch arrays in a buffer of `scratch.count` floats.

@@ -116,18 +116,21 @@ func winogradPadImage(
     }
     // The map: sixteen channels × sixteen pixels (in reading order, across rows) at a time,
     // transposed in registers, each pixel's sixteen channels stored where it belongs.
-    withUnsafeTemporaryAllocation(of: DirectVector.self, capacity: 16) { block in
+    withUnsafeTemporaryAllocation(of: DirectVector.self, capacity: directNR) { block in
         let block = UnsafeMutableRawPointer(block.baseAddress!).assumingMemoryBound(
             to: Float.self)
-        for c in Swift.stride(from: 0, to: channels, by: 16) {
+        for c in Swift.stride(from: 0, to: channels, by: directNR) {
             let planes = image + c * pixels
-            for q in Swift.stride(from: 0, to: pixels, by: 16) {
-                let count = min(16, pixels - q)
-                if count == 16 {
-                    transpose16(planes + q, sourceStride: pixels, into: block, targetStride: 16)
+            for q in Swift.stride(from: 0, to: pixels, by: directNR) {
+                let count = min(directNR, pixels - q)
+                if count == directNR {
+                    transpose16(
+                        planes + q, sourceStride: pixels, into: block, targetStride: directNR)
                 } else {
                     for i in 0..<count {
-                        for j in 0..<16 { block[i * 16 + j] = planes[j * pixels + q + i] }
+                        for j in 0..<directNR {
+                            block[i * directNR + j] = planes[j * pixels + q + i]
+                        }
                     }
                 }
                 // Row and column stepped along (a division per pixel cost a tenth of the
@@ -137,7 +140,7 @@ func winogradPadImage(
                     UnsafeMutableRawPointer(
                         padded + ((h + 1) * grid.paddedW + w + 1) * channels + c
                     ).storeBytes(
-                        of: UnsafeRawPointer(block + i * 16).load(as: DirectVector.self),
+                        of: UnsafeRawPointer(block + i * directNR).load(as: DirectVector.self),
                         as: DirectVector.self)
                     w += 1
                     if w == s.width { (h, w) = (h + 1, 0) }
@@ -164,11 +167,11 @@ func winogradReturnOutputs(
         let planes = output + (first + slot) * s.outputImageSize + k0 * outputPlane
         var q = 0
         if lanes == directNR {
-            while q + 16 <= outputPlane {
+            while q + directNR <= outputPlane {
                 transpose16(
                     rows + q * directNR, sourceStride: directNR, into: planes + q,
                     targetStride: outputPlane)
-                q += 16
+                q += directNR
             }
         }
         for j in 0..<lanes {
@@ -191,9 +194,15 @@ func winogradReturnOutputs(
 /// Winograd's F(2×2, 3×3) as the weight gradient runs it (`Conv2d+WinogradWeight.swift`): its
 /// transforms, sixteen channels at a time. (The matrices as the paper writes them:
 /// `WinogradTransform.f2x2`.)
-enum F2x2 {}
+enum F2x2 {
+    /// Elements of a transformed block (4 × 4): the products per block and channel pair.
+    static let elements = 16
+}
 
 /// Winograd's F(4×4, 3×3) as the forward pass and the data gradient run it
 /// (`Conv2d+Winograd.swift`): its transforms, sixteen channels at a time. (The matrices as the
 /// paper writes them: `WinogradTransform.f4x4`.)
-enum F4x4 {}
+enum F4x4 {
+    /// Elements of a transformed block (6 × 6): the products per block and channel pair.
+    static let elements = 36
+}
