@@ -17,7 +17,8 @@ notebook.introduction(
     the ablation nets and computes it six ways, from the obvious loops to Winograd's \
     transforms on a register tile, measuring each on this machine as GFLOP/s and as a share \
     of what this machine's cores can do at most. Every number below is measured by this run; \
-    a second run gives slightly different times, never different outputs. Run it as \
+    a second run gives other times (by a few percent on a quiet machine, by much more on a \
+    busy or shared one), never other outputs. Run it as \
     `swift run -c release lesson-12-fast-convolution`: a debug build times code compiled \
     for the debugger, so there the lesson shows its timings without checking them.
     """)
@@ -52,36 +53,12 @@ func time(threads: Int, _ body: () -> Void) -> Double {
     Parallel.withThreadCount(threads) { Timing.medianSeconds(repeats: repeats, body) }
 }
 
-/// Median seconds of each of `bodies` (on its own thread count), timed in alternating
-/// rounds: one untimed run of each, then every round runs each once. A machine that speeds
-/// up or slows down while the lesson runs (a shared virtual machine, a clock that boosts)
-/// then moves all of them alike, and the comparison between them stays fair.
+/// Median seconds of each of `bodies`, each on its own thread count, timed in alternating
+/// rounds (`Timing.alternatingMedians`).
 func alternating(_ bodies: [(threads: Int, body: () -> Void)]) -> [Double] {
-    for (threads, body) in bodies { Parallel.withThreadCount(threads, body) }
-    var times = [[Double]](repeating: [], count: bodies.count)
-    for _ in 0..<rounds {
-        for (index, (threads, body)) in bodies.enumerated() {
-            let start = ContinuousClock.now
-            Parallel.withThreadCount(threads, body)
-            let elapsed = start.duration(to: .now)
-            times[index].append(
-                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-        }
-    }
-    return times.map { $0.sorted()[$0.count / 2] }
-}
-
-/// The CPU's name, from /proc/cpuinfo where there is one.
-func cpuName() -> String {
-    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
-        return "this CPU"
-    }
-    for line in text.split(separator: "\n") where line.hasPrefix("model name") {
-        if let colon = line.firstIndex(of: ":") {
-            return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-    }
-    return "this CPU"
+    Timing.alternatingMedians(
+        rounds: rounds,
+        bodies.map { threads, body in { Parallel.withThreadCount(threads, body) } })
 }
 
 /// One measured way of computing the layer.
@@ -166,7 +143,7 @@ let peak = notebook.cell("The layer, and what this machine can do at most") {
     }
     cell.table(["threads", "measured peak (GFLOP/s)", "per thread"], rows)
     cell.output(
-        "\(cpuName()); instruction set \(set); \(Parallel.processorCount) cores available; "
+        "\(CPUInfo.current.modelName); instruction set \(set); \(Parallel.processorCount) cores available; "
             + "the layer: \(Format.fixed(gigaflops, 3)) GFLOP")
     if Parallel.processorCount >= 2 {
         cell.checkTiming(
@@ -407,7 +384,7 @@ let tiles = notebook.cell("The register tile") { cell -> [Measurement] in
             + "this build's \(own.directRows)-row tile: more rows mean more multiply-adds per "
             + "weight vector loaded, but which count runs best depends on the core's pipelines "
             + "too. The tiles were chosen by measurement on Zen 4 and Zen 5 "
-            + "(Docs/PERFORMANCE.md); on \(cpuName()), measure"
+            + "(Docs/PERFORMANCE.md); on \(CPUInfo.current.modelName), measure"
     }
     cell.prose(
         """

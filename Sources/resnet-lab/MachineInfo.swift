@@ -14,19 +14,7 @@ struct MachineInfo: Codable {
     var instructionSets: String
 
     static func current() -> MachineInfo {
-        let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        func field(_ name: String) -> String? {
-            // "model" must not match "model name": the name ends at a tab, space or colon.
-            for line in text.split(separator: "\n")
-            where line.hasPrefix(name)
-                && [" ", "\t", ":"].contains(line.dropFirst(name.count).first)
-            {
-                if let colon = line.firstIndex(of: ":") {
-                    return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                }
-            }
-            return nil
-        }
+        let field = CPUInfo.current.field
         let flags = Set((field("flags") ?? "").split(separator: " ").map(String.init))
         let vendor = field("vendor_id") ?? "unknown"
         // AMD Zen 1 and Zen+ (family 23, models below 0x30) have two 128-bit FMA pipes and

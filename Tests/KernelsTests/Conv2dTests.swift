@@ -169,15 +169,9 @@ struct Conv2dTests {
         if s.paths.backwardData == .winograd {
             // A forward convolution of the output gradient with the flipped kernel.
             let (_, w, _, dy) = c.data()
-            var flipped = [Float](repeating: 0, count: w.count)
-            for k in 0..<s.outChannels {
-                for ch in 0..<s.inChannels {
-                    for tap in 0..<9 {
-                        flipped[(ch * s.outChannels + k) * 9 + tap] =
-                            w[(k * s.inChannels + ch) * 9 + 8 - tap]
-                    }
-                }
-            }
+            let flipped = dataGradientWeights(
+                outChannels: s.outChannels, inChannels: s.inChannels, taps: 9
+            ) { w[$0] }
             expectWithinRoundoff(
                 fast, c.backwardData(naive: true),
                 magnitude: winogradMagnitude(

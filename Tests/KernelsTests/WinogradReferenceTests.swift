@@ -207,3 +207,30 @@ struct WinogradReferenceTests {
             length: blocks + 16, "weight gradient")
     }
 }
+
+@Suite("The data gradient's weights")
+struct DataGradientWeightsTests {
+    /// weight[k][c][tap] = 100k + 10c + tap.
+    static func value(k: Int, c: Int, tap: Int) -> Float { Float(100 * k + 10 * c + tap) }
+
+    @Test("each filter turned by 180° and the channel axes swapped")
+    func flipped() {
+        // 2 output and 3 input channels, 3×3 taps.
+        var weight: [Float] = []
+        for k in 0..<2 {
+            for c in 0..<3 {
+                for tap in 0..<9 { weight.append(Self.value(k: k, c: c, tap: tap)) }
+            }
+        }
+        let flipped = dataGradientWeights(outChannels: 2, inChannels: 3, taps: 9) { weight[$0] }
+        #expect(flipped.count == weight.count)
+        for c in 0..<3 {
+            for k in 0..<2 {
+                for tap in 0..<9 {
+                    let expected = Self.value(k: k, c: c, tap: 8 - tap)
+                    #expect(flipped[(c * 2 + k) * 9 + tap] == expected)
+                }
+            }
+        }
+    }
+}

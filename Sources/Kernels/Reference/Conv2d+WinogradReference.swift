@@ -100,18 +100,31 @@ public func transposed<T>(_ a: [[T]]) -> [[T]] {
 }
 
 extension WinogradTransform {
-    /// The matrices in the arithmetic of `T` (Bᵀ, G, Aᵀ and their transposes).
+    /// The matrices in the arithmetic of `T` (Bᵀ, G, Gᵀ, Aᵀ and A).
     func matrices<T: BinaryFloatingPoint>(_: T.Type) -> (
-        bt: [[T]], b: [[T]], g: [[T]], gt: [[T]], at: [[T]], a: [[T]]
+        bt: [[T]], g: [[T]], gt: [[T]], at: [[T]], a: [[T]]
     ) {
         let (bt, g, at) = (
             bt.map { $0.map { T($0) } }, g.map { $0.map { T($0) } }, at.map { $0.map { T($0) } }
         )
-        return (bt, transposed(bt), g, transposed(g), at, transposed(at))
+        return (bt, g, transposed(g), at, transposed(at))
     }
 }
 
 // listing: winograd-reference
+/// `V[c] = Bᵀ d_c B` for each channel c, where `d_c` is the (m+2)×(m+2) block of input whose
+/// outputs start at (`top`, `left`): it starts one pixel up and left of them (the padding),
+/// and `pixel(c, h, w)` is zero outside the map.
+func transformedInputs<T: BinaryFloatingPoint>(
+    _ bt: [[T]], channels: Int, top: Int, left: Int, pixel: (Int, Int, Int) -> T
+) -> [[[T]]] {
+    let size = bt.count
+    return (0..<channels).map { c in
+        let d = (0..<size).map { i in (0..<size).map { pixel(c, top + i - 1, left + $0 - 1) } }
+        return matrixProduct(matrixProduct(bt, d), transposed(bt))
+    }
+}
+
 /// A stride-1, padding-1 3×3 convolution by Winograd's `transform`, block by block: for each
 /// image, output channel and m×m block, `Y = Aᵀ [ Σ_c (G g_kc Gᵀ) ⊙ (Bᵀ d_c B) ] A`, the sum
 /// over input channels taken in the transformed domain (as the fast kernel does), the
@@ -125,7 +138,7 @@ public func conv2dWinogradReference<T: BinaryFloatingPoint>(
     _ transform: WinogradTransform, batch: Int, channels: Int, height: Int, width: Int,
     outChannels: Int, input: [T], weight: [T]
 ) -> [T] {
-    let (bt, b, g, gt, at, a) = transform.matrices(T.self)
+    let (bt, g, gt, at, a) = transform.matrices(T.self)
     let (m, size) = (transform.m, transform.tile)
     // U[k][c] = G g Gᵀ, (m+2)×(m+2), once per filter.
     let u = (0..<outChannels).map { k in
@@ -145,12 +158,8 @@ public func conv2dWinogradReference<T: BinaryFloatingPoint>(
     for n in 0..<batch {
         for top in stride(from: 0, to: height, by: m) {
             for left in stride(from: 0, to: width, by: m) {
-                // V[c] = Bᵀ d B of the (m+2)×(m+2) block of input starting one pixel up-left.
-                let v = (0..<channels).map { c in
-                    let d = (0..<size).map { i in
-                        (0..<size).map { pixel(n, c, top + i - 1, left + $0 - 1) }
-                    }
-                    return matrixProduct(matrixProduct(bt, d), b)
+                let v = transformedInputs(bt, channels: channels, top: top, left: left) {
+                    pixel(n, $0, $1, $2)
                 }
                 for k in 0..<outChannels {
                     var product = [[T]](repeating: [T](repeating: 0, count: size), count: size)
@@ -185,13 +194,8 @@ public func conv2dBackwardDataWinogradReference<T: BinaryFloatingPoint>(
     _ transform: WinogradTransform, batch: Int, channels: Int, height: Int, width: Int,
     outChannels: Int, gradOutput: [T], weight: [T]
 ) -> [T] {
-    var flipped = [T](repeating: 0, count: weight.count)
-    for k in 0..<outChannels {
-        for c in 0..<channels {
-            for tap in 0..<9 {
-                flipped[(c * outChannels + k) * 9 + tap] = weight[(k * channels + c) * 9 + 8 - tap]
-            }
-        }
+    let flipped = dataGradientWeights(outChannels: outChannels, inChannels: channels, taps: 9) {
+        weight[$0]
     }
     return conv2dWinogradReference(
         transform, batch: batch, channels: outChannels, height: height, width: width,
@@ -210,7 +214,7 @@ public func conv2dBackwardWeightWinogradReference<T: BinaryFloatingPoint>(
     _ transform: WinogradTransform, batch: Int, channels: Int, height: Int, width: Int,
     outChannels: Int, input: [T], gradOutput: [T]
 ) -> [T] {
-    let (bt, b, g, gt, at, a) = transform.matrices(T.self)
+    let (bt, g, gt, at, a) = transform.matrices(T.self)
     let (m, size) = (transform.m, transform.tile)
     func pixel(_ n: Int, _ c: Int, _ h: Int, _ w: Int) -> T {
         h >= 0 && h < height && w >= 0 && w < width
@@ -226,11 +230,8 @@ public func conv2dBackwardWeightWinogradReference<T: BinaryFloatingPoint>(
     for n in 0..<batch {
         for top in stride(from: 0, to: height, by: m) {
             for left in stride(from: 0, to: width, by: m) {
-                let v = (0..<channels).map { c in
-                    let d = (0..<size).map { i in
-                        (0..<size).map { pixel(n, c, top + i - 1, left + $0 - 1) }
-                    }
-                    return matrixProduct(matrixProduct(bt, d), b)
+                let v = transformedInputs(bt, channels: channels, top: top, left: left) {
+                    pixel(n, $0, $1, $2)
                 }
                 for k in 0..<outChannels {
                     let dy = (0..<m).map { i in (0..<m).map { gradient(n, k, top + i, left + $0) } }

@@ -6,14 +6,23 @@ public enum Timing {
     /// seconds. The median, not the mean: on a shared machine a few runs are slowed by other
     /// work, and the median ignores them.
     public static func medianSeconds(repeats: Int, _ body: () -> Void) -> Double {
-        body()
-        var times: [Double] = []
-        for _ in 0..<max(1, repeats) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        withoutActuallyEscaping(body) { body in alternatingMedians(rounds: repeats, [body])[0] }
+    }
+
+    /// The median seconds of each of `bodies`, timed in alternating rounds: one untimed run
+    /// of each, then `rounds` rounds that run each once in turn. A machine that speeds up or
+    /// slows down while they run (a shared virtual machine, a boosting clock) then moves all
+    /// of them alike, and the comparison between them stays fair.
+    public static func alternatingMedians(rounds: Int, _ bodies: [() -> Void]) -> [Double] {
+        for body in bodies { body() }
+        var times = [[Double]](repeating: [], count: bodies.count)
+        for _ in 0..<max(1, rounds) {
+            for (index, body) in bodies.enumerated() {
+                let start = DispatchTime.now().uptimeNanoseconds
+                body()
+                times[index].append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+            }
         }
-        times.sort()
-        return times[times.count / 2]
+        return times.map { $0.sorted()[$0.count / 2] }
     }
 }

@@ -18,16 +18,16 @@ public func conv2dBackwardDataDirect(
     checkArgument(
         usesDirectBackwardData(s),
         "conv2dBackwardDataDirect: needs stride 1, padding below the kernel size and 8 channels")
-    let (taps, r, t) = (s.kernelH * s.kernelW, s.kernelH, s.kernelW)
+    let taps = s.kernelH * s.kernelW
     let transposed = dataGradientShape(s)
     let depth = transposed.columnRows
     let panelCount = (s.inChannels + directNR - 1) / directNR
     ScratchBuffers.with(count: panelCount * depth * directNR) { panels in
-        // Value (c, p) with p = (k·R + r')·S + t' is w[k, c, R−1−r', S−1−t'].
+        // Value (c, p) with p = k·taps + tap is w[k, c] turned by 180°.
         packDirectWeights(outChannels: s.inChannels, depth: depth, into: panels) { c, p in
             let (k, tap) = p.quotientAndRemainder(dividingBy: taps)
-            let (row, column) = tap.quotientAndRemainder(dividingBy: t)
-            return weight[(k * s.inChannels + c) * taps + (r - 1 - row) * t + (t - 1 - column)]
+            return weight[
+                dataGradientWeightIndex(k: k, c: c, tap: tap, inChannels: s.inChannels, taps: taps)]
         }
         conv2dDirect(transposed, input: gradOutput, panels: panels, bias: nil, output: gradInput)
     }

@@ -54,6 +54,38 @@ func dataGradientShape(_ s: Conv2dShape) -> Conv2dShape {
         padH: s.kernelH - 1 - s.padH, padW: s.kernelW - 1 - s.padW)
 }
 
+/// Where the data gradient's weight from output channel k to input channel c at `tap` (a
+/// convolution from `outChannels` to `inChannels` channels, `dataGradientShape`) lies in the
+/// forward weights `[outChannels, inChannels, taps]`: the filter turned by 180°, so tap
+/// `(r, t)` reads `(R−1−r, S−1−t)`, which in row-major order is `taps − 1 − tap`.
+@inline(__always)
+func dataGradientWeightIndex(k: Int, c: Int, tap: Int, inChannels: Int, taps: Int) -> Int {
+    (k * inChannels + c) * taps + taps - 1 - tap
+}
+
+/// The weights of a convolution's data gradient run as a forward convolution
+/// (`dataGradientShape`): `flipped[c][k][tap] = weight[k][c][taps − 1 − tap]`, each filter
+/// turned by 180° and the two channel axes swapped; `weight(i)` reads forward weight i.
+///
+/// - Returns: `[inChannels, outChannels, taps]`
+public func dataGradientWeights<T>(
+    outChannels: Int, inChannels: Int, taps: Int, _ weight: (Int) -> T
+) -> [T] {
+    var flipped: [T] = []
+    flipped.reserveCapacity(outChannels * inChannels * taps)
+    for c in 0..<inChannels {
+        for k in 0..<outChannels {
+            for tap in 0..<taps {
+                flipped.append(
+                    weight(
+                        dataGradientWeightIndex(
+                            k: k, c: c, tap: tap, inChannels: inChannels, taps: taps)))
+            }
+        }
+    }
+    return flipped
+}
+
 /// Whether `conv2dBackwardData` uses Winograd: stride 1 and a data gradient that is itself
 /// a convolution Winograd takes.
 func usesWinogradBackwardData(_ s: Conv2dShape) -> Bool {
@@ -72,17 +104,9 @@ func conv2dBackwardDataWinograd(
     _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     gradInput: UnsafeMutablePointer<Float>
 ) {
-    let taps = s.kernelH * s.kernelW
-    // flipped[c][k][tap] = weight[k][c][last − tap]
-    var flipped = [Float](repeating: 0, count: s.weightSize)
-    for k in 0..<s.outChannels {
-        for c in 0..<s.inChannels {
-            for tap in 0..<taps {
-                flipped[(c * s.outChannels + k) * taps + tap] =
-                    weight[(k * s.inChannels + c) * taps + taps - 1 - tap]
-            }
-        }
-    }
+    let flipped = dataGradientWeights(
+        outChannels: s.outChannels, inChannels: s.inChannels, taps: s.kernelH * s.kernelW
+    ) { weight[$0] }
     conv2dForwardWinograd(
         dataGradientShape(s), input: gradOutput, weight: flipped, bias: nil, output: gradInput)
 }
