@@ -45,6 +45,13 @@ struct Bench: ParsableCommand {
                 + "measure one net's peak memory."))
     var net: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Images per step in `bench train` and `bench eval` (default 128 and 256, the "
+                + "figures Docs/PERFORMANCE.md quotes); smaller batches, for a quick check of the "
+                + "report, measure something else."))
+    var batchSize: Int?
+
     @Flag(help: "Skip the naive reference kernels (they are slow).")
     var noNaive = false
 
@@ -57,6 +64,9 @@ struct Bench: ParsableCommand {
             throw ValidationError("--threads must be at least 1, got \(threads)")
         }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+        if let batchSize, batchSize < 1 {
+            throw ValidationError("--batch-size must be at least 1, got \(batchSize)")
+        }
         if iterations < 1 {
             throw ValidationError("--iterations must be at least 1, got \(iterations)")
         }
@@ -236,10 +246,12 @@ struct Bench: ParsableCommand {
 
     func benchTrain(into report: inout BenchReport) throws {
         if !json {
-            print("\ntraining step, batch 128 of 28×28×1 (forward, loss, backward, SGD)")
+            print("\ntraining step, batch \(trainBatch) of 28×28×1 (forward, loss, backward, SGD)")
             print(row(["net", "images/s", "ms/step"]))
         }
-        report.train = try TrainBench.measure(repeats: repeats, only: net) { result in
+        report.trainBatch = trainBatch
+        report.train = try TrainBench.measure(repeats: repeats, batch: trainBatch, only: net) {
+            result in
             if !json {
                 print(
                     row([
@@ -248,7 +260,8 @@ struct Bench: ParsableCommand {
                     ]))
             }
         }
-        guard net == nil else { return }  // one net says nothing about the whole ablation
+        // One net, or another batch than the recipe's, says nothing about the whole ablation.
+        guard net == nil, trainBatch == TrainBench.batch else { return }
         report.ablationIterations = iterations
         report.ablationMinutes = TrainBench.ablationMinutes(report.train, iterations: iterations)
         if !json, let minutes = report.ablationMinutes {
@@ -260,15 +273,21 @@ struct Bench: ParsableCommand {
 }
 
 extension Bench {
+    /// Images per training step: `--batch-size`, else `TrainBench.batch`.
+    var trainBatch: Int { batchSize ?? TrainBench.batch }
+    /// Images per evaluation: `--batch-size`, else `EvalBench.batch`.
+    var evalBatch: Int { batchSize ?? EvalBench.batch }
+
     func benchEval(into report: inout BenchReport) {
         if !json {
-            print("\nforward only, batch \(EvalBench.batch) of 28×28×1: images/s")
+            print("\nforward only, batch \(evalBatch) of 28×28×1: images/s")
             print(
                 row(
                     ["net", "training fwd", "eval, no grad", "folded BN", "folded/training"],
                     width: 16))
         }
-        report.eval = EvalBench.measure(repeats: repeats) { result in
+        report.evalBatch = evalBatch
+        report.eval = EvalBench.measure(repeats: repeats, batch: evalBatch) { result in
             if !json {
                 print(
                     row(
@@ -318,6 +337,9 @@ struct BenchReport: Codable {
     var train: [TrainResult]
     var eval: [EvalResult] = []
     var build: [BuildResult] = []
+    /// Images per step of `train` and `eval` (nil where that suite did not run).
+    var trainBatch: Int?
+    var evalBatch: Int?
     /// Steps per net assumed by `ablationMinutes`.
     var ablationIterations: Int?
     /// Minutes the six ablation nets take at the measured speeds.
@@ -331,6 +353,8 @@ struct BenchReport: Codable {
         case computedPeakGFLOPs = "computed_peak_gflops"
         case ablationIterations = "ablation_iterations"
         case ablationMinutes = "ablation_minutes"
+        case trainBatch = "train_batch"
+        case evalBatch = "eval_batch"
     }
 }
 

@@ -12,6 +12,7 @@ import TensorCore
 /// folded into the convolutions). The analyses of lesson 08 (test error, lesions, loss
 /// landscapes) and prediction run the last.
 enum EvalBench {
+    /// The default batch.
     static let batch = 256
 
     /// The six ablation nets, then cifar-resnet20.
@@ -24,7 +25,10 @@ enum EvalBench {
         } + [("cifar-resnet20", { ResNet.cifar(depth: 20, inputChannels: 1, generator: &$0) })]
     }
 
-    static func measure(repeats: Int, onEach: (EvalResult) -> Void) -> [EvalResult] {
+    /// Images/s three ways for each net, `batch` images at a time: medians of `repeats` runs.
+    static func measure(repeats: Int, batch: Int = batch, onEach: (EvalResult) -> Void)
+        -> [EvalResult]
+    {
         var generator = SeededGenerator(seed: 4)
         let images = Tensor.randn([batch, 1, 28, 28], generator: &generator)
         var results: [EvalResult] = []

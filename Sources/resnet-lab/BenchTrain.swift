@@ -17,16 +17,17 @@ enum TrainBench {
         ("plain-56", 56, false), ("res-56", 56, true),
     ]
 
+    /// The recipe's batch, the default.
     static let batch = 128
     /// Untimed steps first (one more runs inside `Timing.medianSeconds`): they grow the
     /// scratch pools and create the momentum buffers.
     static let warmUpSteps = 1
 
-    /// Seconds per step for each net (or only the one named `only`): the median of `repeats`
-    /// timed steps.
-    static func measure(repeats: Int, only: String? = nil, onEach: (TrainResult) -> Void)
-        throws -> [TrainResult]
-    {
+    /// Seconds per step of `batch` images for each net (or only the one named `only`): the
+    /// median of `repeats` timed steps.
+    static func measure(
+        repeats: Int, batch: Int = batch, only: String? = nil, onEach: (TrainResult) -> Void
+    ) throws -> [TrainResult] {
         var generator = SeededGenerator(seed: 3)
         let images = Tensor.randn([batch, 1, 28, 28], generator: &generator)
         let labels = (0..<batch).map { _ in Int(generator.next() % 10) }

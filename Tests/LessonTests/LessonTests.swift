@@ -15,35 +15,46 @@ private let lessonNames: [String] = {
     return folders.filter { $0.first?.isNumber == true }.sorted().map { "lesson-\($0)" }
 }()
 
-/// Runs every lesson in `--quick` mode, as a student would, and fails if the lesson fails
+/// The lessons that train networks (07-10): a minute or more each in `--quick` mode in a debug
+/// build on two cores, so they run among the long tests; the others take seconds.
+private let trainingLessons: Set<String> = [
+    "lesson-07-training", "lesson-08-degradation-ablation", "lesson-09-fine-tuning",
+    "lesson-10-grayscale-inputs",
+]
+
+/// Runs lesson `name` in `--quick` mode, as a student would, and fails if the lesson fails
 /// one of its own checks (it exits non-zero) or writes no transcript.
+private func expectLessonRunsQuick(_ name: String) throws {
+    let executable = productsDirectory.appendingPathComponent(name)
+    try #require(
+        FileManager.default.isExecutableFile(atPath: executable.path),
+        "lesson executable not built at \(executable.path)")
+    let markdown = FileManager.default.temporaryDirectory
+        .appendingPathComponent("lesson-test-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: markdown) }
+
+    let run = try runProcess(executable, ["--quick", "--no-color", "--markdown", markdown.path])
+    let text = run.output
+
+    #expect(run.status == 0, "\(name) --quick exited with \(run.status):\n\(text.suffix(4000))")
+    #expect(text.contains("checks passed"), "\(name) printed no summary:\n\(text.suffix(2000))")
+    let page = markdown.appendingPathComponent("\(name).md")
+    #expect(FileManager.default.fileExists(atPath: page.path), "\(name) wrote no transcript")
+}
+
+/// Every lesson that does not train a network, run in `--quick` mode (seconds each), and the
+/// lessons' command-line refusals.
 @Suite("Lessons run and pass their own checks", .serialized)
 struct LessonTests {
-    @Test("there is at least one lesson")
+    @Test("there is at least one lesson, and every one is run by a test here or a long one")
     func lessonsExist() {
         #expect(!lessonNames.isEmpty, "no lessons found under \(packageRoot.path)/Lessons")
+        #expect(trainingLessons.isSubset(of: lessonNames), "\(trainingLessons)")
     }
 
-    @Test(arguments: lessonNames)
+    @Test(arguments: lessonNames.filter { !trainingLessons.contains($0) })
     func lessonRunsQuick(_ name: String) throws {
-        let executable = productsDirectory.appendingPathComponent(name)
-        try #require(
-            FileManager.default.isExecutableFile(atPath: executable.path),
-            "lesson executable not built at \(executable.path)")
-        let markdown = FileManager.default.temporaryDirectory
-            .appendingPathComponent("lesson-test-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: markdown) }
-
-        let run = try runProcess(
-            executable, ["--quick", "--no-color", "--markdown", markdown.path])
-        let text = run.output
-
-        #expect(
-            run.status == 0,
-            "\(name) --quick exited with \(run.status):\n\(text.suffix(4000))")
-        #expect(text.contains("checks passed"), "\(name) printed no summary:\n\(text.suffix(2000))")
-        let page = markdown.appendingPathComponent("\(name).md")
-        #expect(FileManager.default.fileExists(atPath: page.path), "\(name) wrote no transcript")
+        try expectLessonRunsQuick(name)
     }
 
     @Test("a transcript directory that cannot be written stops the lesson before it runs")
@@ -61,15 +72,39 @@ struct LessonTests {
         #expect(!text.contains("checks passed"), "the lesson ran before the check: \(text)")
     }
 
-    /// A ResNet-18 with ImageNet's shapes (3 channels, 1000 classes), saved under PyTorch's
-    /// names as the export script saves torchvision's.
-    private func imagenetShapedWeights() throws -> URL {
-        var generator = SeededGenerator(seed: 1)
-        let model = try ResNet.named("resnet18", generator: &generator)
-        let file = FileManager.default.temporaryDirectory
-            .appendingPathComponent("resnet18-\(UUID().uuidString).safetensors")
-        try model.saveWeights(to: file.path)
-        return file
+    @Test("lesson 09 refuses weights of another architecture, naming the file and the mismatches")
+    func fineTuningFromMismatchedWeights() throws {
+        let file = try imagenetShapedWeights()
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = try runProcess(
+            productsDirectory.appendingPathComponent("lesson-09-fine-tuning"),
+            ["--quick", "--no-color", "--weights", file.path, "--model", "resnet34"])
+        let text = run.output
+        #expect(run.status != 0, "\(text.suffix(3000))")
+        #expect(text.contains(file.path), "\(text.suffix(3000))")
+        #expect(text.contains("layer1.2.conv1.weight"), "\(text.suffix(3000))")
+        #expect(!text.contains("C, gradual unfreezing"), "\(text.suffix(3000))")
+    }
+}
+
+/// A ResNet-18 with ImageNet's shapes (3 channels, 1000 classes), saved under PyTorch's
+/// names as the export script saves torchvision's.
+private func imagenetShapedWeights() throws -> URL {
+    var generator = SeededGenerator(seed: 1)
+    let model = try ResNet.named("resnet18", generator: &generator)
+    let file = FileManager.default.temporaryDirectory
+        .appendingPathComponent("resnet18-\(UUID().uuidString).safetensors")
+    try model.saveWeights(to: file.path)
+    return file
+}
+
+/// What takes a whole training lesson, or a lesson run several times: long tests
+/// (`RESIDUAL_LONG_TESTS=1`, CI's own step).
+@Suite("Lessons that train, run whole", .serialized, .long)
+struct LessonLongTests {
+    @Test(arguments: lessonNames.filter { trainingLessons.contains($0) })
+    func lessonRunsQuick(_ name: String) throws {
+        try expectLessonRunsQuick(name)
     }
 
     @Test("lesson 09 fine-tunes from ImageNet weights given with --weights")
@@ -89,20 +124,6 @@ struct LessonTests {
         #expect(
             failed.allSatisfy { $0.contains("beats scratch") }, "\(failed.joined(separator: "\n"))")
         #expect(run.status == 0 || !failed.isEmpty, "\(text.suffix(3000))")
-    }
-
-    @Test("lesson 09 refuses weights of another architecture, naming the file and the mismatches")
-    func fineTuningFromMismatchedWeights() throws {
-        let file = try imagenetShapedWeights()
-        defer { try? FileManager.default.removeItem(at: file) }
-        let run = try runProcess(
-            productsDirectory.appendingPathComponent("lesson-09-fine-tuning"),
-            ["--quick", "--no-color", "--weights", file.path, "--model", "resnet34"])
-        let text = run.output
-        #expect(run.status != 0, "\(text.suffix(3000))")
-        #expect(text.contains(file.path), "\(text.suffix(3000))")
-        #expect(text.contains("layer1.2.conv1.weight"), "\(text.suffix(3000))")
-        #expect(!text.contains("C, gradual unfreezing"), "\(text.suffix(3000))")
     }
 
     /// Graphviz 2.43 reads stack memory it never wrote while laying out some graphs, so

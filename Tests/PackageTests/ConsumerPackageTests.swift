@@ -8,9 +8,10 @@ import Testing
 ///
 /// The test clones this repository's committed HEAD (a fresh clone in CI) into a temporary
 /// folder, tags it 0.1.0, writes the consumer package the README describes, builds it with
-/// `swift build` and runs it. About a minute on two cores.
-@Suite("Using Residual from another package")
-struct ConsumerPackageTests {
+/// `swift build` and runs it: a debug build of the whole library, about six minutes on two
+/// cores, so a long test (`RESIDUAL_LONG_TESTS=1`).
+@Suite("Using Residual from another package", .long)
+struct ConsumerPackageLongTests {
     @Test("a package depending on a tagged clone by `from: \"0.1.0\"` builds and runs a ResNet")
     func consumerBuilds() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -120,11 +120,45 @@ struct ResNetLabTests {
     }
 }
 
+/// The six nets of the ablation, in the order it runs them.
+private let ablationNets = ["plain-18", "res-18", "plain-34", "res-34", "plain-56", "res-56"]
+
+/// Runs `bench SUITE --json` (on `batch` images, or the default) and checks that its `SUITE`
+/// entries are `nets`, in order, each with a positive `images_per_second`; returns the report.
+private func benchReport(suite: String, nets: [String], batch: Int? = nil) throws -> [String: Any] {
+    let size = batch.map { ["--batch-size", "\($0)"] } ?? []
+    let run = try runLab(["bench", suite, "--repeats", "1", "--threads", "2", "--json"] + size)
+    #expect(run.status == 0, "\(run.output)")
+    let report = try #require(
+        try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+    let rows = try #require(report[suite] as? [[String: Any]])
+    #expect(rows.compactMap { $0["net"] as? String } == nets, "\(suite)")
+    for row in rows {
+        #expect((row["images_per_second"] as? Double ?? 0) > 0, "\(suite): \(row)")
+    }
+    return report
+}
+
+/// `bench` at the recipe's batches: a long test (`RESIDUAL_LONG_TESTS=1`).
+@Suite("resnet-lab bench at full size", .long)
+struct ResNetLabBenchLongTests {
+    @Test("bench train at batch 128 estimates the ablation's minutes; eval runs at batch 256")
+    func fullSize() throws {
+        let train = try benchReport(suite: "train", nets: ablationNets)
+        #expect(train["train_batch"] as? Int == 128)
+        #expect(train["ablation_iterations"] as? Int == 400)
+        #expect((train["ablation_minutes"] as? Double ?? 0) > 0, "\(train)")
+        let eval = try benchReport(suite: "eval", nets: ablationNets + ["cifar-resnet20"])
+        #expect(eval["eval_batch"] as? Int == 256)
+    }
+}
+
 @Suite("resnet-lab bench")
 struct ResNetLabBenchTests {
     /// The machine-readable report: `gemm` entries with m, n, k, gflops; `train` entries with
     /// net and images_per_second for the six ablation nets, `eval` entries likewise with
-    /// cifar-resnet20 too; threads, machine and instruction set.
+    /// cifar-resnet20 too; threads, machine, instruction set and batch sizes. On batches of 8
+    /// (the recipe's 128 and 256 are a long test, `ResNetLabBenchLongTests`).
     @Test(
         "bench --json reports gemm, train and eval figures and the instruction set in the documented form"
     )
@@ -144,28 +178,24 @@ struct ResNetLabBenchTests {
             #expect((row["gflops"] as? Double ?? 0) > 0, "\(row)")
         }
 
-        let ablation = ["plain-18", "res-18", "plain-34", "res-34", "plain-56", "res-56"]
-        let trainReport = try benchReport(suite: "train", nets: ablation)
-        #expect((trainReport["ablation_minutes"] as? Double ?? 0) > 0)
+        let trainReport = try benchReport(suite: "train", nets: ablationNets, batch: 8)
+        #expect(trainReport["train_batch"] as? Int == 8)
+        #expect(
+            trainReport["ablation_minutes"] == nil,
+            "batch 8 says nothing about the ablation's minutes: \(trainReport)")
         #expect(
             ["AVX-512", "AVX2", "portable"].contains(
                 trainReport["instruction_set"] as? String ?? ""))
-        _ = try benchReport(suite: "eval", nets: ablation + ["cifar-resnet20"])
+        let evalReport = try benchReport(
+            suite: "eval", nets: ablationNets + ["cifar-resnet20"], batch: 8)
+        #expect(evalReport["eval_batch"] as? Int == 8)
     }
 
-    /// Runs `bench SUITE --json` and checks that its `SUITE` entries are `nets`, in order,
-    /// each with a positive `images_per_second`; returns the whole report.
-    func benchReport(suite: String, nets: [String]) throws -> [String: Any] {
-        let run = try runLab(["bench", suite, "--repeats", "1", "--threads", "2", "--json"])
-        #expect(run.status == 0, "\(run.output)")
-        let report = try #require(
-            try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
-        let rows = try #require(report[suite] as? [[String: Any]])
-        #expect(rows.compactMap { $0["net"] as? String } == nets, "\(suite)")
-        for row in rows {
-            #expect((row["images_per_second"] as? Double ?? 0) > 0, "\(suite): \(row)")
-        }
-        return report
+    @Test("bench refuses a batch size below 1, naming the flag")
+    func badBatchSize() throws {
+        let run = try runLab(["bench", "train", "--batch-size", "0"])
+        #expect(run.status != 0)
+        #expect(run.output.contains("--batch-size must be at least 1, got 0"), "\(run.output)")
     }
 
     @Test("bench refuses a thread count below 1, naming the flag")
@@ -595,10 +625,10 @@ private let hasFashionMNIST =
 
 @Suite("resnet-lab ablate", .serialized)
 struct AblateCommandTests {
-    /// A tiny ablation: depth 8 only, 6 steps of 32 images per net.
+    /// A tiny ablation: depth 8 only, 6 steps of 32 images per net, `--quick`'s analysis sizes.
     private func tiny(_ directory: String, extra: [String] = []) -> [String] {
         [
-            "ablate", "--depths", "8", "--iterations", "6", "--decay-iterations", "2",
+            "ablate", "--quick", "--depths", "8", "--iterations", "6", "--decay-iterations", "2",
             "--window", "3", "--evaluations", "2", "--batch-size", "32", "--train-limit", "256",
             "--test-limit", "100", "--threads", "1", "--landscape-points", "3",
             "--landscape-grid", "3", "--out", directory,
@@ -633,7 +663,7 @@ struct AblateCommandTests {
         #expect(deeper.status == 0, "\(deeper.output.suffix(3000))")
         #expect(
             !deeper.output.contains("analyses"), "--train-only counts analyses: \(deeper.output)")
-        let analysed = try runLab(tiny(directory, extra: ["--depths", "8,10"]))
+        let analysed = try runLab(tiny(directory, extra: ["--depths", "8,10", "--no-landscape"]))
         #expect(analysed.status == 0, "\(analysed.output.suffix(3000))")
         #expect(analysed.output.contains("redoing the init diagnostics"), "\(analysed.output)")
         let lesions = try String(
