@@ -9,11 +9,20 @@ import PackageDescription
 /// (`Kernels/Runtime/InstructionSet.swift`).
 let targetCPU = Context.environment["RESIDUAL_TARGET_CPU"] ?? "native"
 
-/// Numeric targets are optimised in every configuration, so a plain (debug)
-/// `swift run lesson-...` stays quick. `-Ounchecked` drops overflow and bounds
-/// checks inside the kernels; `-target-cpu` lets SIMD code use the FMA
-/// and AVX units of the machine that builds it (each machine builds for itself).
+/// Where the numbers are computed (the kernels, the tensor core, the layers, the optimisers'
+/// arithmetic, the data transforms): optimised in every configuration, so a plain (debug)
+/// `swift run lesson-...` stays quick. `-Ounchecked` drops overflow and bounds checks, and
+/// `precondition` with them (the package's own checks use `checkArgument`, which survives);
+/// `-target-cpu` lets SIMD code use the FMA and AVX units of the machine that builds it
+/// (each machine builds for itself).
 let hot: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", targetCPU])]
+
+/// The code around the numbers (the training loop's files and flags, the ablation's run
+/// directory and analyses, the command line) and the tests of the numeric modules: optimised
+/// for the same CPU in every configuration, but with `-O`, which keeps bounds, overflow and
+/// `precondition` checks. A training step's time is spent below them (`bench train` before
+/// and after: Docs/PERFORMANCE.md, where NN, ResNetModels and Optim at `-O` cost 4-7%).
+let checked: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", targetCPU])]
 
 /// Optimised in every configuration too, but with `-O`, which keeps `precondition` checks
 /// (`-Ounchecked` removes them): for modules whose speed matters less than their checks.
@@ -66,34 +75,40 @@ let package = Package(
         .systemLibrary(name: "CInstructionSet"),
 
         // MARK: - Libraries
+        // The package's argument checks and their error type, below every other module.
+        .target(name: "Checks", swiftSettings: optimized),
         .target(name: "Randomness", swiftSettings: optimized),
         .target(
             name: "ScalarAutograd", dependencies: ["Randomness", "GraphRender"],
             swiftSettings: optimized),
         .target(
-            name: "Kernels", dependencies: ["CMalloc", "CInstructionSet"], exclude: ["README.md"],
-            swiftSettings: hot),
-        .target(
-            name: "TensorCore", dependencies: ["Randomness", "Kernels"], exclude: ["README.md"],
-            swiftSettings: hot),
-        .target(
-            name: "NN", dependencies: ["TensorCore", "Kernels", "Randomness"],
+            name: "Kernels", dependencies: ["Checks", "CMalloc", "CInstructionSet"],
             exclude: ["README.md"],
             swiftSettings: hot),
         .target(
-            name: "ResNetModels", dependencies: ["NN", "TensorCore", "Kernels", "Randomness"],
+            name: "TensorCore", dependencies: ["Checks", "Randomness", "Kernels"],
+            exclude: ["README.md"],
+            swiftSettings: hot),
+        .target(
+            name: "NN", dependencies: ["Checks", "TensorCore", "Kernels", "Randomness"],
+            exclude: ["README.md"],
+            swiftSettings: hot),
+        .target(
+            name: "ResNetModels",
+            dependencies: ["Checks", "NN", "TensorCore", "Kernels", "Randomness"],
             exclude: ["README.md"], swiftSettings: hot),
         .target(
-            name: "Datasets", dependencies: ["CZlib", "TensorCore", "Kernels", "Randomness"],
+            name: "Datasets",
+            dependencies: ["Checks", "CZlib", "TensorCore", "Kernels", "Randomness"],
             exclude: ["README.md"], swiftSettings: hot),
         .target(
-            name: "Optim", dependencies: ["TensorCore", "Kernels", "TextFormat"],
+            name: "Optim", dependencies: ["Checks", "TensorCore", "TextFormat"],
             exclude: ["README.md"],
             swiftSettings: hot),
         .target(
             name: "Training",
             dependencies: ["NN", "ResNetModels", "Datasets", "Optim", "TensorCore", "Randomness"],
-            exclude: ["README.md"], swiftSettings: hot),
+            exclude: ["README.md"], swiftSettings: checked),
         .target(
             name: "Ablation",
             dependencies: [
@@ -101,7 +116,7 @@ let package = Package(
                 "NN", "ResNetModels", "Datasets", "Optim", "Training", "TensorCore", "Kernels",
                 "Randomness", "Plots",
             ],
-            exclude: ["README.md"], swiftSettings: hot),
+            exclude: ["README.md"], swiftSettings: checked),
         .target(name: "GraphRender", dependencies: ["CGraphviz"], exclude: ["README.md"]),
         .target(
             name: "ModelViews",
@@ -115,7 +130,8 @@ let package = Package(
         .target(
             name: "Residual",
             dependencies: [
-                "Randomness", "ScalarAutograd", "Kernels", "TensorCore", "NN", "ResNetModels",
+                "Checks", "Randomness", "ScalarAutograd", "Kernels", "TensorCore", "NN",
+                "ResNetModels",
                 "ModelViews", "Datasets", "Optim", "Training", "Ablation", "GraphRender", "Plots",
                 "Notebook", "TextFormat", "ExerciseKit",
             ]),
@@ -166,7 +182,7 @@ let package = Package(
                 "Ablation", "Datasets", "Optim", "Plots", "TensorCore", "TextFormat", "CStdio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: hot),
+            swiftSettings: checked),
 
         // MARK: - Exercises
         // The student's files (each stub throws NotAttempted), the reference solutions, the
@@ -208,22 +224,22 @@ let package = Package(
         .testTarget(name: "GraphRenderTests", dependencies: ["GraphRender"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: hot),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: checked),
         .testTarget(
             name: "TensorCoreTests", dependencies: ["TestSupport", "TensorCore", "Kernels"],
             exclude: ["Fixtures"],
-            swiftSettings: hot),
+            swiftSettings: checked),
         .testTarget(
             name: "NNTests", dependencies: ["TestSupport", "NN", "TensorCore", "Randomness"],
             exclude: ["Fixtures"],
-            swiftSettings: hot),
+            swiftSettings: checked),
         .testTarget(
             name: "ResNetModelsTests",
             dependencies: [
                 "TestSupport", "ResNetModels", "NN", "TensorCore", "Randomness", "Optim",
             ],
             exclude: ["Fixtures"],
-            swiftSettings: hot),
+            swiftSettings: checked),
         .testTarget(
             name: "ModelViewsTests",
             dependencies: [
@@ -255,7 +271,7 @@ let package = Package(
                 "Ablation", "Training", "NN", "ResNetModels", "Datasets", "TensorCore",
                 "Randomness",
             ],
-            swiftSettings: hot),
+            swiftSettings: checked),
         .testTarget(
             name: "TrainingTests",
             dependencies: [

@@ -1,3 +1,5 @@
+import Datasets
+import Foundation
 import ResNetModels
 import Training
 
@@ -173,51 +175,55 @@ public struct AblationConfig: Codable, Equatable, Sendable {
         try analysis.validate()
     }
 
-    /// Whether a net trained under `other` is the net this configuration would train, and its
-    /// analyses the ones this configuration would make: every setting but the depths, the
-    /// seeds, the data directory and `--no-landscape` agrees.
-    public func sameRecipe(as other: AblationConfig) -> Bool {
-        recipeDifferences(from: other).isEmpty
-    }
+    /// The settings that are not the recipe: which nets and seeds to run, where the data is,
+    /// and whether to skip the landscape (the analyses saved must agree in size, not in
+    /// whether one was skipped). Every other field, a new one included, is compared.
+    static let notRecipe: Set<String> = [
+        "depths", "seeds", "data_directory", "analysis.skip_landscape",
+    ]
 
-    /// The recipe settings that differ from `other`'s, as `name: ours vs theirs`.
+    /// What the recipe's fields are called in a message: the flag where there is one, else
+    /// the field's name in config.json with spaces.
+    static let recipeNames = [
+        "learning_rate": "lr", "batch_size": "batch-size", "decay_iterations": "decay-iterations",
+        "final_decay_iterations": "final-decay-iterations", "weight_decay": "weight-decay",
+        "evaluation_images": "evaluation-images", "test_limit": "test-limit",
+        "train_limit": "train-limit", "analysis.landscape_points": "landscape-points",
+        "analysis.landscape_grid": "landscape-grid",
+    ]
+
+    /// The recipe settings that differ from `other`'s, as `name: ours vs theirs`: every field
+    /// of the two configurations as config.json stores them (`RecordJSON`), but those in
+    /// `notRecipe`; an absent optional reads "none".
     public func recipeDifferences(from other: AblationConfig) -> [String] {
-        var differences: [String] = []
-        func compare<T: Equatable>(_ name: String, _ a: T, _ b: T) {
-            if a != b { differences.append("\(name) \(a) vs \(b)") }
+        func fields(_ config: AblationConfig) -> [String: String] {
+            guard let data = try? RunDirectory.encoder.encode(config),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { fatalError("AblationConfig: cannot encode \(config)") }
+            var fields: [String: String] = [:]
+            func add(_ object: [String: Any], prefix: String) {
+                for (key, value) in object {
+                    if let nested = value as? [String: Any] {
+                        add(nested, prefix: prefix + key + ".")
+                    } else {
+                        fields[prefix + key] = "\(value)"
+                    }
+                }
+            }
+            add(object, prefix: "")
+            return fields
         }
-        compare("iterations", iterations, other.iterations)
-        compare("decay-iterations", decayIterations, other.decayIterations)
-        compare(
-            "final-decay-iterations", finalDecayIterations.map(String.init) ?? "none",
-            other.finalDecayIterations.map(String.init) ?? "none")
-        compare("batch-size", batchSize, other.batchSize)
-        compare("lr", learningRate, other.learningRate)
-        compare("momentum", momentum, other.momentum)
-        compare("weight-decay", weightDecay, other.weightDecay)
-        compare("window", window, other.window)
-        compare("evaluations", evaluations, other.evaluations)
-        compare("evaluation-images", evaluationImages, other.evaluationImages)
-        compare(
-            "test-limit", testLimit.map(String.init) ?? "all",
-            other.testLimit.map(String.init) ?? "all")
-        compare(
-            "train-limit", trainLimit.map(String.init) ?? "all",
-            other.trainLimit.map(String.init) ?? "all")
-        compare("dataset", dataset.rawValue, other.dataset.rawValue)
-        // The analyses are saved once too; their sizes must agree (skipping one need not).
-        let (a, b) = (analysis, other.analysis)
-        compare("diagnostic images", a.diagnosticImages, b.diagnosticImages)
-        compare("shattered pairs", a.shatteredPairs, b.shatteredPairs)
-        compare("lesion images", a.lesionImages, b.lesionImages)
-        compare("landscape images", a.landscapeImages, b.landscapeImages)
-        compare("landscape-points", a.landscapePoints, b.landscapePoints)
-        compare("landscape-grid", a.landscapeGrid, b.landscapeGrid)
-        compare("landscape radius", a.landscapeRadius, b.landscapeRadius)
-        compare(
-            "landscape depth", a.landscapeDepth.map(String.init) ?? "deepest",
-            b.landscapeDepth.map(String.init) ?? "deepest")
-        return differences
+        let (ours, theirs) = (fields(self), fields(other))
+        let keys = Set(ours.keys).union(theirs.keys).subtracting(Self.notRecipe)
+        return keys.sorted().compactMap { key in
+            let (a, b) = (ours[key] ?? "none", theirs[key] ?? "none")
+            guard a != b else { return nil }
+            let name =
+                Self.recipeNames[key]
+                ?? key.replacingOccurrences(of: "analysis.", with: "")
+                .replacingOccurrences(of: "_", with: " ")
+            return "\(name) \(a) vs \(b)"
+        }
     }
 }
 

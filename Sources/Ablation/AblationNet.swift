@@ -72,4 +72,9 @@ public struct AblationSeeds: Codable, Equatable, Sendable {
         model = generator.next()
         data = generator.next()
     }
+
+    /// The shattered-gradients analysis's random readout: one past the model's seed.
+    public var readout: UInt64 { model &+ 1 }
+    /// The loss landscape's two filter-normalised directions: two and three past it.
+    public var landscapeDirections: (UInt64, UInt64) { (model &+ 2, model &+ 3) }
 }

@@ -92,16 +92,19 @@ extension AblationConfig {
         var list: [(name: String, what: String, type: any RunAnalysis.Type)] = []
         for seed in seeds {
             list.append(
-                ("init-seed\(seed)", "init diagnostics, seed \(seed)", InitDiagnostics.self))
+                (
+                    AnalysisName.initDiagnostics(seed: seed), "init diagnostics, seed \(seed)",
+                    InitDiagnostics.self
+                ))
             list.append(
                 (
-                    "shattered-seed\(seed)", "shattered gradients, seed \(seed)",
+                    AnalysisName.shattered(seed: seed), "shattered gradients, seed \(seed)",
                     ShatteredGradients.self
                 )
             )
             list.append(
                 (
-                    "trained-seed\(seed)",
+                    AnalysisName.trained(seed: seed),
                     "responses and lesions of the trained nets, seed \(seed)",
                     TrainedDiagnostics.self
                 ))
@@ -109,7 +112,7 @@ extension AblationConfig {
         if !analysis.skipLandscape {
             list.append(
                 (
-                    "landscape-seed\(seeds[0])",
+                    AnalysisName.landscape(seed: seeds[0]),
                     "loss landscapes of the depth-\(analysedDepth) pair, seed \(seeds[0])",
                     [LossLandscape].self
                 ))
@@ -168,18 +171,19 @@ extension AblationRun {
             for seed in config.seeds {
                 guard
                     try once(
-                        "init-seed\(seed)", InitDiagnostics.self, "init diagnostics, seed \(seed)",
+                        AnalysisName.initDiagnostics(seed: seed), InitDiagnostics.self,
+                        "init diagnostics, seed \(seed)",
                         { initDiagnostics(seed: seed, data: data, shouldStop: shouldStop) })
                 else { return false }
                 guard
                     try once(
-                        "shattered-seed\(seed)", ShatteredGradients.self,
+                        AnalysisName.shattered(seed: seed), ShatteredGradients.self,
                         "shattered gradients, seed \(seed)",
                         { shattered(seed: seed, data: data, shouldStop: shouldStop) })
                 else { return false }
                 guard
                     try once(
-                        "trained-seed\(seed)", TrainedDiagnostics.self,
+                        AnalysisName.trained(seed: seed), TrainedDiagnostics.self,
                         "responses and lesions of the trained nets, seed \(seed)",
                         { () throws(AblationError) in
                             try trainedDiagnostics(seed: seed, data: data, shouldStop: shouldStop)
@@ -190,7 +194,7 @@ extension AblationRun {
                 let seed = config.seeds[0]
                 guard
                     try once(
-                        "landscape-seed\(seed)", [LossLandscape].self,
+                        AnalysisName.landscape(seed: seed), [LossLandscape].self,
                         "loss landscapes of the depth-\(analysedDepth) pair, seed \(seed)",
                         { () throws(AblationError) -> [LossLandscape]? in
                             var landscapes: [LossLandscape] = []
@@ -272,7 +276,7 @@ extension AblationRun {
                 progress.status("shattered gradients, seed \(seed): \(net.name)")
                 let model = build(net, seed: seed, data: data)
                 let value = Diagnostics.gradientCorrelation(
-                    model, images: images, readoutSeed: AblationSeeds(seed).model &+ 1)
+                    model, images: images, readoutSeed: AblationSeeds(seed).readout)
                 if isResidual { residual.append(value) } else { plain.append(value) }
             }
         }
@@ -317,8 +321,8 @@ extension AblationRun {
         let seeds = AblationSeeds(seed)
         return LossLandscape(
             model, net: net.name, on: set,
-            directions: FilterNormalizedDirection(for: model, seed: seeds.model &+ 2),
-            FilterNormalizedDirection(for: model, seed: seeds.model &+ 3),
+            directions: FilterNormalizedDirection(for: model, seed: seeds.landscapeDirections.0),
+            FilterNormalizedDirection(for: model, seed: seeds.landscapeDirections.1),
             steps: LossLandscape.steps(
                 count: analysis.landscapePoints, radius: analysis.landscapeRadius),
             gridSteps: LossLandscape.steps(
@@ -339,4 +343,17 @@ extension AblationRun {
 /// `4.2 s` or `1m05s`.
 func formatSeconds(_ seconds: Double) -> String {
     seconds < 60 ? String(format: "%.1f s", seconds) : formatDuration(seconds)
+}
+
+/// The analysis files' names (`analysis/NAME.json`), written once for the list of analyses,
+/// the runs that make them and the outputs that read them.
+public enum AnalysisName {
+    /// Gradient norms and block responses at initialisation.
+    public static func initDiagnostics(seed: UInt64) -> String { "init-seed\(seed)" }
+    /// The shattered-gradients correlations.
+    public static func shattered(seed: UInt64) -> String { "shattered-seed\(seed)" }
+    /// Responses and lesions of the trained nets.
+    public static func trained(seed: UInt64) -> String { "trained-seed\(seed)" }
+    /// The loss landscapes of the analysed pair.
+    public static func landscape(seed: UInt64) -> String { "landscape-seed\(seed)" }
 }

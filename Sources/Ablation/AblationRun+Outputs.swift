@@ -69,18 +69,19 @@ extension AblationResults {
         var shattered: [ShatteredGradients] = []
         var trained: [TrainedDiagnostics] = []
         for seed in config.seeds {
-            if let d = try optional(InitDiagnostics.self, "init-seed\(seed)") {
+            if let d = try optional(InitDiagnostics.self, AnalysisName.initDiagnostics(seed: seed))
+            {
                 initDiagnostics.append(d)
             }
-            if let s = try optional(ShatteredGradients.self, "shattered-seed\(seed)") {
+            if let s = try optional(ShatteredGradients.self, AnalysisName.shattered(seed: seed)) {
                 shattered.append(s)
             }
-            if let t = try optional(TrainedDiagnostics.self, "trained-seed\(seed)") {
+            if let t = try optional(TrainedDiagnostics.self, AnalysisName.trained(seed: seed)) {
                 trained.append(t)
             }
         }
         let landscapes =
-            try optional([LossLandscape].self, "landscape-seed\(config.seeds[0])") ?? []
+            try optional([LossLandscape].self, AnalysisName.landscape(seed: config.seeds[0])) ?? []
         self.config = config
         self.nets = nets
         self.initDiagnostics = initDiagnostics

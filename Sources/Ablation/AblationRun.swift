@@ -46,7 +46,7 @@ public final class AblationRun {
     ) throws(AblationError) {
         try config.validate()
         if let threads {
-            try require(threads >= 1, "--threads must be ≥ 1, got \(threads)")
+            try require(threads >= 1, "--threads must be at least 1, got \(threads)")
         }
         self.config = config
         self.directory = RunDirectory(directory)
@@ -251,7 +251,7 @@ public final class AblationRun {
         try withThreads { () throws(AblationError) in
             for net in config.nets {
                 let model = build(net, seed: 0, data: data)
-                let step = timeSteps(model, batch: batch, steps: steps)
+                let step = try timeSteps(model, config: config, batch: batch, steps: steps)
                 let forward = timeForward(model, on: images)
                 timings[net] = (step, forward / Double(images.count))
             }
@@ -276,19 +276,19 @@ public final class AblationRun {
         }
         let blocks = Double((analysedDepth - 2) / 2 + 1)
         for seed in config.seeds where includingAnalyses {
-            if !isDone("init-seed\(seed)", InitDiagnostics.self) {
+            if !isDone(AnalysisName.initDiagnostics(seed: seed), InitDiagnostics.self) {
                 analyses += config.nets.reduce(0) { $0 + 2 * timings[$1]!.step }
             }
-            if !isDone("shattered-seed\(seed)", ShatteredGradients.self) {
+            if !isDone(AnalysisName.shattered(seed: seed), ShatteredGradients.self) {
                 analyses += deepest.reduce(0) { $0 + $1.step } * Double(shatteredDepths.count) / 2
             }
-            if !isDone("trained-seed\(seed)", TrainedDiagnostics.self) {
+            if !isDone(AnalysisName.trained(seed: seed), TrainedDiagnostics.self) {
                 analyses +=
                     deepest.reduce(0) { $0 + $1.image } * blocks * Double(analysis.lesionImages)
             }
         }
         if includingAnalyses && !analysis.skipLandscape
-            && !isDone("landscape-seed\(config.seeds[0])", [LossLandscape].self)
+            && !isDone(AnalysisName.landscape(seed: config.seeds[0]), [LossLandscape].self)
         {
             let points = analysis.landscapePoints + analysis.landscapeGrid * analysis.landscapeGrid
             analyses +=
@@ -398,13 +398,7 @@ public final class AblationRun {
 
     /// Runs `body` with the configured thread count for the kernels.
     func withThreads<T>(_ body: () throws(AblationError) -> T) throws(AblationError) -> T {
-        do {
-            return try Parallel.withThreadCount(threads ?? Parallel.threadCount) { try body() }
-        } catch let error as AblationError {
-            throw error
-        } catch {
-            fatalError("AblationRun: unexpected error \(error)")
-        }
+        try Tensor.withThreadCount(threads ?? Tensor.threadCount, body)
     }
 }
 
@@ -444,12 +438,21 @@ func timeForward(_ model: ResNet, on set: EvaluationSet) -> Double {
     Timing.medianSeconds(repeats: 1) { _ = score(model, on: set) }
 }
 
-/// Median seconds of `steps` training steps (forward, loss, backward, SGD) on one batch,
-/// after one untimed step. The model's weights change; use a throwaway model.
-func timeSteps(_ model: ResNet, batch: DataLoader.Batch, steps: Int) -> Double {
+/// Median seconds of `steps` training steps (forward, loss, backward, SGD with the recipe's
+/// settings) on one batch, after one untimed step. The model's weights change; use a
+/// throwaway model.
+func timeSteps(_ model: ResNet, config: AblationConfig, batch: DataLoader.Batch, steps: Int)
+    throws(AblationError) -> Double
+{
     model.train()
-    guard let optimizer = try? SGD(parameters: model.parameters, learningRate: 0.01, momentum: 0.9)
-    else { return 0 }
+    let optimizer: SGD
+    do {
+        optimizer = try SGD(
+            parameters: model.parameters, learningRate: config.learningRate,
+            momentum: config.momentum, weightDecay: config.weightDecay)
+    } catch {
+        throw .invalidConfiguration("\(error)")
+    }
     return Timing.medianSeconds(repeats: steps) {
         optimizer.zeroGrad()
         crossEntropy(logits: model(batch.images), targets: batch.labels).backward()

@@ -23,7 +23,8 @@ public struct LesionProfile: Codable, Equatable, Sendable {
         _ model: ResNet, net: String, on set: EvaluationSet, shouldStop: () -> Bool = { false }
     ) {
         guard let folded = FoldedResNet(model) else {
-            preconditionFailure("LesionProfile: \(net) cannot be folded (pre-activation?)")
+            // A programming error, not bad input: the ablation's nets all fold.
+            fatalError("LesionProfile: \(net) cannot be folded (pre-activation?)")
         }
         self.net = net
         blocks = model.namedModules().filter { $0.module is any ResidualBlock }.map(\.name)

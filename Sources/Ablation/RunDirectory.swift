@@ -41,29 +41,18 @@ public struct RunDirectory: Sendable {
         file("analysis/\(name).json")
     }
 
-    /// Whether anything is at `path` (`path` relative to the run directory or absolute).
+    /// Whether anything is at `absolutePath` (a path from `file(_:)` and the like; a relative
+    /// path is taken from the process's working directory, not the run directory).
     public func exists(_ absolutePath: String) -> Bool {
         FileManager.default.fileExists(atPath: absolutePath)
     }
 
     // MARK: - JSON
 
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }
+    /// Indented, snake_case `RecordJSON`.
+    static var encoder: JSONEncoder { RecordJSON.encoder(pretty: true, snakeCase: true) }
 
-    static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return decoder
-    }
+    static var decoder: JSONDecoder { RecordJSON.decoder(snakeCase: true) }
 
     /// Writes `value` as JSON to `path`, atomically, creating the directories on the way.
     public func writeJSON<T: Encodable>(_ value: T, to path: String) throws(AblationError) {

@@ -1,3 +1,4 @@
+import Checks
 import Kernels
 import Randomness
 import TensorCore

@@ -1,4 +1,4 @@
-import Kernels
+import Checks
 import Randomness
 import TensorCore
 

@@ -1,4 +1,4 @@
-import Kernels
+import Checks
 
 /// An array read from an IDX file: its dimensions and its elements as unsigned bytes.
 ///

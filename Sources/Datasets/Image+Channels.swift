@@ -1,6 +1,6 @@
 // Per-channel arithmetic: normalisation and grayscale → RGB.
 
-import Kernels
+import Checks
 
 extension Image {
     /// `(x - mean[c]) / std[c]` for every pixel of channel `c` (torchvision `Normalize`).

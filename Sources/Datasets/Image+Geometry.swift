@@ -1,4 +1,4 @@
-import Kernels
+import Checks
 import Randomness
 
 // Flips and crops, as torchvision's RandomHorizontalFlip, RandomCrop (with zero padding) and

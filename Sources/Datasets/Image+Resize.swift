@@ -1,6 +1,6 @@
 // Bilinear resizing with PyTorch's `align_corners=False` convention.
 
-import Kernels
+import Checks
 
 extension Image {
     /// The image resized to `height × width` by bilinear interpolation, each channel alone.

@@ -1,4 +1,4 @@
-import Kernels
+import Checks
 import TensorCore
 
 /// One image: `[C, H, W]` Float32 pixels, row-major (channels outermost), as one item of an

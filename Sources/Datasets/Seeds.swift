@@ -1,4 +1,4 @@
-import Kernels
+import Checks
 import Randomness
 
 // Deterministic randomness for data: every random choice (a shuffle, a crop offset) comes from

@@ -1,4 +1,4 @@
-import Kernels
+import Checks
 import TensorCore
 
 /// Batch normalisation over the channels of an NCHW batch (Ioffe & Szegedy 2015), as

@@ -1,4 +1,4 @@
-import Kernels
+import Checks
 import TensorCore
 
 /// Max pooling, as PyTorch's `nn.MaxPool2d`: kernel, stride and padding are (height, width)

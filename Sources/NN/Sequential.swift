@@ -1,4 +1,4 @@
-import Kernels
+import Checks
 import TensorCore
 
 /// A chain of modules applied in order, as PyTorch's `nn.Sequential`. Its children are named

@@ -6,7 +6,7 @@
 /// compiled the same way); `mul_` and `addcdiv_` round every operation. `addingProduct` is
 /// Swift's fused multiply-add (one `vfmadd` instruction with `-target-cpu native`).
 
-import Kernels
+import Checks
 
 /// x ← x + α·y elementwise, rounded once: PyTorch's `x.add_(y, alpha=α)`.
 func addScaled(_ x: inout [Float], _ y: [Float], _ alpha: Float) {

@@ -1,4 +1,4 @@
-import Kernels
+import Checks
 
 /// What every learning-rate scheduler shares, like PyTorch's
 /// `torch.optim.lr_scheduler.LRScheduler`: it owns a step counter (`lastEpoch`) and, at each

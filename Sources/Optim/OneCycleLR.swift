@@ -1,5 +1,5 @@
+import Checks
 import Foundation
-import Kernels
 
 /// The 1cycle policy (Smith & Topin 2018, "Super-Convergence"): PyTorch's `OneCycleLR`.
 /// Step it once per *batch*, `totalSteps` times in all.

@@ -1,4 +1,4 @@
-import Kernels
+import Checks
 
 /// Why an optimizer or a learning-rate scheduler cannot accept its arguments, or a saved state:
 /// the message names the type, the argument and what was expected

@@ -1,4 +1,4 @@
-import Kernels
+import Checks
 
 extension ResNet {
     /// The first layers, before the stages.

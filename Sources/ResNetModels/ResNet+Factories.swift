@@ -1,4 +1,4 @@
-import Kernels
+import Checks
 import Randomness
 
 // The families: torchvision's five ImageNet ResNets, the paper's CIFAR-10 networks (6n + 2

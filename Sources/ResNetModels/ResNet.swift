@@ -1,4 +1,4 @@
-import Kernels
+import Checks
 import NN
 import Randomness
 import TensorCore

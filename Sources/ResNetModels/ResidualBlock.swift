@@ -1,4 +1,4 @@
-import Kernels
+import Checks
 import NN
 
 /// What every ResNet block shares, for the network that stacks them and for summaries and

@@ -1,6 +1,7 @@
 // The umbrella module that lessons import: `import Residual` brings in every library.
 
 @_exported import Ablation
+@_exported import Checks
 @_exported import Datasets
 @_exported import ExerciseKit
 @_exported import GraphRender

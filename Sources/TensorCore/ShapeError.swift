@@ -1,3 +1,4 @@
+import Checks
 import Kernels
 
 /// Why an operation cannot accept its arguments: the message names the operation, the shapes

@@ -7,6 +7,7 @@
 // operation that used it has already added its share of ∂L/∂(tensor), so the tensor's node can
 // pass the complete gradient on to its own inputs. Leaves keep what arrives in `grad`.
 
+import Checks
 import Kernels
 
 extension Tensor {

@@ -3,6 +3,7 @@
 // result broadcasts back against the input (`x - x.mean(axes: [1], keepDims: true)`).
 // Sums run in Double in a fixed order: accurate, and identical on every run.
 
+import Checks
 import Kernels
 
 extension Tensor {

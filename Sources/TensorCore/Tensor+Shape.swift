@@ -3,6 +3,7 @@
 // them into the new order. Backward: a reshape passes the gradient through unchanged (only
 // its shape differs); a permutation sends it back through the inverse permutation.
 
+import Checks
 import Kernels
 
 extension Tensor {

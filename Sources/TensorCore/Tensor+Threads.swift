@@ -8,7 +8,9 @@ extension Tensor {
 
     /// Runs `body` with the kernels on `n` threads (at least 1). The entry point for code
     /// above TensorCore (the trainer), which need not know the kernels' module.
-    public static func withThreadCount<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
+    public static func withThreadCount<T, E: Error>(_ n: Int, _ body: () throws(E) -> T)
+        throws(E) -> T
+    {
         try Parallel.withThreadCount(n, body)
     }
 }

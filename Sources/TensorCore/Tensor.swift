@@ -1,3 +1,4 @@
+import Checks
 import Kernels
 
 /// An n-dimensional array of `Float`s that remembers how it was computed, so that it can

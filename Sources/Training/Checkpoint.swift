@@ -180,22 +180,10 @@ public struct Checkpoint {
         tensors.filter { !$0.name.hasPrefix(OptimizerTensors.prefix) }
     }
 
-    /// JSON with sorted keys (the same state gives the same bytes); NaN and infinities,
-    /// which JSON lacks, as strings.
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }
+    /// Compact `RecordJSON` (the same state gives the same bytes).
+    static var encoder: JSONEncoder { RecordJSON.encoder() }
 
-    static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return decoder
-    }
+    static var decoder: JSONDecoder { RecordJSON.decoder() }
 }
 
 extension SafetensorsError {

@@ -171,13 +171,6 @@ extension Trainer {
 
     /// Runs `body` with the configured thread count for the kernels.
     func withThreads<T>(_ body: () throws(TrainingError) -> T) throws(TrainingError) -> T {
-        let threads = config.threads ?? Tensor.threadCount
-        do {
-            return try Tensor.withThreadCount(threads) { try body() }
-        } catch let error as TrainingError {
-            throw error
-        } catch {
-            fatalError("Trainer: unexpected error \(error)")
-        }
+        try Tensor.withThreadCount(config.threads ?? Tensor.threadCount, body)
     }
 }

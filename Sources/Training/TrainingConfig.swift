@@ -1,3 +1,5 @@
+import Datasets
+
 /// Everything that decides a training run: the model, the data, the optimizer and its
 /// schedule, the seed, the limits for a quick run and where the files go. Every
 /// `resnet-lab train` flag sets one field (named beside it below).

@@ -1,5 +1,6 @@
 import Ablation
 import ArgumentParser
+import Datasets
 import Foundation
 import Training
 
@@ -94,10 +95,9 @@ struct Ablate: ParsableCommand {
     @Option(help: "Directory holding the data set's files (default: the system location).")
     var dataDir: String?
 
-    @Option(
-        parsing: .unconditional,
-        help: "Threads for the kernels (default: RESIDUAL_THREADS or all cores).")
-    var threads: Int?
+    @OptionGroup var threading: ThreadsOption
+    /// `--threads`, if given.
+    var threads: Int? { threading.threads }
 
     @Flag(help: "A small run (depths 8 and 14, 60 steps, a tenth of the data): under a minute.")
     var quick = false
@@ -123,7 +123,6 @@ struct Ablate: ParsableCommand {
     var trainOnly = false
 
     func validate() throws {
-        try checkThreadsEnvironment(threads: threads, usesThreads: true)
         if out.trimmingCharacters(in: .whitespaces).isEmpty {
             // An unset $OUT in a script: the run would write into the current directory.
             throw ValidationError("--out must name a directory, got '\(out)'")
@@ -132,9 +131,6 @@ struct Ablate: ParsableCommand {
             try makeConfig().validate()
         } catch let error as AblationError {
             throw ValidationError(error.description)
-        }
-        if let threads, threads < 1 {
-            throw ValidationError("--threads must be at least 1, got \(threads)")
         }
     }
 

@@ -28,10 +28,9 @@ struct Bench: ParsableCommand {
     @Argument(help: "What to measure: gemm, conv, train, eval, build or all.")
     var suite: Suite = .all
 
-    @Option(
-        parsing: .unconditional,
-        help: "Threads for the fast kernels (default: RESIDUAL_THREADS or all cores).")
-    var threads: Int?
+    @OptionGroup var threading: ThreadsOption
+    /// `--threads`, if given.
+    var threads: Int? { threading.threads }
 
     @Option(parsing: .unconditional, help: "Timed runs per measurement; the median is reported.")
     var repeats = 5
@@ -59,10 +58,6 @@ struct Bench: ParsableCommand {
     var json = false
 
     func validate() throws {
-        try checkThreadsEnvironment(threads: threads, usesThreads: true)
-        if let threads, threads < 1 {
-            throw ValidationError("--threads must be at least 1, got \(threads)")
-        }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
         if let batchSize, batchSize < 1 {
             throw ValidationError("--batch-size must be at least 1, got \(batchSize)")

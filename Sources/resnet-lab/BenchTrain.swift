@@ -1,3 +1,4 @@
+import Ablation
 import Foundation
 import Kernels
 import NN
@@ -10,12 +11,9 @@ import TensorCore
 /// backward and an SGD update (momentum 0.9, weight decay 1e-4, as in the ablation) on a
 /// fixed batch of 128 random 28×28×1 images, so only the tensor core is timed.
 enum TrainBench {
-    /// The six nets of the plain-vs-residual ablation, in the order the ablation runs them.
-    static let nets: [(name: String, depth: Int, residual: Bool)] = [
-        ("plain-18", 18, false), ("res-18", 18, true),
-        ("plain-34", 34, false), ("res-34", 34, true),
-        ("plain-56", 56, false), ("res-56", 56, true),
-    ]
+    /// The six nets of the plain-vs-residual ablation at its default depths, in the order
+    /// the ablation runs them.
+    static let nets = AblationConfig().nets
 
     /// The recipe's batch, the default.
     static let batch = 128

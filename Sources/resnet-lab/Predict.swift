@@ -55,8 +55,9 @@ struct Predict: ParsableCommand {
     @Option(help: "Where to write the logits (key \"logits\").")
     var out: String
 
-    @Option(parsing: .unconditional, help: "Threads for the kernels (default: all cores).")
-    var threads: Int?
+    @OptionGroup var threading: ThreadsOption
+    /// `--threads`, if given.
+    var threads: Int? { threading.threads }
 
     @Flag(
         help: ArgumentHelp(
@@ -65,11 +66,7 @@ struct Predict: ParsableCommand {
     var normalized = false
 
     func validate() throws {
-        try checkThreadsEnvironment(threads: threads, usesThreads: true)
         try ModelOptions.checkCounts(classes: classes, inChannels: inChannels)
-        if let threads, threads < 1 {
-            throw ValidationError("--threads must be at least 1, got \(threads)")
-        }
         if out.isEmpty { throw ValidationError("--out must name a file") }
         for (flag, path) in [("--weights", weights), ("--input", input)] where isSameFile(out, path)
         {

@@ -21,3 +21,21 @@ func checkThreadsEnvironment(threads: Int?, usesThreads: Bool) throws {
     }
     Parallel.reportEnvironmentProblem()
 }
+
+/// `--threads N`, shared by the commands that run the kernels on threads (bench, train,
+/// ablate, predict) and validated once: at least 1, and the environment checked with it.
+struct ThreadsOption: ParsableArguments {
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Threads for the kernels; results do not depend on it (default: RESIDUAL_THREADS or all cores)."
+    )
+    var threads: Int?
+
+    func validate() throws {
+        try checkThreadsEnvironment(threads: threads, usesThreads: true)
+        if let threads, threads < 1 {
+            throw ValidationError("--threads must be at least 1, got \(threads)")
+        }
+    }
+}

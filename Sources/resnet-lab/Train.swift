@@ -83,7 +83,10 @@ struct Train: ParsableCommand {
         help: "Epochs of linear warm-up from lr/10 before the schedule (default: 0).")
     var warmupEpochs: Int?
 
-    @Flag(help: "Random crops (padding 2) and horizontal flips of the training images.")
+    @Flag(
+        help:
+            "Random crops (zero padding 2; 4 for CIFAR-10's 32×32 images) and horizontal flips of the training images."
+    )
     var augment = false
 
     @Option(
@@ -91,10 +94,9 @@ struct Train: ParsableCommand {
         help: "Seed for the initial weights, the example order and augmentation (default: 0).")
     var seed: UInt64?
 
-    @Option(
-        parsing: .unconditional,
-        help: "Threads for the kernels; results do not depend on it (default: all cores).")
-    var threads: Int?
+    @OptionGroup var threading: ThreadsOption
+    /// `--threads`, if given.
+    var threads: Int? { threading.threads }
 
     @Option(
         help: "Directory for the checkpoint and metrics (default: \(defaults.outputDirectory)).")
@@ -111,7 +113,7 @@ struct Train: ParsableCommand {
 
     @Option(
         parsing: .unconditional,
-        help: "Train on the first N training images only (default: all 60,000).")
+        help: "Train on the first N training images only (default: all of them).")
     var trainLimit: Int?
 
     @Option(
@@ -207,7 +209,6 @@ struct Train: ParsableCommand {
     }
 
     func validate() throws {
-        try checkThreadsEnvironment(threads: threads, usesThreads: true)
         if resume == nil {
             do {
                 try makeConfig().validate()
@@ -215,9 +216,6 @@ struct Train: ParsableCommand {
                 throw ValidationError(error.description)
             }
         } else {
-            if let threads, threads < 1 {
-                throw ValidationError("--threads must be at least 1, got \(threads)")
-            }
             if let maxSteps, maxSteps < 1 {
                 throw ValidationError("--max-steps must be at least 1, got \(maxSteps)")
             }

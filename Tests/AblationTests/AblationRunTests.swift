@@ -361,4 +361,27 @@ struct AblationConfigTests {
         twoCuts.finalDecayIterations = 20
         #expect(config.recipeDifferences(from: twoCuts) == ["final-decay-iterations none vs 20"])
     }
+
+    @Test("the recipe check compares every stored field but the nets, seeds, data folder and skip")
+    func recipeFields() {
+        let config = AblationConfig()
+        var elsewhere = config
+        elsewhere.depths = [8]
+        elsewhere.seeds = [3, 4]
+        elsewhere.dataDirectory = "/somewhere/else"
+        elsewhere.analysis.skipLandscape = true
+        #expect(config.recipeDifferences(from: elsewhere).isEmpty)
+        var other = config
+        other.learningRate = 0.2
+        other.evaluationImages = 500
+        other.analysis.landscapeRadius = 2
+        other.analysis.shatteredPairs = 64
+        other.testLimit = 100
+        #expect(
+            config.recipeDifferences(from: other) == [
+                "landscape radius 1 vs 2", "shattered pairs 128 vs 64",
+                "evaluation-images 1000 vs 500",
+                "lr 0.1 vs 0.2", "test-limit none vs 100",
+            ])
+    }
 }

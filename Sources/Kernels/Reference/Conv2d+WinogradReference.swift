@@ -4,6 +4,8 @@
 // `Conv2d+WinogradWeight.swift`) compute the same sums with the products on the register
 // tile; the tests hold them to these references, and lesson 12 lists them.
 
+import Checks
+
 /// The three matrices of F(m×m, 3×3): each m×m block of outputs of a 3×3 convolution is
 /// `Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A` for the (m+2)×(m+2) block of input `d` under it and
 /// the filter `g`, with (m+2)² multiplications where the direct sum takes 9m².

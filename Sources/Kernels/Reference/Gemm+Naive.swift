@@ -6,6 +6,9 @@
 /// (`lda ≥ m`); likewise `B` is `[k, n]` or `[n, k]`. When `beta == 0`, `C` is overwritten
 /// without being read (so NaNs in it do not leak through), as in BLAS.
 /// Kept for tests and lesson 2; `gemm` is the fast version.
+
+import Checks
+
 public func gemmNaive(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

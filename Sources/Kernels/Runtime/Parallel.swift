@@ -1,3 +1,4 @@
+import Checks
 import Dispatch
 import Foundation
 
@@ -109,10 +110,15 @@ public enum Parallel {
         }
     }
 
-    /// Runs `body` with `threadCount` set to `n` (at least 1) for its duration.
-    public static func withThreadCount<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
+    /// Runs `body` with `threadCount` set to `n` (at least 1) for its duration; it throws
+    /// what `body` throws, with its type.
+    public static func withThreadCount<T, E: Error>(_ n: Int, _ body: () throws(E) -> T)
+        throws(E) -> T
+    {
         checkArgument(n > 0, "Parallel.withThreadCount: thread count must be positive, got \(n)")
-        return try $threadCount.withValue(n) { try body() }
+        // The task-local's `withValue` only rethrows untyped errors: carry the typed one out.
+        let result = $threadCount.withValue(n) { Result { () throws(E) -> T in try body() } }
+        return try result.get()
     }
 }
 

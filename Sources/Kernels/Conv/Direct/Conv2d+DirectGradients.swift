@@ -4,6 +4,8 @@
 // output pixels summed. Both keep every output's order of accumulation fixed, so the bits
 // do not depend on the thread count.
 
+import Checks
+
 /// The data gradient of a stride-1 convolution as a direct convolution:
 ///
 ///     gradInput[c, i, j] = Σ_{k, r, t} gradOutputₚ[k, i + r, j + t] · w[k, c, R−1−r, S−1−t]

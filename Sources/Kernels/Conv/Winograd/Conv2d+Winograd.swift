@@ -31,6 +31,8 @@
 // The transformed inputs V and products M of each ξ lie one vector further apart than they
 // fill (`winogradStreamStride`), out of each other's cache sets.
 
+import Checks
+
 /// Whether `conv2dForwardWinograd` can compute this shape: 3×3, stride 1, padding 1, input
 /// channels in sixteens (its transforms take sixteen channels at a time), at least 8 output
 /// channels.

@@ -21,6 +21,8 @@
 // order and only then transformed back by Gᵀ · G: the bits do not depend on the threads or
 // the instruction set.
 
+import Checks
+
 /// Whether `conv2dBackwardWeight` uses Winograd: wherever `winogradApplies`, at every map
 /// size, as the forward pass (`usesWinogradForward`): it beats the direct tile on the
 /// ablation's 28×28, 14×14 and 7×7 layers with AVX-512 and with AVX2 alike

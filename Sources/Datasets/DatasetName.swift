@@ -1,5 +1,3 @@
-import Datasets
-
 /// The data sets a run can train on, by the names `--dataset` takes.
 public enum DatasetName: String, Codable, Sendable, CaseIterable {
     /// Fashion-MNIST: 60,000 + 10,000 grayscale 28×28 images of clothing, ten classes
@@ -30,14 +28,5 @@ public enum DatasetName: String, Codable, Sendable, CaseIterable {
         case .mnist: try MNIST.load(split: split, directory: directory)
         case .cifar10: try CIFAR10.load(split: split, directory: directory)
         }
-    }
-
-    /// Both splits of the data set a configuration names, from its `dataDirectory`.
-    public static func load(for config: TrainingConfig) throws(DatasetError) -> (
-        train: Dataset, test: Dataset
-    ) {
-        let train = try config.dataset.load(split: .train, directory: config.dataDirectory)
-        let test = try config.dataset.load(split: .test, directory: config.dataDirectory)
-        return (train, test)
     }
 }

@@ -3,7 +3,9 @@
 /// broadcast: ..."`, `"SGD: invalid learning rate -0.1 (expected a finite number ≥ 0)"`).
 ///
 /// One type for the whole package, known by the name of where it is thrown: `ShapeError` in
-/// TensorCore (shape rules), `OptimError` in Optim (hyper-parameters, saved states).
+/// TensorCore (shape rules), `OptimError` in Optim (hyper-parameters, saved states). It lives
+/// in `Checks`, below every other module, so that a module needs no kernels to report a bad
+/// argument.
 public struct ArgumentError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The full explanation.
     public let message: String
@@ -22,7 +24,7 @@ public struct ArgumentError: Error, Equatable, Sendable, CustomStringConvertible
 /// Use it rather than `precondition`: the numeric targets are compiled with `-Ounchecked`,
 /// which removes `precondition` checks entirely (and bounds checks too), while `fatalError`
 /// always stops.
-@inline(__always)
+@inlinable @inline(__always)
 package func checkArgument(
     _ condition: Bool, _ message: @autoclosure () -> String,
     file: StaticString = #fileID, line: UInt = #line
