@@ -110,8 +110,8 @@ let peak = notebook.cell("The layer, and what this machine can do at most") {
         What can a core do at most? This build targets \(set)\(baselineX86 ? " (baseline x86-64: SSE, 16 registers of 4 floats, and no FMA instruction)" : ": a vector register holds \(floats) floats and a core has \(count) of them")\
         . A fused multiply-add (FMA) instruction computes a·b + c on every lane of a register \
         at once, rounding once, and a core completes one or two vectors of them per clock \
-        cycle, depending on its design: Zen 1's units are 128 bits wide, so it needs two \
-        cycles' worth of them for one 256-bit AVX2 FMA; Zen 4 completes two 256-bit FMAs per \
+        cycle, depending on its design: Zen 1's two FMA units are 128 bits wide, so one \
+        256-bit AVX2 FMA takes both of them (one per cycle, 8 lanes); Zen 4 completes two 256-bit FMAs per \
         cycle, or one 512-bit one. The peak is cycles per second × lanes completed per cycle \
         × 2 operations. The clock is the catch: `/proc/cpuinfo` often shows the base or \
         a virtual machine's nominal clock, not the one the core runs at. So we measure the \
@@ -143,7 +143,7 @@ let peak = notebook.cell("The layer, and what this machine can do at most") {
     }
     cell.table(["threads", "measured peak (GFLOP/s)", "per thread"], rows)
     cell.output(
-        "\(CPUInfo.current.modelName); instruction set \(set); \(Parallel.processorCount) cores available; "
+        "\(CPUInfo.current.modelName); instruction set \(set); \(Parallel.processorCount) logical processors; "
             + "the layer: \(Format.fixed(gigaflops, 3)) GFLOP")
     if Parallel.processorCount >= 2 {
         cell.checkTiming(
@@ -251,7 +251,8 @@ let viaGemm = notebook.cell("im2col + GEMM: why packing and blocking matter") {
     let worst = max(maxAbsDifference(reference, naiveOut), maxAbsDifference(reference, fastOut))
     cell.check(
         "both products give the loops' outputs (max difference ≤ 1e-6 of the largest)",
-        worst <= 1e-6 * scale, "max difference \(worst), largest output \(scale)")
+        worst <= 1e-6 * scale,
+        "max difference \(worst), \(String(format: "%.1e", worst / scale)) of the largest output")
     cell.checkTiming(
         "packing and the register block make the same product faster",
         fastSeconds < naiveSeconds, Format.fixed(naiveSeconds / fastSeconds, 1) + "×")
@@ -276,9 +277,12 @@ let tiles = notebook.cell("The register tile") { cell -> [Measurement] in
         multiply-adds per weight vector loaded.
 
         A register is a few dozen bytes of storage inside the core, the only place the \
-        arithmetic reads from and writes to at full speed. R is as large as the registers \
-        allow: the R accumulators of 16 floats and the broadcast value must fit, or the \
-        compiler spills some to memory and reloads them at every tap.
+        arithmetic reads from and writes to at full speed. The R accumulators of 16 floats \
+        and the broadcast value must fit in them, or the compiler spills some to memory and \
+        reloads them at every tap. That is what limits R on AVX2 (6 rows: 13 of 16 \
+        registers). With AVX-512's and NEON's 32 registers more rows would fit: the 8 and 4 \
+        rows there are choices, not limits (on AVX-512 a larger tile measured no faster: \
+        Docs/PERFORMANCE.md).
         """)
     var rows: [[String]] = []
     for set in InstructionSet.allCases {
@@ -398,7 +402,8 @@ let tiles = notebook.cell("The register tile") { cell -> [Measurement] in
     let worst = maxAbsDifference(naive.0, outputs[own]!)
     cell.check(
         "the tile gives the loops' outputs (max difference ≤ 1e-6 of the largest)",
-        worst <= 1e-6 * scale, "max difference \(worst)")
+        worst <= 1e-6 * scale,
+        "max difference \(worst), \(String(format: "%.1e", worst / scale)) of the largest output")
     cell.check(
         "the three tiles give the same bits",
         outputs[.avx512]! == outputs[.avx2]! && outputs[.avx2]! == outputs[.portable]!)
@@ -513,7 +518,8 @@ notebook.cell("Winograd in one dimension, by hand") { cell in
         that, do fewer. Two neighbouring outputs of a 3-tap filter, y₀ = d₀g₀ + d₁g₁ + d₂g₂ \
         and y₁ = d₁g₀ + d₂g₁ + d₃g₂, share inputs; Winograd showed that they need only \
         4 multiplications, not 6 (S. Winograd, *Arithmetic Complexity of Computations*, \
-        SIAM, 1980). The filter's combinations (g₀ + g₁ + g₂)/2 and \
+        SIAM, 1980; Lavin and Gray 2016, section 4, write F(2, 3) in this form and count \
+        m + r − 1 multiplications for m outputs of an r-tap filter). The filter's combinations (g₀ + g₁ + g₂)/2 and \
         (g₀ − g₁ + g₂)/2 are computed once per filter and reused for every pair of outputs, \
         so they do not count:
         """)
@@ -601,7 +607,8 @@ let winograd = notebook.cell("F(2×2, 3×3) and F(4×4, 3×3)") { cell -> [Measu
         in another arrangement: the 36 element-wise products, summed over channels, are 36 \
         matrix products (blocks × channels times channels × output channels) that run on the \
         register tile above, and the transforms are written out as additions and \
-        multiplications by small powers of two.
+        multiplications by the matrices' small constants (2, 4, 5, 8; the filter's sixths \
+        and twenty-fourths are applied once per filter).
         """)
     try cell.listing(
         "winograd-reference", in: "Sources/Kernels/Reference/Conv2d+WinogradReference.swift")
@@ -696,7 +703,8 @@ let winograd = notebook.cell("F(2×2, 3×3) and F(4×4, 3×3)") { cell -> [Measu
         Two things set the error: how the float sums are grouped, and how large the numbers \
         in them get. The loops add 144 products one after another into one running sum. \
         F(2×2, 3×3) groups them: each transformed product is a sum of 16 terms (one per \
-        channel), and the output transform adds a few of those, with coefficients 1 and ½; \
+        channel), and the output transform adds a few of those, with coefficients ±1 (the ½ \
+        sits in the filter transform G); \
         its error here is \(f2Compared). F(4×4, 3×3)'s transforms multiply by up to 8 and 5 \
         and by sixths and twenty-fourths, so its terms are larger than the outputs they add \
         up to, and much of them cancels: \(Format.fixed(errors[2] / errors[0], 1))× the \
@@ -762,7 +770,7 @@ notebook.cell("Six ways, side by side") { cell in
                 m.name, "\(m.threads)", Format.fixed(m.seconds * 1000, 2),
                 Format.fixed(m.gflops, 1),
                 percent(m.gflops * m.performedShare / peak[m.threads]!, 0),
-                Format.fixed(naive.1.seconds / m.seconds, 0) + "×",
+                Format.fixed(naive.1.seconds / m.seconds, 1) + "×",
             ]
         })
     let shares = all.map { $0.gflops * $0.performedShare / peak[$0.threads]! }
@@ -919,22 +927,28 @@ notebook.cell("Where a training step's time goes") { cell in
     let convolutions = (forward + dataGradient + weightGradient) / stepSeconds
     cell.output(
         "\(shapes.count) convolutions; \(Format.fixed(Double(batch) / stepSeconds, 0)) images/s")
-    cell.check(
-        "the convolutions run alone take no longer than the whole step (their share ≤ 100%)",
+    cell.checkTiming(
+        "the convolutions and the SGD update, run alone, take no longer than the whole step",
         rest >= 0,
         "convolutions and SGD \(Format.fixed((stepSeconds - rest) * 1000, 1)) ms of "
             + "\(Format.fixed(stepSeconds * 1000, 1)) ms")
+    let weightRatio = weightGradient / forward
+    let weightGap =
+        weightRatio < 1.5
+        ? "well below that" : weightRatio > 2 ? "above it" : "near it"
     cell.prose(
         """
         The convolutions take \(percent(convolutions, 0)) of the step. Per layer their \
         three computations are the same number of multiply-adds (the data gradient skips \
         the stem, whose input is the image), yet the weight gradients took \
         \(Format.fixed(weightGradient / forward, 2))× the forward passes' time and the data \
-        gradients \(Format.fixed(dataGradient / forward, 2))×. Part of the reason is the \
-        algorithm: the weight gradient runs F(2×2, 3×3), which does 2.25× fewer \
-        multiplications than the direct sum where the forward pass's F(4×4, 3×3) does 4× \
-        fewer; and 3 of the 17 layers (the one-channel stem and the two strided ones) run \
-        no Winograd at all. The rest of the step is batch norm, ReLU, additions, pooling and \
+        gradients \(Format.fixed(dataGradient / forward, 2))×. The products alone predict \
+        16/9 ≈ 1.78× for the weight gradient (F(2×2, 3×3) against the forward pass's \
+        F(4×4, 3×3), per output) and 1× for the data gradient (F(4×4, 3×3) too); the \
+        measured weight-gradient ratio is \(weightGap). The products are not the whole \
+        cost: the transforms, the copies into and out of the channel-last layout, and 3 of \
+        the 17 layers (the one-channel stem and the two strided ones) that run no Winograd \
+        at all take their share too. The rest of the step is batch norm, ReLU, additions, pooling and \
         the loss: each reads and writes whole tensors for a few operations per element. It \
         is measured here only as what remains, so it also carries the replay's own timing \
         error. Docs/PERFORMANCE.md splits the step function by function with `perf`, on the \
