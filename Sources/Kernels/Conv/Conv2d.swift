@@ -16,7 +16,8 @@
 // element is computed by the same arithmetic in the same order, so results are
 // bit-identical for any `Parallel.threadCount`.
 
-/// Forward convolution.
+/// Forward convolution of a batch, on Winograd, the direct tile or unfold + GEMM, whichever
+/// applies first to the shape (``Conv2dShape/paths`` reports which).
 ///
 /// - input: `[batch, inChannels, height, width]`
 /// - weight: `[outChannels, inChannels, kernelH, kernelW]`
@@ -94,8 +95,10 @@ public func conv2dForward(
     }
 }
 
-/// Data gradient: `gradInput[n] = col2im(weightᵀ · gradOutput[n])` per image (a few images
-/// side by side in one GEMM on small maps).
+/// Data gradient: `gradInput[n] = col2im(weightᵀ · gradOutput[n])` per image.
+///
+/// Winograd or the direct tile compute it where they apply (``Conv2dShape/paths``);
+/// otherwise a GEMM then a fold, with a few images side by side in one GEMM on small maps.
 ///
 /// - gradOutput: `[batch, outChannels, outHeight, outWidth]`
 /// - weight: `[outChannels, inChannels, kernelH, kernelW]`
@@ -158,6 +161,8 @@ public func conv2dBackwardData(
 /// Weight and bias gradients: `gradWeight = Σₙ gradOutput[n] · im2col(input[n])ᵀ` and
 /// `gradBias[k] = Σₙ Σ_pixels gradOutput[n, k]`.
 ///
+/// Winograd or the direct tile compute the weight gradient where they apply
+/// (``Conv2dShape/paths``), otherwise row dot products of the unfolded images.
 /// The batch is cut into a fixed number of groups (a function of the batch size only, never
 /// of the thread count); each group sums its images in order into its own partial gradient
 /// (a few images at a time on small maps, as one longer dot product), and the partials are

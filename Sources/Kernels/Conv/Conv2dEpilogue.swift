@@ -8,6 +8,12 @@ public struct Conv2dEpilogue: @unchecked Sendable {
     /// Then negative outputs set to zero.
     public var relu: Bool
 
+    /// An epilogue that adds `residual` (when given), then applies a ReLU (when `relu`).
+    ///
+    /// - Parameters:
+    ///   - residual: `[batch, outChannels, outHeight, outWidth]`, the output's layout, or nil
+    ///     (the default) for no addition. It must stay valid until the convolution returns.
+    ///   - relu: whether negative outputs become 0 (default false).
     public init(residual: UnsafePointer<Float>? = nil, relu: Bool = false) {
         self.residual = residual
         self.relu = relu

@@ -8,16 +8,27 @@
 ///
 /// Zero padding is implicit: kernels read zeros outside the image, nothing is copied.
 public struct Conv2dShape: Hashable, Sendable, CustomStringConvertible {
+    /// Images in the batch, N.
     public let batch: Int
+    /// Channels of each input image, C.
     public let inChannels: Int
+    /// Rows of each input image, before padding.
     public let height: Int
+    /// Columns of each input image, before padding.
     public let width: Int
+    /// Channels of each output image (filters of the weight), K.
     public let outChannels: Int
+    /// Rows of each filter.
     public let kernelH: Int
+    /// Columns of each filter.
     public let kernelW: Int
+    /// Input rows between vertically adjacent outputs.
     public let strideH: Int
+    /// Input columns between horizontally adjacent outputs.
     public let strideW: Int
+    /// Zero rows implicitly added above and below the image.
     public let padH: Int
+    /// Zero columns implicitly added left and right of the image.
     public let padW: Int
 
     /// Output rows: `(height + 2·padH − kernelH) / strideH + 1`.
@@ -49,9 +60,22 @@ public struct Conv2dShape: Hashable, Sendable, CustomStringConvertible {
 
     /// Validates and stores a convolution geometry.
     ///
-    /// Throws `Conv2dShapeError` naming the first bad field: sizes and strides must be
-    /// positive, paddings non-negative, and the padded input at least as large as the kernel
-    /// (so there is at least one output pixel).
+    /// Sizes and strides must be positive, paddings non-negative, and the padded input at
+    /// least as large as the kernel (so there is at least one output pixel).
+    ///
+    /// - Parameters:
+    ///   - batch: images in the batch, N.
+    ///   - inChannels: channels of each input image, C.
+    ///   - height: rows of each input image.
+    ///   - width: columns of each input image.
+    ///   - outChannels: channels of each output image, K.
+    ///   - kernelH: rows of each filter.
+    ///   - kernelW: columns of each filter.
+    ///   - strideH: the vertical stride (default 1).
+    ///   - strideW: the horizontal stride (default 1).
+    ///   - padH: zero rows above and below (default 0).
+    ///   - padW: zero columns left and right (default 0).
+    /// - Throws: `Conv2dShapeError` naming the first field that breaks these rules.
     public init(
         batch: Int, inChannels: Int, height: Int, width: Int, outChannels: Int,
         kernelH: Int, kernelW: Int, strideH: Int = 1, strideW: Int = 1, padH: Int = 0,
@@ -94,7 +118,20 @@ public struct Conv2dShape: Hashable, Sendable, CustomStringConvertible {
         self.padW = padW
     }
 
-    /// Square kernel, stride and padding: `kernelSize`, `stride`, `padding` apply to both axes.
+    /// Validates and stores a geometry with a square kernel, stride and padding:
+    /// `kernelSize`, `stride`, `padding` apply to both axes.
+    ///
+    /// - Parameters:
+    ///   - batch: images in the batch, N.
+    ///   - inChannels: channels of each input image, C.
+    ///   - height: rows of each input image.
+    ///   - width: columns of each input image.
+    ///   - outChannels: channels of each output image, K.
+    ///   - kernelSize: rows and columns of each filter.
+    ///   - stride: the stride along both axes (default 1).
+    ///   - padding: zeros added on every side (default 0).
+    /// - Throws: `Conv2dShapeError` naming the first bad field (the per-axis names: `kernelH`,
+    ///   `strideW`, `padH`, ...), as the initialiser with separate axes does.
     public init(
         batch: Int, inChannels: Int, height: Int, width: Int, outChannels: Int,
         kernelSize: Int, stride: Int = 1, padding: Int = 0
@@ -105,6 +142,9 @@ public struct Conv2dShape: Hashable, Sendable, CustomStringConvertible {
             strideH: stride, strideW: stride, padH: padding, padW: padding)
     }
 
+    /// The geometry on one line: input, weight, stride, padding and output, e.g.
+    /// `Conv2dShape(input [8, 16, 32, 32], weight [32, 16, 3, 3], stride (2, 2),
+    /// padding (1, 1) -> output [8, 32, 16, 16])`.
     public var description: String {
         "Conv2dShape(input [\(batch), \(inChannels), \(height), \(width)], "
             + "weight [\(outChannels), \(inChannels), \(kernelH), \(kernelW)], "
@@ -122,6 +162,7 @@ public struct Conv2dShapeError: Error, Equatable, CustomStringConvertible {
     /// What the field must satisfy, e.g. `"> 0"`.
     public let expected: String
 
+    /// The message: `Conv2dShape: <field> = <value> is invalid; expected <expected>`.
     public var description: String {
         "Conv2dShape: \(field) = \(value) is invalid; expected \(expected)"
     }

@@ -1,3 +1,5 @@
+import Checks
+
 /// The reference GEMM: `C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C`, as the obvious
 /// triple loop (one dot product per output element, summed in increasing `p`).
 ///
@@ -5,10 +7,24 @@
 /// matrices *as stored*: `A` is stored `[m, k]` (`lda ≥ k`) or, transposed, `[k, m]`
 /// (`lda ≥ m`); likewise `B` is `[k, n]` or `[n, k]`. When `beta == 0`, `C` is overwritten
 /// without being read (so NaNs in it do not leak through), as in BLAS.
-/// Kept for tests and lesson 2; `gemm` is the fast version.
-
-import Checks
-
+/// Negative sizes, or a row stride shorter than the row it steps over, stop with a message.
+/// Kept for tests and lessons 02 and 12; the fast version is
+/// ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``.
+///
+/// - Parameters:
+///   - transposeA: whether op(A) is Aᵀ (A stored `[k, m]`).
+///   - transposeB: whether op(B) is Bᵀ (B stored `[n, k]`).
+///   - m: rows of C and of op(A).
+///   - n: columns of C and of op(B).
+///   - k: the summed dimension: columns of op(A), rows of op(B).
+///   - alpha: the product's factor.
+///   - a: A, as stored.
+///   - lda: A's row stride.
+///   - b: B, as stored.
+///   - ldb: B's row stride.
+///   - beta: C's factor; 0 overwrites C without reading it.
+///   - c: C, `[m, n]`, updated in place.
+///   - ldc: C's row stride (`ldc ≥ n`).
 public func gemmNaive(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

@@ -61,6 +61,7 @@ public enum InstructionSet: String, CaseIterable, Sendable, CustomStringConverti
             Data("warning: \(problem); using the compiled \(compiled)\n".utf8))
     }()
 
+    /// The set's usual name: `portable`, `AVX2` or `AVX-512` (the raw value is lower case).
     public var description: String {
         switch self {
         case .portable: "portable"

@@ -110,8 +110,13 @@ public enum Parallel {
         }
     }
 
-    /// Runs `body` with `threadCount` set to `n` (at least 1) for its duration; it throws
-    /// what `body` throws, with its type.
+    /// Runs `body` with `threadCount` set to `n` for its duration.
+    ///
+    /// - Parameters:
+    ///   - n: the thread count, at least 1 (anything less stops with a message).
+    ///   - body: the work to run; kernels it calls use `n` threads.
+    /// - Returns: what `body` returns.
+    /// - Throws: `E`, whatever `body` throws, with its type.
     public static func withThreadCount<T, E: Error>(_ n: Int, _ body: () throws(E) -> T)
         throws(E) -> T
     {

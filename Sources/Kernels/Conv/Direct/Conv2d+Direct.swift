@@ -318,6 +318,16 @@ func windowStarts(_ s: Conv2dShape, _ pad: PaddedImage, images: Int, count: Int)
 }
 
 /// Forward convolution through the direct tile: packs the weights, then `conv2dDirect`.
+///
+/// The same contract as ``conv2dForward(_:input:weight:bias:output:epilogue:)``, which
+/// calls it for shapes that are not pointwise and have at least 8 output channels (unless
+/// Winograd takes them); tests and lessons 02 and 12 call it directly.
+///
+/// - input: `[batch, inChannels, height, width]`
+/// - weight: `[outChannels, inChannels, kernelH, kernelW]`
+/// - bias: `[outChannels]` or nil
+/// - output: `[batch, outChannels, outHeight, outWidth]`, overwritten
+/// - epilogue: a residual to add and a ReLU, applied after the bias (inference)
 public func conv2dForwardDirect(
     _ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
