@@ -11,13 +11,18 @@ public struct AblationData: Sendable {
     public let train: Dataset
     /// The test images, normalised.
     public let test: Dataset
-    /// The training images' per-channel mean and standard deviation (before normalising).
+    /// The training images' per-channel mean (before normalising): one value per channel.
     public let mean: [Float]
+    /// The training images' per-channel standard deviation (before normalising): one value
+    /// per channel, each above 0.
     public let std: [Float]
 
     /// Loads the data set `config` names and applies its limits.
+    /// - Parameter config: names the data set and its directory (`dataset`, `dataDirectory`)
+    ///   and sets the limits (`trainLimit`, `batchSize`).
     /// - Throws: `AblationError.badData` with the loader's message (which names the file and,
-    ///   for a missing Fashion-MNIST, the package that installs it).
+    ///   for a missing Fashion-MNIST, the package that installs it), or for any of the
+    ///   reasons of ``init(train:test:config:)``.
     public init(config: AblationConfig) throws(AblationError) {
         let train: Dataset
         let test: Dataset
@@ -31,6 +36,16 @@ public struct AblationData: Sendable {
     }
 
     /// The run's data from splits already loaded (images in [0, 1]).
+    ///
+    /// Keeps the first `config.trainLimit` training images (all when nil), measures their
+    /// per-channel mean and standard deviation, and normalises both splits with them.
+    ///
+    /// - Parameters:
+    ///   - train: the training split.
+    ///   - test: the test split; all of it is kept (`testLimit` applies when scoring).
+    ///   - config: supplies `trainLimit` and `batchSize`.
+    /// - Throws: `AblationError.badData` when the kept training images are fewer than one
+    ///   batch, the test split is empty, or a channel of the training images is constant.
     public init(train: Dataset, test: Dataset, config: AblationConfig) throws(AblationError) {
         let trainSet = config.trainLimit.map { train.prefix(min($0, train.count)) } ?? train
         guard trainSet.count >= config.batchSize else {
@@ -50,17 +65,22 @@ public struct AblationData: Sendable {
     }
 
     /// The training batches of a seed: shuffled by `seed` (a new order every epoch), full
-    /// batches only.
+    /// batches only, each `[batchSize, C, H, W]`.
+    /// - Parameters:
+    ///   - batchSize: images per batch.
+    ///   - seed: the data seed (`AblationSeeds.data`), which decides every epoch's order.
     public func trainLoader(batchSize: Int, seed: UInt64) -> DataLoader {
         DataLoader(train, batchSize: batchSize, shuffle: true, dropLast: true, seed: seed)
     }
 
-    /// The first `count` test images (all when nil or larger), in fixed batches.
+    /// The first `count` test images (all when nil or larger), in fixed batches of
+    /// `batchSize` (the last may be smaller).
     public func testBatches(_ count: Int?, batchSize: Int = 500) -> EvaluationSet {
         EvaluationSet(test.prefix(min(count ?? test.count, test.count)), batchSize: batchSize)
     }
 
-    /// The first `count` training images, in fixed batches.
+    /// The first `count` training images (all when larger), in fixed batches of `batchSize`
+    /// (the last may be smaller).
     public func trainBatches(_ count: Int, batchSize: Int = 500) -> EvaluationSet {
         EvaluationSet(train.prefix(min(count, train.count)), batchSize: batchSize)
     }
@@ -73,6 +93,8 @@ public struct EvaluationSet: Sendable {
     /// Images in all.
     public let count: Int
 
+    /// Cuts `dataset` into batches of `batchSize` images, in order (the last may be
+    /// smaller), loading every image once.
     public init(_ dataset: Dataset, batchSize: Int) {
         let loader = DataLoader(dataset, batchSize: batchSize, shuffle: false, prefetch: false)
         batches = loader.epoch(0).map { ($0.images, $0.labels) }

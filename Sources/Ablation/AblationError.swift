@@ -17,6 +17,8 @@ public enum AblationError: Error, Equatable, CustomStringConvertible, LocalizedE
     /// A file cannot be written.
     case cannotWrite(path: String, reason: String)
 
+    /// The message for the person running the command: what is wrong and, where there is
+    /// one, the way out (another `--out`, a lower `--lr`, the file to delete).
     public var description: String {
         switch self {
         case .invalidConfiguration(let message):
@@ -38,6 +40,7 @@ public enum AblationError: Error, Equatable, CustomStringConvertible, LocalizedE
         }
     }
 
+    /// The same text as ``description``, for `LocalizedError`.
     public var errorDescription: String? { description }
 }
 

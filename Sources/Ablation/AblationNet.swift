@@ -12,6 +12,9 @@ public struct AblationNet: Hashable, Codable, Sendable, Comparable, CustomString
     /// True for the ResNet, false for its PlainNet twin.
     public var residual: Bool
 
+    /// The net of `depth` weighted layers in the family `residual` picks. The depth is not
+    /// checked here; ``build(classes:inputChannels:seed:)`` stops on one that is odd or
+    /// below 8.
     public init(depth: Int, residual: Bool) {
         self.depth = depth
         self.residual = residual
@@ -23,6 +26,7 @@ public struct AblationNet: Hashable, Codable, Sendable, Comparable, CustomString
     /// The name `ResNet.named` builds it by: `"ablation-plain-18"`, `"ablation-res-56"`.
     public var modelName: String { "ablation-\(name)" }
 
+    /// The same as ``name``: `"plain-18"`, `"res-56"`.
     public var description: String { name }
 
     /// The twin with the other family.
@@ -33,7 +37,8 @@ public struct AblationNet: Hashable, Codable, Sendable, Comparable, CustomString
         (a.depth, a.residual ? 1 : 0) < (b.depth, b.residual ? 1 : 0)
     }
 
-    /// Parses `"plain-18"` or `"res-56"`; nil for anything else.
+    /// Parses `"plain-18"` or `"res-56"`; nil for anything else, a depth that is odd or below
+    /// 8 included.
     public init?(name: String) {
         let parts = name.split(separator: "-")
         guard parts.count == 2, let depth = Int(parts[1]),
@@ -49,6 +54,14 @@ public struct AblationNet: Hashable, Codable, Sendable, Comparable, CustomString
     /// The net, its weights drawn from `seed`. A plain net and its residual twin built from
     /// the same seed hold identical weights: option A shortcuts have no parameters, so both
     /// draw the same numbers for the same layers in the same order.
+    ///
+    /// The net takes `[N, inputChannels, H, W]` images and returns `[N, classes]` logits.
+    ///
+    /// - Parameters:
+    ///   - classes: outputs of the classifier `fc`.
+    ///   - inputChannels: channels of the input images (1 for Fashion-MNIST).
+    ///   - seed: the weight seed (`AblationSeeds.model` in a run).
+    /// - Returns: the net in training mode, its weights drawn from `seed`.
     public func build(classes: Int = 10, inputChannels: Int = 1, seed: UInt64) -> ResNet {
         var generator = SeededGenerator(seed: seed)
         return ResNet(
@@ -62,10 +75,17 @@ public struct AblationNet: Hashable, Codable, Sendable, Comparable, CustomString
 /// training examples. Every net of a seed shares both, so twins differ only by their
 /// shortcuts, and nets of different depths see the same batches in the same order.
 public struct AblationSeeds: Codable, Equatable, Sendable {
+    /// The ablation seed (`--seeds`) the others are derived from.
     public var seed: UInt64
+    /// The seed of every net's initial weights
+    /// (``AblationNet/build(classes:inputChannels:seed:)``).
     public var model: UInt64
+    /// The seed of the training batches' order
+    /// (``AblationData/trainLoader(batchSize:seed:)``).
     public var data: UInt64
 
+    /// Derives the weight and data seeds from `seed` (two draws of a `SeededGenerator`
+    /// seeded from it), the same on every machine.
     public init(_ seed: UInt64) {
         var generator = SeededGenerator(seed: seed ^ 0xAB1A_7105)
         self.seed = seed

@@ -6,9 +6,13 @@ import Training
 /// The gradient correlation of nearby inputs against depth, plain and residual, for one
 /// seed, at initialisation.
 public struct ShatteredGradients: Codable, Equatable, Sendable {
+    /// The ablation seed of the nets measured.
     public var seed: UInt64
+    /// The depths measured, ascending (``AblationConfig/shatteredDepths``).
     public var depths: [Int]
+    /// The plain net's mean gradient correlation at each of `depths`, from −1 to 1.
     public var plain: [Double]
+    /// The residual net's mean gradient correlation at each of `depths`, from −1 to 1.
     public var residual: [Double]
     /// Image pairs each correlation averages over.
     public var pairs: Int
@@ -17,16 +21,24 @@ public struct ShatteredGradients: Codable, Equatable, Sendable {
 /// What the nets of one seed look like at initialisation: gradient per layer and block
 /// responses, both on the same training batch in training mode.
 public struct InitDiagnostics: Codable, Equatable, Sendable {
+    /// The ablation seed of the nets measured.
     public var seed: UInt64
+    /// The weight gradient of every layer, one profile per net of the run, in training
+    /// order.
     public var gradients: [GradientProfile]
+    /// The block responses, one profile per net of the run, in training order.
     public var responses: [ResponseProfile]
 }
 
 /// The trained nets of one seed: block responses on test images in eval mode, and the
 /// lesions of the deepest pair.
 public struct TrainedDiagnostics: Codable, Equatable, Sendable {
+    /// The ablation seed of the nets measured.
     public var seed: UInt64
+    /// The block responses, one profile per trained net of the run, in training order.
     public var responses: [ResponseProfile]
+    /// The lesion studies of the analysed pair (``AblationConfig/analysedPair``): plain,
+    /// then residual.
     public var lesions: [LesionProfile]
 }
 
@@ -39,6 +51,8 @@ public protocol RunAnalysis: Codable, Sendable {
 }
 
 extension InitDiagnostics: RunAnalysis {
+    /// Whether there is exactly one gradient profile and one response profile for each net
+    /// of `config`.
     public func covers(_ config: AblationConfig) -> Bool {
         let nets = Set(config.nets.map(\.name))
         return Set(gradients.map(\.net)) == nets && Set(responses.map(\.net)) == nets
@@ -47,6 +61,8 @@ extension InitDiagnostics: RunAnalysis {
 }
 
 extension ShatteredGradients: RunAnalysis {
+    /// Whether the depths measured are `config`'s ``AblationConfig/shatteredDepths``, with a
+    /// value for each, plain and residual.
     public func covers(_ config: AblationConfig) -> Bool {
         depths == config.shatteredDepths && plain.count == depths.count
             && residual.count == depths.count
@@ -54,6 +70,8 @@ extension ShatteredGradients: RunAnalysis {
 }
 
 extension TrainedDiagnostics: RunAnalysis {
+    /// Whether there is exactly one response profile for each net of `config`, and lesions
+    /// of its analysed pair, plain then residual.
     public func covers(_ config: AblationConfig) -> Bool {
         let nets = Set(config.nets.map(\.name))
         return Set(responses.map(\.net)) == nets && responses.count == nets.count
@@ -61,7 +79,9 @@ extension TrainedDiagnostics: RunAnalysis {
     }
 }
 
+/// The loss landscapes of one seed, one per net of the analysed pair, are one analysis file.
 extension Array: RunAnalysis where Element == LossLandscape {
+    /// Whether the landscapes are those of `config`'s analysed pair, plain then residual.
     public func covers(_ config: AblationConfig) -> Bool {
         map(\.net) == config.analysedPair.map(\.name)
     }
@@ -75,7 +95,8 @@ extension AblationConfig {
         return Array(Set(Array(stride(from: 8, through: deepest, by: 6)) + depths)).sorted()
     }
 
-    /// The depth whose pair gets lesions and loss landscapes.
+    /// The depth whose pair gets lesions and loss landscapes: `analysis.landscapeDepth` when
+    /// it is one of the run's depths, else the deepest.
     public var analysedDepth: Int {
         analysis.landscapeDepth.flatMap { depths.contains($0) ? $0 : nil } ?? depths.max() ?? 8
     }
@@ -124,6 +145,10 @@ extension AblationConfig {
 extension RunDirectory {
     /// `analysis/<name>.json` when it is there, reads as `type` and covers `config`; nil
     /// when it is missing or was made for other nets.
+    /// - Parameters:
+    ///   - name: the file's name without `.json` (see `AnalysisName`).
+    ///   - type: the analysis type the file holds.
+    ///   - config: the run the analysis must cover (``RunAnalysis/covers(_:)``).
     /// - Throws: `AblationError.cannotRead` when it is there but damaged.
     public func analysis<T: RunAnalysis>(
         _ name: String, _ type: T.Type, for config: AblationConfig
@@ -164,6 +189,9 @@ extension AblationRun {
     ///   a stop comes within seconds; what is finished is saved, the analysis in progress
     ///   is dropped.
     /// - Returns: false when stopped.
+    /// - Throws: `AblationError.cannotRead` when a trained net's weights are missing or
+    ///   damaged; `.cannotWrite` when an analysis file cannot be written; the errors of
+    ///   ``data()``.
     @discardableResult
     public func analyse(shouldStop: () -> Bool = { false }) throws(AblationError) -> Bool {
         let data = try data()

@@ -15,6 +15,8 @@ extension AblationRun {
     ///
     /// - Parameter command: the command that made the run, recorded in `summary.md`.
     /// - Returns: the results the files were made from.
+    /// - Throws: the errors of ``results()``; `AblationError.cannotWrite` when a file cannot
+    ///   be written.
     @discardableResult
     public func writeOutputs(command: String? = nil) throws(AblationError) -> AblationResults {
         let results = try results()
@@ -40,6 +42,10 @@ extension AblationRun {
 
 extension AblationResults {
     /// Reads a finished run from `directory` (its `config.json` unless `config` is given).
+    ///
+    /// Every net of the configuration must be finished; an analysis file that is missing or
+    /// was made for other nets is left out and named in ``missingAnalyses``.
+    ///
     /// - Throws: `AblationError.cannotRead` for a missing or damaged file, naming it;
     ///   `.invalidConfiguration` when a net of the configuration has not finished.
     public init(directory path: String, config given: AblationConfig? = nil) throws(AblationError) {

@@ -14,7 +14,7 @@ import Training
 /// ```swift
 /// let run = try AblationRun(config: AblationConfig(), directory: "runs/ablation")
 /// try run.prepare()                     // checks the directory, writes config.json
-/// print(run.estimate().description)     // a few timed steps of each net
+/// print(try run.estimate())             // a few timed steps of each net
 /// try run.trainAll()                    // skips the nets already finished
 /// try run.analyse()
 /// let summary = try run.writeOutputs()  // summary.json, curves.csv, plots
@@ -25,7 +25,9 @@ import Training
 /// interruption loses at most the net in progress. A directory that holds a run with
 /// another recipe is refused, never mixed in.
 public final class AblationRun {
+    /// The run's configuration, validated when the run was made.
     public let config: AblationConfig
+    /// The directory every file of the run goes to.
     public let directory: RunDirectory
     /// Status lines and notes.
     public var progress: ProgressDisplay
@@ -38,8 +40,17 @@ public final class AblationRun {
     /// Loaded on first use.
     private var loadedData: AblationData?
 
+    /// A run of `config` in `directory`; nothing is read or written until a method needs it.
+    ///
     /// - Parameters:
+    ///   - config: the run's settings; validated here.
+    ///   - directory: the run's directory (`--out`); created when needed.
+    ///   - threads: threads for the kernels (nil: the current `Tensor.threadCount`); the
+    ///     numbers do not depend on it.
     ///   - data: the data, if already loaded (tests); nil: loaded from `config` when needed.
+    ///   - progress: where status lines and notes go.
+    /// - Throws: `AblationError.invalidConfiguration` naming the setting at fault, from
+    ///   ``AblationConfig/validate()`` or for a `threads` below 1.
     public init(
         config: AblationConfig, directory: String, threads: Int? = nil, data: AblationData? = nil,
         progress: ProgressDisplay = ProgressDisplay()
@@ -56,6 +67,9 @@ public final class AblationRun {
     }
 
     /// The run's data (loaded once).
+    /// - Throws: `AblationError.badData` when the data cannot be loaded or do not fit the
+    ///   recipe; `.invalidConfiguration` when the deepest net would not train on a batch of
+    ///   them in this machine's memory.
     public func data() throws(AblationError) -> AblationData {
         if let loadedData { return loadedData }
         let data = try AblationData(config: config)
@@ -88,8 +102,16 @@ public final class AblationRun {
 
     /// Checks that the directory is empty, new, or holds a run of the same recipe, then
     /// records the configuration in `config.json`.
+    ///
+    /// It also reads every finished net's result (refusing a damaged one now rather than
+    /// after hours of training), records or checks the data in `data.json`, and removes
+    /// weight files an interrupted earlier process left half written.
+    ///
     /// - Throws: `AblationError.otherRun` listing the differing settings; `.invalidConfiguration`
-    ///   when the directory holds files that are not an ablation run.
+    ///   when the path is a file or the directory holds files that are not an ablation run;
+    ///   `.cannotRead` for a damaged `config.json` or result; `.badData` when the data
+    ///   cannot be loaded or differ from those of `data.json`; `.cannotWrite` when a file
+    ///   cannot be written.
     public func prepare() throws(AblationError) {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -208,12 +230,16 @@ public final class AblationRun {
         config.runs.filter { !isFinished($0.net, seed: $0.seed) }
     }
 
-    /// The result of a finished net.
+    /// The result of a finished net, read from `nets/<net>-seed<k>.json`.
+    /// - Throws: `AblationError.cannotRead` when the file is missing or damaged.
     public func result(_ net: AblationNet, seed: UInt64) throws(AblationError) -> NetResult {
         try directory.readJSON(NetResult.self, from: directory.netResultPath(net, seed: seed))
     }
 
-    /// The trained model of a finished net.
+    /// The trained model of a finished net, its weights read from
+    /// `nets/<net>-seed<k>.safetensors`, in eval mode.
+    /// - Throws: `AblationError.cannotRead` when the weights are missing or cannot be loaded;
+    ///   the errors of ``data()``.
     public func trainedModel(_ net: AblationNet, seed: UInt64) throws(AblationError) -> ResNet {
         let data = try data()
         let model = build(net, seed: seed, data: data)
@@ -240,6 +266,12 @@ public final class AblationRun {
     /// extrapolates to the whole suite still to do: training and test error of the remaining
     /// nets, and (unless `analyses` is false: `--train-only`) the analyses not yet in the
     /// directory for this run's nets.
+    ///
+    /// - Parameters:
+    ///   - steps: timed training steps per net (after one untimed step); the median is used.
+    ///   - includingAnalyses: (label `analyses`) whether to count the analyses still to do.
+    /// - Throws: the errors of ``data()``; `AblationError.invalidConfiguration` when SGD
+    ///   refuses the recipe's settings.
     public func estimate(steps: Int = 3, analyses includingAnalyses: Bool = true)
         throws(AblationError) -> SuiteEstimate
     {
@@ -303,9 +335,16 @@ public final class AblationRun {
 
     /// Trains every remaining net, writing each as it finishes.
     ///
-    /// - Parameter shouldStop: asked after every step; true abandons the net in progress
-    ///   (the finished ones are already on disk) and returns false.
+    /// - Parameters:
+    ///   - estimate: the result of ``estimate(steps:analyses:)``, if one was made: the status
+    ///     line's suite ETA starts from its seconds per step and analysis time (nil: later
+    ///     nets are reckoned at the speed of the net in progress, and no analyses).
+    ///   - shouldStop: asked after every step; true abandons the net in progress
+    ///     (the finished ones are already on disk) and returns false.
     /// - Returns: true when every net of the configuration is finished.
+    /// - Throws: `AblationError.diverged` when a net's loss stops being finite;
+    ///   `.invalidConfiguration` when SGD refuses the recipe's settings; `.cannotWrite` when a
+    ///   result or its weights cannot be written; the errors of ``data()``.
     @discardableResult
     public func trainAll(
         estimate: SuiteEstimate? = nil, shouldStop: () -> Bool = { false }
@@ -404,7 +443,9 @@ public final class AblationRun {
 
 /// How long the remaining nets will take, from a few timed steps of each.
 public struct SuiteEstimate: Sendable, CustomStringConvertible {
+    /// Nets of the configuration still to train.
     public var remaining: Int
+    /// Nets already finished in the directory (not counted in the times).
     public var finished: Int
     /// Measured seconds per training step of each net.
     public var secondsPerStep: [(net: AblationNet, secondsPerStep: Double)]
@@ -417,6 +458,7 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
     /// Whether the run will analyse (not `--train-only`).
     public var includesAnalyses = true
 
+    /// The whole estimate: training, evaluation and analyses, in seconds.
     public var totalSeconds: Double { trainingSeconds + evaluationSeconds + analysisSeconds }
 
     /// `estimated time on this machine: 9m40s (training 8m10s for 6 nets, test error 40s,

@@ -5,24 +5,37 @@ import TextFormat
 public struct SummaryEntry: Codable, Equatable, Sendable {
     /// `"plain-18"`, `"res-56"`, ...
     public var net: String
+    /// Weighted layers.
     public var depth: Int
+    /// True for the residual net, false for the plain one.
     public var residual: Bool
+    /// The ablation seed.
     public var seed: UInt64
     /// Trained parameters (a plain net and its twin have the same count).
     public var params: Int
+    /// Steps taken.
     public var iterations: Int
-    /// Mean training error and loss of the last `window` batches.
+    /// Mean training error (fraction misclassified) of the last `window` batches.
     public var trainErrorFinal: Double
+    /// Mean training loss of the last `window` batches.
     public var trainLossFinal: Double
-    /// Error and loss on the test images after training.
+    /// Error (fraction misclassified) on the test images after training.
     public var testError: Double
+    /// Mean cross-entropy loss on the test images after training.
     public var testLoss: Double
     /// Test images the final error is measured on.
     public var testImages: Int
     /// Wall-clock seconds for the net: training and evaluation.
     public var seconds: Double
+    /// Wall-clock seconds of the training steps alone.
     public var trainSeconds: Double
 
+    /// The entry of `result`, its final training error and loss the means of its last
+    /// `window` steps.
+    /// - Parameters:
+    ///   - result: one finished net.
+    ///   - window: steps averaged for `trainErrorFinal` and `trainLossFinal`.
+    ///   - testImages: test images behind the final test error, recorded as is.
     public init(_ result: NetResult, window: Int, testImages: Int) {
         let final = result.finalTraining(window: window)
         net = result.net
@@ -43,10 +56,15 @@ public struct SummaryEntry: Codable, Equatable, Sendable {
 
 /// Mean and (sample) standard deviation; the deviation is 0 for a single value.
 public struct MeanStd: Equatable, Sendable {
+    /// The mean (NaN for no values).
     public var mean: Double
+    /// The sample standard deviation, with n − 1 in the denominator (0 for fewer than two
+    /// values).
     public var std: Double
+    /// Values summarised.
     public var count: Int
 
+    /// The mean and sample standard deviation of `values`.
     public init(_ values: [Double]) {
         count = values.count
         mean = values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
@@ -58,7 +76,8 @@ public struct MeanStd: Equatable, Sendable {
             : 0
     }
 
-    /// Element by element over equally long series (one per seed).
+    /// Element by element over series (one per seed): entry i summarises the i-th value of
+    /// every series, for i up to the shortest series' length.
     public static func columns(_ series: [[Double]]) -> [MeanStd] {
         guard let length = series.map(\.count).min() else { return [] }
         return (0..<length).map { i in MeanStd(series.map { $0[i] }) }
@@ -75,12 +94,20 @@ public struct MeanStd: Equatable, Sendable {
 /// Everything a finished run produced, read back from its directory: what the summary,
 /// the CSV files, the figures and lesson 08 are made from.
 public struct AblationResults: Sendable {
+    /// The run's configuration (its `config.json`, or the one given).
     public var config: AblationConfig
     /// Every net of every seed, in training order.
     public var nets: [NetResult]
+    /// The init-time diagnostics of each seed that has them, in the order of `config.seeds`.
     public var initDiagnostics: [InitDiagnostics]
+    /// The shattered-gradients measurements of each seed that has them, in the order of
+    /// `config.seeds`.
     public var shattered: [ShatteredGradients]
+    /// The trained nets' responses and lesions of each seed that has them, in the order of
+    /// `config.seeds`.
     public var trained: [TrainedDiagnostics]
+    /// The loss landscapes of the first seed's analysed pair, plain then residual (empty
+    /// when not measured).
     public var landscapes: [LossLandscape]
     /// Test images of the final test errors.
     public var testImages: Int

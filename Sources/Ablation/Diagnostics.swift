@@ -5,6 +5,7 @@ import TensorCore
 
 /// The gradient that reaches each weighted layer of one net, on one batch.
 public struct GradientProfile: Codable, Equatable, Sendable {
+    /// The net's name: `"plain-18"`, `"res-56"`, ...
     public var net: String
     /// The layers from input to output: `conv1`, `layer1.0.conv1`, ..., `fc`.
     public var layers: [String]
@@ -15,15 +16,19 @@ public struct GradientProfile: Codable, Equatable, Sendable {
 
 /// How strongly each block of one net responds.
 public struct ResponseProfile: Codable, Equatable, Sendable {
+    /// The net's name: `"plain-18"`, `"res-56"`, ...
     public var net: String
     /// `layer1.0`, `layer1.1`, ...
     public var blocks: [String]
-    /// Per block, the standard deviation of the output of its first and of its last batch norm
-    /// (after BN, before the ReLU or the addition: the paper's "layer responses", Figure 7)
-    /// and of the block's output. Each is the standard deviation of every channel over the
-    /// images and positions, averaged over the channels.
+    /// Per block, the standard deviation of the output of its first batch norm (after BN,
+    /// before the ReLU: one of the paper's "layer responses", Figure 7). Each value here and
+    /// in `lastNorm` and `output` is the standard deviation of every channel over the images
+    /// and positions, averaged over the channels.
     public var firstNorm: [Double]
+    /// Per block, the standard deviation of the output of its last batch norm (after BN,
+    /// before the addition or the ReLU).
     public var lastNorm: [Double]
+    /// Per block, the standard deviation of the block's output.
     public var output: [Double]
 
     /// The paper's Figure 7 x axis: every 3×3 layer's response in order (first and last
@@ -39,6 +44,8 @@ public enum Diagnostics {
     /// The weighted layers of `model` on its longest path, input to output: the stem, each
     /// block's branch convolutions, the classifier (projection shortcuts are left out, as the
     /// paper counts depth).
+    /// - Returns: each layer's weight, with its parameter name (`conv1.weight`,
+    ///   `layer1.0.conv1.weight`, ..., `fc.weight`).
     public static func weightedLayers(_ model: ResNet) -> [(name: String, weight: Tensor)] {
         let parameters = model.namedParameters()
         return parameters.filter { name, tensor in
@@ -52,6 +59,8 @@ public enum Diagnostics {
     /// cleared first and left holding this batch's; its running statistics move once.
     ///
     /// - Parameters:
+    ///   - model: the net; put in training mode, and left there.
+    ///   - net: the name recorded in the profile (`"plain-18"`).
     ///   - images: [N, C, H, W], normalised.
     ///   - labels: N class indices.
     public static func gradientProfile(
@@ -76,6 +85,7 @@ public enum Diagnostics {
     /// (batch statistics). The model's running statistics move once.
     ///
     /// - Parameters:
+    ///   - model: the net; put in training mode, and left there.
     ///   - images: [2P, C, H, W]: P images, then their P neighbours.
     ///   - readoutSeed: draws the read-out vector.
     /// - Returns: the mean Pearson correlation over the P pairs.
@@ -106,7 +116,8 @@ public enum Diagnostics {
     /// P images and their neighbours, as `gradientCorrelation` takes them: image i's
     /// neighbour lies 1/32 of the way from it to image i + 1 (the last one's to the first).
     ///
-    /// - images: [P, C, H, W]. Returns [2P, C, H, W].
+    /// - Parameter images: [P, C, H, W], P ≥ 1.
+    /// - Returns: [2P, C, H, W]: the P images, then their P neighbours.
     public static func neighbourPairs(_ images: Tensor) -> Tensor {
         let count = images.shape[0]
         let size = images.count / count
@@ -127,6 +138,11 @@ public enum Diagnostics {
     /// The response of every block of `model` to `images`, in the model's current mode
     /// (training mode at initialisation: batch statistics; eval mode after training), without
     /// recording gradients. In training mode the running statistics move once.
+    ///
+    /// - Parameters:
+    ///   - model: the net, in the mode to measure it in.
+    ///   - net: the name recorded in the profile (`"plain-18"`).
+    ///   - images: [N, C, H, W], normalised.
     public static func responseProfile(
         _ model: ResNet, net: String, images: Tensor
     ) -> ResponseProfile {

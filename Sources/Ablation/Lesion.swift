@@ -9,6 +9,7 @@ import ResNetModels
 /// zero channels where the block changes the shape), so the two families lose exactly the
 /// same layers.
 public struct LesionProfile: Codable, Equatable, Sendable {
+    /// The net's name: `"plain-56"`, `"res-56"`, ...
     public var net: String
     /// `layer1.0`, `layer1.1`, ...: the deleted block of each entry.
     public var blocks: [String]
@@ -18,7 +19,15 @@ public struct LesionProfile: Codable, Equatable, Sendable {
     public var lesioned: [Score]
 
     /// Deletes each block of `model` in turn and scores what is left on `set`.
-    /// - Parameter shouldStop: asked before each scoring; true gives up (nil).
+    ///
+    /// Scoring runs on a `FoldedResNet` copy, forward only, so `model` is not changed.
+    ///
+    /// - Parameters:
+    ///   - model: a trained net whose batch norms can be folded (not pre-activation: that
+    ///     stops the program).
+    ///   - net: the name recorded in the profile.
+    ///   - set: the test images, `[B, C, H, W]` batches.
+    ///   - shouldStop: asked before each lesioned scoring; true gives up (nil).
     public init?(
         _ model: ResNet, net: String, on set: EvaluationSet, shouldStop: () -> Bool = { false }
     ) {

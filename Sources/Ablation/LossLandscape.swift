@@ -48,6 +48,7 @@ public struct FilterNormalizedDirection: Sendable {
 /// measured on a fixed subset of the training set with batch norm in eval mode (the running
 /// statistics stay those of the trained net), forward only.
 public struct LossLandscape: Codable, Equatable, Sendable {
+    /// The net's name: `"plain-56"`, `"res-56"`, ...
     public var net: String
     /// Training images each point is measured on.
     public var images: Int
@@ -55,13 +56,27 @@ public struct LossLandscape: Codable, Equatable, Sendable {
     public var steps: [Double]
     /// Loss and error at each step of the 1D slice, w + α·d₁.
     public var slice: [Score]
-    /// The 2D grid: `grid[j][i]` is the loss at w + steps2D[i]·d₁ + steps2D[j]·d₂.
+    /// The step sizes along each axis of the 2D grid, from −radius to +radius.
     public var steps2D: [Double]
+    /// The 2D grid: `grid[j][i]` is the loss at w + steps2D[i]·d₁ + steps2D[j]·d₂.
     public var grid: [[Double]]
 
     /// Measures `model` along `first` (1D, at `steps`) and on the plane of `first` and
     /// `second` (2D, `gridSteps` on each axis). The model's weights are restored afterwards.
-    /// - Parameter shouldStop: asked before each point; true gives up (nil).
+    ///
+    /// Each point scores the moved weights with ``score(_:on:)``: batch norm in eval mode,
+    /// forward only.
+    ///
+    /// - Parameters:
+    ///   - model: the trained net.
+    ///   - net: the name recorded in the landscape.
+    ///   - set: the images each point is measured on, `[B, C, H, W]` batches.
+    ///   - first: d₁, the direction of the 1D slice and of the grid's first axis.
+    ///   - second: d₂, the direction of the grid's second axis.
+    ///   - steps: the steps α of the 1D slice (``steps(count:radius:)``).
+    ///   - gridSteps: the steps along each axis of the grid.
+    ///   - progress: called after each point with the points done and the total.
+    ///   - shouldStop: asked before each point; true gives up (nil).
     public init?(
         _ model: ResNet, net: String, on set: EvaluationSet,
         directions first: FilterNormalizedDirection, _ second: FilterNormalizedDirection,

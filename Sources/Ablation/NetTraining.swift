@@ -89,13 +89,13 @@ public struct NetTraining {
         testSet = data.testBatches(config.testLimit)
     }
 
-    /// Trains `net` from the weights of `seed`.
-    ///
+    /// Trains `net` from the weights of `seed` and returns its result and trained model.
     /// - Parameters:
+    ///   - net: the net to build and train.
+    ///   - seed: the ablation seed; its `AblationSeeds` give the weights and the batch order.
     ///   - progress: called after every step with the steps taken.
-    ///   - shouldStop: asked after every step; true abandons the net (returns nil).
-    /// - Returns: the result and the trained model, or nil when `shouldStop` said so.
-    /// - Throws: `AblationError.diverged` when a loss is NaN or infinite.
+    ///   - shouldStop: asked after every step; true abandons the net and returns nil.
+    /// - Throws: `AblationError.diverged` on a NaN or infinite loss, `.invalidConfiguration` (SGD).
     public func train(
         _ net: AblationNet, seed: UInt64, progress: (Int) -> Void = { _ in },
         shouldStop: () -> Bool = { false }

@@ -14,6 +14,8 @@ public struct PairedDifference: Equatable, Sendable {
     /// One difference per seed.
     public var values: [Double]
 
+    /// The differences `values`, one per seed of `seeds`; the two must be equally long
+    /// (else the program stops).
     public init(seeds: [UInt64], values: [Double]) {
         precondition(
             seeds.count == values.count,

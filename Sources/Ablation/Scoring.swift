@@ -9,6 +9,7 @@ public struct Score: Codable, Equatable, Sendable {
     /// Mean cross-entropy loss per image.
     public var loss: Double
 
+    /// A score of `error` (a fraction) and `loss` (mean per image).
     public init(error: Double, loss: Double) {
         self.error = error
         self.loss = loss
