@@ -146,6 +146,9 @@ public struct GradientCheckResult: CustomStringConvertible, Sendable {
     /// Whether every input passed.
     public var passed: Bool { inputs.allSatisfy(\.passed) }
 
+    /// A report in lines: whether the check passed, with its epsilon and tolerance, then one
+    /// line per input with its shape, `ok` or `MISMATCH`, its largest absolute and relative
+    /// errors, its gradient scale, and the worst element's analytic and numeric values.
     public var description: String {
         var lines = [
             "gradient check \(passed ? "passed" : "FAILED") (epsilon \(epsilon), "

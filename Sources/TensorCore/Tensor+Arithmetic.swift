@@ -21,6 +21,9 @@ extension Tensor {
     }
 
     /// `a + b`, elementwise with broadcasting. ∂/∂a = 1, ∂/∂b = 1.
+    ///
+    /// The result has the broadcast shape of the two (``broadcastShape(_:_:op:)``); shapes
+    /// that do not broadcast stop with a message.
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
         let shape = resultShape(lhs, rhs, op: "add")
         let walk = BroadcastWalk(shape: shape, a: lhs.shape, b: rhs.shape)
@@ -32,6 +35,8 @@ extension Tensor {
     }
 
     /// `a - b`, elementwise with broadcasting. ∂/∂a = 1, ∂/∂b = -1.
+    ///
+    /// The result has the broadcast shape of the two (``broadcastShape(_:_:op:)``).
     public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
         let shape = resultShape(lhs, rhs, op: "sub")
         let walk = BroadcastWalk(shape: shape, a: lhs.shape, b: rhs.shape)
@@ -46,6 +51,8 @@ extension Tensor {
     }
 
     /// `a * b`, elementwise with broadcasting. ∂/∂a = b, ∂/∂b = a.
+    ///
+    /// The result has the broadcast shape of the two (``broadcastShape(_:_:op:)``).
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
         let shape = resultShape(lhs, rhs, op: "mul")
         let walk = BroadcastWalk(shape: shape, a: lhs.shape, b: rhs.shape)
@@ -67,6 +74,8 @@ extension Tensor {
     }
 
     /// `a / b`, elementwise with broadcasting. ∂/∂a = 1/b, ∂/∂b = -a/b².
+    ///
+    /// The result has the broadcast shape of the two (``broadcastShape(_:_:op:)``).
     public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
         let shape = resultShape(lhs, rhs, op: "div")
         let walk = BroadcastWalk(shape: shape, a: lhs.shape, b: rhs.shape)
@@ -87,7 +96,7 @@ extension Tensor {
         }
     }
 
-    /// `-x`, elementwise. ∂/∂x = -1.
+    /// `-x`, elementwise, shaped like `x`. ∂/∂x = -1.
     public static prefix func - (x: Tensor) -> Tensor {
         let out = x.data.withUnsafeBufferPointer { x in
             parallelFill(count: x.count) { range, out in
@@ -105,21 +114,21 @@ extension Tensor {
 
     // MARK: Scalars (a rank-0 constant tensor broadcasts against any shape)
 
-    /// `x + s` for every element.
+    /// `x + s` for every element; the result is shaped like `x`.
     public static func + (lhs: Tensor, rhs: Float) -> Tensor { lhs + Tensor(rhs) }
-    /// `s + x` for every element.
+    /// `s + x` for every element; the result is shaped like `x`.
     public static func + (lhs: Float, rhs: Tensor) -> Tensor { Tensor(lhs) + rhs }
-    /// `x - s` for every element.
+    /// `x - s` for every element; the result is shaped like `x`.
     public static func - (lhs: Tensor, rhs: Float) -> Tensor { lhs - Tensor(rhs) }
-    /// `s - x` for every element.
+    /// `s - x` for every element; the result is shaped like `x`.
     public static func - (lhs: Float, rhs: Tensor) -> Tensor { Tensor(lhs) - rhs }
-    /// `x * s` for every element.
+    /// `x * s` for every element; the result is shaped like `x`.
     public static func * (lhs: Tensor, rhs: Float) -> Tensor { lhs * Tensor(rhs) }
-    /// `s * x` for every element.
+    /// `s * x` for every element; the result is shaped like `x`.
     public static func * (lhs: Float, rhs: Tensor) -> Tensor { Tensor(lhs) * rhs }
-    /// `x / s` for every element.
+    /// `x / s` for every element; the result is shaped like `x`.
     public static func / (lhs: Tensor, rhs: Float) -> Tensor { lhs / Tensor(rhs) }
-    /// `s / x` for every element.
+    /// `s / x` for every element; the result is shaped like `x`.
     public static func / (lhs: Float, rhs: Tensor) -> Tensor { Tensor(lhs) / rhs }
 }
 

@@ -19,6 +19,9 @@ extension Tensor {
     /// Runs `body` with gradient recording off (PyTorch's `torch.no_grad()`): operations inside
     /// compute their results but record nothing, so results do not require gradients and no
     /// graph is kept alive. Use it for evaluation and for updating parameters.
+    ///
+    /// - Returns: what `body` returns.
+    /// - Throws: whatever `body` throws (the function rethrows).
     public static func withoutGrad<T>(_ body: () throws -> T) rethrows -> T {
         try $isGradEnabled.withValue(false) { try body() }
     }

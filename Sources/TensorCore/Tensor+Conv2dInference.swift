@@ -11,9 +11,11 @@ import Kernels
 ///   - x: [N, C, H, W].
 ///   - weight: [K, C, R, S].
 ///   - bias: [K], or nil.
+///   - stride: the step between output pixels, on both axes.
+///   - padding: zeros added on every side, on both axes.
 ///   - residual: [N, K, Ho, Wo] added after the bias, or nil.
 ///   - relu: whether negative results become 0 (after the residual).
-/// - Returns: [N, K, Ho, Wo].
+/// - Returns: [N, K, Ho, Wo] with Ho = (H + 2·padding − R) / stride + 1 (likewise Wo).
 public func conv2dInference(
     _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
     adding residual: Tensor? = nil, relu: Bool = false

@@ -9,6 +9,14 @@ import Foundation
 // as `1.`; tensors over 1000 elements show three items at each end of every dimension.
 
 extension Tensor: CustomStringConvertible {
+    /// The values in PyTorch's style, then the shape, the name, and the operation that made
+    /// the tensor (or `requiresGrad: true` for a leaf that requires gradients):
+    ///
+    ///     tensor([[ 0.1000, -1.2000],
+    ///             [ 3.0000,  4.0000]], shape: [2, 2], op: mul)
+    ///
+    /// Four decimals, or scientific notation when magnitudes are far apart; tensors over 1000
+    /// elements show three items at each end of every dimension.
     public var description: String {
         var suffix = ["shape: \(shape)"]
         if let name { suffix.append("name: \"\(name)\"") }

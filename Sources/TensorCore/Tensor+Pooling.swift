@@ -50,7 +50,9 @@ struct PoolWindows {
 }
 
 extension Tensor {
-    /// The output shape of `maxPool2d` / `avgPool2d` (`op` names which, for messages).
+    /// The output shape of `maxPool2d` / `avgPool2d` (`op` names which, for messages):
+    /// [N, C, Ho, Wo] with Ho = (H + 2·padding.height − kernelSize.height) / stride.height + 1
+    /// (likewise Wo).
     ///
     /// - Throws: `ShapeError` unless the input is [N, C, H, W] with H, W > 0, kernel and stride
     ///   are positive, 0 ≤ padding ≤ kernel / 2 on each axis (PyTorch's rule: every window then
@@ -96,7 +98,12 @@ extension Tensor {
         ]
     }
 
-    /// `pool2dShape` with square kernel, stride and padding.
+    /// The output shape of `maxPool2d` / `avgPool2d` with a square kernel, stride and
+    /// padding: [N, C, Ho, Wo] with Ho = (H + 2·padding − kernelSize) / stride + 1.
+    ///
+    /// - Throws: `ShapeError` naming `op` when the (height, width) version would: the input
+    ///   not [N, C, H, W] with H, W > 0, a kernel or stride below 1, a padding outside
+    ///   0...kernelSize / 2, or a padded input smaller than the kernel.
     public static func pool2dShape(
         op: String, input: [Int], kernelSize: Int, stride: Int, padding: Int
     ) throws(ShapeError) -> [Int] {
@@ -158,7 +165,8 @@ extension Tensor {
     ///   - kernelSize: the window's (height, width).
     ///   - stride: the step between windows; nil means `kernelSize` (PyTorch's default).
     ///   - padding: implicit −∞ border, at most half the kernel on each axis.
-    /// - Returns: [N, C, Ho, Wo] for self [N, C, H, W].
+    /// - Returns: [N, C, Ho, Wo] for self [N, C, H, W], with
+    ///   Ho = (H + 2·padding.height − kernelSize.height) / stride.height + 1 (likewise Wo).
     public func maxPool2d(
         kernelSize: PoolPair, stride: PoolPair? = nil, padding: PoolPair = (0, 0)
     ) -> Tensor {
@@ -213,7 +221,16 @@ extension Tensor {
         }
     }
 
-    /// `maxPool2d` with a square kernel, stride and padding.
+    /// Max pooling with a square kernel, stride and padding, as PyTorch's
+    /// `F.max_pool2d(x, kernelSize, stride, padding)`: the (height, width) version with both
+    /// entries equal.
+    ///
+    /// - Parameters:
+    ///   - kernelSize: the window's side.
+    ///   - stride: the step between windows; nil means `kernelSize`.
+    ///   - padding: implicit −∞ border, at most `kernelSize / 2`.
+    /// - Returns: [N, C, Ho, Wo] for self [N, C, H, W], with
+    ///   Ho = (H + 2·padding − kernelSize) / stride + 1 (likewise Wo).
     public func maxPool2d(kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
         maxPool2d(
             kernelSize: (kernelSize, kernelSize), stride: stride.map { ($0, $0) },
@@ -234,7 +251,8 @@ extension Tensor {
     ///   - stride: the step between windows; nil means `kernelSize` (PyTorch's default).
     ///   - padding: implicit zero border, at most half the kernel on each axis.
     ///   - countIncludePad: whether padded zeros count in the divisor.
-    /// - Returns: [N, C, Ho, Wo] for self [N, C, H, W].
+    /// - Returns: [N, C, Ho, Wo] for self [N, C, H, W], with
+    ///   Ho = (H + 2·padding.height − kernelSize.height) / stride.height + 1 (likewise Wo).
     public func avgPool2d(
         kernelSize: PoolPair, stride: PoolPair? = nil, padding: PoolPair = (0, 0),
         countIncludePad: Bool = true
@@ -291,7 +309,17 @@ extension Tensor {
         }
     }
 
-    /// `avgPool2d` with a square kernel, stride and padding.
+    /// Average pooling with a square kernel, stride and padding, as PyTorch's
+    /// `F.avg_pool2d(x, kernelSize, stride, padding)`: the (height, width) version with both
+    /// entries equal.
+    ///
+    /// - Parameters:
+    ///   - kernelSize: the window's side.
+    ///   - stride: the step between windows; nil means `kernelSize`.
+    ///   - padding: implicit zero border, at most `kernelSize / 2`.
+    ///   - countIncludePad: whether padded zeros count in the divisor (default true).
+    /// - Returns: [N, C, Ho, Wo] for self [N, C, H, W], with
+    ///   Ho = (H + 2·padding − kernelSize) / stride + 1 (likewise Wo).
     public func avgPool2d(
         kernelSize: Int, stride: Int? = nil, padding: Int = 0, countIncludePad: Bool = true
     ) -> Tensor {
@@ -308,7 +336,8 @@ extension Tensor {
     /// gradient evenly over its bin.
     ///
     /// - Parameters:
-    ///   - height, width: the output size (Ho, Wo), each ≥ 1.
+    ///   - outHeight: the output's rows, Ho ≥ 1 (the `height:` argument).
+    ///   - outWidth: the output's columns, Wo ≥ 1 (the `width:` argument).
     /// - Returns: [N, C, height, width] for self [N, C, H, W].
     public func adaptiveAvgPool2d(height outHeight: Int, width outWidth: Int) -> Tensor {
         validated { () throws(ShapeError) in

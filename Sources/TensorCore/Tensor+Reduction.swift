@@ -16,6 +16,8 @@ extension Tensor {
     /// - Parameters:
     ///   - axes: the dimensions to sum over; negative values count from the end.
     ///   - keepDims: keep the summed dimensions with size 1.
+    /// - Returns: self's shape without `axes` (`[N, C, H, W]` over `[2, 3]` gives `[N, C]`),
+    ///   or with each of them 1 when `keepDims` (`[N, C, 1, 1]`).
     public func sum(axes: [Int], keepDims: Bool = false) -> Tensor {
         reduceSum(axes: axes, keepDims: keepDims, divideByCount: false, op: "sum")
     }
@@ -26,6 +28,11 @@ extension Tensor {
     }
 
     /// Means over `axes`. ∂/∂x = the output gradient / (elements averaged), repeated.
+    ///
+    /// - Parameters:
+    ///   - axes: the dimensions to average over; negative values count from the end.
+    ///   - keepDims: keep the averaged dimensions with size 1.
+    /// - Returns: self's shape without `axes`, or with each of them 1 when `keepDims`.
     public func mean(axes: [Int], keepDims: Bool = false) -> Tensor {
         reduceSum(axes: axes, keepDims: keepDims, divideByCount: true, op: "mean")
     }
@@ -106,6 +113,11 @@ extension Tensor {
 
     /// The largest element along `axis`. ∂/∂x = the output gradient at the position of the
     /// maximum (the first on ties, as `argmax`), 0 elsewhere.
+    ///
+    /// - Parameters:
+    ///   - axis: the dimension to reduce; negative values count from the end.
+    ///   - keepDims: keep that dimension with size 1.
+    /// - Returns: self's shape without `axis`, or with it 1 when `keepDims`.
     public func max(axis: Int, keepDims: Bool = false) -> Tensor {
         let axis = validated { () throws(ShapeError) in
             try Tensor.normalizedAxis(axis, rank: rank, op: "max")
@@ -135,6 +147,12 @@ extension Tensor {
     /// The variance over `axes`: the mean squared deviation from the mean, divided by n - 1
     /// when `unbiased` (PyTorch's default for `torch.var`) or by n otherwise (what batch norm
     /// normalises with). Built from other operations, so autograd differentiates it.
+    ///
+    /// - Parameters:
+    ///   - axes: the dimensions to reduce; negative values count from the end.
+    ///   - keepDims: keep the reduced dimensions with size 1.
+    ///   - unbiased: divide by n − 1 (true, the default) or by n.
+    /// - Returns: self's shape without `axes`, or with each of them 1 when `keepDims`.
     public func variance(axes: [Int], keepDims: Bool = false, unbiased: Bool = true) -> Tensor {
         let axes = validated { () throws(ShapeError) in
             try Tensor.normalizedAxes(axes, rank: rank, op: "variance")

@@ -84,7 +84,7 @@ extension Tensor {
         return withShape(newShape, op: "squeeze")
     }
 
-    /// Removes every dimension of size 1.
+    /// Removes every dimension of size 1: `[N, 1, H, 1]` becomes `[N, H]`.
     public func squeezed() -> Tensor {
         withShape(shape.filter { $0 != 1 }, op: "squeeze")
     }

@@ -8,6 +8,12 @@ extension Tensor {
 
     /// Runs `body` with the kernels on `n` threads (at least 1). The entry point for code
     /// above TensorCore (the trainer), which need not know the kernels' module.
+    ///
+    /// - Parameters:
+    ///   - n: the thread count, at least 1 (anything less stops with a message).
+    ///   - body: the work to run.
+    /// - Returns: what `body` returns.
+    /// - Throws: `E`, whatever `body` throws, with its type.
     public static func withThreadCount<T, E: Error>(_ n: Int, _ body: () throws(E) -> T)
         throws(E) -> T
     {

@@ -95,7 +95,8 @@ public final class Tensor: @unchecked Sendable {
     /// `input.accumulateGradient(_:)`. The closure must not capture the result itself.
     ///
     /// - Parameters:
-    ///   - shape, data: the result.
+    ///   - shape: the result's shape.
+    ///   - data: the result's elements, row-major (`shape.reduce(1, *)` of them).
     ///   - op: the operation's name for graphs and printouts (`"relu"`, `"matmul"`).
     ///   - inputs: the tensors the result was computed from, in argument order.
     ///   - backward: the backward rule; dropped unless a node is recorded.
