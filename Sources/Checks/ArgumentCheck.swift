@@ -13,6 +13,7 @@ public struct ArgumentError: Error, Equatable, Sendable, CustomStringConvertible
     /// Creates an error with its explanation.
     public init(_ message: String) { self.message = message }
 
+    /// The explanation, ``message``, as it is: what `print(error)` and `"\(error)"` show.
     public var description: String { message }
 }
 

@@ -2,7 +2,10 @@
 public struct ExerciseInfo: Sendable {
     /// `01.1`: lesson, then the exercise's number within it.
     public var id: String
+    /// The number of the lesson it builds on, 1 to 12, whose last cell lists it.
     public var lesson: Int
+    /// The task in a few words (`"tanh as a scalar operation, with its derivative"`), as the
+    /// lesson's table of exercises shows it.
     public var title: String
     /// The student's file, from the package root.
     public var file: String
@@ -12,6 +15,7 @@ public struct ExerciseInfo: Sendable {
 
 /// Every exercise, in the order of the lessons.
 public enum Catalogue {
+    /// The exercises, lesson 01's first, each `id` once; ``exercise(_:)`` finds one by id.
     public static let exercises: [ExerciseInfo] = [
         ExerciseInfo(
             id: "01.1", lesson: 1, title: "tanh as a scalar operation, with its derivative",

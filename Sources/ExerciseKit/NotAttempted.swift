@@ -8,5 +8,7 @@
 /// }
 /// ```
 public struct NotAttempted: Error, Equatable, Sendable {
+    /// The error a stub throws; it carries nothing, since the grader knows which exercise
+    /// it ran.
     public init() {}
 }

@@ -7,6 +7,7 @@ public struct DOTAttributes: Hashable, Sendable {
     /// The pairs, in insertion order, each key once.
     public private(set) var pairs: [(key: String, value: DOTValue)] = []
 
+    /// No attributes; `[:]` is the same.
     public init() {}
 
     /// The attributes of `pairs`, in order; a repeated key keeps its first position and its
@@ -17,10 +18,15 @@ public struct DOTAttributes: Hashable, Sendable {
         }
     }
 
+    /// Whether there are no attributes.
     public var isEmpty: Bool { pairs.isEmpty }
+    /// The number of attributes (keys).
     public var count: Int { pairs.count }
+    /// The keys, in insertion order.
     public var keys: [String] { pairs.map(\.key) }
 
+    /// The value of `key`, or nil when it is not set. Setting a key that is present replaces
+    /// its value where it stands; a new key goes last; setting `nil` removes the key.
     public subscript(key: String) -> DOTValue? {
         get { pairs.first { $0.key == key }?.value }
         set {
@@ -50,10 +56,13 @@ public struct DOTAttributes: Hashable, Sendable {
         return "[" + items.joined(separator: ", ") + "]"
     }
 
+    /// Whether both hold the same keys with the same values in the same order (order
+    /// matters: it decides the DOT text).
     public static func == (lhs: DOTAttributes, rhs: DOTAttributes) -> Bool {
         lhs.pairs.elementsEqual(rhs.pairs) { $0.key == $1.key && $0.value == $1.value }
     }
 
+    /// Feeds every key and value, in order, to `hasher`, consistent with `==`.
     public func hash(into hasher: inout Hasher) {
         for (key, value) in pairs {
             hasher.combine(key)
@@ -63,12 +72,17 @@ public struct DOTAttributes: Hashable, Sendable {
 }
 
 extension DOTAttributes: ExpressibleByDictionaryLiteral {
+    /// The attributes of a dictionary literal, in the order written:
+    /// `["shape": "box", "label": "x"]`. A repeated key keeps its first position and its
+    /// last value.
     public init(dictionaryLiteral elements: (String, DOTValue)...) {
         self.init(elements)
     }
 }
 
 extension DOTAttributes: Sequence {
+    /// Iterates over the `(key, value)` pairs in insertion order:
+    /// `for (key, value) in attributes`.
     public func makeIterator() -> IndexingIterator<[(key: String, value: DOTValue)]> {
         pairs.makeIterator()
     }

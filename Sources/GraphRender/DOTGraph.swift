@@ -40,6 +40,11 @@ public struct DOTGraph: Hashable, Sendable {
     public private(set) var edgeDefaults: DOTAttributes = [:]
     private(set) var statements: [Statement] = []
 
+    /// An empty graph.
+    ///
+    /// - Parameters:
+    ///   - name: the graph's name in the source, `digraph NAME { ... }`.
+    ///   - directed: true for a `digraph` with `->` edges, false for a `graph` with `--`.
     public init(name: String = "G", directed: Bool = true) {
         self.name = name
         self.isDirected = directed
@@ -76,6 +81,8 @@ public struct DOTGraph: Hashable, Sendable {
     /// Adds the subgraph `cluster_<id>`, drawn as a box around its nodes, and fills it with
     /// `build`. Inside, `setAttribute` sets the cluster's own attributes (`label`, `style`,
     /// `color`) and clusters nest.
+    ///
+    /// - Throws: whatever `build` throws; the cluster is then not added.
     public mutating func addCluster(
         _ id: String, _ attributes: DOTAttributes = [:],
         _ build: (inout DOTGraph) throws -> Void
@@ -126,9 +133,12 @@ public struct DOTGraph: Hashable, Sendable {
 
 /// A node statement: `id [attributes];`.
 public struct DOTNode: Hashable, Sendable {
+    /// The node's id: how edges name it, and its label when it has no `label` attribute.
     public var id: String
+    /// The node's own attributes (`label`, `shape`, ...), on top of its graph's defaults.
     public var attributes: DOTAttributes
 
+    /// A node statement for `id` with `attributes`.
     public init(id: String, attributes: DOTAttributes = [:]) {
         self.id = id
         self.attributes = attributes
@@ -137,10 +147,14 @@ public struct DOTNode: Hashable, Sendable {
 
 /// An edge statement: `from -> to [attributes];`.
 public struct DOTEdge: Hashable, Sendable {
+    /// The id of the node the edge starts at (its tail).
     public var from: String
+    /// The id of the node the edge ends at (its head, where the arrow points).
     public var to: String
+    /// The edge's own attributes (`label`, `style`, ...), on top of its graph's defaults.
     public var attributes: DOTAttributes
 
+    /// An edge statement from node `from` to node `to` with `attributes`.
     public init(from: String, to: String, attributes: DOTAttributes = [:]) {
         self.from = from
         self.to = to

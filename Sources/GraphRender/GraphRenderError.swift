@@ -17,6 +17,8 @@ public enum GraphRenderError: Error, Equatable, Sendable, CustomStringConvertibl
     /// Rendering worked but the file could not be written.
     case couldNotWriteFile(path: String, reason: String)
 
+    /// The failure in one sentence: the step that failed and Graphviz's message, or a
+    /// placeholder when Graphviz gave none.
     public var description: String {
         switch self {
         case .graphvizUnavailable:

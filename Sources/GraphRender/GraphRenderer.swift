@@ -12,9 +12,17 @@ import Foundation
 /// render that succeeds are dropped.
 public enum GraphRenderer {
     /// The bytes of `graph` drawn as `format`.
+    ///
     /// - Parameters:
+    ///   - graph: the graph to lay out and draw.
+    ///   - format: the image format of the bytes returned.
     ///   - layout: a Graphviz layout engine: `dot` (layered, for computation graphs),
     ///     `neato`, `fdp`, `circo`, `twopi`, ...
+    /// - Returns: the image file's bytes: SVG text in UTF-8, or a PNG image.
+    /// - Throws: ``GraphRenderError/graphvizUnavailable``,
+    ///   ``GraphRenderError/invalidDOT(message:)``,
+    ///   ``GraphRenderError/layoutFailed(layout:message:)`` (an unknown `layout` too) or
+    ///   ``GraphRenderError/renderFailed(format:message:)``, with Graphviz's message.
     public static func render(
         _ graph: DOTGraph, format: GraphFormat, layout: String = "dot"
     ) throws(GraphRenderError) -> [UInt8] {
@@ -22,6 +30,14 @@ public enum GraphRenderer {
     }
 
     /// The bytes of the DOT text `dot` drawn as `format`.
+    ///
+    /// - Parameters:
+    ///   - dot: a whole graph in the DOT language, as ``DOTGraph/source`` writes it.
+    ///   - format: the image format of the bytes returned.
+    ///   - layout: a Graphviz layout engine (`dot`, `neato`, ...).
+    /// - Returns: the image file's bytes.
+    /// - Throws: the errors of ``render(_:format:layout:)``; text that does not parse, or
+    ///   holds a NUL byte, is ``GraphRenderError/invalidDOT(message:)``.
     public static func render(
         dot: String, format: GraphFormat, layout: String = "dot"
     ) throws(GraphRenderError) -> [UInt8] {
@@ -29,6 +45,8 @@ public enum GraphRenderer {
     }
 
     /// `graph` drawn as SVG text.
+    ///
+    /// - Throws: the errors of ``render(_:format:layout:)``.
     public static func svg(_ graph: DOTGraph, layout: String = "dot") throws(GraphRenderError)
         -> String
     {
@@ -49,6 +67,8 @@ public enum GraphRenderer {
     }
 
     /// Draws the DOT text `dot` into the file at `path`; see ``write(_:to:layout:)``.
+    ///
+    /// - Throws: the errors of ``write(_:to:layout:)``.
     public static func write(
         dot: String, to path: String, layout: String = "dot"
     ) throws(GraphRenderError) {

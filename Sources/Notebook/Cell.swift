@@ -49,6 +49,14 @@ public final class Cell {
 
     /// A picture: `write` receives the path to write `fileName` to (.svg or .png), in the
     /// Markdown directory's `<lesson>/` folder or in the `--out` folder.
+    ///
+    /// - Parameters:
+    ///   - fileName: the picture's file name, `curves.svg`; its folder is the notebook's.
+    ///   - caption: the text under the picture in the transcript.
+    ///   - write: writes the picture to the path it is given (`chart.write(to:)`,
+    ///     `GraphRenderer.write(_:to:layout:)`).
+    /// - Throws: ``NotebookError/cannotWrite(path:reason:)`` when the picture folder cannot
+    ///   be created or `write` returns without writing the file; whatever `write` throws.
     public func picture(
         _ fileName: String, caption: String, _ write: (_ path: String) throws -> Void
     ) throws {

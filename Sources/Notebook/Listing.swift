@@ -15,6 +15,7 @@ import Foundation
 public struct Listing: Equatable, Sendable {
     /// The file, relative to the package root (`Sources/Ablation/NetTraining.swift`).
     public let file: String
+    /// The marker's name, `NAME` in `// listing: NAME`.
     public let name: String
     /// The lines between the markers, with their common indentation removed.
     public let text: String
@@ -22,6 +23,11 @@ public struct Listing: Equatable, Sendable {
     public let firstLine: Int
 
     /// Reads the listing `name` from `file` under `root`.
+    ///
+    /// - Parameters:
+    ///   - name: the marker's name.
+    ///   - file: the source file, relative to `root`.
+    ///   - root: the package's root directory.
     /// - Throws: `NotebookError.missingListing` naming the file and marker when the file
     ///   cannot be read or the markers are missing, repeated or out of order.
     public init(_ name: String, in file: String, root: String) throws(NotebookError) {
@@ -61,6 +67,14 @@ public struct Listing: Equatable, Sendable {
 extension Cell {
     /// Shows the listing `name` of `file` (relative to the package root), with where it
     /// comes from. A missing or broken marker throws, which fails the cell and the lesson.
+    ///
+    /// - Parameters:
+    ///   - name: the marker's name, `NAME` in `// listing: NAME`.
+    ///   - file: the source file, relative to the package root
+    ///     (`Sources/ResNetModels/BasicBlock.swift`).
+    /// - Returns: the listing shown.
+    /// - Throws: ``NotebookError/missingListing(file:name:reason:)`` when the file cannot be
+    ///   read or the markers are missing, repeated or out of order.
     @discardableResult
     public func listing(_ name: String, in file: String) throws -> Listing {
         let listing = try Listing(name, in: file, root: notebook.packageRoot)

@@ -21,7 +21,9 @@ import Foundation
 public final class Notebook {
     /// The executable's name, e.g. `lesson-01-scalar-autograd`: names the transcript file.
     public let name: String
+    /// The lesson's title, shown at the top of the terminal output and of the transcript.
     public let title: String
+    /// The command-line options this run was started with.
     public let options: NotebookOptions
     /// The package's root directory, where listings are read from.
     public let packageRoot: String
@@ -34,10 +36,15 @@ public final class Notebook {
     let terminal: TerminalWriter
 
     /// Parses the lesson's command line (`CommandLine.arguments` by default). `--help` prints
-    /// the usage and exits 0; a bad option prints what was wrong and exits 2.
+    /// the usage and exits 0; a bad option prints what was wrong and exits 2, and so does a
+    /// `--markdown` directory that cannot be created or written in.
     ///
     /// - Parameters:
+    ///   - name: the executable's name, `lesson-01-scalar-autograd`: names the transcript
+    ///     and the folder of its pictures.
+    ///   - title: the lesson's title, printed first.
     ///   - extras: the lesson's own options (`--run DIR`), read back with `value(of:)`.
+    ///   - arguments: the command line without the program's name.
     ///   - file: the lesson's `main.swift` (the default, `#filePath`, is right): the package
     ///     root, where `Cell.listing` reads source files, is three folders up.
     public convenience init(
@@ -75,7 +82,14 @@ public final class Notebook {
         self.init(name: name, title: title, options: options, packageRoot: root)
     }
 
-    /// A notebook with options already parsed (tests use this).
+    /// A notebook with options already parsed (tests use this). It prints the title at once.
+    ///
+    /// - Parameters:
+    ///   - name: the executable's name: names the transcript and the folder of its pictures.
+    ///   - title: the lesson's title.
+    ///   - options: the parsed command line.
+    ///   - packageRoot: the directory `Cell.listing` reads source files from (default: the
+    ///     current directory).
     public init(
         name: String, title: String, options: NotebookOptions,
         packageRoot: String = FileManager.default.currentDirectoryPath
@@ -193,7 +207,8 @@ public final class Notebook {
     }
 
     /// Prints the summary, writes the Markdown transcript if asked, and exits: status 0 when
-    /// every check passed and no cell threw, 1 otherwise.
+    /// every check passed and no cell threw, 1 otherwise or when the transcript cannot be
+    /// written.
     public func finish() -> Never {
         let elapsed = ContinuousClock.now - started
         let seconds =

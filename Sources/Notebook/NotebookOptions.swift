@@ -14,8 +14,15 @@ public struct NotebookOptions: Equatable, Sendable {
         public var flag: String
         /// What the value is, for the usage line: `DIR`.
         public var value: String
+        /// One line on what the option does, printed by `--help` after the flag and value.
         public var help: String
 
+        /// An option `flag VALUE`, described in `--help` by `help`.
+        ///
+        /// - Parameters:
+        ///   - flag: the option as typed, `--run`.
+        ///   - value: what its value is, for the usage line: `DIR`.
+        ///   - help: one line on what the option does.
         public init(_ flag: String, value: String, help: String) {
             self.flag = flag
             self.value = value
@@ -23,18 +30,35 @@ public struct NotebookOptions: Equatable, Sendable {
         }
     }
 
+    /// `--quick` was given: lessons shrink their workloads.
     public var quick = false
+    /// The `--markdown DIR` directory, where the transcript and its pictures go; nil when not
+    /// given.
     public var markdownDirectory: String?
+    /// The `--out DIR` directory, where pictures go when there is no `--markdown`; nil when
+    /// not given (pictures then go to `lesson-output/<lesson>`).
     public var outputDirectory: String?
+    /// False when `--no-color` was given. Colour also needs a terminal that wants it:
+    /// standard output a TTY, `NO_COLOR` unset and `TERM` not `dumb`.
     public var color = true
+    /// `--help` or `-h` was given: the lesson prints its usage and exits.
     public var help = false
     /// The values given for the lesson's own options, by flag.
     public var values: [String: String] = [:]
 
+    /// The options of a run given no arguments: full workloads, colour, no transcript.
     public init() {}
 
     /// Parses lesson arguments (without the program name); `extras` are the lesson's own
     /// options.
+    ///
+    /// - Parameters:
+    ///   - arguments: the command line after the program's name, e.g.
+    ///     `["--quick", "--markdown", "Docs"]`.
+    ///   - extras: the lesson's own options, each taking one value.
+    /// - Throws: ``NotebookError/badArgument(_:)`` for an unknown option, for an option that
+    ///   needs a value and comes last or just before another `--` option, and for a blank
+    ///   `--markdown` or `--out` directory.
     public init(parsing arguments: [String], extras: [Extra] = []) throws(NotebookError) {
         var rest = arguments[...]
         while let argument = rest.popFirst() {
@@ -90,13 +114,19 @@ public struct NotebookOptions: Equatable, Sendable {
 
 /// What can go wrong while running a notebook itself (not a failed claim: see `Cell.check`).
 public enum NotebookError: Error, CustomStringConvertible, Equatable {
+    /// The command line has an unknown option or an option without its value; the message
+    /// says which and what was expected.
     case badArgument(String)
+    /// A directory or file of the run (the `--markdown` directory, a picture, the
+    /// transcript) could not be created or written; `reason` says why.
     case cannotWrite(path: String, reason: String)
     /// A code listing's markers are not where the lesson expects them.
     case missingListing(file: String, name: String, reason: String)
     /// A cell needs what an earlier cell failed to produce.
     case missingInput(cell: String)
 
+    /// The error in one line, as a lesson prints it: `bad argument: ...`,
+    /// `cannot write PATH: ...`.
     public var description: String {
         switch self {
         case .badArgument(let message): "bad argument: \(message)"

@@ -1,6 +1,11 @@
 import Foundation
 
 extension BarChart {
+    /// Draws the grid, the bars, their values when ``showsValues`` is set, the frame with
+    /// its ticks and titles, and the legend. Every series must have one value per category.
+    ///
+    /// - Throws: ``PlotError/noPositiveData(chart:axis:)`` when the y axis is logarithmic
+    ///   and the values include finite ones but no positive one.
     public func draw(on canvas: Canvas) throws {
         for bars in series {
             precondition(

@@ -7,6 +7,7 @@ public struct BarSeries: Sendable {
     /// nil: the palette colour for the series' position in the chart.
     public var color: PlotColor?
 
+    /// A series named `name` with one value per category; `color` nil takes the palette's.
     public init(_ name: String, values: [Double], color: PlotColor? = nil) {
         self.name = name
         self.values = values

@@ -6,6 +6,11 @@ extension Canvas {
     ///
     /// - Parameters:
     ///   - rgb: `[height, width, 3]` bytes, row-major, red-green-blue per pixel.
+    ///   - width: the image's width in pixels, positive.
+    ///   - height: the image's height in pixels, positive.
+    ///   - origin: where the image's top-left corner goes, in canvas pixels.
+    /// - Throws: ``PlotError/cairo(operation:status:path:)`` when cairo cannot make the
+    ///   image's surface or give its pixels.
     public func image(rgb: [UInt8], width: Int, height: Int, at origin: Point) throws {
         precondition(
             width > 0 && height > 0 && rgb.count == width * height * 3,

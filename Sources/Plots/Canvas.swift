@@ -88,6 +88,8 @@ public final class Canvas {
     }
 
     /// Runs `body` with drawing restricted to `rect`.
+    ///
+    /// - Throws: whatever `body` throws; the clip is undone either way.
     public func clipped(to rect: Rect, _ body: () throws -> Void) rethrows {
         cairo_save(context)
         defer { cairo_restore(context) }
@@ -148,6 +150,8 @@ extension Canvas {
     /// Runs `body` with a canvas of `rect`'s size whose origin is `rect`'s top-left corner:
     /// a chart drawn on it lands inside `rect` (see `ChartPanels`). Its text joins this
     /// canvas's.
+    ///
+    /// - Throws: whatever `body` throws; the translation is undone either way.
     public func panel(_ rect: Rect, _ body: (Canvas) throws -> Void) rethrows {
         cairo_save(context)
         defer { cairo_restore(context) }

@@ -15,17 +15,28 @@ public protocol Chart: Sendable {
     /// Height of the drawing in pixels.
     var height: Int { get }
     /// Draws the chart on a white canvas of `width` x `height` pixels.
+    ///
+    /// - Throws: a ``PlotError``: ``PlotError/noPositiveData(chart:axis:)`` when a log axis
+    ///   has no positive value to show, ``PlotError/cairo(operation:status:path:)`` when
+    ///   cairo cannot make an image the chart draws.
     func draw(on canvas: Canvas) throws
 }
 
 extension Chart {
     /// The chart as an SVG document (UTF-8 bytes).
+    ///
+    /// - Throws: what ``draw(on:)`` throws, and ``PlotError/cairo(operation:status:path:)``
+    ///   when cairo cannot make the surface or write the document.
     public func svgData() throws -> [UInt8] {
         try Rendering.svg(self)
     }
 
     /// The chart as a PNG image of `width * scale` x `height * scale` pixels
     /// (`scale: 2` gives sharp images on high-density screens).
+    ///
+    /// - Parameter scale: image pixels per chart pixel, at least 1.
+    /// - Throws: what ``draw(on:)`` throws, and ``PlotError/cairo(operation:status:path:)``
+    ///   when cairo cannot make the surface or encode the PNG.
     public func pngData(scale: Int = 1) throws -> [UInt8] {
         try Rendering.png(self, scale: scale)
     }
@@ -33,9 +44,13 @@ extension Chart {
     /// Writes the chart to `path`, as SVG or PNG according to its extension
     /// (`.svg` or `.png`, any letter case). `scale` applies to PNG only.
     ///
-    /// - Throws: `PlotError.unsupportedFormat` for any other extension, `PlotError.cairo`
-    ///   when drawing fails and `PlotError.writeFailed` when the file cannot be written;
-    ///   each names `path`.
+    /// - Parameters:
+    ///   - path: the file to write; its extension picks the format.
+    ///   - scale: image pixels per chart pixel for a PNG, at least 1.
+    /// - Throws: ``PlotError/unsupportedFormat(path:)`` for any other extension,
+    ///   ``PlotError/cairo(operation:status:path:)`` when cairo fails and
+    ///   ``PlotError/writeFailed(path:reason:)`` when the file cannot be written, each naming
+    ///   `path`; ``PlotError/noPositiveData(chart:axis:)`` as ``draw(on:)`` throws it.
     public func write(to path: String, scale: Int = 1) throws {
         let bytes: [UInt8]
         do {

@@ -8,13 +8,18 @@
 /// ```
 public struct ChartPanels: Chart {
     public var title: String
+    /// The charts, left to right, then top to bottom; at least one.
     public var panels: [any Chart]
     /// Panels per row (default: all in one row).
     public var columns: Int
 
+    /// A figure of `panels` under `title`.
+    ///
     /// - Parameters:
+    ///   - title: the figure's title, above every panel; empty for none.
     ///   - panels: drawn left to right, then top to bottom; each keeps its own `width` and
-    ///     `height` (a row is as tall as its tallest panel).
+    ///     `height` (a row is as tall as its tallest panel). At least one.
+    ///   - columns: panels per row (fewer than 1 counts as 1); nil: all in one row.
     public init(title: String = "", panels: [any Chart], columns: Int? = nil) {
         precondition(!panels.isEmpty, "ChartPanels '\(title)': needs at least one panel")
         self.title = title
@@ -31,14 +36,19 @@ public struct ChartPanels: Chart {
         }
     }
 
+    /// The widest row's width: the sum of its panels' widths.
     public var width: Int {
         rows.map { $0.reduce(0) { $0 + $1.width } }.max() ?? 0
     }
 
+    /// The title's room (34 pixels, or none without a title) plus each row's tallest panel.
     public var height: Int {
         titleHeight + rows.reduce(0) { total, row in total + (row.map(\.height).max() ?? 0) }
     }
 
+    /// Draws the title, then each panel on a canvas of its own size at its place.
+    ///
+    /// - Throws: the first error a panel's ``Chart/draw(on:)`` throws.
     public func draw(on canvas: Canvas) throws {
         if !title.isEmpty {
             canvas.text(

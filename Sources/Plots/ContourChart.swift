@@ -12,8 +12,8 @@ import Foundation
 ///
 /// Between grid points the field is interpolated bilinearly; contour lines are traced by
 /// marching squares at levels spaced like axis ticks (1-2-5 steps, or a quarter, a half,
-/// one or two decades on a log scale). Non-finite values (and non-positive ones on a log scale) are
-/// left white.
+/// one or two decades on a log scale). Non-finite values (and non-positive ones on a log
+/// scale) are left white.
 public struct ContourChart: Chart {
     public var title: String
     /// The x coordinate of each column, increasing.
@@ -22,7 +22,9 @@ public struct ContourChart: Chart {
     public var y: [Double]
     /// `values[row][column]`: the function at (x[column], y[row]).
     public var values: [[Double]]
+    /// The x axis's title, under the plot; empty for none.
     public var xLabel: String
+    /// The y axis's title, turned to read upwards left of the plot; empty for none.
     public var yLabel: String
     /// How values map to colours and contour levels.
     public var scale: AxisScale
@@ -30,12 +32,31 @@ public struct ContourChart: Chart {
     public var range: ClosedRange<Double>?
     /// About how many contour levels to draw.
     public var levelCount: Int
+    /// The colour scale of the field (default ``ColorMap/viridis``).
     public var colorMap: ColorMap
     /// A point to mark with a dot (the trained weights at (0, 0), say).
     public var marker: (x: Double, y: Double)?
     public var width: Int
     public var height: Int
 
+    /// A contour chart of `values` on the grid `x` by `y`; every argument is a property of
+    /// the same name.
+    ///
+    /// - Parameters:
+    ///   - title: the chart's title; empty for none.
+    ///   - x: the x coordinate of each column, increasing; at least 2.
+    ///   - y: the y coordinate of each row, increasing; at least 2.
+    ///   - values: `[y.count][x.count]`: `values[row][column]` is the function at
+    ///     `(x[column], y[row])`.
+    ///   - xLabel: the x axis's title.
+    ///   - yLabel: the y axis's title.
+    ///   - scale: linear, or log to colour and contour by powers of ten.
+    ///   - range: the values at the ends of the colour scale; nil: the data's range.
+    ///   - levelCount: about how many contour levels to draw (default 10).
+    ///   - colorMap: the colour scale of the field.
+    ///   - marker: a point to mark with a dot, in data coordinates; nil for none.
+    ///   - width: the chart's width in pixels (default 460).
+    ///   - height: the chart's height in pixels (default 420).
     public init(
         title: String = "", x: [Double], y: [Double], values: [[Double]], xLabel: String = "",
         yLabel: String = "", scale: AxisScale = .linear, range: ClosedRange<Double>? = nil,
@@ -97,6 +118,11 @@ public struct ContourChart: Chart {
         return ticks.filter { $0 > domain.lowerBound && $0 < domain.upperBound }
     }
 
+    /// Draws the colour field, the contour lines and the marker inside the plot, then the
+    /// frame with its ticks and titles and the colour bar at the right.
+    ///
+    /// - Throws: ``PlotError/cairo(operation:status:path:)`` when cairo cannot make the
+    ///   field's image surface.
     public func draw(on canvas: Canvas) throws {
         let barRoom = 78.0
         var axes = CartesianAxes(

@@ -7,17 +7,26 @@
 public struct GridImage: Sendable {
     /// `[H, W]` (or `[1, H, W]`) grayscale, or `[3, H, W]` channel-planar red, green, blue.
     public var pixels: [Float]
+    /// `[H, W]`, `[1, H, W]` or `[3, H, W]`; `pixels` holds their product of values.
     public var shape: [Int]
-    /// The values drawn black and white; nil: this image's min and max.
+    /// The values drawn black and white (the two ends of the grid's colour map, for a
+    /// one-channel image); nil: this image's smallest and largest finite value.
     public var range: ClosedRange<Float>?
     /// Text under the image; "\n" starts a new line.
     public var caption: String
+    /// The caption's colour: black by default, ``PlotColor/red-swift.type.property`` for a mistake.
     public var captionColor: PlotColor
 
+    /// An image of `shape` from `pixels`, with an optional caption.
+    ///
     /// - Parameters:
     ///   - pixels: `shape.reduce(1, *)` values, row-major (as a contiguous NCHW tensor's
     ///     storage for one image).
-    ///   - shape: `[H, W]`, `[1, H, W]` or `[3, H, W]`.
+    ///   - shape: `[H, W]`, `[1, H, W]` or `[3, H, W]`, every size positive.
+    ///   - range: the values drawn black and white, the same for every channel; nil: the
+    ///     image's smallest and largest finite value.
+    ///   - caption: text under the image; `"\n"` starts a new line.
+    ///   - captionColor: the caption's colour.
     public init(
         pixels: [Float], shape: [Int], range: ClosedRange<Float>? = nil, caption: String = "",
         captionColor: PlotColor = .black
@@ -35,8 +44,11 @@ public struct GridImage: Sendable {
         self.captionColor = captionColor
     }
 
+    /// 3 for a colour image, 1 for a grayscale one (`[H, W]` or `[1, H, W]`).
     public var channels: Int { shape.count == 3 ? shape[0] : 1 }
+    /// `H`: the image's height in pixels, before scaling.
     public var height: Int { shape[shape.count - 2] }
+    /// `W`: the image's width in pixels, before scaling.
     public var width: Int { shape[shape.count - 1] }
 
     /// The image as `[height * scale, width * scale, 3]` RGB bytes, each pixel repeated

@@ -1,6 +1,12 @@
 import Foundation
 
 extension Heatmap {
+    /// Draws the cells with their labels, the row and column labels, the colour bar and the
+    /// titles; an empty matrix draws nothing. Every row needs as many values as the first,
+    /// and each label list one label per row or column, or none.
+    ///
+    /// - Throws: nothing in practice: no step of a heat map can fail. The method throws
+    ///   because ``Chart/draw(on:)`` does.
     public func draw(on canvas: Canvas) throws {
         validate()
         guard rowCount > 0 && columnCount > 0 else { return }

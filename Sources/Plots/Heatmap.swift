@@ -19,7 +19,8 @@ public struct Heatmap: Chart {
     }
 
     public var title: String
-    /// `[rows][columns]`; every row has the same length. NaN cells are drawn grey.
+    /// `[rows][columns]`; every row has the same length. NaN and infinite cells are drawn
+    /// light grey.
     public var values: [[Double]]
     /// One per row, or empty.
     public var rowLabels: [String]
@@ -29,13 +30,18 @@ public struct Heatmap: Chart {
     public var xLabel: String
     /// Written beside the row labels (for a confusion matrix: "true").
     public var yLabel: String
+    /// The colour scale the cells are filled from (default ``ColorMap/blues``).
     public var colorMap: ColorMap
     /// The values at the two ends of the colour scale; nil: the smallest and largest value.
     public var range: ClosedRange<Double>?
+    /// What is written in each cell (default ``CellLabels-swift.enum/automatic``); text is
+    /// left out of cells too small for it.
     public var cellLabels: CellLabels
     public var width: Int
     public var height: Int
 
+    /// A heat map; every argument is a property of the same name, and the defaults give a
+    /// 640 x 560 chart in ``ColorMap/blues`` with automatic cell labels.
     public init(
         title: String = "", values: [[Double]], rowLabels: [String] = [],
         columnLabels: [String] = [], xLabel: String = "", yLabel: String = "",

@@ -16,6 +16,7 @@
 /// largest image times `scale` (wider for long captions, up to twice that).
 public struct ImageGrid: Chart {
     public var title: String
+    /// The pictures, row by row; the last row may be short.
     public var images: [GridImage]
     /// Images per row.
     public var columns: Int
@@ -24,9 +25,15 @@ public struct ImageGrid: Chart {
     /// How one-channel images are coloured (`.grays`: low black, high white).
     public var colorMap: ColorMap
 
+    /// A grid of `images` under `title`; its size follows from the images and captions.
+    ///
     /// - Parameters:
-    ///   - columns: images per row; nil: all in one row up to 8, then rows of 8.
-    ///   - scale: the integer up-scaling; 3 makes a 28 x 28 image 84 x 84 pixels.
+    ///   - title: the title above the grid; empty for none.
+    ///   - images: the pictures, row by row.
+    ///   - columns: images per row, at least 1; nil: all in one row up to 8, then rows of 8.
+    ///   - scale: the integer up-scaling, at least 1; 3 makes a 28 x 28 image 84 x 84
+    ///     pixels.
+    ///   - colorMap: how one-channel images are coloured; colour images ignore it.
     public init(
         title: String = "", images: [GridImage], columns: Int? = nil, scale: Int = 3,
         colorMap: ColorMap = .grays
@@ -42,9 +49,18 @@ public struct ImageGrid: Chart {
         self.colorMap = colorMap
     }
 
+    /// The chart's width in pixels: the cells of one row and the gaps between them, or the
+    /// title when it is wider, plus the margins.
     public var width: Int { Int(layout.size.width) }
+    /// The chart's height in pixels: the title, the rows of images with their captions and
+    /// the gaps between them, plus the margins.
     public var height: Int { Int(layout.size.height) }
 
+    /// Draws the title, then each image scaled up with its caption lines centred under it
+    /// (shortened with an ellipsis when wider than the cell).
+    ///
+    /// - Throws: ``PlotError/cairo(operation:status:path:)`` when cairo cannot make an
+    ///   image's surface.
     public func draw(on canvas: Canvas) throws {
         let layout = layout
         canvas.text(

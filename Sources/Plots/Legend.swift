@@ -3,9 +3,13 @@ public enum LegendPlacement: Hashable, Sendable {
     /// Inside the plot, in the first corner (top right, top left, bottom right, bottom left)
     /// that covers no data; outside on the right when every corner would.
     case automatic
+    /// Inside the plot, in its top left corner, whatever it covers.
     case topLeft
+    /// Inside the plot, in its top right corner, whatever it covers.
     case topRight
+    /// Inside the plot, in its bottom left corner, whatever it covers.
     case bottomLeft
+    /// Inside the plot, in its bottom right corner, whatever it covers.
     case bottomRight
     /// Right of the plot, which narrows to make room.
     case outside

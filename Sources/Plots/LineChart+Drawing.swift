@@ -1,4 +1,9 @@
 extension LineChart {
+    /// Draws the grid, the bands, the lines, the frame with its ticks and titles, and the
+    /// legend, in that order.
+    ///
+    /// - Throws: ``PlotError/noPositiveData(chart:axis:)`` when an axis is logarithmic and
+    ///   there are points with finite coordinates but none positive on that axis.
     public func draw(on canvas: Canvas) throws {
         let (xDomain, yDomain) = try domains()
         var axes = CartesianAxes(

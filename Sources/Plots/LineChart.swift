@@ -14,19 +14,28 @@
 /// `PlotError.noPositiveData`.
 public struct LineChart: Chart {
     public var title: String
+    /// The x axis's title, under the plot; empty for none.
     public var xLabel: String
+    /// The y axis's title, turned to read upwards left of the plot; empty for none.
     public var yLabel: String
+    /// How x values are spaced: linear or logarithmic.
     public var xScale: AxisScale
+    /// How y values are spaced: linear or logarithmic.
     public var yScale: AxisScale
-    /// The x range shown; nil: from the data.
+    /// The x range shown; nil: from the data. On a log axis its lower bound must be positive.
     public var xRange: ClosedRange<Double>?
-    /// The y range shown; nil: from the data (bands included).
+    /// The y range shown; nil: from the data (bands included). On a log axis its lower bound
+    /// must be positive.
     public var yRange: ClosedRange<Double>?
+    /// The lines, drawn in order (a later one over an earlier one), bands under all lines.
     public var series: [LineSeries]
+    /// Where the legend goes; series with an empty name are left out of it.
     public var legend: LegendPlacement
     public var width: Int
     public var height: Int
 
+    /// A line chart; every argument is a property of the same name, and the defaults give
+    /// an empty 720 x 440 chart with linear axes fitted to the data.
     public init(
         title: String = "", xLabel: String = "", yLabel: String = "",
         xScale: AxisScale = .linear, yScale: AxisScale = .linear,
@@ -47,7 +56,8 @@ public struct LineChart: Chart {
         self.height = height
     }
 
-    /// Appends a series; it takes the next palette colour unless it has its own.
+    /// Appends a series; unless it has its own colour it takes the palette's colour for its
+    /// position (``PlotColor/series(_:)``).
     public mutating func add(_ series: LineSeries) {
         self.series.append(series)
     }

@@ -1,7 +1,10 @@
 /// How a series' line is stroked.
 public enum LineStyle: Hashable, Sendable {
+    /// An unbroken line.
     case solid
+    /// Dashes 3.5 line widths plus 2 pixels long, with gaps of 2 line widths plus 1 pixel.
     case dashed
+    /// Dots one line width long, with gaps of 1.5 line widths plus 1 pixel.
     case dotted
 
     /// The dash pattern for a line `lineWidth` pixels wide.
@@ -26,14 +29,19 @@ public struct LineSeries: Sendable {
     /// A shaded region from `lower[i]` to `upper[i]` at `points[i].x` (e.g. mean +- std),
     /// one value per point.
     public var band: (lower: [Double], upper: [Double])?
+    /// How the line is stroked: solid, dashed or dotted.
     public var style: LineStyle
     /// nil: the palette colour for the series' position in the chart.
     public var color: PlotColor?
+    /// The line's width in pixels (default 2); dashes, dots and markers scale with it.
     public var lineWidth: Double
     /// Draws a dot at each point as well (useful for few, spaced points).
     public var showsMarkers: Bool
 
-    /// A series from `(x, y)` points.
+    /// A series from `(x, y)` points; every argument after the name is the property of the
+    /// same name.
+    ///
+    /// The band, when given, needs one lower and one upper value per point.
     public init(
         _ name: String, points: [(x: Double, y: Double)],
         band: (lower: [Double], upper: [Double])? = nil, style: LineStyle = .solid,
@@ -55,7 +63,8 @@ public struct LineSeries: Sendable {
         self.showsMarkers = showsMarkers
     }
 
-    /// A series from matching `x` and `y` arrays.
+    /// A series from matching `x` and `y` arrays (as many x values as y values); the other
+    /// arguments are as for ``init(_:points:band:style:color:lineWidth:showsMarkers:)``.
     public init(
         _ name: String, x: [Double], y: [Double],
         band: (lower: [Double], upper: [Double])? = nil, style: LineStyle = .solid,

@@ -2,9 +2,12 @@ import Foundation
 
 /// One labelled position on an axis.
 public struct AxisTick: Hashable, Sendable {
+    /// The position on the axis, in data units.
     public var value: Double
+    /// The text written at the tick (`"0.2"`, `"10k"`, `"10⁻⁵"`).
     public var label: String
 
+    /// A tick at `value` labelled `label`.
     public init(value: Double, label: String) {
         self.value = value
         self.label = label
@@ -37,9 +40,10 @@ public enum NiceTicks {
 
     /// Ticks for a logarithmic axis over `range` (both bounds positive).
     ///
-    /// Three or more decades inside the range: the powers of ten, every second or third
-    /// one when there would be more than `count`. Fewer: 1, 2 and 5 times each power of ten.
-    /// Narrower than that (fewer than two such values): linear ticks.
+    /// Three or more decades inside the range: the powers of ten, or every n-th of them
+    /// (the smallest n that leaves at most `count`) when there would be more than `count`.
+    /// Fewer: 1, 2 and 5 times each power of ten. Narrower than that (fewer than two such
+    /// values): linear ticks.
     public static func logarithmic(in range: ClosedRange<Double>, count: Int = 6) -> [AxisTick] {
         guard range.lowerBound > 0, range.upperBound > range.lowerBound,
             range.upperBound.isFinite, count > 0

@@ -1,10 +1,15 @@
 /// An RGBA colour with components in 0...1.
 public struct PlotColor: Hashable, Sendable {
+    /// The red component, 0...1.
     public var red: Double
+    /// The green component, 0...1.
     public var green: Double
+    /// The blue component, 0...1.
     public var blue: Double
+    /// The opacity, from 0 (transparent) to 1 (opaque).
     public var alpha: Double
 
+    /// A colour from its components, each in 0...1; opaque unless `alpha` says otherwise.
     public init(red: Double, green: Double, blue: Double, alpha: Double = 1) {
         self.red = red
         self.green = green
@@ -42,18 +47,29 @@ public struct PlotColor: Hashable, Sendable {
 // MARK: - Named colours
 
 extension PlotColor {
+    /// Black, `0x000000`.
     public static let black = PlotColor(hex: 0x000000)
+    /// White, `0xFFFFFF`.
     public static let white = PlotColor(hex: 0xFFFFFF)
+    /// Middle grey, `0x7F7F7F`.
     public static let gray = PlotColor(hex: 0x7F7F7F)
 
     // The Okabe-Ito palette (Okabe & Ito 2008), readable with the common colour-vision
     // deficiencies. The names are the palette's own.
+    /// The Okabe-Ito palette's blue, `0x0072B2`: the first series colour.
     public static let blue = PlotColor(hex: 0x0072B2)
+    /// The Okabe-Ito palette's vermillion, `0xD55E00`: the second series colour.
     public static let vermillion = PlotColor(hex: 0xD55E00)
+    /// The Okabe-Ito palette's bluish green, `0x009E73`: the third series colour.
     public static let bluishGreen = PlotColor(hex: 0x009E73)
+    /// The Okabe-Ito palette's orange, `0xE69F00`: the fourth series colour.
     public static let orange = PlotColor(hex: 0xE69F00)
+    /// The Okabe-Ito palette's reddish purple, `0xCC79A7`: the fifth series colour.
     public static let reddishPurple = PlotColor(hex: 0xCC79A7)
+    /// The Okabe-Ito palette's sky blue, `0x56B4E9`: the sixth series colour.
     public static let skyBlue = PlotColor(hex: 0x56B4E9)
+    /// The Okabe-Ito palette's yellow, `0xF0E442`: the last series colour, the hardest to
+    /// see on white.
     public static let yellow = PlotColor(hex: 0xF0E442)
 
     /// A caption colour for mistakes: a strong red that stays distinct from black for

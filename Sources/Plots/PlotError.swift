@@ -14,6 +14,7 @@ public enum PlotError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Non-positive points are skipped on a log axis; this is thrown only when nothing is left.
     case noPositiveData(chart: String, axis: String)
 
+    /// The error in one sentence, naming the chart, the path or the cairo step at fault.
     public var description: String {
         switch self {
         case .cairo(let operation, let status, let path):

@@ -11,6 +11,14 @@ extension TerminalChart {
     /// Without colour, series are told apart by texture: the first solid, the second every
     /// other dot, the third every third dot (then again). With `colored`, every series is
     /// solid and ANSI colours tell them apart (lines then hold escape codes).
+    ///
+    /// - Parameters:
+    ///   - series: named value lists, drawn in order; an empty name leaves a series out of
+    ///     the legend.
+    ///   - width: the chart block's width in characters (default 60), labels included.
+    ///   - height: the chart block's height in lines, at least 2 (default 12).
+    ///   - title: a line before the chart; nil for none.
+    ///   - colored: tell the series apart by ANSI colour instead of texture.
     public static func lines(
         series: [(name: String, values: [Double])], width: Int = 60, height: Int = 12,
         title: String? = nil, colored: Bool = false

@@ -13,8 +13,11 @@ public enum TerminalChart {
     /// One character per value, its height in eight steps from the smallest value (▁) to the
     /// largest (█); a constant series is all ▄, NaN and infinite values are spaces.
     ///
-    /// - Parameter width: at most this many characters: longer histories are averaged in
-    ///   equal buckets (NaN values left out of each average). nil: one per value.
+    /// - Parameters:
+    ///   - values: the series, oldest first.
+    ///   - width: at most this many characters, positive: longer histories are averaged in
+    ///     equal buckets (NaN and infinite values left out of each average). nil: one per
+    ///     value.
     public static func sparkline(_ values: [Double], width: Int? = nil) -> String {
         let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
         let shown = width.map { resample(values, to: $0) } ?? values
@@ -47,7 +50,10 @@ public enum TerminalChart {
     /// characters; labels longer than 24 characters are shortened with "…".
     ///
     /// - Parameters:
+    ///   - labels: the name before each bar.
     ///   - values: non-negative, one per label; NaN draws no bar.
+    ///   - width: the length of every line in characters (default 60); it must leave room
+    ///     for at least one character of bar beside the longest label and value.
     public static func bars(labels: [String], values: [Double], width: Int = 60) -> String {
         precondition(
             labels.count == values.count,

@@ -19,6 +19,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         state = seed
     }
 
+    /// The next 64 random bits: adds SplitMix64's constant increment to ``state`` and mixes
+    /// the result. Every other draw of this type is built from it.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
