@@ -94,7 +94,7 @@ public struct EvaluationSet: Sendable {
     public let count: Int
 
     /// Cuts `dataset` into batches of `batchSize` images, in order (the last may be
-    /// smaller), loading every image once.
+    /// smaller), all made here, once.
     public init(_ dataset: Dataset, batchSize: Int) {
         let loader = DataLoader(dataset, batchSize: batchSize, shuffle: false, prefetch: false)
         batches = loader.epoch(0).map { ($0.images, $0.labels) }

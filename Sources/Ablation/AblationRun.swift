@@ -108,8 +108,8 @@ public final class AblationRun {
     /// weight files an interrupted earlier process left half written.
     ///
     /// - Throws: `AblationError.otherRun` listing the differing settings; `.invalidConfiguration`
-    ///   when the path is a file or the directory holds files that are not an ablation run;
-    ///   `.cannotRead` for a damaged `config.json` or result; `.badData` when the data
+    ///   when the path is a file, the directory holds files that are not an ablation run, or
+    ///   the deepest net would not train in this machine's memory; `.cannotRead` for a damaged `config.json` or result; `.badData` when the data
     ///   cannot be loaded or differ from those of `data.json`; `.cannotWrite` when a file
     ///   cannot be written.
     public func prepare() throws(AblationError) {
@@ -269,7 +269,8 @@ public final class AblationRun {
     ///
     /// - Parameters:
     ///   - steps: timed training steps per net (after one untimed step); the median is used.
-    ///   - includingAnalyses: (label `analyses`) whether to count the analyses still to do.
+    ///   - includingAnalyses: whether to count the analyses still to do (the argument
+    ///     labelled `analyses`).
     /// - Throws: the errors of ``data()``; `AblationError.invalidConfiguration` when SGD
     ///   refuses the recipe's settings.
     public func estimate(steps: Int = 3, analyses includingAnalyses: Bool = true)

@@ -77,7 +77,7 @@ public struct RunDirectory: Sendable {
         try write(data + Data("\n".utf8), to: path)
     }
 
-    /// Reads JSON from `path` as `type`, snake_case keys and all (`RecordJSON`).
+    /// Reads JSON from `path` as `type`, its snake_case keys converted (`RecordJSON`).
     /// - Throws: `AblationError.cannotRead` when the file is missing, unreadable or does not
     ///   decode as `type`.
     public func readJSON<T: Decodable>(_ type: T.Type, from path: String) throws(AblationError) -> T
