@@ -2,7 +2,9 @@ import Foundation
 
 /// Which part of a data set: the training images or the held-out test images.
 public enum Split: String, Sendable, CaseIterable, Codable {
+    /// The training images (60,000 in Fashion-MNIST and MNIST, 50,000 in CIFAR-10).
     case train
+    /// The held-out test images (10,000 in each of the three).
     case test
 }
 
@@ -23,8 +25,11 @@ public struct DataDirectory: Sendable, Equatable {
 
     /// How a directory was chosen.
     public enum Source: Sendable, Equatable {
+        /// Given by the caller (`directory:`, `--data-dir`), used as is.
         case argument
+        /// The data set's folder under `$RESIDUAL_DATA_DIR`.
         case environment
+        /// The data set's folder under `/usr/share/datasets`, where nothing else said where.
         case systemDefault
     }
 
@@ -40,7 +45,13 @@ public struct DataDirectory: Sendable, Equatable {
     }
 
     /// Resolves the directory for a data set stored in `folder` (see the precedence above).
-    /// - Parameter environment: the variables to consult (the process's by default).
+    ///
+    /// - Parameters:
+    ///   - argument: the caller's directory, used as is when given.
+    ///   - folder: the data set's folder under a root (`fashion-mnist`).
+    ///   - environment: the variables to consult (the process's by default); an empty
+    ///     `RESIDUAL_DATA_DIR` counts as unset.
+    /// - Returns: the directory and which rule chose it.
     public static func resolve(
         _ argument: String?, folder: String,
         environment: [String: String] = ProcessInfo.processInfo.environment
@@ -52,7 +63,7 @@ public struct DataDirectory: Sendable, Equatable {
         return DataDirectory(path: join(systemRoot, folder), source: .systemDefault)
     }
 
-    /// `directory/name`.
+    /// The path of file `name` in this directory, `path/name`.
     public func file(_ name: String) -> String { DataDirectory.join(path, name) }
 
     /// A phrase saying where the directory came from, for messages.

@@ -13,6 +13,8 @@ extension DataLoader {
         /// The position where the run stops (not included); `nil`: never.
         public let end: Position?
 
+        /// An iterator that makes the batches in order, from `start`, prefetching when the
+        /// loader's `prefetch` is on.
         public func makeIterator() -> Iterator {
             Iterator(loader: loader, start: start, end: end)
         }
@@ -45,6 +47,8 @@ extension DataLoader {
             if loader.prefetch && hasBatch(at: start) { pending = startMaking(start) }
         }
 
+        /// Returns the batch at `position` and moves `position` past it, or nil at the run's
+        /// end. With `prefetch`, it also starts making the batch after it in the background.
         public func next() -> Batch? {
             guard hasBatch(at: position) else { return nil }
             let batch: Batch

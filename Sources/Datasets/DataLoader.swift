@@ -181,18 +181,24 @@ extension DataLoader {
     /// Where a batch lies in training: its epoch (from 0) and its index in the epoch (from 0).
     /// Ordered by epoch, then batch. `Codable`, to store in a checkpoint.
     public struct Position: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+        /// The epoch, from 0.
         public var epoch: Int
+        /// The batch's index in its epoch, from 0.
         public var batch: Int
 
+        /// The position of batch `batch` of epoch `epoch`.
         public init(epoch: Int, batch: Int) {
             self.epoch = epoch
             self.batch = batch
         }
 
+        /// Whether `a` comes before `b`: an earlier epoch, or the same epoch and an earlier
+        /// batch.
         public static func < (a: Position, b: Position) -> Bool {
             (a.epoch, a.batch) < (b.epoch, b.batch)
         }
 
+        /// `(epoch 2, batch 17)`.
         public var description: String { "(epoch \(epoch), batch \(batch))" }
     }
 

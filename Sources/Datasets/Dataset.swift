@@ -174,6 +174,8 @@ public struct Dataset: Sendable {
 }
 
 extension Dataset: CustomStringConvertible {
+    /// The name, the number of images, their shape and the number of classes:
+    /// `Fashion-MNIST train: 60000 images [1, 28, 28], 10 classes`.
     public var description: String {
         "\(name): \(count) images [\(channels), \(height), \(width)], \(classNames.count) classes"
     }

@@ -45,12 +45,19 @@ public struct DatasetError: Error, Equatable, Sendable, CustomStringConvertible,
     public let message: String
 
     /// Creates an error; the message becomes `"<path>: <detail>"`.
+    ///
+    /// - Parameters:
+    ///   - kind: which check failed.
+    ///   - path: the file concerned, or nil.
+    ///   - detail: what is wrong with it, in words.
     public init(_ kind: Kind, path: String?, _ detail: String) {
         self.kind = kind
         self.path = path
         self.message = path.map { "\($0): \(detail)" } ?? detail
     }
 
+    /// The message: `"<path>: <detail>"`, or the detail alone when there is no path.
     public var description: String { message }
+    /// The message, for `localizedDescription` (Foundation's `LocalizedError`).
     public var errorDescription: String? { message }
 }

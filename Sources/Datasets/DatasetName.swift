@@ -17,9 +17,13 @@ public enum DatasetName: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// Loads one split (images in [0, 1], not yet normalised).
-    /// - Parameter directory: where the files are; nil: `$RESIDUAL_DATA_DIR/<folder>` or
-    ///   `/usr/share/datasets/<folder>`.
+    /// Loads one split (images in [0, 1], not yet normalised): `[1, 28, 28]` for
+    /// Fashion-MNIST and MNIST, `[3, 32, 32]` for CIFAR-10.
+    ///
+    /// - Parameters:
+    ///   - split: the training or the test images.
+    ///   - directory: where the files are; nil: `$RESIDUAL_DATA_DIR/<folder>` or
+    ///     `/usr/share/datasets/<folder>`.
     /// - Throws: `DatasetError` naming the file and, for missing Fashion-MNIST, the `apt-get`
     ///   command that installs it.
     public func load(split: Split, directory: String? = nil) throws(DatasetError) -> Dataset {

@@ -40,6 +40,13 @@ extension IDXDataSet {
 
     /// Loads a split from a directory already resolved (by `directory(_:)`, or made by hand):
     /// the missing-file message depends on how it was chosen.
+    ///
+    /// - Parameters:
+    ///   - split: `.train` (60,000) or `.test` (10,000).
+    ///   - resolved: the directory holding the IDX files, and how it was chosen.
+    /// - Returns: images `[1, 28, 28]` in [0, 1], labels 0...9.
+    /// - Throws: `DatasetError` naming the file and the problem, as
+    ///   ``load(split:directory:)`` does.
     public static func load(split: Split, from resolved: DataDirectory) throws(DatasetError)
         -> Dataset
     {
@@ -60,14 +67,20 @@ extension IDXDataSet {
 /// let (mean, std) = train.channelStatistics()           // [0.2860], [0.3530]
 /// ```
 public enum FashionMNIST: IDXDataSet {
+    /// `fashion-mnist`, its folder under a data root (where the Debian package puts it).
     public static let folderName = "fashion-mnist"
+    /// `Fashion-MNIST`, the name in messages and in `Dataset.name`.
     public static let displayName = "Fashion-MNIST"
 
+    /// The ten classes, indexed by label: `T-shirt/top`, `Trouser`, `Pullover`, `Dress`,
+    /// `Coat`, `Sandal`, `Shirt`, `Sneaker`, `Bag`, `Ankle boot`.
     public static let classNames = [
         "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
     ]
 
+    /// The `apt-get` command (and the other ways to point at the files) when the default
+    /// directory was searched; otherwise where it looked and the files that should be there.
     public static func missingFileHint(_ resolved: DataDirectory) -> String {
         resolved.source == .systemDefault
             ? "Install Fashion-MNIST with `sudo apt-get install dataset-fashion-mnist`, or "
@@ -83,12 +96,15 @@ public enum FashionMNIST: IDXDataSet {
 /// format Fashion-MNIST copies. No system package installs it: download the four IDX files
 /// (gzip'd or not) and pass their `directory:` or put them in `$RESIDUAL_DATA_DIR/mnist`.
 public enum MNIST: IDXDataSet {
+    /// `mnist`, its folder under a data root.
     public static let folderName = "mnist"
+    /// `MNIST`, the name in messages and in `Dataset.name`.
     public static let displayName = "MNIST"
 
     /// The ten classes, `"0"` ... `"9"`.
     public static let classNames = (0...9).map { String($0) }
 
+    /// Where it looked, and how to download the four IDX files and point at them.
     public static func missingFileHint(_ resolved: DataDirectory) -> String {
         "Looked in \(resolved.path) (\(resolved.origin)). Download the four MNIST IDX files "
             + "(train-images-idx3-ubyte.gz, ...) and give their folder with --data-dir (or "

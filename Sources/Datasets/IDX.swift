@@ -60,7 +60,10 @@ public enum IDX {
     }
 
     /// Parses the bytes of an (uncompressed) IDX file.
-    /// - Parameter path: the file's name, for error messages.
+    ///
+    /// - Parameters:
+    ///   - bytes: the whole file, header first.
+    ///   - path: the file's name, for error messages.
     /// - Throws: `DatasetError` as `read(contentsOf:)` does.
     public static func parse(_ bytes: [UInt8], path: String) throws(DatasetError) -> IDXArray {
         guard bytes.count >= 4 else {

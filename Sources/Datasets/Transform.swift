@@ -55,6 +55,8 @@ public enum Transform: Sendable, CustomStringConvertible {
         }
     }
 
+    /// The step as torchvision names it, with its settings: `RandomCrop(28, padding: 2)`,
+    /// `Normalize(mean: [0.286], std: [0.353])`; a custom step prints its name.
     public var description: String {
         switch self {
         case .normalize(let mean, let std): "Normalize(mean: \(mean), std: \(std))"
@@ -68,8 +70,14 @@ public enum Transform: Sendable, CustomStringConvertible {
     }
 }
 
+/// A pipeline of transforms, applied in order to one image or to every image of a batch.
 extension Array where Element == Transform {
     /// Applies the steps in order to one image.
+    ///
+    /// - Parameters:
+    ///   - image: `[C, H, W]`.
+    ///   - generator: decides the random steps' choices, in order.
+    /// - Returns: the transformed image, `[C', H', W']` as the steps make it.
     public func apply(to image: Image, generator: inout SeededGenerator) -> Image {
         var result = image
         for step in self { result = step.apply(to: result, generator: &generator) }
@@ -79,7 +87,12 @@ extension Array where Element == Transform {
     /// Applies the steps to every image of a `[N, C, H, W]` batch: image `n` gets the `n`-th
     /// generator split from `generator` (`generator.split()`, in order), so each image's
     /// randomness is fixed by its place in the batch. Every image must come out the same
-    /// shape. Returns `[N, C', H', W']`.
+    /// shape.
+    ///
+    /// - Parameters:
+    ///   - batch: `[N, C, H, W]`.
+    ///   - generator: split once per image, in order.
+    /// - Returns: `[N, C', H', W']`.
     public func apply(toBatch batch: Tensor, generator: inout SeededGenerator) -> Tensor {
         checkArgument(
             batch.shape.count == 4,
