@@ -80,8 +80,15 @@ public enum ModelGraph {
 
     /// Draws `model`'s graph into `path`, as SVG or PNG by the extension; see
     /// `dot(for:inputShape:level:title:)`.
-    /// - Throws: `GraphRenderError` for another extension, a Graphviz failure or an
-    ///   unwritable path.
+    /// - Parameters:
+    ///   - model: any module.
+    ///   - inputShape: with an input shape, each node shows its output shape.
+    ///   - level: `.block` or `.layer`.
+    ///   - title: the caption at the top; nil for the default one.
+    ///   - path: the image file; its extension (`.svg` or `.png`) picks the format.
+    /// - Throws: `GraphRenderError`: `.unsupportedFileExtension` for another extension,
+    ///   `.couldNotWriteFile` for an unwritable path, or Graphviz's failure
+    ///   (`.graphvizUnavailable`, `.invalidDOT`, `.layoutFailed`, `.renderFailed`).
     public static func write(
         for model: Module, inputShape: [Int]? = nil, level: Level = .block,
         title: String? = nil, to path: String

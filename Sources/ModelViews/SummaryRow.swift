@@ -96,5 +96,6 @@ public enum Trainability: String, Hashable, Sendable, CaseIterable, CustomString
         }
     }
 
+    /// The column's text: `True`, `False`, `Partial` or `--`.
     public var description: String { rawValue }
 }

@@ -9,9 +9,16 @@ import TextFormat
 /// operation an ellipse between its inputs and its result. After `backward()`, tensors that
 /// kept a gradient show its norm. Lesson 02 draws one.
 public enum TensorGraph {
+    /// The graph of every tensor and recorded operation that `output` was computed from.
+    ///
+    /// Node ids follow the tensors' order in `output.graphNodes()` (`t0`, `t1`, ...; an
+    /// operation's node is its result's id with `_op`), and carry a `class` attribute:
+    /// `leaf`, `tensor` or `op`.
+    ///
     /// - Parameters:
     ///   - output: the tensor whose history to draw (usually a loss).
     ///   - title: an optional caption.
+    /// - Returns: a `DOTGraph` to render with `GraphRenderer` or to print as DOT text.
     public static func dot(for output: Tensor, title: String? = nil) -> DOTGraph {
         var graph = DOTGraph(name: "autograd")
         graph.setAttribute("rankdir", "LR")
@@ -53,7 +60,14 @@ public enum TensorGraph {
         return graph
     }
 
-    /// Draws `output`'s graph into `path` (.svg or .png).
+    /// Draws `output`'s graph into `path` (.svg or .png); see `dot(for:title:)`.
+    /// - Parameters:
+    ///   - output: the tensor whose history to draw.
+    ///   - title: an optional caption.
+    ///   - path: the image file; its extension picks the format.
+    /// - Throws: `GraphRenderError`: `.unsupportedFileExtension` for another extension,
+    ///   `.couldNotWriteFile` when the file cannot be written, or Graphviz's failure
+    ///   (`.graphvizUnavailable`, `.invalidDOT`, `.layoutFailed`, `.renderFailed`).
     public static func write(for output: Tensor, title: String? = nil, to path: String)
         throws(GraphRenderError)
     {

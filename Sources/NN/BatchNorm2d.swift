@@ -18,6 +18,7 @@ import TensorCore
 ///
 /// The computation is TensorCore's `batchNorm2d`.
 public final class BatchNorm2d: Module {
+    /// C, the number of channels normalised (each with its own statistics, γ and β).
     public let channels: Int
     /// The weight of each new batch statistic in the running estimates.
     public let momentum: Float
@@ -38,6 +39,11 @@ public final class BatchNorm2d: Module {
     /// [], the number of training-mode forward passes so far.
     public let numBatchesTracked: Tensor
 
+    /// A batch norm over `channels` channels with γ = 1, β = 0, running mean 0, running
+    /// variance 1 and no batches tracked, in training mode.
+    ///
+    /// Stops with a message unless `channels` > 0, `momentum` is in 0...1 and `eps` ≥ 0.
+    ///
     /// - Parameters:
     ///   - channels: C.
     ///   - momentum: the weight of the batch statistics in the running estimates.
@@ -70,7 +76,11 @@ public final class BatchNorm2d: Module {
         ]
     }
 
-    /// - x: [N, C, H, W]. Returns [N, C, H, W].
+    /// Normalises each channel of `x`: with the batch's statistics in training mode (which
+    /// also updates the running estimates and counts the batch), with the running estimates
+    /// in eval mode.
+    /// - Parameter x: [N, C, H, W].
+    /// - Returns: [N, C, H, W].
     public override func forward(_ x: Tensor) -> Tensor {
         if training { numBatchesTracked.data[0] += 1 }
         return batchNorm2d(

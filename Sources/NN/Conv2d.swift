@@ -16,10 +16,15 @@ import TensorCore
 /// replace the weight's initialisation with `Init.kaimingNormal(_:mode: .fanOut, ...)`.
 /// Lesson 02 builds the convolution itself.
 public final class Conv2d: Module {
+    /// C, the channels of the input.
     public let inputChannels: Int
+    /// K, the number of filters and so the channels of the output.
     public let outputChannels: Int
+    /// R, the side of the square kernel.
     public let kernelSize: Int
+    /// The step between output pixels, on both axes (2 halves the image).
     public let stride: Int
+    /// The zeros added on every side of the input, on both axes.
     public let padding: Int
 
     /// Trained: [K, C, R, R].
@@ -27,6 +32,12 @@ public final class Conv2d: Module {
     /// Trained: [K], or nil.
     public let bias: Tensor?
 
+    /// A convolution with its weight, and bias if asked, drawn as PyTorch draws them:
+    /// U(−1/√(C·R·R), 1/√(C·R·R)).
+    ///
+    /// Stops with a message unless the channels, kernel size and stride are > 0 and the
+    /// padding ≥ 0.
+    ///
     /// - Parameters:
     ///   - inputChannels: C.
     ///   - outputChannels: K, the number of filters.
@@ -68,7 +79,9 @@ public final class Conv2d: Module {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
 
-    /// - x: [N, C, H, W]. Returns [N, K, Ho, Wo].
+    /// Convolves `x` with the layer's filters and adds the bias, if there is one.
+    /// - Parameter x: [N, C, H, W].
+    /// - Returns: [N, K, Ho, Wo], Ho = (H + 2·padding − R) / stride + 1 (likewise Wo).
     public override func forward(_ x: Tensor) -> Tensor {
         conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
     }

@@ -83,6 +83,12 @@ public enum Init {
     /// bound = gain·√3 / √fan, as `nn.init.kaiming_uniform_`. PyTorch's default for
     /// convolution and linear weights is `.leakyReLU(negativeSlope: √5)`, fan in, which gives
     /// bound = 1/√fanIn.
+    ///
+    /// - Parameters:
+    ///   - tensor: a weight [out, in, ...], overwritten.
+    ///   - mode: which fan divides.
+    ///   - nonlinearity: what follows the layer (sets the gain).
+    ///   - generator: the source of the samples.
     public static func kaimingUniform(
         _ tensor: Tensor, mode: FanMode = .fanIn, nonlinearity: Nonlinearity = .relu,
         generator: inout SeededGenerator
@@ -99,6 +105,12 @@ public enum Init {
     /// parallel (each sample takes two draws, so a chunk starting at element i starts its own
     /// copy of the generator `2i` draws ahead), which is what makes ResNet-152's 60 million
     /// weights quick to draw; the results do not depend on the thread count.
+    ///
+    /// - Parameters:
+    ///   - tensor: overwritten, whatever its shape.
+    ///   - mean: the mean of the samples.
+    ///   - std: their standard deviation, ≥ 0 (the call stops with a message otherwise).
+    ///   - generator: the source of the samples.
     public static func normal(
         _ tensor: Tensor, mean: Float = 0, std: Float = 1, generator: inout SeededGenerator
     ) {
@@ -118,7 +130,14 @@ public enum Init {
         tensor.data = values
     }
 
-    /// Samples from U(low, high), as `nn.init.uniform_`.
+    /// Samples from U(low, high), as `nn.init.uniform_`, one `generator.nextUnitFloat()` per
+    /// element in row-major order.
+    ///
+    /// - Parameters:
+    ///   - tensor: overwritten, whatever its shape.
+    ///   - low: the lower bound, ≤ `high` (the call stops with a message otherwise).
+    ///   - high: the upper bound.
+    ///   - generator: the source of the samples.
     public static func uniform(
         _ tensor: Tensor, low: Float = 0, high: Float = 1, generator: inout SeededGenerator
     ) {
@@ -129,6 +148,9 @@ public enum Init {
     }
 
     /// Fills the tensor with `value`, as `nn.init.constant_`.
+    /// - Parameters:
+    ///   - tensor: overwritten, whatever its shape.
+    ///   - value: every element's new value.
     public static func constant(_ tensor: Tensor, _ value: Float) {
         tensor.data = [Float](repeating: value, count: tensor.count)
     }

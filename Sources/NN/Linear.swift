@@ -5,11 +5,14 @@ import TensorCore
 /// A fully connected layer, as PyTorch's `nn.Linear`: `y = x·Wᵀ + b`.
 ///
 /// - Parameters (PyTorch names): `weight` [out, in], `bias` [out] or absent.
-/// - Input: [N, in] (any leading batch dimensions). Output: [N, out].
+/// - Input: [..., in], usually [N, in] (leading dimensions are batch dimensions). Output:
+///   [..., out].
 ///
 /// Initialised as PyTorch does: weight and bias uniform in (−1/√in, 1/√in).
 public final class Linear: Module {
+    /// in, the size of the last dimension of the input.
     public let inputFeatures: Int
+    /// out, the size of the last dimension of the output.
     public let outputFeatures: Int
 
     /// Trained: [out, in].
@@ -17,6 +20,11 @@ public final class Linear: Module {
     /// Trained: [out], or nil.
     public let bias: Tensor?
 
+    /// A linear layer with its weight, and bias if asked, drawn as PyTorch draws them:
+    /// U(−1/√in, 1/√in).
+    ///
+    /// Stops with a message unless both sizes are > 0.
+    ///
     /// - Parameters:
     ///   - inputFeatures: in.
     ///   - outputFeatures: out.
@@ -49,7 +57,9 @@ public final class Linear: Module {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
 
-    /// - x: [N, in]. Returns [N, out].
+    /// Computes `x·Wᵀ + b` (`x·Wᵀ` without a bias).
+    /// - Parameter x: [..., in], usually [N, in].
+    /// - Returns: [..., out], usually [N, out].
     public override func forward(_ x: Tensor) -> Tensor {
         linear(x, weight: weight, bias: bias)
     }

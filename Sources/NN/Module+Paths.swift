@@ -7,6 +7,8 @@ public struct ModulePathError: Error, Equatable, CustomStringConvertible {
     /// Every module path of the model, in order ("" is the model itself).
     public let validPaths: [String]
 
+    /// The message: `no module at "layer5": the modules are conv1, bn1, ...`, listing at most
+    /// 40 paths (the model's own path, "", left out).
     public var description: String {
         let shown = validPaths.filter { !$0.isEmpty }
         let list =
@@ -23,6 +25,7 @@ public struct ModulePathError: Error, Equatable, CustomStringConvertible {
 // attribute-based code would fail in silence (`requiers_gard`).
 extension Module {
     /// The module at `path` (`""` is this module).
+    /// - Parameter path: a dotted name as `namedModules()` gives it: `"layer2.0.conv1"`.
     /// - Throws: `ModulePathError` listing every valid path when there is none.
     public func module(at path: String) throws(ModulePathError) -> Module {
         let modules = namedModules()
@@ -33,13 +36,15 @@ extension Module {
     }
 
     /// Freezes the modules at `paths` (their parameters stop requiring gradients).
+    /// - Parameter paths: dotted module names (`"conv1"`, `"layer1"`, `"layer2.0"`).
     /// - Throws: `ModulePathError` for the first path that names no module, before anything
     ///   is changed.
     public func freeze(_ paths: String...) throws(ModulePathError) {
         for module in try modules(at: paths) { module.freeze() }
     }
 
-    /// Unfreezes the modules at `paths`.
+    /// Unfreezes the modules at `paths` (their parameters require gradients again).
+    /// - Parameter paths: dotted module names (`"layer4"`, `"fc"`).
     /// - Throws: `ModulePathError` for the first path that names no module, before anything
     ///   is changed.
     public func unfreeze(_ paths: String...) throws(ModulePathError) {
@@ -47,8 +52,9 @@ extension Module {
     }
 
     /// Freezes every parameter whose dotted name satisfies `predicate`
-    /// (`model.freeze { !$0.hasPrefix("fc.") }` freezes all but the head). Returns how many
-    /// parameter tensors it froze.
+    /// (`model.freeze { !$0.hasPrefix("fc.") }` freezes all but the head).
+    /// - Parameter predicate: is given each parameter's dotted name (`"layer1.0.bn1.weight"`).
+    /// - Returns: how many parameter tensors it froze.
     @discardableResult
     public func freeze(where predicate: (String) -> Bool) -> Int {
         var count = 0

@@ -6,12 +6,14 @@ import TensorCore
 public struct StateDictError: Error, Equatable, CustomStringConvertible {
     /// A tensor present on both sides with different shapes.
     public struct ShapeMismatch: Equatable, Sendable {
+        /// The tensor's state-dict name (`"fc.weight"`).
         public let name: String
         /// The model's shape.
         public let expected: [Int]
         /// The shape in the weights being loaded.
         public let got: [Int]
 
+        /// A mismatch for the tensor `name`: the model has `expected`, the weights `got`.
         public init(name: String, expected: [Int], got: [Int]) {
             self.name = name
             self.expected = expected
@@ -30,6 +32,8 @@ public struct StateDictError: Error, Equatable, CustomStringConvertible {
     /// The file the weights came from, when they came from one (`loadWeights(from:)`).
     public var file: String?
 
+    /// An error with the problems given and no file; with every list empty it describes no
+    /// problem (`loadStateDict` throws only when one is not empty).
     public init(
         missingKeys: [String] = [], unexpectedKeys: [String] = [],
         shapeMismatches: [ShapeMismatch] = [], duplicateKeys: [String] = []
@@ -40,6 +44,8 @@ public struct StateDictError: Error, Equatable, CustomStringConvertible {
         self.duplicateKeys = duplicateKeys
     }
 
+    /// Every problem on a line of its own, after a line naming the file (when known) and
+    /// saying that nothing was loaded.
     public var description: String {
         let source = file.map { "the weights in '\($0)'" } ?? "the weights"
         var lines = ["loadStateDict: \(source) do not fit the model (nothing was loaded):"]
@@ -113,6 +119,13 @@ extension Module {
 
     /// `loadStateDict` from a dictionary of name → tensor (unexpected keys are reported in
     /// sorted order, as a dictionary has none of its own).
+    ///
+    /// - Parameters:
+    ///   - dictionary: tensors by their state-dict names.
+    ///   - strict: whether keys present on one side only are errors. Shape mismatches are
+    ///     errors either way.
+    /// - Returns: the keys that were missing and unexpected (empty when `strict`).
+    /// - Throws: `StateDictError` listing every problem; then nothing is copied.
     @discardableResult
     public func loadStateDict(
         _ dictionary: [String: Tensor], strict: Bool = true

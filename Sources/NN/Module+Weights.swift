@@ -5,7 +5,13 @@ extension Module {
     /// safetensors file, atomically. PyTorch loads it with
     /// `model.load_state_dict(safetensors.torch.load_file(path))`.
     ///
-    /// - Throws: `SafetensorsError` when the file cannot be written.
+    /// - Parameters:
+    ///   - path: the file to write; a file already there is replaced only once the new one
+    ///     is complete.
+    ///   - metadata: strings stored in the header's `__metadata__` (next to the checksum
+    ///     that `Safetensors.write` adds).
+    /// - Throws: `SafetensorsError` with `.writeFailed` when the file cannot be written
+    ///   (`.duplicateName` if two entries of the state dict share a name).
     public func saveWeights(to path: String, metadata: [String: String] = [:])
         throws(SafetensorsError)
     {
@@ -14,6 +20,11 @@ extension Module {
 
     /// Loads weights from a safetensors file into this model (see `loadStateDict`).
     ///
+    /// - Parameters:
+    ///   - path: a safetensors file with PyTorch state-dict names, from `saveWeights(to:)`
+    ///     or from PyTorch.
+    ///   - strict: whether keys present on one side only are errors. Shape mismatches are
+    ///     errors either way.
     /// - Returns: the keys that were missing and unexpected (empty when `strict`).
     /// - Throws: `SafetensorsError` naming the file when it cannot be read (missing, not
     ///   safetensors, cut short, corrupt), `StateDictError` naming the file and listing every

@@ -25,7 +25,7 @@ open class Module {
     public init() {}
 
     /// The computation. Override in every subclass.
-    /// - x: the input; its shape is documented by each subclass.
+    /// - Parameter x: the input; its shape is documented by each subclass.
     open func forward(_ x: Tensor) -> Tensor {
         fatalError("\(typeName).forward(_:) is not implemented: subclasses must override it")
     }

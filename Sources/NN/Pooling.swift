@@ -7,10 +7,18 @@ import TensorCore
 /// - Input: [N, C, H, W]. Output: [N, C, Ho, Wo], Ho = (H + 2·padH − kernelH) / strideH + 1
 ///   (likewise Wo).
 public final class MaxPool2d: Module {
+    /// The window's (height, width).
     public let kernelSize: PoolPair
+    /// The step between windows, (height, width).
     public let stride: PoolPair
+    /// The implicit −∞ border on each side, (height, width).
     public let padding: PoolPair
 
+    /// Max pooling with the window, stride and padding given as (height, width) pairs.
+    ///
+    /// Stops with a message unless kernel and stride are > 0 and 0 ≤ padding ≤ kernel / 2 on
+    /// each axis.
+    ///
     /// - Parameters:
     ///   - kernelSize: the window's (height, width).
     ///   - stride: the step between windows; nil means `kernelSize` (PyTorch's default).
@@ -24,14 +32,22 @@ public final class MaxPool2d: Module {
         super.init()
     }
 
-    /// A square window: `MaxPool2d(kernelSize: 3, stride: 2, padding: 1)`.
+    /// Max pooling with a square window, the same stride and padding on both axes:
+    /// `MaxPool2d(kernelSize: 3, stride: 2, padding: 1)`.
+    ///
+    /// - Parameters:
+    ///   - kernelSize: the window's side.
+    ///   - stride: the step between windows; nil means `kernelSize`.
+    ///   - padding: implicit −∞ border, at most `kernelSize / 2`.
     public convenience init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
         self.init(
             kernelSize: (kernelSize, kernelSize), stride: stride.map { ($0, $0) },
             padding: (padding, padding))
     }
 
-    /// - x: [N, C, H, W]. Returns [N, C, Ho, Wo].
+    /// The maximum of each window (padding never wins).
+    /// - Parameter x: [N, C, H, W].
+    /// - Returns: [N, C, Ho, Wo], Ho = (H + 2·padH − kernelH) / strideH + 1 (likewise Wo).
     public override func forward(_ x: Tensor) -> Tensor {
         x.maxPool2d(kernelSize: kernelSize, stride: stride, padding: padding)
     }
@@ -41,13 +57,26 @@ public final class MaxPool2d: Module {
 ///
 /// - Input: [N, C, H, W]. Output: [N, C, Ho, Wo], sized as `MaxPool2d`'s.
 public final class AvgPool2d: Module {
+    /// The window's (height, width).
     public let kernelSize: PoolPair
+    /// The step between windows, (height, width).
     public let stride: PoolPair
+    /// The implicit zero border on each side, (height, width).
     public let padding: PoolPair
+    /// Whether padded zeros count in each window's divisor.
     public let countIncludePad: Bool
 
-    /// - Parameters: as `MaxPool2d`'s; `countIncludePad`: whether padded zeros count in
-    ///   each window's divisor (PyTorch's default: true).
+    /// Average pooling with the window, stride and padding given as (height, width) pairs.
+    ///
+    /// Stops with a message unless kernel and stride are > 0 and 0 ≤ padding ≤ kernel / 2 on
+    /// each axis.
+    ///
+    /// - Parameters:
+    ///   - kernelSize: the window's (height, width).
+    ///   - stride: the step between windows; nil means `kernelSize` (PyTorch's default).
+    ///   - padding: implicit zero border, at most half the kernel on each axis.
+    ///   - countIncludePad: whether padded zeros count in each window's divisor (PyTorch's
+    ///     default: true); without them, only the window's real pixels do.
     public init(
         kernelSize: PoolPair, stride: PoolPair? = nil, padding: PoolPair = (0, 0),
         countIncludePad: Bool = true
@@ -61,7 +90,9 @@ public final class AvgPool2d: Module {
         super.init()
     }
 
-    /// - x: [N, C, H, W]. Returns [N, C, Ho, Wo].
+    /// The mean of each window.
+    /// - Parameter x: [N, C, H, W].
+    /// - Returns: [N, C, Ho, Wo], Ho = (H + 2·padH − kernelH) / strideH + 1 (likewise Wo).
     public override func forward(_ x: Tensor) -> Tensor {
         x.avgPool2d(
             kernelSize: kernelSize, stride: stride, padding: padding,
@@ -74,9 +105,12 @@ public final class AvgPool2d: Module {
 ///
 /// - Input: [N, C, H, W]. Output: [N, C, outputSize, outputSize].
 public final class AdaptiveAvgPool2d: Module {
+    /// The side of the square output.
     public let outputSize: Int
 
-    /// - outputSize: the side of the output (1 for global average pooling).
+    /// Adaptive average pooling to `outputSize` × `outputSize`; stops with a message unless
+    /// `outputSize` > 0.
+    /// - Parameter outputSize: the side of the output (1 for global average pooling).
     public init(outputSize: Int) {
         checkArgument(
             outputSize > 0, "AdaptiveAvgPool2d: expected outputSize > 0, got \(outputSize)")
@@ -84,7 +118,11 @@ public final class AdaptiveAvgPool2d: Module {
         super.init()
     }
 
-    /// - x: [N, C, H, W]. Returns [N, C, outputSize, outputSize].
+    /// Averages `x` over `outputSize` × `outputSize` bins that cover the image, whatever its
+    /// size: output row i averages input rows ⌊i·H/outputSize⌋ ..< ⌈(i+1)·H/outputSize⌉
+    /// (columns likewise).
+    /// - Parameter x: [N, C, H, W].
+    /// - Returns: [N, C, outputSize, outputSize].
     public override func forward(_ x: Tensor) -> Tensor {
         x.adaptiveAvgPool2d(outputSize)
     }
@@ -95,9 +133,14 @@ public final class AdaptiveAvgPool2d: Module {
 ///
 /// - Input: [N, C, H, W]. Output: [N, C·H·W] with the defaults.
 public final class Flatten: Module {
+    /// The first dimension merged (negative counts from the end).
     public let startDim: Int
+    /// The last dimension merged (negative counts from the end).
     public let endDim: Int
 
+    /// A flatten of dimensions `startDim...endDim`; the defaults keep the batch dimension and
+    /// merge the rest.
+    ///
     /// - Parameters:
     ///   - startDim: the first dimension merged (negative counts from the end).
     ///   - endDim: the last dimension merged (negative counts from the end).
@@ -107,7 +150,9 @@ public final class Flatten: Module {
         super.init()
     }
 
-    /// - x: [N, C, H, W]. Returns [N, C·H·W] with the defaults.
+    /// `x` with dimensions `startDim...endDim` merged into one; the elements keep their order.
+    /// - Parameter x: any shape in which `startDim` does not come after `endDim`.
+    /// - Returns: [N, C·H·W] for [N, C, H, W] with the defaults.
     public override func forward(_ x: Tensor) -> Tensor {
         x.flattened(startDim: startDim, endDim: endDim)
     }

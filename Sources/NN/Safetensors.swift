@@ -21,15 +21,26 @@ import TensorCore
 public enum Safetensors {
     /// The element types this reader understands, by their names in the header.
     public enum DType: String, CaseIterable, Sendable {
+        /// `F64`, IEEE 754 double precision; read rounded to Float.
         case float64 = "F64"
+        /// `F32`, IEEE 754 single precision: what `write` stores, read as it is.
         case float32 = "F32"
+        /// `F16`, IEEE 754 half precision; read exactly.
         case float16 = "F16"
+        /// `BF16`, bfloat16 (a Float's top 16 bits); read exactly.
         case bfloat16 = "BF16"
+        /// `I64`, signed 64-bit integers (PyTorch's `num_batches_tracked`); read exactly up
+        /// to ±2²⁴, rounded to the nearest Float beyond.
         case int64 = "I64"
+        /// `I32`, signed 32-bit integers; read exactly up to ±2²⁴, rounded beyond.
         case int32 = "I32"
+        /// `I16`, signed 16-bit integers; read exactly.
         case int16 = "I16"
+        /// `I8`, signed bytes; read exactly.
         case int8 = "I8"
+        /// `U8`, unsigned bytes; read exactly.
         case uint8 = "U8"
+        /// `BOOL`, one byte each; read as 1 for any nonzero byte, 0 otherwise.
         case bool = "BOOL"
 
         /// Bytes per element.
@@ -69,8 +80,14 @@ public enum Safetensors {
     /// The tensors' bytes go to the file straight from their storage, one after another: no
     /// copy of the whole file is made in memory (a ResNet-18 checkpoint is 90 MB).
     ///
-    /// - Throws: `SafetensorsError` for a duplicate or reserved name, or when the file
-    ///   cannot be written (the system's reason: no space left, no permission, ...).
+    /// - Parameters:
+    ///   - tensors: names and tensors; each tensor's elements are stored row-major.
+    ///   - metadata: strings for the header's `__metadata__`, stored with keys sorted; the
+    ///     checksum is added under `checksumKey`, replacing any value given for that key.
+    ///   - path: the file to write.
+    /// - Throws: `SafetensorsError`: `.duplicateName` or `.reservedName` (a tensor named
+    ///   `__metadata__`) before anything is written, `.writeFailed` with the system's reason
+    ///   when the file cannot be written (no space left, no permission, ...).
     public static func write(
         _ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:],
         to path: String
@@ -109,7 +126,10 @@ public enum Safetensors {
     /// Removes the temporary files that writes of `path` left behind when their process was
     /// killed before it could clean up (kill -9 in the middle of a 65 MB checkpoint): every
     /// `.<name>.<UUID>.tmp` beside it. Call it before writing `path` again, when no other
-    /// process writes it. Returns the names removed.
+    /// process writes it.
+    ///
+    /// - Parameter path: the file whose leftovers to remove (it need not exist).
+    /// - Returns: the names (not paths) of the files removed.
     @discardableResult
     public static func removeStaleTemporaries(of path: String) -> [String] {
         let directory = (path as NSString).deletingLastPathComponent
@@ -242,10 +262,13 @@ public enum Safetensors {
     /// Tensors come back in the order of their bytes in the file, which for files written by
     /// `write` is the order they were written in.
     ///
-    /// - Throws: `SafetensorsError` naming the file and the problem: a missing file, a
-    ///   truncated header, a header length beyond the end of the file, invalid JSON, an
-    ///   unknown dtype, offsets out of range or overlapping, or a shape whose size does not
-    ///   match its offsets.
+    /// - Parameter path: the file to read.
+    /// - Returns: the tensors with their names, and the metadata without the checksum keys.
+    /// - Throws: `SafetensorsError` naming the file and the problem: `.missingFile`,
+    ///   `.unreadable`, `.truncatedHeader`, `.headerLengthTooLarge`, `.invalidHeader` (also
+    ///   for a number too large for `Int`), `.duplicateKey`, `.checksumMismatch`,
+    ///   `.missingChecksum`, `.unknownDType`, `.offsetsOutOfRange`, `.sizeMismatch`,
+    ///   `.overlappingTensors`, `.gapBetweenTensors` or `.trailingBytes`.
     public static func read(
         _ path: String
     ) throws(SafetensorsError) -> (
@@ -576,9 +599,9 @@ private struct Header: Decodable {
     }
 }
 
-/// FNV-1a (64 bits) over a file's canonical header and data section, fed a piece at a time: the checksum
-/// `Safetensors.write` stores and `read` verifies. Not cryptographic: it catches damage,
-/// not tampering.
+/// FNV-1a (64 bits) over a file's canonical header and data section, fed a piece at a time:
+/// the checksum `Safetensors.write` stores and `read` verifies. Not cryptographic: it catches
+/// damage, not tampering.
 struct Checksum {
     private var hash: UInt64 = 0xcbf2_9ce4_8422_2325
 

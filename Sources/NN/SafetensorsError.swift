@@ -50,11 +50,14 @@ public struct SafetensorsError: Error, Equatable, CustomStringConvertible {
     /// What went wrong.
     public let problem: Problem
 
+    /// An error for the file at `path`.
     public init(path: String, problem: Problem) {
         self.path = path
         self.problem = problem
     }
 
+    /// The file and the problem in a sentence, with what to do where there is something to
+    /// do (a corrupt file: use an earlier copy, or train again).
     public var description: String {
         "safetensors file '\(path)': \(explanation)"
     }

@@ -73,7 +73,7 @@ public final class BasicBlock: Module, ResidualBlock {
         return result
     }
 
-    /// - x: [N, inputChannels, H, W]. Returns [N, outputChannels, ⌈H/stride⌉, ⌈W/stride⌉].
+    /// Runs the block: [N, inputChannels, H, W] → [N, outputChannels, ⌈H/stride⌉, ⌈W/stride⌉].
     public override func forward(_ x: Tensor) -> Tensor {
         // listing: basic-block-forward
         let identity = x

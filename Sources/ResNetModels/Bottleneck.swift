@@ -35,13 +35,13 @@ public final class Bottleneck: Module, ResidualBlock {
     public let relu = ReLU()
     public let shortcut: Shortcut?
 
+    /// A bottleneck block with batch norms at γ = 1, β = 0 and freshly drawn convolutions.
     /// - Parameters:
     ///   - inputChannels: channels of x (torchvision's `inplanes`).
     ///   - channels: the reduced width of `conv1` and `conv2` (`planes`); the output has
     ///     `4 × channels`.
     ///   - stride: 2 halves the image.
-    ///   - strideOn: which convolution strides: `.onConv3x3` (v1.5, torchvision) or
-    ///     `.onFirstConv1x1` (v1, the paper).
+    ///   - strideOn: `.onConv3x3` (v1.5, torchvision) or `.onFirstConv1x1` (v1, the paper).
     ///   - shortcut: how to bridge a change of shape (see `ShortcutOption`); torchvision's
     ///     is B.
     ///   - residual: false builds the PlainNet twin, with no shortcut.
@@ -90,7 +90,7 @@ public final class Bottleneck: Module, ResidualBlock {
         return result
     }
 
-    /// - x: [N, inputChannels, H, W]. Returns [N, outputChannels, ⌈H/stride⌉, ⌈W/stride⌉].
+    /// Runs the block: [N, inputChannels, H, W] → [N, outputChannels, ⌈H/stride⌉, ⌈W/stride⌉].
     public override func forward(_ x: Tensor) -> Tensor {
         // listing: bottleneck-forward
         let identity = x

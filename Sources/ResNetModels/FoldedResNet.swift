@@ -25,12 +25,22 @@ import TensorCore
 public struct FoldedResNet: Sendable {
     /// A convolution with its batch norm folded in: `conv2d(x, weight, bias)`.
     public struct Conv: Sendable {
+        /// The convolution's weight scaled per filter by s = γ/√(runningVar + eps):
+        /// [K, C, R, R].
         public let weight: Tensor
+        /// s·(b − runningMean) + β, with b the convolution's bias (0 when it has none): [K].
         public let bias: Tensor
+        /// The convolution's stride.
         public let stride: Int
+        /// The convolution's padding.
         public let padding: Int
 
         /// Folds `norm` (with its running statistics) into `conv`.
+        ///
+        /// The two are copied: later changes to either do not reach the folded convolution.
+        /// - Parameters:
+        ///   - conv: the convolution, [K, C, R, R].
+        ///   - norm: the batch norm that follows it, over K channels.
         public init(_ conv: Conv2d, _ norm: BatchNorm2d) {
             let channels = conv.outputChannels
             let perFilter = conv.weight.count / channels
@@ -52,7 +62,11 @@ public struct FoldedResNet: Sendable {
         /// The convolution, then `residual` added and a ReLU when asked, in one pass
         /// (`conv2dInference`: the numbers of the separate operations, no autograd).
         ///
-        /// - x: [N, C, H, W]; residual: [N, K, Ho, Wo] or nil. Returns [N, K, Ho, Wo].
+        /// - Parameters:
+        ///   - x: [N, C, H, W].
+        ///   - residual: [N, K, Ho, Wo] added after the bias, or nil.
+        ///   - relu: whether negative results become 0 (after the addition).
+        /// - Returns: [N, K, Ho, Wo], Ho = (H + 2·padding − R) / stride + 1 (likewise Wo).
         public func callAsFunction(_ x: Tensor, adding residual: Tensor? = nil, relu: Bool = false)
             -> Tensor
         {
@@ -64,6 +78,7 @@ public struct FoldedResNet: Sendable {
 
     /// How a folded block carries its input to the addition.
     public enum Path: Sendable {
+        /// The input itself: the shape is kept.
         case identity
         /// Option A: subsample by `stride`, then zero channels before and after.
         case zeroPadding(stride: Int, before: Int, after: Int)
@@ -84,13 +99,17 @@ public struct FoldedResNet: Sendable {
     /// after each but the last), its shortcut (nil in a plain net) and what replaces the
     /// block when it is deleted.
     public struct Block: Sendable {
+        /// The folded convolutions of the residual branch, in order.
         public let branch: [Conv]
+        /// What is added to the branch's output; nil in a plain net.
         public let shortcut: Path?
         /// The mapping a deleted block leaves: its shortcut, or option A in a plain net.
         public let bypass: Path
 
         /// relu(branch(x) + shortcut(x)), or relu(branch(x)) in a plain net. Each ReLU, and
         /// the addition, is done by the convolution before it, in the same pass.
+        /// - Parameter x: [N, inputChannels, H, W], the block's input.
+        /// - Returns: [N, outputChannels, ⌈H/stride⌉, ⌈W/stride⌉].
         public func callAsFunction(_ x: Tensor) -> Tensor {
             let skip = shortcut?(x)
             var out = x
@@ -101,6 +120,7 @@ public struct FoldedResNet: Sendable {
         }
     }
 
+    /// The stem's convolution with `bn1` folded in; its ReLU runs in the same pass.
     public let stem: Conv
     /// The ImageNet stem's max pool (kernel, stride, padding), nil for the CIFAR stem.
     public let maxPool: (kernel: PoolPair, stride: PoolPair, padding: PoolPair)?

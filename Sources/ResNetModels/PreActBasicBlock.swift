@@ -9,9 +9,10 @@ import TensorCore
 ///     h   = relu(bn1(x))
 ///     out = conv2(relu(bn2(conv1(h)))) + shortcut
 ///
-/// The shortcut is x itself where the shape is kept; where it changes (zero-padding or a
-/// projection), it reads the pre-activated h, as the paper's code does for the block that
-/// opens a stage. With `residual: false` the block is its PlainNet twin.
+/// An identity shortcut adds x itself; a zero-padding or projection shortcut (where the
+/// shape changes, or on every block with option C) reads the pre-activated h, as the paper's
+/// code does for the block that opens a stage. With `residual: false` the block is its
+/// PlainNet twin.
 ///
 /// - Input: [N, inputChannels, H, W]. Output: [N, channels, ⌈H/stride⌉, ⌈W/stride⌉].
 /// - Children: `bn1`, `relu`, `conv1`, `bn2`, `conv2`, and `downsample` when the shortcut is
@@ -23,13 +24,20 @@ public final class PreActBasicBlock: Module, ResidualBlock {
     public let outputChannels: Int
     public let stride: Int
 
+    /// The batch norm of the input, over `inputChannels`: the block's pre-activation.
     public let bn1: BatchNorm2d
+    /// The ReLU after `bn1` and after `bn2` (one module, called twice).
     public let relu = ReLU()
+    /// The first 3x3 convolution, `inputChannels` → `channels`, with the block's stride.
     public let conv1: Conv2d
+    /// The batch norm between the convolutions, over `channels`.
     public let bn2: BatchNorm2d
+    /// The second 3x3 convolution, `channels` → `channels`, stride 1; the branch ends here.
     public let conv2: Conv2d
     public let shortcut: Shortcut?
 
+    /// A pre-activation basic block with batch norms at γ = 1, β = 0 and freshly drawn
+    /// convolutions.
     /// - Parameters:
     ///   - inputChannels: channels of x.
     ///   - channels: channels of both convolutions and of the output.
@@ -63,6 +71,8 @@ public final class PreActBasicBlock: Module, ResidualBlock {
     /// nil: the residual branch ends with `conv2`, so zero-init residual has nothing to zero.
     public var lastNorm: BatchNorm2d? { nil }
 
+    /// `bn1`, `relu`, `conv1`, `bn2`, `conv2`, and `downsample` when the shortcut is a
+    /// projection.
     public override var children: [(name: String, module: Module)] {
         var result: [(name: String, module: Module)] = [
             ("bn1", bn1), ("relu", relu), ("conv1", conv1), ("bn2", bn2), ("conv2", conv2),
@@ -71,7 +81,10 @@ public final class PreActBasicBlock: Module, ResidualBlock {
         return result
     }
 
-    /// - x: [N, inputChannels, H, W]. Returns [N, outputChannels, ⌈H/stride⌉, ⌈W/stride⌉].
+    /// Runs the block: relu(bn1(x)), the two convolutions, then the shortcut added, with no
+    /// ReLU after the addition.
+    /// - Parameter x: [N, inputChannels, H, W].
+    /// - Returns: [N, outputChannels, ⌈H/stride⌉, ⌈W/stride⌉].
     public override func forward(_ x: Tensor) -> Tensor {
         var out = bn1(x)
         out = relu(out)

@@ -11,9 +11,9 @@ import TensorCore
 ///     out = conv3(relu(bn3(conv2(relu(bn2(conv1(h))))))) + shortcut
 ///
 /// As in `Bottleneck` (v1.5) the stride sits on the 3×3 convolution, and the output has
-/// `4 × channels` channels. As in `PreActBasicBlock` the shortcut is x where the shape is
-/// kept and reads the pre-activated h where it changes. With `residual: false` the block is
-/// its PlainNet twin.
+/// `4 × channels` channels. As in `PreActBasicBlock` an identity shortcut adds x, and a
+/// zero-padding or projection shortcut reads the pre-activated h. With `residual: false` the
+/// block is its PlainNet twin.
 ///
 /// - Input: [N, inputChannels, H, W]. Output: [N, 4·channels, ⌈H/stride⌉, ⌈W/stride⌉].
 /// - Children: `bn1`, `relu`, `conv1`, `bn2`, `conv2`, `bn3`, `conv3`, and `downsample` when
@@ -25,15 +25,24 @@ public final class PreActBottleneck: Module, ResidualBlock {
     public let outputChannels: Int
     public let stride: Int
 
+    /// The batch norm of the input, over `inputChannels`: the block's pre-activation.
     public let bn1: BatchNorm2d
+    /// The ReLU after each batch norm (one module, called three times).
     public let relu = ReLU()
+    /// The 1x1 convolution that reduces `inputChannels` to `channels`.
     public let conv1: Conv2d
+    /// The batch norm before `conv2`, over `channels`.
     public let bn2: BatchNorm2d
+    /// The 3x3 convolution at the reduced width, with the block's stride.
     public let conv2: Conv2d
+    /// The batch norm before `conv3`, over `channels`.
     public let bn3: BatchNorm2d
+    /// The 1x1 convolution that expands `channels` to `4 × channels`; the branch ends here.
     public let conv3: Conv2d
     public let shortcut: Shortcut?
 
+    /// A pre-activation bottleneck with batch norms at γ = 1, β = 0 and freshly drawn
+    /// convolutions.
     /// - Parameters:
     ///   - inputChannels: channels of x.
     ///   - channels: the reduced width of `conv1` and `conv2`; the output has `4 × channels`.
@@ -71,6 +80,8 @@ public final class PreActBottleneck: Module, ResidualBlock {
     /// nil: the residual branch ends with `conv3`, so zero-init residual has nothing to zero.
     public var lastNorm: BatchNorm2d? { nil }
 
+    /// `bn1`, `relu`, `conv1`, `bn2`, `conv2`, `bn3`, `conv3`, and `downsample` when the
+    /// shortcut is a projection.
     public override var children: [(name: String, module: Module)] {
         var result: [(name: String, module: Module)] = [
             ("bn1", bn1), ("relu", relu), ("conv1", conv1), ("bn2", bn2), ("conv2", conv2),
@@ -80,7 +91,10 @@ public final class PreActBottleneck: Module, ResidualBlock {
         return result
     }
 
-    /// - x: [N, inputChannels, H, W]. Returns [N, outputChannels, ⌈H/stride⌉, ⌈W/stride⌉].
+    /// Runs the block: relu(bn1(x)), the three convolutions each after a batch norm and ReLU,
+    /// then the shortcut added, with no ReLU after the addition.
+    /// - Parameter x: [N, inputChannels, H, W].
+    /// - Returns: [N, outputChannels, ⌈H/stride⌉, ⌈W/stride⌉].
     public override func forward(_ x: Tensor) -> Tensor {
         var out = relu(bn1(x))
         // A shape-changing shortcut reads the pre-activated input; the identity reads x.

@@ -76,6 +76,10 @@ extension ResNet {
         /// as its shortcut (Goyal et al. 2017; torchvision's `zero_init_residual`).
         public var zeroInitResidual: Bool
 
+        /// A configuration with every field given; the defaults are torchvision's (RGB input,
+        /// 1000 classes, option B, residual, v1.5 bottlenecks, no zero-init). Nothing is
+        /// checked here: `ResNet(_:generator:)` stops with a message naming the field when
+        /// the configuration cannot be built.
         public init(
             block: BlockKind, blocksPerStage: [Int], stageWidths: [Int], stem: Stem,
             inputChannels: Int = 3, classes: Int = 1000, shortcut: ShortcutOption = .b,

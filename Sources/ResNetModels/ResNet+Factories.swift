@@ -20,7 +20,12 @@ extension ResNet.Configuration {
     /// stage widths 64/128/256/512, shortcut option B, bottlenecks with the stride on the 3x3
     /// (v1.5).
     ///
-    /// - Parameter depth: 18, 34, 50, 101 or 152.
+    /// - Parameters:
+    ///   - depth: 18, 34, 50, 101 or 152 (the call stops with a message for another).
+    ///   - classes: outputs of `fc`.
+    ///   - inputChannels: channels of the input image.
+    ///   - residual: false for the PlainNet twin.
+    ///   - zeroInitResidual: start each block's last batch norm at weight 0.
     public static func resnet(
         depth: Int, classes: Int = 1000, inputChannels: Int = 3, residual: Bool = true,
         zeroInitResidual: Bool = false
@@ -39,8 +44,11 @@ extension ResNet.Configuration {
     /// basic blocks with widths 16/32/64, depth 6n + 2 (20, 32, 44, 56, 110, ...).
     ///
     /// - Parameters:
-    ///   - depth: 6n + 2 for n ≥ 1.
+    ///   - depth: 6n + 2 for n ≥ 1 (the call stops with a message otherwise).
+    ///   - classes: outputs of `fc`.
+    ///   - inputChannels: channels of the input image.
     ///   - shortcut: A in the paper (no parameters, so plain and residual twins match).
+    ///   - residual: false for the PlainNet twin.
     public static func cifar(
         depth: Int, classes: Int = 10, inputChannels: Int = 3, shortcut: ShortcutOption = .a,
         residual: Bool = true
@@ -57,7 +65,12 @@ extension ResNet.Configuration {
     /// (18 → [3, 3, 2], 34 → [6, 5, 5], 56 → [9, 9, 9]), option A shortcuts, one input channel
     /// and ten classes (Fashion-MNIST).
     ///
-    /// - Parameter depth: even, ≥ 8 (at least one block per stage).
+    /// - Parameters:
+    ///   - depth: even, ≥ 8 (at least one block per stage; the call stops with a message
+    ///     otherwise).
+    ///   - residual: false for the PlainNet twin (option A makes both the same size).
+    ///   - classes: outputs of `fc`.
+    ///   - inputChannels: channels of the input image.
     public static func ablation(
         depth: Int, residual: Bool = true, classes: Int = 10, inputChannels: Int = 1
     ) -> Self {
@@ -75,6 +88,10 @@ extension ResNet.Configuration {
     /// widths 16/32/64/128 (a ResNet-10 on the CIFAR stem; 28x28 inputs end at 4x4), option B
     /// shortcuts. Small enough to pre-train on Fashion-MNIST in seconds, deep enough to have
     /// the four stages fine-tuning works with.
+    ///
+    /// - Parameters:
+    ///   - classes: outputs of `fc`.
+    ///   - inputChannels: channels of the input image.
     public static func fourStage(classes: Int, inputChannels: Int = 1) -> Self {
         Self(
             block: .basic, blocksPerStage: [1, 1, 1, 1], stageWidths: [16, 32, 64, 128],
@@ -85,7 +102,12 @@ extension ResNet.Configuration {
     /// widths 16/32/64, depth 6n + 2, a stem convolution without batch norm and a final
     /// batch norm and ReLU before pooling.
     ///
-    /// - Parameter depth: 6n + 2 for n ≥ 1.
+    /// - Parameters:
+    ///   - depth: 6n + 2 for n ≥ 1 (the call stops with a message otherwise).
+    ///   - classes: outputs of `fc`.
+    ///   - inputChannels: channels of the input image.
+    ///   - shortcut: how blocks bridge a change of shape (A by default, as for `cifar`).
+    ///   - residual: false for the PlainNet twin.
     public static func preActivation(
         depth: Int, classes: Int = 10, inputChannels: Int = 3, shortcut: ShortcutOption = .a,
         residual: Bool = true
@@ -175,6 +197,14 @@ extension ResNet {
 
     /// torchvision's ImageNet ResNet of the given depth (18, 34, 50, 101 or 152); see
     /// `Configuration.resnet(depth:)`.
+    ///
+    /// - Parameters:
+    ///   - depth: 18, 34, 50, 101 or 152 (the call stops with a message for another).
+    ///   - classes: outputs of `fc`.
+    ///   - inputChannels: channels of the input image.
+    ///   - residual: false for the PlainNet twin.
+    ///   - zeroInitResidual: start each block's last batch norm at weight 0.
+    ///   - generator: draws every weight.
     public static func resnet(
         depth: Int, classes: Int = 1000, inputChannels: Int = 3, residual: Bool = true,
         zeroInitResidual: Bool = false, generator: inout SeededGenerator

@@ -60,8 +60,10 @@ extension ResNet {
 ///
 /// - Input: [N, 1, H, W]. Output: [N, 3, H, W].
 public final class GrayscaleAdapter: Module {
+    /// The 1x1 convolution, 1 → 3 channels, no bias: weight [3, 1, 1, 1].
     public let conv: Conv2d
 
+    /// An adapter whose three weights are 1/3 each (it draws nothing at random).
     public override init() {
         var generator = SeededGenerator(seed: 0)  // overwritten below
         conv = Conv2d(
@@ -71,7 +73,11 @@ public final class GrayscaleAdapter: Module {
         super.init()
     }
 
+    /// The one child, `conv`.
     public override var children: [(name: String, module: Module)] { [("conv", conv)] }
 
+    /// Mixes the gray channel into three.
+    /// - Parameter x: [N, 1, H, W].
+    /// - Returns: [N, 3, H, W], each channel `conv`'s weight for it times `x`.
     public override func forward(_ x: Tensor) -> Tensor { conv(x) }
 }

@@ -7,6 +7,8 @@ public enum ResNetModelsError: Error, Equatable, CustomStringConvertible {
     /// `name` asks for a depth beyond `ResNet.Configuration.maximumDepth`.
     case tooDeep(String, maximum: Int)
 
+    /// The problem in a sentence: the valid names and the depths each family takes, or the
+    /// maximum depth.
     public var description: String {
         switch self {
         case .unknownModelName(let name, let valid):
@@ -48,11 +50,14 @@ extension ResNet.Configuration {
     /// | `ablation-res-18` (any even depth ≥ 8), `ablation-plain-18` | lesson 08's family |
     ///
     /// - Parameters:
+    ///   - name: a model name from the table.
     ///   - classes: outputs; nil for the family's default (1000 for ImageNet names, 10
     ///     otherwise).
     ///   - inputChannels: nil for the family's default (1 for the ablation family, 3
     ///     otherwise).
-    /// - Throws: `ResNetModelsError.unknownModelName`, listing the valid names.
+    /// - Throws: `ResNetModelsError.tooDeep` for a name of a family that takes any depth
+    ///   asking for more than `maximumDepth`, `ResNetModelsError.unknownModelName`, listing
+    ///   the valid names, for any other name the table does not cover.
     public static func named(_ name: String, classes: Int? = nil, inputChannels: Int? = nil)
         throws(ResNetModelsError) -> Self
     {
@@ -116,11 +121,14 @@ extension ResNet {
     /// `"ablation-plain-56"`, ...; see `Configuration.named(_:)` for the table).
     ///
     /// - Parameters:
+    ///   - name: a model name (`Configuration.modelNames` lists the standard ones).
     ///   - classes: outputs; nil for the family's default (1000 for ImageNet names, 10
     ///     otherwise).
     ///   - inputChannels: nil for the family's default (1 for the ablation family, 3
     ///     otherwise).
-    /// - Throws: `ResNetModelsError.unknownModelName`, listing the valid names.
+    ///   - generator: draws every weight.
+    /// - Throws: `ResNetModelsError.tooDeep` or `.unknownModelName`, as
+    ///   `Configuration.named(_:classes:inputChannels:)`; nothing is built then.
     public static func named(
         _ name: String, classes: Int? = nil, inputChannels: Int? = nil,
         generator: inout SeededGenerator

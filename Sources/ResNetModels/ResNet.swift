@@ -149,6 +149,9 @@ public final class ResNet: Module {
 
     // MARK: - The tree
 
+    /// torchvision's order: `conv1`, `bn1`, `relu`, `maxpool` (ImageNet stem), `layer1` ...
+    /// `layerN`, `avgpool`, `fc`. A pre-activation network lists `conv1`, the stages, `bn`,
+    /// `relu`, `avgpool`, `fc` (and no `maxpool`, even with the ImageNet stem).
     public override var children: [(name: String, module: Module)] {
         var result: [(name: String, module: Module)] = [("conv1", conv1)]
         if let bn1 { result.append(("bn1", bn1)) }
@@ -180,7 +183,12 @@ public final class ResNet: Module {
 
     // MARK: - Forward
 
-    /// - x: [N, inputChannels, H, W]. Returns [N, classes] (the output of `fc`).
+    /// The network's output for a batch of images: the stem, the stages, global average
+    /// pooling, then `fc`.
+    /// - Parameter x: [N, inputChannels, H, W] with any H, W ≥ 1: every strided layer keeps
+    ///   at least one pixel, and the pooling is global.
+    /// - Returns: [N, classes] logits; with `fc` replaced, what it returns for
+    ///   [N, featureCount] (the features themselves for `Identity()`).
     public override func forward(_ x: Tensor) -> Tensor {
         var out = conv1(x)
         if let bn1 {

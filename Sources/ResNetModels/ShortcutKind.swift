@@ -9,5 +9,6 @@ public enum ShortcutKind: String, Sendable, Hashable, Codable, CaseIterable,
     /// Option B or C: a 1x1 convolution and batch norm (torchvision's `downsample`).
     case projection
 
+    /// The raw value: `identity`, `zero-padding` or `projection`.
     public var description: String { rawValue }
 }

@@ -81,12 +81,20 @@ extension Value {
 
 // Mixed arithmetic with plain numbers: the number becomes a leaf constant.
 extension Value {
+    /// a + b for a plain number b. ∂/∂a = 1.
     public static func + (a: Value, b: Double) -> Value { a + Value(b) }
+    /// a + b for a plain number a. ∂/∂b = 1.
     public static func + (a: Double, b: Value) -> Value { Value(a) + b }
+    /// a − b for a plain number b. ∂/∂a = 1.
     public static func - (a: Value, b: Double) -> Value { a - Value(b) }
+    /// a − b for a plain number a. ∂/∂b = −1.
     public static func - (a: Double, b: Value) -> Value { Value(a) - b }
+    /// a · b for a plain number b. ∂/∂a = b.
     public static func * (a: Value, b: Double) -> Value { a * Value(b) }
+    /// a · b for a plain number a. ∂/∂b = a.
     public static func * (a: Double, b: Value) -> Value { Value(a) * b }
+    /// a / b for a plain number b. ∂/∂a = 1/b.
     public static func / (a: Value, b: Double) -> Value { a / Value(b) }
+    /// a / b for a plain number a. ∂/∂b = −a/b².
     public static func / (a: Double, b: Value) -> Value { Value(a) / b }
 }

@@ -111,6 +111,7 @@ public final class Value {
 }
 
 extension Value: CustomStringConvertible {
+    /// The label (if any), the number and its gradient: `Value(a=2.0, grad: -3.0)`.
     public var description: String {
         let name = label.isEmpty ? "" : "\(label)="
         return "Value(\(name)\(data), grad: \(grad))"
@@ -118,6 +119,8 @@ extension Value: CustomStringConvertible {
 }
 
 extension Value: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
+    /// A leaf with the value of a float literal: `let a: Value = 2.5`.
     public convenience init(floatLiteral value: Double) { self.init(value) }
+    /// A leaf with the value of an integer literal: `let b: Value = -3`.
     public convenience init(integerLiteral value: Int) { self.init(Double(value)) }
 }
