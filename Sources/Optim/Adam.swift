@@ -23,6 +23,7 @@ public class Adam: Optimizer {
     /// Adam over one group holding `parameters`.
     ///
     /// - Parameters:
+    ///   - parameters: the tensors to train (leaves, any shapes), each once.
     ///   - learningRate: γ ≥ 0 (PyTorch's default 1e-3).
     ///   - betas: (β₁, β₂), each in [0, 1).
     ///   - eps: ε ≥ 0.
@@ -40,6 +41,12 @@ public class Adam: Optimizer {
 
     /// Adam over parameter groups; options a group does not set take the values given here.
     ///
+    /// - Parameters:
+    ///   - groups: the parameter groups, each with the options it sets.
+    ///   - learningRate: γ for groups that do not set their own (default 1e-3).
+    ///   - betas: (β₁, β₂) for groups that do not set their own (default (0.9, 0.999)).
+    ///   - eps: ε for groups that do not set their own (default 1e-8).
+    ///   - weightDecay: λ for groups that do not set their own (default 0).
     /// - Throws: `OptimError` as `init(parameters:...)`, naming the group at fault.
     public convenience init(
         groups: [ParameterGroup], learningRate: Double = 1e-3,
@@ -128,6 +135,7 @@ public final class AdamW: Adam {
     /// AdamW over one group holding `parameters`.
     ///
     /// - Parameters:
+    ///   - parameters: the tensors to train (leaves, any shapes), each once.
     ///   - learningRate: γ ≥ 0 (PyTorch's default 1e-3).
     ///   - betas: (β₁, β₂), each in [0, 1).
     ///   - eps: ε ≥ 0.
@@ -143,6 +151,14 @@ public final class AdamW: Adam {
     }
 
     /// AdamW over parameter groups; options a group does not set take the values given here.
+    ///
+    /// - Parameters:
+    ///   - groups: the parameter groups, each with the options it sets.
+    ///   - learningRate: γ for groups that do not set their own (default 1e-3).
+    ///   - betas: (β₁, β₂) for groups that do not set their own (default (0.9, 0.999)).
+    ///   - eps: ε for groups that do not set their own (default 1e-8).
+    ///   - weightDecay: λ for groups that do not set their own (default 1e-2).
+    /// - Throws: `OptimError` as `Adam`'s initialisers, naming the group at fault.
     public convenience init(
         groups: [ParameterGroup], learningRate: Double = 1e-3,
         betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 1e-2

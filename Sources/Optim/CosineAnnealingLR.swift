@@ -24,7 +24,11 @@ public final class CosineAnnealingLR: LRScheduler {
     /// ηmin, the rate at step tMax.
     public let etaMin: Double
 
+    /// A cosine schedule on `optimizer`'s groups, from each group's base rate down to `etaMin`
+    /// in `tMax` steps. Creating it performs step 0, as every ``LRScheduler`` does.
+    ///
     /// - Parameters:
+    ///   - optimizer: the optimizer whose learning rates it sets.
     ///   - tMax: steps in the descent, ≥ 1.
     ///   - etaMin: the final rate ηmin (PyTorch's default 0).
     /// - Throws: `OptimError` for tMax < 1 (PyTorch fails dividing by zero at its first

@@ -198,7 +198,9 @@ public struct SchedulerState: Codable, Equatable, Sendable {
     public var lastEpoch: Int
     /// Steps since the initial one (PyTorch's `_step_count`).
     public var stepCount: Int
+    /// Each group's base rate (`LRScheduler.baseLearningRates`).
     public var baseLearningRates: [Double]
+    /// The rates the last step set, one per group (`LRScheduler.lastLearningRates`).
     public var lastLearningRates: [Double]
     /// `SequentialLR`'s schedulers, in order; empty for the others.
     public var schedulers: [SchedulerState]

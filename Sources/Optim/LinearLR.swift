@@ -21,7 +21,11 @@ public final class LinearLR: LRScheduler {
     /// The number of steps from `startFactor` to `endFactor`.
     public let totalIters: Int
 
+    /// A linear schedule of factors on `optimizer`'s groups. Creating it performs step 0,
+    /// which multiplies each group's current rate by `startFactor`.
+    ///
     /// - Parameters:
+    ///   - optimizer: the optimizer whose learning rates it sets.
     ///   - startFactor: s in (0, 1] (PyTorch's default 1/3).
     ///   - endFactor: e in [0, 1] (default 1).
     ///   - totalIters: T ≥ 1 (default 5).

@@ -16,7 +16,11 @@ public final class MultiStepLR: LRScheduler {
     /// The decay factor γ.
     public let gamma: Double
 
+    /// A step-decay schedule on `optimizer`'s groups. Creating it performs step 0, which
+    /// leaves the rates as they are unless 0 is a milestone.
+    ///
     /// - Parameters:
+    ///   - optimizer: the optimizer whose learning rates it sets.
     ///   - milestones: the `lastEpoch` values at which to decay, in any order.
     ///   - gamma: γ, a finite number ≥ 0 (PyTorch's default 0.1).
     /// - Throws: `OptimError` for a negative or non-finite γ (PyTorch does not check).

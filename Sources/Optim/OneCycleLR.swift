@@ -62,6 +62,18 @@ public final class OneCycleLR: LRScheduler {
 
     /// A 1cycle schedule with the same peak rate for every group.
     ///
+    /// - Parameters:
+    ///   - optimizer: the optimizer whose learning rates (and momentum) it sets.
+    ///   - maxLearningRate: the peak rate of every group, finite and ≥ 0.
+    ///   - totalSteps: the number of steps, ≥ 1.
+    ///   - pctStart: the fraction of the steps spent rising, in [0, 1] (default 0.3).
+    ///   - annealStrategy: how each phase moves between its ends (default `.cos`).
+    ///   - cycleMomentum: whether the momentum moves against the rate (default true).
+    ///   - baseMomentum: the momentum at the peak rate (default 0.85).
+    ///   - maxMomentum: the momentum at the lowest rates (default 0.95).
+    ///   - divFactor: initial = max / divFactor (> 0, default 25).
+    ///   - finalDivFactor: min = initial / finalDivFactor (> 0, default 1e4).
+    ///   - threePhase: whether the rate comes back down to initial before annealing to min.
     /// - Throws: `OptimError` as `init(optimizer:maxLearningRates:...)`.
     public convenience init(
         optimizer: Optimizer, maxLearningRate: Double, totalSteps: Int, pctStart: Double = 0.3,
@@ -81,14 +93,23 @@ public final class OneCycleLR: LRScheduler {
     /// to max / divFactor (and its momentum to maxMomentum when cycling).
     ///
     /// - Parameters:
+    ///   - optimizer: the optimizer whose learning rates (and momentum) it sets.
     ///   - maxLearningRates: the peak rate of each group, finite and ≥ 0.
     ///   - totalSteps: the number of steps, ≥ 1.
     ///   - pctStart: the fraction of the steps spent rising, in [0, 1].
+    ///   - annealStrategy: how each phase moves between its ends (default `.cos`).
+    ///   - cycleMomentum: whether the momentum moves against the rate (default true); the
+    ///     optimizer must have one (SGD's `momentum`, Adam's β₁).
+    ///   - baseMomentum: the momentum at the peak rate (default 0.85).
+    ///   - maxMomentum: the momentum at the lowest rates (default 0.95).
     ///   - divFactor: initial = max / divFactor (> 0).
     ///   - finalDivFactor: min = initial / finalDivFactor (> 0).
+    ///   - threePhase: whether the rate comes back down to initial, symmetrically, before
+    ///     annealing to min (default false).
     /// - Throws: `OptimError` for arguments out of range, a count of rates other than the
-    ///   number of groups, or a phase of zero length (pctStart·totalSteps = 1, or
-    ///   pctStart = 1: PyTorch fails dividing by zero there).
+    ///   number of groups, momenta that are not finite or an optimizer with no momentum to
+    ///   cycle, or a phase of zero length (pctStart·totalSteps = 1, or pctStart = 1: PyTorch
+    ///   fails dividing by zero there).
     public init(
         optimizer: Optimizer, maxLearningRates: [Double], totalSteps: Int,
         pctStart: Double = 0.3, annealStrategy: AnnealStrategy = .cos,

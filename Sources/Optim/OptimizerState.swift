@@ -24,20 +24,24 @@ public struct OptimizerState: Codable, Equatable, Sendable {
     public struct Group: Codable, Equatable, Sendable {
         /// How many parameters the group holds.
         public var parameterCount: Int
+        /// The group's learning rate γ when the state was saved (as a scheduler left it).
         public var learningRate: Double
+        /// The group's weight decay λ.
         public var weightDecay: Double
+        /// The base rate a scheduler recorded (`ParameterGroup.initialLearningRate`); nil when
+        /// no scheduler was created.
         public var initialLearningRate: Double?
-        /// SGD only.
+        /// SGD's momentum μ; nil for Adam and AdamW.
         public var momentum: Double?
-        /// SGD only.
+        /// SGD's dampening τ; nil for Adam and AdamW.
         public var dampening: Double?
-        /// SGD only.
+        /// Whether SGD uses Nesterov momentum; nil for Adam and AdamW.
         public var nesterov: Bool?
-        /// Adam and AdamW only: β₁.
+        /// Adam's and AdamW's β₁; nil for SGD.
         public var beta1: Double?
-        /// Adam and AdamW only: β₂.
+        /// Adam's and AdamW's β₂; nil for SGD.
         public var beta2: Double?
-        /// Adam and AdamW only.
+        /// Adam's and AdamW's ε; nil for SGD.
         public var eps: Double?
     }
 }

@@ -24,6 +24,7 @@ public final class SGD: Optimizer {
     /// SGD over one group holding `parameters`.
     ///
     /// - Parameters:
+    ///   - parameters: the tensors to train (leaves, any shapes), each once.
     ///   - learningRate: γ ≥ 0.
     ///   - momentum: μ ≥ 0 (0: no momentum buffer).
     ///   - dampening: τ; the gradient enters the buffer scaled by 1 − τ.
@@ -44,6 +45,13 @@ public final class SGD: Optimizer {
 
     /// SGD over parameter groups; options a group does not set take the values given here.
     ///
+    /// - Parameters:
+    ///   - groups: the parameter groups, each with the options it sets.
+    ///   - learningRate: γ for groups that do not set their own.
+    ///   - momentum: μ for groups that do not set their own (default 0).
+    ///   - dampening: τ for groups that do not set their own (default 0).
+    ///   - weightDecay: λ for groups that do not set their own (default 0).
+    ///   - nesterov: Nesterov momentum for groups that do not set their own (default false).
     /// - Throws: `OptimError` as `init(parameters:...)`, naming the group at fault.
     public init(
         groups: [ParameterGroup], learningRate: Double, momentum: Double = 0,

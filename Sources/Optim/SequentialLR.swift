@@ -21,7 +21,11 @@ public final class SequentialLR: LRScheduler {
     /// The steps at which the next scheduler takes over, increasing.
     public let milestones: [Int]
 
+    /// A sequence of `schedulers` on `optimizer`, switching at `milestones`; creating it resets
+    /// the rates to the groups' initial ones and restarts the first scheduler.
+    ///
     /// - Parameters:
+    ///   - optimizer: the optimizer whose learning rates the schedulers set.
     ///   - schedulers: at least one, all created on `optimizer`.
     ///   - milestones: one fewer than the schedulers, strictly increasing and > 0.
     /// - Throws: `OptimError` when the counts disagree, a scheduler belongs to another
