@@ -5,7 +5,12 @@ import TensorCore
 /// batches of `batchSize`, through `transforms`, without gradients. The caller chooses the
 /// mode (`model.eval()` first, for batch norm's running statistics).
 ///
-/// - Parameter forward: images [N, C, H, W] → logits [N, classes].
+/// - Parameters:
+///   - forward: images [N, C, H, W] → logits [N, classes].
+///   - data: the examples to classify, in order.
+///   - transforms: applied to each image first (normalisation, say); none by default.
+///   - batchSize: images per call of `forward` (default 250).
+/// - Returns: correct predictions over `data.count`, in [0, 1] (0 for an empty set).
 public func classificationAccuracy(
     of forward: (Tensor) -> Tensor, on data: Dataset, transforms: [Transform] = [],
     batchSize: Int = 250

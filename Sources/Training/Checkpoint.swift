@@ -16,14 +16,17 @@ public struct TrainingState: Codable, Equatable, Sendable {
     /// The versions `Checkpoint.read` accepts.
     static let readableVersions = 1...2
 
+    /// The checkpoint layout this state was saved with (`currentVersion` when written now).
     public var version = TrainingState.currentVersion
     /// The run's settings.
     public var config: TrainingConfig
     /// The seeds derived from `config.seed`.
     public var seeds: TrainingSeeds
-    /// Per-channel mean and standard deviation of the training images, used to normalise
-    /// every image the model sees (also what inference needs).
+    /// Per-channel mean of the training images, used to normalise every image the model sees
+    /// as `(x − mean) / std` (also what inference needs).
     public var mean: [Float]
+    /// Per-channel standard deviation of the training images, the divisor of that
+    /// normalisation.
     public var std: [Float]
     /// The class names, indexed by label.
     public var classNames: [String]
@@ -33,9 +36,12 @@ public struct TrainingState: Codable, Equatable, Sendable {
     public var position: DataLoader.Position
     /// The sums of the epoch in progress (zero at an epoch boundary).
     public var epochInProgress: RunningMetrics
+    /// The optimizer's hyper-parameters and running state (in the file, its buffers are
+    /// tensors of their own; see ``Checkpoint``).
     public var optimizer: OptimizerState
-    /// nil when the learning rate is constant.
+    /// The scheduler's position; nil when the learning rate is constant.
     public var scheduler: SchedulerState?
+    /// Every step and epoch logged so far.
     public var history: TrainingHistory
     /// Wall-clock seconds spent in `run` so far, over every session.
     public var elapsedSeconds: Double
@@ -44,7 +50,9 @@ public struct TrainingState: Codable, Equatable, Sendable {
 /// The seeds a run draws from, derived from `TrainingConfig.seed`: one for the initial
 /// weights, one for the data (the order of the examples and the augmentation).
 public struct TrainingSeeds: Codable, Equatable, Sendable {
+    /// Seeds the initial weights.
     public var model: UInt64
+    /// Seeds the order of the examples and the augmentation (`DataLoader`'s seed).
     public var data: UInt64
 
     /// The two seeds `seed` stands for (two draws of a `SeededGenerator(seed: seed)`).
@@ -78,6 +86,14 @@ public struct Checkpoint {
     /// their shapes (a buffer without one is stored flat).
     public var parameterShapes: [[Int]]
 
+    /// A checkpoint of `weights` and `state`, ready to write.
+    ///
+    /// - Parameters:
+    ///   - weights: the model's state dict, PyTorch names in state-dict order.
+    ///   - state: everything else a run needs to continue.
+    ///   - parameterShapes: the shapes of the optimizer's parameters, in its order (for
+    ///     `model.parameters`, each tensor's `shape`); without them the optimizer's buffers
+    ///     are stored flat.
     public init(
         weights: [(name: String, tensor: Tensor)], state: TrainingState,
         parameterShapes: [[Int]] = []
@@ -186,6 +202,8 @@ public struct Checkpoint {
     static var decoder: JSONDecoder { RecordJSON.decoder() }
 }
 
+/// The messages of `NN`'s safetensors errors, shortened for the checkpoint's own errors,
+/// which name the file once.
 extension SafetensorsError {
     /// Why a write failed, without the file's name (the caller's message names it once).
     public var writeFailureReason: String {

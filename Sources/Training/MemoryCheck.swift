@@ -88,11 +88,18 @@ public func describeBytes(_ bytes: Double) -> String {
     return "\(Int(bytes)) bytes"
 }
 
+/// The memory check before a run: whether a model of this size and a batch fit.
 extension ResNet.Configuration.Size {
     /// Refuses a training step that cannot fit in `available` bytes.
+    ///
     /// - Parameters:
+    ///   - batch: images per training step.
+    ///   - optimizerBuffers: buffers the optimizer keeps per parameter
+    ///     (``TrainingConfig/optimizerBufferCount``).
     ///   - what: names the model and the input in the message ("resnet152 on 28×28 images").
     ///   - smallerModel: the flag that chooses a smaller model, for the advice.
+    ///   - available: the bytes the process may still use (``MachineMemory/available``); nil
+    ///     checks nothing.
     /// - Throws: `TrainingError.invalidConfiguration` saying how much the model and a batch
     ///   need, what the machine has, and the largest batch that fits.
     public func checkTraining(

@@ -12,6 +12,14 @@ public struct StepMetrics: Codable, Equatable, Sendable {
     /// The learning rate of the update (of the first parameter group).
     public var learningRate: Double
 
+    /// A step's record, from its fields.
+    ///
+    /// - Parameters:
+    ///   - step: the step's number, from 1.
+    ///   - epoch: its epoch, from 1.
+    ///   - loss: the batch's mean cross-entropy loss.
+    ///   - accuracy: the fraction of the batch classified right.
+    ///   - learningRate: the first group's learning rate for the update.
     public init(step: Int, epoch: Int, loss: Float, accuracy: Double, learningRate: Double) {
         self.step = step
         self.epoch = epoch
@@ -36,8 +44,9 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var trainLoss: Double
     /// Fraction of the epoch's training images classified right (before each update).
     public var trainAccuracy: Double
-    /// The evaluation on the test set at the end of the epoch.
+    /// Mean cross-entropy per test image, evaluated at the end of the epoch.
     public var testLoss: Double
+    /// Fraction of the test images classified right, at the end of the epoch.
     public var testAccuracy: Double
     /// Test accuracy of each class, indexed by label.
     public var perClassAccuracy: [Double]
@@ -56,9 +65,12 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
 
 /// Everything logged so far: one entry per step and one per epoch.
 public struct TrainingHistory: Codable, Equatable, Sendable {
+    /// One record per step taken, in order.
     public var steps: [StepMetrics] = []
+    /// One record per finished epoch, in order.
     public var epochs: [EpochMetrics] = []
 
+    /// An empty history.
     public init() {}
 }
 
@@ -74,6 +86,7 @@ public struct RunningMetrics: Codable, Equatable, Sendable {
     /// Seconds spent training.
     public var seconds: Double = 0
 
+    /// Zero sums, for an epoch about to start.
     public init() {}
 
     /// Mean loss per image so far (NaN before the first step).
@@ -92,6 +105,12 @@ public struct Evaluation: Sendable {
     /// The predicted class of each image, in the data set's order.
     public var predictions: [Int]
 
+    /// An evaluation from its figures.
+    ///
+    /// - Parameters:
+    ///   - loss: the mean cross-entropy per image.
+    ///   - confusionMatrix: `[true class][predicted class]` counts, classes × classes.
+    ///   - predictions: the predicted class of each image, in the data set's order.
     public init(loss: Double, confusionMatrix: [[Int]], predictions: [Int]) {
         self.loss = loss
         self.confusionMatrix = confusionMatrix

@@ -11,8 +11,11 @@ import TextFormat
 /// - `metrics.json`: the configuration, the class names and the whole history, per-class
 ///   accuracies and confusion matrices included.
 public enum MetricsFiles {
+    /// `metrics.csv`, one row per epoch.
     public static let epochsCSV = "metrics.csv"
+    /// `steps.csv`, one row per step.
     public static let stepsCSV = "steps.csv"
+    /// `metrics.json`, the configuration, the class names and the whole history.
     public static let json = "metrics.json"
 
     /// The columns of `metrics.csv`.
@@ -26,8 +29,11 @@ public enum MetricsFiles {
 
     /// What `metrics.json` holds.
     public struct Contents: Codable, Equatable, Sendable {
+        /// The run's settings.
         public var config: TrainingConfig
+        /// The class names, indexed by label.
         public var classNames: [String]
+        /// Every step and epoch logged when the files were written.
         public var history: TrainingHistory
     }
 

@@ -26,6 +26,8 @@ public final class ProgressDisplay {
     /// Whether a live status line is on screen and must be cleared before the next line.
     private var lineIsOpen = false
 
+    /// A display in `style`, writing to standard output unless `write` is given.
+    ///
     /// - Parameters:
     ///   - style: see `Style`.
     ///   - write: receives the text to show, newlines and `\r` included (by default it is

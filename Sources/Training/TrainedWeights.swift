@@ -18,13 +18,21 @@ public struct TrainedWeights {
     /// Where the record comes from, for messages: "its training state", "its metadata".
     public var recordedIn: String?
 
-    /// Metadata keys for weights files that are not checkpoints: the model's name, and the
-    /// mean and std as JSON arrays.
+    /// The metadata key of the model's name, `residual.model`, in weights files that are not
+    /// checkpoints (beside ``meanKey`` and ``stdKey``).
     public static let modelKey = "residual.model"
+    /// The metadata key of the per-channel mean, a JSON array: `residual.mean`.
     public static let meanKey = "residual.mean"
+    /// The metadata key of the per-channel standard deviation, a JSON array: `residual.std`.
     public static let stdKey = "residual.std"
 
     /// The metadata that makes a weights file say what it is.
+    ///
+    /// - Parameters:
+    ///   - model: the model's name, as `resnet-lab summary` lists it.
+    ///   - mean: the per-channel mean the inputs were normalised with.
+    ///   - std: the per-channel standard deviation.
+    /// - Returns: the three keys with the name and the two arrays as JSON.
     public static func metadata(model: String, mean: [Float], std: [Float]) -> [String: String] {
         func array(_ values: [Float]) -> String {
             "[" + values.map { "\($0)" }.joined(separator: ",") + "]"

@@ -54,7 +54,9 @@ public struct TrainingSummary: Sendable, CustomStringConvertible {
     public var finished: Bool
     /// Whether `config.maxSteps` stopped it (and not a signal).
     public var stoppedAtMaxSteps: Bool
+    /// Steps taken when it returned, over every session of the run.
     public var step: Int
+    /// Steps in the whole run (``Trainer/totalSteps``).
     public var totalSteps: Int
     /// Epochs completed (evaluated) so far.
     public var epochs: Int
@@ -62,9 +64,13 @@ public struct TrainingSummary: Sendable, CustomStringConvertible {
     public var lastEpoch: EpochMetrics?
     /// Wall-clock seconds of this `run`.
     public var seconds: Double
+    /// The checkpoint file of the run (``Trainer/checkpointPath``).
     public var checkpointPath: String
 
-    /// `finished: test accuracy 91.23% (loss 0.2501) after 15 epochs, 7035 steps in 41m12s`
+    /// One line: `finished` or `stopped`, the last test accuracy and loss, the epochs, the
+    /// steps, this run's wall time and the checkpoint, e.g. `finished: test accuracy 91.23%
+    /// (loss 0.2501) after 15 epochs, 7035/7035 steps, wall time 41m12s; checkpoint
+    /// runs/train/checkpoint.safetensors`.
     public var description: String {
         let accuracy =
             lastEpoch.map {

@@ -13,14 +13,19 @@ extension Trainer {
     /// settings. Files go to the checkpoint's directory.
     ///
     /// - Parameters:
-    ///   - train, test: the same data the run started with (checked through the training
+    ///   - checkpoint: the saved run, as ``Checkpoint/read(from:)`` returns it.
+    ///   - path: the file it was read from; the run's files go to its directory, and
+    ///     errors name it.
+    ///   - train: the training split the run started with (checked through the training
     ///     images' mean and standard deviation).
+    ///   - test: the test split the run started with.
     ///   - threads: a new thread count (the numbers do not depend on it); nil: the saved one.
     ///   - maxSteps: where this session stops (`--max-steps`, counted from the run's start);
     ///     nil: at the end of the run. The saved run's own `maxSteps` has done its work.
     /// - Throws: `TrainingError.badCheckpoint` naming the file when the checkpoint does not
-    ///   fit (other weights, another optimizer, other data); `.invalidConfiguration` for a
-    ///   `maxSteps` the checkpoint has already reached.
+    ///   fit (other weights, another optimizer, other data, a step past the run's end);
+    ///   `.invalidConfiguration` for a `maxSteps` the checkpoint has already reached, or a
+    ///   saved setting ``init(config:train:test:)`` refuses.
     public convenience init(
         resuming checkpoint: Checkpoint, from path: String, train: Dataset, test: Dataset,
         threads: Int? = nil, maxSteps: Int? = nil
@@ -77,7 +82,16 @@ extension Trainer {
     }
 
     /// Reads the checkpoint at `path` and continues its run (see
-    /// `init(resuming:from:train:test:threads:)`).
+    /// ``init(resuming:from:train:test:threads:maxSteps:)``).
+    ///
+    /// - Parameters:
+    ///   - path: the checkpoint file.
+    ///   - train: the training split the run started with.
+    ///   - test: the test split the run started with.
+    ///   - threads: a new thread count; nil: the saved one.
+    ///   - maxSteps: where this session stops; nil: at the end of the run.
+    /// - Throws: `TrainingError.badCheckpoint` naming the file when it cannot be read or does
+    ///   not fit, and what ``init(resuming:from:train:test:threads:maxSteps:)`` throws.
     public convenience init(
         resumingFrom path: String, train: Dataset, test: Dataset, threads: Int? = nil,
         maxSteps: Int? = nil

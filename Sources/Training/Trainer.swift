@@ -27,8 +27,8 @@ import TensorCore
 /// and batch-norm buffers, optimizer and scheduler state, the loader position, the step, the
 /// sums of the epoch in progress, the history) or a pure function of the seed and the
 /// position (the order of the examples, the augmentation). So a run resumed with
-/// `init(resuming:from:train:test:)` after any checkpoint ends with the same weights and the
-/// same metrics, bit for bit, as a run that never stopped (the timings aside).
+/// ``init(resuming:from:train:test:threads:maxSteps:)`` after any checkpoint ends with the
+/// same weights and metrics, bit for bit, as a run that never stopped (the timings aside).
 ///
 /// **Divergence guard.** A training loss that is NaN or infinite stops the run with
 /// `TrainingError.diverged` (epoch, step, loss, learning rate and advice) before the bad
@@ -93,10 +93,10 @@ public final class Trainer {
     /// A new run.
     ///
     /// Applies the limits (`trainLimit`, `testLimit`: the first N images), computes the
-    /// training images' mean and standard deviation, builds the loaders, the model (seeded
-    /// by `seeds.model`), the optimizer and the schedule.
+    /// training images' mean and std, builds the loaders, the model, the optimizer, the schedule.
     ///
     /// - Parameters:
+    ///   - config: the run's settings, checked here; its seed decides every random choice.
     ///   - train: the full training split (images in [0, 1]).
     ///   - test: the full test split.
     /// - Throws: `TrainingError.invalidConfiguration` for a bad setting, an unknown model

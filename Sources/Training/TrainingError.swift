@@ -24,6 +24,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible, LocalizedE
     /// A file in the output directory cannot be written.
     case cannotWrite(path: String, reason: String)
 
+    /// What happened and what to do: the setting's message, the divergence with its step,
+    /// rates and advice (a tenth of `--lr`, or a warm-up), or the file and the reason.
     public var description: String {
         switch self {
         case .invalidConfiguration(let message):
@@ -55,6 +57,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible, LocalizedE
         }
     }
 
+    /// The same text as `description`, for `localizedDescription` (Foundation's
+    /// `LocalizedError`).
     public var errorDescription: String? { description }
 }
 
