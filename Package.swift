@@ -259,6 +259,8 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "PackageTests", dependencies: ["TestSupport"]),
         .testTarget(
+            name: "DocumentationTests", dependencies: ["Residual", "Notebook", "TestSupport"]),
+        .testTarget(
             name: "ExercisesTests", dependencies: ["CourseBindings", "ExerciseKit", "Grading"]),
         .testTarget(
             name: "GradingTests",

@@ -112,11 +112,14 @@ notebook.cell("The training loop") { cell in
         """
         One step of training is five lines: clear the old gradients, run the batch forward, \
         measure the loss, backpropagate it, and let the optimizer move every weight a little \
-        against its gradient. The learning-rate schedule then sets the rate for the next step. \
-        This is `Trainer`'s step, with the guard that stops a run whose loss has become NaN or \
-        infinite (a learning rate too high) before a broken update is taken:
+        against its gradient. This is the library's `trainingStep`, the one step every \
+        training loop of the package takes (`Trainer` here, the ablation of lesson 08 too). \
+        It also counts the batch's mistakes, and it stops before the update when the loss has \
+        become NaN or infinite (a learning rate too high), so that no broken update is taken; \
+        `Trainer` then ends the run with an error naming the step and the rate. After each \
+        step the learning-rate schedule sets the rate for the next one.
         """)
-    try cell.listing("trainer-step", in: "Sources/Training/Trainer+Loop.swift")
+    try cell.listing("train-step", in: "Sources/Training/TrainingStep.swift")
     cell.prose(
         """
         After each epoch the model is evaluated on the test images in *eval mode*: batch norm \

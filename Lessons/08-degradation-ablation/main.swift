@@ -218,10 +218,11 @@ notebook.cell("The run") { cell in
         \(config.nets.count) nets one after the other, writes each as soon as it is done (a \
         rerun skips finished nets), then measures them. Seeds: \
         \(config.seeds.map(String.init).joined(separator: ", ")). Each training step is the \
-        loop below, from the library's source; the error it logs is measured on the batch \
-        before the update, and the curves average it over windows of \(config.window) steps.
+        library's `trainingStep` below, the step `Trainer` takes in lesson 07; the error the \
+        ablation logs is the batch's `wrong` count, measured before the update, and the \
+        curves average it over windows of \(config.window) steps.
         """)
-    try cell.listing("train-step", in: "Sources/Ablation/NetTraining.swift")
+    try cell.listing("train-step", in: "Sources/Training/TrainingStep.swift")
     var rows: [[String]] = []
     for net in config.nets {
         let perStep = results.results(net).map {

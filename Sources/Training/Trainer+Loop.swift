@@ -77,32 +77,26 @@ extension Trainer {
 
     /// One step on one batch: forward, loss, backward, update, schedule, and the log.
     func trainStep(on batch: DataLoader.Batch) throws(TrainingError) {
-        // listing: trainer-step
         let learningRate = optimizer.learningRates[0]
-        optimizer.zeroGrad()
-        let logits = model(batch.images)
-        let loss = crossEntropy(logits: logits, targets: batch.labels)
-        let lossValue = loss.scalar
-        guard lossValue.isFinite else {
+        let outcome = trainingStep(
+            model, images: batch.images, labels: batch.labels, optimizer: optimizer)
+        guard outcome.loss.isFinite else {
             throw .diverged(
-                epoch: batch.position.epoch + 1, step: step + 1, value: .trainingLoss(lossValue),
+                epoch: batch.position.epoch + 1, step: step + 1, value: .trainingLoss(outcome.loss),
                 learningRate: learningRate, configuredRate: config.learningRate,
                 lastCheckpoint: lastCheckpointDescription)
         }
-        loss.backward()
-        optimizer.step()
         scheduler?.step()
         step += 1
         position = trainLoader.position(after: batch.position)
-        // listing-end: trainer-step
 
-        let correct = zip(logits.argmax(axis: 1), batch.labels).count { $0 == $1 }
-        epochInProgress.lossSum += Double(lossValue) * Double(batch.count)
+        let correct = outcome.count - outcome.wrong
+        epochInProgress.lossSum += Double(outcome.loss) * Double(batch.count)
         epochInProgress.correct += correct
         epochInProgress.examples += batch.count
         history.steps.append(
             StepMetrics(
-                step: step, epoch: batch.position.epoch + 1, loss: lossValue,
+                step: step, epoch: batch.position.epoch + 1, loss: outcome.loss,
                 accuracy: Double(correct) / Double(batch.count), learningRate: learningRate))
     }
 

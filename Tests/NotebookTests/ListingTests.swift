@@ -83,7 +83,7 @@ struct ListingTests {
             "basic-block-forward", in: "Sources/ResNetModels/BasicBlock.swift", root: packageRoot)
         #expect(basic.text.contains("if let shortcut { out = out + shortcut(identity) }"))
         let step = try Listing(
-            "train-step", in: "Sources/Ablation/NetTraining.swift", root: packageRoot)
+            "train-step", in: "Sources/Training/TrainingStep.swift", root: packageRoot)
         #expect(step.text.contains("loss.backward()") && step.text.contains("optimizer.step()"))
     }
 }
