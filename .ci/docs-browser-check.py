@@ -18,6 +18,7 @@ screenshot = sys.argv[sys.argv.index("--screenshot") + 1] if "--screenshot" in s
 # Each page, the title it must show, and a sentence of its body text (from its source:
 # the catalog's Markdown or the symbol's doc comment), all of which DocC's JavaScript renders.
 PAGES = [
+    ("", "Residual", "twelve runnable lessons on a CPU tensor core"),  # the root redirects
     ("documentation/residual", "Residual",
      "twelve runnable lessons on a CPU tensor core"),
     ("documentation/resnetmodels/basicblock", "BasicBlock",
@@ -52,7 +53,7 @@ def visible_text(dom):
 
 failures = 0
 for path, title, sentence in PAGES:
-    url = f"http://127.0.0.1:{port}/{path}/"
+    url = f"http://127.0.0.1:{port}/{path}/" if path else f"http://127.0.0.1:{port}/"
     dom = subprocess.run(flags + ["--dump-dom", url], capture_output=True, text=True,
                          timeout=120).stdout
     text = visible_text(dom)
