@@ -1,5 +1,7 @@
 import Datasets
 import Foundation
+import NN
+import Optim
 import ResNetModels
 import Training
 
@@ -110,6 +112,21 @@ public struct AblationConfig: Codable, Equatable, Sendable {
             ? learningRate : step < finalDecayStart ? learningRate / 10 : learningRate / 100
     }
 
+    /// The recipe's optimizer for `model`'s parameters: SGD with `learningRate`, `momentum`
+    /// and `weightDecay` (the rate of later steps is set by `learningRate(atStep:)`).
+    /// - Parameter model: the net to train.
+    /// - Throws: `AblationError.invalidConfiguration` with SGD's reason when it refuses the
+    ///   settings (a negative momentum, say).
+    public func makeOptimizer(for model: Module) throws(AblationError) -> SGD {
+        do {
+            return try SGD(
+                parameters: model.parameters, learningRate: learningRate, momentum: momentum,
+                weightDecay: weightDecay)
+        } catch {
+            throw .invalidConfiguration("\(error)")
+        }
+    }
+
     /// The schedule in words: "lr 0.1, the last 50 steps at 0.01".
     public var scheduleDescription: String {
         var text = "lr \(learningRate), the last \(decayIterations) steps at \(learningRate / 10)"
@@ -129,7 +146,7 @@ public struct AblationConfig: Codable, Equatable, Sendable {
                 "--depths: \(depth) is deeper than the \(ResNet.Configuration.maximumDepth) layers "
                     + "this course builds")
             try require(
-                depth >= 8 && depth % 2 == 0,
+                ResNet.Configuration.ablationDepthIsValid(depth),
                 "--depths: each depth must be even and ≥ 8 (2 per block, one block per "
                     + "stage, plus the stem and fc), got \(depth)")
         }

@@ -488,17 +488,8 @@ func timeSteps(_ model: ResNet, config: AblationConfig, batch: DataLoader.Batch,
     throws(AblationError) -> Double
 {
     model.train()
-    let optimizer: SGD
-    do {
-        optimizer = try SGD(
-            parameters: model.parameters, learningRate: config.learningRate,
-            momentum: config.momentum, weightDecay: config.weightDecay)
-    } catch {
-        throw .invalidConfiguration("\(error)")
-    }
+    let optimizer = try config.makeOptimizer(for: model)
     return Timing.medianSeconds(repeats: steps) {
-        optimizer.zeroGrad()
-        crossEntropy(logits: model(batch.images), targets: batch.labels).backward()
-        optimizer.step()
+        _ = trainingStep(model, images: batch.images, labels: batch.labels, optimizer: optimizer)
     }
 }

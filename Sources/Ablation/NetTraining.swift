@@ -42,14 +42,7 @@ public struct NetTraining {
             classes: data.train.classNames.count, inputChannels: data.train.channels,
             seed: seeds.model)
         model.train()
-        let optimizer: SGD
-        do {
-            optimizer = try SGD(
-                parameters: model.parameters, learningRate: config.learningRate,
-                momentum: config.momentum, weightDecay: config.weightDecay)
-        } catch {
-            throw .invalidConfiguration("\(error)")
-        }
+        let optimizer = try config.makeOptimizer(for: model)
         let loader = data.trainLoader(batchSize: config.batchSize, seed: seeds.data)
         let evaluateAt = Set(config.evaluationIterations)
 

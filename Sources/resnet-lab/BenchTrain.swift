@@ -6,10 +6,11 @@ import Optim
 import Randomness
 import ResNetModels
 import TensorCore
+import Training
 
-/// Training throughput of the ablation family: one step is forward, cross-entropy,
-/// backward and an SGD update (momentum 0.9, weight decay 1e-4, as in the ablation) on a
-/// fixed batch of 128 random 28×28×1 images, so only the tensor core is timed.
+/// Training throughput of the ablation family: one step is the step every training loop takes
+/// (Training's `trainingStep`: forward, cross-entropy, backward, the ablation recipe's SGD
+/// update) on a fixed batch of 128 random 28×28×1 images, so only the tensor core is timed.
 enum TrainBench {
     /// The six nets of the plain-vs-residual ablation at its default depths, in the order
     /// the ablation runs them.
@@ -35,14 +36,9 @@ enum TrainBench {
             let model = ResNet.ablation(
                 depth: net.depth, residual: net.residual, generator: &weights)
             model.train()
-            let optimizer = try SGD(
-                parameters: model.parameters, learningRate: 0.1, momentum: 0.9,
-                weightDecay: 1e-4)
+            let optimizer = try AblationConfig().makeOptimizer(for: model)
             func step() {
-                optimizer.zeroGrad()
-                let loss = crossEntropy(logits: model(images), targets: labels)
-                loss.backward()
-                optimizer.step()
+                _ = trainingStep(model, images: images, labels: labels, optimizer: optimizer)
             }
             for _ in 0..<warmUpSteps { step() }
             let seconds = Timing.medianSeconds(repeats: repeats, step)
