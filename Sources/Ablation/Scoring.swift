@@ -1,6 +1,7 @@
 import NN
 import ResNetModels
 import TensorCore
+import Training
 
 /// Error and loss of a model on a fixed set of images.
 public struct Score: Codable, Equatable, Sendable {
@@ -20,15 +21,12 @@ public struct Score: Codable, Equatable, Sendable {
 /// batch of `set`, without recording gradients.
 public func score(on set: EvaluationSet, _ forward: (Tensor) -> Tensor) -> Score {
     Tensor.withoutGrad {
-        var wrong = 0
-        var lossSum = 0.0
+        var tally = EvaluationTally()
         for (images, labels) in set.batches {
-            let logits = forward(images)
-            let loss = crossEntropy(logits: logits, targets: labels).scalar
-            lossSum += Double(loss) * Double(labels.count)
-            wrong += zip(logits.argmax(axis: 1), labels).count { $0 != $1 }
+            tally.add(logits: forward(images), labels: labels)
         }
-        return Score(error: Double(wrong) / Double(set.count), loss: lossSum / Double(set.count))
+        return Score(
+            error: Double(tally.wrong) / Double(set.count), loss: tally.lossSum / Double(set.count))
     }
 }
 

@@ -16,10 +16,9 @@ public func classificationAccuracy(
     batchSize: Int = 250
 ) -> Double {
     let loader = DataLoader(data, batchSize: batchSize, shuffle: false, transforms: transforms)
-    var correct = 0
+    var tally = EvaluationTally()
     for batch in loader.epoch(0) {
-        let predicted = Tensor.withoutGrad { forward(batch.images) }.argmax(axis: 1)
-        correct += zip(predicted, batch.labels).count { $0 == $1 }
+        tally.add(logits: Tensor.withoutGrad { forward(batch.images) }, labels: batch.labels)
     }
-    return Double(correct) / Double(max(1, data.count))
+    return Double(tally.count - tally.wrong) / Double(max(1, data.count))
 }

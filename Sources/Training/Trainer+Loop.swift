@@ -144,21 +144,18 @@ extension Trainer {
                 let classes = classNames.count
                 var confusion = [[Int]](
                     repeating: [Int](repeating: 0, count: classes), count: classes)
-                var predictions: [Int] = []
-                var lossSum = 0.0
+                var tally = EvaluationTally()
                 for batch in testLoader.epoch(0) {
-                    let logits = model(batch.images)
-                    let loss = crossEntropy(logits: logits, targets: batch.labels).scalar
-                    lossSum += Double(loss) * Double(batch.count)
-                    let predicted = logits.argmax(axis: 1)
+                    let before = tally.predictions.count
+                    tally.add(logits: model(batch.images), labels: batch.labels)
+                    let predicted = tally.predictions[before...]
                     for (guess, label) in zip(predicted, batch.labels) where guess < classes {
                         confusion[label][guess] += 1
                     }
-                    predictions += predicted
                 }
                 return Evaluation(
-                    loss: lossSum / Double(predictions.count), confusionMatrix: confusion,
-                    predictions: predictions)
+                    loss: tally.meanLoss, confusionMatrix: confusion,
+                    predictions: tally.predictions)
             }
         }
     }
