@@ -68,7 +68,8 @@ struct WorkflowArticleExamples {
         whole.outputDirectory = unbroken
         let reference = try Trainer(config: whole, train: train, test: test)
         try reference.run()
-        #expect(resumed.model.stateDict().map(\.tensor.data)
+        #expect(
+            resumed.model.stateDict().map(\.tensor.data)
                 == reference.model.stateDict().map(\.tensor.data))
         #expect(resumed.history.steps == reference.history.steps)
         #expect(
@@ -157,8 +158,9 @@ struct WorkflowArticleExamples {
         // torchvision's ResNet-18 state dict, names and shapes, as PyTorch listed it for
         // Tests/ResNetLabTests/Fixtures/predict_parity.json (with 5 classes: fc made 1000 here).
         let fixture = packageRoot + "/Tests/ResNetLabTests/Fixtures/predict_parity.json"
-        let json = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: fixture))) as! [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: fixture))) as! [String: Any]
         let models = json["models"] as! [String: Any]
         let entries = ((models["resnet18"] as! [String: Any])["state_dict"] as! [[Any]]).map {
             entry -> (name: String, shape: [Int]) in
