@@ -4,8 +4,9 @@ import Randomness
 import ResNetModels
 import Training
 
-/// The options that pick and shape a model, shared by `summary` and `graph`.
-struct ModelOptions: ParsableArguments {
+/// The options that name an architecture (`--model`, `--classes`, `--in-channels`), shared by
+/// `summary`, `graph` (through `ModelOptions`) and `predict`, and checked once here.
+struct ArchitectureOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -21,6 +22,24 @@ struct ModelOptions: ParsableArguments {
     @Option(
         parsing: .unconditional, help: "Input channels (default: 3, or 1 for the ablation family).")
     var inChannels: Int?
+
+    func validate() throws {
+        try ModelOptions.checkCounts(classes: classes, inChannels: inChannels)
+    }
+
+    /// The architecture `--model` names; an unknown name becomes a validation error that lists
+    /// the valid ones.
+    func configuration() throws -> ResNet.Configuration {
+        try ModelOptions.configuration(model: model, classes: classes, inChannels: inChannels)
+    }
+}
+
+/// The options that pick and shape a model with random weights, shared by `summary` and
+/// `graph`: the architecture, the input size and the seed.
+struct ModelOptions: ParsableArguments {
+    @OptionGroup var architecture: ArchitectureOptions
+    /// `--model`.
+    var model: String { architecture.model }
 
     @Option(
         parsing: .unconditional,
@@ -75,7 +94,6 @@ struct ModelOptions: ParsableArguments {
 
     func validate() throws {
         try checkThreadsEnvironment(threads: nil, usesThreads: false)
-        try Self.checkCounts(classes: classes, inChannels: inChannels)
         if let input, parseSize(input) == nil {
             throw ValidationError(
                 "--input must look like 224x224 (height×width, each 1 to \(Self.largestSetting)), "
@@ -86,8 +104,7 @@ struct ModelOptions: ParsableArguments {
     /// Builds the model, after checking that it and a forward pass of one image fit in this
     /// machine's memory; an unknown name becomes a validation error that lists valid names.
     func build() throws -> ResNet {
-        let configuration = try Self.configuration(
-            model: model, classes: classes, inChannels: inChannels)
+        let configuration = try architecture.configuration()
         let (height, width) = inputSize(for: configuration)
         try Self.checkForwardMemory(
             configuration, height: height, width: width, batch: 1,

@@ -37,14 +37,9 @@ struct Predict: ParsableCommand {
                 --weights runs/r20/checkpoint.safetensors --input x.safetensors --out y.safetensors
             """)
 
-    @Option(help: "The model: resnet18…resnet152, cifar-resnet20…, ablation-res-18, …")
-    var model: String
-
-    @Option(parsing: .unconditional, help: "Output classes (default: the family's).")
-    var classes: Int?
-
-    @Option(parsing: .unconditional, help: "Input channels (default: the family's).")
-    var inChannels: Int?
+    @OptionGroup var architecture: ArchitectureOptions
+    /// `--model`.
+    var model: String { architecture.model }
 
     @Option(help: "The weights: a safetensors file with the model's state dict.")
     var weights: String
@@ -66,7 +61,6 @@ struct Predict: ParsableCommand {
     var normalized = false
 
     func validate() throws {
-        try ModelOptions.checkCounts(classes: classes, inChannels: inChannels)
         if out.isEmpty { throw ValidationError("--out must name a file") }
         for (flag, path) in [("--weights", weights), ("--input", input)] where isSameFile(out, path)
         {
@@ -77,8 +71,7 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try ModelOptions.configuration(
-            model: model, classes: classes, inChannels: inChannels)
+        let configuration = try architecture.configuration()
         let trained: TrainedWeights
         do {
             trained = try TrainedWeights.read(from: weights)
