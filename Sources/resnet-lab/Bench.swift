@@ -75,29 +75,29 @@ struct Bench: ParsableCommand {
     func run() throws {
         let threadCount = threads ?? Parallel.threadCount
         let machine = MachineInfo.current()
-        let computed = machine.peakGFLOPs(threads: threadCount)
+        let computed = machine.peakGflops(threads: threadCount)
         // Measured on at most one thread per core: more threads share the same FMA units.
         let measured = FMAPeak.measure(threads: min(threadCount, machine.logicalCores))
         var report = BenchReport(
             threads: threadCount, machine: machine.summary,
             instructionSet: InstructionSet.compiled.description,
             tiles: InstructionSet.tiles.description,
-            peakGFLOPs: max(measured, computed), measuredPeakGFLOPs: measured,
-            computedPeakGFLOPs: computed, gemm: [], conv: [], train: [])
+            peakGflops: max(measured, computed), measuredPeakGflops: measured,
+            computedPeakGflops: computed, gemm: [], conv: [], train: [])
         if !json {
             print("machine: \(machine.summary)")
             print(
                 "instruction set: compiled for \(InstructionSet.compiled) (the CPU has "
                     + "\(machine.instructionSets)); register tiles: \(InstructionSet.tiles)")
             print(
-                "threads: \(threadCount); FP32 peak \(format(report.peakGFLOPs)) GFLOP/s, the "
+                "threads: \(threadCount); FP32 peak \(format(report.peakGflops)) GFLOP/s, the "
                     + "larger of: measured \(format(measured)) (independent \(InstructionSet.compiled) "
                     + "FMAs on every thread, at the clock the cores run now) and computed "
                     + "\(format(computed)) (\(machine.peakFormula), the clock /proc/cpuinfo reports)"
             )
         }
         try Parallel.withThreadCount(threadCount) {
-            if suite == .gemm || suite == .all { report.gemm = benchGemm(peak: report.peakGFLOPs) }
+            if suite == .gemm || suite == .all { report.gemm = benchGemm(peak: report.peakGflops) }
             if suite == .conv || suite == .all { report.conv = try benchConv() }
             if suite == .train || suite == .all { try benchTrain(into: &report) }
             if suite == .eval || suite == .all { benchEval(into: &report) }
@@ -106,6 +106,7 @@ struct Bench: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.keyEncodingStrategy = .convertToSnakeCase  // peakGflops → peak_gflops
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         }
     }
@@ -139,7 +140,7 @@ struct Bench: ParsableCommand {
             let fast = flops / time(naive: false) / 1e9
             let runNaive = !noNaive && flops <= 2.0 * 512 * 512 * 512
             let naive = runNaive ? flops / time(naive: true) / 1e9 : nil
-            results.append(GemmResult(m: m, n: n, k: k, gflops: fast, naiveGFLOPs: naive))
+            results.append(GemmResult(m: m, n: n, k: k, gflops: fast, naiveGflops: naive))
             if !json {
                 print(
                     row([
@@ -225,9 +226,9 @@ struct Bench: ParsableCommand {
             }
             results.append(
                 ConvResult(
-                    layer: shape.name, forwardGFLOPs: forward, backwardDataGFLOPs: data,
-                    backwardWeightGFLOPs: weight, naiveGFLOPs: naive,
-                    directGFLOPs: direct.contains { $0 != nil } ? direct : nil))
+                    layer: shape.name, forwardGflops: forward, backwardDataGflops: data,
+                    backwardWeightGflops: weight, naiveGflops: naive,
+                    directGflops: direct.contains { $0 != nil } ? direct : nil))
             if !json {
                 let cells = [forward, data, weight].enumerated().map { i, fast in
                     format(fast) + (naive.map { " (" + format($0[i]) + ")" } ?? "")
@@ -287,9 +288,12 @@ extension Bench {
                 print(
                     row(
                         [
-                            result.net, format(result.trainingForward), format(result.evalForward),
-                            format(result.foldedForward),
-                            format(result.foldedForward / result.trainingForward) + "×",
+                            result.net, format(result.trainingForwardImagesPerSecond),
+                            format(result.evalForwardImagesPerSecond),
+                            format(result.foldedForwardImagesPerSecond),
+                            format(
+                                result.foldedForwardImagesPerSecond
+                                    / result.trainingForwardImagesPerSecond) + "×",
                         ], width: 16))
             }
         }
@@ -322,11 +326,11 @@ struct BenchReport: Codable {
     var tiles: String
     /// The FP32 peak the GEMM shares are of: the larger of the measured one (`FMAPeak`) and
     /// the one computed from /proc/cpuinfo's clock.
-    var peakGFLOPs: Double
+    var peakGflops: Double
     /// `FMAPeak.measure` on these threads.
-    var measuredPeakGFLOPs: Double = 0
+    var measuredPeakGflops: Double = 0
     /// Cores × /proc/cpuinfo's clock × FMA lanes × 2 (too low when the cores boost above it).
-    var computedPeakGFLOPs: Double = 0
+    var computedPeakGflops: Double = 0
     var gemm: [GemmResult]
     var conv: [ConvResult]
     var train: [TrainResult]
@@ -339,18 +343,6 @@ struct BenchReport: Codable {
     var ablationIterations: Int?
     /// Minutes the six ablation nets take at the measured speeds.
     var ablationMinutes: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case threads, machine, gemm, conv, train, eval, build, tiles
-        case instructionSet = "instruction_set"
-        case peakGFLOPs = "peak_gflops"
-        case measuredPeakGFLOPs = "measured_peak_gflops"
-        case computedPeakGFLOPs = "computed_peak_gflops"
-        case ablationIterations = "ablation_iterations"
-        case ablationMinutes = "ablation_minutes"
-        case trainBatch = "train_batch"
-        case evalBatch = "eval_batch"
-    }
 }
 
 struct GemmResult: Codable {
@@ -358,35 +350,21 @@ struct GemmResult: Codable {
     var n: Int
     var k: Int
     var gflops: Double
-    var naiveGFLOPs: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case m, n, k, gflops
-        case naiveGFLOPs = "naive_gflops"
-    }
+    var naiveGflops: Double?
 }
 
 struct ConvResult: Codable {
     var layer: String
-    var forwardGFLOPs: Double
-    var backwardDataGFLOPs: Double
-    var backwardWeightGFLOPs: Double
+    var forwardGflops: Double
+    var backwardDataGflops: Double
+    var backwardWeightGflops: Double
     /// forward, backward data, backward weight
-    var naiveGFLOPs: [Double]?
+    var naiveGflops: [Double]?
     /// Where a computation runs Winograd (F(4×4, 3×3) forward and for the data gradient,
     /// F(2×2, 3×3) for the weight gradient): the direct tile's GFLOP/s on the
     /// same layer (forward, backward data, backward weight; nil where Winograd does not
     /// run), to set beside it. Nil when Winograd runs none of the three.
-    var directGFLOPs: [Double?]?
-
-    enum CodingKeys: String, CodingKey {
-        case layer
-        case directGFLOPs = "direct_gflops"
-        case forwardGFLOPs = "forward_gflops"
-        case backwardDataGFLOPs = "backward_data_gflops"
-        case backwardWeightGFLOPs = "backward_weight_gflops"
-        case naiveGFLOPs = "naive_gflops"
-    }
+    var directGflops: [Double?]?
 }
 
 private func format(_ x: Double) -> String {

@@ -46,8 +46,9 @@ enum EvalBench {
             let folded = FoldedResNet(model)!
             let fast = rate { _ = folded(images) }
             let result = EvalResult(
-                net: net.name, imagesPerSecond: fast, trainingForward: taped, evalForward: eval,
-                foldedForward: fast)
+                net: net.name, imagesPerSecond: fast, trainingForwardImagesPerSecond: taped,
+                evalForwardImagesPerSecond: eval,
+                foldedForwardImagesPerSecond: fast)
             onEach(result)
             results.append(result)
         }
@@ -58,20 +59,12 @@ enum EvalBench {
 struct EvalResult: Codable {
     var net: String
     /// Images/s of evaluation as the course runs it, the figure compared with PyTorch's
-    /// `torch.inference_mode()`: `FoldedResNet`'s, the same as `foldedForward`.
+    /// `torch.inference_mode()`: `FoldedResNet`'s, the same as `foldedForwardImagesPerSecond`.
     var imagesPerSecond: Double
     /// Images/s of a training-mode forward pass that records the autograd graph.
-    var trainingForward: Double
+    var trainingForwardImagesPerSecond: Double
     /// Images/s in eval mode without recording.
-    var evalForward: Double
+    var evalForwardImagesPerSecond: Double
     /// Images/s of `FoldedResNet`.
-    var foldedForward: Double
-
-    enum CodingKeys: String, CodingKey {
-        case net
-        case imagesPerSecond = "images_per_second"
-        case trainingForward = "training_forward_images_per_second"
-        case evalForward = "eval_forward_images_per_second"
-        case foldedForward = "folded_forward_images_per_second"
-    }
+    var foldedForwardImagesPerSecond: Double
 }

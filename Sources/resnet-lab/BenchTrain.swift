@@ -61,10 +61,4 @@ struct TrainResult: Codable {
     var net: String
     var secondsPerStep: Double
     var imagesPerSecond: Double
-
-    enum CodingKeys: String, CodingKey {
-        case net
-        case secondsPerStep = "seconds_per_step"
-        case imagesPerSecond = "images_per_second"
-    }
 }

@@ -50,7 +50,7 @@ struct MachineInfo: Codable {
     /// clock /proc/cpuinfo reports (a boost clock above it lets measured figures exceed this).
     /// The FP32 peak of `threads` threads, counting only cores that exist: more threads
     /// than cores add no arithmetic units.
-    func peakGFLOPs(threads: Int) -> Double {
+    func peakGflops(threads: Int) -> Double {
         Double(min(threads, logicalCores)) * megahertz / 1000 * Double(fmaLanesPerCycle) * 2
     }
 
