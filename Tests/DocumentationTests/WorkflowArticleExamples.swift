@@ -199,6 +199,29 @@ struct WorkflowArticleExamples {
         #expect(loaded.first?.tensor.data == tensors.first?.tensor.data)  // conv1.weight
         #expect(loaded.last?.tensor.data == tensors.last?.tensor.data)  // fc.bias
 
+        // Strict: a file without one of the model's tensors is refused, naming it, and
+        // nothing is loaded.
+        let partial = directory + "/partial.safetensors"
+        try Safetensors.write(tensors.filter { $0.name != "fc.bias" }, to: partial)
+        var otherDraws = SeededGenerator(seed: 1)
+        let other = ResNet.resnet18(generator: &otherDraws)
+        let untouched = other.stateDict().map(\.tensor.data)
+        let refusal = #expect(throws: StateDictError.self) { try other.loadWeights(from: partial) }
+        #expect(refusal?.missingKeys == ["fc.bias"])
+        #expect(other.stateDict().map(\.tensor.data) == untouched)
+
+        // eval(): batch norm uses the running statistics, so an image's logits do not depend
+        // on the other images of its batch (in training mode they would; 64×64 leaves layer4
+        // 2×2, enough for batch statistics of one image).
+        let pair = Tensor.randn([2, 3, 64, 64], generator: &draws)
+        let alone = Tensor.withoutGrad {
+            model(Tensor(shape: [1, 3, 64, 64], data: Array(pair.data.prefix(3 * 64 * 64))))
+        }
+        let together = Tensor.withoutGrad { model(pair) }
+        let size = alone.data.map(abs).max()!
+        #expect(
+            zip(alone.data, together.data.prefix(1000)).allSatisfy { abs($0 - $1) <= 1e-4 * size })
+
         // listing: state-dict-names
         for (name, tensor) in model.stateDict().prefix(8) {
             print(name, tensor.shape)  // conv1.weight [64, 3, 7, 7], bn1.weight [64], ...
