@@ -194,7 +194,8 @@ public struct AblationResults: Sendable {
                 " and the last \($0) of those at \(c.learningRate / 100)"
             } ?? "") + "; momentum \(c.momentum), weight decay \(c.weightDecay)); seeds "
             + "\(c.seeds.map(String.init).joined(separator: ", ")). Training error: the mean over "
-            + "the last \(c.window) batches, measured before each update. Test error: all "
+            + "the last \(c.window) batches, measured before each update. Test error: "
+            + ((c.testLimit ?? .max) > testImages ? "all " : "the first ")
             + "\(Format.grouped(testImages)) test images, after training.\n\n"
         return text + markdownTable + "\n"
     }

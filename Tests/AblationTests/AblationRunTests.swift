@@ -62,6 +62,11 @@ struct AblationRunTests {
         let markdown = try String(contentsOfFile: "\(directory)/summary.md", encoding: .utf8)
         #expect(markdown.contains("| plain-10 | 10 |"))
         #expect(markdown.contains("Made by `test`"))
+        // The test images are all of them unless --test-limit cut the set, and it says which.
+        var results = try AblationResults(directory: directory)
+        #expect(results.markdown(command: nil).contains("Test error: all \(results.testImages) "))
+        results.config.testLimit = results.testImages
+        #expect(results.markdown(command: nil).contains("Test error: the first "))
     }
 
     @Test("a rerun skips the finished nets and gives the same results")
