@@ -417,10 +417,11 @@ notebook.cell("What the numbers say") { cell in
         share included, by a mask of zeros and ones: ∂L/∂x = ∂L/∂y · D (I + ∂F/∂x), with D \
         the diagonal of the mask. In the residual + BN stack each such mask lets through \
         \(Format.fixed(100 * (residualBN.openShare ?? 0), 1))% of the entries on average. He \
-        et al. (2016, "Identity mappings in deep residual networks", section 2, equations 4 \
-        and 5) moved batch norm and the ReLU into the branch, x + conv(ReLU(BN(x))), so that \
-        nothing follows the sum and ∂L/∂xₗ = ∂L/∂x_L (I + ∂/∂xₗ Σᵢ F(xᵢ)) holds exactly \
-        between any two layers l < L. The measurement shows what that buys and what it does \
+        et al. (2016, "Identity mappings in deep residual networks") showed that when nothing \
+        follows the sum, ∂L/∂xₗ = ∂L/∂x_L (I + ∂/∂xₗ Σᵢ F(xᵢ)) holds exactly between any two \
+        layers l < L (section 2, equations 4 and 5), and made it so by moving batch norm and \
+        the ReLU into the branch, x + conv(ReLU(BN(x))): the full pre-activation block \
+        (section 4, Figure 4e). The measurement shows what that buys and what it does \
         not: the input gradient of the pre-activation stack grows toward the input about as \
         much as the residual stack's (\(Format.scientific(preActivation.ratio))×: every \
         block's branch adds its own term to the identity's), but its weights receive the most \
