@@ -148,8 +148,8 @@ struct Train: ParsableCommand {
             "Start from these weights (a safetensors state dict) instead of random ones.",
             discussion: """
                 Fine-tuning: saved weights, a checkpoint, or weights exported from PyTorch. \
-                Tensors of another shape (the classifier, for another --classes) keep fresh \
-                weights, and the run says which.
+                Tensors of another shape (the classifier, when the data set has another number \
+                of classes) keep fresh weights, and the run says which.
                 """))
     var initWeights: String?
 

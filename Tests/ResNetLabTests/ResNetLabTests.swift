@@ -233,6 +233,34 @@ struct ResNetLabTrainTests {
             "train", "--resume", directory.appendingPathComponent("checkpoint.safetensors").path,
         ])
         #expect(resumed.status == 0, "\(resumed.output.suffix(2000))")
+
+        // Every run setting given with --resume is named as ignored: the list of such flags
+        // in Train.swift is held to the flags `train --help` declares (a new flag must join it).
+        let settings: [String: [String]] = [
+            "--model": ["ablation-res-8"], "--dataset": ["mnist"], "--data-dir": ["/tmp"],
+            "--epochs": ["2"], "--batch-size": ["32"], "--optimizer": ["adam"], "--lr": ["0.5"],
+            "--momentum": ["0.5"], "--nesterov": [], "--weight-decay": ["0"],
+            "--schedule": ["cosine"], "--warmup-epochs": ["1"], "--augment": [], "--seed": ["9"],
+            "--output": ["/tmp/elsewhere"], "--train-limit": ["10"], "--test-limit": ["10"],
+            "--checkpoint-every": ["5"], "--overwrite": [], "--last-batch-of-one": ["error"],
+            "--init-weights": ["w.safetensors"], "--freeze": ["conv1"],
+        ]
+        let help = try runLab(["train", "--help"]).output
+        let declared = Set(help.matches(of: /--[a-z0-9-]+/).map { String($0.output) })
+        #expect(
+            declared.subtracting(["--resume", "--max-steps", "--threads", "--help"])
+                == Set(settings.keys), "train's flags changed: update the list in Train.swift")
+        let checkpoint = directory.appendingPathComponent("checkpoint.safetensors").path
+        let overridden = try runLab(
+            ["train", "--resume", checkpoint]
+                + settings.sorted { $0.key < $1.key }.flatMap {
+                    [$0.key] + $0.value
+                })
+        #expect(overridden.status == 0, "\(overridden.output.suffix(2000))")
+        let note = overridden.output.split(separator: "\n").first { $0.hasPrefix("note: --resume") }
+        for flag in settings.keys {
+            #expect(note?.contains(flag) == true, "\(flag) not named in: \(note ?? "no note")")
+        }
         let curve = directory.appendingPathComponent("curve.png").path
         let lossCurve = directory.appendingPathComponent("loss.svg").path
         let report = try runLab([
