@@ -80,20 +80,7 @@ struct Ablate: ParsableCommand {
         help: "Test-error measurements along the way (default: \(AblationConfig().evaluations)).")
     var evaluations: Int?
 
-    @Option(
-        parsing: .unconditional, help: "Train on the first N training images only (default: all).")
-    var trainLimit: Int?
-
-    @Option(
-        parsing: .unconditional,
-        help: "Score the final test error on the first N test images (default: all).")
-    var testLimit: Int?
-
-    @Option(help: "The data set (default: fashion-mnist).")
-    var dataset: DatasetName?
-
-    @Option(help: "Directory holding the data set's files (default: the system location).")
-    var dataDir: String?
+    @OptionGroup var data: DataOptions
 
     @OptionGroup var threading: ThreadsOption
     /// `--threads`, if given.
@@ -146,10 +133,10 @@ struct Ablate: ParsableCommand {
         if let learningRate { config.learningRate = learningRate }
         if let window { config.window = window }
         if let evaluations { config.evaluations = evaluations }
-        if let trainLimit { config.trainLimit = trainLimit }
-        if let testLimit { config.testLimit = testLimit }
-        if let dataset { config.dataset = dataset }
-        config.dataDirectory = dataDir
+        if let trainLimit = data.trainLimit { config.trainLimit = trainLimit }
+        if let testLimit = data.testLimit { config.testLimit = testLimit }
+        if let dataset = data.dataset { config.dataset = dataset }
+        config.dataDirectory = data.dataDir
         if noLandscape { config.analysis.skipLandscape = true }
         if let landscapePoints { config.analysis.landscapePoints = landscapePoints }
         if let landscapeGrid { config.analysis.landscapeGrid = landscapeGrid }

@@ -38,11 +38,7 @@ struct Train: ParsableCommand {
     @Option(help: "The model, as `resnet-lab summary` names them (default: cifar-resnet20).")
     var model: String?
 
-    @Option(help: "The data set (default: fashion-mnist).")
-    var dataset: DatasetName?
-
-    @Option(help: "Directory holding the data set's files (default: the system location).")
-    var dataDir: String?
+    @OptionGroup var data: DataOptions
 
     @Option(
         parsing: .unconditional, help: "Passes over the training set (default: \(defaults.epochs))."
@@ -113,16 +109,6 @@ struct Train: ParsableCommand {
 
     @Option(
         parsing: .unconditional,
-        help: "Train on the first N training images only (default: all of them).")
-    var trainLimit: Int?
-
-    @Option(
-        parsing: .unconditional,
-        help: "Evaluate on the first N test images only (default: all 10,000).")
-    var testLimit: Int?
-
-    @Option(
-        parsing: .unconditional,
         help: ArgumentHelp(
             "Stop after step N, even inside an epoch, with a checkpoint (default: run to the end).",
             discussion: """
@@ -160,8 +146,8 @@ struct Train: ParsableCommand {
     func makeConfig() -> TrainingConfig {
         var config = TrainingConfig()
         if let model { config.model = model }
-        if let dataset { config.dataset = dataset }
-        config.dataDirectory = dataDir
+        if let dataset = data.dataset { config.dataset = dataset }
+        config.dataDirectory = data.dataDir
         if let epochs { config.epochs = epochs }
         if let batchSize { config.batchSize = batchSize }
         if let optimizer { config.optimizer = optimizer }
@@ -175,8 +161,8 @@ struct Train: ParsableCommand {
         if let seed { config.seed = seed }
         config.threads = threads
         if let output { config.outputDirectory = output }
-        config.trainLimit = trainLimit
-        config.testLimit = testLimit
+        config.trainLimit = data.trainLimit
+        config.testLimit = data.testLimit
         config.maxSteps = maxSteps
         config.checkpointEvery = checkpointEvery
         if let lastBatchOfOne { config.lastBatchOfOne = lastBatchOfOne }
@@ -192,15 +178,15 @@ struct Train: ParsableCommand {
     /// The run-setting flags given together with --resume, which the checkpoint overrides.
     var flagsIgnoredByResume: [String] {
         let given: [(String, Bool)] = [
-            ("--model", model != nil), ("--dataset", dataset != nil),
-            ("--data-dir", dataDir != nil),
+            ("--model", model != nil), ("--dataset", data.dataset != nil),
+            ("--data-dir", data.dataDir != nil),
             ("--epochs", epochs != nil), ("--batch-size", batchSize != nil),
             ("--optimizer", optimizer != nil), ("--lr", learningRate != nil),
             ("--momentum", momentum != nil), ("--nesterov", nesterov),
             ("--weight-decay", weightDecay != nil), ("--schedule", schedule != nil),
             ("--warmup-epochs", warmupEpochs != nil), ("--augment", augment),
             ("--seed", seed != nil), ("--output", output != nil),
-            ("--train-limit", trainLimit != nil), ("--test-limit", testLimit != nil),
+            ("--train-limit", data.trainLimit != nil), ("--test-limit", data.testLimit != nil),
             ("--checkpoint-every", checkpointEvery != nil),
             ("--overwrite", overwrite), ("--last-batch-of-one", lastBatchOfOne != nil),
             ("--init-weights", initWeights != nil), ("--freeze", freeze != nil),
