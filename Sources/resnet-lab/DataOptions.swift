@@ -17,6 +17,6 @@ struct DataOptions: ParsableArguments {
 
     @Option(
         parsing: .unconditional,
-        help: "Use the first N test images only, for every test error (default: all).")
+        help: "Test on the first N test images only (default: all).")
     var testLimit: Int?
 }
