@@ -150,13 +150,14 @@ public final class ResNet: Module {
     // MARK: - The tree
 
     /// torchvision's order: `conv1`, `bn1`, `relu`, `maxpool` (ImageNet stem), `layer1` ...
-    /// `layerN`, `avgpool`, `fc`. A pre-activation network lists `conv1`, the stages, `bn`,
-    /// `relu`, `avgpool`, `fc` (and no `maxpool`, even with the ImageNet stem).
+    /// `layerN`, `avgpool`, `fc`. A pre-activation network lists `conv1`, `maxpool` (with the
+    /// ImageNet stem), the stages, `bn`, `relu`, `avgpool`, `fc`: the order `forward` runs them.
     public override var children: [(name: String, module: Module)] {
         var result: [(name: String, module: Module)] = [("conv1", conv1)]
         if let bn1 { result.append(("bn1", bn1)) }
         let stages = layers.enumerated().map { ("layer\($0.offset + 1)", $0.element as Module) }
-        if let bn {  // pre-activation: conv1, stages, bn, relu
+        if let bn {  // pre-activation: conv1, [maxpool], stages, bn, relu
+            if let maxpool { result.append(("maxpool", maxpool)) }
             result += stages + [("bn", bn), ("relu", relu)]
         } else {  // torchvision: conv1, bn1, relu, maxpool, stages
             result.append(("relu", relu))

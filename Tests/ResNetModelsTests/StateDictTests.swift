@@ -1,5 +1,7 @@
 import NN
+import Randomness
 import ResNetModels
+import TensorCore
 import Testing
 
 /// State-dict keys, shapes and order, and module names, against torchvision's own models
@@ -44,5 +46,36 @@ struct StateDictTests {
         #expect(kinds.map { $0[0] } == [.projection, .projection, .projection, .projection])
         #expect(kinds.flatMap { $0.dropFirst() }.allSatisfy { $0 == .identity })
         #expect(resnet50.blocks.count == 16)
+    }
+}
+
+@Suite("A ResNet's children")
+struct ResNetChildrenTests {
+    /// Forward hooks on every child record the order the forward pass calls them.
+    private func calls(_ model: ResNet, input: [Int]) -> [String] {
+        var called: [String] = []
+        for (name, child) in model.children {
+            _ = child.registerForwardHook { _, _, _ in called.append(name) }
+        }
+        var generator = SeededGenerator(seed: 1)
+        _ = model(Tensor.randn(input, generator: &generator))
+        return called
+    }
+
+    @Test(
+        "the children are the modules the forward pass runs, in its order",
+        arguments: [ResNet.BlockKind.basic, .preActivationBasic])
+    func childrenInForwardOrder(block: ResNet.BlockKind) {
+        var generator = SeededGenerator(seed: 0)
+        // The ImageNet stem (with its max pool) on both block kinds: the pre-activation net
+        // used to leave the max pool out of its children, though its forward runs it.
+        let model = ResNet(
+            .init(
+                block: block, blocksPerStage: [1, 1], stageWidths: [8, 16], stem: .imagenet,
+                classes: 5),
+            generator: &generator)
+        let names = model.children.map(\.name)
+        #expect(names.contains("maxpool"))
+        #expect(calls(model, input: [2, 3, 32, 32]) == names)
     }
 }
