@@ -112,8 +112,8 @@ notebook.cell("The training loop") { cell in
         """
         One step of training is five lines: clear the old gradients, run the batch forward, \
         measure the loss, backpropagate it, and let the optimizer move every weight a little \
-        against its gradient. This is the library's `trainingStep`, the one step every \
-        training loop of the package takes (`Trainer` here, the ablation of lesson 08 too). \
+        against its gradient. This is the library's `trainingStep`, the step its training \
+        loops share (`Trainer` here, the ablation of lesson 08 too). \
         It also counts the batch's mistakes, and it stops before the update when the loss has \
         become NaN or infinite (a learning rate too high), so that no broken update is taken; \
         `Trainer` then ends the run with an error naming the step and the rate. After each \

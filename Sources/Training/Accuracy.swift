@@ -18,7 +18,8 @@ public func classificationAccuracy(
     let loader = DataLoader(data, batchSize: batchSize, shuffle: false, transforms: transforms)
     var tally = EvaluationTally()
     for batch in loader.epoch(0) {
-        tally.add(logits: Tensor.withoutGrad { forward(batch.images) }, labels: batch.labels)
+        tally.addPredictions(
+            logits: Tensor.withoutGrad { forward(batch.images) }, labels: batch.labels)
     }
     return Double(tally.count - tally.wrong) / Double(max(1, data.count))
 }

@@ -1,7 +1,7 @@
 import TensorCore
 
 /// The running totals of a forward-only evaluation on labelled batches: the loss, the
-/// mistakes and the predictions, batch by batch. Every evaluation of the package adds its
+/// mistakes and the predictions, batch by batch. The library's evaluations add their
 /// batches here (`Trainer.evaluate()`, `classificationAccuracy`, the ablation's scoring), so
 /// that a loss or an error means the same thing everywhere.
 public struct EvaluationTally: Sendable {
@@ -17,13 +17,23 @@ public struct EvaluationTally: Sendable {
     /// No examples yet.
     public init() {}
 
-    /// Adds one batch.
+    /// Adds one batch: its loss, mistakes and predictions.
     /// - Parameters:
     ///   - logits: the model's output for the batch, `[N, classes]`.
-    ///   - labels: the N class indices.
+    ///   - labels: the N class indices, each below `classes` (the loss needs it).
     public mutating func add(logits: Tensor, labels: [Int]) {
         let loss = crossEntropy(logits: logits, targets: labels).scalar
         lossSum += Double(loss) * Double(labels.count)
+        addPredictions(logits: logits, labels: labels)
+    }
+
+    /// Adds one batch's mistakes and predictions but not its loss, for accuracy alone: no
+    /// cross-entropy is computed, and a label the logits have no class for is simply a
+    /// mistake. `lossSum` does not count these examples.
+    /// - Parameters:
+    ///   - logits: the model's output for the batch, `[N, classes]`.
+    ///   - labels: the N class indices.
+    public mutating func addPredictions(logits: Tensor, labels: [Int]) {
         let predicted = logits.argmax(axis: 1)
         wrong += zip(predicted, labels).count { $0 != $1 }
         predictions += predicted

@@ -16,10 +16,10 @@ public struct StepOutcome: Equatable, Sendable {
     public var error: Float { Float(wrong) / Float(count) }
 }
 
-/// One step of supervised training on one batch, the step every training loop of the package
-/// takes (`Trainer`, the ablation's `NetTraining`): forward, cross-entropy, backward, the
-/// optimizer's update. The caller sets the learning rate before and decides what a
-/// non-finite loss means after.
+/// One step of supervised training on one batch, the step the library's training loops share
+/// (`Trainer`, the ablation's `NetTraining` and its time estimate, `bench train`): forward,
+/// cross-entropy, backward, the optimizer's update. The caller sets the learning rate before
+/// and decides what a non-finite loss means after.
 ///
 /// - Parameters:
 ///   - model: the network, in the mode it should train in (training mode, normally).

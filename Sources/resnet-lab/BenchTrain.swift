@@ -8,7 +8,7 @@ import ResNetModels
 import TensorCore
 import Training
 
-/// Training throughput of the ablation family: one step is the step every training loop takes
+/// Training throughput of the ablation family: one step is the step the training loops take
 /// (Training's `trainingStep`: forward, cross-entropy, backward, the ablation recipe's SGD
 /// update) on a fixed batch of 128 random 28×28×1 images, so only the tensor core is timed.
 enum TrainBench {

@@ -35,4 +35,13 @@ struct AccuracyTests {
         #expect(accuracy == 0.2)
         #expect(!sawGradients)
     }
+
+    @Test("a label the logits have no class for is a mistake, not a stop")
+    func labelBeyondTheLogits() {
+        // One logit per image: everything is predicted class 0, so the three images labelled
+        // 1 are wrong.
+        let accuracy = classificationAccuracy(
+            of: { $0.reshaped([$0.shape[0], 2]).sum(axes: [1], keepDims: true) }, on: data)
+        #expect(accuracy == 0.4)
+    }
 }
