@@ -23,14 +23,25 @@ struct ArchitectureOptions: ParsableArguments {
         parsing: .unconditional, help: "Input channels (default: 3, or 1 for the ablation family).")
     var inChannels: Int?
 
+    /// Checks `--classes` and `--in-channels`.
     func validate() throws {
-        try ModelOptions.checkCounts(classes: classes, inChannels: inChannels)
+        let most = ModelOptions.largestSetting
+        if let classes, !(1...most).contains(classes) {
+            throw ValidationError("--classes must be between 1 and \(most), got \(classes)")
+        }
+        if let inChannels, !(1...most).contains(inChannels) {
+            throw ValidationError("--in-channels must be between 1 and \(most), got \(inChannels)")
+        }
     }
 
     /// The architecture `--model` names; an unknown name becomes a validation error that lists
     /// the valid ones.
     func configuration() throws -> ResNet.Configuration {
-        try ModelOptions.configuration(model: model, classes: classes, inChannels: inChannels)
+        do {
+            return try .named(model, classes: classes, inputChannels: inChannels)
+        } catch {
+            throw ValidationError("--model: \(error)")
+        }
     }
 }
 
@@ -53,29 +64,6 @@ struct ModelOptions: ParsableArguments {
     /// data set (ImageNet-21k has 21,841 classes), small enough that no size computed from
     /// them overflows. What fits in memory is checked separately, before building.
     static let largestSetting = 1_000_000
-
-    /// Checks `--classes` and `--in-channels` (for every command that builds a model by name).
-    static func checkCounts(classes: Int?, inChannels: Int?) throws {
-        let most = largestSetting
-        if let classes, !(1...most).contains(classes) {
-            throw ValidationError("--classes must be between 1 and \(most), got \(classes)")
-        }
-        if let inChannels, !(1...most).contains(inChannels) {
-            throw ValidationError("--in-channels must be between 1 and \(most), got \(inChannels)")
-        }
-    }
-
-    /// The architecture `--model` names; an unknown name becomes a validation error that lists
-    /// the valid ones.
-    static func configuration(model: String, classes: Int?, inChannels: Int?) throws
-        -> ResNet.Configuration
-    {
-        do {
-            return try .named(model, classes: classes, inputChannels: inChannels)
-        } catch {
-            throw ValidationError("--model: \(error)")
-        }
-    }
 
     /// Refuses a forward pass of `batch` images of `height` × `width` through `configuration`
     /// (all layer outputs kept) that needs more memory than this machine has free; `what`
