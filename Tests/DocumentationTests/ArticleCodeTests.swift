@@ -19,25 +19,33 @@ struct ArticleCodeTests {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     /// One fenced block of an article and the comment above it.
-    struct Block: CustomTestStringConvertible {
+    struct Block {
         let article: String
         let line: Int
         let language: String
         let annotation: String?
         let text: String
-        var testDescription: String { "\(article):\(line)" }
     }
 
-    /// Every fenced block of every Markdown file under `Sources/*/*.docc`.
-    static func blocks() throws -> [Block] {
+    /// Every Markdown file under `Sources/*/*.docc`: its path from the package root, and its
+    /// lines.
+    static func pages() throws -> [(path: String, lines: [String])] {
         let sources = root.appendingPathComponent("Sources")
         guard let walker = FileManager.default.enumerator(atPath: sources.path) else { return [] }
-        var blocks: [Block] = []
+        var pages: [(path: String, lines: [String])] = []
         for case let path as String in walker
         where path.hasSuffix(".md") && path.contains(".docc/") {
             let text = try String(
                 contentsOf: sources.appendingPathComponent(path), encoding: .utf8)
-            let lines = text.components(separatedBy: "\n")
+            pages.append(("Sources/" + path, text.components(separatedBy: "\n")))
+        }
+        return pages
+    }
+
+    /// Every fenced block of every catalog page.
+    static func blocks() throws -> [Block] {
+        var blocks: [Block] = []
+        for (path, lines) in try pages() {
             var index = 0
             while index < lines.count {
                 let line = lines[index].trimmingCharacters(in: .whitespaces)
@@ -59,7 +67,7 @@ struct ArticleCodeTests {
                 }
                 blocks.append(
                     Block(
-                        article: "Sources/" + path, line: start + 1,
+                        article: path, line: start + 1,
                         language: String(line.dropFirst(3)),
                         annotation: above.flatMap { $0.hasPrefix("<!--") ? $0 : nil },
                         text: body.joined(separator: "\n")))
@@ -97,20 +105,14 @@ struct ArticleCodeTests {
     /// Every `<!-- quote: PATH -->` in the catalogs with the lines of the paragraph or table
     /// below it (up to the next blank line), and where it is.
     static func quotes() throws -> [(article: String, line: Int, file: String, lines: [String])] {
-        let sources = root.appendingPathComponent("Sources")
-        guard let walker = FileManager.default.enumerator(atPath: sources.path) else { return [] }
         var quotes: [(article: String, line: Int, file: String, lines: [String])] = []
-        for case let path as String in walker
-        where path.hasSuffix(".md") && path.contains(".docc/") {
-            let lines = try String(
-                contentsOf: sources.appendingPathComponent(path), encoding: .utf8
-            ).components(separatedBy: "\n")
+        for (path, lines) in try pages() {
             for (index, line) in lines.enumerated() {
                 guard let match = line.wholeMatch(of: /<!-- quote: (\S+) -->/) else { continue }
                 let quoted = lines[(index + 1)...].prefix {
                     !$0.trimmingCharacters(in: .whitespaces).isEmpty
                 }
-                quotes.append(("Sources/" + path, index + 1, String(match.1), Array(quoted)))
+                quotes.append((path, index + 1, String(match.1), Array(quoted)))
             }
         }
         return quotes
