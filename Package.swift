@@ -219,7 +219,7 @@ let package = Package(
         // What several test targets share: named closeness checks, seeded tensors, a child
         // process runner. A library target only tests depend on.
         .target(
-            name: "TestSupport", dependencies: ["TensorCore", "Randomness"],
+            name: "TestSupport", dependencies: ["TensorCore", "Randomness", "Datasets"],
             path: "Tests/TestSupport"),
         .testTarget(name: "ScalarAutogradTests", dependencies: ["ScalarAutograd", "GraphRender"]),
         .testTarget(name: "GraphRenderTests", dependencies: ["GraphRender"]),
@@ -278,7 +278,8 @@ let package = Package(
         .testTarget(
             name: "TrainingTests",
             dependencies: [
-                "Training", "NN", "ResNetModels", "Datasets", "Optim", "TensorCore", "Randomness",
+                "TestSupport", "Training", "NN", "ResNetModels", "Datasets", "Optim", "TensorCore",
+                "Randomness",
                 "Kernels",
             ],
             exclude: ["Fixtures"]),

@@ -1,32 +1,13 @@
 import Foundation
 import Residual
+import TestSupport
 import Testing
 
 // The examples of the articles TrainingAndCheckpoints, AblationSuite and UsingPyTorchWeights
 // (between `listing` markers), run as tests that check what the articles say about them.
 
-/// The package root, three folders above this file.
-private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().path
-
-/// A tiny four-class problem of 8×8 gray images (a bar at the top, bottom, left or right,
-/// moved by a pixel, with noise), so that a run takes milliseconds.
-private func bars(count: Int, seed: UInt64) throws -> Dataset {
-    var generator = SeededGenerator(seed: seed)
-    var pixels: [Float] = []
-    for n in 0..<count {
-        let offset = Int(generator.next() % 2)
-        for y in 0..<8 {
-            for x in 0..<8 {
-                let onBar = [y == 1 + offset, y == 5 + offset, x == 1 + offset, x == 5 + offset]
-                pixels.append((onBar[n % 4] ? 0.7 : 0) + 0.3 * generator.nextUnitFloat())
-            }
-        }
-    }
-    return try Dataset(
-        name: "bars", images: pixels, labels: (0..<count).map { $0 % 4 }, channels: 1,
-        height: 8, width: 8, classNames: ["top", "bottom", "left", "right"])
-}
+/// The package root.
+private let packageRoot = ArticleCodeTests.root.path
 
 /// A new directory under the system's temporary directory.
 private func scratchDirectory(_ label: String) throws -> String {
@@ -40,8 +21,8 @@ private func scratchDirectory(_ label: String) throws -> String {
 struct WorkflowArticleExamples {
     @Test("training: a run stopped at step 3 and resumed ends bit for bit as an unbroken one")
     func trainThenResume() throws {
-        let train = try bars(count: 64, seed: 1)
-        let test = try bars(count: 32, seed: 2)
+        let train = barsDataset(count: 64, seed: 1)
+        let test = barsDataset(count: 32, seed: 2)
         let directory = try scratchDirectory("article-resume")
         let unbroken = try scratchDirectory("article-unbroken")
         defer {
@@ -81,8 +62,8 @@ struct WorkflowArticleExamples {
 
     @Test("training: a checkpoint read back, its state and its tensors")
     func readCheckpoint() throws {
-        let train = try bars(count: 64, seed: 1)
-        let test = try bars(count: 32, seed: 2)
+        let train = barsDataset(count: 64, seed: 1)
+        let test = barsDataset(count: 32, seed: 2)
         let directory = try scratchDirectory("article-checkpoint")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var config = TrainingConfig()

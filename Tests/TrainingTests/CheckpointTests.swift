@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import NN
 import TensorCore
+import TestSupport
 import Testing
 import Training
 
