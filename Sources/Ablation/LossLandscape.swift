@@ -61,6 +61,19 @@ public struct LossLandscape: Codable, Equatable, Sendable {
     /// The 2D grid: `grid[j][i]` is the loss at w + steps2D[i]·d₁ + steps2D[j]·d₂.
     public var grid: [[Double]]
 
+    /// A landscape of the given measurements (a saved one, or one built by hand in a test).
+    public init(
+        net: String, images: Int, steps: [Double], slice: [Score], steps2D: [Double],
+        grid: [[Double]]
+    ) {
+        self.net = net
+        self.images = images
+        self.steps = steps
+        self.slice = slice
+        self.steps2D = steps2D
+        self.grid = grid
+    }
+
     /// Measures `model` along `first` (1D, at `steps`) and on the plane of `first` and
     /// `second` (2D, `gridSteps` on each axis). The model's weights are restored afterwards.
     ///

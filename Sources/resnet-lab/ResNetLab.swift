@@ -9,7 +9,8 @@ struct ResNetLab: ParsableCommand {
         commandName: "resnet-lab",
         abstract: "Tools for the Residual course: model summaries and graphs, kernel benchmarks.",
         subcommands: [
-            Summary.self, Graph.self, Train.self, Ablate.self, Report.self, Bench.self,
+            Summary.self, Graph.self, Train.self, Ablate.self, Landscape.self, Report.self,
+            Bench.self,
             Predict.self,
         ])
 

@@ -686,6 +686,22 @@ struct AblateCommandTests {
         #expect(second.status == 0, "\(second.output.suffix(3000))")
         #expect(second.output.contains("2 of 2 nets already finished"), "\(second.output)")
         #expect(!second.output.contains("estimated time"), "\(second.output)")
+        // The trained twins' loss landscapes along one shared pair of directions.
+        let landscape = try runLab(
+            [
+                "landscape", "--out", "\(directory)/landscape", "--pairs", "1", "--points", "3",
+                "--grid", "3", "--images", "16", "--threads", "1",
+            ]
+                + ["plain-8", "res-8"].flatMap {
+                    ["--net", "\(directory)/nets/\($0)-seed0.safetensors"]
+                })
+        #expect(landscape.status == 0, "\(landscape.output.suffix(3000))")
+        #expect(landscape.output.contains("| res-8, 6 steps, seed 0 | 1 |"), "\(landscape.output)")
+        for file in ["landscape.json", "landscape-slices.svg", "landscape-planes.png"] {
+            #expect(
+                FileManager.default.fileExists(atPath: "\(directory)/landscape/\(file)"),
+                "no \(file)")
+        }
         // Another depth: the analyses are redone for it, not reused from depth 8.
         let deeper = try runLab(tiny(directory, extra: ["--depths", "8,10", "--train-only"]))
         #expect(deeper.status == 0, "\(deeper.output.suffix(3000))")
@@ -743,6 +759,17 @@ struct AblateCommandTests {
                 ["ablate", "--out", "/tmp/never-\(UUID().uuidString)"] + arguments)
             #expect(run.status != 0)
             #expect(run.output.contains(flag), "\(arguments): \(run.output)")
+        }
+        for (arguments, text) in [
+            (["--net", "runs/x/plain-8-seed0.safetensors"], "'runs/x/plain-8-seed0.safetensors'"),
+            (["--net", "r/nets/res-8-seed0.safetensors", "--points", "4"], "--points"),
+            (["--net", "r/nets/res-8-seed0.safetensors", "--pairs", "0"], "--pairs"),
+            ([], "--net"),
+        ] {
+            let run = try runLab(
+                ["landscape", "--out", "/tmp/never-\(UUID().uuidString)"] + arguments)
+            #expect(run.status == 64, "\(arguments): \(run.output)")
+            #expect(run.output.contains(text), "\(arguments): \(run.output)")
         }
     }
 }
