@@ -1,6 +1,7 @@
 // Lesson 09: fine-tuning. A ResNet pre-trained on five Fashion-MNIST classes is reused for the
 // other five with 50 labelled images per class: from scratch, frozen features with a new
-// head, and three ways of unfreezing (two phases, rates per stage, stage by stage).
+// head, and three ways of unfreezing (two phases, rates per stage, stage by stage); then how far
+// up the features transfer: the first n stages copied, frozen or fine-tuned.
 import Foundation
 import Residual
 
@@ -243,7 +244,17 @@ func stageGroups(_ model: ResNet, rates: [Double], head: Double) -> [ParameterGr
         + [ParameterGroup(model.fc.parameters, learningRate: head, weightDecay: 5e-4)]
 }
 
-notebook.cell("Five ways to use 250 labels", using: tasks) { cell, tasks in
+/// Scratch's tuned learning rate and its final test accuracy in each seed, for the next cell.
+struct ScratchBaseline {
+    let rate: Double
+    let seeds: [UInt64]
+    let finals: [Double]
+    /// Frozen features' final accuracies, seed by seed.
+    let frozenFeatures: [Double]
+}
+
+let baseline = notebook.cell("Five ways to use 250 labels", using: tasks) {
+    cell, tasks -> ScratchBaseline in
     guard let backbone = pretrained else { throw NotebookError.missingInput(cell: "strategies") }
     let epochs = notebook.quick(4, full: 12)
     let seeds: [UInt64] = notebook.quick([0], full: [0, 1, 2])
@@ -421,6 +432,184 @@ notebook.cell("Five ways to use 250 labels", using: tasks) { cell, tasks in
             "B, the recommended strategy, beats scratch at its tuned rate in every seed",
             everySeed, recommended.points)
     }
+    return ScratchBaseline(
+        rate: scratchRate, seeds: seeds, finals: scratchFinals,
+        frozenFeatures: results[1].curves.map(\.last!))
+}
+
+// MARK: - 5. How far up the features transfer
+
+/// The stages of the backbone, bottom to top, by the prefixes of their parameters' names.
+let backboneStages: [(name: String, prefixes: [String])] = [
+    ("stem", ["conv1.", "bn1."]), ("layer1", ["layer1."]), ("layer2", ["layer2."]),
+    ("layer3", ["layer3."]), ("layer4", ["layer4."]),
+]
+
+notebook.cell("How far up do the features transfer?", using: baseline) { cell, baseline in
+    guard let backbone = pretrained, let tasks else {
+        throw NotebookError.missingInput(cell: "transfer by stage")
+    }
+    let epochs = notebook.quick(4, full: 12)
+    cell.prose(
+        """
+        Yosinski et al. (2014, section 4.1 and Figure 2) asked the same question layer by \
+        layer: copy the first n layers of a net trained on task A into a fresh net for task \
+        B, re-initialise the layers above, then either keep the copied layers frozen (their \
+        "AnB") or let them train too ("AnB+"). Frozen, transfer got worse as n grew, first \
+        because neighbouring layers had co-adapted and were split, higher up because the \
+        features were specific to A; fine-tuned, it stayed above the baseline at every n. Their tasks were two halves of ImageNet with about 645,000 images each and \
+        an eight-layer net; ours are the two halves of Fashion-MNIST with 250 labelled \
+        images for task B and four stages, so n counts stages: 1 copies the stem, 2 the stem \
+        and layer1, up to 5, everything but the head. Every run trains for \
+        \(epochs) passes at scratch's tuned rate \(baseline.rate), with the seeds of the \
+        table above; frozen stages keep their batch-norm statistics (eval mode). n = 0 is \
+        scratch itself.
+        """)
+    var frozenFinals: [[Double]] = []  // [n - 1][seed]
+    var tunedFinals: [[Double]] = []
+    var frozenStayed = true
+    for n in 1...backboneStages.count {
+        let copied = backboneStages.prefix(n).flatMap(\.prefixes)
+        func isCopied(_ name: String) -> Bool { copied.contains { name.hasPrefix($0) } }
+        let start = backbone.stateDict().filter { isCopied($0.name) }
+        var frozenRow: [Double] = []
+        var tunedRow: [Double] = []
+        for seed in baseline.seeds {
+            for frozen in [true, false] {
+                var before: [[Float]] = []
+                let run = try fineTune(
+                    tasks, start: nil, epochs: epochs, seed: seed,
+                    groups: {
+                        ParameterGroup.decayingWeightsOnly(
+                            $0.namedParameters(), learningRate: baseline.rate,
+                            weightDecay: 5e-4)
+                    }
+                ) { epoch, model in
+                    if epoch == 0 {
+                        try model.loadStateDict(start, strict: false)
+                        if frozen {
+                            _ = model.freeze(where: isCopied)
+                            before = model.namedParameters().filter { isCopied($0.name) }.map(
+                                \.tensor.data)
+                        }
+                    }
+                    if frozen {
+                        for (name, module) in model.namedModules()
+                        where module is BatchNorm2d && isCopied(name + ".") {
+                            module.eval()
+                        }
+                    }
+                }
+                if frozen {
+                    frozenStayed =
+                        frozenStayed
+                        && run.model.namedParameters().filter { isCopied($0.name) }.map(
+                            \.tensor.data)
+                            == before
+                    frozenRow.append(run.curve.last!)
+                } else {
+                    tunedRow.append(run.curve.last!)
+                }
+            }
+        }
+        frozenFinals.append(frozenRow)
+        tunedFinals.append(tunedRow)
+    }
+    func minusScratch(_ finals: [Double]) -> PairedDifference {
+        PairedDifference(seeds: baseline.seeds, values: zip(finals, baseline.finals).map(-))
+    }
+    let names =
+        ["none (scratch)"]
+        + (1...backboneStages.count).map { n in
+            backboneStages.prefix(n).map(\.name).joined(separator: ", ")
+        }
+    let scratchRow: [String] = [
+        "0", names[0], MeanStd(baseline.finals).percent, "", MeanStd(baseline.finals).percent, "",
+    ]
+    let copiedRows: [[String]] = (1...backboneStages.count).map { n -> [String] in
+        let frozen = frozenFinals[n - 1]
+        let tuned = tunedFinals[n - 1]
+        return [
+            "\(n)", names[n], MeanStd(frozen).percent, minusScratch(frozen).points,
+            MeanStd(tuned).percent, minusScratch(tuned).points,
+        ]
+    }
+    cell.table(
+        [
+            "n", "stages copied", "frozen: accuracy", "frozen minus scratch",
+            "fine-tuned: accuracy", "fine-tuned minus scratch",
+        ], [scratchRow] + copiedRows)
+    try cell.picture(
+        "transfer-by-stage.png",
+        caption: "Test accuracy after copying the first n stages, frozen or fine-tuned: mean "
+            + "over \(baseline.seeds.count) seeds, the band ± one standard deviation"
+    ) { path in
+        var chart = LineChart(
+            title: "How far up the features transfer (Yosinski et al. 2014, Figure 2)",
+            xLabel: "stages copied from the pre-trained net (0: scratch)",
+            yLabel: "test accuracy on the new classes (%)")
+        for (name, finals, style) in [
+            ("frozen (AnB)", frozenFinals, LineStyle.dashed),
+            ("fine-tuned (AnB+)", tunedFinals, LineStyle.solid),
+        ] {
+            let rows = [baseline.finals] + finals
+            let summaries = rows.map { MeanStd($0.map { 100 * $0 }) }
+            chart.add(
+                LineSeries(
+                    name, x: (0...backboneStages.count).map(Double.init),
+                    y: summaries.map(\.mean),
+                    band: (summaries.map { $0.mean - $0.std }, summaries.map { $0.mean + $0.std }),
+                    style: style, showsMarkers: true))
+        }
+        try chart.write(to: path, scale: 2)
+    }
+    let frozenMeans = frozenFinals.map { MeanStd($0).mean }
+    let tunedMeans = tunedFinals.map { MeanStd($0).mean }
+    let top = backboneStages.count - 1
+    let peak = frozenMeans.indices.max { frozenMeans[$0] < frozenMeans[$1] }!
+    let risesToPeak = zip(frozenMeans[...peak], frozenMeans[...peak].dropFirst()).allSatisfy {
+        $0 < $1
+    }
+    // Fragile co-adaptation would show as a dip below both neighbours in the middle.
+    let middleDip = (1..<top).contains {
+        frozenMeans[$0] < frozenMeans[$0 - 1] && frozenMeans[$0] < frozenMeans[$0 + 1]
+    }
+    let frozenAtLeastTuned = (0...top).filter { frozenMeans[$0] >= tunedMeans[$0] }.map { $0 + 1 }
+    let tunedAbove = tunedFinals.map { minusScratch($0) }
+    let tunedAboveOnAverage = tunedAbove.filter { $0.summary.mean > 0 }.count
+    let tunedShown = tunedAbove.filter(\.isPositive).count
+    let allCopied = PairedDifference(
+        seeds: baseline.seeds, values: zip(tunedFinals[top], frozenFinals[top]).map(-))
+    func path(_ means: [Double]) -> String {
+        means.map { Format.fixed(100 * $0, 1) + "%" }.joined(separator: " → ")
+    }
+    func stages(_ list: [Int]) -> String {
+        list.isEmpty ? "none" : list.map { "n = \($0)" }.joined(separator: ", ")
+    }
+    cell.prose(
+        """
+        Frozen, the accuracy goes \(path(frozenMeans)) from n = 1 to \(top + 1)\
+        \(peak == top ? ", highest with everything frozen." : ": \(risesToPeak ? "it rises up to" : "it peaks at") n = \(peak + 1), then falls to \(Format.fixed(100 * frozenMeans[top], 1))% with layer\(top) frozen too.") \
+        \(middleDip ? "There is a dip in the middle, where Yosinski et al. saw co-adapted layers split." : "Yosinski et al.'s middle-layer dip, from co-adapted layers split apart, does not appear\(risesToPeak ? ": up to the peak, freezing one more stage never cost accuracy" : "").") \
+        \(frozenMeans[top] < frozenMeans[top - 1] ? "Their second effect, specificity, does appear at the top: layer\(top)'s features, learned for tops, trousers and dresses, fit sandals, bags and boots badly until they train." : "") \
+        Frozen scores at least as well as fine-tuned on average at \(stages(frozenAtLeastTuned)): \
+        with 250 labels, fixing the lower stages can help as much as training them. \
+        Fine-tuned, the accuracy goes \(path(tunedMeans)): above scratch on average at \
+        \(tunedAboveOnAverage) of \(top + 1) depths, as in Yosinski et al.'s AnB+, but with \
+        \(baseline.seeds.count) seeds the 95% interval of the paired difference lies above zero \
+        at \(tunedShown == 0 ? "none of them" : "\(tunedShown)"): \
+        \(tunedShown == 0 ? "the boost that lingered after fine-tuning in their runs is not shown here." : "the boost is shown there.") \
+        With everything copied (n = \(top + 1)), fine-tuning instead of freezing adds \
+        \(allCopied.points). \(frozenFinals[top] == baseline.frozenFeatures ? "That frozen run is frozen features of the table above, to the last digit, as it must be: the same seeds, rate and frozen layers." : "")
+        """)
+    if baseline.seeds.count > 1 {
+        cell.check(
+            "with every stage copied, fine-tuning beats freezing: the 95% interval of the difference lies above zero",
+            allCopied.isPositive, allCopied.points)
+    }
+    cell.check(
+        "the frozen stages did not move: their weights are bit-identical after training",
+        frozenStayed)
 }
 
 notebook.exercises(lesson: 9)
