@@ -24,14 +24,15 @@ extension LandscapeComparison {
     }
 
     /// One panel per direction pair: the loss along its first direction, one line per net,
-    /// on a log scale.
+    /// on a log scale; the legend right of the last panel.
     public var slices: ChartPanels {
         let pairs = nets.map(\.landscapes.count).max() ?? 0
         let panels: [any Chart] = (0..<pairs).map { pair in
             var chart = LineChart(
                 title: "pair \(pair + 1)", xLabel: "step α along d (0: the trained weights)",
-                yLabel: "training loss", yScale: .log, legend: pair == 0 ? .automatic : .hidden,
-                width: 460, height: 400)
+                yLabel: "training loss", yScale: .log,
+                legend: pair == pairs - 1 ? .outside : .hidden,
+                width: pair == pairs - 1 ? 700 : 460, height: 400)
             for (index, entry) in nets.enumerated() where entry.landscapes.count > pair {
                 let landscape = entry.landscapes[pair]
                 let look = style(index)
