@@ -33,10 +33,10 @@ extension LandscapeComparison {
     /// - Parameters:
     ///   - weights: the nets' weights files, in an ablation run's `nets` folder (``locate(_:)``).
     ///   - settings: how to measure; must equal `existing`'s settings.
-    ///   - existing: a comparison measured before (resumed: its finished landscapes are kept);
-    ///     its nets must be a prefix-compatible subset: each net already in it keeps its entry.
+    ///   - existing: a comparison measured before with the same settings (a resume): the
+    ///     landscapes it holds for the nets in `weights` are kept, the rest are measured.
     ///   - dataDirectory: where the data are, overriding the runs' own (`--data-dir`).
-    ///   - data: the data of every run, if already loaded (tests); nil: each run's own.
+    ///   - loaded: the data of every run, if already loaded (tests); nil: each run's own.
     ///   - save: called after each landscape with the comparison so far (to write it).
     ///   - progress: status lines.
     ///   - shouldStop: asked before each point; true gives up, keeping what `save` wrote.
