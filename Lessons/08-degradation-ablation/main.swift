@@ -1104,23 +1104,38 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
     let endErrors = ends.flatMap { [$0.0.error, $0.1.error] }
     let endLosses = ends.flatMap { [$0.0.loss, $0.1.loss] }
     let residualHigherEnds = ends.filter { $0.1.loss > $0.0.loss }.count
-    let plainSteeper = pairs.filter {
-        (plain.landscapes[$0].rise(at: 0.5) ?? 0) > (residual.landscapes[$0].rise(at: 0.5) ?? 0)
-    }.count
+    /// Pairs along which `p`'s loss has risen more, relative to its own floor, half a
+    /// filter-norm out than `r`'s.
+    func steeper(_ p: Net, than r: Net) -> Int {
+        pairs.filter {
+            (p.landscapes[$0].rise(at: 0.5) ?? 0) > (r.landscapes[$0].rise(at: 0.5) ?? 0)
+        }
+        .count
+    }
+    func rises(_ e: Net) -> String {
+        e.landscapes.map { $0.rise(at: 0.5).map(number) ?? "–" }.joined(separator: ", ")
+    }
+    let plainSteeper = steeper(plain, than: residual)
+    let twinsResidualSteeper = twins.filter { steeper($0.1, than: $0.0) == pairs.count }
+    let distinctEnds =
+        Set(comparisons.flatMap { [$0.1.weights, $0.2.weights] }).count * 2 * pairs.count
     cell.prose(
         """
         At matched loss (\(number(plain.centreLoss!)) and \(number(residual.centreLoss!))), \
-        the plain net's planes have more local minima and more outward falls than the \
-        residual net's along \(matchedRougher) of \(pairs.count) direction pairs; \
-        \(everyRougher ? "so do the plain twins' against the residual twins', along every pair" : "the twins do not all agree"). \
-        \(everyRougher ? "That is the contrast of Li et al.'s figures in kind, with a caveat the last column makes: \(extraAboveChance ? "every extra minimum of the matched plain net's planes lies at a loss of \(number(extraLosses.min()!)) to \(number(extraLosses.max()!)), around or above a uniform guess's ln 10 ≈ 2.3, and below that level the counts are nearly equal. Without shortcuts the trained weights sit in a narrow well on a high, dimpled plateau; with them the plateau has fewer dimples." : "the extra minima are counted at every level, some of them at losses near a uniform guess's.")" : "The contrast of Li et al.'s figures, a chaotic landscape without shortcuts against a smooth one with them, is not reproduced here.") \
-        Half a filter-norm out, the matched plain net's loss has risen more than the residual \
-        net's along \(plainSteeper) of \(pairs.count) pairs (× at ±0.5). At ±1 every net is \
-        near or past chance (error \(percent(endErrors.min()!)) to \(percent(endErrors.max()!)) \
-        at every end), and the loss there, \(number(endLosses.min()!)) to \
-        \(number(endLosses.max()!)), measures how confidently a broken net is wrong, not a \
-        basin; the residual net's is the higher at \(residualHigherEnds) of the \
-        \(ends.count) ends of the slices compared.
+        the plain net's planes have more local minima and outward falls, counted together, \
+        than the residual net's along \(matchedRougher) of \(pairs.count) direction pairs; \
+        \(everyRougher ? "so do the plain twins' planes against the residual twins', along every pair" : "the twins do not all agree"). \
+        \(everyRougher ? "That is the contrast of Li et al.'s figures in kind, with a caveat the last column makes: \(extraAboveChance ? "every extra minimum of the matched plain net's planes lies at a loss of \(number(extraLosses.min()!)) to \(number(extraLosses.max()!)), around or above a uniform guess's ln 10 ≈ 2.3, and below that level the counts are nearly equal. The matched plain net's weights sit in a narrow well (× \(number(plain.landscapes[0].rise(at: 0.25) ?? 0)) at ±0.25 along pair 1) on a high, dimpled plateau; the residual nets' planes have fewer dimples." : "the extra minima are counted at every level, some of them at losses near a uniform guess's.")" : "The contrast of Li et al.'s figures, a chaotic landscape without shortcuts against a smooth one with them, is not reproduced here.") \
+        Half a filter-norm out, the matched plain net's loss has risen more, relative to its \
+        own floor, than the residual net's along \(plainSteeper) of \(pairs.count) pairs \
+        (× at ±0.5)\
+        \(twinsResidualSteeper.isEmpty ? "." : "; between twins it is the other way round along every pair (\(twinsResidualSteeper.map { "\($0.0.iterations) steps: \(rises($0.0)) vs \(rises($0.1))" }.joined(separator: "; "))), so the matched plain net's narrow well may owe more to its schedule than to the missing shortcuts.") \
+        At ±1 every net has lost most of what it learned (error \(percent(endErrors.min()!)) \
+        to \(percent(endErrors.max()!)) at every end; chance is 90%), and the loss there, \
+        \(number(endLosses.min()!)) to \(number(endLosses.max()!)), measures how confidently \
+        a broken net is wrong, not a basin; the residual net's is the higher in \
+        \(residualHigherEnds) of the \(ends.count) end-by-end comparisons (\(comparisons.count) \
+        comparisons × \(pairs.count) pairs × 2 ends).
 
         The match removes the difference in loss, not every other: \(plain.label) has \
         another seed (other initial weights and batches) than \(residual.label), and ended \
@@ -1255,7 +1270,7 @@ notebook.cell("What a longer run adds") { cell in
         With \(Format.grouped(longConfig.iterations)) steps and two cuts of the rate, \
         plain-\(high) ends above plain-\(low) \
         \(plainEverySeed ? everySeed : "in \(plainPenalty.values.filter { $0 > 0 }.count) of \(seedCount) seeds"), \
-        \(plainPenalty.points). The residual family's penalty is \(residualPenalty.points): \
+        \(plainPenalty.points)\(plainPenalty.includesZero && plainPenalty.values.count > 1 ? ", an interval that with \(seedCount) seeds still contains zero" : ""). The residual family's penalty is \(residualPenalty.points): \
         \(residualBetter == residualPenalty.values.count ? "res-\(high) has overtaken res-\(low) \(everySeed), the paper's third effect" : residualBetter == 0 ? "res-\(high) is still behind res-\(low) \(everySeed), so the paper's third effect, deeper ResNets training better, is not reproduced at this budget, on Fashion-MNIST at depths \(low) and \(high)" : "res-\(high) is ahead of res-\(low) in \(residualBetter) of \(residualPenalty.values.count) seeds: the paper's third effect is not shown"). \
         The interaction, the degradation that the shortcuts would remove, is \(interaction.points)\
         \(interaction.isPositive ? ", its interval above zero with \(interaction.values.count) seeds." : interaction.values.count < 2 ? " (one seed: no interval)." : ", its interval still containing zero with \(interaction.values.count) seeds.") \
