@@ -1026,23 +1026,7 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
     }
     /// The grid's local minima below `level`, pair by pair.
     func minima(_ e: Net, below level: Double = .infinity) -> [Int] {
-        e.landscapes.map { l in
-            let n = l.grid.count
-            var count = 0
-            for j in 1..<(n - 1) {
-                for i in 1..<(n - 1) where l.grid[j][i] < level {
-                    let v = l.grid[j][i]
-                    if (-1...1).allSatisfy({ dj in
-                        (-1...1).allSatisfy { di in
-                            (di == 0 && dj == 0) || v < l.grid[j + dj][i + di]
-                        }
-                    }) {
-                        count += 1
-                    }
-                }
-            }
-            return count
-        }
+        e.landscapes.map { l in l.gridMinimumPoints.count { $0.loss < level } }
     }
     func counts(_ c: [Int]) -> String { c.map(String.init).joined(separator: ", ") }
     let comparisons = [("matched loss", plain, residual)] + twins.map { ("twins", $0.0, $0.1) }
@@ -1060,9 +1044,9 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
                 "\(counts(minima(p, below: chance))) vs \(counts(minima(r, below: chance)))",
             ]
         })
+    let root = notebook.packageRoot as NSString
     /// How `e`'s training ended, from its run's `config.json`: "500 steps at a hundredth of
     /// the rate".
-    let root = notebook.packageRoot as NSString
     func ending(_ e: Net) throws -> String {
         let run = try LandscapeComparison.locate(root.appendingPathComponent(e.weights))
         let files = RunDirectory(run.run)
@@ -1075,20 +1059,10 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
             : "the full rate"
     }
     let matchedRougher = rougher(plain, than: residual)
-    let extraLosses = plain.landscapes.flatMap { l -> [Double] in
-        let n = l.grid.count
-        var values: [Double] = []
-        for j in 1..<(n - 1) {
-            for i in 1..<(n - 1) where !(i == n / 2 && j == n / 2) {
-                let v = l.grid[j][i]
-                if (-1...1).allSatisfy({ dj in
-                    (-1...1).allSatisfy { di in (di == 0 && dj == 0) || v < l.grid[j + dj][i + di] }
-                }) {
-                    values.append(v)
-                }
-            }
-        }
-        return values
+    // The matched plain net's minima other than at its trained weights (the grid's centre).
+    let extraLosses = plain.landscapes.flatMap { l in
+        l.gridMinimumPoints.filter { $0.row != l.grid.count / 2 || $0.column != l.grid.count / 2 }
+            .map(\.loss)
     }
     let extraAboveChance = !extraLosses.isEmpty && extraLosses.allSatisfy { $0 > chance * 0.9 }
     let everyRougher = comparisons.allSatisfy { rougher($0.1, than: $0.2) == pairs.count }
@@ -1117,8 +1091,21 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
     }
     let plainSteeper = steeper(plain, than: residual)
     let twinsResidualSteeper = twins.filter { steeper($0.1, than: $0.0) == pairs.count }
-    let distinctEnds =
-        Set(comparisons.flatMap { [$0.1.weights, $0.2.weights] }).count * 2 * pairs.count
+    // Planes on which some grid point lies below the trained weights: SGD stopped short of
+    // that valley's floor along those directions.
+    let gridStep = 2 * settings.radius / Double(settings.gridPoints - 1)
+    let shortOfFloor = nets.flatMap { e in
+        e.landscapes.enumerated().compactMap { k, l -> String? in
+            let c = l.grid.count / 2
+            let lowest = l.grid.indices.flatMap { j in l.grid[j].indices.map { (j, $0) } }
+                .min { l.grid[$0.0][$0.1] < l.grid[$1.0][$1.1] }!
+            let loss = l.grid[lowest.0][lowest.1]
+            guard loss < l.centreLoss else { return nil }
+            let away = Double(max(abs(lowest.0 - c), abs(lowest.1 - c))) * gridStep
+            return "\(e.label), pair \(k + 1) (\(number(loss)) at \(number(away)) away, "
+                + "against \(number(l.centreLoss)))"
+        }
+    }
     cell.prose(
         """
         At matched loss (\(number(plain.centreLoss!)) and \(number(residual.centreLoss!))), \
@@ -1145,8 +1132,9 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         to the schedule. The twins remove those differences but not the one in loss. Each \
         confound is removed by one comparison, none by both, and each comparison is one net \
         of each kind. Li et al. trained for 300 epochs on CIFAR-10 (about 117,000 steps at \
-        batch 128); \(settings.directionPairs) pairs of directions out of hundreds of \
-        thousands of dimensions remain a sample, not a map.
+        batch 128); \(shortOfFloor.isEmpty ? "our trained weights are the lowest point of every plane here, though at a fraction of that budget" : "ours stopped sooner, and not always at a valley's floor: on \(shortOfFloor.count) of the \(nets.count * pairs.count) planes a grid point lies below the trained weights, \(shortOfFloor.joined(separator: "; "))"). \
+        \(settings.directionPairs) pairs of directions out of hundreds of thousands of \
+        dimensions remain a sample, not a map.
         """)
     cell.check(
         "the matched plain and residual nets sit at the same training loss: within 5% of each other",
@@ -1231,9 +1219,7 @@ notebook.cell("What a longer run adds") { cell in
     for net in longConfig.nets {
         let here = config.nets.contains(net) ? finalTrain[net]!.percent : "–"
         let seeds = long.results(net).map {
-            percent(
-                Double($0.stepError.suffix(longConfig.window).reduce(0, +))
-                    / Double(longConfig.window))
+            percent($0.finalTraining(window: longConfig.window).trainError)
         }
         rows.append([
             net.name, here, seeds.joined(separator: ", "), long.finalTrainError(net).percent,

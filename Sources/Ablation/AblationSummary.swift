@@ -197,7 +197,13 @@ public struct AblationResults: Sendable {
             + "the last \(c.window) batches, measured before each update. Test error: "
             + ((c.testLimit ?? .max) > testImages ? "all " : "the first ")
             + "\(Format.grouped(testImages)) test images, after training.\n\n"
-        return text + markdownTable + "\n"
+        text += markdownTable + "\n"
+        if !missingAnalyses.isEmpty {
+            text +=
+                "\nNot made for these nets (`--train-only`, or made for other nets): "
+                + missingAnalyses.joined(separator: "; ") + ".\n"
+        }
+        return text
     }
 
     /// `curves.csv`: `net,seed,iteration,train_error,train_loss,learning_rate`.

@@ -61,33 +61,42 @@ extension LandscapeComparison {
                     + "repeat its settings to continue it")
         }
         var comparison = LandscapeComparison(settings: settings)
-        var firstData: (run: String, data: AblationData)?
+        // One run (and one load of its data) per directory, however many of its nets are named.
+        var runs: [String: AblationRun] = [:]
+        var first: (path: String, run: AblationRun, data: AblationData)?
         for path in weights {
             let (runPath, net, seed) = try locate(path)
-            let directory = RunDirectory(runPath)
-            var config = try directory.readJSON(AblationConfig.self, from: directory.configPath)
-            if let dataDirectory { config.dataDirectory = dataDirectory }
-            let run = try AblationRun(
-                config: config, directory: runPath, data: loaded, progress: progress)
+            let run: AblationRun
+            if let known = runs[runPath] {
+                run = known
+            } else {
+                let directory = RunDirectory(runPath)
+                var config = try directory.readJSON(AblationConfig.self, from: directory.configPath)
+                if let dataDirectory { config.dataDirectory = dataDirectory }
+                run = try AblationRun(
+                    config: config, directory: runPath, data: loaded, progress: progress)
+                runs[runPath] = run
+            }
             let record = try run.result(net, seed: seed)
             let data = try run.data()
-            if let (firstRun, first) = firstData {
-                guard first.mean == data.mean, first.std == data.std,
-                    first.train.count == data.train.count, config.dataset == run.config.dataset
+            if let first {
+                guard first.data.mean == data.mean, first.data.std == data.std,
+                    first.data.train.count == data.train.count,
+                    first.run.config.dataset == run.config.dataset
                 else {
                     throw .badData(
-                        "'\(runPath)' and '\(firstRun)' were trained on different data (their "
+                        "'\(runPath)' and '\(first.path)' were trained on different data (their "
                             + "data.json differ): their nets cannot be measured on the same images")
                 }
             } else {
-                firstData = (runPath, data)
+                first = (runPath, run, data)
             }
-            let last = record.stepError.suffix(20)
             var entry =
                 existing?.nets.first { $0.weights == path }
                 ?? Entry(
                     weights: path, net: net.name, seed: seed, iterations: record.iterations,
-                    trainingError: Double(last.reduce(0, +)) / Double(max(last.count, 1)),
+                    trainingError: record.finalTraining(window: min(20, record.iterations))
+                        .trainError,
                     testError: record.test.error, landscapes: [])
             if entry.landscapes.count < settings.directionPairs {
                 let model = try run.trainedModel(net, seed: seed)

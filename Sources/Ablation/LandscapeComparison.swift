@@ -114,22 +114,26 @@ extension LossLandscape {
         }
     }
 
-    /// Points of the grid lower than all eight neighbours (the border is not counted).
-    public var gridMinima: Int {
+    /// The grid's local minima: the points lower than all eight neighbours (the border is not
+    /// counted), as `grid[row][column]` positions with their loss, row by row.
+    public var gridMinimumPoints: [(row: Int, column: Int, loss: Double)] {
         let n = grid.count
-        guard n >= 3 else { return 0 }
-        var count = 0
+        guard n >= 3 else { return [] }
+        var points: [(row: Int, column: Int, loss: Double)] = []
         for j in 1..<(n - 1) {
             for i in 1..<(n - 1) {
                 let v = grid[j][i]
                 let lower = (-1...1).allSatisfy { dj in
                     (-1...1).allSatisfy { di in (di == 0 && dj == 0) || v < grid[j + dj][i + di] }
                 }
-                if lower { count += 1 }
+                if lower { points.append((j, i, v)) }
             }
         }
-        return count
+        return points
     }
+
+    /// How many points of the grid are lower than all eight neighbours (``gridMinimumPoints``).
+    public var gridMinima: Int { gridMinimumPoints.count }
 
     /// Along the 2D grid's rays from the centre (the 8 compass directions), the steps outward
     /// on which the loss falls, and all the steps: a bowl that only rises has none.

@@ -106,7 +106,8 @@ struct Ablate: ParsableCommand {
     )
     var landscapeGrid: Int?
 
-    @Flag(help: "Only train; skip the analyses and figures.")
+    @Flag(
+        help: "Train, then write the summary and the training figures; skip the analyses.")
     var trainOnly = false
 
     func validate() throws {
@@ -180,18 +181,24 @@ struct Ablate: ParsableCommand {
                 + "once)")
         let finished = try run.trainAll(estimate: estimate, shouldStop: { interrupt.wasRequested })
         guard finished else { throw stopped(interrupt) }
-        if trainOnly { return }
-        guard try run.analyse(shouldStop: { interrupt.wasRequested }) else {
-            throw stopped(interrupt)
+        // --train-only still writes the summary and the training figures: they need only the
+        // nets' records (nets/*.json), which git keeps, where the analyses need the weights.
+        if !trainOnly {
+            guard try run.analyse(shouldStop: { interrupt.wasRequested }) else {
+                throw stopped(interrupt)
+            }
         }
         let command = (["resnet-lab"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         let results = try run.writeOutputs(command: command)
         print("")
         print(results.markdownTable)
         print("\nfiles in \(out): summary.json, summary.md, curves.csv, test-curves.csv and")
-        for (name, shows) in AblationFigures.catalogue
-        where FileManager.default.fileExists(atPath: run.directory.file("\(name).svg")) {
+        let written = Set(AblationFigures.all(results).map(\.name))
+        for (name, shows) in AblationFigures.catalogue where written.contains(name) {
             print("  \(name).svg/.png: \(shows)")
+        }
+        if trainOnly && !results.missingAnalyses.isEmpty {
+            print("not made (--train-only): \(results.missingAnalyses.joined(separator: ", "))")
         }
     }
 

@@ -189,6 +189,9 @@ struct LandscapeComparisonTests {
         #expect(bumpy.gridMinima == 1)
         var twoMinima = self.bowlGrid(7)
         twoMinima[1][1] = 0.5  // a second pit, away from the centre's neighbours
+        let pits = landscape(slice: [5, 2, 1, 2, 5], grid: twoMinima).gridMinimumPoints
+        #expect(pits.map(\.row) == [1, 3] && pits.map(\.column) == [1, 3])
+        #expect(pits.map(\.loss) == [0.5, 1])
         #expect(landscape(slice: [5, 2, 1, 2, 5], grid: twoMinima).gridMinima == 2)
     }
 }

@@ -707,6 +707,14 @@ struct AblateCommandTests {
         #expect(deeper.status == 0, "\(deeper.output.suffix(3000))")
         #expect(
             !deeper.output.contains("analyses"), "--train-only counts analyses: \(deeper.output)")
+        // It still writes the summary of the nets it has, and names the analyses it left out
+        // (those of depth 8 do not count for depths 8 and 10).
+        #expect(deeper.output.contains("| 10 |"), "no depth-10 row: \(deeper.output)")
+        #expect(
+            deeper.output.contains("not made (--train-only): analysis/init-seed0.json"),
+            "\(deeper.output)")
+        let summary = try String(contentsOfFile: "\(directory)/summary.md", encoding: .utf8)
+        #expect(summary.contains("| 10 |"), "summary.md not rewritten for depths 8 and 10")
         let analysed = try runLab(tiny(directory, extra: ["--depths", "8,10", "--no-landscape"]))
         #expect(analysed.status == 0, "\(analysed.output.suffix(3000))")
         #expect(analysed.output.contains("redoing the init diagnostics"), "\(analysed.output)")
