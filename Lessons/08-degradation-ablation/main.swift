@@ -259,14 +259,16 @@ let finalTrain = Dictionary(
 notebook.cell("The degradation problem, in our numbers") { cell in
     cell.prose(
         """
-        The paper's Figure 6, made from this run: training error (dashed) and test error \
-        (bold, measured \(config.evaluations) times on the first \
+        The paper's Figure 6, made from this run: training error (thin) and test error \
+        (bold, with dots, measured \(config.evaluations) times on the first \
         \(Format.grouped(results.nets.first!.evaluationImages)) test images) against the step, \
-        plain nets on the left, residual nets on the right, on the same axes.
+        plain nets on the left, residual nets on the right, on the same axes; the bands are \
+        ± one standard deviation over the seeds, the dotted gray lines the cut of the \
+        learning rate.
         """)
     try cell.picture(
         "training-error.png",
-        caption: "Training error (dashed) and test error (bold), plain left, residual right"
+        caption: "Training error (thin) and test error (bold, dots), plain left, residual right"
     ) { path in
         try AblationFigures.trainingCurves(results, loss: false).write(to: path, scale: 2)
     }
@@ -289,9 +291,11 @@ notebook.cell("The degradation problem, in our numbers") { cell in
         Read the left panel first. The deeper plain nets sit higher: plain-\(deep) ends at \
         \(percent(p56)) training error against plain-\(shallow)'s \(percent(p18)), although it \
         has \(String(format: "%.1f", Double(results.results(plainDeep)[0].parameters) / Double(results.results(plainShallow)[0].parameters)))× \
-        the parameters and could, in principle, reproduce plain-\(shallow) exactly (the \
-        paper's constructed solution, section 1: the extra layers set to the identity). On \
-        the right, the same layers with shortcuts: res-\(deep) ends at \(percent(r56)).
+        the parameters and could, in principle, compute nearly what plain-\(shallow) \
+        computes (the paper's constructed solution, section 1: the extra layers set to the \
+        identity; with batch norm after every convolution, normalising each batch by its own \
+        statistics while training, an extra plain layer can only approximate the identity). \
+        On the right, the same layers with shortcuts: res-\(deep) ends at \(percent(r56)).
         """)
     // Depth makes every net worse at a budget this small; degradation is depth hurting the
     // plain family more than its twins, seed by seed (an interaction, not a ratio).
@@ -299,13 +303,23 @@ notebook.cell("The degradation problem, in our numbers") { cell in
     let residualPenalty = results.depthPenalty(residual: true, from: shallow, to: deep)
     let interaction = results.degradationInteraction(from: shallow, to: deep)
     let seedCount = interaction.seeds.count
+    // What depth does to each family, said from the intervals, not assumed.
+    func verdict(_ penalty: PairedDifference, _ family: String) -> String {
+        penalty.isPositive
+            ? "the \(family) family gets worse with depth"
+            : penalty.includesZero
+                ? "the \(family) family's change with depth is within its seed-to-seed noise"
+                : "the \(family) family gets better with depth"
+    }
+    let bothWorse = plainPenalty.isPositive && residualPenalty.isPositive
     cell.prose(
         """
-        Both families get worse with depth at this budget. From depth \(shallow) to \(deep) \
+        \(bothWorse ? "Both families get worse with depth at this budget." : "At this budget \(verdict(plainPenalty, "plain")) and \(verdict(residualPenalty, "residual")).") \
+        From depth \(shallow) to \(deep) \
         the plain nets lose \(plainPenalty.points) of training error, the residual nets \
-        \(residualPenalty.points): \(residualPenalty.summary.mean > 0 ? "res-\(deep) trains worse than res-\(shallow) too" : "res-\(deep) trains no worse than res-\(shallow)"). \
-        So "the deeper plain net trains worse" is not, on its own, the degradation problem \
-        here: \(config.iterations) steps are too few for any \(deep)-layer net. What the \
+        \(residualPenalty.points)\
+        \(bothWorse ? ": res-\(deep) trains worse than res-\(shallow) too. So \"the deeper plain net trains worse\" is not, on its own, the degradation problem here: \(config.iterations) steps are too few for any \(deep)-layer net." : ".") \
+        What the \
         degradation problem predicts is that depth hurts the plain family *more* than the \
         residual one. Each seed gives both twins the same initial weights and batches, so \
         the comparison is made seed by seed: the plain family's depth penalty minus the \
@@ -368,11 +382,29 @@ notebook.cell("The degradation problem, in our numbers") { cell in
                     + reversed.map(String.init).joined(separator: ", ")
                     + " the residual net is the worse one.")
     }
-    let verdict =
+    let summary =
         interaction.isPositive
-        ? "So, over \(seedCount) seeds, the interaction's interval lies above zero: depth costs the plain family more than its residual twins, which is the degradation problem as He et al. frame it (the plain nets degrade; with shortcuts, far less), seen at this budget. "
+        ? "So, over \(seedCount) seeds, the interaction's interval lies above zero: depth costs the plain family more than its residual twins, which is the degradation problem of He et al.'s section 4.1, seen at this budget. "
         : "So, over \(seedCount) seeds, the interaction's interval contains zero: this run does not show depth costing the plain family more than the residual one. "
-    cell.prose(verdict + tieNote.joined(separator: " "))
+    // He et al. go further: with shortcuts, deeper trains better (Figure 6, middle; Table 2).
+    let paperThird =
+        residualPenalty.summary.mean > 0
+        ? "The paper shows more than an interaction: with shortcuts its deeper nets train *better* (Figure 6, middle panel: on CIFAR-10 the deeper ResNets reach lower training error, ResNet-110 the lowest; Figure 4 and Table 2: on ImageNet ResNet-34 below ResNet-18). Here res-\(deep) trains worse than res-\(shallow) (\(residualPenalty.points)): that part is not reproduced at this budget; section 11 tries a longer one. "
+        : "The paper's further finding, that with shortcuts the deeper nets train *better* (Figure 6, middle panel; Figure 4 and Table 2), holds here on average: res-\(deep) against res-\(shallow), \(residualPenalty.points). "
+    // One seed can carry the mean: the interaction without the seed where it is largest.
+    var robustness = ""
+    if seedCount >= 4,
+        let largest = interaction.values.indices.max(by: {
+            interaction.values[$0] < interaction.values[$1]
+        })
+    {
+        let rest = PairedDifference(
+            seeds: interaction.seeds.enumerated().filter { $0.offset != largest }.map(\.element),
+            values: interaction.values.enumerated().filter { $0.offset != largest }.map(\.element))
+        robustness =
+            "Deep plain nets at this budget are erratic: `Docs/ablation/README.md` records how far a change in the order of floating-point sums alone moved seed 0's plain-\(deep), and seed \(interaction.seeds[largest])'s interaction (\(String(format: "%+.1f", 100 * interaction.values[largest])) points) is the largest here. Without that seed it is \(rest.points) over \(rest.values.count) seeds\(rest.isPositive ? ", still above zero" : ", an interval that now contains zero"). "
+    }
+    cell.prose(summary + paperThird + robustness + tieNote.joined(separator: " "))
     if full {
         cell.check(
             "depth hurts the plain family more than the residual one: the 95% interval of plain's depth penalty minus residual's lies above zero",
@@ -425,10 +457,11 @@ notebook.cell("Test error") { cell in
         middle of training, at the constant learning rate, the test error jumps from one \
         measurement to the next (the bold lines above) by up to \
         \(String(format: "%.1f", 100 * largestJump.size)) points (\(largestJump.net), seed \
-        \(largestJump.seed): \(largestJump.path)). One likely cause is batch norm's running \
-        statistics, the test-time normaliser, lagging behind weights that still move a lot \
-        at a rate of \(config.learningRate); this run does not test that (it keeps no \
-        checkpoints to re-estimate them on). The last \(config.decayIterations) steps run at a \
+        \(largestJump.seed): \(largestJump.path)). One possible cause, a hypothesis this \
+        run cannot test, is batch norm's running statistics, the test-time normaliser, \
+        lagging behind weights that still move a lot at a rate of \(config.learningRate): \
+        testing it means re-estimating them at each measurement, on weights this run does \
+        not keep. The last \(config.decayIterations) steps run at a \
         tenth of the rate so that the final numbers below are measured on nets that move \
         less from step to step.
         """)
@@ -503,10 +536,11 @@ notebook.cell("Vanishing gradients? Look before training") { cell in
         layer on its way back, so the first block's convolution gets \(number(plainRatio))× \
         the gradient of the last one. In a deep plain stack with batch norm it grows: Yang et \
         al. (2019), "A Mean Field Theory of Batch Normalization", show that batch norm makes \
-        the gradients of a plain network explode with depth at initialisation; their theory \
-        and experiments are for fully-connected networks, and they report that the range \
-        shrinks once training starts (lesson 03 saw the explosion in a stack of 50 \
-        convolutional layers). In res-\(deep) the shortcuts carry the gradient \
+        the gradients of a plain network explode with depth at initialisation (ICLR 2019, as \
+        their abstract states); their theory and experiments are for \
+        fully-connected networks with no shortcuts, and their study of training reports the \
+        range much smaller after a single step (lesson 03 saw the explosion in a stack of \
+        50 convolutional layers). In res-\(deep) the shortcuts carry the gradient \
         past every block, and the block convolutions all get gradients within a factor of \
         \(number(resSpread)) of each other. So He et al. were right that vanishing is not the \
         problem. What the plain net has instead, at initialisation, is a gradient whose scale \
@@ -586,7 +620,7 @@ notebook.cell("Vanishing gradients? Look before training") { cell in
         weights, batches and optimiser as the run; each profile on the same diagnostic \
         batch): the first block's gradient is \(ranges.map { number($0.ratio) + "×" }.joined(separator: ", ")) \
         the last block's at steps \(measuredSteps.map(String.init).joined(separator: ", ")). \
-        \(ranges[1].ratio < ranges[0].ratio / 10 ? "The explosion at initialisation is gone after a single step, as Yang et al. report for their nets" : "The explosion at initialisation outlasts the first step")\
+        \(ranges[1].ratio < ranges[0].ratio / 10 ? "One step shrinks the explosion from \(number(ranges[0].ratio))× to \(number(ranges[1].ratio))×, as Yang et al. report for their fully-connected nets, though not to nothing\(ranges.first { $0.ratio < 1 }.map { "; by step \($0.step) it has turned round" } ?? "")" : "The explosion at initialisation outlasts the first step")\
         \(later < 1 ? ", and by step \(measuredSteps.last!) the first block gets less gradient than the last (\(number(1 / later))× less)" : ""). \
         \(later < ranges[0].ratio / 10 ? "So the \(number(ranges[0].ratio))× of step 0 is not what the plain net fights for most of its training; this replay does not say what it does fight, which the sections below look at from other sides." : "So the plain net trains, for at least \(measuredSteps.last!) steps, with a gradient whose scale varies by \(number(later))× across its depth.")
         """)
@@ -676,6 +710,7 @@ notebook.cell("Layer responses (the paper's Figure 7)") { cell in
     let layerCount = min(plainLayers.count, residualLayers.count)
     let smaller = (0..<layerCount).filter { residualLayers[$0] < plainLayers[$0] }.count
     let head = min(10, layerCount)
+    let smallerPastHead = (head..<layerCount).filter { residualLayers[$0] < plainLayers[$0] }.count
     func average(_ values: ArraySlice<Double>) -> Double {
         values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
     }
@@ -722,7 +757,8 @@ notebook.cell("Layer responses (the paper's Figure 7)") { cell in
         At depth \(deep) the means are plain \(String(format: "%.3f", means[plainDeep]!)) and \
         residual \(String(format: "%.3f", means[resDeep]!)), but a mean can hide where a \
         difference comes from. Layer by layer, res-\(deep) responds less than plain-\(deep) \
-        in \(smaller) of \(layerCount) layers. Over the first \(head) layers plain averages \
+        in \(smaller) of \(layerCount) layers (\(smallerPastHead) of the \(layerCount - head) \
+        past layer \(head)). Over the first \(head) layers plain averages \
         \(String(format: "%.3f", average(plainLayers[..<head]))) and residual \
         \(String(format: "%.3f", average(residualLayers[..<head]))); over layers \(head + 1) to \
         \(layerCount), \(String(format: "%.3f", average(plainLayers[head..<layerCount]))) and \
@@ -731,6 +767,14 @@ notebook.cell("Layer responses (the paper's Figure 7)") { cell in
         \(residualByDepth.map { String(format: "%.3f", $0) }.joined(separator: ", ")) at \
         depths \(depths.map(String.init).joined(separator: ", ")). \
         \(verdict)
+
+        What the measurement reads, in eval mode: a channel's response after batch norm is \
+        γ (x − μ) / σ + β with the running μ and σ, so over the test images its standard \
+        deviation is |γ| times the ratio of x's spread to σ, close to |γ| itself when the \
+        running statistics fit the data. So Figure 7's measure (He et al.'s nets had batch \
+        norm there too) is close to a readout of the scales γ that training left in each \
+        layer; this run's analysis files record the responses, not the γ, so how close is \
+        not shown here.
         """)
     try cell.picture(
         "block-outputs-init.png",
@@ -810,8 +854,9 @@ notebook.cell("Deleting blocks (Veit et al. 2016)") { cell in
     cell.prose(
         """
         Veit, Wilber and Belongie (2016), "Residual Networks Behave Like Ensembles of \
-        Relatively Shallow Networks", deleted single blocks from a trained ResNet at test time: \
-        the error rose only a little, except at the blocks that change the resolution; doing \
+        Relatively Shallow Networks", deleted single blocks from a trained ResNet at test time \
+        (section 4.1, Figure 3: a 110-layer ResNet on CIFAR-10): the error rose only a \
+        little, a little more at the blocks that change the resolution; doing \
         the same to a plain network (VGG) sent it to chance. Their reading: a ResNet is like \
         an ensemble of many paths of different lengths, and no single block is essential. \
         Here each block of the trained depth-\(deep) nets is deleted in turn: a residual block \
@@ -848,12 +893,30 @@ notebook.cell("Deleting blocks (Veit et al. 2016)") { cell in
         "\(resLesions[0].blocks[index]) (test error \(percent(costs[index])))"
     }
     let worstIndex = costs.indices.max { costs[$0] < costs[$1] } ?? 0
+    let ranking = costs.indices.sorted { costs[$0] > costs[$1] }
+    let chanceLevel = 0.8
+    let nearChance = costs.indices.filter { costs[$0] > chanceLevel }
+        .map { resLesions[0].blocks[$0] }
     let earlyNote =
         worstIndex < 3
         ? "The most damaging deletion is one of the first blocks, which work on the stem's raw "
-            + "features; in Veit et al.'s ResNet-110 (twice as deep, trained for 64,000 steps "
-            + "rather than \(config.iterations)) single deletions mattered less."
+            + "features\(nearChance.isEmpty ? "" : ", and deleting \(nearChance.joined(separator: ", ")) leaves res-\(deep) above \(percent(chanceLevel)) error, near chance"): "
+            + "Veit et al.'s finding, that no single block is essential, is not reproduced for "
+            + "the first blocks of our net (their ResNet-110 is twice as deep and was trained "
+            + "for 64,000 steps rather than \(config.iterations))."
         : ""
+    // Veit et al.'s exception: the blocks that halve the image (the first of stages 2 and on).
+    let downsampling = ranking.enumerated().compactMap { rank, index -> String? in
+        let block = resLesions[0].blocks[index]
+        guard block.hasSuffix(".0"), block != "layer1.0" else { return nil }
+        return "`\(block)` \(percent(costs[index])), ranked \(rank + 1)"
+    }
+    let downsamplingNote =
+        downsampling.isEmpty
+        ? ""
+        : " The blocks that halve the image, their exception, by test error with the block "
+            + "deleted and rank among the \(costs.count) deletions (1: the most harmful): "
+            + downsampling.joined(separator: "; ") + "."
     let chance = lesions.filter { $0.net.hasPrefix("plain-") }
         .flatMap { $0.lesioned.map(\.error) }.filter { $0 > 0.8 }.count
     let plainCount = lesions.filter { $0.net.hasPrefix("plain-") }.reduce(0) {
@@ -867,7 +930,7 @@ notebook.cell("Deleting blocks (Veit et al. 2016)") { cell in
         res-\(deep) raises it by \(points(residual.mean - residual.intact)) points. \
         The residual deletions that hurt most are \(worstBlocks.joined(separator: ", ")) \
         (blocks are named by stage and position: `layer2.0` is the first block of stage 2, \
-        which halves the image). \(earlyNote)
+        which halves the image). \(earlyNote)\(downsamplingNote)
         """)
     cell.check(
         "a deletion hurts the residual net less than the plain one, on average",
@@ -891,7 +954,10 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         shortcuts worse than ResNet-56). They measured on all 50,000 CIFAR-10 training \
         images; ours are measured on a fixed set of Fashion-MNIST training images, forward \
         only (batch norm folded into the convolutions with its running statistics, no \
-        autograd), every net moved along the same Gaussian draws.
+        autograd), every net moved along the same Gaussian draws. With the running \
+        statistics fixed, scaling a filter does change the output, so far out along a \
+        direction (±1, a whole filter-norm) part of the rise is batch norm meeting inputs \
+        its statistics were not made for.
         """)
     let landscapes = results.landscapes
     if landscapes.count == 2 {
@@ -978,7 +1044,8 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
     try cell.picture(
         "landscape-slices.png",
         caption: "Training loss along the first direction of each pair (log scale; dashed: plain "
-            + "nets; above ln 10 ≈ 2.3 a net does worse than a uniform guess)"
+            + "nets; bold: the longer training; above the red line, ln 10 ≈ 2.3, a net does "
+            + "worse than a uniform guess)"
     ) { path in
         try comparison.slices.write(to: path, scale: 2)
     }
@@ -1112,11 +1179,11 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         the plain net's planes have more local minima and outward falls, counted together, \
         than the residual net's along \(matchedRougher) of \(pairs.count) direction pairs; \
         \(everyRougher ? "so do the plain twins' planes against the residual twins', along every pair" : "the twins do not all agree"). \
-        \(everyRougher ? "That is the contrast of Li et al.'s figures in kind, with a caveat the last column makes: \(extraAboveChance ? "every extra minimum of the matched plain net's planes lies at a loss of \(number(extraLosses.min()!)) to \(number(extraLosses.max()!)), around or above a uniform guess's ln 10 ≈ 2.3, and below that level the counts are nearly equal. The matched plain net's weights sit in a narrow well (× \(number(plain.landscapes[0].rise(at: 0.25) ?? 0)) at ±0.25 along pair 1) on a high, dimpled plateau; the residual nets' planes have fewer dimples." : "the extra minima are counted at every level, some of them at losses near a uniform guess's.")" : "The contrast of Li et al.'s figures, a chaotic landscape without shortcuts against a smooth one with them, is not reproduced here.") \
+        \(everyRougher ? "That is the contrast of Li et al.'s figures in kind, with a caveat the last column makes: \(extraAboveChance ? "every extra minimum of the matched plain net's planes lies at a loss of \(number(extraLosses.min()!)) to \(number(extraLosses.max()!)), around or above a uniform guess's ln 10 ≈ 2.3, and below that level the counts are nearly equal. So the roughness is reproduced only where the nets have lost most of what they learned, not near the trained weights: the matched plain net's weights sit in a narrow well (× \(number(plain.landscapes[0].rise(at: 0.25) ?? 0)) at ±0.25 along pair 1) on a high, dimpled plateau; the residual nets' planes have fewer dimples." : "the extra minima are counted at every level, some of them at losses near a uniform guess's.")" : "The contrast of Li et al.'s figures, a chaotic landscape without shortcuts against a smooth one with them, is not reproduced here.") \
         Half a filter-norm out, the matched plain net's loss has risen more, relative to its \
         own floor, than the residual net's along \(plainSteeper) of \(pairs.count) pairs \
         (× at ±0.5)\
-        \(twinsResidualSteeper.isEmpty ? "." : "; between twins it is the other way round along every pair (\(twinsResidualSteeper.map { "\($0.0.iterations) steps: \(rises($0.0)) vs \(rises($0.1))" }.joined(separator: "; "))), so the matched plain net's narrow well may owe more to its schedule than to the missing shortcuts.") \
+        \(twinsResidualSteeper.isEmpty ? "." : "; between twins it is the other way round along every pair (\(twinsResidualSteeper.map { "\($0.0.iterations) steps: \(rises($0.0)) vs \(rises($0.1))" }.joined(separator: "; "))), so the matched plain net's narrow well may owe more to its schedule than to the missing shortcuts, and Li et al.'s wider, flatter minima with shortcuts are not reproduced: with the same start, batches and schedule, the residual net's minimum is the steeper one.") \
         At ±1 every net has lost most of what it learned (error \(percent(endErrors.min()!)) \
         to \(percent(endErrors.max()!)) at every end; chance is 90%), and the loss there, \
         \(number(endLosses.min()!)) to \(number(endLosses.max()!)), measures how confidently \
@@ -1141,9 +1208,11 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         abs(plain.centreLoss! / residual.centreLoss! - 1) <= 0.05,
         "\(number(plain.centreLoss!)) vs \(number(residual.centreLoss!))")
     cell.check(
-        "at matched loss the plain net's planes have more local minima and outward falls than the residual net's, along every pair",
+        "at matched loss the plain net's planes have more local minima and outward falls, counted together, than the residual net's, along every pair",
         matchedRougher == pairs.count,
-        "\(counts(minima(plain))) vs \(counts(minima(residual))) minima")
+        "\(counts(minima(plain))) vs \(counts(minima(residual))) minima; "
+            + "\(counts(plain.landscapes.map(\.outwardDescents.falling))) vs "
+            + "\(counts(residual.landscapes.map(\.outwardDescents.falling))) falls")
 }
 
 // MARK: - 11. Longer runs

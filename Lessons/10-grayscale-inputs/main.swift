@@ -318,19 +318,27 @@ notebook.cell("Which start holds the better features: a linear probe", using: se
         ["option", "linear probe: test accuracy on 1,000 gray images"],
         zip(options, probes).map { [$0.name, Format.fixed(100 * $1, 1) + "%"] })
     let gap = probes[0] - min(probes[2], probes[3])
+    // With 1,000 test images, one accuracy near 80% has a standard error of about 1.3
+    // points: a difference of 3 or more is beyond that noise.
+    let noise = 0.03
+    let bothBelow = probes[0] - probes[2] > noise && probes[0] - probes[3] > noise
     cell.prose(
         """
         Options 1 and 2a hold the same features (the same logits, shown above), and probe \
         alike: \(Format.fixed(100 * probes[0], 1))% and \(Format.fixed(100 * probes[1], 1))%. \
         Options 2b and 3, which feed the frozen network a third of the signal, probe at \
         \(Format.fixed(100 * probes[2], 1))% and \(Format.fixed(100 * probes[3], 1))%: \
-        \(gap > 0.02 ? "as they start, their features are worse for the new task, by up to \(Format.fixed(100 * gap, 1)) points; fine-tuning (next) has to recover that" : "as they start, their features are about as good (within \(Format.fixed(100 * abs(gap), 1)) points), so the scale of the input matters little to a probe here"). \
-        (One seed: with 1,000 test images a difference under about 3 points is within noise.)
+        \(bothBelow ? "as they start, their features are worse for the new task, by up to \(Format.fixed(100 * gap, 1)) points; fine-tuning (next) has to recover that" : gap > noise ? "one of them probes worse than option 1 by more than the noise, by \(Format.fixed(100 * gap, 1)) points, the other within it" : "as they start, their features are about as good (within \(Format.fixed(100 * abs(gap), 1)) points), so the scale of the input matters little to a probe here"). \
+        (One seed: with 1,000 test images a difference under about \(Format.fixed(100 * noise, 0)) \
+        points is within noise.)
         """)
-    cell.check(
-        "options 1 and 2a, the same network, probe within 0.5 points of each other",
-        abs(probes[0] - probes[1]) <= 0.005,
-        "\(Format.fixed(100 * probes[0], 1))% vs \(Format.fixed(100 * probes[1], 1))%")
+    if !notebook.isQuick {
+        cell.check(
+            "options 2b and 3, fed a third of option 1's signal, probe more than 3 points below it",
+            bothBelow,
+            "\(Format.fixed(100 * probes[0], 1))% vs \(Format.fixed(100 * probes[2], 1))% and "
+                + "\(Format.fixed(100 * probes[3], 1))%")
+    }
 }
 
 // MARK: - 4. After the same fine-tuning

@@ -132,22 +132,27 @@ public enum AblationFigures {
                 let scale = loss ? 1.0 : 100.0
                 let color = color(depth: depth, in: depths)
                 highest = max(highest, values.map { scale * ($0.mean + $0.std) }.max() ?? 0)
+                // Dashes mean "plain" in every ablation figure; here the panels already say
+                // which family, so training error is a thin solid line, test error a bold one
+                // with dots.
                 chart.add(
                     LineSeries(
                         loss ? net.name : "\(net.name) train", x: curve.iterations.map(Double.init),
                         y: values.map { scale * $0.mean }, band: band(values, scale: scale),
-                        style: loss ? .solid : .dashed, color: color, lineWidth: loss ? 2 : 1.5))
+                        style: .solid, color: color, lineWidth: loss ? 2 : 1.25))
                 if !loss {
                     let test = results.testCurve(net)
                     chart.add(
                         LineSeries(
                             "\(net.name) test", x: test.iterations.map(Double.init),
-                            y: test.error.map { 100 * $0.mean }, color: color, lineWidth: 2.5,
-                            showsMarkers: true))
-                    highest = max(highest, test.error.map { 100 * $0.mean }.max() ?? 0)
+                            y: test.error.map { 100 * $0.mean }, band: band(test.error, scale: 100),
+                            color: color, lineWidth: 2.5, showsMarkers: true))
+                    highest = max(
+                        highest, test.error.map { 100 * ($0.mean + $0.std) }.max() ?? 0)
                 }
             }
-            chart.legend = .topRight
+            // Outside the plot: inside, it would cover some net's curve or band.
+            chart.legend = .outside
             panels.append(chart)
         }
         // Where the learning rate drops to a tenth (and to a hundredth), in both panels.
@@ -169,7 +174,7 @@ public enum AblationFigures {
         }
         let seeds = results.config.seeds.count
         return ChartPanels(
-            title: (loss ? "Training loss" : "Training error (dashed) and test error (bold)")
+            title: (loss ? "Training loss" : "Training error (thin) and test error (bold, dots)")
                 + " on \(results.config.dataset.displayName)"
                 + (seeds > 1 ? ", mean ± std over \(seeds) seeds" : ""),
             panels: panels)
@@ -229,7 +234,7 @@ public enum AblationFigures {
         chart.add(
             LineSeries(
                 "std of ReLU(N(0, 1)) ≈ 0.584", x: [1, Double(blocks)], y: [reference, reference],
-                style: .dotted, color: .gray, lineWidth: 1))
+                style: .dotted, color: .red, lineWidth: 1))
         return chart
     }
 
@@ -310,10 +315,14 @@ public enum AblationFigures {
             let color = color(
                 depth: results.config.analysedDepth, in: results.config.depths)
             let x = columns.indices.map { Double($0 + 1) }
+            // An error lies in 0...100%: so does its band, though mean ± std may not.
+            let spread = band(columns, scale: 100).map { lower, upper in
+                (lower.map { max(0, $0) }, upper.map { min(100, $0) })
+            }
             chart.add(
                 LineSeries(
                     "\(first.net), one block deleted", x: x, y: columns.map { 100 * $0.mean },
-                    band: band(columns, scale: 100), style: residual ? .solid : .dashed,
+                    band: spread, style: residual ? .solid : .dashed,
                     color: color, showsMarkers: true))
             let intact = MeanStd(mine.map(\.intact.error)).mean
             chart.add(
@@ -326,6 +335,7 @@ public enum AblationFigures {
             LineSeries(
                 "chance (90%)", x: [1, Double(profiles.first?.blocks.count ?? 1)], y: [90, 90],
                 style: .dotted, color: .red, lineWidth: 1))
+        addStageBoundaries(to: &chart, results, perBlock: 1, offset: 0)
         return chart
     }
 

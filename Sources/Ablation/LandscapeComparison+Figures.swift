@@ -1,3 +1,4 @@
+import Foundation
 import Plots
 
 extension LandscapeComparison {
@@ -17,10 +18,20 @@ extension LandscapeComparison {
         return [("landscape-slices", slices), ("landscape-planes", planes)]
     }
 
-    /// The colour of net `index`: one hue per net (the nets may share a depth); plain nets are
-    /// drawn dashed, residual ones solid, as in every ablation figure.
-    func style(_ index: Int) -> (color: PlotColor, style: LineStyle) {
-        (PlotColor.series(index), nets[index].net.hasPrefix("res") ? .solid : .dashed)
+    /// How net `index` is drawn, in the ablation figures' language: one hue per depth (that
+    /// of the default ablation's depths, 18, 34 and 56), plain dashed and residual solid;
+    /// here also a thin line for the shortest training and bolder ones for longer.
+    func style(_ index: Int) -> (color: PlotColor, style: LineStyle, lineWidth: Double) {
+        let entry = nets[index]
+        let depth = AblationNet(name: entry.net)?.depth
+        let depths = AblationConfig().depths.sorted()
+        let hue = depth.flatMap { depths.firstIndex(of: $0) } ?? index
+        let budgets = Set(nets.map(\.iterations)).sorted()
+        let rank = budgets.firstIndex(of: entry.iterations) ?? 0
+        return (
+            PlotColor.series(hue), entry.net.hasPrefix("res") ? .solid : .dashed,
+            1.5 + 1.5 * Double(rank)
+        )
     }
 
     /// One panel per direction pair: the loss along its first direction, one line per net,
@@ -39,7 +50,16 @@ extension LandscapeComparison {
                 chart.add(
                     LineSeries(
                         entry.label, x: landscape.steps, y: landscape.slice.map(\.loss),
-                        style: look.style, color: look.color))
+                        style: look.style, color: look.color, lineWidth: look.lineWidth))
+            }
+            // A uniform guess over 10 classes: above this line a net does worse than chance.
+            if let steps = nets.first(where: { $0.landscapes.count > pair })?.landscapes[pair]
+                .steps, let first = steps.first, let last = steps.last
+            {
+                chart.add(
+                    LineSeries(
+                        "ln 10 ≈ 2.3: a uniform guess", x: [first, last], y: [log(10), log(10)],
+                        style: .dotted, color: .red, lineWidth: 1))
             }
             return chart
         }
@@ -73,9 +93,12 @@ extension LandscapeComparison {
                         height: 360))
             }
         }
+        let spacing =
+            panels.compactMap { ($0 as? ContourChart)?.levelSpacing }.first { !$0.isEmpty }
         return ChartPanels(
             title:
-                "Training loss around the trained weights (\(settings.images) images, log colour scale)",
+                "Training loss around the trained weights (\(settings.images) images, log colour scale"
+                + (spacing.map { "; contour lines \($0) apart" } ?? "") + ")",
             panels: panels.isEmpty ? [LineChart(title: "no landscapes")] : panels,
             columns: max(1, nets.count))
     }

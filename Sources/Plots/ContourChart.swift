@@ -101,6 +101,22 @@ public struct ContourChart: Chart {
         return low...high
     }
 
+    /// How far apart the contour lines are, in words: "a factor of 1.78 (a quarter of a
+    /// decade)" on a log scale, "0.5" on a linear one; empty when fewer than two are drawn.
+    public var levelSpacing: String {
+        let levels = levels
+        guard levels.count >= 2 else { return "" }
+        let step = levels[1] - levels[0]
+        switch scale {
+        case .linear:
+            return String(format: "%g", step)
+        case .log:
+            let decades = [0.25: "a quarter of a decade", 0.5: "half a decade", 1: "a decade"]
+            return String(format: "a factor of %.3g", pow(10, step))
+                + (decades[step].map { " (\($0))" } ?? " (\(String(format: "%g", step)) decades)")
+        }
+    }
+
     /// The contour levels, in the scale's coordinate, strictly inside the colour domain.
     var levels: [Double] {
         let domain = colorDomain

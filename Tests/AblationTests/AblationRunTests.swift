@@ -215,7 +215,7 @@ struct AblationRunTests {
         let stale = "\(nets)/.plain-8-seed7.safetensors.0123-4567.tmp"
         let other = "\(nets)/.notes.tmp"
         for path in [stale, other] {
-            FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
+            #expect(FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3])))
         }
         try run(directory).prepare()
         #expect(!FileManager.default.fileExists(atPath: stale))

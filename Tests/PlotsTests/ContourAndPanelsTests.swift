@@ -39,8 +39,20 @@ struct ContourAndPanelsTests {
         chart.scale = .log
         // Two decades, about 10 levels: quarter decades; about 3: whole decades.
         #expect(chart.levels == [-0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75])
+        #expect(chart.levelSpacing == "a factor of 1.78 (a quarter of a decade)")
         chart.levelCount = 3
         #expect(chart.levels == [0])
+        #expect(chart.levelSpacing == "", "one level has no spacing")
+    }
+
+    @Test("a linear chart's level spacing is the step between its levels")
+    func linearSpacing() {
+        let chart = plane()
+        let levels = chart.levels
+        #expect(chart.levelSpacing == String(format: "%g", levels[1] - levels[0]))
+        // Evenly spaced, so one step describes them all.
+        let step = levels[1] - levels[0]
+        #expect(zip(levels, levels.dropFirst()).allSatisfy { abs($1 - $0 - step) < 1e-9 })
     }
 
     @Test("a contour chart writes SVG with its text, and PNG at its size")
