@@ -343,6 +343,12 @@ notebook.cell("What early and late stages respond to", using: caught) { cell, ca
             ]
         })
     let mostGained = gains.indices.max { gains[$0] < gains[$1] }!
+    // Stages past layer1 where training scores clearly above every untrained draw.
+    let margin = 0.01
+    let clearGains = caught.maps.indices.dropFirst().filter {
+        trainedScores[$0] - bestUntrained[$0] >= margin
+    }
+    let unclear = caught.maps.indices.dropFirst().filter { !clearGains.contains($0) }
     cell.prose(
         """
         The raw numbers fall from layer1 (\(Format.fixed(trainedScores[0], 2))) to layer4 \
@@ -355,7 +361,9 @@ notebook.cell("What early and late stages respond to", using: caught) { cell, ca
         What training added shows against the same network untrained (\(untrainedSeeds.count) \
         draws of its initial weights, the first its own): it gains \
         \(gains.map { String(format: "%+.3f", $0) }.joined(separator: ", ")) stage by stage \
-        over their mean, most in \(caught.maps[mostGained].name). In layer1 the untrained \
+        over their mean, most in \(caught.maps[mostGained].name). \
+        \(unclear.isEmpty ? "Past layer1 each stage scores at least \(Format.fixed(margin, 2)) above every untrained draw." : "But the draws differ among themselves by about as much: in \(unclear.map { "\(caught.maps[$0].name) (\(Format.fixed(trainedScores[$0], 3)) against draws up to \(Format.fixed(bestUntrained[$0], 3)))" }.joined(separator: " and ")) the trained network is not \(Format.fixed(margin, 2)) above every untrained one, so this measure barely sees what training did there.") \
+        In layer1 the untrained \
         network already scores \(Format.fixed(untrainedScores[0], 3)): random 3×3 filters on \
         the image respond to its edges by construction, so this measure says little about \
         what layer1 learned. Part of any gain can be fewer flat maps rather than maps that \
@@ -365,11 +373,9 @@ notebook.cell("What early and late stages respond to", using: caught) { cell, ca
         the classifier sees only how strongly each of the 128 channels responded somewhere.
         """)
     cell.check(
-        "training makes layer2 to layer4 follow the edges more: each scores at least 0.01 above every untrained draw",
-        zip(trainedScores, bestUntrained).dropFirst().allSatisfy { $0 - $1 >= 0.01 },
-        zip(trainedScores, bestUntrained).dropFirst().map {
-            Format.fixed($0, 3) + " vs at most " + Format.fixed($1, 3)
-        }.joined(separator: ", "))
+        "as a share of the best possible at its map size, every stage follows the edges within 0.1 of every other",
+        shares.max()! - shares.min()! <= 0.1,
+        shares.map { Format.fixed($0, 2) }.joined(separator: ", "))
 }
 
 notebook.exercises(lesson: 11)
