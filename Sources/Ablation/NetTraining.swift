@@ -31,10 +31,14 @@ public struct NetTraining {
     ///   - net: the net to build and train.
     ///   - seed: the ablation seed; its `AblationSeeds` give the weights and the batch order.
     ///   - progress: called after every step with the steps taken.
+    ///   - afterEvaluation: called after each test-error measurement along the way with the
+    ///     steps taken and the model (lesson 08 measures it again with other batch-norm
+    ///     statistics); whatever it changes, it must restore.
     ///   - shouldStop: asked after every step; true abandons the net and returns nil.
     /// - Throws: `AblationError.diverged` on a NaN or infinite loss, `.invalidConfiguration` (SGD).
     public func train(
         _ net: AblationNet, seed: UInt64, progress: (Int) -> Void = { _ in },
+        afterEvaluation: (Int, ResNet) -> Void = { _, _ in },
         shouldStop: () -> Bool = { false }
     ) throws(AblationError) -> (result: NetResult, model: ResNet)? {
         let seeds = AblationSeeds(seed)
@@ -74,7 +78,8 @@ public struct NetTraining {
                     .init(iteration: stepLoss.count, score: score(model, on: evaluationSet)))
                 let after = ContinuousClock.now
                 evaluationSeconds += seconds(from: clock, to: after)
-                clock = after
+                afterEvaluation(stepLoss.count, model)
+                clock = ContinuousClock.now
             }
             progress(stepLoss.count)
             if shouldStop() { return nil }
