@@ -322,13 +322,20 @@ notebook.cell("Which start holds the better features: a linear probe", using: se
     // points: a difference of 3 or more is beyond that noise.
     let noise = 0.03
     let bothBelow = probes[0] - probes[2] > noise && probes[0] - probes[3] > noise
+    /// Option `i`'s probe against option 1's, in words.
+    func relation(_ i: Int) -> String {
+        let d = probes[0] - probes[i]
+        return abs(d) <= noise
+            ? "within the noise of option 1"
+            : "\(Format.fixed(100 * abs(d), 1)) points \(d > 0 ? "below" : "above") option 1"
+    }
     cell.prose(
         """
         Options 1 and 2a hold the same features (the same logits, shown above), and probe \
         alike: \(Format.fixed(100 * probes[0], 1))% and \(Format.fixed(100 * probes[1], 1))%. \
         Options 2b and 3, which feed the frozen network a third of the signal, probe at \
         \(Format.fixed(100 * probes[2], 1))% and \(Format.fixed(100 * probes[3], 1))%: \
-        \(bothBelow ? "as they start, their features are worse for the new task, by up to \(Format.fixed(100 * gap, 1)) points; fine-tuning (next) has to recover that" : gap > noise ? "one of them probes worse than option 1 by more than the noise, by \(Format.fixed(100 * gap, 1)) points, the other within it" : "as they start, their features are about as good (within \(Format.fixed(100 * abs(gap), 1)) points), so the scale of the input matters little to a probe here"). \
+        \(bothBelow ? "as they start, their features are worse for the new task, by up to \(Format.fixed(100 * gap, 1)) points; fine-tuning (next) has to recover that" : "option 2b probes \(relation(2)) and option 3 \(relation(3))"). \
         (One seed: with 1,000 test images a difference under about \(Format.fixed(100 * noise, 0)) \
         points is within noise.)
         """)

@@ -342,7 +342,11 @@ notebook.cell("What early and late stages respond to", using: caught) { cell, ca
                 Format.fixed(ceilings[i], 2), Format.fixed(shares[i], 2),
             ]
         })
-    let mostGained = gains.indices.max { gains[$0] < gains[$1] }!
+    // The stages whose gain, as printed, is the largest (a tie names them all).
+    let shownGains = gains.map { Format.fixed($0, 3) }
+    let mostGained = gains.indices.filter {
+        shownGains[$0] == shownGains[gains.indices.max { gains[$0] < gains[$1] }!]
+    }
     // Stages past layer1 where training scores clearly above every untrained draw.
     let margin = 0.01
     let clearGains = caught.maps.indices.dropFirst().filter {
@@ -359,9 +363,10 @@ notebook.cell("What early and late stages respond to", using: caught) { cell, ca
         resolution. As a share of what its size allows, each stage follows the edges about \
         equally, from \(Format.fixed(shares.min()!, 2)) to \(Format.fixed(shares.max()!, 2)). \
         What training added shows against the same network untrained (\(untrainedSeeds.count) \
-        draws of its initial weights, the first its own): it gains \
+        draws of initial weights, the first its own): it gains \
         \(gains.map { String(format: "%+.3f", $0) }.joined(separator: ", ")) stage by stage \
-        over their mean, most in \(caught.maps[mostGained].name). \
+        over their mean, most in \(mostGained.map { caught.maps[$0].name }.joined(separator: " and "))\
+        \(mostGained.count > 1 ? " (\(String(format: "%+.3f", gains[mostGained[0]])) each)" : ""). \
         \(unclear.isEmpty ? "Past layer1 each stage scores at least \(Format.fixed(margin, 2)) above every untrained draw." : "But the draws differ among themselves by about as much: in \(unclear.map { "\(caught.maps[$0].name) (\(Format.fixed(trainedScores[$0], 3)) against draws up to \(Format.fixed(bestUntrained[$0], 3)))" }.joined(separator: " and ")) the trained network is not \(Format.fixed(margin, 2)) above every untrained one, so this measure barely sees what training did there.") \
         In layer1 the untrained \
         network already scores \(Format.fixed(untrainedScores[0], 3)): random 3×3 filters on \

@@ -124,7 +124,7 @@ public enum AblationFigures {
         for residual in [false, true] {
             var chart = LineChart(
                 title: residual ? "residual (ResNet)" : "plain", xLabel: "iteration",
-                yLabel: loss ? "training loss" : "error (%)", width: 520, height: 400)
+                yLabel: loss ? "training loss" : "error (%)", width: 660, height: 400)
             for depth in depths {
                 let net = AblationNet(depth: depth, residual: residual)
                 let curve = results.curve(net)
@@ -328,8 +328,8 @@ public enum AblationFigures {
             chart.add(
                 LineSeries(
                     "\(first.net), intact", x: [x.first ?? 1, x.last ?? 1],
-                    y: [100 * intact, 100 * intact], style: .dotted,
-                    color: residual ? .black : .gray))
+                    y: [100 * intact, 100 * intact], style: residual ? .solid : .dashed,
+                    color: .gray, lineWidth: 1.25))
         }
         chart.add(
             LineSeries(
