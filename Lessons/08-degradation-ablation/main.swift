@@ -386,13 +386,22 @@ notebook.cell("The degradation problem, in our numbers") { cell in
         interaction.isPositive
         ? "So, over \(Format.count(seedCount, "seed")), the interaction's interval lies above zero: depth costs the plain family more than its residual twins, which is the degradation problem of He et al.'s section 4.1, seen at this budget. "
         : "So, over \(Format.count(seedCount, "seed")), the interaction's interval contains zero: this run does not show depth costing the plain family more than the residual one. "
-    // He et al. go further: with shortcuts, deeper trains better (Figure 6, middle; Table 2).
+    // He et al. go further: with shortcuts, deeper trains better (Figure 6, middle; Figure 4).
+    let paperClaim =
+        "The paper shows more than an interaction: with shortcuts its deeper nets train *better* (Figure 6, middle panel: on CIFAR-10 the deeper ResNets reach lower training error, ResNet-110 the lowest; Figure 4, right: on ImageNet ResNet-34's training error below ResNet-18's, and Table 2 its validation error). "
     let paperThird =
-        residualPenalty.summary.mean > 0
-        ? "The paper shows more than an interaction: with shortcuts its deeper nets train *better* (Figure 6, middle panel: on CIFAR-10 the deeper ResNets reach lower training error, ResNet-110 the lowest; Figure 4 and Table 2: on ImageNet ResNet-34 below ResNet-18). Here res-\(deep) trains worse than res-\(shallow) (\(residualPenalty.points)): that part is not reproduced at this budget; section 11 tries a longer one. "
-        : "The paper's further finding, that with shortcuts the deeper nets train *better* (Figure 6, middle panel; Figure 4 and Table 2), holds here on average: res-\(deep) against res-\(shallow), \(residualPenalty.points). "
+        paperClaim
+        + (residualPenalty.isPositive
+            ? "Here res-\(deep) trains worse than res-\(shallow) (\(residualPenalty.points)): that part is not reproduced at this budget; section 11 tries a longer one. "
+            : residualPenalty.includesZero
+                ? "Here res-\(deep) against res-\(shallow) is \(residualPenalty.points): not shown either way at this budget. "
+                : "Here too res-\(deep) trains better than res-\(shallow) (\(residualPenalty.points)). ")
     // One seed can carry the mean: the interaction without the seed where it is largest.
     var robustness = ""
+    // Docs/ablation/README.md speaks of the committed run only.
+    let readsCommittedRun =
+        !loaded.trainedNow
+        && (loaded.directory as NSString).standardizingPath.hasSuffix("Docs/ablation")
     if seedCount >= 4,
         let largest = interaction.values.indices.max(by: {
             interaction.values[$0] < interaction.values[$1]
@@ -402,7 +411,7 @@ notebook.cell("The degradation problem, in our numbers") { cell in
             seeds: interaction.seeds.enumerated().filter { $0.offset != largest }.map(\.element),
             values: interaction.values.enumerated().filter { $0.offset != largest }.map(\.element))
         robustness =
-            "Deep plain nets at this budget are erratic: `Docs/ablation/README.md` records how far a change in the order of floating-point sums alone moved seed 0's plain-\(deep), and seed \(interaction.seeds[largest])'s interaction (\(String(format: "%+.1f", 100 * interaction.values[largest])) points) is the largest here. Without that seed it is \(rest.points) over \(rest.values.count) seeds\(rest.isPositive ? ", still above zero" : ", an interval that now contains zero"). "
+            "Deep plain nets at this budget are erratic\(interaction.seeds[largest] == 0 && readsCommittedRun ? " (`Docs/ablation/README.md` records how far a change of arithmetic, Winograd's F(2×2, 3×3) replaced by F(4×4, 3×3), moved seed 0's plain-\(deep))" : ""), and seed \(interaction.seeds[largest])'s interaction (\(String(format: "%+.1f", 100 * interaction.values[largest])) points) is the largest here. Without that seed it is \(rest.points) over \(rest.values.count) seeds\(rest.isPositive ? ", still above zero" : ", an interval that now contains zero"). "
     }
     cell.prose(summary + paperThird + robustness + tieNote.joined(separator: " "))
     if full {
@@ -453,7 +462,7 @@ notebook.cell("Test error") { cell in
     let images = Format.grouped(results.testImages)
     cell.prose(
         """
-        Test error after training, on \(images) test images. A caveat first: measured in the \
+        A caveat first about test error: measured in the \
         middle of training, at the constant learning rate, the test error jumps from one \
         measurement to the next (the bold lines above) by up to \
         \(String(format: "%.1f", 100 * largestJump.size)) points (\(largestJump.net), seed \
@@ -462,8 +471,7 @@ notebook.cell("Test error") { cell in
         which can lag behind weights that still move a lot at a rate of \
         \(config.learningRate). The run keeps no weights from the middle of training, so the \
         test below trains one net again, step for step as the run did, and measures each \
-        checkpoint twice. The last \(config.decayIterations) steps run at a tenth of the \
-        rate so that the final numbers are measured on nets that move less from step to step.
+        checkpoint twice.
         """)
     // The test: replay the net of the shallowest depth (the cheapest to train again) whose
     // test error jumps most, and at each measurement score it with the running statistics,
@@ -502,12 +510,27 @@ notebook.cell("Test error") { cell in
             measured.map { [String($0.step), percent($0.asRun), percent($0.precise)] })
         let asRunJump = jump(measured.map(\.asRun))
         let preciseJump = jump(measured.map(\.precise))
+        /// The largest rise between consecutive measurements: a net scoring worse than before.
+        func rise(_ errors: [Double]) -> Double {
+            zip(errors, errors.dropFirst()).map { $1 - $0 }.max() ?? 0
+        }
+        let asRunRise = rise(measured.map(\.asRun))
+        let preciseRise = rise(measured.map(\.precise))
         let verdict =
             preciseJump < asRunJump / 2
-            ? "The jumps shrink by more than half: most of them came from the running statistics' lag, not from the weights."
+            ? "In this net the jumps shrink by more than half: most of them came from the running statistics' lag, not from the weights."
             : preciseJump < asRunJump
-                ? "The jumps shrink, but not by half: the lag of the running statistics explains part of them, and the weights themselves still move a lot from one checkpoint to the next."
-                : "The jumps do not shrink: the running statistics are not the cause here; the weights themselves move that much from one checkpoint to the next."
+                ? "In this net the jumps shrink, but not by half: the lag of the running statistics explains part of them, and the weights themselves still move a lot from one checkpoint to the next."
+                : "In this net the jumps do not shrink: the running statistics are not the cause; the weights themselves move that much from one checkpoint to the next."
+        // The largest rise of any net, which may be a deeper one than the replayed net.
+        let worst = results.nets.map { r in (r, rise(r.evaluations.map(\.score.error))) }
+            .max { $0.1 < $1.1 }
+        let deeperNote =
+            worst.map { r, size in
+                r.depth == shallow
+                    ? ""
+                    : " The largest rise of the whole run is a deeper net's, \(r.net) seed \(r.seed) (\(r.evaluations.map { percent($0.score.error) }.joined(separator: " → "))), which this lesson does not train again (too slow here): whether its jumps are the statistics too is not tested."
+            } ?? ""
         cell.prose(
             """
             Each checkpoint is scored twice on the same \(Format.grouped(evaluationSet.count)) \
@@ -517,13 +540,23 @@ notebook.cell("Test error") { cell in
             update of the weights; "precise" statistics). The largest jump between \
             consecutive measurements is \(String(format: "%.1f", 100 * asRunJump)) points with \
             the running statistics and \(String(format: "%.1f", 100 * preciseJump)) with the \
-            re-estimated ones. \(verdict)
+            re-estimated ones; a fall is partly learning, so look at the rises too, a \
+            measurement worse than the one before: at most \
+            \(asRunRise > 0 ? "\(String(format: "%.1f", 100 * asRunRise)) points" : "none") with \
+            the running statistics, \(preciseRise > 0 ? "\(String(format: "%.1f", 100 * preciseRise)) points" : "none") with the re-estimated ones. \
+            \(verdict)\(deeperNote)
             """)
         cell.check(
             "the replay reproduces the run's test errors at every measurement, to the last digit",
             measured.map(\.asRun) == chosen.evaluations.map(\.score.error),
             measured.map { percent($0.asRun) }.joined(separator: ", "))
     }
+    cell.prose(
+        """
+        Test error after training, on \(images) test images; the last \(config.decayIterations) \
+        steps run at a tenth of the rate so that these final numbers are measured on nets \
+        that move less from step to step:
+        """)
     var rows: [[String]] = []
     for net in config.nets {
         rows.append([net.name, results.testError(net).percent, finalTrain[net]!.percent])
@@ -595,8 +628,8 @@ notebook.cell("Vanishing gradients? Look before training") { cell in
         layer on its way back, so the first block's convolution gets \(number(plainRatio))× \
         the gradient of the last one. In a deep plain stack with batch norm it grows: Yang et \
         al. (2019), "A Mean Field Theory of Batch Normalization", show that batch norm makes \
-        the gradients of a plain network explode with depth at initialisation (ICLR 2019, as \
-        their abstract states); their theory and experiments are for \
+        the gradients of a plain network explode with depth at initialisation (ICLR 2019; \
+        stated in their abstract); their theory and experiments are for \
         fully-connected networks with no shortcuts, and their study of training reports the \
         range much smaller after a single step (lesson 03 saw the explosion in a stack of \
         50 convolutional layers). In res-\(deep) the shortcuts carry the gradient \
@@ -679,7 +712,7 @@ notebook.cell("Vanishing gradients? Look before training") { cell in
         weights, batches and optimiser as the run; each profile on the same diagnostic \
         batch): the first block's gradient is \(ranges.map { number($0.ratio) + "×" }.joined(separator: ", ")) \
         the last block's at steps \(measuredSteps.map(String.init).joined(separator: ", ")). \
-        \(ranges[1].ratio < ranges[0].ratio / 10 ? "One step shrinks the explosion from \(number(ranges[0].ratio))× to \(number(ranges[1].ratio))×, as Yang et al. report for their fully-connected nets, though not to nothing\(ranges.first { $0.ratio < 1 }.map { "; by step \($0.step) it has turned round" } ?? "")" : "The explosion at initialisation outlasts the first step")\
+        \(ranges[1].ratio < ranges[0].ratio / 10 ? "One step shrinks the explosion from \(number(ranges[0].ratio))× to \(number(ranges[1].ratio))×, as Yang et al. report for their fully-connected nets, though not to nothing\(ranges.first { $0.ratio < 1 && $0.step != ranges.last!.step }.map { "; by step \($0.step) it has turned round" } ?? "")" : "The explosion at initialisation outlasts the first step")\
         \(later < 1 ? ", and by step \(measuredSteps.last!) the first block gets less gradient than the last (\(number(1 / later))× less)" : ""). \
         \(later < ranges[0].ratio / 10 ? "So the \(number(ranges[0].ratio))× of step 0 is not what the plain net fights for most of its training; this replay does not say what it does fight, which the sections below look at from other sides." : "So the plain net trains, for at least \(measuredSteps.last!) steps, with a gradient whose scale varies by \(number(later))× across its depth.")
         """)
@@ -914,8 +947,9 @@ notebook.cell("Deleting blocks (Veit et al. 2016)") { cell in
         """
         Veit, Wilber and Belongie (2016), "Residual Networks Behave Like Ensembles of \
         Relatively Shallow Networks", deleted single blocks from a trained ResNet at test time \
-        (section 4.1, Figure 3: a 110-layer ResNet on CIFAR-10): the error rose only a \
-        little, a little more at the blocks that change the resolution; doing \
+        (section 4.1: a 110-layer ResNet on CIFAR-10, a 200-layer one on ImageNet): \
+        the error rose only a little, a little more at the blocks that change the \
+        resolution; doing \
         the same to a plain network (VGG) sent it to chance. Their reading: a ResNet is like \
         an ensemble of many paths of different lengths, and no single block is essential. \
         Here each block of the trained depth-\(deep) nets is deleted in turn: a residual block \
@@ -954,15 +988,22 @@ notebook.cell("Deleting blocks (Veit et al. 2016)") { cell in
     let worstIndex = costs.indices.max { costs[$0] < costs[$1] } ?? 0
     let ranking = costs.indices.sorted { costs[$0] > costs[$1] }
     let chanceLevel = 0.8
-    let nearChance = costs.indices.filter { costs[$0] > chanceLevel }
-        .map { resLesions[0].blocks[$0] }
+    // Deletions that leave res-56 near chance on average over the seeds, with their range.
+    let nearChance = costs.indices.filter { costs[$0] > chanceLevel }.map { index in
+        let perSeed = resLesions.map { $0.lesioned[index].error }
+        return "\(resLesions[0].blocks[index]) (\(percent(costs[index])) on average over the "
+            + "seeds, \(percent(perSeed.min()!)) to \(percent(perSeed.max()!)))"
+    }
     let earlyNote =
         worstIndex < 3
         ? "The most damaging deletion is one of the first blocks, which work on the stem's raw "
-            + "features\(nearChance.isEmpty ? "" : ", and deleting \(nearChance.joined(separator: ", ")) leaves res-\(deep) above \(percent(chanceLevel)) error, near chance"): "
-            + "Veit et al.'s finding, that no single block is essential, is not reproduced for "
-            + "the first blocks of our net (their ResNet-110 is twice as deep and was trained "
-            + "for 64,000 steps rather than \(config.iterations))."
+            + "features"
+            + (nearChance.isEmpty
+                ? "."
+                : ", and deleting \(nearChance.joined(separator: ", ")) leaves res-\(deep) near "
+                    + "chance: Veit et al.'s finding, that no single block is essential, is not "
+                    + "reproduced for the first blocks of our net (their ResNet-110 is twice as "
+                    + "deep and was trained for 64,000 steps rather than \(config.iterations)).")
         : ""
     // Veit et al.'s exception: the blocks that halve the image (the first of stages 2 and on).
     let downsampling = ranking.enumerated().compactMap { rank, index -> String? in
@@ -1336,7 +1377,7 @@ notebook.cell("What a longer run adds") { cell in
         the last \(Format.grouped(longConfig.decayIterations)) and to a hundredth for the last \
         \(Format.grouped(longConfig.finalDecayIterations ?? 0)) (the paper's two cuts, at half \
         and three quarters of the way), seeds \(longConfig.seeds.map(String.init).joined(separator: ", "))\
-        \(longer.unfinishedSeeds.isEmpty ? "" : " (seed \(longer.unfinishedSeeds.map(String.init).joined(separator: ", ")) still training: a seed joins once its four nets have finished)"), \
+        \(longer.unfinishedSeeds.isEmpty ? "" : " (seed \(longer.unfinishedSeeds.map(String.init).joined(separator: ", ")) not finished: a seed joins once its four nets have finished)"), \
         everything else as in this run (its README says how and where it was made). Training \
         error over the last \(longConfig.window) steps, and test error on all \
         \(Format.grouped(long.testImages)) test images, beside this run's numbers for the \
