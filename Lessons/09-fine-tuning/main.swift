@@ -286,8 +286,8 @@ let baseline = notebook.cell("Five ways to use 250 labels", using: tasks) {
         from 0.0025 for the stem and layer1 up to 0.05 for the head (the discriminative \
         fine-tuning of Howard and Ruder 2018, "Universal Language Model Fine-tuning for \
         Text Classification", section 3.2, where the rate is divided by 2.6 per layer down \
-        a language model and also varied over time; ours halves it per stage and keeps it \
-        fixed);
+        a language model and also varied over time; ours halves it per stage below the head \
+        and keeps it fixed);
         - **C, gradual unfreezing**: the head first, then layer4, layer3 and so on, one more \
         stage every few passes (their section 3.3 opens one more layer every epoch).
 
@@ -441,7 +441,7 @@ let baseline = notebook.cell("Five ways to use 250 labels", using: tasks) {
         near 90% has a standard error of about \(Format.fixed(100 * standardError, 1)) points, \
         so single-seed differences of a point or two are noise. These are small tasks from \
         one data set, and the ranking of A, B and C is not a law. \
-        \(sameStart > 0 ? "A trains only the head for its first \(epochs / 2) passes, with the same head, parameter groups, batches and eval-mode batch norm as frozen features: until then the two are one run, their accuracies equal pass for pass (the first \(sameStart) in every seed), and in the figure frozen features' curve is drawn over A's." : "")
+        \(sameStart >= epochs / 2 ? "A trains only the head for its first \(epochs / 2) passes, with the same head, learning rate, weight decay, batches and eval-mode batch norm as frozen features: until then the two are one run, their accuracies equal pass for pass (the first \(sameStart) in every seed), and in the figure frozen features' curve is drawn over A's." : "A trains only the head for its first \(epochs / 2) passes, as frozen features does, but their accuracies part after \(sameStart) passes in some seed.")
         """)
     cell.check(
         "the frozen backbone did not move: its weights are bit-identical after fine-tuning",
@@ -449,7 +449,10 @@ let baseline = notebook.cell("Five ways to use 250 labels", using: tasks) {
     if seeds.count > 1 {
         cell.check(
             "B, the recommended strategy, scores above scratch at its tuned rate in every seed (seed by seed; the 95% interval is in the table)",
-            everySeed, recommended.points)
+            everySeed,
+            zip(seeds, recommended.values).map {
+                "seed \($0.0): \(String(format: "%+.1f", 100 * $0.1))"
+            }.joined(separator: ", ") + " points")
     }
     return ScratchBaseline(
         rate: scratchRate, seeds: seeds, finals: scratchFinals,
