@@ -279,8 +279,10 @@ extension Bench {
             print("\nforward only, batch \(evalBatch) of 28×28×1: images/s")
             print(
                 row(
-                    ["net", "training fwd", "eval, no grad", "folded BN", "folded/training"],
-                    width: 16))
+                    [
+                        "net", "training fwd", "eval, no grad", "folded BN", "folded/training",
+                        "faults/img: training fwd", "eval",
+                    ], width: 16))
         }
         report.evalBatch = evalBatch
         report.eval = EvalBench.measure(repeats: repeats, batch: evalBatch) { result in
@@ -294,6 +296,8 @@ extension Bench {
                             format(
                                 result.foldedForwardImagesPerSecond
                                     / result.trainingForwardImagesPerSecond) + "×",
+                            String(format: "%.1f", result.trainingForwardPageFaultsPerImage ?? 0),
+                            String(format: "%.1f", result.evalForwardPageFaultsPerImage ?? 0),
                         ], width: 16))
             }
         }

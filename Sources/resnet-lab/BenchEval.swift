@@ -39,16 +39,27 @@ enum EvalBench {
                 body()  // untimed: grows the scratch pools
                 return Double(batch) / Timing.medianSeconds(repeats: repeats, body)
             }
+            /// Minor page faults per image in one more run, after `rate`'s: memory the
+            /// kernel maps afresh on every pass (an allocator giving blocks back and taking
+            /// them again) shows here; reused memory does not.
+            func faultsPerImage(_ body: () -> Void) -> Double {
+                let before = minorPageFaults()
+                body()
+                return Double(minorPageFaults() - before) / Double(batch)
+            }
             model.train()
             let taped = rate { _ = model(images) }
+            let tapedFaults = faultsPerImage { _ = model(images) }
             model.eval()
             let eval = rate { _ = Tensor.withoutGrad { model(images) } }
+            let evalFaults = faultsPerImage { _ = Tensor.withoutGrad { model(images) } }
             let folded = FoldedResNet(model)!
             let fast = rate { _ = folded(images) }
             let result = EvalResult(
                 net: net.name, imagesPerSecond: fast, trainingForwardImagesPerSecond: taped,
                 evalForwardImagesPerSecond: eval,
-                foldedForwardImagesPerSecond: fast)
+                foldedForwardImagesPerSecond: fast, trainingForwardPageFaultsPerImage: tapedFaults,
+                evalForwardPageFaultsPerImage: evalFaults)
             onEach(result)
             results.append(result)
         }
@@ -67,4 +78,15 @@ struct EvalResult: Codable {
     var evalForwardImagesPerSecond: Double
     /// Images/s of `FoldedResNet`.
     var foldedForwardImagesPerSecond: Double
+    /// Minor page faults per image in one training-mode forward (recording the graph).
+    var trainingForwardPageFaultsPerImage: Double?
+    /// Minor page faults per image in one eval-mode forward without recording.
+    var evalForwardPageFaultsPerImage: Double?
+}
+
+/// This process's minor page faults so far (pages the kernel mapped on first touch).
+func minorPageFaults() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_minflt
 }

@@ -189,6 +189,15 @@ struct ResNetLabBenchTests {
         let evalReport = try benchReport(
             suite: "eval", nets: ablationNets + ["cifar-resnet20"], batch: 8)
         #expect(evalReport["eval_batch"] as? Int == 8)
+        // Page faults per image of one more forward, with and without the graph: counts.
+        for row in try #require(evalReport["eval"] as? [[String: Any]]) {
+            for key in [
+                "training_forward_page_faults_per_image", "eval_forward_page_faults_per_image",
+            ] {
+                let value = try #require(row[key] as? Double, "\(key) missing: \(row)")
+                #expect(value >= 0 && (value * 8).rounded() == value * 8, "\(key): \(value)")
+            }
+        }
     }
 
     @Test("bench refuses a batch size below 1, naming the flag")
