@@ -103,6 +103,15 @@ let plainShallow = AblationNet(depth: shallow, residual: false)
 /// them, and says so instead of checking.
 let full = !notebook.isQuick
 
+/// The run's images, loaded at most once for the sections that train or measure again.
+var loadedData: AblationData?
+@MainActor func ablationData() throws -> AblationData {
+    if let loadedData { return loadedData }
+    let data = try AblationData(config: config)
+    loadedData = data
+    return data
+}
+
 notebook.introduction(
     """
     Lessons 03 and 04 showed what a shortcut does to one gradient. This lesson is about the \
@@ -448,17 +457,18 @@ notebook.cell("The degradation problem, in our numbers") { cell in
 // MARK: - 5. Test error
 
 notebook.cell("Test error") { cell in
-    // The largest jump between consecutive test-error measurements, over nets and seeds.
-    var largestJump = (size: 0.0, net: "", seed: UInt64(0), path: "")
-    for result in results.nets {
-        let errors = result.evaluations.map(\.score.error)
-        for (a, b) in zip(errors, errors.dropFirst()) where abs(b - a) > largestJump.size {
-            largestJump = (
-                abs(b - a), result.net, result.seed,
-                errors.map { String(format: "%.1f%%", 100 * $0) }.joined(separator: " → ")
-            )
-        }
+    /// The largest jump between consecutive test-error measurements.
+    func jump(_ errors: [Double]) -> Double {
+        zip(errors, errors.dropFirst()).map { abs($1 - $0) }.max() ?? 0
     }
+    func jump(_ result: NetResult) -> Double { jump(result.evaluations.map(\.score.error)) }
+    // The net and seed whose test error jumps most (the first of equals).
+    let jumpiest = results.nets.max { jump($0) < jump($1) }!
+    let largestJump = (
+        size: jump(jumpiest), net: jumpiest.net, seed: jumpiest.seed,
+        path: jumpiest.evaluations.map { String(format: "%.1f%%", 100 * $0.score.error) }
+            .joined(separator: " → ")
+    )
     let images = Format.grouped(results.testImages)
     cell.prose(
         """
@@ -477,14 +487,9 @@ notebook.cell("Test error") { cell in
     // test error jumps most, and at each measurement score it with the running statistics,
     // as the run did, and with statistics re-estimated from training images for the
     // weights of that moment.
-    func jump(_ errors: [Double]) -> Double {
-        zip(errors, errors.dropFirst()).map { abs($1 - $0) }.max() ?? 0
-    }
     let candidates = results.nets.filter { $0.depth == shallow && $0.evaluations.count >= 2 }
-    if let chosen = candidates.max(by: {
-        jump($0.evaluations.map(\.score.error)) < jump($1.evaluations.map(\.score.error))
-    }) {
-        let data = try AblationData(config: config)
+    if let chosen = candidates.max(by: { jump($0) < jump($1) }) {
+        let data = try ablationData()
         let evaluationSet = data.testBatches(config.evaluationImages)
         let statisticsBatches = Array(
             data.trainLoader(batchSize: config.batchSize, seed: 1).batches().prefix(20)
@@ -651,7 +656,7 @@ notebook.cell("Vanishing gradients? Look before training") { cell in
 
     // Reproducibility: the run's numbers, recomputed here and now.
     let seed = config.seeds[0]
-    let images = try AblationData(config: config).train.prefix(config.analysis.diagnosticImages)
+    let images = try ablationData().train.prefix(config.analysis.diagnosticImages)
     let recomputed = Diagnostics.gradientProfile(
         plainShallow.build(seed: AblationSeeds(seed).model), net: plainShallow.name,
         images: images.allImages(), labels: images.labels)
@@ -677,13 +682,13 @@ notebook.cell("Vanishing gradients? Look before training") { cell in
     // (the same initial weights, batches and optimiser as the run) and measure the profile on
     // the same diagnostic batch at steps 0, 1, 10 and 100.
     guard full else { return }
-    let ablationData = try AblationData(config: config)
+    let data = try ablationData()
     let seeds = AblationSeeds(seed)
     let replay = plainDeep.build(seed: seeds.model)
     let optimizer = try SGD(
         parameters: replay.parameters, learningRate: config.learningRate,
         momentum: config.momentum, weightDecay: config.weightDecay)
-    let loader = ablationData.trainLoader(batchSize: config.batchSize, seed: seeds.data)
+    let loader = data.trainLoader(batchSize: config.batchSize, seed: seeds.data)
     let measuredSteps = [0, 1, 10, 100]
     var ranges: [(step: Int, ratio: Double)] = []
     func measure(_ step: Int) {

@@ -46,22 +46,11 @@ extension Dataset {
         case .floats(let floats):
             floats.withUnsafeBufferPointer { pixels in
                 for c in 0..<channels {
-                    var sum = 0.0
-                    for n in 0..<count {
-                        let start = (n * channels + c) * planeSize
-                        for i in start..<(start + planeSize) { sum += Double(pixels[i]) }
-                    }
-                    let m = sum / pixelsPerChannel
-                    var squares = 0.0
-                    for n in 0..<count {
-                        let start = (n * channels + c) * planeSize
-                        for i in start..<(start + planeSize) {
-                            let d = Double(pixels[i]) - m
-                            squares += d * d
-                        }
-                    }
-                    mean[c] = Float(m)
-                    std[c] = Float((squares / pixelsPerChannel).squareRoot())
+                    let moments = channelMoments(
+                        pixels, channel: c, channels: channels, count: count,
+                        planeSize: planeSize)
+                    mean[c] = Float(moments.mean)
+                    std[c] = Float((moments.squares / pixelsPerChannel).squareRoot())
                 }
             }
         }

@@ -1,3 +1,4 @@
+import Kernels
 import TensorCore
 
 extension Module {
@@ -55,24 +56,13 @@ private final class StatisticsSum {
         let (n, c) = (x.shape[0], x.shape[1])
         let plane = x.shape[2] * x.shape[3]
         let count = Double(n * plane)
-        let data = x.data
-        for channel in 0..<c {
-            var sum = 0.0
-            for image in 0..<n {
-                let start = (image * c + channel) * plane
-                for i in start..<(start + plane) { sum += Double(data[i]) }
+        x.data.withUnsafeBufferPointer { data in
+            for channel in 0..<c {
+                let moments = channelMoments(
+                    data, channel: channel, channels: c, count: n, planeSize: plane)
+                mean[channel] += moments.mean
+                variance[channel] += moments.squares / max(count - 1, 1)
             }
-            let m = sum / count
-            var squares = 0.0
-            for image in 0..<n {
-                let start = (image * c + channel) * plane
-                for i in start..<(start + plane) {
-                    let d = Double(data[i]) - m
-                    squares += d * d
-                }
-            }
-            mean[channel] += m
-            variance[channel] += squares / max(count - 1, 1)
         }
         batches += 1
     }

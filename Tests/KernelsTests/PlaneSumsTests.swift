@@ -69,3 +69,19 @@ private func withBuffersForTest(
         }
     }
 }
+
+@Suite("channelMoments: one channel's mean and squared deviations over images")
+struct ChannelMomentsTests {
+    @Test("two images, two channels of 2 pixels: the second channel's moments by hand")
+    func byHand() {
+        // Image 0: channel 0 = 9, 9; channel 1 = 1, 2. Image 1: channel 0 = 9, 9; channel 1 =
+        // 3, 6. Channel 1 holds 1, 2, 3, 6: mean 3, squared deviations 4 + 1 + 0 + 9 = 14.
+        let x: [Float] = [9, 9, 1, 2, 9, 9, 3, 6]
+        x.withUnsafeBufferPointer { x in
+            let one = channelMoments(x, channel: 1, channels: 2, count: 2, planeSize: 2)
+            #expect(one.mean == 3 && one.squares == 14)
+            let zero = channelMoments(x, channel: 0, channels: 2, count: 2, planeSize: 2)
+            #expect(zero.mean == 9 && zero.squares == 0)
+        }
+    }
+}
