@@ -112,6 +112,18 @@ var loadedData: AblationData?
     return data
 }
 
+/// 20 batches of training images in an order of their own, for precise batch-norm
+/// statistics (sections 5 and 6).
+@MainActor func statisticsBatches() throws -> [Tensor] {
+    Array(
+        try ablationData().trainLoader(batchSize: config.batchSize, seed: 1).batches().prefix(20)
+            .map(\.images))
+}
+
+/// The net section 5 trains again, step for step as the run did, and its trained model:
+/// section 6 builds a deeper net from it.
+var replayed: (result: NetResult, model: ResNet)?
+
 notebook.introduction(
     """
     Lessons 03 and 04 showed what a shortcut does to one gradient. This lesson is about the \
@@ -401,7 +413,7 @@ notebook.cell("The degradation problem, in our numbers") { cell in
     let paperThird =
         paperClaim
         + (residualPenalty.isPositive
-            ? "Here res-\(deep) trains worse than res-\(shallow) (\(residualPenalty.points)): that part is not reproduced at this budget; section 11 tries a longer one. "
+            ? "Here res-\(deep) trains worse than res-\(shallow) (\(residualPenalty.points)): that part is not reproduced at this budget; section 12 tries a longer one. "
             : residualPenalty.includesZero
                 ? "Here res-\(deep) against res-\(shallow) is \(residualPenalty.points): not shown either way at this budget. "
                 : "Here too res-\(deep) trains better than res-\(shallow) (\(residualPenalty.points)). ")
@@ -447,7 +459,7 @@ notebook.cell("The degradation problem, in our numbers") { cell in
         steps res-\(deep) averages a loss of \(String(format: "%.2f", startLoss(resDeep))), \
         plain-\(deep) \(String(format: "%.2f", startLoss(plainDeep))) (chance, ln 10, is 2.30). \
         At initialisation a residual block passes its input on and adds its branch, so the \
-        signal grows block after block within a stage (section 8 measures it); the logits of \
+        signal grows block after block within a stage (section 9 measures it); the logits of \
         the deep residual net start large and confidently wrong, while batch norm and the \
         ReLU keep each plain block's output near unit scale. The residual net pays for it in \
         its first steps only.
@@ -491,12 +503,10 @@ notebook.cell("Test error") { cell in
     if let chosen = candidates.max(by: { jump($0) < jump($1) }) {
         let data = try ablationData()
         let evaluationSet = data.testBatches(config.evaluationImages)
-        let statisticsBatches = Array(
-            data.trainLoader(batchSize: config.batchSize, seed: 1).batches().prefix(20)
-                .map(\.images))
+        let statisticsBatches = try statisticsBatches()
         let statisticsImages = statisticsBatches.reduce(0) { $0 + $1.shape[0] }
         var measured: [(step: Int, asRun: Double, precise: Double)] = []
-        _ = try NetTraining(config: config, data: data).train(
+        replayed = try NetTraining(config: config, data: data).train(
             chosen.ablationNet, seed: chosen.seed,
             afterEvaluation: { step, model in
                 let asRun = score(model, on: evaluationSet).error
@@ -505,7 +515,8 @@ notebook.cell("Test error") { cell in
                 let precise = score(model, on: evaluationSet).error
                 for (buffer, data) in zip(model.namedBuffers(), saved) { buffer.tensor.data = data }
                 measured.append((step, asRun, precise))
-            })
+            }
+        ).map { (chosen, $0.model) }
         cell.table(
             [
                 "\(chosen.net), seed \(chosen.seed), after step",
@@ -585,7 +596,200 @@ notebook.cell("Test error") { cell in
     }
 }
 
-// MARK: - 6. Gradients at initialisation
+// MARK: - 6. The constructed solution
+
+notebook.cell("A deeper net that starts as the shallow one") { cell in
+    let data = try ablationData()
+    // The trained plain net of the shallowest depth: section 5's replay when it was that
+    // net, else the same seed trained again now.
+    let source =
+        replayed?.result.ablationNet == plainShallow
+        ? replayed!.result
+        : results.results(plainShallow).first { $0.seed == replayed?.result.seed }
+            ?? results.results(plainShallow)[0]
+    let shallowModel: ResNet
+    if let replayed, replayed.result.ablationNet == plainShallow {
+        shallowModel = replayed.model
+    } else {
+        guard
+            let trained = try NetTraining(config: config, data: data).train(
+                plainShallow, seed: source.seed)
+        else { return }
+        shallowModel = trained.model
+    }
+    let statistics = try statisticsBatches()
+    let deepConfiguration = ResNet.Configuration.ablation(
+        depth: deep, residual: false, classes: shallowModel.configuration.classes,
+        inputChannels: shallowModel.configuration.inputChannels)
+    let constructed = shallowModel.deepened(to: deepConfiguration, statistics: statistics)
+    let extraBlocks = constructed.blocks.count - shallowModel.blocks.count
+    cell.prose(
+        """
+        He et al.'s argument that depth alone should not hurt (section 1 of the paper) is a \
+        construction: take a trained shallow net, add layers that compute the identity, and \
+        the deeper net fits its training data exactly as well, so a deeper net *has* a \
+        solution at least as good. Build it. plain-\(deep) below has plain-\(shallow)'s \
+        trained stem, classifier and blocks (seed \(source.seed), the net section 5 trained \
+        again) first in each stage (\(shallowModel.configuration.blocksPerStage.map(String.init).joined(separator: ", ")) \
+        of its \(deepConfiguration.blocksPerStage.map(String.init).joined(separator: ", ")) \
+        blocks), and \(extraBlocks) extra blocks after them, each made to pass its input on: \
+        both 3×3 convolutions are identity kernels, and both batch norms get as running mean \
+        and variance the statistics of what the stage's copied blocks hand on while training \
+        (averaged over \(statistics.count) batches of training images), with γ = √(variance + \
+        ε) and β = mean, so that in eval mode each batch norm undoes its own normalisation. \
+        `ResNet.deepened(to:statistics:)` does it; the extra blocks:
+        """)
+    try cell.listing("deepened-extra-blocks", in: "Sources/ResNetModels/ResNet+Deepened.swift")
+    // How close to plain-18 the start is: eval-mode logits on the test images, and
+    // training-mode logits on the first batch both nets will train on.
+    let evaluationSet = data.testBatches(config.evaluationImages)
+    func logits(_ model: ResNet, _ x: Tensor, training: Bool) -> [Float] {
+        model.train(training)
+        let saved = model.namedBuffers().map(\.tensor.data)
+        defer {
+            for (buffer, data) in zip(model.namedBuffers(), saved) { buffer.tensor.data = data }
+            model.train()
+        }
+        return Tensor.withoutGrad { model(x) }.data
+    }
+    var evalGap: Float = 0
+    var evalScale: Float = 0
+    for batch in evaluationSet.batches {
+        let expected = logits(shallowModel, batch.images, training: false)
+        let got = logits(constructed, batch.images, training: false)
+        evalScale = max(evalScale, expected.map(abs).max() ?? 0)
+        evalGap = max(evalGap, zip(got, expected).map { abs($0 - $1) }.max() ?? 0)
+    }
+    shallowModel.eval()
+    constructed.eval()
+    let shallowStart = score(shallowModel, on: evaluationSet)
+    let constructedStart = score(constructed, on: evaluationSet)
+    let runOrder = data.trainLoader(
+        batchSize: config.batchSize, seed: AblationSeeds(source.seed).data)
+    let firstBatch = runOrder.batch(at: runOrder.position(afterSteps: config.iterations))
+    let trainExpected = logits(shallowModel, firstBatch.images, training: true)
+    let trainGot = logits(constructed, firstBatch.images, training: true)
+    let trainGap = zip(trainGot, trainExpected).map { abs($0 - $1) }.max() ?? 0
+    let trainScale = trainExpected.map(abs).max() ?? 0
+    /// The share of the batch that `logits` (`[N, classes]`, flattened) classify wrongly.
+    func error(_ logits: [Float]) -> Double {
+        let labels = firstBatch.labels
+        let classes = logits.count / labels.count
+        let wrong = labels.indices.filter { n in
+            let row = logits[(n * classes)..<((n + 1) * classes)]
+            return row.firstIndex(of: row.max()!)! - n * classes != labels[n]
+        }
+        return Double(wrong.count) / Double(labels.count)
+    }
+    let meanTrainGap =
+        zip(trainGot, trainExpected).map { Double(abs($0 - $1)) }.reduce(0, +)
+        / Double(trainGot.count)
+    cell.table(
+        [
+            "mode", "plain-\(shallow) error", "constructed plain-\(deep) error",
+            "largest |logit difference|", "largest |logit|",
+        ],
+        [
+            [
+                "eval, \(Format.grouped(evaluationSet.count)) test images",
+                percent(shallowStart.error),
+                percent(constructedStart.error), String(format: "%.2g", evalGap),
+                String(format: "%.3g", evalScale),
+            ],
+            [
+                "training, the next batch of the run (\(firstBatch.labels.count) images)",
+                percent(error(trainExpected)), percent(error(trainGot)),
+                String(format: "%.3g", trainGap), String(format: "%.3g", trainScale),
+            ],
+        ])
+    cell.prose(
+        """
+        How close to the identity is that? In eval mode, as close as Float arithmetic \
+        allows: the two nets' logits differ by at most \(String(format: "%.2g", evalGap)) \
+        where the largest logit is \(String(format: "%.3g", evalScale)), and they score \
+        \(percent(shallowStart.error)) and \(percent(constructedStart.error)) test error. \
+        In training mode, which is what SGD sees, they are not the same function: each of \
+        the \(2 * extraBlocks) extra batch norms normalises by the batch's own mean and \
+        variance, not by the averages it was set with, so the extra blocks are only near the \
+        identity, and the errors compound through \(extraBlocks) blocks: on the next \
+        training batch the logits differ by \(String(format: "%.3g", trainGap)) at most and \
+        \(String(format: "%.3g", meanTrainGap)) on average, against a largest logit of \
+        \(String(format: "%.3g", trainScale)). No setting of a batch norm makes a plain block \
+        the identity in both modes. (For a residual net the construction is exact in both: \
+        γ = 0 in a block's last batch norm makes its branch add exactly zero; the tests check \
+        both cases.)
+        """)
+    cell.check(
+        "before training on, the constructed plain-\(deep) scores plain-\(shallow)'s eval-mode test error, its logits within 1e-4 of the largest",
+        constructedStart.error == shallowStart.error && evalGap <= 1e-4 * max(1, evalScale),
+        "\(percent(constructedStart.error)) vs \(percent(shallowStart.error)); largest difference \(String(format: "%.2g", evalGap))"
+    )
+
+    // Both nets go on training from here, on the same batches: those the run's batch order
+    // holds after its last step.
+    var onward = config
+    onward.iterations = full ? 100 : 10
+    onward.decayIterations = full ? 20 : 2
+    onward.finalDecayIterations = nil
+    onward.window = full ? 20 : 2
+    onward.evaluations = 1
+    let trainer = NetTraining(config: onward, data: data)
+    guard
+        let continued = try trainer.train(
+            plainShallow, seed: source.seed, continuing: (shallowModel, config.iterations)),
+        let deeper = try trainer.train(
+            plainDeep, seed: source.seed, continuing: (constructed, config.iterations))
+    else { return }
+    let shallowCurve = continued.result.curve(window: onward.window)
+    let deepCurve = deeper.result.curve(window: onward.window)
+    cell.prose(
+        """
+        Now train both on for \(onward.iterations) more steps with the run's recipe \
+        (learning rate \(config.learningRate), a tenth of it for the last \
+        \(onward.decayIterations); fresh momentum), on the same batches: the ones the run's \
+        order for seed \(source.seed) holds after step \(config.iterations). Training error \
+        (the batches' own, in training mode as in section 4) over each \(onward.window) steps:
+        """)
+    cell.table(
+        ["steps", "plain-\(shallow), trained on", "constructed plain-\(deep), trained on"],
+        zip(shallowCurve, deepCurve).map { a, b in
+            [
+                "\(a.iteration - onward.window + 1)-\(a.iteration)", percent(a.trainError),
+                percent(b.trainError),
+            ]
+        })
+    let startGap = deepCurve[0].trainError - shallowCurve[0].trainError
+    let endGap = deepCurve.last!.trainError - shallowCurve.last!.trainError
+    let scratch = results.results(plainDeep).first { $0.seed == source.seed }
+    let scratchNote =
+        scratch.map {
+            "plain-\(deep) trained from random weights in the run (same seed) ended at \(percent($0.finalTraining(window: config.window).trainError)) training error, plain-\(shallow) at \(percent(source.finalTraining(window: config.window).trainError))."
+        } ?? ""
+    // The last window holds 20 × 128 = 2,560 images: the paired difference of two error
+    // rates on the same images has a standard error of about a point there, so 2 points is
+    // the line between a difference and noise.
+    let verdict =
+        !full
+        ? "This --quick run is too short to say anything: the numbers show the code runs."
+        : endGap > 0.02
+            ? "SGD made the constructed net worse: it ends \(points(endGap)) points above plain-\(shallow) on the same batches. The deeper plain net had a solution as good as the shallow one's in its hands, and training moved it away; what degrades is not what the net can represent but what SGD does with it, as He et al. argue."
+            : endGap < -0.02
+                ? "The constructed net ends \(points(-endGap)) points *below* plain-\(shallow) on the same batches: from this start SGD does not make the deeper plain net worse, it uses the extra layers. So the deeper net's trouble in section 4 is reaching a good solution from random weights, not keeping one: this supports He et al.'s reading that degradation is a difficulty of optimisation, not of capacity."
+                : "The two end within 2 points of each other (\(points(endGap)) points, constructed minus shallow) on the same batches: from this start SGD does not make the deeper plain net worse. So the deeper net's trouble in section 4 is reaching a good solution from random weights, not keeping one: this supports He et al.'s reading that degradation is a difficulty of optimisation, not of capacity."
+    cell.prose(
+        """
+        In the first \(onward.window) steps the constructed net is \
+        \(startGap >= 0 ? "\(points(startGap)) points worse" : "\(points(-startGap)) points better") \
+        than plain-\(shallow) (the training-mode mismatch above, and SGD's first reaction \
+        to it); at the end, \(points(abs(endGap))) points \(endGap >= 0 ? "worse" : "better"). \
+        \(verdict) For scale: \(scratchNote) On all \(Format.grouped(continued.result.testImages)) \
+        test images, after training on: plain-\(shallow) \(percent(continued.result.test.error)), \
+        constructed plain-\(deep) \(percent(deeper.result.test.error)). \
+        \(full ? "One seed, \(onward.iterations) steps: a control for the argument, not a measurement of its size." : "")
+        """)
+}
+
+// MARK: - 7. Gradients at initialisation
 
 notebook.cell("Vanishing gradients? Look before training") { cell in
     cell.prose(
@@ -723,7 +927,7 @@ notebook.cell("Vanishing gradients? Look before training") { cell in
         """)
 }
 
-// MARK: - 7. Shattered gradients
+// MARK: - 8. Shattered gradients
 
 notebook.cell("Shattered gradients") { cell in
     let shattered = results.shattered
@@ -764,7 +968,7 @@ notebook.cell("Shattered gradients") { cell in
     }
 }
 
-// MARK: - 8. Layer responses
+// MARK: - 9. Layer responses
 
 notebook.cell("Layer responses (the paper's Figure 7)") { cell in
     cell.prose(
@@ -944,7 +1148,7 @@ notebook.cell("Layer responses (the paper's Figure 7)") { cell in
         stagesGrow)
 }
 
-// MARK: - 9. Lesions
+// MARK: - 10. Lesions
 
 notebook.cell("Deleting blocks (Veit et al. 2016)") { cell in
     let lesions = results.trained.flatMap(\.lesions)
@@ -1044,7 +1248,7 @@ notebook.cell("Deleting blocks (Veit et al. 2016)") { cell in
     )
 }
 
-// MARK: - 10. Loss landscape
+// MARK: - 11. Loss landscape
 
 notebook.cell("The loss landscape (Li et al. 2018)") { cell in
     cell.prose(
@@ -1320,7 +1524,7 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
             + "\(counts(residual.landscapes.map(\.outwardDescents.falling))) falls")
 }
 
-// MARK: - 11. Longer runs
+// MARK: - 12. Longer runs
 
 /// The committed longer run (`Docs/ablation-long`), restricted to the seeds whose nets have
 /// all finished; nil when it is not in the checkout or no seed has finished.
@@ -1387,7 +1591,7 @@ notebook.cell("What a longer run adds") { cell in
         error over the last \(longConfig.window) steps, and test error on all \
         \(Format.grouped(long.testImages)) test images, beside this run's numbers for the \
         same nets (± is the standard deviation over the seeds; plain-56 of seed 0 is section \
-        10's matched plain net):
+        11's matched plain net):
         """)
     var rows: [[String]] = []
     for net in longConfig.nets {

@@ -27,9 +27,18 @@ public struct NetTraining {
     }
 
     /// Trains `net` from the weights of `seed` and returns its result and trained model.
+    ///
+    /// With `start`, the model given is trained instead (its weights are changed in place)
+    /// on the batches that `seed`'s order holds after its first `start.steps`: a trained
+    /// net carried on as if its run had been longer, or a net built from one (lesson 08
+    /// continues plain-18 beside a plain-56 made from it, on the same batches). The
+    /// learning rate, the evaluations and the curve count the new steps from 0.
     /// - Parameters:
-    ///   - net: the net to build and train.
+    ///   - net: the net to build and train (with `start`, the name and family recorded).
     ///   - seed: the ablation seed; its `AblationSeeds` give the weights and the batch order.
+    ///   - start: a model to train instead of `seed`'s initial weights, and the number of
+    ///     batches of the seed's order to pass over first; nil: build `net` and start at
+    ///     the first batch.
     ///   - progress: called after every step with the steps taken.
     ///   - afterEvaluation: called after each test-error measurement along the way with the
     ///     steps taken and the model (lesson 08 measures it again with other batch-norm
@@ -37,17 +46,21 @@ public struct NetTraining {
     ///   - shouldStop: asked after every step; true abandons the net and returns nil.
     /// - Throws: `AblationError.diverged` on a NaN or infinite loss, `.invalidConfiguration` (SGD).
     public func train(
-        _ net: AblationNet, seed: UInt64, progress: (Int) -> Void = { _ in },
+        _ net: AblationNet, seed: UInt64, continuing start: (model: ResNet, steps: Int)? = nil,
+        progress: (Int) -> Void = { _ in },
         afterEvaluation: (Int, ResNet) -> Void = { _, _ in },
         shouldStop: () -> Bool = { false }
     ) throws(AblationError) -> (result: NetResult, model: ResNet)? {
         let seeds = AblationSeeds(seed)
-        let model = net.build(
-            classes: data.train.classNames.count, inputChannels: data.train.channels,
-            seed: seeds.model)
+        let model =
+            start?.model
+            ?? net.build(
+                classes: data.train.classNames.count, inputChannels: data.train.channels,
+                seed: seeds.model)
         model.train()
         let optimizer = try config.makeOptimizer(for: model)
         let loader = data.trainLoader(batchSize: config.batchSize, seed: seeds.data)
+        let first = loader.position(afterSteps: start?.steps ?? 0)
         let evaluateAt = Set(config.evaluationIterations)
 
         var stepLoss: [Float] = []
@@ -57,7 +70,7 @@ public struct NetTraining {
         var evaluationSeconds = 0.0
         var clock = ContinuousClock.now
 
-        for batch in loader.batches().prefix(config.iterations) {
+        for batch in loader.batches(from: first).prefix(config.iterations) {
             let step = stepLoss.count
             optimizer.groups[0].learningRate = config.learningRate(atStep: step)
             let outcome = trainingStep(

@@ -95,6 +95,18 @@ public struct DataLoader: Sendable {
             : Position(epoch: position.epoch, batch: position.batch + 1)
     }
 
+    /// The position of the batch that comes after `steps` batches from the start of epoch 0:
+    /// where a run counted in steps carries on (epoch `steps / batchesPerEpoch`, batch
+    /// `steps % batchesPerEpoch`).
+    /// - Parameter steps: batches already taken, ≥ 0.
+    public func position(afterSteps steps: Int) -> Position {
+        checkArgument(
+            steps >= 0 && batchesPerEpoch > 0,
+            "DataLoader.position(afterSteps:): expected steps ≥ 0 and batches in an epoch, got "
+                + "steps \(steps), \(batchesPerEpoch) batches per epoch")
+        return Position(epoch: steps / batchesPerEpoch, batch: steps % batchesPerEpoch)
+    }
+
     /// The batch at `position`, made now (what iteration would give there).
     public func batch(at position: Position) -> Batch {
         checkPosition(position, op: "DataLoader.batch(at:)", allowEnd: false)

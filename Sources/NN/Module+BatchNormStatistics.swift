@@ -19,43 +19,67 @@ extension Module {
     public func reestimateBatchNormStatistics(_ batches: [Tensor]) {
         let norms = namedModules().compactMap { $0.module as? BatchNorm2d }
         guard !norms.isEmpty, !batches.isEmpty else { return }
-        let sums = norms.map { StatisticsSum(channels: $0.channels) }
-        let hooks = zip(norms, sums).map { norm, sum in
-            (norm, norm.registerForwardHook { _, input, _ in sum.add(input) })
+        let statistics = averageBatchStatistics(of: norms, input: true, over: batches)
+        for (norm, moments) in zip(norms, statistics) {
+            norm.runningMean.data = moments.mean.map { Float($0) }
+            norm.runningVar.data = moments.variance.map { Float($0) }
         }
-        let tracked = norms.map { $0.numBatchesTracked.data }
+    }
+
+    /// Per channel, the average over `batches` of each batch's mean and unbiased variance of
+    /// what each module of `modules` receives (`input`) or returns, with every batch passed
+    /// through this module in training mode (each batch norm normalising by the batch's own
+    /// statistics, as in a training step) and no autograd. The module is left as it was: its
+    /// modes, and every buffer (the running statistics, which the passes move, included).
+    ///
+    ///     // the mean and variance of what each stage of a net hands on, while it trains
+    ///     let stages = net.averageBatchStatistics(of: net.layers, input: false, over: batches)
+    ///
+    /// - Parameters:
+    ///   - modules: submodules of this module (or itself); each must see `[B, C, H, W]`.
+    ///   - input: true for what each module receives, false for what it returns.
+    ///   - batches: the inputs, `[B, C, H, W]` each, B ≥ 2.
+    /// - Returns: one mean and one variance per channel for each module, in Double; empty
+    ///   arrays for a module that no batch reached.
+    public func averageBatchStatistics(
+        of modules: [Module], input: Bool, over batches: [Tensor]
+    ) -> [(mean: [Double], variance: [Double])] {
+        let sums = modules.map { _ in StatisticsSum() }
+        let hooks = zip(modules, sums).map { module, sum in
+            (module, module.registerForwardHook { _, x, y in sum.add(input ? x : y) })
+        }
         let modes = namedModules().map(\.module.training)
+        let buffers = namedBuffers().map(\.tensor.data)
         train()
         Tensor.withoutGrad {
             for batch in batches { _ = self(batch) }
         }
         // Parents come before their children, so each module's own call is the last to set it.
         for ((_, module), mode) in zip(namedModules(), modes) { module.train(mode) }
-        for (norm, id) in hooks { norm.removeForwardHook(id) }
-        for ((norm, sum), count) in zip(zip(norms, sums), tracked) {
-            norm.runningMean.data = sum.mean.map { Float($0 / Double(sum.batches)) }
-            norm.runningVar.data = sum.variance.map { Float($0 / Double(sum.batches)) }
-            norm.numBatchesTracked.data = count
+        for (module, id) in hooks { module.removeForwardHook(id) }
+        for (buffer, data) in zip(namedBuffers(), buffers) { buffer.tensor.data = data }
+        return sums.map { sum in
+            let n = Double(max(sum.batches, 1))
+            return (sum.mean.map { $0 / n }, sum.variance.map { $0 / n })
         }
     }
 }
 
 /// Per channel, the sums over batches of each batch's mean and unbiased variance.
 private final class StatisticsSum {
-    var mean: [Double]
-    var variance: [Double]
+    var mean: [Double] = []
+    var variance: [Double] = []
     var batches = 0
-
-    init(channels: Int) {
-        mean = Array(repeating: 0, count: channels)
-        variance = Array(repeating: 0, count: channels)
-    }
 
     /// Adds the statistics of `x`, `[N, C, H, W]`, computed in double precision.
     func add(_ x: Tensor) {
         let (n, c) = (x.shape[0], x.shape[1])
         let plane = x.shape[2] * x.shape[3]
         let count = Double(n * plane)
+        if batches == 0 {
+            mean = Array(repeating: 0, count: c)
+            variance = Array(repeating: 0, count: c)
+        }
         x.data.withUnsafeBufferPointer { data in
             for channel in 0..<c {
                 let moments = channelMoments(

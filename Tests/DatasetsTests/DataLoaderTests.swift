@@ -102,6 +102,11 @@ struct DataLoaderTests {
         expectSameBatches(run.dropFirst(), full)
         #expect(loader.position(after: .init(epoch: 2, batch: 2)) == .init(epoch: 3, batch: 0))
         #expect(loader.position(after: .init(epoch: 2, batch: 0)) == .init(epoch: 2, batch: 1))
+        // After n steps from the start: the (n + 1)-th batch of the endless run.
+        let endless = Array(loader.batches().prefix(8))
+        for steps in [0, 2, 3, 7] {
+            #expect(loader.position(afterSteps: steps) == endless[steps].position)
+        }
     }
 
     @Test("the iterator's position is where to resume")

@@ -71,6 +71,38 @@ struct BatchNormStatisticsTests {
         #expect(!model.training && !bn1.training && !bn2.training)
     }
 
+    @Test("the statistics of a module's output, the model left as it was")
+    func outputStatistics() {
+        let bn = BatchNorm2d(2)
+        let relu = ReLU()
+        let model = Sequential([bn, relu])
+        model.eval()
+        bn.runningMean.data = [0.5, -0.5]
+        // Two batches of one image: in training mode bn makes each channel mean 0, variance
+        // 1 (biased), and the ReLU keeps the upper half: channel 0 of 1...4 normalises to
+        // ±0.447, ±1.342, so its output is 0, 0, 0.447, 1.342 in both batches.
+        let first = Tensor(shape: [1, 2, 2, 2], data: [1, 2, 3, 4, 40, 30, 20, 10])
+        let second = Tensor(shape: [1, 2, 2, 2], data: first.data.map { 2 * $0 })
+        let statistics = model.averageBatchStatistics(
+            of: [relu, bn], input: false, over: [first, second])
+        let s = (1 / 1.25 as Double).squareRoot()  // 1 / the biased standard deviation
+        let outputs = [0, 0, 0.5 * s, 1.5 * s]
+        let mean = outputs.reduce(0, +) / 4
+        let variance = outputs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 3
+        #expect(statistics.count == 2)
+        // eps (1e-5) moves these by under 1e-5 of their size.
+        expectClose(statistics[0].mean.map(Float.init), [Float(mean), Float(mean)], relative: 1e-4)
+        expectClose(
+            statistics[0].variance.map(Float.init), [Float(variance), Float(variance)],
+            relative: 1e-4)
+        // bn's own output is normalised: mean 0, unbiased variance 4/3.
+        expectClose(statistics[1].variance.map(Float.init), [4 / 3, 4 / 3], relative: 1e-4)
+        #expect(bn.runningMean.data == [0.5, -0.5], "the running statistics moved")
+        #expect(bn.numBatchesTracked.scalar == 0)
+        #expect(!bn.training && !relu.training)
+        #expect(bn.forwardHookCount == 0 && relu.forwardHookCount == 0)
+    }
+
     @Test("no batches: nothing changes")
     func noBatches() {
         let bn = BatchNorm2d(2)

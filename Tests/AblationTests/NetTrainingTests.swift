@@ -1,0 +1,32 @@
+import Ablation
+import Testing
+
+@Suite("NetTraining: one net of the ablation, trained from its seed or carried on")
+struct NetTrainingTests {
+    @Test("carrying a net on after n steps gives the run that never stopped")
+    func continuingEqualsOneRun() throws {
+        // Without momentum (and with one learning rate) SGD keeps no state between steps, so
+        // the only things a continued run must get right are the weights it starts from and
+        // the batches it takes next: across the epoch boundary too (6 batches per epoch).
+        var config = tinyAblation()
+        config.momentum = 0
+        config.decayIterations = 0
+        config.iterations = 9
+        let data = try tinyData(config)
+        let net = AblationNet(depth: 8, residual: false)
+        let whole = try #require(try NetTraining(config: config, data: data).train(net, seed: 7))
+
+        var half = config
+        half.iterations = 4
+        let first = try #require(try NetTraining(config: half, data: data).train(net, seed: 7))
+        half.iterations = 5
+        let rest = try #require(
+            try NetTraining(config: half, data: data).train(
+                net, seed: 7, continuing: (first.model, 4)))
+        #expect(rest.model === first.model, "the model given is trained in place")
+        #expect(first.result.stepLoss + rest.result.stepLoss == whole.result.stepLoss)
+        #expect(
+            rest.model.stateDict().map(\.tensor.data) == whole.model.stateDict().map(\.tensor.data)
+        )
+    }
+}
