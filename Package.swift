@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "Ablation",
             dependencies: [
-                "TextFormat",
+                "Checks", "TextFormat",
                 "NN", "ResNetModels", "Datasets", "Optim", "Training", "TensorCore", "Kernels",
                 "Randomness", "Plots",
             ],

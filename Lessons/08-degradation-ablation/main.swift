@@ -121,7 +121,7 @@ var loadedData: AblationData?
 }
 
 /// The net section 5 trains again, step for step as the run did, and its trained model:
-/// section 6 builds a deeper net from it.
+/// section 6 builds a deeper net from it, then trains it on (in place).
 var replayed: (result: NetResult, model: ResNet)?
 
 notebook.introduction(
@@ -315,7 +315,8 @@ notebook.cell("The degradation problem, in our numbers") { cell in
         the parameters and could, in principle, compute nearly what plain-\(shallow) \
         computes (the paper's constructed solution, section 1: the extra layers set to the \
         identity; with batch norm after every convolution, normalising each batch by its own \
-        statistics while training, an extra plain layer can only approximate the identity). \
+        statistics while training, an extra plain layer can only approximate the identity; \
+        section 6 builds it and trains it on). \
         On the right, the same layers with shortcuts: res-\(deep) ends at \(percent(r56)).
         """)
     // Depth makes every net worse at a budget this small; degradation is depth hurting the
@@ -601,21 +602,23 @@ notebook.cell("Test error") { cell in
 notebook.cell("A deeper net that starts as the shallow one") { cell in
     let data = try ablationData()
     // The trained plain net of the shallowest depth: section 5's replay when it was that
-    // net, else the same seed trained again now.
-    let source =
-        replayed?.result.ablationNet == plainShallow
-        ? replayed!.result
-        : results.results(plainShallow).first { $0.seed == replayed?.result.seed }
-            ?? results.results(plainShallow)[0]
+    // net, else the same seed trained again here.
+    let source: NetResult
     let shallowModel: ResNet
+    let origin: String
     if let replayed, replayed.result.ablationNet == plainShallow {
-        shallowModel = replayed.model
+        (source, shallowModel) = replayed
+        origin = "the net section 5 trained again"
     } else {
+        source =
+            results.results(plainShallow).first { $0.seed == replayed?.result.seed }
+            ?? results.results(plainShallow)[0]
         guard
             let trained = try NetTraining(config: config, data: data).train(
                 plainShallow, seed: source.seed)
         else { return }
         shallowModel = trained.model
+        origin = "trained again here, step for step as in the run"
     }
     let statistics = try statisticsBatches()
     let deepConfiguration = ResNet.Configuration.ablation(
@@ -629,8 +632,8 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
         construction: take a trained shallow net, add layers that compute the identity, and \
         the deeper net fits its training data exactly as well, so a deeper net *has* a \
         solution at least as good. Build it. plain-\(deep) below has plain-\(shallow)'s \
-        trained stem, classifier and blocks (seed \(source.seed), the net section 5 trained \
-        again) first in each stage (\(shallowModel.configuration.blocksPerStage.map(String.init).joined(separator: ", ")) \
+        trained stem, classifier and blocks (seed \(source.seed), \(origin)) first in each \
+        stage (\(shallowModel.configuration.blocksPerStage.map(String.init).joined(separator: ", ")) \
         of its \(deepConfiguration.blocksPerStage.map(String.init).joined(separator: ", ")) \
         blocks), and \(extraBlocks) extra blocks after them, each made to pass its input on: \
         both 3×3 convolutions are identity kernels, and both batch norms get as running mean \
@@ -640,50 +643,58 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
         `ResNet.deepened(to:statistics:)` does it; the extra blocks:
         """)
     try cell.listing("deepened-extra-blocks", in: "Sources/ResNetModels/ResNet+Deepened.swift")
+
     // How close to plain-18 the start is: eval-mode logits on the test images, and
-    // training-mode logits on the first batch both nets will train on.
+    // training-mode errors on the first batches both nets will train on.
     let evaluationSet = data.testBatches(config.evaluationImages)
-    func logits(_ model: ResNet, _ x: Tensor, training: Bool) -> [Float] {
+    /// The logits of `model` for `x` in the mode asked for, its buffers (running
+    /// statistics) left as they were.
+    func logits(_ model: ResNet, _ x: Tensor, training: Bool) -> Tensor {
         model.train(training)
         let saved = model.namedBuffers().map(\.tensor.data)
         defer {
             for (buffer, data) in zip(model.namedBuffers(), saved) { buffer.tensor.data = data }
             model.train()
         }
-        return Tensor.withoutGrad { model(x) }.data
+        return Tensor.withoutGrad { model(x) }
     }
     var evalGap: Float = 0
     var evalScale: Float = 0
     for batch in evaluationSet.batches {
-        let expected = logits(shallowModel, batch.images, training: false)
-        let got = logits(constructed, batch.images, training: false)
+        let expected = logits(shallowModel, batch.images, training: false).data
+        let got = logits(constructed, batch.images, training: false).data
         evalScale = max(evalScale, expected.map(abs).max() ?? 0)
         evalGap = max(evalGap, zip(got, expected).map { abs($0 - $1) }.max() ?? 0)
     }
-    shallowModel.eval()
-    constructed.eval()
     let shallowStart = score(shallowModel, on: evaluationSet)
     let constructedStart = score(constructed, on: evaluationSet)
+
+    // Both nets go on from here on the same batches, those the run's batch order holds after
+    // its last step, at the rate the run ended with.
+    var onward = config
+    onward.iterations = full ? 100 : 10
+    onward.learningRate = config.learningRate(atStep: config.iterations - 1)
+    onward.decayIterations = 0
+    onward.finalDecayIterations = nil
+    onward.window = full ? 20 : 2
+    onward.evaluations = 1
+    onward.testLimit = config.evaluationImages
     let runOrder = data.trainLoader(
         batchSize: config.batchSize, seed: AblationSeeds(source.seed).data)
-    let firstBatch = runOrder.batch(at: runOrder.position(afterSteps: config.iterations))
-    let trainExpected = logits(shallowModel, firstBatch.images, training: true)
-    let trainGot = logits(constructed, firstBatch.images, training: true)
-    let trainGap = zip(trainGot, trainExpected).map { abs($0 - $1) }.max() ?? 0
-    let trainScale = trainExpected.map(abs).max() ?? 0
-    /// The share of the batch that `logits` (`[N, classes]`, flattened) classify wrongly.
-    func error(_ logits: [Float]) -> Double {
-        let labels = firstBatch.labels
-        let classes = logits.count / labels.count
-        let wrong = labels.indices.filter { n in
-            let row = logits[(n * classes)..<((n + 1) * classes)]
-            return row.firstIndex(of: row.max()!)! - n * classes != labels[n]
+    let firstWindow = Array(
+        runOrder.batches(from: runOrder.position(afterSteps: config.iterations))
+            .prefix(onward.window))
+    /// The training-mode error of `model` on each batch, with no update.
+    func errors(_ model: ResNet) -> [Double] {
+        firstWindow.map { batch in
+            let predicted = logits(model, batch.images, training: true).argmax(axis: 1)
+            return Double(zip(predicted, batch.labels).filter { $0 != $1 }.count)
+                / Double(batch.labels.count)
         }
-        return Double(wrong.count) / Double(labels.count)
     }
-    let meanTrainGap =
-        zip(trainGot, trainExpected).map { Double(abs($0 - $1)) }.reduce(0, +)
-        / Double(trainGot.count)
+    let shallowBefore = errors(shallowModel)
+    let constructedBefore = errors(constructed)
+    let windowImages = firstWindow.reduce(0) { $0 + $1.labels.count }
     cell.table(
         [
             "mode", "plain-\(shallow) error", "constructed plain-\(deep) error",
@@ -692,32 +703,34 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
         [
             [
                 "eval, \(Format.grouped(evaluationSet.count)) test images",
-                percent(shallowStart.error),
-                percent(constructedStart.error), String(format: "%.2g", evalGap),
-                String(format: "%.3g", evalScale),
+                percent(shallowStart.error), percent(constructedStart.error),
+                String(format: "%.2g", evalGap), String(format: "%.3g", evalScale),
             ],
             [
-                "training, the next batch of the run (\(firstBatch.labels.count) images)",
-                percent(error(trainExpected)), percent(error(trainGot)),
-                String(format: "%.3g", trainGap), String(format: "%.3g", trainScale),
+                "training, the next \(onward.window) batches of the run (\(Format.grouped(windowImages)) images), no update",
+                percent(arithmeticMean(shallowBefore)), percent(arithmeticMean(constructedBefore)),
+                "", "",
             ],
         ])
     cell.prose(
         """
-        How close to the identity is that? In eval mode, as close as Float arithmetic \
-        allows: the two nets' logits differ by at most \(String(format: "%.2g", evalGap)) \
-        where the largest logit is \(String(format: "%.3g", evalScale)), and they score \
-        \(percent(shallowStart.error)) and \(percent(constructedStart.error)) test error. \
-        In training mode, which is what SGD sees, they are not the same function: each of \
-        the \(2 * extraBlocks) extra batch norms normalises by the batch's own mean and \
+        How close to the identity is that? In eval mode, equal up to rounding (in the batch \
+        norms' scaling and in the Winograd transforms of the 3×3 convolutions, which do not \
+        pass an identity kernel bit for bit): the logits differ by at most \
+        \(String(format: "%.2g", evalGap)) where the largest is \
+        \(String(format: "%.3g", evalScale)), and the two nets score \
+        \(percent(shallowStart.error)) and \(percent(constructedStart.error)) test error. So \
+        the deeper plain net can represent what the shallow one learned: capacity is not in \
+        question. In training mode, which is what SGD sees, they are not the same function: \
+        each of the \(2 * extraBlocks) extra batch norms normalises by the batch's own mean and \
         variance, not by the averages it was set with, so the extra blocks are only near the \
-        identity, and the errors compound through \(extraBlocks) blocks: on the next \
-        training batch the logits differ by \(String(format: "%.3g", trainGap)) at most and \
-        \(String(format: "%.3g", meanTrainGap)) on average, against a largest logit of \
-        \(String(format: "%.3g", trainScale)). No setting of a batch norm makes a plain block \
-        the identity in both modes. (For a residual net the construction is exact in both: \
-        γ = 0 in a block's last batch norm makes its branch add exactly zero; the tests check \
-        both cases.)
+        identity, and the differences compound through \(extraBlocks) blocks: on the batches \
+        they will train on next, before any update, the constructed net's training-mode \
+        error is \(percent(arithmeticMean(constructedBefore))) against plain-\(shallow)'s \
+        \(percent(arithmeticMean(shallowBefore))). No setting of a batch norm makes a plain block the \
+        identity in both modes. (For a residual net the construction is exact in both: γ = 0 \
+        in a block's last batch norm makes its branch add exactly zero; the tests check both \
+        cases.)
         """)
     cell.check(
         "before training on, the constructed plain-\(deep) scores plain-\(shallow)'s eval-mode test error, its logits within 1e-4 of the largest",
@@ -725,14 +738,6 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
         "\(percent(constructedStart.error)) vs \(percent(shallowStart.error)); largest difference \(String(format: "%.2g", evalGap))"
     )
 
-    // Both nets go on training from here, on the same batches: those the run's batch order
-    // holds after its last step.
-    var onward = config
-    onward.iterations = full ? 100 : 10
-    onward.decayIterations = full ? 20 : 2
-    onward.finalDecayIterations = nil
-    onward.window = full ? 20 : 2
-    onward.evaluations = 1
     let trainer = NetTraining(config: onward, data: data)
     guard
         let continued = try trainer.train(
@@ -744,11 +749,11 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
     let deepCurve = deeper.result.curve(window: onward.window)
     cell.prose(
         """
-        Now train both on for \(onward.iterations) more steps with the run's recipe \
-        (learning rate \(config.learningRate), a tenth of it for the last \
-        \(onward.decayIterations); fresh momentum), on the same batches: the ones the run's \
-        order for seed \(source.seed) holds after step \(config.iterations). Training error \
-        (the batches' own, in training mode as in section 4) over each \(onward.window) steps:
+        Does SGD keep it? Train both on for \(onward.iterations) more steps at the rate the \
+        run ended with (\(onward.learningRate); momentum starts afresh, weight decay and \
+        batch size as in the run), on the same batches: those the run's order for seed \
+        \(source.seed) holds after step \(config.iterations). Training error (the batches' \
+        own, in training mode as in section 4) over each \(onward.window) steps:
         """)
     cell.table(
         ["steps", "plain-\(shallow), trained on", "constructed plain-\(deep), trained on"],
@@ -758,36 +763,67 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
                 percent(b.trainError),
             ]
         })
-    let startGap = deepCurve[0].trainError - shallowCurve[0].trainError
-    let endGap = deepCurve.last!.trainError - shallowCurve.last!.trainError
+    // The gap (constructed minus shallow) is paired batch by batch, on the first window
+    // before any update and on the last window after training: its change is what SGD did
+    // to the constructed net relative to the shallow one, with a standard error from the
+    // spread of the per-batch differences (sampling noise of the images only; one seed and
+    // one batch order say nothing about the spread over SGD paths).
+    let before = PairedGap(constructedBefore, shallowBefore)
+    let lastSteps = (onward.iterations - onward.window)..<onward.iterations
+    let after = PairedGap(
+        lastSteps.map { Double(deeper.result.stepError[$0]) },
+        lastSteps.map { Double(continued.result.stepError[$0]) })
+    let change = after.mean - before.mean
+    let standardError =
+        (before.standardError * before.standardError
+        + after.standardError * after.standardError).squareRoot()
+    let outcome =
+        !full
+        ? "This --quick run is too short to say anything: the numbers show the code runs."
+        : change > 2 * standardError
+            ? "The constructed net lost ground: relative to plain-\(shallow) it is \(points(change)) points worse after training than before it, more than twice the standard error. In this seed and these \(onward.iterations) steps SGD moved the deeper plain net away from the solution it was handed, even at the run's smallest rate."
+            : change < -2 * standardError
+                ? "The constructed net gained ground: relative to plain-\(shallow) it is \(points(-change)) points better after training than before it, more than twice the standard error. In this seed and these \(onward.iterations) steps SGD did not push the deeper plain net off the solution it was handed; it closed part of the training-mode gap."
+                : "The gap did not move by more than twice its standard error (\(change >= 0 ? "+" : "")\(points(change)) points): in this seed and these \(onward.iterations) steps SGD neither lost nor improved the solution the deeper plain net was handed, relative to plain-\(shallow)."
     let scratch = results.results(plainDeep).first { $0.seed == source.seed }
     let scratchNote =
         scratch.map {
-            "plain-\(deep) trained from random weights in the run (same seed) ended at \(percent($0.finalTraining(window: config.window).trainError)) training error, plain-\(shallow) at \(percent(source.finalTraining(window: config.window).trainError))."
+            " For scale, plain-\(deep) trained from random weights in the run (same seed) ended at \(percent($0.finalTraining(window: config.window).trainError)) training error, plain-\(shallow) at \(percent(source.finalTraining(window: config.window).trainError))."
         } ?? ""
-    // The last window holds 20 × 128 = 2,560 images: the paired difference of two error
-    // rates on the same images has a standard error of about a point there, so 2 points is
-    // the line between a difference and noise.
-    let verdict =
-        !full
-        ? "This --quick run is too short to say anything: the numbers show the code runs."
-        : endGap > 0.02
-            ? "SGD made the constructed net worse: it ends \(points(endGap)) points above plain-\(shallow) on the same batches. The deeper plain net had a solution as good as the shallow one's in its hands, and training moved it away; what degrades is not what the net can represent but what SGD does with it, as He et al. argue."
-            : endGap < -0.02
-                ? "The constructed net ends \(points(-endGap)) points *below* plain-\(shallow) on the same batches: from this start SGD does not make the deeper plain net worse, it uses the extra layers. So the deeper net's trouble in section 4 is reaching a good solution from random weights, not keeping one: this supports He et al.'s reading that degradation is a difficulty of optimisation, not of capacity."
-                : "The two end within 2 points of each other (\(points(endGap)) points, constructed minus shallow) on the same batches: from this start SGD does not make the deeper plain net worse. So the deeper net's trouble in section 4 is reaching a good solution from random weights, not keeping one: this supports He et al.'s reading that degradation is a difficulty of optimisation, not of capacity."
     cell.prose(
         """
-        In the first \(onward.window) steps the constructed net is \
-        \(startGap >= 0 ? "\(points(startGap)) points worse" : "\(points(-startGap)) points better") \
-        than plain-\(shallow) (the training-mode mismatch above, and SGD's first reaction \
-        to it); at the end, \(points(abs(endGap))) points \(endGap >= 0 ? "worse" : "better"). \
-        \(verdict) For scale: \(scratchNote) On all \(Format.grouped(continued.result.testImages)) \
-        test images, after training on: plain-\(shallow) \(percent(continued.result.test.error)), \
-        constructed plain-\(deep) \(percent(deeper.result.test.error)). \
-        \(full ? "One seed, \(onward.iterations) steps: a control for the argument, not a measurement of its size." : "")
+        Paired batch by batch, the constructed net's training error minus plain-\(shallow)'s \
+        is \(before.description) on the first \(onward.window) batches before any update, and \
+        \(after.description) on the last \(onward.window) steps of training on (± one \
+        standard error over the batches). \(outcome)\(scratchNote) \
+        \(full ? "What this does not show: one seed and one batch order, so nothing about how much another seed would differ; and the start was exact only in eval mode, so in training mode SGD began a little off the solution." : "")
         """)
 }
+
+/// A mean difference of two error rates measured on the same batches, with its standard
+/// error over the batches.
+struct PairedGap: CustomStringConvertible {
+    var mean: Double
+    var standardError: Double
+
+    init(_ a: [Double], _ b: [Double]) {
+        let differences = zip(a, b).map { $0 - $1 }
+        let n = Double(differences.count)
+        let average = differences.reduce(0, +) / n
+        let variance =
+            differences.map { ($0 - average) * ($0 - average) }.reduce(0, +) / max(n - 1, 1)
+        mean = average
+        standardError = (variance / n).squareRoot()
+    }
+
+    /// "+1.2 ± 0.8 points".
+    var description: String {
+        String(format: "%+.1f ± %.1f points", 100 * mean, 100 * standardError)
+    }
+}
+
+/// The arithmetic mean of `values`.
+func arithmeticMean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
 
 // MARK: - 7. Gradients at initialisation
 

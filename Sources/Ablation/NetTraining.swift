@@ -1,3 +1,4 @@
+import Checks
 import Datasets
 import Foundation
 import NN
@@ -29,10 +30,12 @@ public struct NetTraining {
     /// Trains `net` from the weights of `seed` and returns its result and trained model.
     ///
     /// With `start`, the model given is trained instead (its weights are changed in place)
-    /// on the batches that `seed`'s order holds after its first `start.steps`: a trained
-    /// net carried on as if its run had been longer, or a net built from one (lesson 08
-    /// continues plain-18 beside a plain-56 made from it, on the same batches). The
-    /// learning rate, the evaluations and the curve count the new steps from 0.
+    /// on the batches that `seed`'s order holds after its first `start.steps`, the batches
+    /// a longer run would have taken next: a trained net carried on, or a net built from one
+    /// (lesson 08 carries plain-18 on beside a plain-56 made from it, on the same batches).
+    /// The optimizer starts afresh (no momentum carried over), and the learning rate, the
+    /// evaluations and the curve count the new steps from 0; so this equals one longer run
+    /// only without momentum and at one rate. The model must be `net`'s depth and family.
     /// - Parameters:
     ///   - net: the net to build and train (with `start`, the name and family recorded).
     ///   - seed: the ablation seed; its `AblationSeeds` give the weights and the batch order.
@@ -52,6 +55,15 @@ public struct NetTraining {
         shouldStop: () -> Bool = { false }
     ) throws(AblationError) -> (result: NetResult, model: ResNet)? {
         let seeds = AblationSeeds(seed)
+        if let start {
+            checkArgument(
+                start.model.configuration.residual == net.residual
+                    && start.model.weightedLayerCount == net.depth && start.steps >= 0,
+                "NetTraining.train(continuing:): expected a model of \(net.name) and steps ≥ 0, "
+                    + "got a depth-\(start.model.weightedLayerCount) "
+                    + "\(start.model.configuration.residual ? "residual" : "plain") net after "
+                    + "\(start.steps) steps")
+        }
         let model =
             start?.model
             ?? net.build(

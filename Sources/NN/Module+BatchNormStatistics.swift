@@ -36,7 +36,9 @@ extension Module {
     ///     let stages = net.averageBatchStatistics(of: net.layers, input: false, over: batches)
     ///
     /// - Parameters:
-    ///   - modules: submodules of this module (or itself); each must see `[B, C, H, W]`.
+    ///   - modules: submodules of this module (or itself), each called once per forward
+    ///     (a module called twice, as `BasicBlock`'s `relu` is, would mix two tensors into
+    ///     one average); each must see `[B, C, H, W]`.
     ///   - input: true for what each module receives, false for what it returns.
     ///   - batches: the inputs, `[B, C, H, W]` each, B ≥ 2.
     /// - Returns: one mean and one variance per channel for each module, in Double; empty

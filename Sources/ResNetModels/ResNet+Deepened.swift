@@ -42,23 +42,31 @@ extension ResNet {
         var sameButDepth = configuration
         sameButDepth.blocksPerStage = own.blocksPerStage
         checkArgument(
-            own.block == .basic && sameButDepth == own
+            own.block == .basic && sameButDepth == own && own.blocksPerStage.allSatisfy { $0 >= 1 }
                 && zip(configuration.blocksPerStage, own.blocksPerStage).allSatisfy(>=),
-            "ResNet.deepened(to:): expected a configuration of basic blocks that differs from "
-                + "the net's only by at least as many blocks per stage (\(own.blocksPerStage)), "
-                + "got \(configuration.block) blocks \(configuration.blocksPerStage)")
+            "ResNet.deepened(to:statistics:): expected a configuration of basic blocks that "
+                + "differs from the net's only by at least as many blocks per stage "
+                + "(\(own.blocksPerStage)), got \(configuration.block) blocks "
+                + "\(configuration.blocksPerStage)")
+        checkArgument(
+            !own.residual || own.shortcut != .c,
+            "ResNet.deepened(to:statistics:): shortcut option C projects every block's input, "
+                + "so an extra block with a zero branch would not pass it on unchanged")
         checkArgument(
             own.residual || !batches.isEmpty,
-            "ResNet.deepened(to:): a plain net's extra blocks need training batches for their "
-                + "statistics, got none")
+            "ResNet.deepened(to:statistics:): a plain net's extra blocks need training batches "
+                + "for their statistics, got none")
 
         var generator = SeededGenerator(seed: 0)  // every weight is replaced below
         let deeper = ResNet(configuration, generator: &generator)
         // The stem, fc and each stage's first blocks have the same names in both nets.
         do {
-            _ = try deeper.loadStateDict(stateDict(), strict: false)
+            let keys = try deeper.loadStateDict(stateDict(), strict: false)
+            precondition(
+                keys.unexpectedKeys.isEmpty,
+                "ResNet.deepened(to:statistics:): the deeper net lacks \(keys.unexpectedKeys)")
         } catch {
-            preconditionFailure("ResNet.deepened(to:): \(error)")
+            preconditionFailure("ResNet.deepened(to:statistics:): \(error)")
         }
         let handedOn =
             own.residual
@@ -90,12 +98,16 @@ extension ResNet {
     }
 }
 
-/// Makes a convolution with as many inputs as outputs and an odd kernel pass each channel through unchanged.
+/// Makes a convolution that keeps the shape (as many inputs as outputs, stride 1, an odd
+/// kernel padded to keep the size) pass each channel through unchanged.
 private func setIdentity(_ conv: Conv2d) {
     let (c, k) = (conv.outputChannels, conv.kernelSize)
-    var weight = [Float](repeating: 0, count: c * conv.inputChannels * k * k)
-    for channel in 0..<min(c, conv.inputChannels) {
-        weight[((channel * conv.inputChannels + channel) * k + k / 2) * k + k / 2] = 1
+    precondition(
+        conv.inputChannels == c && conv.stride == 1 && k % 2 == 1 && conv.padding == k / 2,
+        "ResNet.deepened(to:statistics:): an extra block's convolution changes the shape")
+    var weight = [Float](repeating: 0, count: c * c * k * k)
+    for channel in 0..<c {
+        weight[((channel * c + channel) * k + k / 2) * k + k / 2] = 1
     }
     conv.weight.data = weight
     if let bias = conv.bias { bias.data = Array(repeating: 0, count: bias.data.count) }

@@ -10,8 +10,14 @@
 /// frees dozens of activation and gradient arrays of 1-7 MB, so each step then faults in
 /// and zeroes every one of their pages in the kernel: on 2 cores that was about a tenth of
 /// a step (`clear_page_erms` in `perf`). Raising the threshold to glibc's largest (32 MiB)
-/// and the trim threshold well above a step's working set keeps those blocks in the heap,
-/// where a freed block is reused by the next step's allocation of the same size.
+/// keeps those blocks in the heap, where a freed block is reused by the next step's
+/// allocation of the same size; and trimming is turned off, so that the heap's free top is
+/// never handed back to the kernel either. (A trim threshold of 1 GiB was not enough: the
+/// forward of a depth-56 net at batch 256 keeps about 1 GB of activations alive for its
+/// graph, and when the graph went, glibc gave that gigabyte back with `brk`, to fault it in
+/// again on the next pass: 911-945 page faults per image; Docs/PERFORMANCE.md.) The price
+/// is that the process keeps its peak heap until it exits, as PyTorch's caching allocators
+/// do.
 ///
 /// Applied once, on first use of `applied`; `Tensor` touches it when it is created.
 /// A no-op where the C library is not glibc, or when the environment variable
@@ -23,7 +29,7 @@ public enum AllocatorTuning {
             if getenv("RESIDUAL_DEFAULT_MALLOC") != nil { return false }
             let largest: Int32 = 32 << 20
             let mmapSet = mallopt(M_MMAP_THRESHOLD, largest) == 1
-            let trimSet = mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1
+            let trimSet = mallopt(M_TRIM_THRESHOLD, -1) == 1  // -1: never trim
             _ = mallopt(M_TOP_PAD, 64 << 20)
             return mmapSet && trimSet
         #else
