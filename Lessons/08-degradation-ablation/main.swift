@@ -1648,6 +1648,16 @@ notebook.cell("What a longer run adds") { cell in
             "\(Format.grouped(longConfig.iterations)) steps: mean ± sd",
             "\(Format.grouped(longConfig.iterations)) steps: test error",
         ], rows)
+    cell.prose(
+        "Its curves, drawn as section 4 draws this run's (the dotted gray lines are the two cuts of the rate):"
+    )
+    try cell.picture(
+        "long-training-error.png",
+        caption:
+            "The longer run: training error (thin) and test error (bold, dots), plain left, residual right"
+    ) { path in
+        try AblationFigures.trainingCurves(long, loss: false).write(to: path, scale: 2)
+    }
     let plainPenalty = long.depthPenalty(residual: false, from: low, to: high)
     let residualPenalty = long.depthPenalty(residual: true, from: low, to: high)
     let interaction = long.degradationInteraction(from: low, to: high)
