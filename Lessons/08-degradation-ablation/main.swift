@@ -494,7 +494,8 @@ notebook.cell("Test error") { cell in
         which can lag behind weights that still move a lot at a rate of \
         \(config.learningRate). The run keeps no weights from the middle of training, so the \
         test below trains one net again, step for step as the run did, and measures each \
-        checkpoint twice.
+        checkpoint twice: the net of the shallowest depth (the cheapest to train again) whose \
+        test error jumps most.
         """)
     // The test: replay the net of the shallowest depth (the cheapest to train again) whose
     // test error jumps most, and at each measurement score it with the running statistics,
@@ -694,6 +695,15 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
     }
     let shallowBefore = errors(shallowModel)
     let constructedBefore = errors(constructed)
+    // The training-mode logits of both nets on the same batches, before any update.
+    var trainGap: Float = 0
+    var trainScale: Float = 0
+    for batch in firstWindow {
+        let expected = logits(shallowModel, batch.images, training: true).data
+        let got = logits(constructed, batch.images, training: true).data
+        trainScale = max(trainScale, expected.map(abs).max() ?? 0)
+        trainGap = max(trainGap, zip(got, expected).map { abs($0 - $1) }.max() ?? 0)
+    }
     let windowImages = firstWindow.reduce(0) { $0 + $1.labels.count }
     cell.table(
         [
@@ -709,7 +719,7 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
             [
                 "training, the next \(onward.window) batches of the run (\(Format.grouped(windowImages)) images), no update",
                 percent(arithmeticMean(shallowBefore)), percent(arithmeticMean(constructedBefore)),
-                "", "",
+                String(format: "%.2g", trainGap), String(format: "%.3g", trainScale),
             ],
         ])
     cell.prose(
@@ -724,16 +734,19 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
         question. In training mode, which is what SGD sees, they are not the same function: \
         each of the \(2 * extraBlocks) extra batch norms normalises by the batch's own mean and \
         variance, not by the averages it was set with, so the extra blocks are only near the \
-        identity, and the differences compound through \(extraBlocks) blocks: on the batches \
-        they will train on next, before any update, the constructed net's training-mode \
-        error is \(percent(arithmeticMean(constructedBefore))) against plain-\(shallow)'s \
-        \(percent(arithmeticMean(shallowBefore))). No setting of a batch norm makes a plain block the \
-        identity in both modes. (For a residual net the construction is exact in both: γ = 0 \
-        in a block's last batch norm makes its branch add exactly zero; the tests check both \
-        cases.)
+        identity. Through \(extraBlocks) of them the logits move by up to \
+        \(String(format: "%.2g", trainGap)) (the largest is \(String(format: "%.3g", trainScale))), \
+        and on the batches they will train on next, before any update, the constructed net's \
+        training-mode error is \(percent(arithmeticMean(constructedBefore))) against \
+        plain-\(shallow)'s \(percent(arithmeticMean(shallowBefore))). No setting of a batch \
+        norm can make a plain block the identity in training mode: multiply the whole batch \
+        by any c > 0 and the block's output does not change (its first batch norm divides \
+        the scale out), so it cannot return c times its input. (For a residual net the \
+        construction is exact in both modes: γ = 0 in a block's last batch norm makes its \
+        branch add exactly zero; the tests check both cases.)
         """)
     cell.check(
-        "before training on, the constructed plain-\(deep) scores plain-\(shallow)'s eval-mode test error, its logits within 1e-4 of the largest",
+        "before training on, the constructed plain-\(deep) scores plain-\(shallow)'s eval-mode test error, its logits differing from plain-\(shallow)'s by at most 1e-4 × the largest |logit|",
         constructedStart.error == shallowStart.error && evalGap <= 1e-4 * max(1, evalScale),
         "\(percent(constructedStart.error)) vs \(percent(shallowStart.error)); largest difference \(String(format: "%.2g", evalGap))"
     )
@@ -749,8 +762,12 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
     let deepCurve = deeper.result.curve(window: onward.window)
     cell.prose(
         """
-        Does SGD keep it? Train both on for \(onward.iterations) more steps at the rate the \
-        run ended with (\(onward.learningRate); momentum starts afresh, weight decay and \
+        That settles what the deeper net can represent. He et al. conclude from the \
+        construction that the trouble is the solver: SGD is "unable to find" solutions as \
+        good, "or unable to do so in feasible time" (section 1). What follows tests a weaker \
+        thing, whether SGD *keeps* such a solution once handed it; that it does not *find* \
+        one is section 4's evidence, plain-\(deep) trained from random weights. Train both on \
+        for \(onward.iterations) more steps at the rate the run ended with (\(onward.learningRate); momentum starts afresh, weight decay and \
         batch size as in the run), on the same batches: those the run's order for seed \
         \(source.seed) holds after step \(config.iterations). Training error (the batches' \
         own, in training mode as in section 4) over each \(onward.window) steps:
@@ -764,39 +781,43 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
             ]
         })
     // The gap (constructed minus shallow) is paired batch by batch, on the first window
-    // before any update and on the last window after training: its change is what SGD did
+    // before any update and over all the steps of training on: its change is what SGD did
     // to the constructed net relative to the shallow one, with a standard error from the
     // spread of the per-batch differences (sampling noise of the images only; one seed and
     // one batch order say nothing about the spread over SGD paths).
     let before = PairedGap(constructedBefore, shallowBefore)
+    let during = PairedGap(
+        deeper.result.stepError.map(Double.init), continued.result.stepError.map(Double.init))
     let lastSteps = (onward.iterations - onward.window)..<onward.iterations
-    let after = PairedGap(
+    let last = PairedGap(
         lastSteps.map { Double(deeper.result.stepError[$0]) },
         lastSteps.map { Double(continued.result.stepError[$0]) })
-    let change = after.mean - before.mean
-    let standardError =
-        (before.standardError * before.standardError
-        + after.standardError * after.standardError).squareRoot()
+    let change = PairedGap.Change(from: before, to: during)
     let outcome =
         !full
         ? "This --quick run is too short to say anything: the numbers show the code runs."
-        : change > 2 * standardError
-            ? "The constructed net lost ground: relative to plain-\(shallow) it is \(points(change)) points worse after training than before it, more than twice the standard error. In this seed and these \(onward.iterations) steps SGD moved the deeper plain net away from the solution it was handed, even at the run's smallest rate."
-            : change < -2 * standardError
-                ? "The constructed net gained ground: relative to plain-\(shallow) it is \(points(-change)) points better after training than before it, more than twice the standard error. In this seed and these \(onward.iterations) steps SGD did not push the deeper plain net off the solution it was handed; it closed part of the training-mode gap."
-                : "The gap did not move by more than twice its standard error (\(change >= 0 ? "+" : "")\(points(change)) points): in this seed and these \(onward.iterations) steps SGD neither lost nor improved the solution the deeper plain net was handed, relative to plain-\(shallow)."
+        : change.mean > 2 * change.standardError
+            ? "That change is more than twice its standard error: in this seed and these \(onward.iterations) steps the constructed net lost ground to plain-\(shallow), by \(String(format: "%.2f", 100 * change.mean)) points."
+            : change.mean < -2 * change.standardError
+                ? "That change is more than twice its standard error the other way: in this seed and these \(onward.iterations) steps the constructed net gained \(String(format: "%.2f", -100 * change.mean)) points on plain-\(shallow)."
+                : "That change is within twice its standard error (\(String(format: "%.1f", abs(change.mean) / max(change.standardError, 1e-12))) of them): in this seed and these \(onward.iterations) steps SGD kept the constructed net within \(String(format: "%.1f", 100 * abs(during.mean) + 200 * during.standardError)) points of plain-\(shallow) (the gap over all the steps plus two standard errors), a loss this measurement cannot tell from none."
     let scratch = results.results(plainDeep).first { $0.seed == source.seed }
+    let scratchErrors = results.results(plainDeep).map {
+        $0.finalTraining(window: config.window).trainError
+    }
     let scratchNote =
         scratch.map {
-            " For scale, plain-\(deep) trained from random weights in the run (same seed) ended at \(percent($0.finalTraining(window: config.window).trainError)) training error, plain-\(shallow) at \(percent(source.finalTraining(window: config.window).trainError))."
+            " For scale, plain-\(deep) trained from random weights in the run ended at \(percent($0.finalTraining(window: config.window).trainError)) training error in this seed\(scratchErrors.count > 1 ? " (mean \(percent(arithmeticMean(scratchErrors))) over the run's \(scratchErrors.count) seeds, \(percent(scratchErrors.max()!)) the worst)" : ""), plain-\(shallow) at \(percent(source.finalTraining(window: config.window).trainError))."
         } ?? ""
     cell.prose(
         """
-        Paired batch by batch, the constructed net's training error minus plain-\(shallow)'s \
-        is \(before.description) on the first \(onward.window) batches before any update, and \
-        \(after.description) on the last \(onward.window) steps of training on (± one \
-        standard error over the batches). \(outcome)\(scratchNote) \
-        \(full ? "What this does not show: one seed and one batch order, so nothing about how much another seed would differ; and the start was exact only in eval mode, so in training mode SGD began a little off the solution." : "")
+        Paired batch by batch (± one standard error over the batches), the constructed \
+        net's training error minus plain-\(shallow)'s is \(before.description) on the first \
+        \(onward.window) batches before any update, \(during.description) over all \
+        \(onward.iterations) steps of training on, and \(last.description) over the last \
+        \(onward.window); from before to during, the gap changes by \(change.description). \
+        \(outcome)\(scratchNote) \
+        \(full ? "What this does not show: one seed and one batch order, so nothing about how much another seed would differ; \(onward.iterations) steps at the run's last rate, \(onward.learningRate), a tenth of the rate plain-\(deep) spent \(config.decayStart) of its \(config.iterations) steps at, so the weights move little and keeping the solution is the expected outcome (at \(config.learningRate) both nets would be knocked off their minima, and the test would mix keeping a solution with recovering from a larger rate); and the start was exact only in eval mode, so in training mode SGD began a little off the solution." : "")
         """)
 }
 
@@ -816,9 +837,29 @@ struct PairedGap: CustomStringConvertible {
         standardError = (variance / n).squareRoot()
     }
 
-    /// "+1.2 ± 0.8 points".
+    /// "+1.23 ± 0.80 points".
     var description: String {
-        String(format: "%+.1f ± %.1f points", 100 * mean, 100 * standardError)
+        String(format: "%+.2f ± %.2f points", 100 * mean, 100 * standardError)
+    }
+
+    /// The difference of two gaps, `to` minus `from`, their standard errors combined in
+    /// quadrature as if independent (when they share batches, as section 6's do, the
+    /// positive correlation makes this an overestimate).
+    struct Change: CustomStringConvertible {
+        var mean: Double
+        var standardError: Double
+
+        init(from: PairedGap, to: PairedGap) {
+            mean = to.mean - from.mean
+            standardError =
+                (from.standardError * from.standardError
+                + to.standardError * to.standardError).squareRoot()
+        }
+
+        /// "+0.24 ± 0.41 points".
+        var description: String {
+            String(format: "%+.2f ± %.2f points", 100 * mean, 100 * standardError)
+        }
     }
 }
 
@@ -1586,7 +1627,19 @@ struct LongerRun {
     let unfinishedSeeds: [UInt64]
 }
 
+/// The number of training images a run recorded in its `data.json`.
+func recordedTrainingImages(_ directory: String) throws -> Int {
+    let path = (directory as NSString).appendingPathComponent("data.json")
+    let object = try JSONSerialization.jsonObject(
+        with: Data(contentsOf: URL(fileURLWithPath: path)))
+    guard let count = (object as? [String: Any])?["train_images"] as? Int else {
+        throw AblationError.invalidConfiguration("\(path) records no train_images")
+    }
+    return count
+}
+
 notebook.cell("What a longer run adds") { cell in
+    let trainImages = try recordedTrainingImages(loaded.directory)
     // Minutes each seed's nets spent training, from the run's own records.
     let seedMinutes = config.seeds.indices.map { index in
         let seconds: Double = config.nets.reduce(0.0) {
@@ -1599,13 +1652,16 @@ notebook.cell("What a longer run adds") { cell in
         The budget, \(config.iterations) steps per net, keeps a seed short: its \
         \(config.nets.count) nets trained in \(Format.fixed(seedMinutes.min()!, 0)) to \
         \(Format.fixed(seedMinutes.max()!, 0)) minutes on the machines that made this run \
-        (section 3's table, seed by seed). The paper trained its CIFAR-10 nets for 64,000 \
-        steps with the learning rate cut twice (section 4.2); at a few hundred steps both \
-        families were still getting worse with depth (section 4), and the paper's third \
-        effect, in the middle panel of Figure 6, the ResNets getting *better* with depth, \
-        cannot show. (An earlier study, `Docs/ablation-budget/README.md`, made with older \
-        code and an older criterion, looked for the smallest budget at which the plain nets \
-        degrade; its conclusion is not carried over.)
+        (section 3's table, seed by seed). \(config.iterations) steps of \(config.batchSize) \
+        images are \(String(format: "%.2f", Double(config.iterations * config.batchSize) / Double(trainImages))) \
+        of an epoch of the \(Format.grouped(trainImages)) training images; the paper \
+        trained its CIFAR-10 nets (depths 20 to 110, with augmentation) for 64,000 steps of \
+        128, about 164 epochs of 50,000 images, with the learning rate cut twice (section \
+        4.2). Its Figure 6 shows three effects: deeper plain nets train worse, the shortcuts \
+        remove that, and deeper ResNets train *better*. At a few hundred steps both our \
+        families were still getting worse with depth (section 4), so the third did not show. \
+        (An earlier budget study in `Docs/ablation-budget`, made with older code, is \
+        superseded by the run below.)
         """)
     guard let longer = try longerRun() else {
         cell.prose("The longer run (`Docs/ablation-long`) is not in this checkout.")
@@ -1613,17 +1669,23 @@ notebook.cell("What a longer run adds") { cell in
     }
     let long = longer.results
     let longConfig = long.config
+    let longTrainImages = try recordedTrainingImages(
+        (notebook.packageRoot as NSString).appendingPathComponent("Docs/ablation-long"))
     let longDepths = longConfig.depths.sorted()
     let (low, high) = (longDepths.first!, longDepths.last!)
     cell.prose(
         """
         `Docs/ablation-long` holds a longer run of depths \(low) and \(high): \
-        \(Format.grouped(longConfig.iterations)) steps per net, the rate cut to a tenth for \
-        the last \(Format.grouped(longConfig.decayIterations)) and to a hundredth for the last \
-        \(Format.grouped(longConfig.finalDecayIterations ?? 0)) (the paper's two cuts, at half \
-        and three quarters of the way), seeds \(longConfig.seeds.map(String.init).joined(separator: ", "))\
+        \(Format.grouped(longConfig.iterations)) steps per net \
+        (\(String(format: "%.1f", Double(longConfig.iterations * longConfig.batchSize) / Double(longTrainImages))) \
+        epochs), the rate \(longConfig.learningRate) for steps 1-\(Format.grouped(longConfig.decayStart)), \
+        \(longConfig.learningRate / 10) for \(Format.grouped(longConfig.decayStart + 1))-\(Format.grouped(longConfig.finalDecayStart)) \
+        and \(longConfig.learningRate / 100) for \(Format.grouped(longConfig.finalDecayStart + 1))-\(Format.grouped(longConfig.iterations)) \
+        (the paper's two cuts, at half and three quarters of the way), seeds \(longConfig.seeds.map(String.init).joined(separator: ", "))\
         \(longer.unfinishedSeeds.isEmpty ? "" : " (seed \(longer.unfinishedSeeds.map(String.init).joined(separator: ", ")) not finished: a seed joins once its four nets have finished)"), \
-        everything else as in this run (its README says how and where it was made). Training \
+        test error measured \(longConfig.evaluations) times along the way instead of \
+        \(config.evaluations), everything else as in this run (its README says how and \
+        where it was made). Training \
         error over the last \(longConfig.window) steps, and test error on all \
         \(Format.grouped(long.testImages)) test images, beside this run's numbers for the \
         same nets (± is the standard deviation over the seeds; plain-56 of seed 0 is section \
@@ -1633,7 +1695,7 @@ notebook.cell("What a longer run adds") { cell in
     for net in longConfig.nets {
         let here = config.nets.contains(net) ? finalTrain[net]!.percent : "–"
         let seeds = long.results(net).map {
-            percent($0.finalTraining(window: longConfig.window).trainError)
+            String(format: "%.2f%%", 100 * $0.finalTraining(window: longConfig.window).trainError)
         }
         rows.append([
             net.name, here, seeds.joined(separator: ", "), long.finalTrainError(net).percent,
@@ -1654,7 +1716,7 @@ notebook.cell("What a longer run adds") { cell in
     try cell.picture(
         "long-training-error.png",
         caption:
-            "The longer run: training error (thin) and test error (bold, dots), plain left, residual right"
+            "The longer run: training error (thin) and test error (bold, dots, on the first \(Format.grouped(long.nets.first!.evaluationImages)) test images), plain left, residual right"
     ) { path in
         try AblationFigures.trainingCurves(long, loss: false).write(to: path, scale: 2)
     }
@@ -1665,25 +1727,61 @@ notebook.cell("What a longer run adds") { cell in
     let residualBetter = residualPenalty.values.filter { $0 < 0 }.count
     let seedCount = plainPenalty.values.count
     let everySeed = seedCount == 2 ? "in both seeds" : "in all \(seedCount) seeds"
+    // The same penalties in this run, on the seeds both runs have: what the budget changed.
+    let sharedSeeds = config.seeds.filter { longConfig.seeds.contains($0) }
+    var sameSeedsConfig = config
+    sameSeedsConfig.seeds = sharedSeeds
+    let short: AblationResults? =
+        !sharedSeeds.isEmpty && config.depths.contains(low) && config.depths.contains(high)
+        ? try AblationResults(directory: loaded.directory, config: sameSeedsConfig) : nil
+    func perSeed(_ difference: PairedDifference) -> [String] {
+        difference.values.map { String(format: "%+.2f", 100 * $0) }
+    }
+    let shortPenalties = short.map {
+        (
+            plain: $0.depthPenalty(residual: false, from: low, to: high),
+            residual: $0.depthPenalty(residual: true, from: low, to: high),
+            interaction: $0.degradationInteraction(from: low, to: high)
+        )
+    }
     cell.table(
+        ["from depth \(low) to \(high), points"]
+            + longConfig.seeds.map { "seed \($0), \(Format.grouped(longConfig.iterations)) steps" }
+            + [
+                "\(Format.grouped(longConfig.iterations)) steps: mean ± sd (95% CI)",
+                "\(config.iterations) steps, the same seeds: mean ± sd (95% CI)",
+            ],
         [
-            "seed by seed, \(Format.grouped(longConfig.iterations)) steps",
-            "from depth \(low) to \(high)",
-        ],
-        [
-            ["plain family's depth penalty", plainPenalty.points],
-            ["residual family's depth penalty", residualPenalty.points],
-            ["interaction: plain's penalty minus residual's", interaction.points],
+            ["plain family's depth penalty"] + perSeed(plainPenalty)
+                + [plainPenalty.points, shortPenalties?.plain.points ?? "–"],
+            ["residual family's depth penalty"] + perSeed(residualPenalty)
+                + [residualPenalty.points, shortPenalties?.residual.points ?? "–"],
+            ["interaction: plain's penalty minus residual's"] + perSeed(interaction)
+                + [interaction.points, shortPenalties?.interaction.points ?? "–"],
         ])
+    // What the longer budget did to the plain penalty, against the short run on its seeds.
+    let budgetNote =
+        shortPenalties.map { p in
+            let shorter = p.plain.summary.mean
+            let longer = plainPenalty.summary.mean
+            let shrank = longer < shorter
+            let narrower = plainPenalty.summary.std < p.plain.summary.std
+            return
+                "On the same seeds, the \(config.iterations)-step run's plain penalty was \(p.plain.points) and its interaction \(p.interaction.points). "
+                + (shrank
+                    ? "The longer budget shrank the plain penalty \(longer > 0 ? "\(String(format: "%.1f", shorter / longer))-fold" : "to nothing")\(narrower ? " and its spread over the seeds" : ""): much of what the short run showed was deep plain nets being slow\(plainEverySeed ? "; yet plain-\(high) still ends behind plain-\(low) in every seed, consistent with the paper's \"or unable to do so in feasible time\"" : ""). "
+                    : "The longer budget did not shrink the plain penalty. ")
+        } ?? ""
     cell.prose(
         """
         With \(Format.grouped(longConfig.iterations)) steps and two cuts of the rate, \
         plain-\(high) ends above plain-\(low) \
         \(plainEverySeed ? everySeed : "in \(plainPenalty.values.filter { $0 > 0 }.count) of \(seedCount) seeds"), \
         \(plainPenalty.points)\(plainPenalty.includesZero && plainPenalty.values.count > 1 ? ", an interval that with \(seedCount) seeds still contains zero" : ""). The residual family's penalty is \(residualPenalty.points): \
-        \(residualBetter == residualPenalty.values.count ? "res-\(high) has overtaken res-\(low) \(everySeed), the paper's third effect" : residualBetter == 0 ? "res-\(high) is still behind res-\(low) \(everySeed), so the paper's third effect, deeper ResNets training better, is not reproduced at this budget, on Fashion-MNIST at depths \(low) and \(high)" : "res-\(high) is ahead of res-\(low) in \(residualBetter) of \(residualPenalty.values.count) seeds: the paper's third effect is not shown"). \
+        \(residualBetter == residualPenalty.values.count ? "res-\(high) has overtaken res-\(low) \(everySeed), the paper's third effect" : residualBetter == 0 ? "res-\(high) is still behind res-\(low) \(everySeed), so the paper's third effect, deeper ResNets training better, is not reproduced at this budget, on Fashion-MNIST at depths \(low) and \(high)\(residualPenalty.includesZero && residualPenalty.values.count > 1 ? " (the interval contains zero: the data show res-\(high) not better than res-\(low), but do not show it worse)" : "")" : "res-\(high) is ahead of res-\(low) in \(residualBetter) of \(residualPenalty.values.count) seeds: the paper's third effect is not shown"). \
         The interaction, the degradation that the shortcuts would remove, is \(interaction.points)\
-        \(interaction.isPositive ? ", its interval above zero with \(interaction.values.count) seeds." : interaction.values.count < 2 ? " (one seed: no interval)." : ", its interval still containing zero with \(interaction.values.count) seeds.") \
+        \(interaction.isPositive ? ", its interval above zero with \(interaction.values.count) seeds." : interaction.values.count < 2 ? " (one seed: no interval)." : ", its interval containing zero with \(interaction.values.count) seeds (section 4's lies above zero with \(config.seeds.count)).") \
+        \(budgetNote)\
         To make such a run yourself (hours on two cores; `resnet-lab ablate` without \
         `--train-only` adds the analyses, and `--run runs/long` then points this whole lesson \
         at it):

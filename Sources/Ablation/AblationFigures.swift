@@ -158,9 +158,17 @@ public enum AblationFigures {
         // Where the learning rate drops to a tenth (and to a hundredth), in both panels.
         let config = results.config
         var drops: [(label: String, step: Int)] = []
-        if config.decayIterations > 0 { drops.append(("learning rate ÷ 10", config.decayStart)) }
+        // Labelled with their steps: both lines are dotted gray.
+        if config.decayIterations > 0 {
+            drops.append(
+                ("learning rate ÷ 10 (after step \(config.decayStart))", config.decayStart))
+        }
         if config.finalDecayIterations != nil {
-            drops.append(("learning rate ÷ 100", config.finalDecayStart))
+            drops.append(
+                (
+                    "learning rate ÷ 100 (after step \(config.finalDecayStart))",
+                    config.finalDecayStart
+                ))
         }
         for index in panels.indices {
             panels[index].yRange = 0...(highest * 1.05)

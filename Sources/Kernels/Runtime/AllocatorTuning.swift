@@ -12,12 +12,12 @@
 /// a step (`clear_page_erms` in `perf`). Raising the threshold to glibc's largest (32 MiB)
 /// keeps those blocks in the heap, where a freed block is reused by the next step's
 /// allocation of the same size; and trimming is turned off, so that the heap's free top is
-/// never handed back to the kernel either. (A trim threshold of 1 GiB was not enough: the
-/// forward of a depth-56 net at batch 256 keeps about 1 GB of activations alive for its
-/// graph, and when the graph went, glibc gave that gigabyte back with `brk`, to fault it in
-/// again on the next pass: 911-945 page faults per image; Docs/PERFORMANCE.md.) The price
-/// is that the process keeps its peak heap until it exits, as PyTorch's caching allocators
-/// do.
+/// never handed back to the kernel either. (A trim threshold of 1 GiB was not enough: a
+/// depth-56 net's forward at batch 256 that records its graph keeps about a gigabyte of
+/// activations alive, and when the graph was dropped glibc gave that gigabyte back with `brk`,
+/// to fault it in again on the next pass: about 930 page faults per image. Docs/PERFORMANCE.md,
+/// "The cliff's cause found and removed".) The price is that the process keeps its peak heap
+/// until it exits.
 ///
 /// Applied once, on first use of `applied`; `Tensor` touches it when it is created.
 /// A no-op where the C library is not glibc, or when the environment variable
