@@ -800,7 +800,7 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
             ? "That change is more than twice its standard error: in this seed and these \(onward.iterations) steps the constructed net lost ground to plain-\(shallow), by \(String(format: "%.2f", 100 * change.mean)) points."
             : change.mean < -2 * change.standardError
                 ? "That change is more than twice its standard error the other way: in this seed and these \(onward.iterations) steps the constructed net gained \(String(format: "%.2f", -100 * change.mean)) points on plain-\(shallow)."
-                : "That change is within twice its standard error (\(String(format: "%.1f", abs(change.mean) / max(change.standardError, 1e-12))) of them): in this seed and these \(onward.iterations) steps SGD kept the constructed net within \(String(format: "%.1f", 100 * abs(during.mean) + 200 * during.standardError)) points of plain-\(shallow) (the gap over all the steps plus two standard errors), a loss this measurement cannot tell from none."
+                : "That change is within twice its standard error (\(String(format: "%.1f", abs(change.mean) / max(change.standardError, 1e-12))) of them): in this seed and these \(onward.iterations) steps SGD kept the constructed net, on average over the \(onward.iterations) steps, within about \(String(format: "%.1f", 100 * abs(during.mean) + 200 * during.standardError)) points of plain-\(shallow) (the average gap plus two standard errors; single windows of the table stray further), a loss this measurement cannot tell from none. (The standard error of the change treats the two gaps as independent; they share their first \(onward.window) batches, and neighbouring steps are correlated, so it is approximate.)"
     let scratch = results.results(plainDeep).first { $0.seed == source.seed }
     let scratchErrors = results.results(plainDeep).map {
         $0.finalTraining(window: config.window).trainError
@@ -817,7 +817,7 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
         \(onward.iterations) steps of training on, and \(last.description) over the last \
         \(onward.window); from before to during, the gap changes by \(change.description). \
         \(outcome)\(scratchNote) \
-        \(full ? "What this does not show: one seed and one batch order, so nothing about how much another seed would differ; \(onward.iterations) steps at the run's last rate, \(onward.learningRate), a tenth of the rate plain-\(deep) spent \(config.decayStart) of its \(config.iterations) steps at, so the weights move little and keeping the solution is the expected outcome (at \(config.learningRate) both nets would be knocked off their minima, and the test would mix keeping a solution with recovering from a larger rate); and the start was exact only in eval mode, so in training mode SGD began a little off the solution." : "")
+        \(full ? "What this does not show: one seed and one batch order, so nothing about how much another seed would differ; \(onward.iterations) steps at the run's last rate, \(onward.learningRate), a tenth of the rate plain-\(deep) spent \(config.decayStart) of its \(config.iterations) steps at, so the weights move little and keeping the solution is the expected outcome (at \(config.learningRate) both nets could be knocked off their minima, and the test would mix keeping a solution with recovering from a larger rate); and the start was exact only in eval mode, so in training mode SGD began a little off the solution." : "")
         """)
 }
 
@@ -1660,8 +1660,9 @@ notebook.cell("What a longer run adds") { cell in
         4.2). Its Figure 6 shows three effects: deeper plain nets train worse, the shortcuts \
         remove that, and deeper ResNets train *better*. At a few hundred steps both our \
         families were still getting worse with depth (section 4), so the third did not show. \
-        (An earlier budget study in `Docs/ablation-budget`, made with older code, is \
-        superseded by the run below.)
+        (An earlier study in `Docs/ablation-budget`, made with older code, chose the \
+        300-step default; the run below does not redo it, it asks what a much longer budget \
+        changes.)
         """)
     guard let longer = try longerRun() else {
         cell.prose("The longer run (`Docs/ablation-long`) is not in this checkout.")
@@ -1769,7 +1770,7 @@ notebook.cell("What a longer run adds") { cell in
             return
                 "On the same seeds, the \(config.iterations)-step run's plain penalty was \(p.plain.points) and its interaction \(p.interaction.points). "
                 + (shrank
-                    ? "The longer budget shrank the plain penalty \(longer > 0 ? "\(String(format: "%.1f", shorter / longer))-fold" : "to nothing")\(narrower ? " and its spread over the seeds" : ""): much of what the short run showed was deep plain nets being slow\(plainEverySeed ? "; yet plain-\(high) still ends behind plain-\(low) in every seed, consistent with the paper's \"or unable to do so in feasible time\"" : ""). "
+                    ? "The longer budget shrank the plain penalty \(longer > 0 ? "\(String(format: "%.1f", shorter / longer))-fold" : "to nothing")\(narrower ? " and its spread over the seeds" : ""): much of what the short run showed was deep plain nets being slow\(plainEverySeed ? "; yet plain-\(high) still ends behind plain-\(low) in every seed" : "")\(plainEverySeed && residualBetter == 0 ? ". But res-\(high) ends behind res-\(low) in every seed too, so the plain penalty alone is not the degradation problem; the interaction above is" : ""). "
                     : "The longer budget did not shrink the plain penalty. ")
         } ?? ""
     cell.prose(
@@ -1778,7 +1779,7 @@ notebook.cell("What a longer run adds") { cell in
         plain-\(high) ends above plain-\(low) \
         \(plainEverySeed ? everySeed : "in \(plainPenalty.values.filter { $0 > 0 }.count) of \(seedCount) seeds"), \
         \(plainPenalty.points)\(plainPenalty.includesZero && plainPenalty.values.count > 1 ? ", an interval that with \(seedCount) seeds still contains zero" : ""). The residual family's penalty is \(residualPenalty.points): \
-        \(residualBetter == residualPenalty.values.count ? "res-\(high) has overtaken res-\(low) \(everySeed), the paper's third effect" : residualBetter == 0 ? "res-\(high) is still behind res-\(low) \(everySeed), so the paper's third effect, deeper ResNets training better, is not reproduced at this budget, on Fashion-MNIST at depths \(low) and \(high)\(residualPenalty.includesZero && residualPenalty.values.count > 1 ? " (the interval contains zero: the data show res-\(high) not better than res-\(low), but do not show it worse)" : "")" : "res-\(high) is ahead of res-\(low) in \(residualBetter) of \(residualPenalty.values.count) seeds: the paper's third effect is not shown"). \
+        \(residualBetter == residualPenalty.values.count ? "res-\(high) has overtaken res-\(low) \(everySeed), the paper's third effect" : residualBetter == 0 ? "res-\(high) is still behind res-\(low) \(everySeed), so the paper's third effect, deeper ResNets training better, is not reproduced at this budget, on Fashion-MNIST at depths \(low) and \(high)\(residualPenalty.includesZero && residualPenalty.values.count > 1 ? " (the interval contains zero: res-\(high) is better in no seed, but with \(residualPenalty.values.count) seeds the data do not show it worse either)" : "")" : "res-\(high) is ahead of res-\(low) in \(residualBetter) of \(residualPenalty.values.count) seeds: the paper's third effect is not shown"). \
         The interaction, the degradation that the shortcuts would remove, is \(interaction.points)\
         \(interaction.isPositive ? ", its interval above zero with \(interaction.values.count) seeds." : interaction.values.count < 2 ? " (one seed: no interval)." : ", its interval containing zero with \(interaction.values.count) seeds (section 4's lies above zero with \(config.seeds.count)).") \
         \(budgetNote)\
