@@ -659,14 +659,29 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
         }
         return Tensor.withoutGrad { model(x) }
     }
-    var evalGap: Float = 0
-    var evalScale: Float = 0
-    for batch in evaluationSet.batches {
-        let expected = logits(shallowModel, batch.images, training: false).data
-        let got = logits(constructed, batch.images, training: false).data
-        evalScale = max(evalScale, expected.map(abs).max() ?? 0)
-        evalGap = max(evalGap, zip(got, expected).map { abs($0 - $1) }.max() ?? 0)
+    /// Both nets on the same batches in one mode, forward only: the largest |logit
+    /// difference|, plain-18's largest |logit|, and each net's error on each batch.
+    func compare(_ batches: [(images: Tensor, labels: [Int])], training: Bool) -> (
+        gap: Float, scale: Float, shallowErrors: [Double], constructedErrors: [Double]
+    ) {
+        var (gap, scale): (Float, Float) = (0, 0)
+        var (shallowErrors, constructedErrors): ([Double], [Double]) = ([], [])
+        func error(_ logits: Tensor, _ labels: [Int]) -> Double {
+            var tally = EvaluationTally()
+            tally.addPredictions(logits: logits, labels: labels)
+            return tally.error
+        }
+        for batch in batches {
+            let expected = logits(shallowModel, batch.images, training: training)
+            let got = logits(constructed, batch.images, training: training)
+            scale = max(scale, expected.data.map(abs).max() ?? 0)
+            gap = max(gap, zip(got.data, expected.data).map { abs($0 - $1) }.max() ?? 0)
+            shallowErrors.append(error(expected, batch.labels))
+            constructedErrors.append(error(got, batch.labels))
+        }
+        return (gap, scale, shallowErrors, constructedErrors)
     }
+    let (evalGap, evalScale, _, _) = compare(evaluationSet.batches, training: false)
     let shallowStart = score(shallowModel, on: evaluationSet)
     let constructedStart = score(constructed, on: evaluationSet)
 
@@ -685,25 +700,9 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
     let firstWindow = Array(
         runOrder.batches(from: runOrder.position(afterSteps: config.iterations))
             .prefix(onward.window))
-    /// The training-mode error of `model` on each batch, with no update.
-    func errors(_ model: ResNet) -> [Double] {
-        firstWindow.map { batch in
-            let predicted = logits(model, batch.images, training: true).argmax(axis: 1)
-            return Double(zip(predicted, batch.labels).filter { $0 != $1 }.count)
-                / Double(batch.labels.count)
-        }
-    }
-    let shallowBefore = errors(shallowModel)
-    let constructedBefore = errors(constructed)
-    // The training-mode logits of both nets on the same batches, before any update.
-    var trainGap: Float = 0
-    var trainScale: Float = 0
-    for batch in firstWindow {
-        let expected = logits(shallowModel, batch.images, training: true).data
-        let got = logits(constructed, batch.images, training: true).data
-        trainScale = max(trainScale, expected.map(abs).max() ?? 0)
-        trainGap = max(trainGap, zip(got, expected).map { abs($0 - $1) }.max() ?? 0)
-    }
+    // The training-mode errors and logits of both nets on those batches, before any update.
+    let (trainGap, trainScale, shallowBefore, constructedBefore) = compare(
+        firstWindow.map { ($0.images, $0.labels) }, training: true)
     let windowImages = firstWindow.reduce(0) { $0 + $1.labels.count }
     cell.table(
         [

@@ -11,13 +11,7 @@ struct DeepenedTests {
     private func trained(depth: Int, residual: Bool, seed: UInt64) -> ResNet {
         var generator = SeededGenerator(seed: seed)
         let model = ResNet(.ablation(depth: depth, residual: residual), generator: &generator)
-        for norm in model.namedModules().compactMap({ $0.module as? BatchNorm2d }) {
-            let c = norm.channels
-            norm.weight.data = (0..<c).map { _ in 0.5 + generator.nextUnitFloat() }
-            norm.bias.data = (0..<c).map { _ in generator.nextUnitFloat() - 0.5 }
-            norm.runningMean.data = (0..<c).map { _ in generator.nextUnitFloat() - 0.5 }
-            norm.runningVar.data = (0..<c).map { _ in 0.5 + generator.nextUnitFloat() }
-        }
+        randomizeBatchNorms(model, generator: &generator)
         return model
     }
 

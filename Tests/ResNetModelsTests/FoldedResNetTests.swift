@@ -10,14 +10,7 @@ struct FoldedResNetTests {
     private func trained(_ name: String, classes: Int = 10, seed: UInt64) throws -> ResNet {
         var generator = SeededGenerator(seed: seed)
         let model = try ResNet.named(name, classes: classes, generator: &generator)
-        for module in model.namedModules().map(\.module) {
-            guard let norm = module as? BatchNorm2d else { continue }
-            let c = norm.channels
-            norm.weight.data = (0..<c).map { _ in 0.5 + generator.nextUnitFloat() }
-            norm.bias.data = (0..<c).map { _ in generator.nextUnitFloat() - 0.5 }
-            norm.runningMean.data = (0..<c).map { _ in generator.nextUnitFloat() - 0.5 }
-            norm.runningVar.data = (0..<c).map { _ in 0.5 + generator.nextUnitFloat() }
-        }
+        randomizeBatchNorms(model, generator: &generator)
         return model
     }
 

@@ -14,6 +14,19 @@ func countWeightedLayers(_ model: Module) -> Int {
     }.count
 }
 
+/// Gives every batch norm of `model` the affine weights and running statistics a trained net
+/// might have: γ and the running variance in 0.5..<1.5, β and the running mean in
+/// -0.5..<0.5, drawn from `generator` batch norm by batch norm.
+func randomizeBatchNorms(_ model: Module, generator: inout SeededGenerator) {
+    for norm in model.namedModules().compactMap({ $0.module as? BatchNorm2d }) {
+        let c = norm.channels
+        norm.weight.data = (0..<c).map { _ in 0.5 + generator.nextUnitFloat() }
+        norm.bias.data = (0..<c).map { _ in generator.nextUnitFloat() - 0.5 }
+        norm.runningMean.data = (0..<c).map { _ in generator.nextUnitFloat() - 0.5 }
+        norm.runningVar.data = (0..<c).map { _ in 0.5 + generator.nextUnitFloat() }
+    }
+}
+
 /// torchvision's five ResNets (1000 classes, 3 channels), each built once per test run (all
 /// five take a few seconds to initialise) and left in eval mode. Tests only read them.
 enum ImageNetModels {
