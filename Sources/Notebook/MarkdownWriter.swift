@@ -7,9 +7,10 @@ enum MarkdownWriter {
         out.append("# \(notebook.title)")
         out.append("")
         out.append(
-            "> This page is the transcript of a real run of `swift run \(notebook.name)`"
+            "> This page is the transcript of a real run of `swift run \(notebook.name)"
                 + (summary.quick ? " --quick" : "")
-                + ", written by the lesson itself with `--markdown Docs`. Every number and picture "
+                + (summary.lastCell.map { " --through \($0)" } ?? "")
+                + "`, written by the lesson itself with `--markdown Docs`. Every number and picture "
                 + "below was computed by that run.")
         for block in notebook.intro { out.append(contentsOf: render(block)) }
         for (number, cell) in notebook.cells.enumerated() {
@@ -28,6 +29,10 @@ enum MarkdownWriter {
                 "\(summary.failures.count) check(s) FAILED, \(summary.checksPassed) passed, in \(time):"
             )
             for failure in summary.failures { out.append("- ✘ \(failure)") }
+        }
+        if let stopped = summary.stoppedEarly {
+            out.append("")
+            out.append(stopped)
         }
         return out.joined(separator: "\n") + "\n"
     }

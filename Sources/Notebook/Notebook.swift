@@ -32,6 +32,8 @@ public final class Notebook {
     var cells: [(title: String, blocks: [Block])] = []
     var failures: [String] = []
     var checksPassed = 0
+    /// Cells past `--through N`, not run.
+    var cellsNotRun = 0
     let started = ContinuousClock.now
     let terminal: TerminalWriter
 
@@ -129,13 +131,15 @@ public final class Notebook {
     }
 
     /// Runs one titled cell. An error thrown by `body` is reported as a failure of this
-    /// cell; later cells still run, and `finish()` exits non-zero.
+    /// cell; later cells still run, and `finish()` exits non-zero. A cell past `--through N`
+    /// is not run (nor shown) and counts as not run in the summary.
     public func cell(_ title: String, _ body: (Cell) throws -> Void) {
         _ = runCell(title, body)
     }
 
     /// Runs one titled cell that produces a value for later cells (the data, a trained
-    /// model): returns it, or nil when the cell failed (reported as with `cell(_:_:)`).
+    /// model): returns it, or nil when the cell failed (reported as with `cell(_:_:)`) or was
+    /// past `--through N`.
     @discardableResult
     public func cell<Result>(_ title: String, _ body: (Cell) throws -> Result) -> Result? {
         runCell(title, body)
@@ -143,6 +147,10 @@ public final class Notebook {
 
     private func runCell<Result>(_ title: String, _ body: (Cell) throws -> Result) -> Result? {
         let number = cells.count + 1
+        if let last = options.lastCell, number > last {
+            cellsNotRun += 1
+            return nil
+        }
         cells.append((title, []))
         terminal.cellTitle(number: number, title)
         let cell = Cell(notebook: self, index: cells.count - 1)
@@ -215,7 +223,8 @@ public final class Notebook {
             Double(elapsed.components.seconds)
             + Double(elapsed.components.attoseconds) * 1e-18
         let summary = Summary(
-            checksPassed: checksPassed, failures: failures, seconds: seconds, quick: isQuick)
+            checksPassed: checksPassed, failures: failures, seconds: seconds, quick: isQuick,
+            lastCell: options.lastCell, cellsNotRun: cellsNotRun)
         terminal.summary(summary)
         if let directory = options.markdownDirectory {
             let path = (directory as NSString).appendingPathComponent("\(name).md")
@@ -237,4 +246,15 @@ struct Summary {
     let failures: [String]
     let seconds: Double
     let quick: Bool
+    /// `--through N`'s N, and how many cells it left out.
+    var lastCell: Int? = nil
+    var cellsNotRun = 0
+
+    /// "Stopped after cell 3 (--through 3): 2 later cells not run.", or nil when every cell
+    /// ran.
+    var stoppedEarly: String? {
+        guard let lastCell, cellsNotRun > 0 else { return nil }
+        return "Stopped after cell \(lastCell) (--through \(lastCell)): \(cellsNotRun) later "
+            + (cellsNotRun == 1 ? "cell" : "cells") + " not run."
+    }
 }

@@ -7,6 +7,8 @@
 /// - `--out DIR`: where pictures go when no `--markdown` is given
 ///   (default `lesson-output/<lesson>`).
 /// - `--no-color`: plain terminal output (also when `NO_COLOR` is set or output is not a TTY).
+/// - `--through N`: run cells 1 to N only; the later cells are not run (the summary says how
+///   many). A lesson's first sections without the training that follows them.
 public struct NotebookOptions: Equatable, Sendable {
     /// An option of one lesson's own, taking a value: `--run DIR`.
     public struct Extra: Equatable, Sendable {
@@ -43,6 +45,8 @@ public struct NotebookOptions: Equatable, Sendable {
     public var color = true
     /// `--help` or `-h` was given: the lesson prints its usage and exits.
     public var help = false
+    /// The `--through N` cell: the last one run; nil when not given (every cell runs).
+    public var lastCell: Int?
     /// The values given for the lesson's own options, by flag.
     public var values: [String: String] = [:]
 
@@ -57,8 +61,9 @@ public struct NotebookOptions: Equatable, Sendable {
     ///     `["--quick", "--markdown", "Docs"]`.
     ///   - extras: the lesson's own options, each taking one value.
     /// - Throws: ``NotebookError/badArgument(_:)`` for an unknown option, for an option that
-    ///   needs a value and comes last or just before another `--` option, and for a blank
-    ///   `--markdown` or `--out` directory.
+    ///   needs a value and comes last or just before another `--` option, for a blank
+    ///   `--markdown` or `--out` directory, and for a `--through` that is not a positive
+    ///   whole number.
     public init(parsing arguments: [String], extras: [Extra] = []) throws(NotebookError) {
         var rest = arguments[...]
         while let argument = rest.popFirst() {
@@ -73,6 +78,14 @@ public struct NotebookOptions: Equatable, Sendable {
             case "--quick": quick = true
             case "--no-color": color = false
             case "-h", "--help": help = true
+            case "--through":
+                let value = rest.popFirst()
+                guard let value, let last = Int(value), last > 0 else {
+                    throw .badArgument(
+                        "--through needs the number of the last cell to run (1 or more), got "
+                            + (value.map { "'\($0)'" } ?? "nothing"))
+                }
+                lastCell = last
             case "--markdown", "--out":
                 guard let value = rest.popFirst(), !value.hasPrefix("--"),
                     !value.trimmingCharacters(in: .whitespaces).isEmpty
@@ -88,7 +101,7 @@ public struct NotebookOptions: Equatable, Sendable {
                 let own = extras.map { "\($0.flag) \($0.value), " }.joined()
                 throw .badArgument(
                     "unknown option '\(argument)'; expected --quick, --markdown DIR, --out DIR, "
-                        + "\(own)--no-color or --help")
+                        + "--through N, \(own)--no-color or --help")
             }
         }
     }
@@ -102,11 +115,12 @@ public struct NotebookOptions: Equatable, Sendable {
                 + "  " + extra.help
         }.joined()
         return """
-            usage: \(program) [--quick] [--markdown DIR] [--out DIR] [--no-color]\(own)
+            usage: \(program) [--quick] [--markdown DIR] [--out DIR] [--through N] [--no-color]\(own)
 
               --quick          small workloads: finishes in seconds (used by the tests)
               --markdown DIR   also write DIR/\(program).md and its pictures to DIR/\(program)/
               --out DIR        where pictures go without --markdown (default lesson-output/\(program))
+              --through N      run cells 1 to N only, then stop (the later cells are not run)
               --no-color       plain terminal output
             """ + ownHelp
     }

@@ -79,6 +79,7 @@ struct TerminalWriter {
                     + ", \(summary.checksPassed) passed, in \(time):")
             for failure in summary.failures { emit("  ✘ \(failure)") }
         }
+        if let stopped = summary.stoppedEarly { emit(stopped) }
     }
 
     func note(_ text: String) { emit(style(text, "2")) }

@@ -27,6 +27,23 @@ struct NotebookOptionsTests {
         #expect(throws: NotebookError.self) { try NotebookOptions(parsing: ["--markdown"]) }
         #expect(throws: NotebookError.self) { try NotebookOptions(parsing: ["--out", "--quick"]) }
     }
+
+    @Test("--through takes a positive whole number, and a bad one is named")
+    func through() throws {
+        #expect(try NotebookOptions(parsing: ["--through", "3", "--quick"]).lastCell == 3)
+        #expect(try NotebookOptions(parsing: []).lastCell == nil)
+        for bad in [
+            ["--through", "0"], ["--through", "two"], ["--through", "-1"], ["--through"],
+        ] {
+            do {
+                _ = try NotebookOptions(parsing: bad)
+                Issue.record("\(bad) was accepted")
+            } catch {
+                #expect(error.description.contains("--through needs"), "\(error)")
+                #expect(error.description.contains(bad.count > 1 ? "'\(bad[1])'" : "nothing"))
+            }
+        }
+    }
 }
 
 @Suite("Notebook transcript")
@@ -51,6 +68,44 @@ struct NotebookTranscriptTests {
         #expect(seen == [42], "the dependant of a failed cell must not run")
         #expect(notebook.failures.count == 2)
         #expect(notebook.failures.last?.contains("not run: 'Reads the failed one' needs") == true)
+    }
+
+    @Test("--through N runs cells 1 to N, and the summary and transcript say how many were not")
+    func throughStopsEarly() {
+        var options = NotebookOptions()
+        options.color = false
+        options.lastCell = 2
+        let notebook = Notebook(name: "lesson-99-test", title: "A test lesson", options: options)
+        var ran: [String] = []
+        notebook.cell("One") { _ in ran.append("one") }
+        let two = notebook.cell("Two") { cell -> Int in
+            ran.append("two")
+            cell.check("two checks", true)
+            return 2
+        }
+        let three = notebook.cell("Three", using: two) { _, value -> Int in
+            ran.append("three")
+            return value + 1
+        }
+        notebook.cell("Four") { _ in ran.append("four") }
+        #expect(ran == ["one", "two"])
+        #expect(three == nil)
+        #expect(notebook.failures.isEmpty, "cells past --through are not failures")
+        #expect(notebook.cells.map(\.title) == ["One", "Two"])
+        let summary = Summary(
+            checksPassed: notebook.checksPassed, failures: [], seconds: 1, quick: false,
+            lastCell: 2, cellsNotRun: notebook.cellsNotRun)
+        #expect(
+            summary.stoppedEarly == "Stopped after cell 2 (--through 2): 2 later cells not run.")
+        let markdown = MarkdownWriter.render(notebook, summary: summary)
+        #expect(markdown.contains("`swift run lesson-99-test --through 2`"))
+        #expect(markdown.contains("All 1 checks passed"))
+        #expect(markdown.hasSuffix("Stopped after cell 2 (--through 2): 2 later cells not run.\n"))
+        #expect(!markdown.contains("## 3."))
+        // With every cell run, nothing is said.
+        #expect(
+            Summary(checksPassed: 0, failures: [], seconds: 1, quick: false, lastCell: 9)
+                .stoppedEarly == nil)
     }
 
     @Test("a timing claim fails a full run, and is only shown where timings mean nothing")
