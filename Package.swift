@@ -294,3 +294,30 @@ let package = Package(
             ]),
     ]
 )
+
+// MARK: - CI's kernel builds
+
+/// `RESIDUAL_TEST_TARGETS=KernelsTests,TensorCoreTests`: the package cut down to those test
+/// targets and the targets they depend on; no lessons, tools or other tests. CI builds the
+/// package twice more (under AddressSanitizer, and for baseline x86-64), each time to run the
+/// kernel and number tests only: this spares those builds the rest of the package.
+if let wanted = Context.environment["RESIDUAL_TEST_TARGETS"] {
+    let byName = Dictionary(uniqueKeysWithValues: package.targets.map { ($0.name, $0) })
+    var kept = Set<String>()
+    func keep(_ name: String) {
+        guard let target = byName[name], kept.insert(name).inserted else { return }
+        for dependency in target.dependencies {
+            switch dependency {
+            case .targetItem(let name, _), .byNameItem(let name, _): keep(name)
+            default: break
+            }
+        }
+    }
+    for name in wanted.split(separator: ",") {
+        precondition(byName[String(name)] != nil, "RESIDUAL_TEST_TARGETS: no target '\(name)'")
+        keep(String(name))
+    }
+    package.targets = package.targets.filter { kept.contains($0.name) }
+    package.products = []
+    package.dependencies = []
+}
