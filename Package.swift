@@ -255,7 +255,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "ResNetLabTests",
-            dependencies: ["resnet-lab", "TestSupport", "NN", "TensorCore"],
+            dependencies: ["resnet-lab", "TestSupport", "NN", "TensorCore", "Ablation"],
             exclude: ["Fixtures"]),
         .testTarget(name: "PackageTests", dependencies: ["TestSupport"]),
         .testTarget(

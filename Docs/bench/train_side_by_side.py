@@ -34,6 +34,8 @@ def ours(binary):
     out = subprocess.run([binary, "bench", "train", "--threads", threads, "--repeats", "5", "--json"],
                          check=True, capture_output=True, text=True).stdout
     report = json.loads(out)
+    global steps
+    steps = report.get("ablation_iterations", 400)
     machine = report["machine"]
     if "instruction_set" in report:
         machine += f"; ours compiled for {report['instruction_set']}, {report['tiles']} tiles"
@@ -45,6 +47,7 @@ def theirs():
     return {m.group(1): float(m.group(2)) for m in re.finditer(r"^(\w+-\d+):\s+([\d.]+) img/s", out, re.M)}
 
 
+steps = 400  # per net, as the ablation runs them: set from ours's report (older builds: 400)
 samples = {"now": [], "torch": [], "before": []}
 machine = ""
 for _ in range(rounds):
@@ -60,8 +63,8 @@ def median(kind, net):
 
 
 def minutes(kind):
-    # 6 nets x 400 steps of 128 images at the median speeds
-    return sum(400 * 128 / median(kind, net) for net in nets) / 60
+    # 6 nets x the ablation's steps of 128 images at the median speeds
+    return sum(steps * 128 / median(kind, net) for net in nets) / 60
 
 
 torch_version = subprocess.run([python, "-c", "import torch; print(torch.__version__)"],
@@ -89,7 +92,7 @@ for net in nets:
     print(row(net, f"{median('before', net):.0f}" if before else "", f"{now:.0f}",
               f"{median('torch', net):.0f}", f"{now / median('before', net):.2f}" if before else "",
               f"{now / median('torch', net):.2f}"))
-print(row("ablation, 6 × 400 steps (min)", f"{minutes('before'):.1f}" if before else "",
+print(row(f"ablation, 6 × {steps} steps (min)", f"{minutes('before'):.1f}" if before else "",
           f"{minutes('now'):.1f}", f"{minutes('torch'):.1f}",
           f"{minutes('before') / minutes('now'):.2f}" if before else "",
           f"{minutes('torch') / minutes('now'):.2f}"))

@@ -1,3 +1,4 @@
+import Ablation
 import ArgumentParser
 import Foundation
 import Kernels
@@ -35,8 +36,10 @@ struct Bench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Timed runs per measurement; the median is reported.")
     var repeats = 5
 
-    @Option(parsing: .unconditional, help: "Steps per net the ablation estimate assumes.")
-    var iterations = 400
+    @Option(
+        parsing: .unconditional,
+        help: "Steps per net the ablation estimate assumes (default: the ablation's own).")
+    var iterations = AblationConfig().iterations
 
     @Option(
         help: ArgumentHelp(

@@ -1,3 +1,4 @@
+import Ablation
 import Foundation
 import NN
 import TensorCore
@@ -146,7 +147,7 @@ struct ResNetLabBenchLongTests {
     func fullSize() throws {
         let train = try benchReport(suite: "train", nets: ablationNets)
         #expect(train["train_batch"] as? Int == 128)
-        #expect(train["ablation_iterations"] as? Int == 400)
+        #expect(train["ablation_iterations"] as? Int == AblationConfig().iterations)
         #expect((train["ablation_minutes"] as? Double ?? 0) > 0, "\(train)")
         let eval = try benchReport(suite: "eval", nets: ablationNets + ["cifar-resnet20"])
         #expect(eval["eval_batch"] as? Int == 256)
