@@ -512,10 +512,10 @@ notebook.cell("Test error") { cell in
             chosen.ablationNet, seed: chosen.seed,
             afterEvaluation: { step, model in
                 let asRun = score(model, on: evaluationSet).error
-                let saved = model.namedBuffers().map(\.tensor.data)
-                model.reestimateBatchNormStatistics(statisticsBatches)
-                let precise = score(model, on: evaluationSet).error
-                for (buffer, data) in zip(model.namedBuffers(), saved) { buffer.tensor.data = data }
+                let precise = model.preservingBuffers {
+                    model.reestimateBatchNormStatistics(statisticsBatches)
+                    return score(model, on: evaluationSet).error
+                }
                 measured.append((step, asRun, precise))
             }
         ).map { (chosen, $0.model) }
@@ -652,12 +652,8 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
     /// statistics) left as they were.
     func logits(_ model: ResNet, _ x: Tensor, training: Bool) -> Tensor {
         model.train(training)
-        let saved = model.namedBuffers().map(\.tensor.data)
-        defer {
-            for (buffer, data) in zip(model.namedBuffers(), saved) { buffer.tensor.data = data }
-            model.train()
-        }
-        return Tensor.withoutGrad { model(x) }
+        defer { model.train() }
+        return model.preservingBuffers { Tensor.withoutGrad { model(x) } }
     }
     /// Both nets on the same batches in one mode, forward only: the largest |logit
     /// difference|, plain-18's largest |logit|, and each net's error on each batch.

@@ -51,15 +51,15 @@ extension Module {
             (module, module.registerForwardHook { _, x, y in sum.add(input ? x : y) })
         }
         let modes = namedModules().map(\.module.training)
-        let buffers = namedBuffers().map(\.tensor.data)
         train()
-        Tensor.withoutGrad {
-            for batch in batches { _ = self(batch) }
+        preservingBuffers {
+            Tensor.withoutGrad {
+                for batch in batches { _ = self(batch) }
+            }
         }
         // Parents come before their children, so each module's own call is the last to set it.
         for ((_, module), mode) in zip(namedModules(), modes) { module.train(mode) }
         for (module, id) in hooks { module.removeForwardHook(id) }
-        for (buffer, data) in zip(namedBuffers(), buffers) { buffer.tensor.data = data }
         return sums.map { sum in
             let n = Double(max(sum.batches, 1))
             return (sum.mean.map { $0 / n }, sum.variance.map { $0 / n })

@@ -22,11 +22,7 @@ struct DeepenedTests {
 
     private func logits(_ model: ResNet, _ x: Tensor, training: Bool) -> [Float] {
         model.train(training)
-        let saved = model.namedBuffers().map(\.tensor.data)
-        defer {
-            for (buffer, data) in zip(model.namedBuffers(), saved) { buffer.tensor.data = data }
-        }
-        return Tensor.withoutGrad { model(x) }.data
+        return model.preservingBuffers { Tensor.withoutGrad { model(x) }.data }
     }
 
     private func largestDifference(_ a: [Float], _ b: [Float]) -> Float {

@@ -1,0 +1,26 @@
+import TensorCore
+
+extension Module {
+    /// Runs `body`, then puts every buffer of the tree (batch norm's running statistics and
+    /// batch counts) back as it was, bit for bit, also when `body` throws. A forward pass in
+    /// training mode updates the running statistics: inside `body` one can run such passes to
+    /// look at what the model does, or re-estimate the statistics to score it, and leave it
+    /// as it was. Parameters, gradients and modes are not restored.
+    ///
+    /// ```swift
+    /// model.train()
+    /// let logits = model.preservingBuffers { Tensor.withoutGrad { model(x) } }
+    /// ```
+    ///
+    /// - Parameter body: the work whose buffer changes are undone.
+    /// - Returns: what `body` returns.
+    public func preservingBuffers<Result, Failure: Error>(
+        _ body: () throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        let saved = namedBuffers().map(\.tensor.data)
+        defer {
+            for (buffer, data) in zip(namedBuffers(), saved) { buffer.tensor.data = data }
+        }
+        return try body()
+    }
+}
