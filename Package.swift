@@ -304,20 +304,24 @@ let package = Package(
 if let wanted = Context.environment["RESIDUAL_TEST_TARGETS"] {
     let byName = Dictionary(uniqueKeysWithValues: package.targets.map { ($0.name, $0) })
     var kept = Set<String>()
+    var usesProducts = false
     func keep(_ name: String) {
         guard let target = byName[name], kept.insert(name).inserted else { return }
         for dependency in target.dependencies {
             switch dependency {
             case .targetItem(let name, _), .byNameItem(let name, _): keep(name)
-            default: break
+            default: usesProducts = true
             }
         }
     }
-    for name in wanted.split(separator: ",") {
-        precondition(byName[String(name)] != nil, "RESIDUAL_TEST_TARGETS: no target '\(name)'")
-        keep(String(name))
+    let names = wanted.split(separator: ",").map { String($0.filter { !$0.isWhitespace }) }
+    precondition(!names.isEmpty, "RESIDUAL_TEST_TARGETS is set but names no target")
+    for name in names {
+        precondition(byName[name] != nil, "RESIDUAL_TEST_TARGETS: no target '\(name)'")
+        keep(name)
     }
     package.targets = package.targets.filter { kept.contains($0.name) }
     package.products = []
-    package.dependencies = []
+    // Packages such as swift-argument-parser only where a kept target uses one of theirs.
+    if !usesProducts { package.dependencies = [] }
 }

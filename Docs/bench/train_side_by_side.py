@@ -34,8 +34,9 @@ def ours(binary):
     out = subprocess.run([binary, "bench", "train", "--threads", threads, "--repeats", "5", "--json"],
                          check=True, capture_output=True, text=True).stdout
     report = json.loads(out)
-    global steps
-    steps = report.get("ablation_iterations", 400)
+    if binary == lab:  # the length of the ablation the current build runs
+        global steps
+        steps = report.get("ablation_iterations", 400)
     machine = report["machine"]
     if "instruction_set" in report:
         machine += f"; ours compiled for {report['instruction_set']}, {report['tiles']} tiles"

@@ -209,9 +209,10 @@ notebook.cell("A new head, and what is frozen", using: pretrained) { cell, model
 
 /// One fine-tuning run: `epochs` passes over the labelled transfer images; `prepare(epoch,
 /// model)` may freeze, unfreeze or set modes before each epoch. Returns the test accuracy
-/// after every epoch and the model.
+/// after every epoch (`everyEpoch`) or after the last one only, and the model.
 func fineTune(
     _ tasks: Tasks, start: ResNet?, epochs: Int, seed: UInt64 = 0, on evaluation: Dataset? = nil,
+    everyEpoch: Bool = true,
     groups: (ResNet) -> [ParameterGroup], prepare: (Int, ResNet) throws -> Void = { _, _ in }
 ) throws -> (curve: [Double], model: ResNet) {
     let model = try makeNet(classes: 5, seed: 21 + 1000 * seed)
@@ -231,7 +232,9 @@ func fineTune(
             crossEntropy(logits: model(batch.images), targets: batch.labels).backward()
             optimizer.step()
         }
-        curve.append(accuracy(model, evaluation ?? tasks.transferTest, tasks.transforms))
+        if everyEpoch || epoch == epochs - 1 {
+            curve.append(accuracy(model, evaluation ?? tasks.transferTest, tasks.transforms))
+        }
     }
     return (curve, model)
 }
@@ -311,7 +314,8 @@ let baseline = notebook.cell("Five ways to use 250 labels", using: tasks) {
         ? [0]
         : try scratchRates.map { rate in
             try fineTune(
-                tasks, start: nil, epochs: epochs, on: tasks.validation, groups: all(rate)
+                tasks, start: nil, epochs: epochs, on: tasks.validation, everyEpoch: false,
+                groups: all(rate)
             ).curve.last!
         }
     let scratchRate = scratchRates[
@@ -515,8 +519,10 @@ notebook.cell("How far up do the features transfer?", using: baseline) { cell, b
                 func copiedState(_ model: ResNet) -> [[Float]] {
                     model.stateDict().filter { isCopied($0.name) }.map(\.tensor.data)
                 }
+                // Only the final accuracy is used here: one evaluation per run, not one
+                // per epoch (the training is the same either way).
                 let run = try fineTune(
-                    tasks, start: nil, epochs: epochs, seed: seed,
+                    tasks, start: nil, epochs: epochs, seed: seed, everyEpoch: false,
                     groups: {
                         ParameterGroup.decayingWeightsOnly(
                             $0.namedParameters(), learningRate: baseline.rate,

@@ -1,3 +1,4 @@
+import Checks
 import TensorCore
 
 extension Module {
@@ -5,7 +6,9 @@ extension Module {
     /// batch counts) back as it was, bit for bit, also when `body` throws. A forward pass in
     /// training mode updates the running statistics: inside `body` one can run such passes to
     /// look at what the model does, or re-estimate the statistics to score it, and leave it
-    /// as it was. Parameters, gradients and modes are not restored.
+    /// as it was. Parameters, gradients and modes are not restored. `body` must not change the
+    /// module tree (add, remove or replace a module with buffers): the buffers are put back
+    /// by name, and a name missing afterwards stops the program.
     ///
     /// ```swift
     /// model.train()
@@ -17,9 +20,17 @@ extension Module {
     public func preservingBuffers<Result, Failure: Error>(
         _ body: () throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        let saved = namedBuffers().map(\.tensor.data)
+        let saved = namedBuffers().map { ($0.name, $0.tensor.data) }
         defer {
-            for (buffer, data) in zip(namedBuffers(), saved) { buffer.tensor.data = data }
+            let now = Dictionary(namedBuffers().map { ($0.name, $0.tensor) }) { first, _ in first }
+            for (name, data) in saved {
+                let tensor = now[name]
+                checkArgument(
+                    tensor?.count == data.count,
+                    "preservingBuffers: the body changed the module tree; buffer '\(name)' is "
+                        + "gone or has another size")
+                tensor?.data = data
+            }
         }
         return try body()
     }

@@ -101,7 +101,12 @@ public final class Notebook {
         self.options = options
         self.packageRoot = packageRoot
         self.terminal = TerminalWriter(color: options.color && TerminalWriter.stdoutIsColorTerminal)
-        terminal.title(title, subtitle: options.quick ? "quick mode (--quick)" : nil)
+        let subtitles = [
+            options.quick ? "quick mode (--quick)" : nil,
+            options.lastCell.map { "cells 1 to \($0) only (--through \($0))" },
+        ].compactMap { $0 }
+        terminal.title(
+            title, subtitle: subtitles.isEmpty ? nil : subtitles.joined(separator: ", "))
     }
 
     /// True in `--quick` mode: lessons shrink their workloads.
@@ -222,9 +227,7 @@ public final class Notebook {
         let seconds =
             Double(elapsed.components.seconds)
             + Double(elapsed.components.attoseconds) * 1e-18
-        let summary = Summary(
-            checksPassed: checksPassed, failures: failures, seconds: seconds, quick: isQuick,
-            lastCell: options.lastCell, cellsNotRun: cellsNotRun)
+        let summary = makeSummary(seconds: seconds)
         terminal.summary(summary)
         if let directory = options.markdownDirectory {
             let path = (directory as NSString).appendingPathComponent("\(name).md")
@@ -237,6 +240,15 @@ public final class Notebook {
             }
         }
         exit(failures.isEmpty ? 0 : 1)
+    }
+}
+
+extension Notebook {
+    /// The run so far as `finish()` reports it, `seconds` after it started.
+    func makeSummary(seconds: Double) -> Summary {
+        Summary(
+            checksPassed: checksPassed, failures: failures, seconds: seconds, quick: isQuick,
+            lastCell: options.lastCell, cellsNotRun: cellsNotRun)
     }
 }
 

@@ -8,7 +8,8 @@
 ///   (default `lesson-output/<lesson>`).
 /// - `--no-color`: plain terminal output (also when `NO_COLOR` is set or output is not a TTY).
 /// - `--through N`: run cells 1 to N only; the later cells are not run (the summary says how
-///   many). A lesson's first sections without the training that follows them.
+///   many). What a lesson computes outside its cells still runs (lesson 08 trains or loads
+///   its ablation before its first cell).
 public struct NotebookOptions: Equatable, Sendable {
     /// An option of one lesson's own, taking a value: `--run DIR`.
     public struct Extra: Equatable, Sendable {

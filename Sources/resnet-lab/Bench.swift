@@ -38,7 +38,7 @@ struct Bench: ParsableCommand {
 
     @Option(
         parsing: .unconditional,
-        help: "Steps per net the ablation estimate assumes (default: the ablation's own).")
+        help: "Steps per net the ablation estimate assumes, as `ablate --iterations`.")
     var iterations = AblationConfig().iterations
 
     @Option(

@@ -109,8 +109,10 @@ struct LessonLongTests {
 
     /// Through its fourth cell: the weights loaded, the stem ported, the new head, and the
     /// five strategies fine-tuning the ImageNet net: 6.7 minutes on two cores (an AMD EPYC Zen
-    /// 1), where the whole `--quick` run took 22.6. The fifth cell (ten more runs of the same
-    /// code, by stage) is run with the lesson's own net by `lessonRunsQuick`.
+    /// 1), where the whole `--quick` run took 22.6. The fifth cell (ten more runs by stage) is
+    /// run by `lessonRunsQuick` with the lesson's own net only: copying torchvision-named
+    /// stages into a fresh ResNet-18 is tested here no more (the names are the same as the
+    /// lesson's own net's: `conv1`, `bn1`, `layer1` ... `layer4`).
     @Test("lesson 09 fine-tunes from ImageNet weights given with --weights")
     func fineTuningFromImageNetWeights() throws {
         let file = try imagenetShapedWeights()

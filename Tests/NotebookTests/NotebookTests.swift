@@ -30,6 +30,12 @@ struct NotebookOptionsTests {
 
     @Test("--through takes a positive whole number, and a bad one is named")
     func through() throws {
+        #expect(NotebookOptions.usage(program: "lesson").contains("[--through N]"))
+        do {
+            _ = try NotebookOptions(parsing: ["--fast"])
+        } catch {
+            #expect(error.description.contains("--through N"))
+        }
         #expect(try NotebookOptions(parsing: ["--through", "3", "--quick"]).lastCell == 3)
         #expect(try NotebookOptions(parsing: []).lastCell == nil)
         for bad in [
@@ -74,6 +80,7 @@ struct NotebookTranscriptTests {
     func throughStopsEarly() {
         var options = NotebookOptions()
         options.color = false
+        options.quick = true
         options.lastCell = 2
         let notebook = Notebook(name: "lesson-99-test", title: "A test lesson", options: options)
         var ran: [String] = []
@@ -92,13 +99,11 @@ struct NotebookTranscriptTests {
         #expect(three == nil)
         #expect(notebook.failures.isEmpty, "cells past --through are not failures")
         #expect(notebook.cells.map(\.title) == ["One", "Two"])
-        let summary = Summary(
-            checksPassed: notebook.checksPassed, failures: [], seconds: 1, quick: false,
-            lastCell: 2, cellsNotRun: notebook.cellsNotRun)
+        let summary = notebook.makeSummary(seconds: 1)
         #expect(
             summary.stoppedEarly == "Stopped after cell 2 (--through 2): 2 later cells not run.")
         let markdown = MarkdownWriter.render(notebook, summary: summary)
-        #expect(markdown.contains("`swift run lesson-99-test --through 2`"))
+        #expect(markdown.contains("`swift run lesson-99-test --quick --through 2`,"))
         #expect(markdown.contains("All 1 checks passed"))
         #expect(markdown.hasSuffix("Stopped after cell 2 (--through 2): 2 later cells not run.\n"))
         #expect(!markdown.contains("## 3."))
