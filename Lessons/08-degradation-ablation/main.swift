@@ -1642,11 +1642,17 @@ notebook.cell("What a longer run adds") { cell in
         }
         return seconds / 60
     }
+    // Whole minutes, or seconds for a run as short as --quick's.
+    let (fewest, most) = (seedMinutes.min()!, seedMinutes.max()!)
+    let (scale, unit) = most < 1 ? (60.0, "seconds") : (1.0, "minutes")
+    let (shortest, longest) = (Format.fixed(scale * fewest, 0), Format.fixed(scale * most, 0))
+    let span =
+        shortest == longest
+        ? "about \(shortest) \(unit)" : "\(shortest) to \(longest) \(unit)"
     cell.prose(
         """
         The budget, \(config.iterations) steps per net, keeps a seed short: its \
-        \(config.nets.count) nets trained in \(Format.fixed(seedMinutes.min()!, 0)) to \
-        \(Format.fixed(seedMinutes.max()!, 0)) minutes on the machines that made this run \
+        \(config.nets.count) nets trained in \(span) on the machines that made this run \
         (section 3's table, seed by seed). \(config.iterations) steps of \(config.batchSize) \
         images are \(String(format: "%.2f", Double(config.iterations * config.batchSize) / Double(trainImages))) \
         of an epoch of the \(Format.grouped(trainImages)) training images; the paper \
