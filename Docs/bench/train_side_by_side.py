@@ -34,13 +34,12 @@ def ours(binary):
     out = subprocess.run([binary, "bench", "train", "--threads", threads, "--repeats", "5", "--json"],
                          check=True, capture_output=True, text=True).stdout
     report = json.loads(out)
-    if binary == lab:  # the length of the ablation the current build runs
-        global steps
-        steps = report.get("ablation_iterations", 400)
     machine = report["machine"]
     if "instruction_set" in report:
         machine += f"; ours compiled for {report['instruction_set']}, {report['tiles']} tiles"
-    return {row["net"]: row["images_per_second"] for row in report["train"]}, machine
+    # The ablation's steps per net, as this build runs it (builds before the report said: 400).
+    steps = report.get("ablation_iterations", 400)
+    return {row["net"]: row["images_per_second"] for row in report["train"]}, machine, steps
 
 
 def theirs():
@@ -48,11 +47,10 @@ def theirs():
     return {m.group(1): float(m.group(2)) for m in re.finditer(r"^(\w+-\d+):\s+([\d.]+) img/s", out, re.M)}
 
 
-steps = 400  # per net, as the ablation runs them: set from ours's report (older builds: 400)
 samples = {"now": [], "torch": [], "before": []}
 machine = ""
 for _ in range(rounds):
-    now, machine = ours(lab)
+    now, machine, steps = ours(lab)
     samples["now"].append(now)
     samples["torch"].append(theirs())
     if before:

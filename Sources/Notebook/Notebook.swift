@@ -266,7 +266,7 @@ struct Summary {
     /// ran.
     var stoppedEarly: String? {
         guard let lastCell, cellsNotRun > 0 else { return nil }
-        return "Stopped after cell \(lastCell) (--through \(lastCell)): \(cellsNotRun) later "
-            + (cellsNotRun == 1 ? "cell" : "cells") + " not run."
+        return "Stopped after cell \(lastCell) (--through \(lastCell)): "
+            + "\(Format.count(cellsNotRun, "later cell")) not run."
     }
 }
