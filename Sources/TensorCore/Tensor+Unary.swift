@@ -29,7 +29,12 @@ extension Tensor {
         return Tensor(shape: shape, data: y, op: "relu", inputs: [self]) { [self] dy in
             withBuffers(dy, y) { dy, y in
                 accumulateElementwise(into: self) { range, dx in
-                    for i in range { dx[i] += y[i] > 0 ? dy[i] : 0 }
+                    // dy is read whether or not it is used: a load only where y > 0 becomes
+                    // masked vector loads (vmaskmovps), which Zen 1 runs several times slower.
+                    for i in range {
+                        let g = dy[i]
+                        dx[i] += y[i] > 0 ? g : 0
+                    }
                 }
             }
         }
