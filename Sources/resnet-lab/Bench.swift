@@ -169,7 +169,7 @@ struct Bench: ParsableCommand {
                 row(
                     [
                         "layer", "forward", "backward data", "backward weight",
-                        "direct tile: fwd", "data", "weight",
+                        "direct tile: fwd", "data", "weight", "F(4×4) weight",
                     ], width: 22))
         }
         var results: [ConvResult] = []
@@ -191,12 +191,35 @@ struct Bench: ParsableCommand {
             }
             let forward = rate { conv2dForward(s, input: x, weight: w, bias: nil, output: &y) }
             let data = rate { conv2dBackwardData(s, gradOutput: dy, weight: w, gradInput: &dx) }
-            let weight = rate {
-                conv2dBackwardWeight(s, input: x, gradOutput: dy, gradWeight: &dw, gradBias: nil)
+            // Where the weight gradient runs Winograd's F(2×2, 3×3), F(4×4, 3×3)'s weight
+            // gradient too (which training does not run), timed in alternating rounds with it
+            // so that moving to it can be decided on each machine.
+            let paths = s.paths
+            let weight: Double
+            var weight4x4: Double?
+            if paths.backwardWeight == .winograd {
+                var dw4 = dw
+                let seconds = Timing.alternatingMedians(
+                    rounds: repeats,
+                    [
+                        {
+                            conv2dBackwardWeight(
+                                s, input: x, gradOutput: dy, gradWeight: &dw, gradBias: nil)
+                        },
+                        {
+                            conv2dBackwardWeightWinograd4x4(
+                                s, input: x, gradOutput: dy, gradWeight: &dw4)
+                        },
+                    ])
+                (weight, weight4x4) = (flops / seconds[0] / 1e9, flops / seconds[1] / 1e9)
+            } else {
+                weight = rate {
+                    conv2dBackwardWeight(
+                        s, input: x, gradOutput: dy, gradWeight: &dw, gradBias: nil)
+                }
             }
             // Where Winograd runs (`Conv2dShape.paths`), the direct tile on the same layer,
             // in the same flops: what Winograd gains.
-            let paths = s.paths
             let direct: [Double?] = [
                 paths.forward == .winograd
                     ? rate { conv2dForwardDirect(s, input: x, weight: w, bias: nil, output: &y) }
@@ -231,12 +254,13 @@ struct Bench: ParsableCommand {
                 ConvResult(
                     layer: shape.name, forwardGflops: forward, backwardDataGflops: data,
                     backwardWeightGflops: weight, naiveGflops: naive,
-                    directGflops: direct.contains { $0 != nil } ? direct : nil))
+                    directGflops: direct.contains { $0 != nil } ? direct : nil,
+                    winograd4x4WeightGflops: weight4x4))
             if !json {
                 let cells = [forward, data, weight].enumerated().map { i, fast in
                     format(fast) + (naive.map { " (" + format($0[i]) + ")" } ?? "")
                 }
-                let directCells = direct.map { $0.map(format) ?? "–" }
+                let directCells = (direct + [weight4x4]).map { $0.map(format) ?? "–" }
                 print(row([shape.name] + cells + directCells, width: 22))
             }
         }
@@ -372,6 +396,10 @@ struct ConvResult: Codable {
     /// same layer (forward, backward data, backward weight; nil where Winograd does not
     /// run), to set beside it. Nil when Winograd runs none of the three.
     var directGflops: [Double?]?
+    /// Where the weight gradient runs F(2×2, 3×3): F(4×4, 3×3)'s weight gradient
+    /// (`conv2dBackwardWeightWinograd4x4`, not used by training) on the same layer, to set
+    /// beside it. Nil elsewhere.
+    var winograd4x4WeightGflops: Double?
 }
 
 private func format(_ x: Double) -> String {

@@ -181,15 +181,15 @@ func winogradMagnitude(
     return out
 }
 
-/// The magnitude that bounds the rounding error of Winograd's weight gradient
-/// (`conv2dBackwardWeightWinograd`) on a stride-1, padding-1 3×3 convolution (`x`
-/// [N, C, H, W], `dy` [N, K, H, W]): for each weight (k, c, m₁, m₂), the sum over the images,
-/// the output gradients and their blocks' 4×4 inputs of |dy|·|x| times the same absolute
-/// coefficients as `winogradMagnitude` (the transforms are those of the forward pass, applied
-/// in the other direction).
+/// The magnitude that bounds the rounding error of Winograd's weight gradient by F(m×m, 3×3)
+/// (`conv2dBackwardWeightWinograd`, m = 2; `conv2dBackwardWeightWinograd4x4`, m = 4) on a
+/// stride-1, padding-1 3×3 convolution (`x` [N, C, H, W], `dy` [N, K, H, W]): for each weight
+/// (k, c, m₁, m₂), the sum over the images, the output gradients and their blocks'
+/// (m+2)×(m+2) inputs of |dy|·|x| times the same absolute coefficients as `winogradMagnitude`
+/// (the transforms are those of the forward pass, applied in the other direction).
 func winogradWeightMagnitude(
     batch: Int, channels: Int, height: Int, width: Int, outChannels: Int, x: [Float],
-    dy: [Float]
+    dy: [Float], block: Int = 2
 ) -> [Float] {
     var out = [Float](repeating: 0, count: outChannels * channels * 9)
     for k in 0..<outChannels {
@@ -198,7 +198,9 @@ func winogradWeightMagnitude(
                 for h in 0..<height {
                     for v in 0..<width {
                         let gradient = abs(dy[((n * outChannels + k) * height + h) * width + v])
-                        forEachWinogradPair(h: h, v: v, height: height, width: width, block: 2) {
+                        forEachWinogradPair(
+                            h: h, v: v, height: height, width: width, block: block
+                        ) {
                             row, column, m1, m2, coefficient in
                             let input = abs(x[((n * channels + c) * height + row) * width + column])
                             out[((k * channels + c) * 3 + m1) * 3 + m2] +=

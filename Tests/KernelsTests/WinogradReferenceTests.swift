@@ -206,6 +206,51 @@ struct WinogradReferenceTests {
                 outChannels: c.outChannels, x: c.x, dy: c.dy),
             length: blocks + 16, "weight gradient")
     }
+
+    @Test(
+        "the F(4×4, 3×3) weight gradient matches the reference in float, on every tile",
+        arguments: fastCases, InstructionSet.allCases)
+    func fastWeight4x4(c: WinogradCase, tiles: InstructionSet) {
+        let s = c.shape
+        var dw = [Float](repeating: 0, count: s.weightSize)
+        InstructionSet.$tiles.withValue(tiles) {
+            conv2dBackwardWeightWinograd4x4(s, input: c.x, gradOutput: c.dy, gradWeight: &dw)
+        }
+        let reference = conv2dBackwardWeightWinogradReference(
+            .f4x4, batch: c.batch, channels: c.channels, height: c.height, width: c.width,
+            outChannels: c.outChannels, input: c.x, gradOutput: c.dy)
+        let blocks = c.batch * ((c.height + 3) / 4) * ((c.width + 3) / 4)
+        expectWithinRoundoff(
+            dw, reference,
+            magnitude: winogradWeightMagnitude(
+                batch: c.batch, channels: c.channels, height: c.height, width: c.width,
+                outChannels: c.outChannels, x: c.x, dy: c.dy, block: 4),
+            length: blocks + 16, "weight gradient by F(4×4, 3×3)")
+    }
+
+    @Test(
+        "the F(4×4, 3×3) weight gradient has the same bits on every tile and thread count",
+        arguments: [WinogradCase(20, 16, 17, 15, 24), WinogradCase(3, 32, 6, 6, 40)])
+    func weight4x4Bits(c: WinogradCase) {
+        let s = c.shape
+        func gradient(_ tiles: InstructionSet, threads: Int) -> [Float] {
+            var dw = [Float](repeating: 0, count: s.weightSize)
+            InstructionSet.$tiles.withValue(tiles) {
+                Parallel.withThreadCount(threads) {
+                    conv2dBackwardWeightWinograd4x4(
+                        s, input: c.x, gradOutput: c.dy, gradWeight: &dw)
+                }
+            }
+            return dw
+        }
+        let first = gradient(.portable, threads: 1)
+        for tiles in InstructionSet.allCases {
+            for threads in [1, 2, 3] {
+                expectBitIdentical(
+                    gradient(tiles, threads: threads), first, "\(tiles), \(threads) threads")
+            }
+        }
+    }
 }
 
 @Suite("The data gradient's weights")

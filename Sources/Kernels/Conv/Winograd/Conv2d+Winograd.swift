@@ -26,7 +26,8 @@
 // Measured against F(2×2, 3×3) on the ablation's layers (Docs/PERFORMANCE.md), it is faster
 // at 28×28, 14×14 and 7×7 with AVX-512 and with AVX2 (a 7×7 or 14×14 map wastes a quarter of
 // its last blocks, and still wins). The weight gradient keeps F(2×2, 3×3)
-// (`Conv2d+WinogradWeight.swift`); moving it too is not tried.
+// (`Conv2d+WinogradWeight.swift`); F(4×4, 3×3) for it (`Conv2d+WinogradWeight4x4.swift`) is
+// measured beside it by `bench conv`.
 //
 // The transformed inputs V and products M of each ξ lie one vector further apart than they
 // fill (`winogradStreamStride`), out of each other's cache sets.

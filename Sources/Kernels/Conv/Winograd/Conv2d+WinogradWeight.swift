@@ -81,13 +81,16 @@ extension F2x2 {
 extension F2x2 {
     /// Bᵀ d B of every block of one image: `v[ξ · stride + tile · inChannels + c]`, tiles in row
     /// order. The image is first copied channel-last, with its border of zeros, into `padded`
-    /// (`grid.paddedCount(inChannels)` floats).
+    /// (`grid.paddedCount(inChannels)` floats). Neighbouring blocks share their column
+    /// transforms in registers, so `columns` (the scratch F(4×4, 3×3) keeps them in) is not
+    /// used.
     ///
     /// - image: `[inChannels, height, width]`
     @inline(__always)
     static func transformImage(
         _ s: Conv2dShape, _ grid: WinogradGrid, image: UnsafePointer<Float>,
-        padded: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int
+        padded: UnsafeMutablePointer<Float>, columns _: UnsafeMutablePointer<Float>,
+        into v: UnsafeMutablePointer<Float>, stride: Int
     ) {
         let channels = s.inChannels
         winogradPadImage(s, grid, image: image, padded: padded)
@@ -153,25 +156,107 @@ extension F2x2 {
     }
 }
 
+/// What the weight gradient's driver (`winogradWeightGradient`) needs of a Winograd
+/// transform: its block, its input transform, its output-gradient transform A ∂Y Aᵀ and its
+/// filter transform Gᵀ ∂U G. F(2×2, 3×3) is the one `conv2dBackwardWeight` runs;
+/// F(4×4, 3×3) (`Conv2d+WinogradWeight4x4.swift`) is measured beside it.
+protocol WinogradWeightTransform {
+    /// Outputs per block side, m.
+    static var block: Int { get }
+    /// Elements of a transformed block, (m + 2)²: the products per block and channel pair.
+    static var elements: Int { get }
+    /// Floats the input transform keeps beside the padded image (`columns`).
+    static func columnCount(_ grid: WinogradGrid) -> Int
+    /// V = Bᵀ d B of every block of one image: `v[ξ · stride + tile · inChannels + c]`.
+    ///
+    /// - image: `[inChannels, height, width]`
+    static func transformImage(
+        _ s: Conv2dShape, _ grid: WinogradGrid, image: UnsafePointer<Float>,
+        padded: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>,
+        into v: UnsafeMutablePointer<Float>, stride: Int)
+    /// ∂M = A ∂Y Aᵀ of one block, sixteen output channels at a time: `corner` is its top-left
+    /// output gradient in pixel-major rows of `rowStride` floats, and its rows and columns
+    /// past the map (`block.rows`, `block.columns`) count as zero. Value ξ is written at
+    /// `m + ξ · stride`.
+    static func transformGradient(
+        corner: UnsafePointer<Float>, rowStride: Int, _ block: WinogradBlock,
+        into m: UnsafeMutablePointer<Float>, stride: Int)
+    /// ∂g = Gᵀ ∂U G of sixteen filters (the lanes), from ∂U's values `du(ξ)`: tap t = 3r + s of
+    /// the 3×3 filters is passed to `store(t, taps)`.
+    static func returnFilter(_ du: (Int) -> DirectVector, _ store: (Int, DirectVector) -> Void)
+}
+
+extension F2x2: WinogradWeightTransform {
+    static var block: Int { 2 }
+
+    static func columnCount(_ grid: WinogradGrid) -> Int { 0 }
+
+    @inline(__always)
+    static func transformGradient(
+        corner: UnsafePointer<Float>, rowStride: Int, _ block: WinogradBlock,
+        into m: UnsafeMutablePointer<Float>, stride: Int
+    ) {
+        @inline(__always) func at(_ i: Int, _ j: Int) -> DirectVector {
+            UnsafeRawPointer(corner + i * rowStride + j * directNR).load(as: DirectVector.self)
+        }
+        let zero = DirectVector()
+        F2x2.gradient(
+            (
+                at(0, 0), block.right ? at(0, 1) : zero, block.below ? at(1, 0) : zero,
+                block.below && block.right ? at(1, 1) : zero
+            ), into: m, stride: stride)
+    }
+
+    @inline(__always)
+    static func returnFilter(_ du: (Int) -> DirectVector, _ store: (Int, DirectVector) -> Void) {
+        // Along each row's four columns (rows i, as 4 × 3), then down each of the three
+        // columns' four rows.
+        @inline(__always) func row(_ i: Int) -> (DirectVector, DirectVector, DirectVector) {
+            F2x2.filter(du(4 * i), du(4 * i + 1), du(4 * i + 2), du(4 * i + 3))
+        }
+        let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3))
+        let columns = [
+            F2x2.filter(r0.0, r1.0, r2.0, r3.0),
+            F2x2.filter(r0.1, r1.1, r2.1, r3.1),
+            F2x2.filter(r0.2, r1.2, r2.2, r3.2),
+        ]
+        for (j, (top, middle, bottom)) in columns.enumerated() {
+            store(j, top)
+            store(3 + j, middle)
+            store(6 + j, bottom)
+        }
+    }
+}
+
 /// Weight gradient by F(2×2, 3×3). Needs `winogradApplies(s)`.
 ///
 /// - input: `[batch, inChannels, height, width]`
 /// - gradOutput: `[batch, outChannels, height, width]`
 /// - gradWeight: `[outChannels, inChannels, 3, 3]`, overwritten
 ///
-/// In phases: the scratch laid out once (`F2x2.Plan`); for each bundle of images, in the
-/// fixed groups of `forEachWeightGradientBundle`, the input blocks transformed
-/// (`F2x2.transformBundle`), the output gradients transformed (`F2x2.transformGradients`) and
-/// the 16 products summed into the group's partial on the register tile (`F2x2.multiply`);
-/// then the partials added in group order and transformed back to 3×3 filters
-/// (`F2x2.returnFilters`).
+/// In phases (`winogradWeightGradient`): the scratch laid out once (`WinogradWeightPlan`); for
+/// each bundle of images, in the fixed groups of `forEachWeightGradientBundle`, the input
+/// blocks transformed, the output gradients transformed and the 16 products summed into the
+/// group's partial on the register tile; then the partials added in group order and
+/// transformed back to 3×3 filters.
 public func conv2dBackwardWeightWinograd(
     _ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
     gradWeight: UnsafeMutablePointer<Float>
 ) {
     checkArgument(
         winogradApplies(s), "conv2dBackwardWeightWinograd: needs 3×3, stride 1, padding 1")
-    let plan = F2x2.Plan(s)
+    winogradWeightGradient(
+        F2x2.self, s, input: input, gradOutput: gradOutput, gradWeight: gradWeight)
+}
+
+/// The weight gradient by the Winograd transform `T`, in the phases `conv2dBackwardWeightWinograd`
+/// lists. Needs `winogradApplies(s)`.
+@inline(__always)
+func winogradWeightGradient<T: WinogradWeightTransform>(
+    _: T.Type, _ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+    gradWeight: UnsafeMutablePointer<Float>
+) {
+    let plan = WinogradWeightPlan<T>(s)
     // A last tile of channels repeats the last one.
     let channelStarts = (0..<plan.channelRows).map { min($0, s.inChannels - 1) }
     let blocks = plan.grid.blocks(s, images: plan.grid.bundle)
@@ -183,86 +268,72 @@ public func conv2dBackwardWeightWinograd(
             ) { group, images, first, base, spread in
                 let scratch = plan.pointers(base)
                 let bundle = plan.bundle(images: images)
-                F2x2.transformBundle(s, plan, bundle, input: input, scratch)
-                F2x2.transformGradients(
-                    s, plan, bundle, gradOutput: gradOutput, blocks: blocks, scratch)
-                spread(F2x2.elements * plan.pairCount * plan.channelTiles) { range in
-                    F2x2.multiply(
-                        plan, bundle, range, channelStarts: channelStarts.pointer,
+                plan.transformBundle(s, bundle, input: input, scratch)
+                plan.transformGradients(s, bundle, gradOutput: gradOutput, blocks: blocks, scratch)
+                spread(T.elements * plan.pairCount * plan.channelTiles) { range in
+                    plan.multiply(
+                        bundle, range, channelStarts: channelStarts.pointer,
                         into: partials + group * plan.partialCount, accumulate: !first,
                         scratch)
                 }
             }
-            F2x2.returnFilters(s, plan, partials: partials, gradWeight: gradWeight)
+            plan.returnFilters(s, partials: partials, gradWeight: gradWeight)
         }
     }
 }
 
-extension F2x2 {
-    /// What the weight gradient decides once per call: the blocks, the panels of 16 output
-    /// channels (and how many the tile takes at once), the tile's rows of input channels,
-    /// the groups of images and their partial sums, and the scratch of one group (the
-    /// padded channel-last image, the transformed inputs V, the output gradients
-    /// pixel-major, and their transforms ∂M).
-    struct Plan {
-        let grid: WinogradGrid
-        let channels: Int
-        let pixels: Int
-        let panelCount: Int
-        let rows: Int
-        let span: Int
-        /// Panel pairs (or single panels) per ξ.
-        let pairCount: Int
-        /// Tiles of input channels, and their rows (a multiple of `rows`).
-        let channelTiles: Int
-        let channelRows: Int
-        /// Groups of images, each summed into its own partial.
-        let groups: Int
-        /// Floats of one group's partial: `partial[ξ][panel][channel row][16]`.
-        let partialCount: Int
-        var scratch = ScratchLayout()
-        let padded: Int
-        let v: Int
-        let gradients: Int
-        let m: Int
+/// What the weight gradient by `T` decides once per call: the blocks, the panels of 16 output
+/// channels (and how many the tile takes at once), the tile's rows of input channels, the
+/// groups of images and their partial sums, and the scratch of one group (the padded
+/// channel-last image and the input transform's columns, the transformed inputs V, the
+/// output gradients pixel-major, and their transforms ∂M).
+struct WinogradWeightPlan<T: WinogradWeightTransform> {
+    let grid: WinogradGrid
+    let channels: Int
+    let pixels: Int
+    let panelCount: Int
+    let rows: Int
+    let span: Int
+    /// Panel pairs (or single panels) per ξ.
+    let pairCount: Int
+    /// Tiles of input channels, and their rows (a multiple of `rows`).
+    let channelTiles: Int
+    let channelRows: Int
+    /// Groups of images, each summed into its own partial.
+    let groups: Int
+    /// Floats of one group's partial: `partial[ξ][panel][channel row][16]`.
+    let partialCount: Int
+    var scratch = ScratchLayout()
+    let padded: Int
+    let columns: Int
+    let v: Int
+    let gradients: Int
+    let m: Int
 
-        init(_ s: Conv2dShape) {
-            grid = WinogradGrid(s, block: 2)
-            channels = s.inChannels
-            pixels = s.outHeight * s.outWidth
-            rows = InstructionSet.tiles.directRows
-            panelCount = (s.outChannels + directNR - 1) / directNR
-            span = InstructionSet.tiles.tilePanels
-            pairCount = (panelCount + span - 1) / span
-            channelTiles = (channels + rows - 1) / rows
-            channelRows = channelTiles * rows
-            groups = weightGradientGroupCount(batch: s.batch)
-            partialCount = F2x2.elements * panelCount * channelRows * directNR
-            let maxBlocks = grid.bundle * grid.blocksPerImage
-            padded = scratch.reserve(grid.paddedCount(channels))
-            v = scratch.reserve(F2x2.elements * winogradStreamStride(maxBlocks * channels))
-            gradients = scratch.reserve(panelCount * grid.bundle * pixels * directNR)
-            m = scratch.reserve(
-                F2x2.elements * panelCount * winogradStreamStride(maxBlocks * directNR))
-        }
-
-        /// The scratch arrays in a buffer of `scratch.count` floats.
-        func pointers(_ base: UnsafeMutablePointer<Float>) -> Scratch {
-            Scratch(padded: base + padded, v: base + v, gradients: base + gradients, m: base + m)
-        }
-
-        /// The sizes of the bundle of `images`.
-        func bundle(images: Range<Int>) -> Bundle {
-            let count = images.count * grid.blocksPerImage
-            return Bundle(
-                images: images, count: count, vStride: winogradStreamStride(count * channels),
-                mStride: winogradStreamStride(count * directNR))
-        }
+    init(_ s: Conv2dShape) {
+        grid = WinogradGrid(s, block: T.block)
+        channels = s.inChannels
+        pixels = s.outHeight * s.outWidth
+        rows = InstructionSet.tiles.directRows
+        panelCount = (s.outChannels + directNR - 1) / directNR
+        span = InstructionSet.tiles.tilePanels
+        pairCount = (panelCount + span - 1) / span
+        channelTiles = (channels + rows - 1) / rows
+        channelRows = channelTiles * rows
+        groups = weightGradientGroupCount(batch: s.batch)
+        partialCount = T.elements * panelCount * channelRows * directNR
+        let maxBlocks = grid.bundle * grid.blocksPerImage
+        padded = scratch.reserve(grid.paddedCount(channels))
+        columns = scratch.reserve(T.columnCount(grid))
+        v = scratch.reserve(T.elements * winogradStreamStride(maxBlocks * channels))
+        gradients = scratch.reserve(panelCount * grid.bundle * pixels * directNR)
+        m = scratch.reserve(T.elements * panelCount * winogradStreamStride(maxBlocks * directNR))
     }
 
     /// One group's scratch arrays.
     struct Scratch {
         let padded: UnsafeMutablePointer<Float>
+        let columns: UnsafeMutablePointer<Float>
         /// V[ξ][block][c].
         let v: UnsafeMutablePointer<Float>
         /// The output gradients pixel-major, `[panel][image][pixel][16]`.
@@ -280,16 +351,30 @@ extension F2x2 {
         let mStride: Int
     }
 
+    /// The scratch arrays in a buffer of `scratch.count` floats.
+    func pointers(_ base: UnsafeMutablePointer<Float>) -> Scratch {
+        Scratch(
+            padded: base + padded, columns: base + columns, v: base + v,
+            gradients: base + gradients, m: base + m)
+    }
+
+    /// The sizes of the bundle of `images`.
+    func bundle(images: Range<Int>) -> Bundle {
+        let count = images.count * grid.blocksPerImage
+        return Bundle(
+            images: images, count: count, vStride: winogradStreamStride(count * channels),
+            mStride: winogradStreamStride(count * directNR))
+    }
+
     /// V = Bᵀ d B of every block of the bundle's images: `V[ξ][block][c]`.
     @inline(__always)
-    static func transformBundle(
-        _ s: Conv2dShape, _ plan: Plan, _ bundle: Bundle, input: UnsafePointer<Float>,
-        _ scratch: Scratch
+    func transformBundle(
+        _ s: Conv2dShape, _ bundle: Bundle, input: UnsafePointer<Float>, _ scratch: Scratch
     ) {
         for (slot, n) in bundle.images.enumerated() {
-            F2x2.transformImage(
-                s, plan.grid, image: input + n * s.inputImageSize, padded: scratch.padded,
-                into: scratch.v + slot * plan.grid.blocksPerImage * plan.channels,
+            T.transformImage(
+                s, grid, image: input + n * s.inputImageSize, padded: scratch.padded,
+                columns: scratch.columns, into: scratch.v + slot * grid.blocksPerImage * channels,
                 stride: bundle.vStride)
         }
     }
@@ -297,32 +382,21 @@ extension F2x2 {
     /// ∂M = A ∂Y Aᵀ of every block: `∂M[ξ][panel][block][16]`, from the output gradients
     /// made pixel-major first; a block's rows and columns past the map count as zero.
     @inline(__always)
-    static func transformGradients(
-        _ s: Conv2dShape, _ plan: Plan, _ bundle: Bundle, gradOutput: UnsafePointer<Float>,
+    func transformGradients(
+        _ s: Conv2dShape, _ bundle: Bundle, gradOutput: UnsafePointer<Float>,
         blocks: [WinogradBlock], _ scratch: Scratch
     ) {
         transposeGradients(
             s, gradOutput: gradOutput + bundle.images.lowerBound * s.outputImageSize,
             images: bundle.images.count, into: scratch.gradients)
-        for panel in 0..<plan.panelCount {
-            let source =
-                scratch.gradients + panel * bundle.images.count * plan.pixels * directNR
+        for panel in 0..<panelCount {
+            let source = scratch.gradients + panel * bundle.images.count * pixels * directNR
             for tile in 0..<bundle.count {
                 let block = blocks[tile]
-                let corner = source + block.origin * directNR
-                @inline(__always) func at(_ i: Int, _ j: Int) -> DirectVector {
-                    UnsafeRawPointer(corner + (i * s.outWidth + j) * directNR)
-                        .load(as: DirectVector.self)
-                }
-                let zero = DirectVector()
-                F2x2.gradient(
-                    (
-                        at(0, 0), block.right ? at(0, 1) : zero,
-                        block.below ? at(1, 0) : zero,
-                        block.below && block.right ? at(1, 1) : zero
-                    ),
-                    into: scratch.m + panel * bundle.mStride + tile * directNR,
-                    stride: plan.panelCount * bundle.mStride)
+                T.transformGradient(
+                    corner: source + block.origin * directNR, rowStride: s.outWidth * directNR,
+                    block, into: scratch.m + panel * bundle.mStride + tile * directNR,
+                    stride: panelCount * bundle.mStride)
             }
         }
     }
@@ -330,66 +404,47 @@ extension F2x2 {
     /// ∂U[ξ] += V[ξ]ᵀ · ∂M[ξ] for the (ξ, panel pair, channel tile) jobs in `jobs`, on the
     /// register tile: input channels as its rows, the blocks as the summed index, in order.
     @inline(__always)
-    static func multiply(
-        _ plan: Plan, _ bundle: Bundle, _ jobs: Range<Int>, channelStarts: UnsafePointer<Int>,
+    func multiply(
+        _ bundle: Bundle, _ jobs: Range<Int>, channelStarts: UnsafePointer<Int>,
         into partial: UnsafeMutablePointer<Float>, accumulate: Bool, _ scratch: Scratch
     ) {
         for index in jobs {
-            let (xiPair, rowTile) = index.quotientAndRemainder(dividingBy: plan.channelTiles)
-            let (xi, pair) = xiPair.quotientAndRemainder(dividingBy: plan.pairCount)
-            let xiPanel = xi * plan.panelCount + pair * plan.span
+            let (xiPair, rowTile) = index.quotientAndRemainder(dividingBy: channelTiles)
+            let (xi, pair) = xiPair.quotientAndRemainder(dividingBy: pairCount)
+            let xiPanel = xi * panelCount + pair * span
             directTilePanels(
-                panels: min(plan.span, plan.panelCount - pair * plan.span), rows: plan.rows,
-                depth: bundle.count, taps: TapStride(step: plan.channels),
+                panels: min(span, panelCount - pair * span), rows: rows,
+                depth: bundle.count, taps: TapStride(step: channels),
                 weights: scratch.m + xiPanel * bundle.mStride, weightStep: bundle.mStride,
                 input: scratch.v + xi * bundle.vStride,
-                starts: channelStarts + rowTile * plan.rows,
-                into: partial + (xiPanel * plan.channelRows + rowTile * plan.rows) * directNR,
-                tileStep: plan.channelRows * directNR, accumulate: accumulate)
+                starts: channelStarts + rowTile * rows,
+                into: partial + (xiPanel * channelRows + rowTile * rows) * directNR,
+                tileStep: channelRows * directNR, accumulate: accumulate)
         }
     }
 
     /// The partials added in group order, then ∂g = Gᵀ ∂U G: sixteen output channels (the
     /// lanes) of one input channel at a time, written into `gradWeight`.
-    static func returnFilters(
-        _ s: Conv2dShape, _ plan: Plan, partials: UnsafeMutablePointer<Float>,
+    func returnFilters(
+        _ s: Conv2dShape, partials: UnsafeMutablePointer<Float>,
         gradWeight: UnsafeMutablePointer<Float>
     ) {
-        let channels = plan.channels
-        let panelCount = plan.panelCount
         Parallel.forChunks(panelCount * channels) { pairs in
             for pair in pairs {
                 let (panel, c) = pair.quotientAndRemainder(dividingBy: channels)
-                @inline(__always) func du(_ xi: Int) -> DirectVector {
-                    let index = ((xi * panelCount + panel) * plan.channelRows + c) * directNR
-                    var sum = UnsafeRawPointer(partials + index).load(as: DirectVector.self)
-                    for group in 1..<plan.groups {
-                        sum += UnsafeRawPointer(partials + group * plan.partialCount + index)
-                            .load(as: DirectVector.self)
-                    }
-                    return sum
-                }
-                // Along each row's four columns (rows i, as 4 × 3), then down each of the
-                // three columns' four rows.
-                @inline(__always) func row(_ i: Int) -> (DirectVector, DirectVector, DirectVector) {
-                    F2x2.filter(du(4 * i), du(4 * i + 1), du(4 * i + 2), du(4 * i + 3))
-                }
-                let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3))
-                let columns = [
-                    F2x2.filter(r0.0, r1.0, r2.0, r3.0),
-                    F2x2.filter(r0.1, r1.1, r2.1, r3.1),
-                    F2x2.filter(r0.2, r1.2, r2.2, r3.2),
-                ]
                 let k0 = panel * directNR
                 let lanes = min(directNR, s.outChannels - k0)
                 let target = gradWeight + (k0 * channels + c) * 9
-                for (j, (top, middle, bottom)) in columns.enumerated() {
-                    for lane in 0..<lanes {
-                        let weight = target + lane * channels * 9
-                        weight[j] = top[lane]
-                        weight[3 + j] = middle[lane]
-                        weight[6 + j] = bottom[lane]
+                T.returnFilter { xi in
+                    let index = ((xi * panelCount + panel) * channelRows + c) * directNR
+                    var sum = UnsafeRawPointer(partials + index).load(as: DirectVector.self)
+                    for group in 1..<groups {
+                        sum += UnsafeRawPointer(partials + group * partialCount + index)
+                            .load(as: DirectVector.self)
                     }
+                    return sum
+                } _: { tap, taps in
+                    for lane in 0..<lanes { target[lane * channels * 9 + tap] = taps[lane] }
                 }
             }
         }

@@ -200,7 +200,8 @@ enum F2x2 {
 }
 
 /// Winograd's F(4×4, 3×3) as the forward pass and the data gradient run it
-/// (`Conv2d+Winograd.swift`): its transforms, sixteen channels at a time. (The matrices as the
+/// (`Conv2d+Winograd.swift`), and the weight gradient measured beside F(2×2, 3×3)
+/// (`Conv2d+WinogradWeight4x4.swift`): its transforms, sixteen channels at a time. (The matrices as the
 /// paper writes them: `WinogradTransform.f4x4`.)
 enum F4x4 {
     /// Elements of a transformed block (6 × 6): the products per block and channel pair.
