@@ -169,7 +169,7 @@ struct Bench: ParsableCommand {
                 row(
                     [
                         "layer", "forward", "backward data", "backward weight",
-                        "direct tile: fwd", "data", "weight", "F(4×4) weight",
+                        "direct tile: fwd", "data", "weight", "weight by F(4×4)",
                     ], width: 22))
         }
         var results: [ConvResult] = []
@@ -398,7 +398,8 @@ struct ConvResult: Codable {
     var directGflops: [Double?]?
     /// Where the weight gradient runs F(2×2, 3×3): F(4×4, 3×3)'s weight gradient
     /// (`conv2dBackwardWeightWinograd4x4`, not used by training) on the same layer, to set
-    /// beside it. Nil elsewhere.
+    /// beside it; there the two are timed in alternating rounds (since 2026-12-05;
+    /// `backwardWeightGflops` before that was timed alone). Nil elsewhere.
     var winograd4x4WeightGflops: Double?
 }
 

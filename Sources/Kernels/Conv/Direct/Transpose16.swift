@@ -13,8 +13,8 @@ import CInstructionSet
 /// the sixteen spill to the stack, and LLVM's lowering of their halves is long, so the block
 /// is transposed as sixteen 4 × 4 blocks of four-float vectors instead (`transpose4`): in a
 /// standalone timing on Zen 1, 5.0× faster than the sixteen-vector form with AVX2 and 1.4×
-/// with baseline x86-64 (Docs/PERFORMANCE.md). Either way each value is moved, and shifted,
-/// alone: the same bits.
+/// with baseline x86-64 (Docs/PERFORMANCE.md; arm64, which takes the same path, is not
+/// measured). Either way each value is moved, and shifted, alone: the same bits.
 @inline(__always)
 func transpose16(
     _ source: UnsafePointer<Float>, sourceStride: Int, into target: UnsafeMutablePointer<Float>,

@@ -1,5 +1,6 @@
 // What Winograd's kernels share (`Conv2d+Winograd.swift`, F(4×4, 3×3) for the forward pass
-// and the data gradient; `Conv2d+WinogradWeight.swift`, F(2×2, 3×3) for the weight gradient):
+// and the data gradient; `Conv2d+WinogradWeight.swift`, F(2×2, 3×3) for the weight gradient,
+// and `Conv2d+WinogradWeight4x4.swift`, F(4×4, 3×3) for it, measured beside it):
 // how a map is cut into blocks, the padded channel-last copy of an image their inputs are
 // read from, and the outputs' return from pixel-major staging to channel planes.
 
