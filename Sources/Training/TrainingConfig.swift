@@ -155,10 +155,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         }
         try requireSetting(
             !outputDirectory.isEmpty, "--output must name a directory")
-        for (value, name, flag) in [
-            (trainLimit, "trainLimit", "--train-limit"), (testLimit, "testLimit", "--test-limit"),
-            (maxSteps, "maxSteps", "--max-steps"),
-            (checkpointEvery, "checkpointEvery", "--checkpoint-every"),
+        for (value, flag) in [
+            (trainLimit, "--train-limit"), (testLimit, "--test-limit"), (maxSteps, "--max-steps"),
+            (checkpointEvery, "--checkpoint-every"),
         ] {
             if let value {
                 try requireSetting(value >= 1, "\(flag) must be at least 1, got \(value)")
