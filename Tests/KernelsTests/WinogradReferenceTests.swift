@@ -195,16 +195,7 @@ struct WinogradReferenceTests {
         InstructionSet.$tiles.withValue(tiles) {
             conv2dBackwardWeight(s, input: c.x, gradOutput: c.dy, gradWeight: &dw, gradBias: nil)
         }
-        let reference = conv2dBackwardWeightWinogradReference(
-            .f2x2, batch: c.batch, channels: c.channels, height: c.height, width: c.width,
-            outChannels: c.outChannels, input: c.x, gradOutput: c.dy)
-        let blocks = c.batch * ((c.height + 1) / 2) * ((c.width + 1) / 2)
-        expectWithinRoundoff(
-            dw, reference,
-            magnitude: winogradWeightMagnitude(
-                batch: c.batch, channels: c.channels, height: c.height, width: c.width,
-                outChannels: c.outChannels, x: c.x, dy: c.dy),
-            length: blocks + 16, "weight gradient")
+        Self.expectWeightGradient(dw, of: c, by: .f2x2, "weight gradient")
     }
 
     @Test(
@@ -216,16 +207,27 @@ struct WinogradReferenceTests {
         InstructionSet.$tiles.withValue(tiles) {
             conv2dBackwardWeightWinograd4x4(s, input: c.x, gradOutput: c.dy, gradWeight: &dw)
         }
+        Self.expectWeightGradient(dw, of: c, by: .f4x4, "weight gradient by F(4×4, 3×3)")
+    }
+
+    /// A fast weight gradient `dw` of case `c` against the float reference by `transform`,
+    /// within the rounding bound of its blocks' sums (`winogradWeightMagnitude`) and 16 more
+    /// roundings in the transforms.
+    static func expectWeightGradient(
+        _ dw: [Float], of c: WinogradCase, by transform: WinogradTransform, _ what: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let reference = conv2dBackwardWeightWinogradReference(
-            .f4x4, batch: c.batch, channels: c.channels, height: c.height, width: c.width,
+            transform, batch: c.batch, channels: c.channels, height: c.height, width: c.width,
             outChannels: c.outChannels, input: c.x, gradOutput: c.dy)
-        let blocks = c.batch * ((c.height + 3) / 4) * ((c.width + 3) / 4)
+        let m = transform.m
+        let blocks = c.batch * ((c.height + m - 1) / m) * ((c.width + m - 1) / m)
         expectWithinRoundoff(
             dw, reference,
             magnitude: winogradWeightMagnitude(
                 batch: c.batch, channels: c.channels, height: c.height, width: c.width,
-                outChannels: c.outChannels, x: c.x, dy: c.dy, block: 4),
-            length: blocks + 16, "weight gradient by F(4×4, 3×3)")
+                outChannels: c.outChannels, x: c.x, dy: c.dy, block: m),
+            length: blocks + 16, what, sourceLocation: sourceLocation)
     }
 
     @Test(
