@@ -2,12 +2,24 @@ import Foundation
 
 /// Writes a notebook's transcript as GitHub-flavoured Markdown, pictures by relative path.
 enum MarkdownWriter {
+    /// How a transcript's header begins, before the command that made it.
+    static let headerOpening = "> This page is the transcript of a real run of `"
+
+    /// The command in a transcript's header (`swift run lesson-04-residual-block --quick`),
+    /// or nil when `text` has no such header.
+    static func runCommand(inTranscript text: String) -> String? {
+        guard let start = text.range(of: headerOpening),
+            let end = text[start.upperBound...].firstIndex(of: "`")
+        else { return nil }
+        return String(text[start.upperBound..<end])
+    }
+
     static func render(_ notebook: Notebook, summary: Summary) -> String {
         var out: [String] = []
         out.append("# \(notebook.title)")
         out.append("")
         out.append(
-            "> This page is the transcript of a real run of `swift run \(notebook.name)"
+            headerOpening + "swift run \(notebook.name)"
                 + (summary.quick ? " --quick" : "")
                 + (summary.lastCell.map { " --through \($0)" } ?? "")
                 + "`, written by the lesson itself with `--markdown Docs`. Every number and picture "

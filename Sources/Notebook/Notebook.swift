@@ -74,6 +74,7 @@ public final class Notebook {
         if let directory = options.markdownDirectory {
             do {
                 try Notebook.checkWritable(directory)
+                try Notebook.checkNotReplacingFullRun(in: directory, name: name, options: options)
             } catch {
                 FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
                 exit(2)
@@ -197,6 +198,29 @@ public final class Notebook {
                 reason: "--markdown needs a directory it can write the transcript to: "
                     + error.localizedDescription)
         }
+    }
+
+    /// A `--quick` or `--through N` run writes a shorter transcript than a full run, and
+    /// pictures from smaller workloads: with `--markdown DIR` it would replace a full run's
+    /// `DIR/<name>.md` (the committed one in `Docs/`, say) and its pictures. Refused: such a
+    /// run may replace only a transcript that was itself partial, or none.
+    /// - Throws: `NotebookError.wouldReplaceFullRun` naming the transcript and the options.
+    static func checkNotReplacingFullRun(
+        in directory: String, name: String, options: NotebookOptions
+    ) throws(NotebookError) {
+        let partial = [
+            options.quick ? "--quick" : nil, options.lastCell.map { "--through \($0)" },
+        ].compactMap { $0 }
+        guard !partial.isEmpty else { return }
+        let path = (directory as NSString).appendingPathComponent("\(name).md")
+        guard let data = FileManager.default.contents(atPath: path) else { return }
+        if let command = MarkdownWriter.runCommand(
+            inTranscript: String(decoding: data, as: UTF8.self)),
+            command.contains(" --quick") || command.contains(" --through ")
+        {
+            return
+        }
+        throw .wouldReplaceFullRun(path: path, options: partial.joined(separator: " "))
     }
 
     /// The directory pictures are written to, created on first use.

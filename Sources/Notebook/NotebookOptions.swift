@@ -135,6 +135,10 @@ public enum NotebookError: Error, CustomStringConvertible, Equatable {
     /// A directory or file of the run (the `--markdown` directory, a picture, the
     /// transcript) could not be created or written; `reason` says why.
     case cannotWrite(path: String, reason: String)
+    /// A `--quick` or `--through N` run was asked to write its transcript over `path`, the
+    /// transcript of a full run (or a file that is not a transcript); `options` are the flags
+    /// that make the run partial.
+    case wouldReplaceFullRun(path: String, options: String)
     /// A code listing's markers are not where the lesson expects them.
     case missingListing(file: String, name: String, reason: String)
     /// A cell needs what an earlier cell failed to produce.
@@ -146,6 +150,10 @@ public enum NotebookError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .badArgument(let message): "bad argument: \(message)"
         case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
+        case .wouldReplaceFullRun(let path, let options):
+            "\(path) holds the transcript of a full run; this \(options) run would replace it "
+                + "and its pictures with a partial one. Give --markdown another directory, or "
+                + "run without \(options)"
         case .missingListing(let file, let name, let reason):
             "cannot show the listing '\(name)' of \(file): \(reason)"
         case .missingInput(let cell):

@@ -72,6 +72,26 @@ struct LessonTests {
         #expect(!text.contains("checks passed"), "the lesson ran before the check: \(text)")
     }
 
+    @Test("a --quick run stops before it runs rather than replace a full run's transcript")
+    func quickRunKeepsTheFullTranscript() throws {
+        let name = "lesson-01-scalar-autograd"
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("full-transcript-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let executable = productsDirectory.appendingPathComponent(name)
+        #expect(
+            try runProcess(executable, ["--through", "1", "--markdown", directory.path]).status == 0
+        )
+        let page = directory.appendingPathComponent("\(name).md")
+        let full = try Data(contentsOf: packageRoot.appendingPathComponent("Docs/\(name).md"))
+        try full.write(to: page)
+        let run = try runProcess(executable, ["--quick", "--markdown", directory.path])
+        #expect(run.status == 2, "\(run.output)")
+        #expect(run.output.contains(page.path) && run.output.contains("--quick"), "\(run.output)")
+        #expect(!run.output.contains("checks passed"), "the lesson ran: \(run.output)")
+        #expect(try Data(contentsOf: page) == full)
+    }
+
     @Test("lesson 09 refuses weights of another architecture, naming the file and the mismatches")
     func fineTuningFromMismatchedWeights() throws {
         let file = try imagenetShapedWeights()

@@ -170,4 +170,52 @@ struct TranscriptDirectoryTests {
         try Notebook.checkWritable(fine.path)
         #expect(try FileManager.default.contentsOfDirectory(atPath: fine.path).isEmpty)
     }
+
+    /// A directory holding `lesson.md` that begins as a run of `command` wrote it.
+    private func directory(withTranscriptOf command: String?) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "transcripts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if let command {
+            let header = "# Lesson\n\n\(MarkdownWriter.headerOpening)\(command)`, written by...\n"
+            try Data(header.utf8).write(to: directory.appendingPathComponent("lesson.md"))
+        }
+        return directory
+    }
+
+    @Test(
+        "a --quick or --through run refuses to replace a full run's transcript, naming it",
+        arguments: [["--quick"], ["--through", "2"], ["--quick", "--through", "1"]])
+    func partialRunKeepsAFullTranscript(flags: [String]) throws {
+        let full = try directory(withTranscriptOf: "swift run lesson")
+        defer { try? FileManager.default.removeItem(at: full) }
+        let options = try NotebookOptions(parsing: flags + ["--markdown", full.path])
+        let error = #expect(throws: NotebookError.self) {
+            try Notebook.checkNotReplacingFullRun(in: full.path, name: "lesson", options: options)
+        }
+        #expect(error?.description.contains(full.appendingPathComponent("lesson.md").path) == true)
+        #expect(error?.description.contains(flags[0]) == true)
+        // A file that is not a transcript at all is kept too.
+        try Data("notes".utf8).write(to: full.appendingPathComponent("lesson.md"))
+        #expect(throws: NotebookError.self) {
+            try Notebook.checkNotReplacingFullRun(in: full.path, name: "lesson", options: options)
+        }
+    }
+
+    @Test("a partial run may replace a partial transcript or none, and a full run any")
+    func whatMayBeReplaced() throws {
+        let quick = try NotebookOptions(parsing: ["--quick"])
+        let whole = NotebookOptions()
+        for command in ["swift run lesson --quick", "swift run lesson --through 3", nil] {
+            let directory = try directory(withTranscriptOf: command)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try Notebook.checkNotReplacingFullRun(
+                in: directory.path, name: "lesson", options: quick)
+        }
+        let full = try directory(withTranscriptOf: "swift run lesson")
+        defer { try? FileManager.default.removeItem(at: full) }
+        try Notebook.checkNotReplacingFullRun(in: full.path, name: "lesson", options: whole)
+        // Another lesson's transcript in the same directory is not this one's.
+        try Notebook.checkNotReplacingFullRun(in: full.path, name: "other", options: quick)
+    }
 }
