@@ -16,11 +16,23 @@ public final class BackwardNode: @unchecked Sendable {
     /// The backward rule (`nil` once the node has been torn down).
     private var backwardRule: ((_ gradOutput: [Float]) -> Void)?
 
-    init(op: String, inputs: [Tensor], backward: @escaping (_ gradOutput: [Float]) -> Void) {
+    /// The rule for ∂L/∂relu(result) instead of ∂L/∂(result), masking in its own pass; nil
+    /// for operations without one (all but batch norm).
+    private var throughReLURule: ((_ gradOfReLU: [Float]) -> Void)?
+
+    init(
+        op: String, inputs: [Tensor], backward: @escaping (_ gradOutput: [Float]) -> Void,
+        backwardThroughReLU: ((_ gradOfReLU: [Float]) -> Void)? = nil
+    ) {
         self.op = op
         self.inputs = inputs
         self.backwardRule = backward
+        self.throughReLURule = backwardThroughReLU
     }
+
+    /// Whether the node can take the gradient of a ReLU of its result and apply the ReLU's
+    /// mask itself (`runBackward(throughReLU:)`).
+    var takesReLUMask: Bool { throughReLURule != nil }
 
     /// Runs the backward rule with ∂L/∂(result).
     func runBackward(_ gradOutput: [Float]) {
@@ -28,6 +40,15 @@ public final class BackwardNode: @unchecked Sendable {
             fatalError("backward(): the graph through '\(op)' has already been released")
         }
         rule(gradOutput)
+    }
+
+    /// Runs the backward rule with ∂L/∂relu(result), the ReLU's mask not yet applied. Needs
+    /// `takesReLUMask`.
+    func runBackward(throughReLU gradOfReLU: [Float]) {
+        guard let rule = throughReLURule else {
+            fatalError("backward(): '\(op)' cannot apply a ReLU's mask, or has been released")
+        }
+        rule(gradOfReLU)
     }
 
     /// Frees the graph behind a dying tensor without recursion.
@@ -45,7 +66,8 @@ public final class BackwardNode: @unchecked Sendable {
         while let node = work.popLast() {
             var inputs = node.inputs
             node.inputs = []
-            node.backwardRule = nil  // drops the closure's references to the inputs
+            node.backwardRule = nil  // drops the closures' references to the inputs
+            node.throughReLURule = nil
             for index in inputs.indices where isKnownUniquelyReferenced(&inputs[index]) {
                 if var child = inputs[index].backwardNode {
                     inputs[index].backwardNode = nil

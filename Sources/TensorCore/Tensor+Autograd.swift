@@ -16,6 +16,10 @@ extension Tensor {
     /// evaluation loop turning recording off does not affect another running alongside.
     @TaskLocal public static var isGradEnabled = true
 
+    /// False to make every ReLU mask its gradient itself, as before batch norm could do it
+    /// (tests compare the two).
+    @TaskLocal static var defersReLUMasks = true
+
     /// Runs `body` with gradient recording off (PyTorch's `torch.no_grad()`): operations inside
     /// compute their results but record nothing, so results do not require gradients and no
     /// graph is kept alive. Use it for evaluation and for updating parameters.
@@ -59,12 +63,22 @@ extension Tensor {
         Tensor.withoutGrad {
             accumulateGradient(seed)
             for tensor in order.reversed() {
+                let fusesMask = tensor.backwardNode?.takesReLUMask == true && !tensor.retainsGrad
+                if tensor.pendingGradAwaitsReLUMask && !fusesMask {
+                    tensor.applyPendingReLUMask()
+                }
                 guard let gradient = tensor.pendingGrad else { continue }
                 tensor.pendingGrad = nil
+                let throughReLU = tensor.pendingGradAwaitsReLUMask
+                tensor.pendingGradAwaitsReLUMask = false
                 if tensor.isLeaf || tensor.retainsGrad {
                     tensor.addToGrad(gradient)
                 }
-                tensor.backwardNode?.runBackward(gradient)
+                if throughReLU {
+                    tensor.backwardNode?.runBackward(throughReLU: gradient)
+                } else {
+                    tensor.backwardNode?.runBackward(gradient)
+                }
             }
         }
     }
@@ -93,6 +107,7 @@ extension Tensor {
             gradient.count == count,
             "accumulateGradient: got \(gradient.count) values for a tensor of shape \(shape) "
                 + "(\(count) elements)")
+        applyPendingReLUMask()
         if pendingGrad == nil {
             pendingGrad = gradient
         } else {
@@ -108,10 +123,43 @@ extension Tensor {
     /// overwrite: the tensor may have been used by several operations.
     public func accumulateGradient(_ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
         guard requiresGrad else { return }
+        applyPendingReLUMask()
         if pendingGrad == nil {
             pendingGrad = [Float](repeating: 0, count: count)
         }
         pendingGrad!.withUnsafeMutableBufferPointer { body($0) }
+    }
+
+    /// For `relu`'s backward: hands `gradOfReLU`, the gradient of `relu(self)`, to this
+    /// tensor unmasked when its node applies the mask in its own pass (batch norm's
+    /// `backwardThroughReLU`), and returns true; false (nothing done) when the ReLU must mask
+    /// it itself: another gradient has already arrived, or the node has no such rule.
+    func deferReLUMask(_ gradOfReLU: [Float]) -> Bool {
+        guard Tensor.defersReLUMasks, requiresGrad, pendingGrad == nil,
+            backwardNode?.takesReLUMask == true
+        else {
+            return false
+        }
+        pendingGrad = gradOfReLU
+        pendingGradAwaitsReLUMask = true
+        return true
+    }
+
+    /// Zeroes the pending gradient where this tensor is not positive, as `relu`'s backward
+    /// would have (`0 + g` where it passes, so −0 becomes +0 as there), when a ReLU left
+    /// that to this tensor's node and something else needs the gradient first.
+    func applyPendingReLUMask() {
+        guard pendingGradAwaitsReLUMask else { return }
+        pendingGradAwaitsReLUMask = false
+        data.withUnsafeBufferPointer { x in
+            pendingGrad!.withUnsafeMutableBufferPointer { g in
+                guard let (x, g) = x.baseAddress.flatMap({ x in g.baseAddress.map { (x, $0) } })
+                else { return }
+                Parallel.forChunks(count, minimumChunk: parallelGrain) { range in
+                    for i in range { g[i] = x[i] > 0 ? 0 + g[i] : 0 }
+                }
+            }
+        }
     }
 
     /// A new leaf sharing this tensor's values (copied only if either is later written) but

@@ -17,6 +17,12 @@ import Kernels
 //              (μ and σ² depend on x, which adds the two sums)
 //   eval:      ∂L/∂x = γ/√(σ² + eps) · dy   (the statistics are constants)
 //
+// Followed by a ReLU (as in every block of the course's nets), the backward takes the ReLU's
+// output gradient g instead of its own, and masks it in the same pass: dy = 0 + g where
+// y = γ·x̂ + β > 0 and 0 elsewhere, y recomputed from x by the forward's own arithmetic, so the
+// bits are those of the ReLU's backward followed by this one, without the ReLU's pass over
+// memory (`BackwardNode.takesReLUMask`).
+//
 // Statistics and gradient sums run one channel per task: each image's plane is summed in
 // Float vector lanes (`planeSum` and friends, in Kernels), the planes in Double, always in the
 // same order, so the numbers do not depend on the thread count. In training, each channel's
@@ -148,11 +154,12 @@ public func batchNorm2d(
 
     let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
     let saved = BatchNormSaved(
-        x: x, weight: weight, bias: bias, input: input, gamma: gamma, mean: mean,
+        x: x, weight: weight, bias: bias, input: input, gamma: gamma, beta: beta, mean: mean,
         invStd: invStd, batch: batch, channels: channels, pixels: pixels, training: training)
-    return Tensor(shape: x.shape, data: output, op: "batchNorm2d", inputs: inputs) { dy in
-        batchNorm2dBackward(dy, saved)
-    }
+    return Tensor(
+        shape: x.shape, data: output, op: "batchNorm2d", inputs: inputs,
+        backward: { dy in batchNorm2dBackward(dy, saved, throughReLU: false) },
+        backwardThroughReLU: { g in batchNorm2dBackward(g, saved, throughReLU: true) })
 }
 
 /// What `batchNorm2d`'s backward pass needs from its forward pass: the tensors that get
@@ -164,6 +171,7 @@ private struct BatchNormSaved {
     let bias: Tensor?
     let input: [Float]
     let gamma: [Float]
+    let beta: [Float]
     let mean: [Float]
     let invStd: [Float]
     let batch: Int
@@ -181,7 +189,11 @@ private struct BatchNormSaved {
 ///     ∂L/∂x = γ/σ̂·(dy − mean(dy) − x̂·mean(dy·x̂))   in training mode (the batch statistics
 ///                                                   depend on x too)
 ///     ∂L/∂x = γ/σ̂·dy                               in eval mode
-private func batchNorm2dBackward(_ dy: [Float], _ saved: BatchNormSaved) {
+///
+/// `incoming` is dy; with `throughReLU`, it is ∂L/∂relu(y) instead, and dy is that zeroed
+/// where y ≤ 0, computed where it is read (a plane at a time for the sums, per value for
+/// ∂L/∂x).
+private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, throughReLU: Bool) {
     let (x, weight, bias) = (saved.x, saved.weight, saved.bias)
     let (batch, channels, pixels, m) = (saved.batch, saved.channels, saved.pixels, saved.m)
     let needsSums =
@@ -200,37 +212,70 @@ private func batchNorm2dBackward(_ dy: [Float], _ saved: BatchNormSaved) {
     ) {
         let c = plane % channels
         let (mu, scale) = (saved.mean[c], saved.invStd[c])
-        let factor = saved.gamma[c] * scale
+        let (g, shift) = (saved.gamma[c], saved.beta[c])
+        let factor = g * scale
         let range = plane * pixels..<(plane + 1) * pixels
         if saved.training {
             // γ/(m·σ̂)·(m·dy − Σdy − x̂·Σdy·x̂) = γ/σ̂·(dy − mean(dy) − x̂·mean(dy·x̂))
             let meanDy = Float(sumDy / Double(m))
             let meanDyXhat = Float(sumDyXhat / Double(m))
+            if throughReLU {
+                for i in range {
+                    let xhat = (x[i] - mu) * scale
+                    let dyi = xhat * g + shift > 0 ? 0 + dy[i] : 0
+                    dx[i] = factor * (dyi - meanDy - xhat * meanDyXhat)
+                }
+            } else {
+                for i in range {
+                    let xhat = (x[i] - mu) * scale
+                    dx[i] = factor * (dy[i] - meanDy - xhat * meanDyXhat)
+                }
+            }
+        } else if throughReLU {
             for i in range {
-                let xhat = (x[i] - mu) * scale
-                dx[i] = factor * (dy[i] - meanDy - xhat * meanDyXhat)
+                dx[i] = (x[i] - mu) * scale * g + shift > 0 ? factor * (0 + dy[i]) : factor * 0
             }
         } else {
             for i in range { dx[i] = factor * dy[i] }
         }
     }
+    /// dy over the plane at `start` of channel `c`: `incoming`'s own, or, through a ReLU,
+    /// `incoming`'s masked into `scratch` (`pixels` floats).
+    @inline(__always) func planeOfDy(
+        _ start: Int, _ incoming: UnsafeBufferPointer<Float>, _ x: UnsafeBufferPointer<Float>,
+        channel c: Int, scratch: UnsafeMutablePointer<Float>?
+    ) -> UnsafePointer<Float> {
+        let plane = incoming.baseAddress! + start
+        guard throughReLU, let scratch else { return plane }
+        let (mu, scale) = (saved.mean[c], saved.invStd[c])
+        let (g, shift) = (saved.gamma[c], saved.beta[c])
+        for i in 0..<pixels {
+            scratch[i] = (x[start + i] - mu) * scale * g + shift > 0 ? 0 + plane[i] : 0
+        }
+        return UnsafePointer(scratch)
+    }
     var dx: [Float]?
     let wantsDx = x.requiresGrad
     if needsSums {
-        withBuffers(dy, saved.input) { dy, x in
+        withBuffers(incoming, saved.input) { dy, x in
             withMutableBuffers(&sumDy, &sumDyXhat) { sumDy, sumDyXhat in
                 func sums(_ into: UnsafeMutablePointer<Float>?) {
                     forEachPlane(channels, workPerPlane: (into == nil ? 2 : 4) * m) { c in
                         let (mu, scale) = (saved.mean[c], saved.invStd[c])
                         var total: Double = 0
                         var weighted: Double = 0
-                        for n in 0..<batch {
-                            let start = (n * channels + c) * pixels
-                            let dyPlane = dy.baseAddress! + start
-                            total += Double(planeSum(dyPlane, count: pixels))
-                            weighted += Double(
-                                planeSumOfProducts(
-                                    dyPlane, x.baseAddress! + start, count: pixels, shift: mu))
+                        withUnsafeTemporaryAllocation(
+                            of: Float.self, capacity: throughReLU ? pixels : 0
+                        ) { scratch in
+                            for n in 0..<batch {
+                                let start = (n * channels + c) * pixels
+                                let dyPlane = planeOfDy(
+                                    start, dy, x, channel: c, scratch: scratch.baseAddress)
+                                total += Double(planeSum(dyPlane, count: pixels))
+                                weighted += Double(
+                                    planeSumOfProducts(
+                                        dyPlane, x.baseAddress! + start, count: pixels, shift: mu))
+                            }
                         }
                         weighted *= Double(scale)
                         sumDy[c] = total
@@ -256,7 +301,7 @@ private func batchNorm2dBackward(_ dy: [Float], _ saved: BatchNormSaved) {
     weight?.accumulateGradient(sumDyXhat.map { Float($0) })
     guard x.requiresGrad else { return }
     if dx == nil {
-        dx = withBuffers(dy, saved.input) { dy, x in
+        dx = withBuffers(incoming, saved.input) { dy, x in
             kernelResult(count: x.count) { dx in
                 forEachPlane(batch * channels, workPerPlane: pixels) { plane in
                     let c = plane % channels

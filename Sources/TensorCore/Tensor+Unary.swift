@@ -27,6 +27,8 @@ extension Tensor {
             for i in range { y[i] = x[i] < 0 ? 0 : x[i] }
         }
         return Tensor(shape: shape, data: y, op: "relu", inputs: [self]) { [self] dy in
+            // Batch norm masks in its own backward pass: the gradient goes on unmasked.
+            if deferReLUMask(dy) { return }
             withBuffers(dy, y) { dy, y in
                 accumulateElementwise(into: self) { range, dx in
                     // dy is read whether or not it is used: a load only where y > 0 becomes

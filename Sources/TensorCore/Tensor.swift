@@ -62,6 +62,12 @@ public final class Tensor: @unchecked Sendable {
     /// moved into `grad` or handed to `backwardNode`, then cleared).
     var pendingGrad: [Float]?
 
+    /// True while `pendingGrad` holds the gradient of `relu(self)` that the ReLU's backward
+    /// left unmasked (it is still to be zeroed where this tensor is not positive), because
+    /// this tensor's node does the masking in its own pass (`BackwardNode.takesReLUMask`:
+    /// batch norm's). Whatever else reads or adds to the gradient masks it first.
+    var pendingGradAwaitsReLUMask = false
+
     /// The number of elements, `shape.reduce(1, *)` (1 for a scalar).
     public let count: Int
 
@@ -100,9 +106,14 @@ public final class Tensor: @unchecked Sendable {
     ///   - op: the operation's name for graphs and printouts (`"relu"`, `"matmul"`).
     ///   - inputs: the tensors the result was computed from, in argument order.
     ///   - backward: the backward rule; dropped unless a node is recorded.
+    ///   - backwardThroughReLU: optionally, the same rule for the gradient of `relu(result)`
+    ///     instead of the result's own: it must give the same numbers as `backward` given
+    ///     that gradient zeroed where the result is not positive (`x > 0 ? 0 + g : 0`, as
+    ///     `relu`'s backward computes it), and saves the ReLU's own pass (batch norm's).
     public init(
         shape: [Int], data: [Float], op: String, inputs: [Tensor],
-        backward: @escaping (_ gradOutput: [Float]) -> Void
+        backward: @escaping (_ gradOutput: [Float]) -> Void,
+        backwardThroughReLU: ((_ gradOfReLU: [Float]) -> Void)? = nil
     ) {
         _ = AllocatorTuning.applied
         let count = Tensor.elementCount(of: shape, op: op)
@@ -116,7 +127,9 @@ public final class Tensor: @unchecked Sendable {
         let records = Tensor.isGradEnabled && inputs.contains { $0.requiresGrad }
         self.requiresGrad = records
         if records {
-            self.backwardNode = BackwardNode(op: op, inputs: inputs, backward: backward)
+            self.backwardNode = BackwardNode(
+                op: op, inputs: inputs, backward: backward, backwardThroughReLU: backwardThroughReLU
+            )
         }
     }
 
