@@ -221,8 +221,10 @@ private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, t
             let meanDyXhat = Float(sumDyXhat / Double(m))
             if throughReLU {
                 for i in range {
-                    let xhat = (x[i] - mu) * scale
-                    let dyi = xhat * g + shift > 0 ? 0 + dy[i] : 0
+                    // dy is read whether or not it is used: a load only where y > 0 becomes
+                    // masked vector loads (vmaskmovps), which Zen 1 runs several times slower.
+                    let (xhat, incoming) = ((x[i] - mu) * scale, dy[i])
+                    let dyi = xhat * g + shift > 0 ? 0 + incoming : 0
                     dx[i] = factor * (dyi - meanDy - xhat * meanDyXhat)
                 }
             } else {
@@ -233,7 +235,8 @@ private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, t
             }
         } else if throughReLU {
             for i in range {
-                dx[i] = (x[i] - mu) * scale * g + shift > 0 ? factor * (0 + dy[i]) : factor * 0
+                let incoming = dy[i]
+                dx[i] = (x[i] - mu) * scale * g + shift > 0 ? factor * (0 + incoming) : factor * 0
             }
         } else {
             for i in range { dx[i] = factor * dy[i] }
@@ -250,7 +253,8 @@ private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, t
         let (mu, scale) = (saved.mean[c], saved.invStd[c])
         let (g, shift) = (saved.gamma[c], saved.beta[c])
         for i in 0..<pixels {
-            scratch[i] = (x[start + i] - mu) * scale * g + shift > 0 ? 0 + plane[i] : 0
+            let incoming = plane[i]
+            scratch[i] = (x[start + i] - mu) * scale * g + shift > 0 ? 0 + incoming : 0
         }
         return UnsafePointer(scratch)
     }
