@@ -151,9 +151,9 @@ public enum NotebookError: Error, CustomStringConvertible, Equatable {
         case .badArgument(let message): "bad argument: \(message)"
         case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
         case .wouldReplaceFullRun(let path, let options):
-            "\(path) holds the transcript of a full run; this \(options) run would replace it "
-                + "and its pictures with a partial one. Give --markdown another directory, or "
-                + "run without \(options)"
+            "\(path) is not a partial run's transcript (it is a full run's, or another file); "
+                + "this \(options) run would replace it and its pictures with a partial one. Give "
+                + "--markdown another directory, or run without \(options)"
         case .missingListing(let file, let name, let reason):
             "cannot show the listing '\(name)' of \(file): \(reason)"
         case .missingInput(let cell):

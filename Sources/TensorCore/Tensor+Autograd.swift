@@ -70,7 +70,7 @@ extension Tensor {
                 guard let gradient = tensor.pendingGrad else { continue }
                 tensor.pendingGrad = nil
                 let throughReLU = tensor.pendingGradAwaitsReLUMask
-                tensor.pendingGradAwaitsReLUMask = false
+                tensor.pendingReLUOutput = nil
                 if tensor.isLeaf || tensor.retainsGrad {
                     tensor.addToGrad(gradient)
                 }
@@ -130,33 +130,39 @@ extension Tensor {
         pendingGrad!.withUnsafeMutableBufferPointer { body($0) }
     }
 
-    /// For `relu`'s backward: hands `gradOfReLU`, the gradient of `relu(self)`, to this
-    /// tensor unmasked when its node applies the mask in its own pass (batch norm's
-    /// `backwardThroughReLU`), and returns true; false (nothing done) when the ReLU must mask
-    /// it itself: another gradient has already arrived, or the node has no such rule.
-    func deferReLUMask(_ gradOfReLU: [Float]) -> Bool {
+    /// For `relu`'s backward: hands `gradOfReLU`, the gradient of `relu(self)` whose output
+    /// was `reluOutput`, to this tensor unmasked when its node applies the mask in its own
+    /// pass (batch norm's `backwardThroughReLU`), and returns true. Returns false, doing
+    /// nothing, when the ReLU must mask it itself: deferring is off (`defersReLUMasks`), this
+    /// tensor does not require gradients, another gradient has already arrived, or the node
+    /// has no such rule. The ReLU calls it only if this tensor's `data` had not been written
+    /// when the ReLU ran, so that batch norm's recomputed output is the ReLU's input.
+    func deferReLUMask(_ gradOfReLU: [Float], reluOutput: [Float]) -> Bool {
         guard Tensor.defersReLUMasks, requiresGrad, pendingGrad == nil,
             backwardNode?.takesReLUMask == true
         else {
             return false
         }
         pendingGrad = gradOfReLU
-        pendingGradAwaitsReLUMask = true
+        pendingReLUOutput = reluOutput
         return true
     }
 
-    /// Zeroes the pending gradient where this tensor is not positive, as `relu`'s backward
-    /// would have (`0 + g` where it passes, so −0 becomes +0 as there), when a ReLU left
-    /// that to this tensor's node and something else needs the gradient first.
+    /// Zeroes the pending gradient where the ReLU's output is not positive, as `relu`'s
+    /// backward would have (`0 + g` where it passes, so −0 becomes +0 as there), when a ReLU
+    /// left that to this tensor's node and something else needs the gradient first.
     func applyPendingReLUMask() {
-        guard pendingGradAwaitsReLUMask else { return }
-        pendingGradAwaitsReLUMask = false
-        data.withUnsafeBufferPointer { x in
+        guard let y = pendingReLUOutput else { return }
+        pendingReLUOutput = nil
+        y.withUnsafeBufferPointer { y in
             pendingGrad!.withUnsafeMutableBufferPointer { g in
-                guard let (x, g) = x.baseAddress.flatMap({ x in g.baseAddress.map { (x, $0) } })
+                guard let (y, g) = y.baseAddress.flatMap({ y in g.baseAddress.map { (y, $0) } })
                 else { return }
                 Parallel.forChunks(count, minimumChunk: parallelGrain) { range in
-                    for i in range { g[i] = x[i] > 0 ? 0 + g[i] : 0 }
+                    for i in range {
+                        let incoming = g[i]
+                        g[i] = y[i] > 0 ? 0 + incoming : 0
+                    }
                 }
             }
         }

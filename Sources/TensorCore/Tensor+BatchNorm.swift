@@ -191,7 +191,7 @@ private struct BatchNormSaved {
 ///     ∂L/∂x = γ/σ̂·dy                               in eval mode
 ///
 /// `incoming` is dy; with `throughReLU`, it is ∂L/∂relu(y) instead, and dy is that zeroed
-/// where y ≤ 0, computed where it is read (a plane at a time for the sums, per value for
+/// where y is not positive (NaN included), computed where it is read (a plane at a time for the sums, per value for
 /// ∂L/∂x).
 private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, throughReLU: Bool) {
     let (x, weight, bias) = (saved.x, saved.weight, saved.bias)

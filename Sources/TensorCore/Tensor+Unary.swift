@@ -26,9 +26,10 @@ extension Tensor {
         let y = mapChunks { range, x, y in
             for i in range { y[i] = x[i] < 0 ? 0 : x[i] }
         }
+        let computed = dataWrites == 0  // x is what its operation computed
         return Tensor(shape: shape, data: y, op: "relu", inputs: [self]) { [self] dy in
             // Batch norm masks in its own backward pass: the gradient goes on unmasked.
-            if deferReLUMask(dy) { return }
+            if computed && deferReLUMask(dy, reluOutput: y) { return }
             withBuffers(dy, y) { dy, y in
                 accumulateElementwise(into: self) { range, dx in
                     // dy is read whether or not it is used: a load only where y > 0 becomes

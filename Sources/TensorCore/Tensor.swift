@@ -33,8 +33,13 @@ public final class Tensor: @unchecked Sendable {
                 data.count == count,
                 "Tensor.data: assigned \(data.count) elements to a tensor of shape \(shape), "
                     + "which holds \(count)")
+            dataWrites &+= 1
         }
     }
+
+    /// How many times `data` has been written since the tensor was made: 0 while it still
+    /// holds what its operation computed (a ReLU hands its mask to batch norm only then).
+    private(set) var dataWrites = 0
 
     /// ∂L/∂(this tensor) for the last `backward()` on some output L, shaped like `self`.
     ///
@@ -62,11 +67,14 @@ public final class Tensor: @unchecked Sendable {
     /// moved into `grad` or handed to `backwardNode`, then cleared).
     var pendingGrad: [Float]?
 
-    /// True while `pendingGrad` holds the gradient of `relu(self)` that the ReLU's backward
-    /// left unmasked (it is still to be zeroed where this tensor is not positive), because
-    /// this tensor's node does the masking in its own pass (`BackwardNode.takesReLUMask`:
-    /// batch norm's). Whatever else reads or adds to the gradient masks it first.
-    var pendingGradAwaitsReLUMask = false
+    /// The output of the ReLU whose gradient `pendingGrad` holds unmasked (still to be
+    /// zeroed where that output is not positive), because this tensor's node does the
+    /// masking in its own pass (`BackwardNode.takesReLUMask`: batch norm's); nil otherwise.
+    /// Whatever else reads or adds to the gradient masks it first, by this array.
+    var pendingReLUOutput: [Float]?
+
+    /// True while `pendingGrad` awaits a ReLU's mask (`pendingReLUOutput`).
+    var pendingGradAwaitsReLUMask: Bool { pendingReLUOutput != nil }
 
     /// The number of elements, `shape.reduce(1, *)` (1 for a scalar).
     public let count: Int

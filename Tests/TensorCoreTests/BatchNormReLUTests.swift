@@ -14,23 +14,21 @@ struct BatchNormReLUTests {
     static func bits(_ values: [Float]?) -> [UInt32] { (values ?? []).map(\.bitPattern) }
 
     /// x [N, C, H, W], in every channel values in ±pairs and, for an odd batch, a plane of
-    /// zeros (so many batch norm outputs lie close to β, and to the ReLU's edge where β = 0);
+    /// zeros (so many batch norm outputs lie close to β, and at the ReLU's edge where β = 0);
     /// weight and bias [C], bias 0 in channel 0.
     static func inputs(_ shape: [Int], seed: UInt64) -> [Tensor] {
         let (batch, channels, pixels) = (shape[0], shape[1], shape[2] * shape[3])
-        let x = randomTensor(shape, seed: seed, low: -2, high: 2)
-        for c in 0..<channels {
-            // Values symmetric about 0 around the one that is 0: the channel's mean is 0.
-            for n in 0..<batch {
-                for p in 0..<pixels where n >= batch / 2 {
-                    let mirror = ((batch - 1 - n) * channels + c) * pixels + p
-                    x.data[(n * channels + c) * pixels + p] = -x.data[mirror]
-                }
-            }
-            if batch % 2 == 1 {
-                for p in 0..<pixels { x.data[((batch / 2) * channels + c) * pixels + p] = 0 }
+        var values = randomTensor(shape, seed: seed, low: -2, high: 2).data
+        // The second half of the batch mirrors the first with the sign flipped; the middle
+        // image of an odd batch is zeros.
+        let image = channels * pixels
+        for n in batch / 2..<batch {
+            for i in 0..<image {
+                values[n * image + i] =
+                    n == batch - 1 - n ? 0 : -values[(batch - 1 - n) * image + i]
             }
         }
+        let x = Tensor(shape: shape, data: values)
         let weight = randomTensor([channels], seed: seed + 1, low: 0.5, high: 1.5)
         let bias = randomTensor([channels], seed: seed + 2, low: -0.5, high: 0.5)
         bias.data[0] = 0
@@ -39,26 +37,31 @@ struct BatchNormReLUTests {
 
     /// Runs `combine(relu(y), y)` for `y = batchNorm2d(x)` (the ReLU masking by itself when
     /// `separate`) and backward with a gradient that holds −0 at every third place; returns
-    /// the bits of the gradients of x, γ and β, and of y's own when `retain`.
+    /// the bits of the gradients of x, γ and β, and of y's own when `retain`. `xGradient`
+    /// false: x needs none (batch norm's sums without ∂L/∂x). `edit` may write to y's values
+    /// before the ReLU reads them.
     static func gradients(
         _ shape: [Int], training: Bool, affine: Bool, separate: Bool, retain: Bool = false,
+        xGradient: Bool = true, edit: (Tensor) -> Void = { _ in },
         combine: (Tensor, Tensor) -> Tensor = { relu, _ in relu }
     ) -> [[UInt32]] {
         guard !separate else {
             return Tensor.$defersReLUMasks.withValue(false) {
                 gradients(
                     shape, training: training, affine: affine, separate: false, retain: retain,
-                    combine: combine)
+                    xGradient: xGradient, edit: edit, combine: combine)
             }
         }
         let t = inputs(shape, seed: 40)
         for tensor in t { tensor.requiresGrad = true }
+        t[0].requiresGrad = xGradient
         let mean = randomTensor([shape[1]], seed: 50, low: -0.2, high: 0.2)
         let variance = randomTensor([shape[1]], seed: 51, low: 0.5, high: 2)
         let y = batchNorm2d(
             t[0], weight: affine ? t[1] : nil, bias: affine ? t[2] : nil, runningMean: mean,
             runningVar: variance, training: training)
         y.retainsGrad = retain
+        edit(y)
         let z = combine(y.relu(), y)
         let gradient = randomTensor(z.shape, seed: 52)
         for i in stride(from: 0, to: gradient.count, by: 3) { gradient.data[i] = -0.0 }
@@ -92,6 +95,9 @@ struct BatchNormReLUTests {
         }
     }
 
+    /// With `relu + y * 0.5` the product's gradient reaches y first and the ReLU masks by
+    /// itself; with `y * 0.5 + relu` the ReLU's comes first, is handed on, and is masked when
+    /// the product's arrives.
     @Test("the output used again beside its ReLU: the mask is applied before the sum, either order")
     func outputUsedTwice() {
         let shape = [4, 3, 4, 4]
@@ -111,13 +117,47 @@ struct BatchNormReLUTests {
 
     @Test("the same bits on 1, 2 and 3 threads, with shapes that split over threads")
     func threads() {
-        let shape = [8, 32, 16, 16]
-        let separate = Self.gradients(shape, training: true, affine: true, separate: true)
-        for threads in 1...3 {
-            let fused = Parallel.withThreadCount(threads) {
-                Self.gradients(shape, training: true, affine: true, separate: false)
+        let shape = [8, 32, 16, 16]  // 65,536 values: masking them is split over threads too
+        let orders: [(Tensor, Tensor) -> Tensor] = [
+            { relu, _ in relu }, { relu, y in y * 0.5 + relu },
+        ]
+        for combine in orders {
+            let separate = Self.gradients(
+                shape, training: true, affine: true, separate: true, combine: combine)
+            for threads in 1...3 {
+                let fused = Parallel.withThreadCount(threads) {
+                    Self.gradients(
+                        shape, training: true, affine: true, separate: false, combine: combine)
+                }
+                #expect(fused == separate, "\(threads) threads")
             }
-            #expect(fused == separate, "\(threads) threads")
+        }
+    }
+
+    @Test("the sums alone, when x needs no gradient and γ and β do")
+    func parametersOnly() {
+        for training in [true, false] {
+            let fused = Self.gradients(
+                [4, 3, 5, 5], training: training, affine: true, separate: false, xGradient: false)
+            let separate = Self.gradients(
+                [4, 3, 5, 5], training: training, affine: true, separate: true, xGradient: false)
+            #expect(fused == separate)
+            #expect(fused[0].isEmpty && fused[1].count == 3)
+        }
+    }
+
+    @Test("values written into the batch norm output before its ReLU: the ReLU masks by itself")
+    func editedOutput() {
+        // Flips the sign of every fifth value: batch norm's recomputed output would disagree.
+        let edit: (Tensor) -> Void = { y in
+            for i in stride(from: 0, to: y.count, by: 5) { y.data[i] = -y.data[i] }
+        }
+        for training in [true, false] {
+            let fused = Self.gradients(
+                [4, 3, 5, 5], training: training, affine: true, separate: false, edit: edit)
+            let separate = Self.gradients(
+                [4, 3, 5, 5], training: training, affine: true, separate: true, edit: edit)
+            #expect(fused == separate)
         }
     }
 
@@ -133,13 +173,15 @@ struct BatchNormReLUTests {
         #expect(y.backwardNode?.takesReLUMask == true)
         #expect((x * 2).backwardNode?.takesReLUMask == false)
         let gradient = [Float](repeating: 1, count: y.count)
-        #expect(y.deferReLUMask(gradient))
+        let reluOutput = y.data.map { max($0, 0) }
+        #expect(y.deferReLUMask(gradient, reluOutput: reluOutput))
         #expect(y.pendingGradAwaitsReLUMask)
         // A second gradient arriving masks the first before adding.
         y.accumulateGradient(gradient)
         #expect(!y.pendingGradAwaitsReLUMask)
         #expect(y.pendingGrad == y.data.map { $0 > 0 ? 2 : 1 })
-        #expect(!y.deferReLUMask(gradient), "a gradient is already there")
+        #expect(
+            !y.deferReLUMask(gradient, reluOutput: reluOutput), "a gradient is already there")
         y.pendingGrad = nil
     }
 
