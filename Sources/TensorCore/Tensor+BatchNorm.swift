@@ -104,9 +104,9 @@ public func batchNorm2d(
         mean: Float, invStd: Float
     ) {
         let c = plane % channels
-        let (scale, shift, g) = (invStd, beta[c], gamma[c])
+        let (g, shift) = (gamma[c], beta[c])
         for i in plane * pixels..<(plane + 1) * pixels {
-            y[i] = (x[i] - mean) * scale * g + shift
+            y[i] = normalized(x[i], mean: mean, invStd: invStd, gamma: g, beta: shift)
         }
     }
     let output: [Float]
@@ -162,6 +162,15 @@ public func batchNorm2d(
         backwardThroughReLU: { g in batchNorm2dBackward(g, saved, throughReLU: true) })
 }
 
+/// y = γ·(x − μ)/σ̂ + β of one value, as the forward pass computes it: the backward through a
+/// ReLU recomputes it with this same function to find where y > 0.
+@inline(__always)
+private func normalized(_ x: Float, mean: Float, invStd: Float, gamma: Float, beta: Float)
+    -> Float
+{
+    (x - mean) * invStd * gamma + beta
+}
+
 /// What `batchNorm2d`'s backward pass needs from its forward pass: the tensors that get
 /// gradients, the input values, γ, and the statistics that normalised (x̂ is recomputed from
 /// them rather than stored).
@@ -191,8 +200,8 @@ private struct BatchNormSaved {
 ///     ∂L/∂x = γ/σ̂·dy                               in eval mode
 ///
 /// `incoming` is dy; with `throughReLU`, it is ∂L/∂relu(y) instead, and dy is that zeroed
-/// where y is not positive (NaN included), computed where it is read (a plane at a time for the sums, per value for
-/// ∂L/∂x).
+/// where y (`normalized`, as the forward computes it) is not positive, NaN included: masked
+/// where it is read, a plane at a time for the sums and per value for ∂L/∂x.
 private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, throughReLU: Bool) {
     let (x, weight, bias) = (saved.x, saved.weight, saved.bias)
     let (batch, channels, pixels, m) = (saved.batch, saved.channels, saved.pixels, saved.m)
@@ -224,8 +233,8 @@ private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, t
                     // dy is read whether or not it is used: a load only where y > 0 becomes
                     // masked vector loads (vmaskmovps), which Zen 1 runs several times slower.
                     let (xhat, incoming) = ((x[i] - mu) * scale, dy[i])
-                    let dyi = xhat * g + shift > 0 ? 0 + incoming : 0
-                    dx[i] = factor * (dyi - meanDy - xhat * meanDyXhat)
+                    let y = normalized(x[i], mean: mu, invStd: scale, gamma: g, beta: shift)
+                    dx[i] = factor * ((y > 0 ? 0 + incoming : 0) - meanDy - xhat * meanDyXhat)
                 }
             } else {
                 for i in range {
@@ -236,7 +245,8 @@ private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, t
         } else if throughReLU {
             for i in range {
                 let incoming = dy[i]
-                dx[i] = (x[i] - mu) * scale * g + shift > 0 ? factor * (0 + incoming) : factor * 0
+                let y = normalized(x[i], mean: mu, invStd: scale, gamma: g, beta: shift)
+                dx[i] = y > 0 ? factor * (0 + incoming) : factor * 0
             }
         } else {
             for i in range { dx[i] = factor * dy[i] }
@@ -254,7 +264,8 @@ private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, t
         let (g, shift) = (saved.gamma[c], saved.beta[c])
         for i in 0..<pixels {
             let incoming = plane[i]
-            scratch[i] = (x[start + i] - mu) * scale * g + shift > 0 ? 0 + incoming : 0
+            let y = normalized(x[start + i], mean: mu, invStd: scale, gamma: g, beta: shift)
+            scratch[i] = y > 0 ? 0 + incoming : 0
         }
         return UnsafePointer(scratch)
     }
