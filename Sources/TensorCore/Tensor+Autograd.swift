@@ -1,7 +1,8 @@
 // Reverse-mode automatic differentiation over the graph that operations record.
 //
 // Forward: every operation computes its result and, when some input requires gradients,
-// leaves a `BackwardNode` on it (see `Tensor.init(shape:data:op:inputs:backward:backwardThroughReLU:)`).
+// leaves a `BackwardNode` on it (see
+// `Tensor.init(shape:data:op:inputs:backward:backwardThroughReLU:)`).
 // Backward: `loss.backward()` orders the recorded tensors so that each comes after all its
 // inputs, then visits them from the loss back to the leaves. When a tensor is visited, every
 // operation that used it has already added its share of ∂L/∂(tensor), so the tensor's node can

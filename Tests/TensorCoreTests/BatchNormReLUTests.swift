@@ -35,23 +35,15 @@ struct BatchNormReLUTests {
         return [x, weight, bias]
     }
 
-    /// Runs `combine(relu(y), y)` for `y = batchNorm2d(x)` (the ReLU masking by itself when
-    /// `separate`) and backward with a gradient that holds −0 at every third place; returns
-    /// the bits of the gradients of x, γ and β, and of y's own when `retain`. `xGradient`
-    /// false: x needs none (batch norm's sums without ∂L/∂x). `edit` may write to y's values
-    /// before the ReLU reads them.
+    /// Runs `combine(relu(y), y)` for `y = batchNorm2d(x)` and backward with a gradient that
+    /// holds −0 at every third place; returns the bits of the gradients of x, γ and β, and of
+    /// y's own when `retain`. `xGradient` false: x needs none (batch norm's sums without
+    /// ∂L/∂x). `edit` may write to y's values before the ReLU reads them.
     static func gradients(
-        _ shape: [Int], training: Bool, affine: Bool, separate: Bool, retain: Bool = false,
+        _ shape: [Int], training: Bool, affine: Bool = true, retain: Bool = false,
         xGradient: Bool = true, edit: (Tensor) -> Void = { _ in },
         combine: (Tensor, Tensor) -> Tensor = { relu, _ in relu }
     ) -> [[UInt32]] {
-        guard !separate else {
-            return Tensor.$defersReLUMasks.withValue(false) {
-                gradients(
-                    shape, training: training, affine: affine, separate: false, retain: retain,
-                    xGradient: xGradient, edit: edit, combine: combine)
-            }
-        }
         let t = inputs(shape, seed: 40)
         for tensor in t { tensor.requiresGrad = true }
         t[0].requiresGrad = xGradient
@@ -69,14 +61,32 @@ struct BatchNormReLUTests {
         return [t[0].grad?.data, t[1].grad?.data, t[2].grad?.data, y.grad?.data].map(bits)
     }
 
+    /// `body` run with every ReLU masking by itself, as before batch norm could do it.
+    static func separately<T>(_ body: () -> T) -> T {
+        Tensor.$defersReLUMasks.withValue(false, operation: body)
+    }
+
+    /// `gradients` with the ReLU handing its mask on (`fused`) and masking by itself
+    /// (`separate`).
+    static func bothWays(
+        _ shape: [Int], training: Bool, affine: Bool = true, retain: Bool = false,
+        xGradient: Bool = true, edit: (Tensor) -> Void = { _ in },
+        combine: (Tensor, Tensor) -> Tensor = { relu, _ in relu }
+    ) -> (fused: [[UInt32]], separate: [[UInt32]]) {
+        func run() -> [[UInt32]] {
+            gradients(
+                shape, training: training, affine: affine, retain: retain, xGradient: xGradient,
+                edit: edit, combine: combine)
+        }
+        return (run(), separately(run))
+    }
+
     @Test(
         "the gradients of x, γ, β and the batch norm output are the ReLU's own, to the bit",
         arguments: [(true, true), (true, false), (false, true), (false, false)])
     func sameBitsAsASeparateReLU(training: Bool, affine: Bool) {
         for shape in [[4, 3, 5, 5], [3, 2, 1, 1], [5, 4, 3, 2]] {
-            let fused = Self.gradients(shape, training: training, affine: affine, separate: false)
-            let separate = Self.gradients(
-                shape, training: training, affine: affine, separate: true)
+            let (fused, separate) = Self.bothWays(shape, training: training, affine: affine)
             #expect(fused == separate, "shape \(shape)")
             #expect(fused[0].count == shape.reduce(1, *))
             #expect(fused[1].isEmpty != affine)
@@ -86,10 +96,7 @@ struct BatchNormReLUTests {
     @Test("a batch norm output that keeps its gradient keeps the masked one")
     func retainedGradient() {
         for training in [true, false] {
-            let fused = Self.gradients(
-                [4, 3, 5, 5], training: training, affine: true, separate: false, retain: true)
-            let separate = Self.gradients(
-                [4, 3, 5, 5], training: training, affine: true, separate: true, retain: true)
+            let (fused, separate) = Self.bothWays([4, 3, 5, 5], training: training, retain: true)
             #expect(fused == separate)
             #expect(fused[3].count == 300)
         }
@@ -100,16 +107,13 @@ struct BatchNormReLUTests {
     /// the product's arrives.
     @Test("the output used again beside its ReLU: the mask is applied before the sum, either order")
     func outputUsedTwice() {
-        let shape = [4, 3, 4, 4]
         let orders: [(Tensor, Tensor) -> Tensor] = [
             { relu, y in relu + y * 0.5 }, { relu, y in y * 0.5 + relu },
         ]
         for combine in orders {
             for training in [true, false] {
-                let fused = Self.gradients(
-                    shape, training: training, affine: true, separate: false, combine: combine)
-                let separate = Self.gradients(
-                    shape, training: training, affine: true, separate: true, combine: combine)
+                let (fused, separate) = Self.bothWays(
+                    [4, 3, 4, 4], training: training, combine: combine)
                 #expect(fused == separate, "training \(training)")
             }
         }
@@ -122,12 +126,12 @@ struct BatchNormReLUTests {
             { relu, _ in relu }, { relu, y in y * 0.5 + relu },
         ]
         for combine in orders {
-            let separate = Self.gradients(
-                shape, training: true, affine: true, separate: true, combine: combine)
+            let separate = Self.separately {
+                Self.gradients(shape, training: true, combine: combine)
+            }
             for threads in 1...3 {
                 let fused = Parallel.withThreadCount(threads) {
-                    Self.gradients(
-                        shape, training: true, affine: true, separate: false, combine: combine)
+                    Self.gradients(shape, training: true, combine: combine)
                 }
                 #expect(fused == separate, "\(threads) threads")
             }
@@ -137,10 +141,8 @@ struct BatchNormReLUTests {
     @Test("the sums alone, when x needs no gradient and γ and β do")
     func parametersOnly() {
         for training in [true, false] {
-            let fused = Self.gradients(
-                [4, 3, 5, 5], training: training, affine: true, separate: false, xGradient: false)
-            let separate = Self.gradients(
-                [4, 3, 5, 5], training: training, affine: true, separate: true, xGradient: false)
+            let (fused, separate) = Self.bothWays(
+                [4, 3, 5, 5], training: training, xGradient: false)
             #expect(fused == separate)
             #expect(fused[0].isEmpty && fused[1].count == 3)
         }
@@ -153,10 +155,7 @@ struct BatchNormReLUTests {
             for i in stride(from: 0, to: y.count, by: 5) { y.data[i] = -y.data[i] }
         }
         for training in [true, false] {
-            let fused = Self.gradients(
-                [4, 3, 5, 5], training: training, affine: true, separate: false, edit: edit)
-            let separate = Self.gradients(
-                [4, 3, 5, 5], training: training, affine: true, separate: true, edit: edit)
+            let (fused, separate) = Self.bothWays([4, 3, 5, 5], training: training, edit: edit)
             #expect(fused == separate)
         }
     }
