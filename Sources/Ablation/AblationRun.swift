@@ -289,7 +289,6 @@ public final class AblationRun {
                 timings[net] = (step, forward / Double(images.count))
             }
         }
-        let analysis = config.analysis
         let testImages = min(config.testLimit ?? data.test.count, data.test.count)
         var training = 0.0
         var evaluation = 0.0
@@ -299,38 +298,11 @@ public final class AblationRun {
             evaluation +=
                 time.image * Double(config.evaluations * config.evaluationImages + testImages)
         }
-        // Analyses: a few steps per net and seed at initialisation (gradients, responses,
-        // shattered gradients, whose depth ladder costs about as much as its deepest net
-        // times half the number of depths), then lesions of the deepest pair
-        // (blocks + 1 scorings) and, for the first seed, the loss landscapes.
-        var analyses = 0.0
-        let deepest = [false, true].map {
-            timings[AblationNet(depth: analysedDepth, residual: $0)]!
-        }
-        let blocks = Double((analysedDepth - 2) / 2 + 1)
-        for seed in config.seeds where includingAnalyses {
-            if !isDone(AnalysisName.initDiagnostics(seed: seed), InitDiagnostics.self) {
-                analyses += config.nets.reduce(0) { $0 + 2 * timings[$1]!.step }
-            }
-            if !isDone(AnalysisName.shattered(seed: seed), ShatteredGradients.self) {
-                analyses += deepest.reduce(0) { $0 + $1.step } * Double(shatteredDepths.count) / 2
-            }
-            if !isDone(AnalysisName.trained(seed: seed), TrainedDiagnostics.self) {
-                analyses +=
-                    deepest.reduce(0) { $0 + $1.image } * blocks * Double(analysis.lesionImages)
-            }
-        }
-        if includingAnalyses && !analysis.skipLandscape
-            && !isDone(AnalysisName.landscape(seed: config.seeds[0]), [LossLandscape].self)
-        {
-            let points = analysis.landscapePoints + analysis.landscapeGrid * analysis.landscapeGrid
-            analyses +=
-                deepest.reduce(0) { $0 + $1.image } * Double(points * analysis.landscapeImages)
-        }
+        let analyses = includingAnalyses ? analysisEstimate(timings) : []
         return SuiteEstimate(
             remaining: remaining.count, finished: config.runs.count - remaining.count,
             secondsPerStep: config.nets.map { ($0, timings[$0]!.step) },
-            trainingSeconds: training, evaluationSeconds: evaluation, analysisSeconds: analyses,
+            trainingSeconds: training, evaluationSeconds: evaluation, analyses: analyses,
             includesAnalyses: includingAnalyses)
     }
 
@@ -454,8 +426,11 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
     public var trainingSeconds: Double
     /// Their test error along the way and at the end.
     public var evaluationSeconds: Double
-    /// The analyses not yet done.
-    public var analysisSeconds: Double
+    /// The analyses not yet done, in the order they run: each one's file name (as
+    /// `AnalysisName` makes it) and its expected seconds.
+    public var analyses: [(name: String, seconds: Double)]
+    /// The analyses not yet done, in all.
+    public var analysisSeconds: Double { analyses.reduce(0) { $0 + $1.seconds } }
     /// Whether the run will analyse (not `--train-only`).
     public var includesAnalyses = true
 

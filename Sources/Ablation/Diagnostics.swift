@@ -82,7 +82,10 @@ public enum Diagnostics {
     /// input; near 0, it looks like noise, and gradient descent gets little from it.
     ///
     /// The images and their neighbours go through the net as one batch in training mode
-    /// (batch statistics). The model's running statistics move once.
+    /// (batch statistics). The model's running statistics move once. Only the gradient with
+    /// respect to the input is computed: the parameters do not require gradients during the
+    /// pass (the weight gradients would be a third of the backward's arithmetic), and their
+    /// settings are restored after it.
     ///
     /// - Parameters:
     ///   - model: the net; put in training mode, and left there.
@@ -94,6 +97,10 @@ public enum Diagnostics {
     ) -> Double {
         let pairs = images.shape[0] / 2
         model.train()
+        let parameters = model.parameters
+        let required = parameters.map(\.requiresGrad)
+        for p in parameters { p.requiresGrad = false }
+        defer { for (p, r) in zip(parameters, required) { p.requiresGrad = r } }
         let x = Tensor(shape: images.shape, data: images.data, requiresGrad: true)
         let logits = model(x)
         let classes = logits.shape[1]

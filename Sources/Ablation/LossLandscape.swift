@@ -88,8 +88,9 @@ public struct LossLandscape: Codable, Equatable, Sendable {
     ///   - second: d₂, the direction of the grid's second axis.
     ///   - steps: the steps α of the 1D slice (``steps(count:radius:)``).
     ///   - gridSteps: the steps along each axis of the grid.
-    ///   - progress: called after each point with the points done and the total.
-    ///   - shouldStop: asked before each point; true gives up (nil).
+    ///   - progress: called after each point measured with the points done and the total
+    ///     (distinct points: one on both the slice and the grid is measured once).
+    ///   - shouldStop: asked before each point measured; true gives up (nil).
     public init?(
         _ model: ResNet, net: String, on set: EvaluationSet,
         directions first: FilterNormalizedDirection, _ second: FilterNormalizedDirection,
@@ -99,19 +100,23 @@ public struct LossLandscape: Codable, Equatable, Sendable {
         let parameters = model.parameters
         let trained = parameters.map(\.data)
         defer { for (p, w) in zip(parameters, trained) { p.data = w } }
-        let total = steps.count + gridSteps.count * gridSteps.count
-        var done = 0
-        func loss(at a: Double, _ b: Double) -> Score {
+        // The grid's middle row (b = 0) repeats slice points (its steps are every other one
+        // of the slice's at the default sizes): each distinct point is measured once.
+        let total = Self.pointCount(steps: steps, gridSteps: gridSteps)
+        var measured: [SIMD2<Float>: Score] = [:]
+        func loss(at a: Double, _ b: Double) -> Score? {
+            let key = Self.point(a, b)
+            if let known = measured[key] { return known }
+            if shouldStop() { return nil }
             for (index, p) in parameters.enumerated() {
                 let d1 = first.components[index].values
                 let d2 = second.components[index].values
                 let w = trained[index]
-                let (fa, fb) = (Float(a), Float(b))
-                p.data = (0..<w.count).map { w[$0] + fa * d1[$0] + fb * d2[$0] }
+                p.data = (0..<w.count).map { w[$0] + key.x * d1[$0] + key.y * d2[$0] }
             }
             let result = score(model, on: set)
-            done += 1
-            progress(done, total)
+            measured[key] = result
+            progress(measured.count, total)
             return result
         }
         self.net = net
@@ -119,19 +124,32 @@ public struct LossLandscape: Codable, Equatable, Sendable {
         self.steps = steps
         slice = []
         for a in steps {
-            if shouldStop() { return nil }
-            slice.append(loss(at: a, 0))
+            guard let score = loss(at: a, 0) else { return nil }
+            slice.append(score)
         }
         steps2D = gridSteps
         grid = []
         for b in gridSteps {
             var row: [Double] = []
             for a in gridSteps {
-                if shouldStop() { return nil }
-                row.append(loss(at: a, b).loss)
+                guard let score = loss(at: a, b) else { return nil }
+                row.append(score.loss)
             }
             grid.append(row)
         }
+    }
+
+    /// The distinct points of a landscape with these steps, each measured once: the 1D
+    /// slice's and the grid's, less those on both (the grid's row b = 0 where its steps are
+    /// among the slice's).
+    public static func pointCount(steps: [Double], gridSteps: [Double]) -> Int {
+        Set(steps.map { point($0, 0) } + gridSteps.flatMap { b in gridSteps.map { point($0, b) } })
+            .count
+    }
+
+    /// The point w + a·d₁ + b·d₂ as the weights see it: the steps in Float.
+    private static func point(_ a: Double, _ b: Double) -> SIMD2<Float> {
+        SIMD2(Float(a), Float(b))
     }
 
     /// `count` evenly spaced values from −radius to radius.

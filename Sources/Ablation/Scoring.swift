@@ -25,8 +25,14 @@ public func score(on set: EvaluationSet, _ forward: (Tensor) -> Tensor) -> Score
         for (images, labels) in set.batches {
             tally.add(logits: forward(images), labels: labels)
         }
-        return Score(
-            error: Double(tally.wrong) / Double(set.count), loss: tally.lossSum / Double(set.count))
+        return Score(tally, count: set.count)
+    }
+}
+
+extension Score {
+    /// The score of `count` images counted in `tally`.
+    init(_ tally: EvaluationTally, count: Int) {
+        self.init(error: Double(tally.wrong) / Double(count), loss: tally.lossSum / Double(count))
     }
 }
 

@@ -85,7 +85,10 @@ public struct FoldedResNet: Sendable {
         /// Options B and C: a folded 1x1 convolution.
         case projection(Conv)
 
-        func callAsFunction(_ x: Tensor) -> Tensor {
+        /// The path applied to a block's input.
+        /// - Parameter x: [N, inputChannels, H, W].
+        /// - Returns: [N, outputChannels, ⌈H/stride⌉, ⌈W/stride⌉].
+        public func callAsFunction(_ x: Tensor) -> Tensor {
             switch self {
             case .identity: x
             case .zeroPadding(let stride, let before, let after):
@@ -191,20 +194,39 @@ public struct FoldedResNet: Sendable {
         _ x: Tensor, deleting: Int? = nil, observe: ((Int, Tensor) -> Void)? = nil
     ) -> Tensor {
         Tensor.withoutGrad {
-            var out = stem(x, relu: true)
-            if let maxPool {
-                out = out.maxPool2d(
-                    kernelSize: maxPool.kernel, stride: maxPool.stride, padding: maxPool.padding)
-            }
+            var out = stemOutput(x)
             for (index, block) in blocks.enumerated() {
                 out = index == deleting ? block.bypass(out) : block(out)
                 observe?(index, out)
             }
-            out = out.globalAveragePool().flattened(startDim: 1)
-            if let classifier {
-                out = linear(out, weight: classifier.weight, bias: classifier.bias)
-            }
-            return out
+            return head(out)
+        }
+    }
+
+    /// The stem: its folded convolution and ReLU, then the max pool where there is one. The
+    /// first block's input; `callAsFunction` is `head` of the blocks applied to this.
+    ///
+    /// - Parameter x: [N, inputChannels, H, W].
+    /// - Returns: [N, C, H', W']: C the stem's channels; H' = H for the CIFAR stem, about H/4
+    ///   for the ImageNet one (its stride-2 convolution, then its stride-2 pool).
+    public func stemOutput(_ x: Tensor) -> Tensor {
+        Tensor.withoutGrad {
+            let out = stem(x, relu: true)
+            guard let maxPool else { return out }
+            return out.maxPool2d(
+                kernelSize: maxPool.kernel, stride: maxPool.stride, padding: maxPool.padding)
+        }
+    }
+
+    /// The head: global average pooling, then the classifier where there is one.
+    ///
+    /// - Parameter features: [N, C, H, W], the last block's output.
+    /// - Returns: [N, classes] logits, or [N, C] when `fc` is `Identity`.
+    public func head(_ features: Tensor) -> Tensor {
+        Tensor.withoutGrad {
+            let pooled = features.globalAveragePool().flattened(startDim: 1)
+            guard let classifier else { return pooled }
+            return linear(pooled, weight: classifier.weight, bias: classifier.bias)
         }
     }
 }

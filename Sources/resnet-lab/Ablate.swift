@@ -171,7 +171,7 @@ struct Ablate: ParsableCommand {
                 + "output \(out)"
         )
         var estimate: SuiteEstimate?
-        if !run.remaining.isEmpty {
+        if !run.remaining.isEmpty || (!trainOnly && run.hasAnalysesToDo) {
             let timed = try run.estimate(analyses: !trainOnly)
             estimate = timed
             print(timed.description)
@@ -184,7 +184,7 @@ struct Ablate: ParsableCommand {
         // --train-only still writes the summary and the training figures: they need only the
         // nets' records (nets/*.json), which git keeps, where the analyses need the weights.
         if !trainOnly {
-            guard try run.analyse(shouldStop: { interrupt.wasRequested }) else {
+            guard try run.analyse(estimate: estimate, shouldStop: { interrupt.wasRequested }) else {
                 throw stopped(interrupt)
             }
         }

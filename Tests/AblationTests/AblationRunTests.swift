@@ -173,11 +173,22 @@ struct AblationRunTests {
         #expect(one.remaining.isEmpty)
         // Before: every analysis file covers depths 8 and 10, so none counts for depth 8.
         #expect(try one.results().missingAnalyses.count == 4)
-        #expect(try one.estimate(steps: 1).analysisSeconds > 0)
+        #expect(one.hasAnalysesToDo)
+        let estimate = try one.estimate(steps: 1)
+        #expect(estimate.analysisSeconds > 0)
+        // One entry per analysis to redo, in the order they run.
+        #expect(
+            estimate.analyses.map(\.name)
+                == ["init-seed7", "shattered-seed7", "trained-seed7", "landscape-seed7"])
+        #expect(estimate.analyses.allSatisfy { $0.seconds > 0 })
         #expect(
             try one.estimate(steps: 1, analyses: false).description.contains("analyses") == false)
-        #expect(try one.analyse())
+        #expect(try one.analyse(estimate: estimate))
         #expect(lines.filter { $0.contains("redoing the") }.count == 4, "\(lines)")
+        // Each analysis's line gives its time and its estimate.
+        #expect(lines.filter { $0.contains(" (estimated ") }.count == 4, "\(lines)")
+        #expect(!one.hasAnalysesToDo)
+        #expect(try one.estimate(steps: 1).analyses.isEmpty)
         let results = try one.results()
         #expect(results.missingAnalyses.isEmpty)
         #expect(results.initDiagnostics[0].gradients.map(\.net) == ["plain-8", "res-8"])

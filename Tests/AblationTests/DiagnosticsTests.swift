@@ -87,6 +87,36 @@ struct DiagnosticsTests {
         #expect(profile.output.allSatisfy { $0.isFinite && $0 > 0 })
         #expect(profile.layerResponses.count == 12)
     }
+
+    @Test(
+        "the input's gradient is the same to the bit with the weights frozen, as the shattered gradients take it"
+    )
+    func inputGradientWithFrozenWeights() throws {
+        let images = Diagnostics.neighbourPairs(batch(6).images)
+        for residual in [false, true] {
+            func inputGradient(frozen: Bool) -> [Float] {
+                let model = AblationNet(depth: 10, residual: residual).build(seed: 8)
+                if frozen { model.freeze() }
+                let x = Tensor(shape: images.shape, data: images.data, requiresGrad: true)
+                let logits = model(x)
+                let readout = Tensor(
+                    shape: logits.shape, data: (0..<logits.count).map { Float($0 % 7) - 3 })
+                (logits * readout).sum().backward()
+                #expect(model.parameters.allSatisfy { ($0.grad == nil) == frozen })
+                return x.grad!.data
+            }
+            let frozen = inputGradient(frozen: true)
+            #expect(frozen.map(\.bitPattern) == inputGradient(frozen: false).map(\.bitPattern))
+            #expect(frozen.contains { $0 != 0 })
+        }
+        // gradientCorrelation freezes only during its pass.
+        let model = AblationNet(depth: 8, residual: true).build(seed: 8)
+        model.parameters[0].requiresGrad = false
+        let value = Diagnostics.gradientCorrelation(model, images: images, readoutSeed: 3)
+        #expect(value.isFinite)
+        #expect(model.parameters.dropFirst().allSatisfy { $0.requiresGrad && $0.grad == nil })
+        #expect(!model.parameters[0].requiresGrad)
+    }
 }
 
 @Suite("Loss landscapes and lesions")
@@ -152,13 +182,43 @@ struct LandscapeAndLesionTests {
         #expect(landscape.grid[1][1] == centre.loss)
         #expect(landscape.grid.count == 3 && landscape.grid.allSatisfy { $0.count == 3 })
         #expect(landscape.slice.allSatisfy { $0.loss.isFinite })
+        // The grid's middle row (b = 0) holds the slice's points at the grid's steps, so
+        // they are measured once: 5 + 9 − 3 points, each reported once.
+        #expect(landscape.grid[1] == [landscape.slice[0], centre, landscape.slice[4]].map(\.loss))
+        #expect(LossLandscape.pointCount(steps: landscape.steps, gridSteps: [-1, 0, 1]) == 11)
+        var reported: [(Int, Int)] = []
+        _ = LossLandscape(
+            model, net: "res-8", on: set,
+            directions: FilterNormalizedDirection(for: model, seed: 1),
+            FilterNormalizedDirection(for: model, seed: 2),
+            steps: LossLandscape.steps(count: 5, radius: 1),
+            gridSteps: LossLandscape.steps(count: 3, radius: 1),
+            progress: { reported.append(($0, $1)) })
+        #expect(reported.map(\.0) == Array(1...11) && reported.allSatisfy { $0.1 == 11 })
+        // The default landscape: 21 slice points and an 11 × 11 grid share 11 points.
+        #expect(
+            LossLandscape.pointCount(
+                steps: LossLandscape.steps(count: 21, radius: 1),
+                gridSteps: LossLandscape.steps(count: 11, radius: 1)) == 131)
+        // A point measured directly with the same weights gives the grid's value.
+        let direct = try #require(
+            LossLandscape(
+                model, net: "res-8", on: set,
+                directions: FilterNormalizedDirection(for: model, seed: 1),
+                FilterNormalizedDirection(for: model, seed: 2),
+                steps: [1], gridSteps: [1]))
+        #expect(direct.grid[0][0] == landscape.grid[2][2])
+        #expect(direct.slice[0] == landscape.slice[4])
     }
 
-    @Test("deleting any block leaves a runnable net, plain or residual")
+    @Test(
+        "deleting any block leaves a runnable net, plain or residual, scored as the folded net with that block deleted"
+    )
     func lesionsRun() throws {
         let config = tinyAblation()
         let data = try tinyData(config)
-        let set = data.testBatches(24)
+        // Three batches (10, 10, 4): the profile adds them up lesion by lesion.
+        let set = data.testBatches(24, batchSize: 10)
         for residual in [false, true] {
             let model = AblationNet(depth: 10, residual: residual).build(seed: 5)
             let profile = try #require(
@@ -172,6 +232,15 @@ struct LandscapeAndLesionTests {
                 #expect(score.loss.isFinite && (0...1).contains(score.error))
             }
             #expect(profile.intact == ablationScore(model, set))
+            // The profile reuses the intact net's first blocks; each lesion must still be
+            // exactly the folded net run from the image with that one block deleted.
+            let folded = try #require(FoldedResNet(model))
+            for index in folded.blocks.indices {
+                #expect(
+                    profile.lesioned[index] == score(on: set) { folded($0, deleting: index) },
+                    "block \(index)")
+            }
+            #expect(Set(profile.lesioned.map(\.loss)).count > 1)
         }
     }
 

@@ -1,0 +1,89 @@
+extension AblationRun {
+    /// Each analysis not yet done for this run's nets, in the order ``analyse(estimate:shouldStop:)``
+    /// runs them, with its expected seconds.
+    ///
+    /// The costs come from `timings`, measured on this machine a moment before: each net's
+    /// seconds per training step (a batch of `config.batchSize`) and per image scored forward
+    /// only (folded batch norms, batches of 256). Every analysis is counted in those two units:
+    ///
+    /// - init diagnostics, per net: the gradient profile is one training step's forward and
+    ///   backward on `diagnosticImages`, the block responses an unfolded eval forward of them;
+    /// - shattered gradients: a forward and a backward on 2 · `shatteredPairs` images at each
+    ///   of `shatteredDepths`, both families, with no weight gradients: about two thirds of a
+    ///   step (the forward, and the data gradient that is half the backward);
+    /// - responses of every trained net as above, then the lesions of the analysed pair: the
+    ///   intact net once and, per deleted block, the blocks after it (`LesionProfile` reuses
+    ///   the ones before), about (blocks + 1) / 2 forward passes of `lesionImages`;
+    /// - the loss landscapes: one forward pass of `landscapeImages` per distinct point.
+    ///
+    /// A depth the run did not time (the shattered gradients' ladder) costs its family's
+    /// deepest timed net scaled by depth: every block of these nets does about the same
+    /// arithmetic (the channels double where the map's sides halve), and the stem and the
+    /// head are small beside 2 layers per block.
+    ///
+    /// - Parameter timings: seconds per training step and per scored image of every net
+    ///   of `config.nets`.
+    func analysisEstimate(_ timings: [AblationNet: (step: Double, image: Double)])
+        -> [(name: String, seconds: Double)]
+    {
+        let analysis = config.analysis
+        let perBatch = 1 / Double(config.batchSize)
+        let deepest = config.depths.max() ?? analysedDepth
+        func scaled(depth: Int, residual: Bool) -> (step: Double, image: Double) {
+            let timed = timings[AblationNet(depth: depth, residual: residual)]
+            let reference = timings[AblationNet(depth: deepest, residual: residual)]!
+            let scale = Double(depth) / Double(deepest)
+            return timed ?? (reference.step * scale, reference.image * scale)
+        }
+        // The responses run the unfolded net in eval mode, with hooks: slower per image than
+        // the folded scoring that was timed.
+        let unfolded = 1.5
+        func responses(_ net: AblationNet) -> Double {
+            timings[net]!.image * unfolded * Double(analysis.diagnosticImages)
+        }
+        let pair = config.analysedPair.map { timings[$0]! }
+        let blocks = Double(max((analysedDepth - 2) / 2, 1))
+        var phases: [(name: String, seconds: Double)] = []
+        for seed in config.seeds {
+            let initName = AnalysisName.initDiagnostics(seed: seed)
+            if !isDone(initName, InitDiagnostics.self) {
+                let seconds = config.nets.reduce(0.0) {
+                    $0 + timings[$1]!.step * Double(analysis.diagnosticImages) * perBatch
+                        + responses($1)
+                }
+                phases.append((initName, seconds))
+            }
+            let shatteredName = AnalysisName.shattered(seed: seed)
+            if !isDone(shatteredName, ShatteredGradients.self) {
+                let images = Double(2 * analysis.shatteredPairs)
+                let seconds = shatteredDepths.reduce(0.0) { total, depth in
+                    total
+                        + [false, true].reduce(0.0) {
+                            $0 + scaled(depth: depth, residual: $1).step * images * perBatch * 2 / 3
+                        }
+                }
+                phases.append((shatteredName, seconds))
+            }
+            let trainedName = AnalysisName.trained(seed: seed)
+            if !isDone(trainedName, TrainedDiagnostics.self) {
+                let lesions = pair.reduce(0.0) {
+                    $0 + $1.image * Double(analysis.lesionImages) * (blocks + 1) / 2
+                }
+                phases.append((trainedName, config.nets.reduce(lesions) { $0 + responses($1) }))
+            }
+        }
+        let landscapeName = AnalysisName.landscape(seed: config.seeds[0])
+        if !analysis.skipLandscape && !isDone(landscapeName, [LossLandscape].self) {
+            let points = LossLandscape.pointCount(
+                steps: LossLandscape.steps(
+                    count: analysis.landscapePoints, radius: analysis.landscapeRadius),
+                gridSteps: LossLandscape.steps(
+                    count: analysis.landscapeGrid, radius: analysis.landscapeRadius))
+            let seconds = pair.reduce(0.0) {
+                $0 + $1.image * Double(analysis.landscapeImages * points)
+            }
+            phases.append((landscapeName, seconds))
+        }
+        return phases
+    }
+}
