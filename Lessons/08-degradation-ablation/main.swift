@@ -74,9 +74,10 @@ func loadRun() throws -> (results: AblationResults, directory: String, trainedNo
     run.directoryFlag = "--run"
     try run.prepare()  // refuses a directory that is not an ablation run before saying more
     print("no finished run in \(directory): training the default ablation there now")
-    print(try run.estimate().description)
-    try run.trainAll()
-    try run.analyse()
+    let estimate = try run.estimate()
+    print(estimate.description)
+    try run.trainAll(estimate: estimate)
+    try run.analyse(estimate: estimate)
     return (try run.writeOutputs(command: "lesson-08 --run \(directory)"), directory, true)
 }
 

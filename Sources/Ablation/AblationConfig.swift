@@ -268,6 +268,17 @@ public struct AnalysisConfig: Codable, Equatable, Sendable {
     /// `--no-landscape`: skip the loss landscape.
     public var skipLandscape = false
 
+    /// The steps α of the loss landscape's 1D slice: `landscapePoints` from −radius to radius.
+    public var landscapeSteps: [Double] {
+        LossLandscape.steps(count: landscapePoints, radius: landscapeRadius)
+    }
+
+    /// The steps along each axis of the loss landscape's grid: `landscapeGrid` from −radius to
+    /// radius.
+    public var landscapeGridSteps: [Double] {
+        LossLandscape.steps(count: landscapeGrid, radius: landscapeRadius)
+    }
+
     /// The full-size analyses; each field's default is beside it.
     public init() {}
 

@@ -208,29 +208,29 @@ extension AblationRun {
     {
         let data = try data()
         let expected = Dictionary(
-            (estimate?.analyses ?? []).map { ($0.name, $0.seconds) }, uniquingKeysWith: +)
-        func once<T: RunAnalysis>(
+            uniqueKeysWithValues: (estimate?.analyses ?? []).map { ($0.name, $0.seconds) })
+        func phase<T: RunAnalysis>(
             _ name: String, _ type: T.Type, _ what: String,
             _ compute: () throws(AblationError) -> T?
         ) throws(AblationError) -> Bool {
-            try self.once(name, type, what, expected: expected[name], compute)
+            try once(name, type, what, expected: expected[name], compute)
         }
         return try withThreads { () throws(AblationError) -> Bool in
             for seed in config.seeds {
                 guard
-                    try once(
+                    try phase(
                         AnalysisName.initDiagnostics(seed: seed), InitDiagnostics.self,
                         "init diagnostics, seed \(seed)",
                         { initDiagnostics(seed: seed, data: data, shouldStop: shouldStop) })
                 else { return false }
                 guard
-                    try once(
+                    try phase(
                         AnalysisName.shattered(seed: seed), ShatteredGradients.self,
                         "shattered gradients, seed \(seed)",
                         { shattered(seed: seed, data: data, shouldStop: shouldStop) })
                 else { return false }
                 guard
-                    try once(
+                    try phase(
                         AnalysisName.trained(seed: seed), TrainedDiagnostics.self,
                         "responses and lesions of the trained nets, seed \(seed)",
                         { () throws(AblationError) in
@@ -241,7 +241,7 @@ extension AblationRun {
             if !config.analysis.skipLandscape {
                 let seed = config.seeds[0]
                 guard
-                    try once(
+                    try phase(
                         AnalysisName.landscape(seed: seed), [LossLandscape].self,
                         "loss landscapes of the depth-\(analysedDepth) pair, seed \(seed)",
                         { () throws(AblationError) -> [LossLandscape]? in
@@ -376,10 +376,7 @@ extension AblationRun {
             model, net: net.name, on: set,
             directions: FilterNormalizedDirection(for: model, seed: seeds.landscapeDirections.0),
             FilterNormalizedDirection(for: model, seed: seeds.landscapeDirections.1),
-            steps: LossLandscape.steps(
-                count: analysis.landscapePoints, radius: analysis.landscapeRadius),
-            gridSteps: LossLandscape.steps(
-                count: analysis.landscapeGrid, radius: analysis.landscapeRadius),
+            steps: analysis.landscapeSteps, gridSteps: analysis.landscapeGridSteps,
             progress: { done, total in
                 progress.status("loss landscape of \(net.name): \(done)/\(total) points")
             }, shouldStop: shouldStop)

@@ -7,7 +7,8 @@ extension AblationRun {
     /// only (folded batch norms, batches of 256). Every analysis is counted in those two units:
     ///
     /// - init diagnostics, per net: the gradient profile is one training step's forward and
-    ///   backward on `diagnosticImages`, the block responses an unfolded eval forward of them;
+    ///   backward on `diagnosticImages`, the block responses an unfolded forward of them (in
+    ///   training mode at initialisation, eval mode after training), with hooks;
     /// - shattered gradients: a forward and a backward on 2 · `shatteredPairs` images at each
     ///   of `shatteredDepths`, both families, with no weight gradients: about two thirds of a
     ///   step (the forward, and the data gradient that is half the backward);
@@ -35,14 +36,14 @@ extension AblationRun {
             let scale = Double(depth) / Double(deepest)
             return timed ?? (reference.step * scale, reference.image * scale)
         }
-        // The responses run the unfolded net in eval mode, with hooks: slower per image than
-        // the folded scoring that was timed.
+        // The responses run the unfolded net, with hooks: slower per image than the folded
+        // scoring that was timed.
         let unfolded = 1.5
         func responses(_ net: AblationNet) -> Double {
             timings[net]!.image * unfolded * Double(analysis.diagnosticImages)
         }
         let pair = config.analysedPair.map { timings[$0]! }
-        let blocks = Double(max((analysedDepth - 2) / 2, 1))
+        let blocks = Double((analysedDepth - 2) / 2)
         var phases: [(name: String, seconds: Double)] = []
         for seed in config.seeds {
             let initName = AnalysisName.initDiagnostics(seed: seed)
@@ -75,10 +76,7 @@ extension AblationRun {
         let landscapeName = AnalysisName.landscape(seed: config.seeds[0])
         if !analysis.skipLandscape && !isDone(landscapeName, [LossLandscape].self) {
             let points = LossLandscape.pointCount(
-                steps: LossLandscape.steps(
-                    count: analysis.landscapePoints, radius: analysis.landscapeRadius),
-                gridSteps: LossLandscape.steps(
-                    count: analysis.landscapeGrid, radius: analysis.landscapeRadius))
+                steps: analysis.landscapeSteps, gridSteps: analysis.landscapeGridSteps)
             let seconds = pair.reduce(0.0) {
                 $0 + $1.image * Double(analysis.landscapeImages * points)
             }

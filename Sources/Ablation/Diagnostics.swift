@@ -84,8 +84,8 @@ public enum Diagnostics {
     /// The images and their neighbours go through the net as one batch in training mode
     /// (batch statistics). The model's running statistics move once. Only the gradient with
     /// respect to the input is computed: the parameters do not require gradients during the
-    /// pass (the weight gradients would be a third of the backward's arithmetic), and their
-    /// settings are restored after it.
+    /// pass (the weight gradients would be half the backward's arithmetic, a third of the
+    /// forward and backward together), and their settings are restored after it.
     ///
     /// - Parameters:
     ///   - model: the net; put in training mode, and left there.

@@ -39,7 +39,8 @@ extension LandscapeComparison {
     ///   - loaded: the data of every run, if already loaded (tests); nil: each run's own.
     ///   - save: called after each landscape with the comparison so far (to write it).
     ///   - progress: status lines.
-    ///   - shouldStop: asked before each point; true gives up, keeping what `save` wrote.
+    ///   - shouldStop: asked before each distinct point of a landscape; true gives up,
+    ///     keeping what `save` wrote.
     /// - Throws: `AblationError.invalidConfiguration` for bad settings, a path that is not an
     ///   ablation net, or `existing` with other settings; `.cannotRead` for a missing run file
     ///   or weights; `.badData` when the runs' data differ.

@@ -172,7 +172,9 @@ struct Ablate: ParsableCommand {
         )
         var estimate: SuiteEstimate?
         if !run.remaining.isEmpty || (!trainOnly && run.hasAnalysesToDo) {
-            let timed = try run.estimate(analyses: !trainOnly)
+            // With nothing left to train, one timed step per net is enough for the analyses.
+            let timed = try run.estimate(
+                steps: run.remaining.isEmpty ? 1 : 3, analyses: !trainOnly)
             estimate = timed
             print(timed.description)
         }

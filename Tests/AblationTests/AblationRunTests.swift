@@ -201,6 +201,25 @@ struct AblationRunTests {
         #expect(try both.results().trained[0].lesions.map(\.net) == ["plain-10", "res-10"])
     }
 
+    @Test("the estimate lists the analyses a run makes, in the order it makes them, every seed")
+    func estimateCoversEveryAnalysis() throws {
+        var config = tinyAblation()
+        config.seeds = [7, 8]
+        let fresh = try run(freshDirectory("estimate-phases"), config: config)
+        try fresh.prepare()
+        #expect(fresh.hasAnalysesToDo)
+        let estimate = try fresh.estimate(steps: 1)
+        #expect(estimate.analyses.map(\.name) == config.analyses.map(\.name))
+        #expect(estimate.analyses.count == 7)
+        #expect(try fresh.estimate(steps: 1, analyses: false).analyses.isEmpty)
+        config.analysis.skipLandscape = true
+        let noLandscape = try run(freshDirectory("estimate-phases-2"), config: config)
+        try noLandscape.prepare()
+        #expect(
+            try noLandscape.estimate(steps: 1).analyses.map(\.name) == config.analyses.map(\.name))
+        #expect(config.analyses.count == 6)
+    }
+
     @Test("a finished net's result damaged by hand is refused at the start, naming the way out")
     func damagedNetResultIsRefusedAtOnce() throws {
         let directory = freshDirectory("damaged")
