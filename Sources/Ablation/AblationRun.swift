@@ -439,9 +439,17 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
 
     /// `estimated time on this machine: 9m40s (training 8m10s for 6 nets, test error 40s,
     /// analyses 50s); ms per step: plain-18 92, ...`
+    ///
+    /// With every net already trained: `estimated time on this machine: 3m06s (the analyses;
+    /// the 6 nets are trained); ms per step: ...`.
     public var description: String {
         let speeds = secondsPerStep.map {
             "\($0.net.name) \(String(format: "%.0f", 1000 * $0.secondsPerStep))"
+        }
+        if remaining == 0 {
+            return "estimated time on this machine: \(formatDuration(totalSeconds)) "
+                + "(\(includesAnalyses ? "the analyses" : "nothing left to do"); the \(finished) "
+                + "nets are trained); ms per step: \(speeds.joined(separator: ", "))"
         }
         return "estimated time on this machine: \(formatDuration(totalSeconds)) (training "
             + "\(formatDuration(trainingSeconds)) for \(remaining) nets, test error "

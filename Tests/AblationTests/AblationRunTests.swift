@@ -181,6 +181,9 @@ struct AblationRunTests {
             estimate.analyses.map(\.name)
                 == ["init-seed7", "shattered-seed7", "trained-seed7", "landscape-seed7"])
         #expect(estimate.analyses.allSatisfy { $0.seconds > 0 })
+        // Nothing to train: the line says so instead of "training 0s for 0 nets".
+        #expect(estimate.description.contains("(the analyses; the 2 nets are trained)"))
+        #expect(!estimate.description.contains("training"))
         #expect(
             try one.estimate(steps: 1, analyses: false).description.contains("analyses") == false)
         #expect(try one.analyse(estimate: estimate))
