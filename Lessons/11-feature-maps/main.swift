@@ -235,19 +235,6 @@ notebook.cell("What early and late stages respond to", using: caught) { cell, ca
             return (dx * dx + dy * dy).squareRoot()
         }
     }
-    func correlation(_ a: [Float], _ b: [Float]) -> Double {
-        let n = Double(a.count)
-        let ma = a.reduce(0.0) { $0 + Double($1) } / n
-        let mb = b.reduce(0.0) { $0 + Double($1) } / n
-        var (sab, saa, sbb) = (0.0, 0.0, 0.0)
-        for (x, y) in zip(a, b) {
-            let (u, v) = (Double(x) - ma, Double(y) - mb)
-            sab += u * v
-            saa += u * u
-            sbb += v * v
-        }
-        return saa > 0 && sbb > 0 ? sab / (saa * sbb).squareRoot() : 0
-    }
     /// Per stage: the mean |correlation| of its maps with the edges, over channels and
     /// images (a flat map counting 0), and the share of maps that are flat.
     func edgeCorrelations(_ maps: [(name: String, output: Tensor)]) -> [(
@@ -267,7 +254,7 @@ notebook.cell("What early and late stages respond to", using: caught) { cell, ca
                         let (y, x) = i.quotientAndRemainder(dividingBy: 28)
                         return output.data[start + (y * height / 28) * width + x * width / 28]
                     }
-                    total += abs(correlation(map, edge))
+                    total += abs(Diagnostics.correlation(map, edge))
                 }
             }
             return (total / Double(4 * channels), Double(flat) / Double(4 * channels))
@@ -291,7 +278,7 @@ notebook.cell("What early and late stages respond to", using: caught) { cell, ca
                 let cell = (y * side / 28) * side + x * side / 28
                 return Float(sums[cell] / counts[cell])
             }
-            return correlation(blocky, edge)
+            return Diagnostics.correlation(blocky, edge)
         }.reduce(0, +) / 4
     }
     /// The stages' maps of an untrained network drawn with `seed` (11: the trained one's own

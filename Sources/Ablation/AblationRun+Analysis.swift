@@ -159,6 +159,14 @@ extension RunDirectory {
         return value.covers(config) ? value : nil
     }
 
+    /// The analyses of `config` (``AblationConfig/analyses``) whose file is missing, cannot
+    /// be read, or was made for other nets.
+    func missingAnalyses(for config: AblationConfig)
+        -> [(name: String, what: String, type: any RunAnalysis.Type)]
+    {
+        config.analyses.filter { name, _, type in !hasAnalysis(name, type, for: config) }
+    }
+
     /// Whether `analysis/<name>.json` is there, readable and made for `config`'s nets.
     func hasAnalysis<T: RunAnalysis>(_ name: String, _ type: T.Type, for config: AblationConfig)
         -> Bool
@@ -175,11 +183,7 @@ extension AblationRun {
     public var analysedDepth: Int { config.analysedDepth }
 
     /// Whether some analysis file of this run is missing, or was made for other nets.
-    public var hasAnalysesToDo: Bool {
-        config.analyses.contains { name, _, type in
-            !directory.hasAnalysis(name, type, for: config)
-        }
-    }
+    public var hasAnalysesToDo: Bool { !directory.missingAnalyses(for: config).isEmpty }
 
     /// Whether `analysis/<name>.json` is done for this run's nets.
     func isDone<T: RunAnalysis>(_ name: String, _ type: T.Type) -> Bool {

@@ -95,8 +95,8 @@ extension AblationResults {
         self.trained = trained
         self.landscapes = landscapes
         testImages = nets.first?.testImages ?? 0
-        missingAnalyses = config.analyses.filter { name, _, type in
-            !directory.hasAnalysis(name, type, for: config)
-        }.map { name, what, _ in "analysis/\(name).json (\(what))" }
+        missingAnalyses = directory.missingAnalyses(for: config).map {
+            "analysis/\($0.name).json (\($0.what))"
+        }
     }
 }

@@ -30,11 +30,10 @@ extension AblationRun {
         let analysis = config.analysis
         let perBatch = 1 / Double(config.batchSize)
         let deepest = config.depths.max() ?? analysedDepth
-        func scaled(depth: Int, residual: Bool) -> (step: Double, image: Double) {
-            let timed = timings[AblationNet(depth: depth, residual: residual)]
-            let reference = timings[AblationNet(depth: deepest, residual: residual)]!
-            let scale = Double(depth) / Double(deepest)
-            return timed ?? (reference.step * scale, reference.image * scale)
+        func stepSeconds(depth: Int, residual: Bool) -> Double {
+            timings[AblationNet(depth: depth, residual: residual)]?.step
+                ?? timings[AblationNet(depth: deepest, residual: residual)]!.step
+                * Double(depth) / Double(deepest)
         }
         // The responses run the unfolded net, with hooks: slower per image than the folded
         // scoring that was timed.
@@ -60,7 +59,7 @@ extension AblationRun {
                 let seconds = shatteredDepths.reduce(0.0) { total, depth in
                     total
                         + [false, true].reduce(0.0) {
-                            $0 + scaled(depth: depth, residual: $1).step * images * perBatch * 2 / 3
+                            $0 + stepSeconds(depth: depth, residual: $1) * images * perBatch * 2 / 3
                         }
                 }
                 phases.append((shatteredName, seconds))

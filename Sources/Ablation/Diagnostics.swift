@@ -99,7 +99,7 @@ public enum Diagnostics {
         model.train()
         let parameters = model.parameters
         let required = parameters.map(\.requiresGrad)
-        for p in parameters { p.requiresGrad = false }
+        model.freeze()
         defer { for (p, r) in zip(parameters, required) { p.requiresGrad = r } }
         let x = Tensor(shape: images.shape, data: images.data, requiresGrad: true)
         let logits = model(x)
@@ -118,6 +118,23 @@ public enum Diagnostics {
             total += correlation(Array(a), Array(b))
         }
         return total / Double(pairs)
+    }
+
+    /// The Pearson correlation of two equally long vectors (0 when either is constant).
+    public static func correlation(_ a: [Float], _ b: [Float]) -> Double {
+        let n = Double(a.count)
+        let meanA = a.reduce(0.0) { $0 + Double($1) } / n
+        let meanB = b.reduce(0.0) { $0 + Double($1) } / n
+        var ab = 0.0
+        var aa = 0.0
+        var bb = 0.0
+        for (x, y) in zip(a, b) {
+            let (dx, dy) = (Double(x) - meanA, Double(y) - meanB)
+            ab += dx * dy
+            aa += dx * dx
+            bb += dy * dy
+        }
+        return aa > 0 && bb > 0 ? ab / (aa * bb).squareRoot() : 0
     }
 
     /// P images and their neighbours, as `gradientCorrelation` takes them: image i's
@@ -207,21 +224,4 @@ func channelStd(_ t: Tensor) -> Double {
 /// The Euclidean norm.
 func norm(_ x: [Float]) -> Double {
     x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-}
-
-/// The Pearson correlation of two equally long vectors (0 when either is constant).
-func correlation(_ a: [Float], _ b: [Float]) -> Double {
-    let n = Double(a.count)
-    let meanA = a.reduce(0.0) { $0 + Double($1) } / n
-    let meanB = b.reduce(0.0) { $0 + Double($1) } / n
-    var ab = 0.0
-    var aa = 0.0
-    var bb = 0.0
-    for (x, y) in zip(a, b) {
-        let (dx, dy) = (Double(x) - meanA, Double(y) - meanB)
-        ab += dx * dy
-        aa += dx * dx
-        bb += dy * dy
-    }
-    return aa > 0 && bb > 0 ? ab / (aa * bb).squareRoot() : 0
 }

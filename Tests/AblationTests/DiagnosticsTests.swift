@@ -130,28 +130,13 @@ struct DiagnosticsTests {
         let pairs = images.shape[0] / 2
         let size = x.count / images.shape[0]
         let correlations = (0..<pairs).map { pair in
-            pearson(
+            Diagnostics.correlation(
                 Array(gradient[(pair * size)..<((pair + 1) * size)]),
                 Array(gradient[((pairs + pair) * size)..<((pairs + pair + 1) * size)]))
         }
         let expected = correlations.reduce(0, +) / Double(pairs)
         #expect(value.bitPattern == expected.bitPattern, "\(value) against \(expected)")
         #expect(value != 0 && value != 1)
-    }
-
-    /// Pearson's correlation, summed in the order `gradientCorrelation` sums it.
-    private func pearson(_ a: [Float], _ b: [Float]) -> Double {
-        let n = Double(a.count)
-        let meanA = a.reduce(0.0) { $0 + Double($1) } / n
-        let meanB = b.reduce(0.0) { $0 + Double($1) } / n
-        var (ab, aa, bb) = (0.0, 0.0, 0.0)
-        for (x, y) in zip(a, b) {
-            let (dx, dy) = (Double(x) - meanA, Double(y) - meanB)
-            ab += dx * dy
-            aa += dx * dx
-            bb += dy * dy
-        }
-        return ab / (aa * bb).squareRoot()
     }
 }
 
