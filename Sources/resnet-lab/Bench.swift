@@ -44,7 +44,8 @@ struct Bench: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Only this ablation net in `bench train` (plain-18, res-18, ... res-56), e.g. to "
-                + "measure one net's peak memory."))
+                + "measure one net's peak memory; with --paired, also the net `bench eval` times "
+                + "(cifar-resnet20 too)."))
     var net: String?
 
     @Option(
@@ -60,6 +61,14 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print one JSON object instead of tables.")
     var json = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "With train or eval and --net: keep the net alive and time the steps that each "
+                + "line of standard input asks for (a number), one JSON line each, so a "
+                + "side-by-side script can alternate with PyTorch every few seconds "
+                + "(Docs/bench/paired_side_by_side.py). Eval times the folded forward pass."))
+    var paired = false
+
     func validate() throws {
         if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
         if let batchSize, batchSize < 1 {
@@ -68,7 +77,15 @@ struct Bench: ParsableCommand {
         if iterations < 1 {
             throw ValidationError("--iterations must be at least 1, got \(iterations)")
         }
-        let names = TrainBench.nets.map(\.name)
+        if paired {
+            guard suite == .train || suite == .eval else {
+                throw ValidationError(
+                    "--paired times one net in train or eval, got the suite '\(suite.rawValue)'")
+            }
+            guard net != nil else { throw ValidationError("--paired needs --net (one net)") }
+        }
+        let names =
+            (paired && suite == .eval ? EvalBench.nets.map(\.name) : TrainBench.nets.map(\.name))
         if let net, !names.contains(net) {
             throw ValidationError(
                 "--net must be one of \(names.joined(separator: ", ")), got '\(net)'")
@@ -77,6 +94,10 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         let threadCount = threads ?? Parallel.threadCount
+        if paired {
+            try Parallel.withThreadCount(threadCount) { try runPaired() }
+            return
+        }
         let machine = MachineInfo.current()
         let computed = machine.peakGflops(threads: threadCount)
         // Measured on at most one thread per core: more threads share the same FMA units.

@@ -67,6 +67,20 @@ enum EvalBench {
     }
 }
 
+extension EvalBench {
+    /// One folded forward pass of the net named `name` (`nets`, weights of seed 0) on a fixed
+    /// batch (seed 4, as `measure`), as a closure: each call one more pass.
+    static func foldedPass(_ name: String, batch: Int) -> () -> Void {
+        var generator = SeededGenerator(seed: 4)
+        let images = Tensor.randn([batch, 1, 28, 28], generator: &generator)
+        var weights = SeededGenerator(seed: 0)
+        let model = nets.first { $0.name == name }!.build(&weights)
+        model.eval()
+        let folded = FoldedResNet(model)!
+        return { _ = folded(images) }
+    }
+}
+
 struct EvalResult: Codable {
     var net: String
     /// Images/s of evaluation as the course runs it, the figure compared with PyTorch's

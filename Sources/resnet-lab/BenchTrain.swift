@@ -27,19 +27,9 @@ enum TrainBench {
     static func measure(
         repeats: Int, batch: Int = batch, only: String? = nil, onEach: (TrainResult) -> Void
     ) throws -> [TrainResult] {
-        var generator = SeededGenerator(seed: 3)
-        let images = Tensor.randn([batch, 1, 28, 28], generator: &generator)
-        let labels = (0..<batch).map { _ in Int(generator.next() % 10) }
         var results: [TrainResult] = []
         for net in nets where only == nil || net.name == only {
-            var weights = SeededGenerator(seed: 0)
-            let model = ResNet.ablation(
-                depth: net.depth, residual: net.residual, generator: &weights)
-            model.train()
-            let optimizer = try AblationConfig().makeOptimizer(for: model)
-            func step() {
-                _ = trainingStep(model, images: images, labels: labels, optimizer: optimizer)
-            }
+            let step = try stepper(net, batch: batch)
             for _ in 0..<warmUpSteps { step() }
             let seconds = Timing.medianSeconds(repeats: repeats, step)
             let result = TrainResult(
@@ -49,6 +39,19 @@ enum TrainBench {
             results.append(result)
         }
         return results
+    }
+
+    /// One training step of `net` on its fixed batch, as a closure: the model (seed 0), its
+    /// optimizer and the batch (seed 3) made once, each call one more step.
+    static func stepper(_ net: AblationNet, batch: Int) throws -> () -> Void {
+        var generator = SeededGenerator(seed: 3)
+        let images = Tensor.randn([batch, 1, 28, 28], generator: &generator)
+        let labels = (0..<batch).map { _ in Int(generator.next() % 10) }
+        var weights = SeededGenerator(seed: 0)
+        let model = ResNet.ablation(depth: net.depth, residual: net.residual, generator: &weights)
+        model.train()
+        let optimizer = try AblationConfig().makeOptimizer(for: model)
+        return { _ = trainingStep(model, images: images, labels: labels, optimizer: optimizer) }
     }
 
     /// Minutes the ablation takes at these speeds: every net for `iterations` steps.

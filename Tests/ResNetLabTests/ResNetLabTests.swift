@@ -7,13 +7,13 @@ import Testing
 
 /// Runs the built `resnet-lab` with `arguments`; returns its exit status and output.
 private func runLab(
-    _ arguments: [String], environment: [String: String] = [:]
+    _ arguments: [String], environment: [String: String] = [:], input: String? = nil
 ) throws -> (status: Int32, output: String) {
     let executable = productsDirectory.appendingPathComponent("resnet-lab")
     try #require(
         FileManager.default.isExecutableFile(atPath: executable.path),
         "resnet-lab not built at \(executable.path)")
-    let result = try runProcess(executable, arguments, environment: environment)
+    let result = try runProcess(executable, arguments, environment: environment, input: input)
     return (result.status, result.output)
 }
 
@@ -199,6 +199,49 @@ struct ResNetLabBenchTests {
                 #expect(value >= 0 && (value * 8).rounded() == value * 8, "\(key): \(value)")
             }
         }
+    }
+
+    /// The protocol of Docs/bench/paired_side_by_side.py: `ready` once the net is built,
+    /// then one JSON line of N step times for each input line N (blank lines skipped), and
+    /// the end of the input ends it. On batches of 4.
+    @Test(
+        "bench --paired answers each line of standard input with that many steps' seconds",
+        arguments: [("train", "res-18"), ("eval", "cifar-resnet20")])
+    func paired(suite: String, net: String) throws {
+        let run = try runLab(
+            ["bench", suite, "--net", net, "--paired", "--batch-size", "4", "--threads", "2"],
+            input: "3\n\n1\n")
+        #expect(run.status == 0, "\(run.output)")
+        let lines = run.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "ready", "\(run.output)")
+        let slices = try lines.dropFirst().map { line in
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                "not a JSON object: \(line)")
+            return try #require(object["seconds"] as? [Double], "\(line)")
+        }
+        #expect(slices.map(\.count) == [3, 1], "\(run.output)")
+        #expect(slices.joined().allSatisfy { $0 > 0 }, "\(run.output)")
+    }
+
+    @Test(
+        "bench --paired refuses what it cannot time, naming the flag or the line",
+        arguments: [
+            (["bench", "gemm", "--paired"], "", "--paired times one net in train or eval"),
+            (["bench", "train", "--paired"], "", "--paired needs --net"),
+            (
+                ["bench", "train", "--paired", "--net", "cifar-resnet20"], "",
+                "--net must be one of"
+            ),
+            (
+                ["bench", "eval", "--paired", "--net", "res-18", "--batch-size", "2"], "2\nx\n",
+                "each input line must be a number of steps (1 or more), got 'x'"
+            ),
+        ])
+    func pairedRefusals(arguments: [String], input: String, message: String) throws {
+        let run = try runLab(arguments, input: input)
+        #expect(run.status != 0)
+        #expect(run.output.contains(message), "\(run.output)")
     }
 
     @Test("bench refuses a batch size below 1, naming the flag")

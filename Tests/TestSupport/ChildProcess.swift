@@ -8,10 +8,10 @@ public struct ProcessResult: Sendable {
 }
 
 /// Runs `executable` with `arguments` (and `environment` added to this process's) in
-/// `directory`, and waits for it.
+/// `directory`, with `input` as its standard input if given, and waits for it.
 public func runProcess(
     _ executable: URL, _ arguments: [String], environment: [String: String] = [:],
-    in directory: URL? = nil
+    in directory: URL? = nil, input: String? = nil
 ) throws -> ProcessResult {
     let process = Process()
     process.executableURL = executable
@@ -23,7 +23,14 @@ public func runProcess(
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
+    let standardInput = input.map { _ in Pipe() }
+    if let standardInput { process.standardInput = standardInput }
     try process.run()
+    if let input, let standardInput {
+        // Small inputs only: the whole of it fits the pipe before the child reads any.
+        standardInput.fileHandleForWriting.write(Data(input.utf8))
+        try standardInput.fileHandleForWriting.close()
+    }
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return ProcessResult(

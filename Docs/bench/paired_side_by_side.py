@@ -1,0 +1,106 @@
+"""Ours against PyTorch, one net at a time, in slices a few seconds long that alternate
+between the two: both processes stay alive and take turns (`resnet-lab bench train|eval
+--net NET --paired` and torch_paired.py), so each pair of slices sees the same machine.
+Prints a Markdown table: images/s (medians over the slices), the ratio ours / PyTorch as
+the median of the pairs' ratios, and the lowest and highest pair's ratio beside the spread
+of our own slices, which says how much the machine moved while it ran.
+
+    python Docs/bench/paired_side_by_side.py LAB_BINARY PYTHON_WITH_TORCH [threads] [pairs] [train|eval] [seconds]
+
+pairs: slices per side for each net (default 8); seconds: the length of a slice (default 2;
+the steps per slice are set from one timed step of each). The order alternates, ours first
+in even pairs and PyTorch first in odd ones, so a steady drift favours neither; half a
+second of rest comes before every slice, for PyTorch's OpenMP threads to go to sleep. For
+AVX2 on both sides on an AVX-512 machine, as train_side_by_side.py.
+"""
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+lab, python = sys.argv[1], sys.argv[2]
+threads = sys.argv[3] if len(sys.argv) > 3 else "2"
+pairs = int(sys.argv[4]) if len(sys.argv) > 4 else 8
+mode = sys.argv[5] if len(sys.argv) > 5 else "train"
+slice_seconds = float(sys.argv[6]) if len(sys.argv) > 6 else 2.0
+here = os.path.dirname(os.path.abspath(__file__))
+nets = ["plain-18", "res-18", "plain-34", "res-34", "plain-56", "res-56"]
+if mode == "eval":
+    nets.append("cifar-resnet20")
+batch = 128 if mode == "train" else 256
+
+
+class Side:
+    """One program that prints `ready`, then answers each line N with N steps' seconds."""
+
+    def __init__(self, command):
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True, bufsize=1)
+        line = self.process.stdout.readline().strip()
+        if line != "ready":
+            sys.exit(f"{command[0]}: expected 'ready', got {line!r}")
+
+    def steps(self, count):
+        """The median seconds of `count` steps taken now."""
+        self.process.stdin.write(f"{count}\n")
+        self.process.stdin.flush()
+        seconds = json.loads(self.process.stdout.readline())["seconds"]
+        return statistics.median(seconds)
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def measure(net):
+    ours = Side([lab, "bench", mode, "--net", net, "--threads", threads, "--paired"])
+    theirs = Side([python, os.path.join(here, "torch_paired.py"), mode, net, threads])
+    sides = {"ours": ours, "torch": theirs}
+    counts = {}
+    for name, side in sides.items():
+        time.sleep(0.5)
+        counts[name] = max(1, round(slice_seconds / side.steps(1)))
+    times = {"ours": [], "torch": []}
+    for i in range(pairs):
+        order = ["ours", "torch"] if i % 2 == 0 else ["torch", "ours"]
+        for name in order:
+            time.sleep(0.5)
+            times[name].append(sides[name].steps(counts[name]))
+    for side in sides.values():
+        side.close()
+    ratios = [t / o for o, t in zip(times["ours"], times["torch"])]
+    return times, ratios, counts
+
+
+def cpu():
+    text = open("/proc/cpuinfo").read()
+    field = lambda key: re.search(rf"^{key}\s*:\s*(.*)$", text, re.M).group(1)
+    flags = field("flags").split()
+    isa = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "neither AVX2 nor AVX-512"
+    return f"{field('model name')} (family {field('cpu family')} model {field('model')}), the CPU has {isa}"
+
+
+torch_version = subprocess.run([python, "-c", "import torch; print(torch.__version__)"],
+                               capture_output=True, text=True).stdout.strip()
+torch_isa = os.environ.get("ATEN_CPU_CAPABILITY")
+torch_isa = f" (ATEN_CPU_CAPABILITY={torch_isa}, ONEDNN_MAX_CPU_ISA={os.environ.get('ONEDNN_MAX_CPU_ISA')})" \
+    if torch_isa else ""
+what = "training step, batch 128" if mode == "train" else \
+    "evaluation, batch 256 (ours folded, PyTorch inference_mode)"
+print(f"Machine: {cpu()}; {threads} threads; PyTorch {torch_version}{torch_isa}; {what}; "
+      f"{pairs} pairs of slices of about {slice_seconds:g} s per net.")
+print()
+print("| net | ours, img/s | PyTorch, img/s | ours / PyTorch (median of pairs) | lowest–highest pair "
+      "| ours, slowest–fastest slice (img/s) | steps per slice, ours / PyTorch |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+for net in nets:
+    times, ratios, counts = measure(net)
+    ours = batch / statistics.median(times["ours"])
+    theirs = batch / statistics.median(times["torch"])
+    print(f"| {net} | {ours:.0f} | {theirs:.0f} | {statistics.median(ratios):.2f} | "
+          f"{min(ratios):.2f}–{max(ratios):.2f} | "
+          f"{batch / max(times['ours']):.0f}–{batch / min(times['ours']):.0f} | "
+          f"{counts['ours']} / {counts['torch']} |", flush=True)
