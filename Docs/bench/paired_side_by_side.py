@@ -6,6 +6,10 @@ the median of the pairs' ratios, and the lowest and highest pair's ratio beside 
 of our own slices, which says how much the machine moved while it ran.
 
     python Docs/bench/paired_side_by_side.py LAB_BINARY PYTHON_WITH_TORCH [threads] [pairs] [train|eval] [seconds]
+    python Docs/bench/paired_side_by_side.py LAB_BINARY lab:BEFORE_BINARY ...   # two builds of ours
+
+With `lab:BEFORE_BINARY` in place of the Python, the other side is another resnet-lab build
+(`bench --paired` too), for a before/after comparison of a change in the same way.
 
 pairs: slices per side for each net (default 8); seconds: the length of a slice (default 2;
 the steps per slice are set from one timed step of each). The order alternates, ours first
@@ -57,7 +61,10 @@ class Side:
 
 def measure(net):
     ours = Side([lab, "bench", mode, "--net", net, "--threads", threads, "--paired"])
-    theirs = Side([python, os.path.join(here, "torch_paired.py"), mode, net, threads])
+    if other_lab:
+        theirs = Side([other_lab, "bench", mode, "--net", net, "--threads", threads, "--paired"])
+    else:
+        theirs = Side([python, os.path.join(here, "torch_paired.py"), mode, net, threads])
     sides = {"ours": ours, "torch": theirs}
     counts = {}
     for name, side in sides.items():
@@ -83,18 +90,23 @@ def cpu():
     return f"{field('model name')} (family {field('cpu family')} model {field('model')}), the CPU has {isa}"
 
 
-torch_version = subprocess.run([python, "-c", "import torch; print(torch.__version__)"],
+other_lab = python[len("lab:"):] if python.startswith("lab:") else None
+torch_version = "" if other_lab else subprocess.run([python, "-c", "import torch; print(torch.__version__)"],
                                capture_output=True, text=True).stdout.strip()
 torch_isa = os.environ.get("ATEN_CPU_CAPABILITY")
 torch_isa = f" (ATEN_CPU_CAPABILITY={torch_isa}, ONEDNN_MAX_CPU_ISA={os.environ.get('ONEDNN_MAX_CPU_ISA')})" \
     if torch_isa else ""
 what = "training step, batch 128" if mode == "train" else \
     "evaluation, batch 256 (ours folded, PyTorch inference_mode)"
-print(f"Machine: {cpu()}; {threads} threads; PyTorch {torch_version}{torch_isa}; {what}; "
+other = "before" if other_lab else "PyTorch"
+against = f"against {other_lab}" if other_lab else f"PyTorch {torch_version}{torch_isa}"
+if other_lab:
+    what = what.replace(" (ours folded, PyTorch inference_mode)", ", folded")
+print(f"Machine: {cpu()}; {threads} threads; {against}; {what}; "
       f"{pairs} pairs of slices of about {slice_seconds:g} s per net.")
 print()
-print("| net | ours, img/s | PyTorch, img/s | ours / PyTorch (median of pairs) | lowest–highest pair "
-      "| ours, slowest–fastest slice (img/s) | steps per slice, ours / PyTorch |")
+print(f"| net | ours, img/s | {other}, img/s | ours / {other} (median of pairs) | lowest–highest pair "
+      f"| ours, slowest–fastest slice (img/s) | steps per slice, ours / {other} |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for net in nets:
     times, ratios, counts = measure(net)

@@ -69,12 +69,17 @@ enum EvalBench {
 
 extension EvalBench {
     /// One folded forward pass of the net named `name` (`nets`, weights of seed 0) on a fixed
-    /// batch (seed 4, as `measure`), as a closure: each call one more pass.
+    /// batch (seed 4, as `measure`), as a closure: each call one more pass. Nine
+    /// training-mode passes come first, as in `measure` and in PyTorch's half
+    /// (Docs/bench/torch_paired.py), so that the running statistics folded in are the same
+    /// kind.
     static func foldedPass(_ name: String, batch: Int) -> () -> Void {
         var generator = SeededGenerator(seed: 4)
         let images = Tensor.randn([batch, 1, 28, 28], generator: &generator)
         var weights = SeededGenerator(seed: 0)
         let model = nets.first { $0.name == name }!.build(&weights)
+        model.train()
+        for _ in 0..<9 { _ = model(images) }
         model.eval()
         let folded = FoldedResNet(model)!
         return { _ = folded(images) }
