@@ -17,7 +17,6 @@ in even pairs and PyTorch first in odd ones, so a steady drift favours neither; 
 second of rest comes before every slice, for PyTorch's OpenMP threads to go to sleep. For
 AVX2 on both sides on an AVX-512 machine, as train_side_by_side.py.
 """
-import json
 import os
 import re
 import statistics
@@ -31,32 +30,12 @@ pairs = int(sys.argv[4]) if len(sys.argv) > 4 else 8
 mode = sys.argv[5] if len(sys.argv) > 5 else "train"
 slice_seconds = float(sys.argv[6]) if len(sys.argv) > 6 else 2.0
 here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, here)
+from paired import Side  # noqa: E402
 nets = ["plain-18", "res-18", "plain-34", "res-34", "plain-56", "res-56"]
 if mode == "eval":
     nets.append("cifar-resnet20")
 batch = 128 if mode == "train" else 256
-
-
-class Side:
-    """One program that prints `ready`, then answers each line N with N steps' seconds."""
-
-    def __init__(self, command):
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        text=True, bufsize=1)
-        line = self.process.stdout.readline().strip()
-        if line != "ready":
-            sys.exit(f"{command[0]}: expected 'ready', got {line!r}")
-
-    def steps(self, count):
-        """The median seconds of `count` steps taken now."""
-        self.process.stdin.write(f"{count}\n")
-        self.process.stdin.flush()
-        seconds = json.loads(self.process.stdout.readline())["seconds"]
-        return statistics.median(seconds)
-
-    def close(self):
-        self.process.stdin.close()
-        self.process.wait()
 
 
 def measure(net):

@@ -1,0 +1,29 @@
+"""What the paired benchmarks share (paired_side_by_side.py, batch_sweep.py): a program kept
+alive that prints `ready`, then answers each line N of its standard input with one JSON line
+of N steps' seconds (`resnet-lab bench train|eval --paired`, torch_paired.py)."""
+import json
+import statistics
+import subprocess
+import sys
+
+
+class Side:
+    """One program that prints `ready`, then answers each line N with N steps' seconds."""
+
+    def __init__(self, command):
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True, bufsize=1)
+        line = self.process.stdout.readline().strip()
+        if line != "ready":
+            sys.exit(f"{command[0]}: expected 'ready', got {line!r}")
+
+    def steps(self, count):
+        """The median seconds of `count` steps taken now."""
+        self.process.stdin.write(f"{count}\n")
+        self.process.stdin.flush()
+        seconds = json.loads(self.process.stdout.readline())["seconds"]
+        return statistics.median(seconds)
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
