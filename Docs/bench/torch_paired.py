@@ -67,6 +67,8 @@ for line in sys.stdin:
     line = line.strip()
     if not line:
         continue
+    if not line.isdigit() or int(line) < 1:
+        sys.exit(f"torch_paired.py: each input line must be a number of steps (1 or more), got '{line}'")
     seconds = []
     for _ in range(int(line)):
         start = time.perf_counter()

@@ -83,6 +83,9 @@ struct Bench: ParsableCommand {
                     "--paired times one net in train or eval, got the suite '\(suite.rawValue)'")
             }
             guard net != nil else { throw ValidationError("--paired needs --net (one net)") }
+            guard !json else {
+                throw ValidationError("--paired prints one JSON line per slice; leave out --json")
+            }
         }
         let names =
             (paired && suite == .eval ? EvalBench.nets.map(\.name) : TrainBench.nets.map(\.name))

@@ -70,9 +70,9 @@ enum EvalBench {
 extension EvalBench {
     /// One folded forward pass of the net named `name` (`nets`, weights of seed 0) on a fixed
     /// batch (seed 4, as `measure`), as a closure: each call one more pass. Nine
-    /// training-mode passes come first, as in `measure` and in PyTorch's half
-    /// (Docs/bench/torch_paired.py), so that the running statistics folded in are the same
-    /// kind.
+    /// training-mode passes come first, as in PyTorch's half (Docs/bench/torch_paired.py,
+    /// where they decide how fast its evaluation runs) and about as many as `measure` runs
+    /// (`repeats` + 3) before it folds.
     static func foldedPass(_ name: String, batch: Int) -> () -> Void {
         var generator = SeededGenerator(seed: 4)
         let images = Tensor.randn([batch, 1, 28, 28], generator: &generator)

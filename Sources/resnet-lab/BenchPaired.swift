@@ -28,9 +28,11 @@ extension Bench {
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
             guard let count = Int(text), count >= 1 else {
-                throw ValidationError(
-                    "bench --paired: each input line must be a number of steps (1 or more), "
-                        + "got '\(text)'")
+                FileHandle.standardError.write(
+                    Data(
+                        ("error: bench --paired: each input line must be a number of steps "
+                            + "(1 or more), got '\(text)'\n").utf8))
+                throw ExitCode.failure
             }
             let seconds = (0..<count).map { _ in
                 let start = DispatchTime.now().uptimeNanoseconds

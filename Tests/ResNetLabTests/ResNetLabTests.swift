@@ -233,6 +233,7 @@ struct ResNetLabBenchTests {
                 ["bench", "train", "--paired", "--net", "cifar-resnet20"], "",
                 "--net must be one of"
             ),
+            (["bench", "train", "--paired", "--net", "res-18", "--json"], "", "leave out --json"),
             (
                 ["bench", "eval", "--paired", "--net", "res-18", "--batch-size", "2"], "2\nx\n",
                 "each input line must be a number of steps (1 or more), got 'x'"
@@ -242,6 +243,9 @@ struct ResNetLabBenchTests {
         let run = try runLab(arguments, input: input)
         #expect(run.status != 0)
         #expect(run.output.contains(message), "\(run.output)")
+        if !input.isEmpty {  // the lines before the bad one were answered
+            #expect(run.output.contains("{\"seconds\":["), "\(run.output)")
+        }
     }
 
     @Test("bench refuses a batch size below 1, naming the flag")

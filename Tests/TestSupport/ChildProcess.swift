@@ -23,11 +23,14 @@ public func runProcess(
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
+    // Without `input`, an empty standard input: a child that reads it ends at once instead of
+    // waiting on the test runner's.
     let standardInput = input.map { _ in Pipe() }
-    if let standardInput { process.standardInput = standardInput }
+    process.standardInput = standardInput ?? FileHandle.nullDevice
     try process.run()
     if let input, let standardInput {
-        // Small inputs only: the whole of it fits the pipe before the child reads any.
+        // Small inputs only, written before the output is read: the whole of it must fit the
+        // pipe's buffer (64 KiB on Linux) before the child reads any.
         standardInput.fileHandleForWriting.write(Data(input.utf8))
         try standardInput.fileHandleForWriting.close()
     }
