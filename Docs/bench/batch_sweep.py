@@ -1,7 +1,8 @@
 """Training throughput of one net at several batch sizes, the batches taking turns: one
 `resnet-lab bench train --net NET --batch-size B --paired` process per batch size, all kept
-alive, each timed for a slice of about two seconds in round-robin order (the order rotating
-from round to round), so every batch size sees the same machine. Prints a Markdown row per
+alive, each timed for a slice of about two seconds (after one untimed step, paired.py) in
+round-robin order (the order rotating from round to round), so every batch size sees the
+same stretch of the machine's time. Prints a Markdown row per
 batch: images/s (the median over its slices) and its speed against the reference batch (the
 median over rounds of the ratio within each round).
 

@@ -14,7 +14,8 @@ With `lab:BEFORE_BINARY` in place of the Python, the other side is another resne
 pairs: slices per side for each net (default 8); seconds: the length of a slice (default 2;
 the steps per slice are set from one timed step of each). The order alternates, ours first
 in even pairs and PyTorch first in odd ones, so a steady drift favours neither; half a
-second of rest comes before every slice, for PyTorch's OpenMP threads to go to sleep. For
+second of rest comes before every slice, for PyTorch's OpenMP threads to go to sleep, and
+each slice begins with one untimed step (paired.py). For
 AVX2 on both sides on an AVX-512 machine, as train_side_by_side.py.
 """
 import os
