@@ -34,11 +34,7 @@ extension Bench {
                             + "(1 or more), got '\(text)'\n").utf8))
                 throw ExitCode.failure
             }
-            let seconds = (0..<count).map { _ in
-                let start = DispatchTime.now().uptimeNanoseconds
-                step()
-                return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-            }
+            let seconds = (0..<count).map { _ in Timing.seconds(step) }
             emit("{\"seconds\":[\(seconds.map { "\($0)" }.joined(separator: ","))]}")
         }
     }

@@ -17,12 +17,15 @@ public enum Timing {
         for body in bodies { body() }
         var times = [[Double]](repeating: [], count: bodies.count)
         for _ in 0..<max(1, rounds) {
-            for (index, body) in bodies.enumerated() {
-                let start = DispatchTime.now().uptimeNanoseconds
-                body()
-                times[index].append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
-            }
+            for (index, body) in bodies.enumerated() { times[index].append(seconds(body)) }
         }
         return times.map { $0.sorted()[$0.count / 2] }
+    }
+
+    /// The wall time of one run of `body`, in seconds.
+    public static func seconds(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
     }
 }
