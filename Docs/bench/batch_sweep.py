@@ -13,11 +13,10 @@ batches: comma-separated (default 32,64,128,256,512); reference: default 128.
 import os
 import statistics
 import sys
-import time
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
-from paired import Side  # noqa: E402
+from paired import Side, lab_command  # noqa: E402
 
 lab, net = sys.argv[1], sys.argv[2]
 threads = sys.argv[3] if len(sys.argv) > 3 else "2"
@@ -26,18 +25,13 @@ batches = [int(b) for b in (sys.argv[5] if len(sys.argv) > 5 else "32,64,128,256
 reference = int(sys.argv[6]) if len(sys.argv) > 6 else 128
 slice_seconds = 2.0
 
-sides = {b: Side([lab, "bench", "train", "--net", net, "--batch-size", str(b), "--threads", threads,
-                  "--paired"]) for b in batches}
-counts = {}
-for b, side in sides.items():
-    time.sleep(0.5)
-    counts[b] = max(1, round(slice_seconds / side.steps(1)))
+sides = {b: Side(lab_command(lab, "train", net, threads, "--batch-size", str(b)), slice_seconds)
+         for b in batches}
 rates = {b: [] for b in batches}
 for r in range(rounds):
     order = batches[r % len(batches):] + batches[:r % len(batches)]
     for b in order:
-        time.sleep(0.5)
-        rates[b].append(b / sides[b].steps(counts[b]))
+        rates[b].append(b / sides[b].slice())
 for side in sides.values():
     side.close()
 
@@ -49,4 +43,4 @@ print("| ---: | ---: | ---: | ---: | ---: |")
 for b in batches:
     ratios = [x / y for x, y in zip(rates[b], rates[reference])] if reference in rates else [float("nan")]
     print(f"| {b} | {statistics.median(rates[b]):.0f} | {min(rates[b]):.0f}–{max(rates[b]):.0f} | "
-          f"{statistics.median(ratios):.2f} | {counts[b]} |", flush=True)
+          f"{statistics.median(ratios):.2f} | {sides[b].count} |", flush=True)

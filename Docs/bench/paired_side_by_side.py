@@ -23,7 +23,6 @@ import re
 import statistics
 import subprocess
 import sys
-import time
 
 lab, python = sys.argv[1], sys.argv[2]
 threads = sys.argv[3] if len(sys.argv) > 3 else "2"
@@ -32,7 +31,7 @@ mode = sys.argv[5] if len(sys.argv) > 5 else "train"
 slice_seconds = float(sys.argv[6]) if len(sys.argv) > 6 else 2.0
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
-from paired import Side  # noqa: E402
+from paired import Side, lab_command  # noqa: E402
 nets = ["plain-18", "res-18", "plain-34", "res-34", "plain-56", "res-56"]
 if mode == "eval":
     nets.append("cifar-resnet20")
@@ -40,26 +39,22 @@ batch = 128 if mode == "train" else 256
 
 
 def measure(net):
-    ours = Side([lab, "bench", mode, "--net", net, "--threads", threads, "--paired"])
+    ours = Side(lab_command(lab, mode, net, threads), slice_seconds)
     if other_lab:
-        theirs = Side([other_lab, "bench", mode, "--net", net, "--threads", threads, "--paired"])
+        theirs = Side(lab_command(other_lab, mode, net, threads), slice_seconds)
     else:
-        theirs = Side([python, os.path.join(here, "torch_paired.py"), mode, net, threads])
+        theirs = Side([python, os.path.join(here, "torch_paired.py"), mode, net, threads],
+                      slice_seconds)
     sides = {"ours": ours, "torch": theirs}
-    counts = {}
-    for name, side in sides.items():
-        time.sleep(0.5)
-        counts[name] = max(1, round(slice_seconds / side.steps(1)))
     times = {"ours": [], "torch": []}
     for i in range(pairs):
         order = ["ours", "torch"] if i % 2 == 0 else ["torch", "ours"]
         for name in order:
-            time.sleep(0.5)
-            times[name].append(sides[name].steps(counts[name]))
+            times[name].append(sides[name].slice())
     for side in sides.values():
         side.close()
     ratios = [t / o for o, t in zip(times["ours"], times["torch"])]
-    return times, ratios, counts
+    return times, ratios, {name: side.count for name, side in sides.items()}
 
 
 def cpu():
