@@ -27,13 +27,7 @@ extension Bench {
         while let line = readLine() {
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
-            guard let count = Int(text), count >= 1 else {
-                FileHandle.standardError.write(
-                    Data(
-                        ("error: bench --paired: each input line must be a number of steps "
-                            + "(1 or more), got '\(text)'\n").utf8))
-                throw ExitCode.failure
-            }
+            guard let count = Int(text), count >= 1 else { throw PairedInputError(line: text) }
             let seconds = (0..<count).map { _ in Timing.seconds(step) }
             emit("{\"seconds\":[\(seconds.map { "\($0)" }.joined(separator: ","))]}")
         }
@@ -43,5 +37,15 @@ extension Bench {
     private func emit(_ line: String) {
         print(line)
         fflush(nil)  // standard output is line-buffered already (ResNetLab); to be sure
+    }
+}
+
+/// A line of `--paired` input that is not a number of steps. Thrown as a plain error, not a
+/// `ValidationError`, so that ArgumentParser reports it without the usage text: the flags were
+/// right, the input was not.
+private struct PairedInputError: Error, CustomStringConvertible {
+    let line: String
+    var description: String {
+        "bench --paired: each input line must be a number of steps (1 or more), got '\(line)'"
     }
 }
