@@ -29,6 +29,7 @@ threads = sys.argv[3] if len(sys.argv) > 3 else "2"
 pairs = int(sys.argv[4]) if len(sys.argv) > 4 else 8
 mode = sys.argv[5] if len(sys.argv) > 5 else "train"
 slice_seconds = float(sys.argv[6]) if len(sys.argv) > 6 else 2.0
+other_lab = python[len("lab:"):] if python.startswith("lab:") else None
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 from paired import Side, lab_command  # noqa: E402
@@ -65,18 +66,19 @@ def cpu():
     return f"{field('model name')} (family {field('cpu family')} model {field('model')}), the CPU has {isa}"
 
 
-other_lab = python[len("lab:"):] if python.startswith("lab:") else None
-torch_version = "" if other_lab else subprocess.run([python, "-c", "import torch; print(torch.__version__)"],
-                               capture_output=True, text=True).stdout.strip()
-torch_isa = os.environ.get("ATEN_CPU_CAPABILITY")
-torch_isa = f" (ATEN_CPU_CAPABILITY={torch_isa}, ONEDNN_MAX_CPU_ISA={os.environ.get('ONEDNN_MAX_CPU_ISA')})" \
-    if torch_isa else ""
-what = "training step, batch 128" if mode == "train" else \
-    "evaluation, batch 256 (ours folded, PyTorch inference_mode)"
-other = "before" if other_lab else "PyTorch"
-against = f"against {other_lab}" if other_lab else f"PyTorch {torch_version}{torch_isa}"
 if other_lab:
-    what = what.replace(" (ours folded, PyTorch inference_mode)", ", folded")
+    other, against = "before", f"against {other_lab}"
+    evaluated = ", folded"
+else:
+    torch_version = subprocess.run([python, "-c", "import torch; print(torch.__version__)"],
+                                   capture_output=True, text=True).stdout.strip()
+    torch_isa = os.environ.get("ATEN_CPU_CAPABILITY")
+    torch_isa = f" (ATEN_CPU_CAPABILITY={torch_isa}, ONEDNN_MAX_CPU_ISA={os.environ.get('ONEDNN_MAX_CPU_ISA')})" \
+        if torch_isa else ""
+    other, against = "PyTorch", f"PyTorch {torch_version}{torch_isa}"
+    evaluated = " (ours folded, PyTorch inference_mode)"
+what = "training step, batch 128" if mode == "train" else \
+    f"evaluation, batch 256{evaluated}"
 print(f"Machine: {cpu()}; {threads} threads; {against}; {what}; "
       f"{pairs} pairs of slices of about {slice_seconds:g} s per net.")
 print()
