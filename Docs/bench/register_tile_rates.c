@@ -1,6 +1,6 @@
 // The register tile's inner loop in isolation, every operand in L1: how fast its vector loads
 // and fused multiply-adds issue on this core, against the same core's loads alone and FMAs
-// alone. Docs/PERFORMANCE.md ("Why the tile runs at under half of peak on the Intel Xeon").
+// alone. Docs/PERFORMANCE.md ("What the Intel Xeon's cores do with the register tile").
 //
 //     clang -O2 -march=native -o /tmp/register_tile_rates Docs/bench/register_tile_rates.c
 //     /tmp/register_tile_rates
@@ -46,8 +46,7 @@ __attribute__((noinline)) static double fmasAlone(long n) {
 
 // Loads alone: eight independent loads per round, one cache line apart, results unused.
 #define LOADS(name, mnemonic, reg)                                                        \
-    __attribute__((noinline)) static double name(long n) {                                \
-        double t = now();                                                                 \
+    __attribute__((noinline)) static void name(long n) {                                  \
         __asm__ volatile("1:\n"                                                           \
             mnemonic " (%1)," reg "0\n " mnemonic " 64(%1)," reg "1\n "                   \
             mnemonic " 128(%1)," reg "2\n " mnemonic " 192(%1)," reg "3\n "               \
@@ -55,22 +54,22 @@ __attribute__((noinline)) static double fmasAlone(long n) {
             mnemonic " 384(%1)," reg "6\n " mnemonic " 448(%1)," reg "7\n "               \
             "dec %0\n jnz 1b\n"                                                           \
             : "+r"(n) : "r"(line)                                                         \
-            : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "memory");  \
-        return 0;                                                                         \
+            : "zmm0", "zmm1", "zmm2", "zmm3", "zmm4", "zmm5", "zmm6", "zmm7", "memory");  \
     }
 LOADS(loads512, "vmovups", "%%zmm")
 LOADS(loads256, "vmovups", "%%ymm")
 LOADS(broadcasts512, "vbroadcastss", "%%zmm")
 LOADS(broadcasts256, "vbroadcastss", "%%ymm")
 
-static double loadRate(double (*body)(long), long n) {
+static double loadRate(void (*body)(long), long n) {
     double t = now();
     body(n);
     return n * 8 / (now() - t) / 1e9;
 }
 
-// The tile as Sources/Kernels/Conv/Direct/DirectTiles.swift writes it: R rows × P panels of
-// 16 output channels, one weight vector per panel and one broadcast per row each step.
+// The tile as Winograd's products run it (Sources/Kernels/Conv/Direct/DirectTiles.swift, the
+// inputs a fixed stride apart): R rows × P panels of 16 output channels, one weight vector per
+// panel and one broadcast per row each step.
 #define TILE(name, R, P)                                                                  \
     __attribute__((noinline)) static void name(int depth) {                               \
         __m512 acc[R][P];                                                                 \
@@ -104,11 +103,13 @@ int main(void) {
     for (int i = 0; i < 4 * 64 * 16; i++) weights[i] = 0.25f;
     printf("billions per second; each line one timing, three rounds\n");
     for (int round = 0; round < 3; round++) {
+        // Timed into locals, in this order (a printf's arguments have no fixed order).
         double fma = fmasAlone(100000000);
+        double l512 = loadRate(loads512, 50000000), l256 = loadRate(loads256, 50000000);
+        double b512 = loadRate(broadcasts512, 50000000), b256 = loadRate(broadcasts256, 50000000);
         printf("round %d: 512-bit FMAs alone %.2f | loads alone: 512-bit %.2f, 256-bit %.2f, "
                "broadcast to 512 %.2f, to 256 %.2f\n",
-            round + 1, fma, loadRate(loads512, 50000000), loadRate(loads256, 50000000),
-            loadRate(broadcasts512, 50000000), loadRate(broadcasts256, 50000000));
+            round + 1, fma, l512, l256, b512, b256);
         for (int depth = 16; depth <= 64; depth *= 4) {
             double a = tileRate(tile8x1, 8, depth, 4000000);
             double b = tileRate(tile8x2, 16, depth, 2000000);

@@ -1,19 +1,22 @@
-// The register transpose the direct tile's output and the weight gradient's input need:
-// sixteen vectors of sixteen floats, turned so that row j holds lane j of every row.
+// The register transpose the direct tile's output, Winograd's channel-last copy of each image
+// and the weight gradient's input need: a 16 × 16 block of floats, turned so that row j holds
+// lane j of every row.
 
 /// Transposes a 16 × 16 block: `target[j · targetStride + i] = source[i · sourceStride + j]
 /// + shifts[j]` for i, j in 0..<16 (any alignment).
 ///
 /// As sixteen 4 × 4 blocks of four-float vectors (`transpose4`), on every instruction set.
-/// The transpose written as sixteen 16-float vectors and four rounds of "unzip" (pair up rows,
-/// split each pair into its even and odd lanes) fits AVX-512's 32 registers, but LLVM lowers
-/// its halves poorly: with AVX2 and baseline x86-64 the sixteen spill and the 4 × 4 blocks
-/// were 5.0× and 1.4× faster in a standalone timing on Zen 1, and with AVX-512 each half
-/// became a call to the standard library, its vector passed in four 128-bit pieces, 128 calls
-/// per transpose; on an Intel Xeon the 4 × 4 blocks made its convolutions 2-9% faster, one
-/// thread, alternating in one process (Docs/PERFORMANCE.md, "The 16 × 16 transpose in 4 × 4
-/// blocks with AVX-512 too"). Each value is moved, and shifted, alone: the same bits either
-/// way.
+/// The other way to write it, sixteen 16-float vectors and four rounds of "unzip" (pair up
+/// rows, split each pair into its even and odd lanes), lost everywhere it was measured. With
+/// AVX2 and baseline x86-64 the sixteen vectors do not fit the registers and spill, and LLVM
+/// lowers their halves into long runs of inserts and blends: the 4 × 4 blocks were 5.0× and
+/// 1.4× faster in a standalone timing on Zen 1. With AVX-512 they fit, but each half became a
+/// call into the standard library with its vector passed in four 128-bit pieces, 128 calls
+/// per transpose: on an Intel Xeon, one convolution at a time on one thread, the 4 × 4 blocks
+/// were 1.02-1.11× faster in 17 of 18 timings (one 0.985) (Docs/PERFORMANCE.md, "The 16 × 16
+/// transpose in 4 × 4 blocks with AVX-512 too"). Not measured: arm64, which takes the same
+/// path, and the Zen 5, on which the AVX-512 build was tuned with the sixteen vectors. Each
+/// value is moved, and shifted, alone: the same bits either way.
 @inline(__always)
 func transpose16(
     _ source: UnsafePointer<Float>, sourceStride: Int, into target: UnsafeMutablePointer<Float>,
