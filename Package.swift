@@ -72,6 +72,8 @@ let package = Package(
         // glibc's mallopt (malloc.h), for `AllocatorTuning`.
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CStdio"),
+        // The compiler's cache-line prefetch hint, for the kernels' channel-plane copies.
+        .systemLibrary(name: "CPrefetch"),
         // The instruction set the kernels are compiled for, from the compiler's own macros.
         .systemLibrary(name: "CInstructionSet"),
 
@@ -83,7 +85,7 @@ let package = Package(
             name: "ScalarAutograd", dependencies: ["Randomness", "GraphRender"],
             swiftSettings: optimized),
         .target(
-            name: "Kernels", dependencies: ["Checks", "CMalloc", "CInstructionSet"],
+            name: "Kernels", dependencies: ["Checks", "CMalloc", "CInstructionSet", "CPrefetch"],
             exclude: ["README.md"],
             swiftSettings: hot),
         .target(

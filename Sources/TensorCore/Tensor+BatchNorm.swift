@@ -27,7 +27,10 @@ import Kernels
 // Float vector lanes (`planeSum` and friends, in Kernels), the planes in Double, always in the
 // same order, so the numbers do not depend on the thread count. In training, each channel's
 // task then writes that channel's planes of the output (forward) or of ∂L/∂x (backward) while
-// they are still in cache, instead of a second pass over the whole batch.
+// they are still in cache, instead of a second pass over the whole batch. A channel's planes
+// lie one image apart, a short run each, so wherever a pass reads or writes them from memory
+// it asks for the next image's plane while it works on this one (`prefetchPlane`: a hint, no
+// value changes).
 
 extension Tensor {
     /// Checks the arguments of `batchNorm2d`.
@@ -124,6 +127,11 @@ public func batchNorm2d(
                         variance[c] = sigma2
                         invStd[c] = Float(1 / (sigma2 + Double(eps)).squareRoot())
                         for n in 0..<batch {
+                            if n + 1 < batch {
+                                prefetchPlane(
+                                    y + ((n + 1) * channels + c) * pixels, count: pixels,
+                                    forWriting: true)
+                            }
                             normalize(n * channels + c, x, y, mean: mean[c], invStd: invStd[c])
                         }
                     }
@@ -284,6 +292,13 @@ private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, t
                         ) { scratch in
                             for n in 0..<batch {
                                 let start = (n * channels + c) * pixels
+                                if n + 1 < batch {
+                                    let next = start + channels * pixels
+                                    prefetchPlane(
+                                        dy.baseAddress! + next, count: pixels, forWriting: false)
+                                    prefetchPlane(
+                                        x.baseAddress! + next, count: pixels, forWriting: false)
+                                }
                                 let dyPlane = planeOfDy(
                                     start, dy, x, channel: c, scratch: scratch.baseAddress)
                                 total += Double(planeSum(dyPlane, count: pixels))
@@ -297,6 +312,11 @@ private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, t
                         sumDyXhat[c] = weighted
                         if let into {
                             for n in 0..<batch {
+                                if n + 1 < batch {
+                                    prefetchPlane(
+                                        into + ((n + 1) * channels + c) * pixels, count: pixels,
+                                        forWriting: true)
+                                }
                                 gradient(
                                     n * channels + c, dy, x, into, sumDy: total,
                                     sumDyXhat: weighted)
@@ -338,6 +358,10 @@ private func channelMeanAndVariance(
     let base = x.baseAddress!
     var sum: Double = 0
     for n in 0..<batch {
+        if n + 1 < batch {
+            prefetchPlane(
+                base + ((n + 1) * channels + c) * pixels, count: pixels, forWriting: false)
+        }
         sum += Double(planeSum(base + (n * channels + c) * pixels, count: pixels))
     }
     let mean = sum / m

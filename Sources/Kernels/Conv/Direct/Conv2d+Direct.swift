@@ -261,6 +261,9 @@ func directReturnOutputs(
         var g = range.lowerBound
         if lanes == directNR {
             while g + directNR <= range.upperBound {
+                prefetchPlanes(
+                    planes + g, stride: pixels, remaining: range.upperBound - g,
+                    forWriting: true)
                 transpose16(
                     tile + g * directNR, sourceStride: directNR, into: planes + g,
                     targetStride: pixels, shifts: shifts)

@@ -176,6 +176,8 @@ func transposeGradients(
             var q = 0
             if lanes == directNR {
                 while q + directNR <= pixels {
+                    prefetchPlanes(
+                        planes + q, stride: pixels, remaining: pixels - q, forWriting: false)
                     transpose16(
                         planes + q, sourceStride: pixels, into: rows + q * directNR,
                         targetStride: directNR)

@@ -125,6 +125,8 @@ func winogradPadImage(
             for q in Swift.stride(from: 0, to: pixels, by: directNR) {
                 let count = min(directNR, pixels - q)
                 if count == directNR {
+                    prefetchPlanes(
+                        planes + q, stride: pixels, remaining: pixels - q, forWriting: false)
                     transpose16(
                         planes + q, sourceStride: pixels, into: block, targetStride: directNR)
                 } else {
@@ -169,6 +171,9 @@ func winogradReturnOutputs(
         var q = 0
         if lanes == directNR {
             while q + directNR <= outputPlane {
+                prefetchPlanes(
+                    planes + q, stride: outputPlane, remaining: outputPlane - q,
+                    forWriting: true)
                 transpose16(
                     rows + q * directNR, sourceStride: directNR, into: planes + q,
                     targetStride: outputPlane)
