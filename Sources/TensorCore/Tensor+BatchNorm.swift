@@ -28,9 +28,10 @@ import Kernels
 // same order, so the numbers do not depend on the thread count. In training, each channel's
 // task then writes that channel's planes of the output (forward) or of ∂L/∂x (backward) while
 // they are still in cache, instead of a second pass over the whole batch. A channel's planes
-// lie one image apart, a short run each, so wherever a pass reads or writes them from memory
-// it asks for the next image's plane while it works on this one (`prefetchPlane`: a hint, no
-// value changes).
+// lie one image apart, a short run each, so the first pass that reads them (the sum, or the
+// backward's sums, for dy and x) and the pass that writes them (the output, or ∂L/∂x) ask for
+// the next image's plane while they work on this one (`prefetchPlane`: a hint, no value
+// changes); the passes between find them in cache.
 
 extension Tensor {
     /// Checks the arguments of `batchNorm2d`.

@@ -5,10 +5,11 @@
 // Why: the copies between channel planes and channel-last rows (Winograd's padded image and
 // the return of its outputs, the direct tile's outputs, the output gradients laid out for the
 // weight gradient) move along sixteen planes at once, and batch norm walks one channel's
-// plane in each of the batch's images, a short run every few tens of kilobytes. The cache's
-// own prefetchers follow these poorly. On an Intel Xeon (Docs/PERFORMANCE.md, "Prefetching
-// the channel planes"), Winograd's padded copy and its outputs' return for 16 → 16 channels on
-// 28 × 28 maps took about twice as long with their data in memory as in cache.
+// plane in each of the batch's images, a short run every few tens of kilobytes. On the Intel
+// Xeon these were measured on (Docs/PERFORMANCE.md, "Prefetching the channel planes"), the
+// cache's own prefetchers followed them poorly: Winograd's padded copy and its outputs' return
+// for 16 → 16 channels on 28 × 28 maps took about twice as long with their data out of L2 as
+// in cache. No AMD or arm64 machine has measured the hints.
 
 import CPrefetch
 
@@ -18,24 +19,23 @@ import CPrefetch
 /// within 1% of the best on the other two.
 let planeLookahead = 32
 
-/// Asks for the cache line `planeLookahead` floats past `rows + j · stride` for j in 0..<16,
+/// Asks for the cache line `planeLookahead` floats past `planes + j · stride` for j in 0..<16,
 /// to be read, or written (`forWriting`), by a later `transpose16` along the same sixteen
 /// planes; nothing where that lies past the planes' ends (`remaining` floats of each from
-/// `rows` on).
+/// `planes` on).
 @inline(__always)
 func prefetchPlanes(
-    _ rows: UnsafePointer<Float>, stride: Int, remaining: Int, forWriting: Bool
+    _ planes: UnsafePointer<Float>, stride: Int, remaining: Int, forWriting: Bool
 ) {
     guard planeLookahead < remaining else { return }
     for j in 0..<directNR {
-        prefetchLine(rows + j * stride + planeLookahead, forWriting: forWriting)
+        prefetchLine(planes + j * stride + planeLookahead, forWriting: forWriting)
     }
 }
 
 /// Asks for every cache line of the `count` floats from `start`, to be read, or written
 /// (`forWriting`): the next plane of a pass over one channel's planes, while this one is
-/// worked on.
-@inline(__always)
+/// worked on. (Called from the tensor core, it is a call: not inlined across modules.)
 public func prefetchPlane(_ start: UnsafePointer<Float>, count: Int, forWriting: Bool) {
     for i in Swift.stride(from: 0, to: count, by: 16) {
         prefetchLine(start + i, forWriting: forWriting)
