@@ -1,6 +1,5 @@
-// The compiler's cache-line prefetch hint, which Swift does not expose: a request, never a
-// fault (an address past the end of an array is allowed), and no change to any value. Part of
-// the compiler itself: nothing to link.
+// The compiler's cache-line prefetch hint, which Swift does not expose: a request that never
+// faults and changes no value. Part of the compiler itself: nothing to link.
 
 /// Asks for the cache line holding `address`, to be read soon.
 static inline void residual_prefetch_read(const void *address) {
