@@ -502,6 +502,9 @@ extension F4x4 {
         var shifts = DirectVector()
         for j in 0..<lanes { shifts[j] = bias?[k0 + j] ?? 0 }
         let vector = MemoryLayout<DirectVector>.stride
+        // Bytes between two staged rows, worked out once: `outWidth` divides (a tenth of a
+        // percent of a training step when it was asked for on every row of every block).
+        let rowBytes = s.outWidth * vector
         for tile in 0..<count {
             let m = UnsafeRawPointer(products + tile * directNR)
             @inline(__always) func at(_ xi: Int) -> DirectVector {
@@ -521,7 +524,7 @@ extension F4x4 {
                 _ i: Int, _ y: (DirectVector, DirectVector, DirectVector, DirectVector)
             ) {
                 guard i < block.rows else { return }
-                let row = corner + i * s.outWidth * vector
+                let row = corner + i * rowBytes
                 row.storeBytes(of: y.0 + shifts, as: DirectVector.self)
                 if block.columns > 1 {
                     row.storeBytes(of: y.1 + shifts, toByteOffset: vector, as: DirectVector.self)
