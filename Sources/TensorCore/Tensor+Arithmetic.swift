@@ -27,7 +27,16 @@ extension Tensor {
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
         let shape = resultShape(lhs, rhs, op: "add")
         let walk = BroadcastWalk(shape: shape, a: lhs.shape, b: rhs.shape)
-        let out = withBuffers(lhs.data, rhs.data) { a, b in walk.map { _, i, j in a[i] + b[j] } }
+        let out = withBuffers(lhs.data, rhs.data) { a, b in
+            // Same shapes (a residual block's sum): in parallel chunks, the one addition per
+            // element that the walk would do.
+            guard lhs.shape == rhs.shape, let a = a.baseAddress, let b = b.baseAddress else {
+                return walk.map { _, i, j in a[i] + b[j] }
+            }
+            return parallelFill(count: walk.count) { range, out in
+                for i in range { out[i] = a[i] + b[i] }
+            }
+        }
         return Tensor(shape: shape, data: out, op: "add", inputs: [lhs, rhs]) { dy in
             accumulateBroadcastGradient(dy, shape: shape, into: lhs)
             accumulateBroadcastGradient(dy, shape: shape, into: rhs)

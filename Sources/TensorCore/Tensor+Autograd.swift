@@ -181,12 +181,18 @@ extension Tensor {
     }
 }
 
-/// `target[i] += source[i]` for every element (equal counts).
+/// `target[i] += source[i]` for every element (equal counts), in parallel when large: a
+/// residual block's input gets its two gradients summed here on every training step, and
+/// on one thread that sum kept the other core idle (Docs/PERFORMANCE.md, "The serial passes
+/// of a training step"). Each element is one addition, so the bits do not depend on the
+/// chunks.
 func addInPlace(_ target: inout [Float], _ source: [Float]) {
-    let count = target.count
     target.withUnsafeMutableBufferPointer { t in
         source.withUnsafeBufferPointer { s in
-            for i in 0..<count { t[i] += s[i] }
+            guard let t = t.baseAddress, let s = s.baseAddress else { return }
+            Parallel.forChunks(source.count, minimumChunk: parallelGrain) { range in
+                for i in range { t[i] += s[i] }
+            }
         }
     }
 }

@@ -168,4 +168,26 @@ struct DeterminismTests {
         let parallel = Parallel.withThreadCount(4) { run() }
         #expect(serial == parallel)
     }
+
+    /// A residual block's sum, large enough to be split over threads: `a + b` of one shape,
+    /// and gradients meeting at one input (the first kept, the next added to it in place).
+    /// Both run in chunks; every element must be the one addition the definition asks for,
+    /// on any thread count.
+    @Test(arguments: [1, 2, 3])
+    func sameShapeSumAndGradientSumAreElementwise(threads: Int) {
+        var generator = SeededGenerator(seed: 12)
+        let a = Tensor.randn([3, 5, 61, 67], generator: &generator, requiresGrad: true)
+        let b = Tensor.randn([3, 5, 61, 67], generator: &generator)
+        let weights = Tensor.randn([3, 5, 61, 67], generator: &generator)
+        let (sum, gradient) = Parallel.withThreadCount(threads) {
+            let sum = a + b
+            // a's gradient arrives three times, as w through `sum` and twice through `a + a`.
+            ((sum + (a + a)) * weights).sum().backward()
+            return (sum.data, a.grad!.data)
+        }
+        #expect(sum.count > 32_768, "the sum must be large enough to run in parallel")
+        #expect(sum == zip(a.data, b.data).map { $0 + $1 })
+        // w + w is exact, so the three contributions give (w + w) + w in any order.
+        #expect(gradient == weights.data.map { ($0 + $0) + $0 })
+    }
 }
