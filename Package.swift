@@ -74,6 +74,8 @@ let package = Package(
         .systemLibrary(name: "CStdio"),
         // The compiler's cache-line prefetch hint, for the kernels' channel-plane copies.
         .systemLibrary(name: "CPrefetch"),
+        // The processor's spin-wait hint, for the worker threads that wait between loops.
+        .systemLibrary(name: "CSpinWait"),
         // The instruction set the kernels are compiled for, from the compiler's own macros.
         .systemLibrary(name: "CInstructionSet"),
 
@@ -85,7 +87,10 @@ let package = Package(
             name: "ScalarAutograd", dependencies: ["Randomness", "GraphRender"],
             swiftSettings: optimized),
         .target(
-            name: "Kernels", dependencies: ["Checks", "CMalloc", "CInstructionSet", "CPrefetch"],
+            name: "Kernels",
+            dependencies: [
+                "Checks", "CMalloc", "CInstructionSet", "CPrefetch", "CSpinWait",
+            ],
             exclude: ["README.md"],
             swiftSettings: hot),
         .target(

@@ -2,8 +2,10 @@ import Checks
 import Dispatch
 import Foundation
 
-/// Data-parallel loops over `DispatchQueue.concurrentPerform`, with a thread count that callers
-/// can scope (a task-local value, never a global that one test could change under another).
+/// Data-parallel loops on the calling thread and helper threads (`WorkerPool`, which poll
+/// for the next loop between loops; `DispatchQueue.concurrentPerform` when the pool is taken or
+/// more threads than processors are asked for), with a thread count that callers can scope (a
+/// task-local value, never a global that one test could change under another).
 ///
 /// Every kernel in this module splits its work by *what it writes*: each iteration owns a
 /// disjoint range of the output, so no locks are needed and the numbers never depend on how
@@ -53,6 +55,10 @@ public enum Parallel {
     /// The active processor count (at least 1).
     public static var processorCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
+    /// `processorCount` read once: asking the system takes about 10 µs on Linux, as long as
+    /// a small parallel loop.
+    static let processorsAtStart = processorCount
+
     /// Prints `environmentProblem` as a warning on standard error, once per process; nothing
     /// when there is no problem.
     public static func reportEnvironmentProblem() {
@@ -84,7 +90,8 @@ public enum Parallel {
     }
 
     /// Runs `body(range)` on contiguous chunks that together cover `0..<count`, one chunk per
-    /// thread (fewer when `count / minimumChunk` is smaller than `threadCount`).
+    /// thread (fewer when `count / minimumChunk` is smaller than `threadCount`). The calling
+    /// thread runs chunks too, and returns when all have finished.
     ///
     /// The chunk boundaries depend on the thread count, so `body` must give the same result
     /// for an element whatever chunk it lands in (true when each element is written by
@@ -98,15 +105,21 @@ public enum Parallel {
             body(0..<count)
             return
         }
-        withoutActuallyEscaping(body) { escapable in
+        let run = { (chunk: Int) in
+            let start = count * chunk / chunks
+            let end = count * (chunk + 1) / chunks
+            Parallel.$threadCount.withValue(1) { body(start..<end) }
+        }
+        // The pool's helpers poll for the next loop, where Dispatch's workers sleep; with more
+        // threads than processors, polling would take a core from a thread that has work.
+        if chunks <= processorsAtStart, #available(macOS 15, *),
+            WorkerPool.shared.run(chunks: chunks, run)
+        {
+            return
+        }
+        withoutActuallyEscaping(run) { escapable in
             let work = UncheckedSendable(escapable)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = count * chunk / chunks
-                let end = count * (chunk + 1) / chunks
-                Parallel.$threadCount.withValue(1) {
-                    work.value(start..<end)
-                }
-            }
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in work.value(chunk) }
         }
     }
 
