@@ -122,8 +122,8 @@ let peak = notebook.cell("The layer, and what this machine can do at most") {
         """)
     var rows: [[String]] = []
     var measured: [Int: Double] = [:]
-    // Dispatch starts its worker threads on first use: a first parallel loop can find no
-    // worker awake and run every chunk on the calling thread. One untimed loop first.
+    // The helper threads of parallel loops start on first use: a first loop can find none
+    // running yet and run every chunk on the calling thread. One untimed loop first.
     _ = FMAPeak.measure(threads: 2, iterations: 100_000, repeats: 1)
     // The best of many short runs, one and two threads taking turns: a core that a virtual
     // machine's host lends elsewhere for a moment makes one run slow, never one fast.
@@ -421,8 +421,10 @@ let threaded = notebook.cell("Threads, without locks and without changing a bit"
         each thread *writes*: whole images when there are at least as many images as \
         threads, otherwise the tiles of one image (both branches below). No two threads write the same output, so \
         no locks are needed, and each output is still the same sum in the same order, so the \
-        result cannot depend on the thread count. `Parallel.forChunks` hands each thread a \
-        contiguous range over Dispatch's `concurrentPerform`:
+        result cannot depend on the thread count. `Parallel.forChunks` cuts the work into \
+        one contiguous range per thread, and the calling thread and helper threads claim \
+        them from a shared counter (the helpers wait for the next loop by polling for a \
+        moment rather than going to sleep, so a loop starts without waking anyone):
         """)
     try cell.listing("direct-threads", in: "Sources/Kernels/Conv/Direct/Conv2d+Direct.swift")
     var one = [Float](repeating: 0, count: batch * layer.outputImageSize)

@@ -183,9 +183,8 @@ extension Tensor {
 
 /// `target[i] += source[i]` for every element (equal counts), in parallel when large: a
 /// residual block's input gets its two gradients summed here on every training step, and
-/// on one thread that sum kept the other core idle (Docs/PERFORMANCE.md, "The serial passes
-/// of a training step"). Each element is one addition, so the bits do not depend on the
-/// chunks.
+/// on one thread that sum kept the other core idle (Docs/PERFORMANCE.md, "A training step's
+/// parallel loops"). Each element is one addition, so the bits do not depend on the chunks.
 func addInPlace(_ target: inout [Float], _ source: [Float]) {
     target.withUnsafeMutableBufferPointer { t in
         source.withUnsafeBufferPointer { s in

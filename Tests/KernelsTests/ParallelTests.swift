@@ -51,30 +51,53 @@ struct ParallelTests {
         #expect(Parallel.threadCount == outside)
     }
 
-    /// Many short loops back to back, as a training step runs them: the helpers that poll
-    /// between loops must run each chunk of each loop exactly once, never a chunk of a loop
-    /// that has finished, and never miss one (the caller would wait for ever).
-    @Test("back-to-back loops run every chunk exactly once")
+    /// Many loops back to back, as a training step runs them: every chunk of every loop runs
+    /// exactly once, with that loop's own body and range, never a body or a chunk count left
+    /// from the loop before. Each loop stamps its number on the elements it covers (a count
+    /// that changes from loop to loop), after checking that the loop before left its own
+    /// there; a chunk run twice, skipped, or run with an earlier loop's body breaks the chain.
+    /// Some loops' chunks take longer than the helpers poll for, and some loops come after a
+    /// pause that long, so the helpers also go to sleep and must be woken.
+    @Test("back-to-back loops run every chunk of every loop exactly once")
     func backToBackLoops() {
         let threads = max(2, Parallel.processorCount)
         let loops = 3000
-        var visits = [Int](repeating: 0, count: 64)
-        visits.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            Parallel.withThreadCount(threads) {
-                for loop in 0..<loops {
-                    // A loop of tiny chunks, then one whose chunks take a while: both the
-                    // hand-over and a caller that waits for its helpers are exercised.
-                    let spin = loop % 10 == 0 ? 2000 : 0
-                    Parallel.forChunks(64) { range in
-                        var x = 0
-                        for i in 0..<spin { x &+= i }
-                        for i in range { base[i] += x == -1 ? 2 : 1 }
+        let size = 97
+        var stamps = [Int](repeating: -1, count: size)
+        // The loop that last covered each element, kept by the test itself between loops.
+        var expected = [Int](repeating: -1, count: size)
+        var mismatches = [Int](repeating: 0, count: size)
+        // The count of loop `loop`: from 40 to `size`, different from its neighbours'.
+        func count(_ loop: Int) -> Int { 40 + (loop * 37) % (size - 40 + 1) }
+        func spin(microseconds: Int) {
+            let clock = ContinuousClock()
+            let end = clock.now + .microseconds(microseconds)
+            while clock.now < end {}
+        }
+        stamps.withUnsafeMutableBufferPointer { stamps in
+            mismatches.withUnsafeMutableBufferPointer { mismatches in
+                let stamps = stamps.baseAddress!
+                let mismatches = mismatches.baseAddress!
+                Parallel.withThreadCount(threads) {
+                    for loop in 0..<loops {
+                        if loop % 500 == 250 { spin(microseconds: 400) }  // the helpers sleep
+                        let slow = loop % 250 == 0
+                        expected.withUnsafeBufferPointer { expected in
+                            Parallel.forChunks(count(loop)) { range in
+                                if slow { spin(microseconds: 300) }
+                                for i in range {
+                                    if stamps[i] != expected[i] { mismatches[i] += 1 }
+                                    stamps[i] = loop
+                                }
+                            }
+                        }
+                        for i in 0..<count(loop) { expected[i] = loop }
                     }
                 }
             }
         }
-        #expect(visits == [Int](repeating: loops, count: 64))
+        #expect(mismatches == [Int](repeating: 0, count: size))
+        #expect(stamps == expected)
     }
 
     /// Several threads running loops at once (tests run side by side): one holds the helper

@@ -55,9 +55,9 @@ public enum Parallel {
     /// The active processor count (at least 1).
     public static var processorCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
-    /// `processorCount` read once: asking the system takes about 10 µs on Linux, as long as
-    /// a small parallel loop.
-    static let processorsAtStart = processorCount
+    /// `processorCount` read once, on the first parallel loop: asking the system takes about
+    /// 10 µs on Linux, as long as a small loop.
+    static let processorCountOnce = processorCount
 
     /// Prints `environmentProblem` as a warning on standard error, once per process; nothing
     /// when there is no problem.
@@ -105,6 +105,8 @@ public enum Parallel {
             body(0..<count)
             return
         }
+        // Captures the non-escaping `body`, so it may only be handed to non-escaping
+        // parameters (the pool's `run`, `withoutActuallyEscaping`), never called or stored.
         let run = { (chunk: Int) in
             let start = count * chunk / chunks
             let end = count * (chunk + 1) / chunks
@@ -112,7 +114,7 @@ public enum Parallel {
         }
         // The pool's helpers poll for the next loop, where Dispatch's workers sleep; with more
         // threads than processors, polling would take a core from a thread that has work.
-        if chunks <= processorsAtStart, #available(macOS 15, *),
+        if chunks <= processorCountOnce, #available(macOS 15, *),
             WorkerPool.shared.run(chunks: chunks, run)
         {
             return

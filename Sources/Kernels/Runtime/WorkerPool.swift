@@ -5,21 +5,26 @@ import Synchronization
 // Helper threads for `Parallel.forChunks` that wait for the next loop by spinning a short
 // while before they sleep.
 //
-// A training step runs 120-470 parallel loops, most of them a few milliseconds long, with
+// A training step runs 119-470 parallel loops, most of them a few milliseconds long, with
 // little serial work between them. Through `DispatchQueue.concurrentPerform`, each loop woke a
 // sleeping Dispatch worker and then waited to be woken itself when the worker finished: on
-// the 2-vCPU virtual machines this course is measured on, 50-70 µs per loop with either side
-// sleeping (a standalone timing of two 1 ms halves: 1.00-1.01 ms instead of 0.95), 7-8% of a
-// two-thread training step (Docs/PERFORMANCE.md, "A training step's parallel loops"). Here a
+// the 2-vCPU virtual machine where it was measured, two halves of 92 µs took 141-158 µs a
+// loop, two of 923 µs 999-1024 µs (94-106 and 938-977 here), and two-thread training steps
+// run 1.06-1.12× faster here (Docs/PERFORMANCE.md, "A training step's parallel loops"). A
 // helper that has just finished a chunk polls for the next loop for `spinLimit` before it
-// sleeps, and the caller polls for the helpers' last chunk, so back-to-back loops hand over
-// in well under a microsecond.
+// sleeps, and the caller polls for the helpers' last chunk, so a helper starts the next
+// loop's chunk about a microsecond after the loop opens.
 //
 // The chunks are the ones `forChunks` defines (the same ranges whoever runs them), claimed
-// one at a time from a shared counter, so a result never depends on which thread ran which
-// chunk. One loop runs on the pool at a time; a caller that finds it busy (another thread's
-// loop: tests run side by side) or wants more threads than there are processors (spinning
-// there would take a core from a thread with work) goes through Dispatch as before.
+// one at a time from a shared counter by the caller and every helper awake, so a result never
+// depends on which thread ran which chunk (the caller may run them all, when the helpers are
+// slow to wake). One loop runs on the pool at a time; a caller that finds it busy (another
+// thread's loop, tests running side by side, or a loop inside one of its chunks) or wants
+// more threads than there are processors (polling there would take a core from a thread
+// with work) goes through Dispatch as before, as does every loop on macOS 14, which lacks the
+// `Synchronization` module's atomics. Every helper started so far polls after each loop, even
+// when a loop had fewer chunks than helpers: on the 2-processor machines this is measured on
+// there is one helper.
 
 /// The shared helper threads and the loop they are running.
 @available(macOS 15, *)
@@ -56,9 +61,10 @@ final class WorkerPool: Sendable {
 
     private init() {}
 
-    /// Runs `chunk(i)` for every `i` in `0..<chunks` on the calling thread and `chunks − 1`
-    /// helpers, and returns true once all have finished; returns false at once, running
-    /// nothing, when another thread's loop holds the pool.
+    /// Runs `chunk(i)` for every `i` in `0..<chunks` on the calling thread and the helpers
+    /// (at least `chunks − 1` of them started), whichever claims each first, and returns true
+    /// once all have finished; returns false at once, running nothing, when a loop holds the
+    /// pool already (another thread's, or the one this call is nested in).
     func run(chunks: Int, _ chunk: (Int) -> Void) -> Bool {
         precondition(chunks > 1 && chunks < WorkerPool.closed)
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
@@ -147,7 +153,8 @@ final class WorkerPool: Sendable {
             seen = loop
             // Read after the ticket that opened the loop; if the loop has already finished
             // and another opened since, these may be the newer loop's, but then every claim
-            // on `loop` fails and nothing runs.
+            // on `loop` fails and nothing runs: a caller closes its loop's ticket before it
+            // gives up `busy`, and only the next owner of `busy` writes these.
             let chunks = chunkCount.load(ordering: .sequentiallyConsistent)
             let address = body.load(ordering: .sequentiallyConsistent)
             while let i = claim(loop: loop, chunks: chunks) {
