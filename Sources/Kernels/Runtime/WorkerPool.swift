@@ -9,7 +9,7 @@ import Synchronization
 // little serial work between them. Through `DispatchQueue.concurrentPerform`, each loop woke a
 // sleeping Dispatch worker and then waited to be woken itself when the worker finished: on
 // the 2-vCPU virtual machine where it was measured, two halves of 92 µs took 141-158 µs a
-// loop, two of 923 µs 999-1024 µs (94-106 and 938-977 here), and two-thread training steps
+// loop, two of 923 µs 999-1024 µs (94-106 and 938-948 here), and two-thread training steps
 // run 1.06-1.12× faster here (Docs/PERFORMANCE.md, "A training step's parallel loops"). A
 // helper that has just finished a chunk polls for the next loop for `spinLimit` before it
 // sleeps, and the caller polls for the helpers' last chunk, so a helper starts the next
