@@ -3,9 +3,10 @@ import Dispatch
 import Foundation
 
 /// Data-parallel loops on the calling thread and helper threads (`WorkerPool`, which poll
-/// for the next loop between loops; `DispatchQueue.concurrentPerform` when the pool is taken or
-/// more threads than processors are asked for), with a thread count that callers can scope (a
-/// task-local value, never a global that one test could change under another).
+/// for the next loop between loops; `DispatchQueue.concurrentPerform` when the pool is taken,
+/// when more threads than processors are asked for, and on macOS 14), with a thread count that
+/// callers can scope (a task-local value, never a global that one test could change under
+/// another).
 ///
 /// Every kernel in this module splits its work by *what it writes*: each iteration owns a
 /// disjoint range of the output, so no locks are needed and the numbers never depend on how
