@@ -411,20 +411,24 @@ extension F4x4 {
         -> [Float]
     {
         let channels = s.inChannels
-        var packed = [Float](repeating: 0, count: F4x4.elements * panelCount * channels * directNR)
-        packed.withUnsafeMutableBufferPointer { packed in
-            for panel in 0..<panelCount {
-                let k0 = panel * directNR
-                for c in 0..<channels {
+        let count = F4x4.elements * panelCount * channels * directNR
+        return [Float](unsafeUninitializedCapacity: count) { packed, initialized in
+            let packed = SendablePointer(packed.baseAddress!)
+            // Each (panel, channel) writes its sixteen lanes of all 36 ξ, so together they
+            // write every float; in parallel (this ran on one thread while the other waited).
+            Parallel.forChunks(panelCount * channels, minimumChunk: 16) { pairs in
+                for pair in pairs {
+                    let (panel, c) = pair.quotientAndRemainder(dividingBy: channels)
+                    let k0 = panel * directNR
                     F4x4.weights(
                         weight + (k0 * channels + c) * 9, gStride: channels * 9,
                         lanes: min(directNR, s.outChannels - k0),
-                        into: packed.baseAddress! + (panel * channels + c) * directNR,
+                        into: packed.advanced(by: (panel * channels + c) * directNR),
                         uStride: panelCount * channels * directNR)
                 }
             }
+            initialized = count
         }
-        return packed
     }
 
     /// V = Bᵀ d B of every block of the bundle's images: `V[ξ][block][c]`; rows past
