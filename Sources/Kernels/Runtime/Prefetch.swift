@@ -37,7 +37,7 @@ func prefetchPlanes(
 /// (`forWriting`): the next plane of a pass over one channel's planes, while this one is
 /// worked on. (Called from the tensor core, it is a call: not inlined across modules.)
 public func prefetchPlane(_ start: UnsafePointer<Float>, count: Int, forWriting: Bool) {
-    for i in Swift.stride(from: 0, to: count, by: 16) {
+    for i in Swift.stride(from: 0, to: count, by: cacheLineFloats) {
         prefetchLine(start + i, forWriting: forWriting)
     }
 }
