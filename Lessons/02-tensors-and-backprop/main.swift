@@ -175,6 +175,10 @@ notebook.cell("Convolution as loops, then as a matrix multiply") { cell in
 // MARK: - 5. Timed side by side
 
 notebook.cell("Naive against fast, 1 thread against 2") { cell in
+    let wideTile =
+        InstructionSet.tiles.tilePanels > 1
+        ? "; a layer with 32 output channels or more gets two such panels at once, so that "
+            + "each input value it loads feeds twice as many multiply-adds" : ""
     cell.prose(
         """
         Why bother? Because the matrix multiply can be made fast: it is blocked so the data in \
@@ -190,8 +194,8 @@ notebook.cell("Naive against fast, 1 thread against 2") { cell in
         never builds the column matrix at all. Entry (tap, pixel) of that matrix is just the \
         padded input at "where the pixel's window starts + where the tap sits in the \
         window", so the kernel keeps a tile of \(InstructionSet.tiles.directRows) pixels × \
-        \(16 * InstructionSet.tiles.tilePanels) output channels in registers (the \
-        \(InstructionSet.tiles) tile this run used) and \
+        16 output channels in registers (the \(InstructionSet.tiles) tile this run \
+        used\(wideTile)) and \
         reads each input value straight from the padded image through two small offset \
         tables. Same dot products, same register tile, no 9× larger copy of the image to \
         write and read back.

@@ -39,9 +39,10 @@ public func conv2dBackwardDataDirect(
 ///
 ///     gradWeight[k, p] = Σₙ Σ_g gradOutput[n, k, g] · xₙ[start(g) + tap(p)]
 ///
-/// a tile of `directRows` taps × sixteen output channels, summed over output pixels: for
-/// each pixel it broadcasts the taps' input values against the sixteen channels' output
-/// gradients (transposed pixel-major beforehand). As in `conv2dBackwardWeight`, the batch is
+/// a tile of `directRows` taps × sixteen output channels (two panels of sixteen with
+/// AVX-512, `directTilePanels`), summed over output pixels: for each pixel it broadcasts the
+/// taps' input values against the sixteen channels' output gradients (transposed pixel-major
+/// beforehand). As in `conv2dBackwardWeight`, the batch is
 /// cut into `weightGradientGroupCount` groups, each summed in image order (a bundle of
 /// small images as one run of pixels) into its own partial, and the partials are added in
 /// group order: the bits do not depend on the thread count.
@@ -53,6 +54,10 @@ public func conv2dBackwardWeightDirect(
     let (pixels, depth, bundle, pad) = (layout.pixels, layout.depth, layout.bundle, layout.pad)
     let (panelCount, rows, paddedCount) = (layout.panelCount, layout.rows, layout.paddedCount)
     let tapTiles = (depth + rows - 1) / rows
+    // Panels per pass of the tile (2 with AVX-512, `directTilePair`: each broadcast input
+    // value feeds both), and the passes over the panels.
+    let span = InstructionSet.tiles.tilePanels
+    let pairCount = (panelCount + span - 1) / span
     let groups = weightGradientGroupCount(batch: s.batch)
     // `rows` taps per tile (the last tile repeats the last tap); pixel window starts.
     let taps = tapOffsets(s, pad, count: tapTiles * rows)
@@ -79,14 +84,18 @@ public func conv2dBackwardWeightDirect(
                     transposeGradients(
                         s, gradOutput: gradOutput + images.lowerBound * s.outputImageSize,
                         images: images.count, into: gradients)
-                    spread(panelCount * tapTiles) { range in
+                    spread(pairCount * tapTiles) { range in
                         for index in range {
-                            let (panel, tile) = index.quotientAndRemainder(dividingBy: tapTiles)
-                            directTile(
-                                rows: rows, depth: count, taps: TapTable(offsets: starts.pointer),
-                                weights: gradients + panel * count * directNR, input: padded,
+                            let (pair, tile) = index.quotientAndRemainder(dividingBy: tapTiles)
+                            let panel = pair * span
+                            directTilePanels(
+                                panels: min(span, panelCount - panel), rows: rows, depth: count,
+                                taps: TapTable(offsets: starts.pointer),
+                                weights: gradients + panel * count * directNR,
+                                weightStep: count * directNR, input: padded,
                                 starts: taps.pointer + tile * rows,
-                                into: partial + index * rows * directNR, accumulate: !first)
+                                into: partial + (panel * tapTiles + tile) * rows * directNR,
+                                tileStep: tapTiles * rows * directNR, accumulate: !first)
                         }
                     }
                 }
