@@ -69,10 +69,13 @@ extension Tensor {
         return Tensor(shape: resultShape, data: output, op: "subsample", inputs: [self]) {
             [self] dy in
             guard self.requiresGrad else { return }
-            var dx = [Float](repeating: 0, count: inputCount)
-            dy.withUnsafeBufferPointer { dy in
-                dx.withUnsafeMutableBufferPointer { dx in
-                    forEachPlane(planes, workPerPlane: outPlane) { plane in
+            // Each plane zeroed and its kept pixels written by one task (this was a zeroed
+            // array, filled on the calling thread, then written in parallel).
+            let dx = dy.withUnsafeBufferPointer { dy in
+                kernelResult(count: inputCount) { dx in
+                    forEachPlane(planes, workPerPlane: height * width) { plane in
+                        (dx + plane * height * width).initialize(
+                            repeating: 0, count: height * width)
                         var o = plane * outPlane
                         for oh in 0..<outHeight {
                             let row = plane * height * width + oh * stride * width
@@ -101,16 +104,23 @@ extension Tensor {
         let resultShape = validated { () throws(ShapeError) in
             try Tensor.padChannelsShape(shape, before: before, after: after)
         }
-        let batch = shape[0]
-        let image = shape[1] * shape[2] * shape[3]  // elements of one input image
+        let channels = shape[1]
         let plane = shape[2] * shape[3]
-        let outImage = (before + shape[1] + after) * plane
-        let offset = before * plane  // where the input's channels start in an output image
-        var output = [Float](repeating: 0, count: batch * outImage)
-        data.withUnsafeBufferPointer { x in
-            output.withUnsafeMutableBufferPointer { y in
-                for n in 0..<batch {
-                    for i in 0..<image { y[n * outImage + offset + i] = x[n * image + i] }
+        let outChannels = before + channels + after
+        // One task per output plane, n·outChannels + k: a copy of input plane
+        // n·channels + k − before, or zeros (these were one zeroed array and a copy, both on
+        // the calling thread).
+        let output = data.withUnsafeBufferPointer { x in
+            kernelResult(count: shape[0] * outChannels * plane) { y in
+                forEachPlane(shape[0] * outChannels, workPerPlane: plane) { outPlane in
+                    let (n, k) = outPlane.quotientAndRemainder(dividingBy: outChannels)
+                    let target = y + outPlane * plane
+                    if k >= before && k < before + channels {
+                        let source = x.baseAddress! + (n * channels + k - before) * plane
+                        target.initialize(from: source, count: plane)
+                    } else {
+                        target.initialize(repeating: 0, count: plane)
+                    }
                 }
             }
         }
@@ -120,8 +130,11 @@ extension Tensor {
             guard self.requiresGrad else { return }
             let dx = dy.withUnsafeBufferPointer { dy in
                 kernelResult(count: inputCount) { dx in
-                    for n in 0..<batch {
-                        for i in 0..<image { dx[n * image + i] = dy[n * outImage + offset + i] }
+                    forEachPlane(inputCount / Swift.max(1, plane), workPerPlane: plane) { inPlane in
+                        let (n, c) = inPlane.quotientAndRemainder(dividingBy: channels)
+                        (dx + inPlane * plane).initialize(
+                            from: dy.baseAddress! + (n * outChannels + before + c) * plane,
+                            count: plane)
                     }
                 }
             }

@@ -1,3 +1,5 @@
+import Kernels
+import Randomness
 import TensorCore
 import TestSupport
 import Testing
@@ -58,6 +60,45 @@ struct ShortcutTests {
         let y = x.padChannels(before: 1, after: 1)
         y.backward(gradient: Tensor(shape: [1, 4, 1, 1], data: [9, 1, 2, 9]))
         #expect(x.grad?.data == [1, 2])
+    }
+
+    /// The option-A shortcut at a size that runs in parallel planes (each output plane
+    /// copied or zeroed by one task, each input gradient plane zeroed and filled by one):
+    /// every value the definition's, on any thread count.
+    @Test(arguments: [1, 2, 3])
+    func optionAShortcutInParallelIsTheDefinition(threads: Int) {
+        var generator = SeededGenerator(seed: 21)
+        let (batch, channels, height, width) = (6, 8, 81, 77)
+        let (before, after) = (2, 6)
+        let x = Tensor.randn(
+            [batch, channels, height, width], generator: &generator, requiresGrad: true)
+        let (outHeight, outWidth) = (41, 39)
+        let outChannels = before + channels + after
+        let dy = Tensor.randn([batch, outChannels, outHeight, outWidth], generator: &generator)
+        let (y, dx) = Parallel.withThreadCount(threads) {
+            let y = x.subsample(stride: 2).padChannels(before: before, after: after)
+            y.backward(gradient: dy)
+            return (y.data, x.grad!.data)
+        }
+        // Each array written (the subsampled input and its gradient the smallest) holds more
+        // than two chunks' worth of values (2 × 32 768), so two or three threads split it.
+        #expect(batch * channels * outHeight * outWidth > 2 * 32_768)
+        var expectedY = [Float](repeating: 0, count: y.count)
+        var expectedDx = [Float](repeating: 0, count: x.count)
+        for n in 0..<batch {
+            for c in 0..<channels {
+                for i in 0..<outHeight {
+                    for j in 0..<outWidth {
+                        let source = ((n * channels + c) * height + 2 * i) * width + 2 * j
+                        let target = ((n * outChannels + before + c) * outHeight + i) * outWidth + j
+                        expectedY[target] = x.data[source]
+                        expectedDx[source] = dy.data[target]
+                    }
+                }
+            }
+        }
+        #expect(y == expectedY)
+        #expect(dx == expectedDx)
     }
 
     /// The whole option-A shortcut of a stage transition (16 → 32 channels, stride 2), added
