@@ -210,8 +210,9 @@ extension F4x4 {
 
 extension F4x4 {
     /// Bᵀ d B of every 6×6 block of one image: `v[ξ · stride + tile · inChannels + c]`, tiles in
-    /// row order. The image is first copied channel-last, with its border of zeros, into
-    /// `padded` (`grid.paddedCount(inChannels)` floats); `columns` holds one block row's column
+    /// row order. The image is first copied channel-last into `padded`
+    /// (`grid.paddedCount(inChannels)` floats), whose border of zeros is written with
+    /// `zeroBorder` only (`winogradPadImage`); `columns` holds one block row's column
     /// transforms (`grid.paddedW · 6 · 16` floats), each column transformed once and read by the
     /// two blocks that share it.
     ///
@@ -219,11 +220,11 @@ extension F4x4 {
     @inline(__always)
     static func transformImage(
         _ s: Conv2dShape, _ grid: WinogradGrid, image: UnsafePointer<Float>,
-        padded: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>,
-        into v: UnsafeMutablePointer<Float>, stride: Int
+        padded: UnsafeMutablePointer<Float>, zeroBorder: Bool,
+        columns: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int
     ) {
         let channels = s.inChannels
-        winogradPadImage(s, grid, image: image, padded: padded)
+        winogradPadImage(s, grid, image: image, padded: padded, zeroBorder: zeroBorder)
         let rowStride = grid.paddedW * channels
         let vector = MemoryLayout<DirectVector>.stride
         let column = UnsafeMutableRawPointer(columns)
@@ -308,7 +309,9 @@ public func conv2dForwardWinograd(
                     {
                         let bundle = plan.bundle(
                             first: first, images: min(plan.grid.bundle, chunk.upperBound - first))
-                        F4x4.transformBundle(s, plan, bundle, input: input, scratch)
+                        F4x4.transformBundle(
+                            s, plan, bundle, input: input, scratch,
+                            zeroBorder: first == chunk.lowerBound)
                         for firstPanel in stride(from: 0, to: plan.panelCount, by: plan.span) {
                             let panels = min(plan.span, plan.panelCount - firstPanel)
                             F4x4.multiply(
@@ -432,16 +435,19 @@ extension F4x4 {
     }
 
     /// V = Bᵀ d B of every block of the bundle's images: `V[ξ][block][c]`; rows past
-    /// `bundle.count` are left as they are (computed by the tile, never stored).
+    /// `bundle.count` are left as they are (computed by the tile, never stored). The padded
+    /// image's border is zeroed for the first image when `zeroBorder` (the first bundle a
+    /// scratch buffer holds in this call).
     @inline(__always)
     static func transformBundle(
         _ s: Conv2dShape, _ plan: Plan, _ bundle: Bundle, input: UnsafePointer<Float>,
-        _ scratch: Scratch
+        _ scratch: Scratch, zeroBorder: Bool
     ) {
         for slot in 0..<bundle.images {
             F4x4.transformImage(
                 s, plan.grid, image: input + (bundle.first + slot) * s.inputImageSize,
-                padded: scratch.padded, columns: scratch.columns,
+                padded: scratch.padded, zeroBorder: zeroBorder && slot == 0,
+                columns: scratch.columns,
                 into: scratch.v + slot * plan.grid.blocksPerImage * plan.channels,
                 stride: bundle.vStride)
         }

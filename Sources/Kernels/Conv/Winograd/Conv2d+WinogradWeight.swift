@@ -80,8 +80,9 @@ extension F2x2 {
 
 extension F2x2 {
     /// Bᵀ d B of every block of one image: `v[ξ · stride + tile · inChannels + c]`, tiles in row
-    /// order. The image is first copied channel-last, with its border of zeros, into `padded`
-    /// (`grid.paddedCount(inChannels)` floats). Neighbouring blocks share their column
+    /// order. The image is first copied channel-last into `padded`
+    /// (`grid.paddedCount(inChannels)` floats), whose border of zeros is written with
+    /// `zeroBorder` only (`winogradPadImage`). Neighbouring blocks share their column
     /// transforms in registers, so `columns` (the scratch F(4×4, 3×3) keeps them in) is not
     /// used.
     ///
@@ -89,11 +90,11 @@ extension F2x2 {
     @inline(__always)
     static func transformImage(
         _ s: Conv2dShape, _ grid: WinogradGrid, image: UnsafePointer<Float>,
-        padded: UnsafeMutablePointer<Float>, columns _: UnsafeMutablePointer<Float>,
-        into v: UnsafeMutablePointer<Float>, stride: Int
+        padded: UnsafeMutablePointer<Float>, zeroBorder: Bool,
+        columns _: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int
     ) {
         let channels = s.inChannels
-        winogradPadImage(s, grid, image: image, padded: padded)
+        winogradPadImage(s, grid, image: image, padded: padded, zeroBorder: zeroBorder)
         let rowStride = grid.paddedW * channels
         for c in Swift.stride(from: 0, to: channels, by: directNR) {
             for ty in 0..<grid.blocksH {
@@ -167,13 +168,14 @@ protocol WinogradWeightTransform {
     static var elements: Int { get }
     /// Floats the input transform keeps beside the padded image (`columns`).
     static func columnCount(_ grid: WinogradGrid) -> Int
-    /// V = Bᵀ d B of every block of one image: `v[ξ · stride + tile · inChannels + c]`.
+    /// V = Bᵀ d B of every block of one image: `v[ξ · stride + tile · inChannels + c]`; the
+    /// padded image's border is zeroed only with `zeroBorder` (`winogradPadImage`).
     ///
     /// - image: `[inChannels, height, width]`
     static func transformImage(
         _ s: Conv2dShape, _ grid: WinogradGrid, image: UnsafePointer<Float>,
-        padded: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>,
-        into v: UnsafeMutablePointer<Float>, stride: Int)
+        padded: UnsafeMutablePointer<Float>, zeroBorder: Bool,
+        columns: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int)
     /// ∂M = A ∂Y Aᵀ of one block, sixteen output channels at a time: `corner` is its top-left
     /// output gradient in pixel-major rows of `rowStride` floats, and its rows and columns
     /// past the map (`block.rows`, `block.columns`) count as zero. Value ξ is written at
@@ -268,7 +270,7 @@ func winogradWeightGradient<T: WinogradWeightTransform>(
             ) { group, images, first, base, spread in
                 let scratch = plan.pointers(base)
                 let bundle = plan.bundle(images: images)
-                plan.transformBundle(s, bundle, input: input, scratch)
+                plan.transformBundle(s, bundle, input: input, scratch, zeroBorder: first)
                 plan.transformGradients(s, bundle, gradOutput: gradOutput, blocks: blocks, scratch)
                 spread(T.elements * plan.pairCount * plan.channelTiles) { range in
                     plan.multiply(
@@ -366,15 +368,19 @@ struct WinogradWeightPlan<T: WinogradWeightTransform> {
             mStride: winogradStreamStride(count * directNR))
     }
 
-    /// V = Bᵀ d B of every block of the bundle's images: `V[ξ][block][c]`.
+    /// V = Bᵀ d B of every block of the bundle's images: `V[ξ][block][c]`. The padded image's
+    /// border is zeroed for the first image when `zeroBorder` (a group's first bundle: the
+    /// scratch may have held anything before).
     @inline(__always)
     func transformBundle(
-        _ s: Conv2dShape, _ bundle: Bundle, input: UnsafePointer<Float>, _ scratch: Scratch
+        _ s: Conv2dShape, _ bundle: Bundle, input: UnsafePointer<Float>, _ scratch: Scratch,
+        zeroBorder: Bool
     ) {
         for (slot, n) in bundle.images.enumerated() {
             T.transformImage(
                 s, grid, image: input + n * s.inputImageSize, padded: scratch.padded,
-                columns: scratch.columns, into: scratch.v + slot * grid.blocksPerImage * channels,
+                zeroBorder: zeroBorder && slot == 0, columns: scratch.columns,
+                into: scratch.v + slot * grid.blocksPerImage * channels,
                 stride: bundle.vStride)
         }
     }
