@@ -177,7 +177,7 @@ notebook.cell("Convolution as loops, then as a matrix multiply") { cell in
 notebook.cell("Naive against fast, 1 thread against 2") { cell in
     let wideTile =
         InstructionSet.tiles.tilePanels > 1
-        ? "; a layer with 32 output channels or more gets two such panels at once, so that "
+        ? "; a layer with more than 16 output channels gets two such panels at once, so that "
             + "each input value it loads feeds twice as many multiply-adds" : ""
     cell.prose(
         """

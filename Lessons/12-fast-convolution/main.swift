@@ -309,9 +309,10 @@ let tiles = notebook.cell("The register tile") { cell -> [Measurement] in
         cannot fit, and the compiler keeps some accumulators in memory (spills them), \
         storing and reloading them as the sum goes on. The AVX2 tile has 6 rows: 12 \
         accumulators, 13 registers with the broadcast (15 if the compiler also keeps the \
-        weights in two). With AVX-512, Winograd's products, and the direct tile on layers \
-        with 32 output channels or more, run a wider tile still, 8 pixels × 32 channels (two \
-        panels of 16): 16 accumulators, 2 weight vectors and a broadcast, 19 of 32. The \
+        weights in two). With AVX-512, wherever a layer has more than 16 output channels, \
+        Winograd's products and the direct tile run a wider tile still, 8 pixels × 32 \
+        channels (two panels of 16): 16 accumulators, 2 weight vectors and a broadcast, 19 of \
+        32. The \
         portable tile is written for NEON's 32 registers of 4 floats.\(baselineX86 ? " This build is baseline x86-64, which has no FMA instruction: each `addingProduct` becomes a call to the C library's `fmaf` for every lane, which gives the same correctly rounded results but keeps nothing in registers across the calls. It is correct and slow: build with a target CPU (the package does unless told otherwise)." : "")
 
         Here is the 6-row tile, every accumulator a named variable so that the compiler \

@@ -130,7 +130,7 @@ extension Tensor {
             guard self.requiresGrad else { return }
             let dx = dy.withUnsafeBufferPointer { dy in
                 kernelResult(count: inputCount) { dx in
-                    forEachPlane(inputCount / Swift.max(1, plane), workPerPlane: plane) { inPlane in
+                    forEachPlane(shape[0] * channels, workPerPlane: plane) { inPlane in
                         let (n, c) = inPlane.quotientAndRemainder(dividingBy: channels)
                         (dx + inPlane * plane).initialize(
                             from: dy.baseAddress! + (n * outChannels + before + c) * plane,

@@ -75,13 +75,18 @@ struct ShortcutTests {
         let (outHeight, outWidth) = (41, 39)
         let outChannels = before + channels + after
         let dy = Tensor.randn([batch, outChannels, outHeight, outWidth], generator: &generator)
+        // Blocks of the sizes the operations will ask for, filled with NaN and freed first: an
+        // element an operation failed to write would then likely read NaN, not a fresh page's 0.
+        let sizes = [x.count, batch * channels * outHeight * outWidth, dy.count]
+        let garbage = sizes.map { [Float](repeating: .nan, count: $0) }
+        #expect(garbage.allSatisfy { $0.last!.isNaN })
         let (y, dx) = Parallel.withThreadCount(threads) {
             let y = x.subsample(stride: 2).padChannels(before: before, after: after)
             y.backward(gradient: dy)
             return (y.data, x.grad!.data)
         }
         // Each array written (the subsampled input and its gradient the smallest) holds more
-        // than two chunks' worth of values (2 × 32 768), so two or three threads split it.
+        // than two chunks' worth of values (2 × 32 768), so it is split into at least two.
         #expect(batch * channels * outHeight * outWidth > 2 * 32_768)
         var expectedY = [Float](repeating: 0, count: y.count)
         var expectedDx = [Float](repeating: 0, count: x.count)

@@ -15,7 +15,8 @@
 //
 // With AVX-512 the tile takes two panels at once where there are two (`directTilePair`, as
 // Winograd's products do): each broadcast input value then feeds two fused multiply-adds, 11
-// loads per 16 instead of 10 per 8, the same sums in the same order.
+// loads per 16 (a tap offset from the table, two weight vectors, eight broadcasts) instead of
+// 10 per 8, the same sums in the same order.
 //
 // Nothing is unfolded or packed per image: the only copy is the padding. The tile comes
 // out pixel-major (`[pixel][channel]`) and is transposed into the NCHW output.
@@ -165,7 +166,8 @@ func conv2dDirect(
         plan.starts.withUnsafeBufferPointer { starts in
             let tables = DirectTables(taps: taps.baseAddress!, starts: starts.baseAddress!)
             /// Output pixels `pixelRange` of the bundle of `images` from batch image `first`,
-            /// padded in `scratch`: every panel's tiles, then back to NCHW.
+            /// padded in `scratch`: the tiles of one or two panels at a time (`plan.span`), then
+            /// each of those panels back to NCHW.
             func compute(
                 first: Int, images: Int, pixelRange: Range<Int>,
                 scratch: UnsafeMutablePointer<Float>

@@ -369,8 +369,9 @@ struct WinogradWeightPlan<T: WinogradWeightTransform> {
     }
 
     /// V = Bᵀ d B of every block of the bundle's images: `V[ξ][block][c]`. The padded image's
-    /// border is zeroed for the first image when `zeroBorder` (a group's first bundle: the
-    /// scratch may have held anything before).
+    /// border is zeroed for the first image when `zeroBorder` (a group's first bundle; only
+    /// the first group a thread runs needs it, a later one finds the border as the earlier one
+    /// left it, and zeroing it again costs one image's border per group).
     @inline(__always)
     func transformBundle(
         _ s: Conv2dShape, _ bundle: Bundle, input: UnsafePointer<Float>, _ scratch: Scratch,

@@ -89,12 +89,13 @@ struct WinogradBlock {
     var below: Bool { rows > 1 }
 }
 
-/// Copies one image channel-last into the padded plane of `grid`, with its border of zeros:
+/// Copies one image channel-last into the padded plane of `grid`:
 /// `padded[((h + 1) · paddedW + w + 1) · channels + c] = image[c][h][w]`, sixteen channels ×
-/// sixteen pixels at a time through the register transpose (`transpose16`). The border is
-/// written only with `zeroBorder`: the copy never touches it, so the next images a scratch
-/// buffer holds in one call find it still zero (written for every image, two small `memset`s
-/// a row, `memset` was 1.1% of a two-thread res-18 evaluation's samples; 0.4% after).
+/// sixteen pixels at a time through the register transpose (`transpose16`); with
+/// `zeroBorder`, writes the border of zeros around it too. The copy never touches the border,
+/// so the later images a scratch buffer holds in one call find it still zero (written for
+/// every image, two small `memset`s a row, `memset` was 1.1% of a two-thread res-18
+/// evaluation's samples; 0.4% after).
 ///
 /// - image: `[inChannels, height, width]`
 @inline(__always)
