@@ -249,6 +249,53 @@ struct Conv2dTests {
     }
 }
 
+/// Strided convolutions whose data gradient runs on the direct tile, phase by phase: the
+/// ablation's two strided layers (small), a stride-2 7×7 stem-like layer, strides 3 and
+/// (2, 1) and (1, 2), a 1×1 stride-2 projection (phases no tap reaches), channels that leave
+/// partial panels (17, 33: with AVX-512 a pair of panels, then one), output channels in
+/// sixteens and not, one image (its tiles split between threads) and bundles of small images
+/// with a short last bundle.
+let stridedDataCases: [ConvCase] = [
+    ConvCase(3, 16, 12, 12, 32, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: false),
+    ConvCase(7, 32, 6, 6, 64, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: false),
+    ConvCase(2, 17, 7, 7, 33, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: false),
+    ConvCase(1, 33, 9, 8, 5, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: false),
+    ConvCase(2, 8, 15, 12, 5, kernel: (7, 7), stride: (2, 2), padding: (3, 3), bias: false),
+    ConvCase(2, 9, 13, 11, 6, kernel: (3, 3), stride: (3, 3), padding: (0, 0), bias: false),
+    ConvCase(3, 8, 6, 7, 9, kernel: (3, 3), stride: (2, 1), padding: (1, 1), bias: false),
+    ConvCase(2, 12, 7, 10, 4, kernel: (3, 5), stride: (1, 2), padding: (1, 3), bias: false),
+    ConvCase(4, 16, 9, 9, 24, kernel: (1, 1), stride: (2, 2), padding: (0, 0), bias: false),
+]
+
+@Suite("The strided data gradient on the direct tile")
+struct StridedDataGradientTests {
+    @Test("the cases take the direct tile for the data gradient")
+    func casesReachTheTile() {
+        for c in stridedDataCases {
+            #expect(c.shape.paths.backwardData == .direct, "\(c.testDescription)")
+        }
+    }
+
+    @Test(
+        "the bits of GEMM and col2im, on every instruction set's tile and 1-3 threads",
+        arguments: stridedDataCases)
+    func bitsOfTheUnfoldedPath(c: ConvCase) {
+        let s = c.shape
+        let (_, w, _, dy) = c.data()
+        var expected = [Float](repeating: .nan, count: c.inputCount)
+        conv2dBackwardDataUnfolded(s, gradOutput: dy, weight: w, gradInput: &expected)
+        #expect(expected.allSatisfy { !$0.isNaN })
+        for tiles in InstructionSet.allCases {
+            for threads in 1...3 {
+                let fast = InstructionSet.$tiles.withValue(tiles) {
+                    Parallel.withThreadCount(threads) { c.backwardData(naive: false) }
+                }
+                expectBitIdentical(fast, expected, "\(tiles) tiles, \(threads) threads")
+            }
+        }
+    }
+}
+
 @Suite("im2col and col2im")
 struct Im2colTests {
     @Test("col2im is the adjoint of im2col: ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩", arguments: convCases)

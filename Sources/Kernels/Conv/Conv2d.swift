@@ -115,6 +115,20 @@ public func conv2dBackwardData(
         conv2dBackwardDataDirect(s, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
         return
     }
+    conv2dBackwardDataUnfolded(s, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+}
+
+/// Data gradient as a GEMM then a fold (col2im), for any shape: the path of
+/// `conv2dBackwardData` where neither Winograd nor the direct tile applies, and the sums
+/// whose bits the direct tile's strided data gradient keeps (tests compare the two).
+///
+/// - gradOutput: `[batch, outChannels, outHeight, outWidth]`
+/// - weight: `[outChannels, inChannels, kernelH, kernelW]`
+/// - gradInput: `[batch, inChannels, height, width]`, overwritten
+public func conv2dBackwardDataUnfolded(
+    _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    gradInput: UnsafeMutablePointer<Float>
+) {
     let pixels = s.columnCount
     let rows = s.columnRows
     let bundle = s.isPointwise ? 1 : imageBundle(pixels: pixels)

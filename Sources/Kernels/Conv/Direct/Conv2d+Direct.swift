@@ -46,12 +46,12 @@ let directNR = 16  // DirectVector.scalarCount, as a literal the optimiser folds
 /// least 8 output channels (fewer would leave most of the 16 lanes idle).
 func usesDirectForward(_ s: Conv2dShape) -> Bool { !s.isPointwise && s.outChannels >= 8 }
 
-/// Whether the data gradient runs as a direct convolution: stride 1 (so that it is a
-/// convolution), padding at most `kernel − 1` on each axis, not pointwise, and at least 8
-/// input channels (the lanes of this convolution; a one-channel stem would use 1 in 16).
+/// Whether the data gradient runs on the direct tile: if strided, phase by phase
+/// (`usesDirectStridedBackwardData`); else with padding below the kernel, not pointwise, and
+/// 8 or more input channels, the lanes of this convolution (a one-channel stem would use 1).
 func usesDirectBackwardData(_ s: Conv2dShape) -> Bool {
-    !s.isPointwise && s.strideH == 1 && s.strideW == 1 && s.padH < s.kernelH
-        && s.padW < s.kernelW && s.inChannels >= 8
+    if s.strideH > 1 || s.strideW > 1 { return usesDirectStridedBackwardData(s) }
+    return !s.isPointwise && s.padH < s.kernelH && s.padW < s.kernelW && s.inChannels >= 8
 }
 
 /// Whether the weight gradient runs on the direct tile: as the forward pass, with at least
@@ -181,7 +181,7 @@ func conv2dDirect(
                         weights: panels, padded: padded, into: tile, tileStep: plan.tileStep)
                     for panel in chosen {
                         directReturnOutputs(
-                            plan.layout, panel: panel,
+                            channels: s.outChannels, pixels: pixels, panel: panel,
                             tile: tile + (panel - firstPanel) * plan.tileStep, first: first,
                             images: images, pixelRange: pixelRange, bias: bias, output: output,
                             epilogue: epilogue)
@@ -263,21 +263,20 @@ func directForwardTiles(
 /// the panel is full, else one by one; then the epilogue over what was written.
 @inline(__always)
 func directReturnOutputs(
-    _ layout: DirectLayout, panel: Int, tile: UnsafePointer<Float>, first: Int, images: Int,
+    channels: Int, pixels: Int, panel: Int, tile: UnsafePointer<Float>, first: Int, images: Int,
     pixelRange: Range<Int>, bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
     epilogue: Conv2dEpilogue
 ) {
-    let s = layout.shape
-    let pixels = layout.pixels
+    let imageSize = channels * pixels
     let k0 = panel * directNR
-    let lanes = min(directNR, s.outChannels - k0)
+    let lanes = min(directNR, channels - k0)
     var shifts = DirectVector()
     for j in 0..<lanes { shifts[j] = bias?[k0 + j] ?? 0 }
     for slot in 0..<images {
         let range = ((slot * pixels)..<((slot + 1) * pixels)).clamped(to: pixelRange)
         if range.isEmpty { continue }
         // planes + j·pixels + g: output channel k0 + j at pixel g of this image.
-        let planes = output + (first + slot) * s.outputImageSize + k0 * pixels - slot * pixels
+        let planes = output + (first + slot) * imageSize + k0 * pixels - slot * pixels
         var g = range.lowerBound
         if lanes == directNR {
             while g + directNR <= range.upperBound {
@@ -300,7 +299,7 @@ func directReturnOutputs(
             for j in 0..<lanes {
                 epilogue.apply(
                     to: output,
-                    offset: (first + slot) * s.outputImageSize + (k0 + j) * pixels
+                    offset: (first + slot) * imageSize + (k0 + j) * pixels
                         + range.lowerBound - slot * pixels, count: range.count)
             }
         }

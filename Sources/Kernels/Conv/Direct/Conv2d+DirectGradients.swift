@@ -12,14 +12,20 @@ import Checks
 ///
 /// where `gradOutputₚ` is the output gradient zero-padded by `R − 1 − padH` rows and
 /// `S − 1 − padW` columns: a convolution from `outChannels` to `inChannels` channels with
-/// the kernel flipped. Needs `usesDirectBackwardData(s)`.
+/// the kernel flipped. A strided convolution's data gradient runs phase by phase instead
+/// (`conv2dBackwardDataStrided`). Needs `usesDirectBackwardData(s)`.
 public func conv2dBackwardDataDirect(
     _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     gradInput: UnsafeMutablePointer<Float>
 ) {
     checkArgument(
         usesDirectBackwardData(s),
-        "conv2dBackwardDataDirect: needs stride 1, padding below the kernel size and 8 channels")
+        "conv2dBackwardDataDirect: needs 8 input channels and, with stride 1, padding below the "
+            + "kernel size or, strided, at most \(gemmKC) output channels; got \(s)")
+    if s.strideH > 1 || s.strideW > 1 {
+        conv2dBackwardDataStrided(s, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+        return
+    }
     let taps = s.kernelH * s.kernelW
     let transposed = dataGradientShape(s)
     let depth = transposed.columnRows
