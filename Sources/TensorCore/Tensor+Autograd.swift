@@ -116,6 +116,30 @@ extension Tensor {
         }
     }
 
+    /// Adds the gradient `compute` returns, which it computes with the running sum so far
+    /// already added in (`running[i] + new`, the one addition `accumulateGradient(_:)` would
+    /// make, in the same pass that writes it: a convolution's data gradient takes it as its
+    /// epilogue's residual); `running` is nil for the first contribution. The result becomes
+    /// the running sum. Does nothing when `requiresGrad` is false.
+    ///
+    /// For backward closures only. `compute` must return `count` values.
+    public func accumulateComputedGradient(_ compute: (_ running: UnsafePointer<Float>?) -> [Float])
+    {
+        guard requiresGrad else { return }
+        applyPendingReLUMask()
+        let sum: [Float]
+        if let running = pendingGrad {
+            sum = running.withUnsafeBufferPointer { compute($0.baseAddress!) }
+        } else {
+            sum = compute(nil)
+        }
+        checkArgument(
+            sum.count == count,
+            "accumulateGradient: got \(sum.count) values for a tensor of shape \(shape) "
+                + "(\(count) elements)")
+        pendingGrad = sum
+    }
+
     /// Lets `body` add into this tensor's gradient buffer in place (`dx[i] += ...`): zeros on
     /// the first contribution, the running sum after. `body` is not called when
     /// `requiresGrad` is false, so expensive input gradients are skipped for free.

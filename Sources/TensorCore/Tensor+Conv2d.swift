@@ -134,7 +134,9 @@ func convolved(
 /// tensor requires gradients) for the upstream gradient `gradOutput` ([N, K, Ho, Wo]).
 ///
 /// The kernels overwrite their outputs, so each gradient is computed into a fresh array and
-/// then handed to `accumulateGradient`, which adds it to whatever other uses contributed.
+/// then handed to `accumulateGradient`, which adds it to whatever other uses contributed; ∂L/∂x
+/// adds what x already has (a residual block's shortcut) as it is written, through the data
+/// gradient's epilogue, instead of in a pass of its own.
 private func conv2dBackward(
     _ geometry: Conv2dShape, gradOutput: [Float], input: [Float], filters: [Float], x: Tensor,
     weight: Tensor, bias: Tensor?
@@ -142,14 +144,14 @@ private func conv2dBackward(
     let wantsBias = bias?.requiresGrad ?? false
     gradOutput.withUnsafeBufferPointer { dy in
         let dy = dy.baseAddress!
-        if x.requiresGrad {
-            let dx = kernelResult(count: x.count) { dx in
+        x.accumulateComputedGradient { running in
+            kernelResult(count: x.count) { dx in
                 filters.withUnsafeBufferPointer { w in
                     conv2dBackwardData(
-                        geometry, gradOutput: dy, weight: w.baseAddress!, gradInput: dx)
+                        geometry, gradOutput: dy, weight: w.baseAddress!, gradInput: dx,
+                        epilogue: Conv2dEpilogue(residual: running))
                 }
             }
-            x.accumulateGradient(dx)
         }
         if weight.requiresGrad {
             var db = [Float](repeating: 0, count: wantsBias ? geometry.outChannels : 0)

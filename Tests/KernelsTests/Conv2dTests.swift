@@ -249,6 +249,31 @@ struct Conv2dTests {
     }
 }
 
+@Suite("The data gradient's epilogue")
+struct DataGradientEpilogueTests {
+    @Test(
+        "a residual in the epilogue gives the gradient plus the residual, to the bit, on every path",
+        arguments: convCases + stridedDataCases)
+    func residualIsAddedAsWritten(c: ConvCase) {
+        let s = c.shape
+        let (_, w, _, dy) = c.data()
+        let running = randomArray(c.inputCount, seed: 15)
+        let plain = c.backwardData(naive: false)
+        let expected = zip(plain, running).map { $0 + $1 }
+        for threads in [1, 2] {
+            var fused = [Float](repeating: .nan, count: c.inputCount)
+            running.withUnsafeBufferPointer { r in
+                Parallel.withThreadCount(threads) {
+                    conv2dBackwardData(
+                        s, gradOutput: dy, weight: w, gradInput: &fused,
+                        epilogue: Conv2dEpilogue(residual: r.baseAddress!))
+                }
+            }
+            expectBitIdentical(fused, expected, "\(s.paths.backwardData), \(threads) threads")
+        }
+    }
+}
+
 /// Strided convolutions whose data gradient runs on the direct tile, phase by phase: the
 /// ablation's two strided layers (small), a stride-2 7×7 stem-like layer, strides 3 and
 /// (2, 1) and (1, 2), a 1×1 stride-2 projection (phases no tap reaches), channels that leave

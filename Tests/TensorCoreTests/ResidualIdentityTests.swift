@@ -38,6 +38,25 @@ struct ResidualIdentityTests {
         #expect(withoutIdentity > 0.1)
     }
 
+    /// The convolution adds its data gradient to the shortcut's as it writes it (the running
+    /// sum in its epilogue): the same one addition per element as adding the two afterwards,
+    /// so the bits are g + (F's gradient alone), on Winograd's path (16 channels) and the
+    /// direct tile's (8), with the sum written either way round.
+    @Test("for a convolution branch, to the bit", arguments: [16, 8], [true, false])
+    func convolutionBranchBits(channels: Int, shortcutFirst: Bool) {
+        var generator = SeededGenerator(seed: 23)
+        let w = Tensor.randn([channels, channels, 3, 3], generator: &generator) * 0.2
+        let data = Tensor.randn([3, channels, 6, 6], generator: &generator)
+        let g = Tensor.randn([3, channels, 6, 6], generator: &generator)
+        let x = Tensor(shape: data.shape, data: data.data, requiresGrad: true)
+        let branch = conv2d(x, weight: w, padding: 1)
+        (shortcutFirst ? x + branch : branch + x).backward(gradient: g)
+        let xF = Tensor(shape: data.shape, data: data.data, requiresGrad: true)
+        conv2d(xF, weight: w, padding: 1).backward(gradient: g)
+        let predicted = zip(g.data, xF.grad!.data).map { $0 + $1 }
+        #expect(x.grad!.data.map(\.bitPattern) == predicted.map(\.bitPattern))
+    }
+
     @Test("the Jacobian of y = x + F(x) minus that of F is exactly I")
     func jacobianIdentity() {
         var generator = SeededGenerator(seed: 22)

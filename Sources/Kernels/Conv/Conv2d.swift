@@ -103,19 +103,25 @@ public func conv2dForward(
 /// - gradOutput: `[batch, outChannels, outHeight, outWidth]`
 /// - weight: `[outChannels, inChannels, kernelH, kernelW]`
 /// - gradInput: `[batch, inChannels, height, width]`, overwritten
+/// - epilogue: applied to the gradient as it is written, in the input's layout: a residual
+///   added there is how the autograd engine adds this gradient to one that a tensor already
+///   has (`gradient + residual`, each element the one addition a separate pass would do)
 public func conv2dBackwardData(
     _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    gradInput: UnsafeMutablePointer<Float>
+    gradInput: UnsafeMutablePointer<Float>, epilogue: Conv2dEpilogue = .none
 ) {
     if usesWinogradBackwardData(s) {
-        conv2dBackwardDataWinograd(s, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+        conv2dBackwardDataWinograd(
+            s, gradOutput: gradOutput, weight: weight, gradInput: gradInput, epilogue: epilogue)
         return
     }
     if usesDirectBackwardData(s) {
-        conv2dBackwardDataDirect(s, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+        conv2dBackwardDataDirect(
+            s, gradOutput: gradOutput, weight: weight, gradInput: gradInput, epilogue: epilogue)
         return
     }
-    conv2dBackwardDataUnfolded(s, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+    conv2dBackwardDataUnfolded(
+        s, gradOutput: gradOutput, weight: weight, gradInput: gradInput, epilogue: epilogue)
 }
 
 /// Data gradient as a GEMM then a fold (col2im), for any shape: the path of
@@ -125,9 +131,10 @@ public func conv2dBackwardData(
 /// - gradOutput: `[batch, outChannels, outHeight, outWidth]`
 /// - weight: `[outChannels, inChannels, kernelH, kernelW]`
 /// - gradInput: `[batch, inChannels, height, width]`, overwritten
+/// - epilogue: applied to each image's gradient once it is written, in the input's layout
 public func conv2dBackwardDataUnfolded(
     _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    gradInput: UnsafeMutablePointer<Float>
+    gradInput: UnsafeMutablePointer<Float>, epilogue: Conv2dEpilogue = .none
 ) {
     let pixels = s.columnCount
     let rows = s.columnRows
@@ -160,13 +167,18 @@ public func conv2dBackwardDataUnfolded(
                 gemm(
                     transposeA: true, transposeB: false, m: rows, n: width, k: s.outChannels,
                     alpha: 1, a: weight, lda: rows, b: b, ldb: width, beta: 0, c: c, ldc: width)
-                if s.isPointwise { continue }
-                for slot in 0..<images {
-                    padded.update(repeating: 0, count: pad.count)
-                    foldPadded(pad, columns: columns + slot * pixels, ld: width, into: padded)
-                    unpadImage(
-                        pad, padded: padded, into: gradInput + (start + slot) * s.inputImageSize)
+                if !s.isPointwise {
+                    for slot in 0..<images {
+                        padded.update(repeating: 0, count: pad.count)
+                        foldPadded(pad, columns: columns + slot * pixels, ld: width, into: padded)
+                        unpadImage(
+                            pad, padded: padded,
+                            into: gradInput + (start + slot) * s.inputImageSize)
+                    }
                 }
+                epilogue.apply(
+                    to: gradInput, offset: start * s.inputImageSize,
+                    count: images * s.inputImageSize)
             }
         }
     }

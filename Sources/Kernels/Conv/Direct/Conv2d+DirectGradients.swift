@@ -13,17 +13,19 @@ import Checks
 /// where `gradOutputₚ` is the output gradient zero-padded by `R − 1 − padH` rows and
 /// `S − 1 − padW` columns: a convolution from `outChannels` to `inChannels` channels with
 /// the kernel flipped. A strided convolution's data gradient runs phase by phase instead
-/// (`conv2dBackwardDataStrided`). Needs `usesDirectBackwardData(s)`.
+/// (`conv2dBackwardDataStrided`). Needs `usesDirectBackwardData(s)`. The `epilogue` is
+/// applied to the gradient as it is written, in the input's layout.
 public func conv2dBackwardDataDirect(
     _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    gradInput: UnsafeMutablePointer<Float>
+    gradInput: UnsafeMutablePointer<Float>, epilogue: Conv2dEpilogue = .none
 ) {
     checkArgument(
         usesDirectBackwardData(s),
         "conv2dBackwardDataDirect: needs 8 input channels and, with stride 1, padding below the "
             + "kernel size or, strided, at most \(gemmKC) output channels; got \(s)")
     if s.strideH > 1 || s.strideW > 1 {
-        conv2dBackwardDataStrided(s, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+        conv2dBackwardDataStrided(
+            s, gradOutput: gradOutput, weight: weight, gradInput: gradInput, epilogue: epilogue)
         return
     }
     let taps = s.kernelH * s.kernelW
@@ -37,7 +39,9 @@ public func conv2dBackwardDataDirect(
             return weight[
                 dataGradientWeightIndex(k: k, c: c, tap: tap, inChannels: s.inChannels, taps: taps)]
         }
-        conv2dDirect(transposed, input: gradOutput, panels: panels, bias: nil, output: gradInput)
+        conv2dDirect(
+            transposed, input: gradOutput, panels: panels, bias: nil, output: gradInput,
+            epilogue: epilogue)
     }
 }
 

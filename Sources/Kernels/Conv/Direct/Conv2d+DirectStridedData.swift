@@ -166,9 +166,10 @@ struct StridedDataPlan {
 /// - gradOutput: `[batch, outChannels, outHeight, outWidth]`
 /// - weight: `[outChannels, inChannels, kernelH, kernelW]`
 /// - gradInput: `[batch, inChannels, height, width]`, overwritten
+/// - epilogue: applied to each bundle's gradient once it is written
 func conv2dBackwardDataStrided(
     _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    gradInput: UnsafeMutablePointer<Float>
+    gradInput: UnsafeMutablePointer<Float>, epilogue: Conv2dEpilogue = .none
 ) {
     let plan = StridedDataPlan(s)
     let taps = s.kernelH * s.kernelW
@@ -233,7 +234,7 @@ func conv2dBackwardDataStrided(
                     channels: s.inChannels, pixels: pixels, panel: panel,
                     tile: scratch + plan.gathered + (panel - chosen.lowerBound) * plan.gatheredStep,
                     first: first, images: images, pixelRange: 0..<(images * pixels), bias: nil,
-                    output: gradInput, epilogue: .none)
+                    output: gradInput, epilogue: epilogue)
             }
         }
         if s.batch >= Parallel.threadCount {

@@ -105,13 +105,14 @@ func usesWinogradBackwardData(_ s: Conv2dShape) -> Bool {
 /// - gradInput: `[batch, inChannels, height, width]`, overwritten
 func conv2dBackwardDataWinograd(
     _ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    gradInput: UnsafeMutablePointer<Float>
+    gradInput: UnsafeMutablePointer<Float>, epilogue: Conv2dEpilogue = .none
 ) {
     let flipped = dataGradientWeights(
         outChannels: s.outChannels, inChannels: s.inChannels, taps: s.kernelH * s.kernelW
     ) { weight[$0] }
     conv2dForwardWinograd(
-        dataGradientShape(s), input: gradOutput, weight: flipped, bias: nil, output: gradInput)
+        dataGradientShape(s), input: gradOutput, weight: flipped, bias: nil, output: gradInput,
+        epilogue: epilogue)
 }
 
 extension F4x4 {
