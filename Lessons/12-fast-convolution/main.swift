@@ -977,7 +977,9 @@ notebook.cell("The same bits on every instruction set") { cell in
         weight-gradient sum over the batch is cut into a fixed number of groups that depends \
         on the batch alone. What one build can check: the three sets' tiles on one input, \
         here a 16 → 32 layer (so that the AVX-512 Winograd tile of 32 channels runs), its \
-        forward pass and both gradients, and a strided layer on the direct tile. The other \
+        forward pass and both gradients, and a strided layer's forward pass and data \
+        gradient on the direct tile (the data gradient phase by phase: with stride 2, the \
+        pixels of even or odd rows and columns, each reached by its own taps). The other \
         builds' own instructions (AVX-512's, and baseline x86-64's library `fmaf`) are \
         checked by building them and comparing the pinned numbers.
         """)
@@ -989,6 +991,7 @@ notebook.cell("The same bits on every instruction set") { cell in
     let w = Tensor.randn([32, 16, 3, 3], generator: &g).data
     let ws = Tensor.randn([32, 16, 3, 3], generator: &g).data
     let dy = Tensor.randn([4, 32, 28, 28], generator: &g).data
+    let dys = Tensor.randn([4, 32, 14, 14], generator: &g).data
     let four = try Conv2dShape(
         batch: 4, inChannels: 16, height: 28, width: 28, outChannels: 32, kernelSize: 3,
         stride: 1, padding: 1)
@@ -999,16 +1002,18 @@ notebook.cell("The same bits on every instruction set") { cell in
             var dx = [Float](repeating: 0, count: x.count)
             var dw = [Float](repeating: 0, count: w.count)
             var ys = [Float](repeating: 0, count: 4 * strided.outputImageSize)
+            var dxs = [Float](repeating: 0, count: x.count)
             conv2dForward(four, input: x, weight: w, bias: nil, output: &y)
             conv2dBackwardData(four, gradOutput: dy, weight: w, gradInput: &dx)
             conv2dBackwardWeight(four, input: x, gradOutput: dy, gradWeight: &dw, gradBias: nil)
             conv2dForward(strided, input: x, weight: ws, bias: nil, output: &ys)
-            return [y, dx, dw, ys]
+            conv2dBackwardData(strided, gradOutput: dys, weight: ws, gradInput: &dxs)
+            return [y, dx, dw, ys, dxs]
         }
     }
     let names = [
         "forward (Winograd)", "data gradient (Winograd)", "weight gradient (Winograd)",
-        "stride-2 forward (direct tile)",
+        "stride-2 forward (direct tile)", "stride-2 data gradient (direct tile, by phases)",
     ]
     cell.table(
         ["computation", "AVX-512 tiles = AVX2 tiles", "AVX2 tiles = portable tiles"],
