@@ -15,7 +15,7 @@ label = sys.argv[3] if len(sys.argv) > 3 else lab
 
 kinds = [
     ("convolution: Winograd", r"[Ww]inograd"),
-    ("convolution: direct tile", r"conv2dDirect|conv2dBackwardWeightDirect|conv2dBackwardDataDirect|conv2dForwardDirect|transposeGradients|transpose16|directTile"),
+    ("convolution: direct tile", r"conv2dDirect|conv2dBackwardWeightDirect|conv2dBackwardDataDirect|conv2dBackwardDataStrided|conv2dForwardDirect|transposeGradients|transpose16|directTile"),
     ("convolution: GEMM and row dots", r"gemm|Gemm|packPanel"),
     ("convolution: unfold, fold, padding", r"unfold|foldPadded|padImage|unpadImage|im2col|col2im|conv2dBackwardWeight_|conv2dBackwardData_|conv2dForward_"),
     ("batch norm", r"batchNorm|planeSum"),

@@ -135,7 +135,7 @@ extension Tensor {
         }
         checkArgument(
             sum.count == count,
-            "accumulateGradient: got \(sum.count) values for a tensor of shape \(shape) "
+            "accumulateComputedGradient: got \(sum.count) values for a tensor of shape \(shape) "
                 + "(\(count) elements)")
         pendingGrad = sum
     }

@@ -9,8 +9,9 @@ import Kernels
 //   products on the direct tile (Kernels/Conv/Winograd);
 // - a pointwise convolution (1×1, stride 1, no padding) is a GEMM on the image as it is;
 // - otherwise the direct register tile, when there are 8 or more output channels (the data
-//   gradient also needs stride 1, padding below the kernel and 8 or more input channels; the
-//   weight gradient 32 or more taps);
+//   gradient needs 8 or more input channels instead and, with stride 1, padding below the
+//   kernel, or, strided, at most 512 output channels, when it runs phase by phase; the weight
+//   gradient 32 or more taps);
 // - otherwise unfold (im2col) + GEMM, and for the data gradient a GEMM and a fold (col2im).
 // Like PyTorch's `conv2d` it is a cross-correlation: the kernel is not flipped.
 //

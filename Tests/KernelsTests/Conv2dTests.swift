@@ -278,8 +278,9 @@ struct DataGradientEpilogueTests {
 /// ablation's two strided layers (small), a stride-2 7×7 stem-like layer, strides 3 and
 /// (2, 1) and (1, 2), a 1×1 stride-2 projection (phases no tap reaches), channels that leave
 /// partial panels (17, 33: with AVX-512 a pair of panels, then one), output channels in
-/// sixteens and not, one image (its tiles split between threads) and bundles of small images
-/// with a short last bundle.
+/// sixteens and not, one image (its tiles split between threads), several bundles of small
+/// images with a short last one (20 images of 6 × 6, bundles of 8), and 512 output channels,
+/// the most one GEMM depth slice sums.
 let stridedDataCases: [ConvCase] = [
     ConvCase(3, 16, 12, 12, 32, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: false),
     ConvCase(7, 32, 6, 6, 64, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: false),
@@ -290,14 +291,41 @@ let stridedDataCases: [ConvCase] = [
     ConvCase(3, 8, 6, 7, 9, kernel: (3, 3), stride: (2, 1), padding: (1, 1), bias: false),
     ConvCase(2, 12, 7, 10, 4, kernel: (3, 5), stride: (1, 2), padding: (1, 3), bias: false),
     ConvCase(4, 16, 9, 9, 24, kernel: (1, 1), stride: (2, 2), padding: (0, 0), bias: false),
+    ConvCase(20, 16, 6, 6, 32, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: false),
+    ConvCase(1, 8, 5, 4, 512, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: false),
 ]
 
 @Suite("The strided data gradient on the direct tile")
 struct StridedDataGradientTests {
-    @Test("the cases take the direct tile for the data gradient")
-    func casesReachTheTile() {
+    @Test("the cases take the direct tile for the data gradient; 513 output channels do not")
+    func casesReachTheTile() throws {
         for c in stridedDataCases {
             #expect(c.shape.paths.backwardData == .direct, "\(c.testDescription)")
+        }
+        let deeper = try Conv2dShape(
+            batch: 1, inChannels: 8, height: 5, width: 4, outChannels: 513, kernelSize: 3,
+            stride: 2, padding: 1)
+        #expect(deeper.paths.backwardData == .unfolded)
+    }
+
+    /// Products below the smallest float round to −0, so a tap's chain can end at −0; GEMM and
+    /// col2im give +0 there, and so must the tile (its return adds +0).
+    @Test("products that underflow give the zeros of GEMM and col2im, +0", arguments: [16, 32])
+    func underflowGivesPositiveZeros(channels: Int) throws {
+        let s = try Conv2dShape(
+            batch: 2, inChannels: channels, height: 8, width: 8, outChannels: 16, kernelSize: 3,
+            stride: 2, padding: 1)
+        let w = [Float](repeating: -1e-30, count: s.weightSize)
+        let dy = [Float](repeating: 1e-30, count: s.batch * s.outputImageSize)
+        var expected = [Float](repeating: .nan, count: s.batch * s.inputImageSize)
+        conv2dBackwardDataUnfolded(s, gradOutput: dy, weight: w, gradInput: &expected)
+        #expect(expected.allSatisfy { $0.bitPattern == Float(0).bitPattern })
+        for tiles in InstructionSet.allCases {
+            var dx = [Float](repeating: .nan, count: expected.count)
+            InstructionSet.$tiles.withValue(tiles) {
+                conv2dBackwardData(s, gradOutput: dy, weight: w, gradInput: &dx)
+            }
+            expectBitIdentical(dx, expected, "\(tiles) tiles")
         }
     }
 

@@ -1,7 +1,9 @@
-/// What a forward convolution does to its outputs after the bias, while they are still in
-/// cache: for inference, where a residual block's addition and ReLU need not be passes of
-/// their own. The arithmetic is that of the separate passes, `(conv + residual)` then
-/// `x < 0 ? 0 : x` (TensorCore's `relu`), so the bits are the same.
+/// What a convolution does to its outputs after the bias, while they are still in cache: for
+/// inference, where a residual block's addition and ReLU need not be passes of their own; and
+/// for the data gradient (`conv2dBackwardData`, whose outputs are in the input's layout), where
+/// the residual is the gradient the input already has. The arithmetic is that of the separate
+/// passes, `(conv + residual)` then `x < 0 ? 0 : x` (TensorCore's `relu`), so the bits are the
+/// same.
 public struct Conv2dEpilogue: @unchecked Sendable {
     /// Added to the output first: `[batch, outChannels, outHeight, outWidth]`, or nil.
     public var residual: UnsafePointer<Float>?

@@ -17,12 +17,15 @@
 // output channels k, in order from zero, and col2im adds the columns into a zeroed padded
 // image in (r, t) order. Here each tap's sum is a fresh chain over k in the same order
 // (`accumulate` of the tile: the chain, then the total so far added to it), added in the same
-// tap order. No zero's sign differs either: a chain of fused multiply-adds from +0 never
-// ends at −0 (an exact zero sum rounds to +0), so the GEMM's chain plus +0 and col2im's
-// zeroed start change nothing the tile leaves out. A tap whose output pixel falls outside the
-// output gradient reads the padding's zeros, a chain of +0 added to the total: no change for
-// finite weights (col2im never added it). The GEMM cuts sums over more than `gemmKC` output
-// channels into slices; this path is only taken below that.
+// tap order. Nor does a zero's sign: a chain ends at −0 only when its products underflow,
+// where the GEMM stores +0 (its chain plus +0); a zero's sign changes no sum that is not
+// zero, and the return to channel planes adds +0 (in place of a bias), which makes every
+// zero result +0, as col2im's zeroed image does. That +0 is needed: a return that skipped
+// it would give −0 where GEMM and col2im give +0 (a test makes the products underflow). A
+// tap whose output pixel falls outside the output gradient reads the padding's zeros, a
+// chain of +0 added to the total: no change for finite weights (col2im never added it). The
+// GEMM cuts sums over more than `gemmKC` output channels into slices; this path is only
+// taken below that.
 
 /// Whether the data gradient of a strided convolution runs on the direct tile: stride above 1
 /// on either axis, at least 8 input channels (the tile's lanes here), and at most `gemmKC`
