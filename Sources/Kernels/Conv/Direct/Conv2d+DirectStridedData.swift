@@ -86,7 +86,7 @@ struct StridedDataPlan {
         }
         var rowsRead = Reach()
         var columnsRead = Reach()
-        func reach(_ phase: Int, _ size: Int, _ stride: Int, _ pad: Int, _ kernel: Int) -> [(
+        func reach(_ phase: Int, _ stride: Int, _ pad: Int, _ kernel: Int) -> [(
             tap: Int, shift: Int
         )] {
             (0..<kernel).compactMap { r in
@@ -97,7 +97,7 @@ struct StridedDataPlan {
         var rowPhases: [(height: Int, reach: [(tap: Int, shift: Int)])] = []
         for a in 0..<min(s.strideH, s.height) {
             let height = (s.height - a + s.strideH - 1) / s.strideH
-            let reached = reach(a, s.height, s.strideH, s.padH, s.kernelH)
+            let reached = reach(a, s.strideH, s.padH, s.kernelH)
             for (_, dr) in reached {
                 rowsRead.low = min(rowsRead.low, dr)
                 rowsRead.high = max(rowsRead.high, height - 1 + dr - (s.outHeight - 1))
@@ -107,7 +107,7 @@ struct StridedDataPlan {
         var columnPhases: [(width: Int, reach: [(tap: Int, shift: Int)])] = []
         for b in 0..<min(s.strideW, s.width) {
             let width = (s.width - b + s.strideW - 1) / s.strideW
-            let reached = reach(b, s.width, s.strideW, s.padW, s.kernelW)
+            let reached = reach(b, s.strideW, s.padW, s.kernelW)
             for (_, dt) in reached {
                 columnsRead.low = min(columnsRead.low, dt)
                 columnsRead.high = max(columnsRead.high, width - 1 + dt - (s.outWidth - 1))
