@@ -78,44 +78,11 @@ struct StridedDataPlan {
         span = min(InstructionSet.tiles.tilePanels, panelCount)
         let pixels = s.height * s.width
         bundle = imageBundle(pixels: pixels)
-        // Phase (a, b) with tap (r, t): output row oh = i + dr, dr = (a + padH − r) / strideH,
-        // where that divides; the padding covers the smallest and largest rows read.
-        struct Reach {
-            var low = 0
-            var high = 0
-        }
-        var rowsRead = Reach()
-        var columnsRead = Reach()
-        func reach(_ phase: Int, _ stride: Int, _ pad: Int, _ kernel: Int) -> [(
-            tap: Int, shift: Int
-        )] {
-            (0..<kernel).compactMap { r in
-                let d = phase + pad - r
-                return d % stride == 0 ? (r, d / stride) : nil
-            }
-        }
-        var rowPhases: [(height: Int, reach: [(tap: Int, shift: Int)])] = []
-        for a in 0..<min(s.strideH, s.height) {
-            let height = (s.height - a + s.strideH - 1) / s.strideH
-            let reached = reach(a, s.strideH, s.padH, s.kernelH)
-            for (_, dr) in reached {
-                rowsRead.low = min(rowsRead.low, dr)
-                rowsRead.high = max(rowsRead.high, height - 1 + dr - (s.outHeight - 1))
-            }
-            rowPhases.append((height, reached))
-        }
-        var columnPhases: [(width: Int, reach: [(tap: Int, shift: Int)])] = []
-        for b in 0..<min(s.strideW, s.width) {
-            let width = (s.width - b + s.strideW - 1) / s.strideW
-            let reached = reach(b, s.strideW, s.padW, s.kernelW)
-            for (_, dt) in reached {
-                columnsRead.low = min(columnsRead.low, dt)
-                columnsRead.high = max(columnsRead.high, width - 1 + dt - (s.outWidth - 1))
-            }
-            columnPhases.append((width, reached))
-        }
-        let padRows = max(-rowsRead.low, rowsRead.high, 0)
-        let padColumns = max(-columnsRead.low, columnsRead.high, 0)
+        let (rowPhases, padRows) = stridedAxisPhases(
+            size: s.height, outSize: s.outHeight, stride: s.strideH, pad: s.padH,
+            kernel: s.kernelH)
+        let (columnPhases, padColumns) = stridedAxisPhases(
+            size: s.width, outSize: s.outWidth, stride: s.strideW, pad: s.padW, kernel: s.kernelW)
         // The output gradient as the input of a convolution, padded; only its padding is used.
         pad = PaddedImage(
             shape: try! Conv2dShape(
@@ -133,7 +100,7 @@ struct StridedDataPlan {
                         offsets.append(dr * pad.rowStride + dt)
                     }
                 }
-                let (height, width) = (rowPhase.height, columnPhase.width)
+                let (height, width) = (rowPhase.count, columnPhase.count)
                 let count = bundle * height * width
                 let tiles = (count + rows - 1) / rows
                 var starts = [Int](repeating: 0, count: tiles * rows)
@@ -161,6 +128,30 @@ struct StridedDataPlan {
         tile = scratch.reserve(span * rows * directNR)
         scratchCount = scratch.count
     }
+}
+
+/// One axis of a strided data gradient (rows or columns): for each phase p (the pixels p,
+/// p + stride, …; none past the image), how many pixels it has and the taps that reach it, each
+/// with its shift (pixel i of the phase reads output index i + shift: tap r reaches phase p
+/// where p + pad − r divides by the stride); and the padding of the output gradient on this
+/// axis that keeps every read inside it.
+private func stridedAxisPhases(size: Int, outSize: Int, stride: Int, pad: Int, kernel: Int)
+    -> (phases: [(count: Int, reach: [(tap: Int, shift: Int)])], padding: Int)
+{
+    var padding = 0
+    let phases = (0..<min(stride, size)).map { p in
+        let count = (size - p + stride - 1) / stride
+        let reach = (0..<kernel).compactMap { r -> (tap: Int, shift: Int)? in
+            let d = p + pad - r
+            return d % stride == 0 ? (r, d / stride) : nil
+        }
+        for (_, shift) in reach {
+            // The first pixel reads index `shift`, the last `count − 1 + shift`.
+            padding = max(padding, -shift, count - 1 + shift - (outSize - 1))
+        }
+        return (count, reach)
+    }
+    return (phases, padding)
 }
 
 /// The data gradient of a strided convolution on the direct tile, phase by phase (see the top
