@@ -26,21 +26,43 @@ extension Tensor {
     /// that do not broadcast stop with a message.
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
         let shape = resultShape(lhs, rhs, op: "add")
-        let walk = BroadcastWalk(shape: shape, a: lhs.shape, b: rhs.shape)
-        let out = withBuffers(lhs.data, rhs.data) { a, b in
-            // Same shapes (a residual block's sum): in parallel chunks, the one addition per
-            // element that the walk would do.
-            guard lhs.shape == rhs.shape, let a = a.baseAddress, let b = b.baseAddress else {
-                return walk.map { _, i, j in a[i] + b[j] }
-            }
-            return parallelFill(count: walk.count) { range, out in
-                for i in range { out[i] = a[i] + b[i] }
+        let out: [Float]
+        if lhs.shape == rhs.shape, let sum = sumWithDeferredNormalization(lhs, rhs) {
+            out = sum
+        } else {
+            let walk = BroadcastWalk(shape: shape, a: lhs.shape, b: rhs.shape)
+            out = withBuffers(lhs.data, rhs.data) { a, b in
+                // Same shapes (a residual block's sum): in parallel chunks, the one addition
+                // per element that the walk would do.
+                guard lhs.shape == rhs.shape, let a = a.baseAddress, let b = b.baseAddress else {
+                    return walk.map { _, i, j in a[i] + b[j] }
+                }
+                return parallelFill(count: walk.count) { range, out in
+                    for i in range { out[i] = a[i] + b[i] }
+                }
             }
         }
         return Tensor(shape: shape, data: out, op: "add", inputs: [lhs, rhs]) { dy in
             accumulateBroadcastGradient(dy, shape: shape, into: lhs)
             accumulateBroadcastGradient(dy, shape: shape, into: rhs)
         }
+    }
+
+    /// `a + b` of two tensors of one shape, when either is a batch norm's output not read yet
+    /// (a residual block's branch, or a projection shortcut's): its values computed as the
+    /// sum is written (`DeferredNormalization`), the same additions in the same order. Nil
+    /// when neither is.
+    private static func sumWithDeferredNormalization(_ lhs: Tensor, _ rhs: Tensor) -> [Float]? {
+        guard lhs.count > 0 else { return nil }
+        if let deferred = lhs.deferredNormalization {
+            return rhs.data.withUnsafeBufferPointer { b in deferred.values(.plus(b.baseAddress!)) }
+        }
+        if let deferred = rhs.deferredNormalization {
+            return lhs.data.withUnsafeBufferPointer { a in
+                deferred.values(.added(to: a.baseAddress!))
+            }
+        }
+        return nil
     }
 
     /// `a - b`, elementwise with broadcasting. ∂/∂a = 1, ∂/∂b = -1.

@@ -23,15 +23,21 @@ import Kernels
 // bits are those of the ReLU's backward followed by this one, without the ReLU's pass over
 // memory (`BackwardNode.takesReLUMask`).
 //
+// The forward pass computes the statistics only. y itself is left to whatever reads it first
+// (`DeferredNormalization`): the ReLU after batch norm, or a residual block's addition, writes
+// its own result from x in one pass, so y is never stored and read back (a pass over memory
+// saved), and any other read of `data` computes and keeps y then. Every way computes each
+// value with `normalized`, so the bits are the same.
+//
 // Statistics and gradient sums run one channel per task: each image's plane is summed in
 // Float vector lanes (`planeSum` and friends, in Kernels), the planes in Double, always in the
 // same order, so the numbers do not depend on the thread count. In training, each channel's
-// task then writes that channel's planes of the output (forward) or of ∂L/∂x (backward) while
-// they are still in cache, instead of a second pass over the whole batch. A channel's planes
-// lie one image apart, a short run each, so the first pass that reads them (the sum, or the
-// backward's sums, for dy and x) and the pass that writes them (the output, or ∂L/∂x) ask for
-// the next image's plane while they work on this one (`prefetchPlane`: a hint, no value
-// changes); the passes between find them in cache.
+// backward task then writes that channel's planes of ∂L/∂x while they are still in cache,
+// instead of a second pass over the whole batch. A channel's planes lie one image apart, a
+// short run each, so the first pass that reads them (the statistics' sum, or the backward's
+// sums, for dy and x) and the pass that writes ∂L/∂x ask for the next image's plane while they
+// work on this one (`prefetchPlane`: a hint, no value changes); the passes between find them
+// in cache.
 
 extension Tensor {
     /// Checks the arguments of `batchNorm2d`.
@@ -99,43 +105,20 @@ public func batchNorm2d(
     let gamma = weight?.data ?? [Float](repeating: 1, count: channels)
     let beta = bias?.data ?? [Float](repeating: 0, count: channels)
 
-    // The statistics that normalise, μ and 1/√(σ² + eps) per channel, and y = γ·x̂ + β.
+    // The statistics that normalise, μ and 1/√(σ² + eps) per channel. y = γ·x̂ + β itself is
+    // left to whatever reads it first (`DeferredNormalization`).
     var mean = [Float](repeating: 0, count: channels)
     var invStd = [Float](repeating: 0, count: channels)
-    /// y = γ·x̂ + β over one plane (image n, channel c: plane n·C + c).
-    @inline(__always) func normalize(
-        _ plane: Int, _ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutablePointer<Float>,
-        mean: Float, invStd: Float
-    ) {
-        let c = plane % channels
-        let (g, shift) = (gamma[c], beta[c])
-        for i in plane * pixels..<(plane + 1) * pixels {
-            y[i] = normalized(x[i], mean: mean, invStd: invStd, gamma: g, beta: shift)
-        }
-    }
-    let output: [Float]
     if training {
-        // One task per channel: its statistics, then its planes normalised while they are
-        // still in cache (the same arithmetic as a separate pass).
         var variance = [Double](repeating: 0, count: channels)
-        output = input.withUnsafeBufferPointer { x in
-            kernelResult(count: x.count) { y in
-                withMutableBuffers(&mean, &invStd, &variance) { mean, invStd, variance in
-                    forEachPlane(channels, workPerPlane: 3 * m) { c in
-                        let (mu, sigma2) = channelMeanAndVariance(
-                            x, channel: c, channels: channels, batch: batch, pixels: pixels)
-                        mean[c] = Float(mu)
-                        variance[c] = sigma2
-                        invStd[c] = Float(1 / (sigma2 + Double(eps)).squareRoot())
-                        for n in 0..<batch {
-                            if n + 1 < batch {
-                                prefetchPlane(
-                                    y + ((n + 1) * channels + c) * pixels, count: pixels,
-                                    forWriting: true)
-                            }
-                            normalize(n * channels + c, x, y, mean: mean[c], invStd: invStd[c])
-                        }
-                    }
+        input.withUnsafeBufferPointer { x in
+            withMutableBuffers(&mean, &invStd, &variance) { mean, invStd, variance in
+                forEachPlane(channels, workPerPlane: 2 * m) { c in
+                    let (mu, sigma2) = channelMeanAndVariance(
+                        x, channel: c, channels: channels, batch: batch, pixels: pixels)
+                    mean[c] = Float(mu)
+                    variance[c] = sigma2
+                    invStd[c] = Float(1 / (sigma2 + Double(eps)).squareRoot())
                 }
             }
         }
@@ -151,28 +134,92 @@ public func batchNorm2d(
     } else {
         mean = runningMean.data
         invStd = runningVar.data.map { Float(1 / (Double($0) + Double(eps)).squareRoot()) }
-        output = input.withUnsafeBufferPointer { x in
-            kernelResult(count: x.count) { y in
-                forEachPlane(batch * channels, workPerPlane: pixels) { plane in
-                    let c = plane % channels
-                    normalize(plane, x, y, mean: mean[c], invStd: invStd[c])
-                }
-            }
-        }
     }
 
     let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
     let saved = BatchNormSaved(
         x: x, weight: weight, bias: bias, input: input, gamma: gamma, beta: beta, mean: mean,
         invStd: invStd, batch: batch, channels: channels, pixels: pixels, training: training)
+    let deferred = DeferredNormalization(
+        input: input, mean: mean, invStd: invStd, gamma: gamma, beta: beta, channels: channels,
+        pixels: pixels)
     return Tensor(
-        shape: x.shape, data: output, op: "batchNorm2d", inputs: inputs,
+        shape: x.shape, deferred: deferred, op: "batchNorm2d", inputs: inputs,
         backward: { dy in batchNorm2dBackward(dy, saved, throughReLU: false) },
         backwardThroughReLU: { g in batchNorm2dBackward(g, saved, throughReLU: true) })
 }
 
-/// y = γ·(x − μ)/σ̂ + β of one value, as the forward pass computes it: the backward through a
-/// ReLU recomputes it with this same function to find where y > 0.
+/// A batch norm's output before it is computed: y = γ·(x − μ)/σ̂ + β of every element of
+/// `input` ([N, C, H, W], `pixels` = H·W), μ, 1/σ̂, γ and β per channel.
+///
+/// `batchNorm2d` returns its result with this in place of elements. The operation that reads
+/// it first computes the values as it goes (`values(_:)`): the ReLU after batch norm, or the
+/// addition of a residual block, writes its own result in the same pass, so the normalised
+/// values are never stored; a read of `data` stores them. Each value is `normalized`, the
+/// same arithmetic every time, so the numbers do not depend on who computes them.
+struct DeferredNormalization {
+    let input: [Float]
+    let mean: [Float]
+    let invStd: [Float]
+    let gamma: [Float]
+    let beta: [Float]
+    let channels: Int
+    let pixels: Int
+
+    /// What is made of each value y[i] as it is computed.
+    enum Use {
+        /// y[i] itself.
+        case store
+        /// relu(y[i]), as `Tensor.relu` computes it.
+        case relu
+        /// y[i] + other[i]: batch norm's output on the left of a sum.
+        case plus(UnsafePointer<Float>)
+        /// other[i] + y[i]: on the right.
+        case added(to: UnsafePointer<Float>)
+    }
+
+    /// The number of elements.
+    var count: Int { input.count }
+
+    /// `use` of every value, into a new array: in parallel over the (image, channel) planes,
+    /// one loop per use, so that each is vectorised.
+    func values(_ use: Use) -> [Float] {
+        guard pixels > 0, !input.isEmpty else { return [] }
+        let (channels, pixels) = (self.channels, self.pixels)
+        return withBuffers(input, mean, invStd) { x, mean, invStd in
+            withBuffers(gamma, beta) { gamma, beta in
+                kernelResult(count: x.count) { y in
+                    forEachPlane(x.count / pixels, workPerPlane: pixels) { plane in
+                        let c = plane % channels
+                        let (mu, scale) = (mean[c], invStd[c])
+                        let (g, shift) = (gamma[c], beta[c])
+                        let range = plane * pixels..<(plane + 1) * pixels
+                        @inline(__always) func value(_ i: Int) -> Float {
+                            normalized(x[i], mean: mu, invStd: scale, gamma: g, beta: shift)
+                        }
+                        switch use {
+                        case .store:
+                            for i in range { y[i] = value(i) }
+                        case .relu:
+                            for i in range {
+                                let v = value(i)
+                                y[i] = v < 0 ? 0 : v
+                            }
+                        case .plus(let other):
+                            for i in range { y[i] = value(i) + other[i] }
+                        case .added(let other):
+                            for i in range { y[i] = other[i] + value(i) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// y = γ·(x − μ)/σ̂ + β of one value, as the forward pass computes it
+/// (`DeferredNormalization`): the backward through a ReLU recomputes it with this same
+/// function to find where y > 0.
 @inline(__always)
 private func normalized(_ x: Float, mean: Float, invStd: Float, gamma: Float, beta: Float)
     -> Float

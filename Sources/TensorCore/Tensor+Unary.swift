@@ -23,8 +23,14 @@ extension Tensor {
     /// max(x, 0) elementwise. ∂/∂x = 1 where x > 0, else 0 (0 at x = 0, as PyTorch).
     /// NaN stays NaN.
     public func relu() -> Tensor {
-        let y = mapChunks { range, x, y in
-            for i in range { y[i] = x[i] < 0 ? 0 : x[i] }
+        let y: [Float]
+        if let deferred = deferredNormalization {
+            // Batch norm's output, computed here rather than stored first.
+            y = deferred.values(.relu)
+        } else {
+            y = mapChunks { range, x, y in
+                for i in range { y[i] = x[i] < 0 ? 0 : x[i] }
+            }
         }
         let computed = dataWrites == 0  // x is what its operation computed
         return Tensor(shape: shape, data: y, op: "relu", inputs: [self]) { [self] dy in

@@ -27,14 +27,50 @@ public final class Tensor: @unchecked Sendable {
     ///
     /// Writable so that optimisers and initialisers can update parameters in place (outside
     /// any recorded computation). Assigning an array of a different length stops the program.
+    ///
+    /// A batch norm's result holds no elements until something reads them: the ReLU or the
+    /// addition that takes it computes the normalised values as it goes, in its own pass
+    /// (`relu`, `+`), and any other read computes and keeps them first. The values are the
+    /// same either way. As with writes, do not read a tensor from two threads at once before
+    /// its first read.
     public var data: [Float] {
-        didSet {
-            checkArgument(
-                data.count == count,
-                "Tensor.data: assigned \(data.count) elements to a tensor of shape \(shape), "
-                    + "which holds \(count)")
-            dataWrites &+= 1
+        get {
+            materializeIfDeferred()
+            return storage
         }
+        set {
+            deferredNormalization = nil
+            storage = newValue
+            checkWrittenCount()
+        }
+        _modify {
+            materializeIfDeferred()
+            yield &storage
+            checkWrittenCount()
+        }
+    }
+
+    /// The elements, once computed (empty while `deferredNormalization` is set).
+    private var storage: [Float]
+
+    /// How to compute the elements, for a batch norm's result not read yet; nil otherwise.
+    private(set) var deferredNormalization: DeferredNormalization?
+
+    /// Computes the elements of a deferred result and keeps them.
+    @inline(__always)
+    private func materializeIfDeferred() {
+        guard let deferred = deferredNormalization else { return }
+        storage = deferred.values(.store)
+        deferredNormalization = nil
+    }
+
+    /// After a write: stops the program if it changed the element count; counts the write.
+    private func checkWrittenCount() {
+        checkArgument(
+            storage.count == count,
+            "Tensor.data: assigned \(storage.count) elements to a tensor of shape \(shape), "
+                + "which holds \(count)")
+        dataWrites &+= 1
     }
 
     /// How many times `data` has been written since the tensor was made: 0 while it still
@@ -95,7 +131,7 @@ public final class Tensor: @unchecked Sendable {
                 + "\(data.count)")
         self.shape = shape
         self.count = count
-        self.data = data
+        self.storage = data
         self.requiresGrad = requiresGrad
         self.name = name
     }
@@ -118,19 +154,46 @@ public final class Tensor: @unchecked Sendable {
     ///     instead of the result's own: it must give the same numbers as `backward` given
     ///     that gradient zeroed where the result is not positive (`x > 0 ? 0 + g : 0`, as
     ///     `relu`'s backward computes it), and saves the ReLU's own pass (batch norm's).
-    public init(
+    public convenience init(
         shape: [Int], data: [Float], op: String, inputs: [Tensor],
         backward: @escaping (_ gradOutput: [Float]) -> Void,
         backwardThroughReLU: ((_ gradOfReLU: [Float]) -> Void)? = nil
     ) {
-        _ = AllocatorTuning.applied
         let count = Tensor.elementCount(of: shape, op: op)
         checkArgument(
             data.count == count,
             "\(op): result shape \(shape) holds \(count) elements but \(data.count) were computed")
+        self.init(
+            shape: shape, storage: data, deferred: nil, op: op, inputs: inputs,
+            backward: backward, backwardThroughReLU: backwardThroughReLU)
+    }
+
+    /// The result of an operation whose elements are computed when first read
+    /// (`deferred`: a batch norm's), with its `BackwardNode` as in
+    /// ``init(shape:data:op:inputs:backward:backwardThroughReLU:)``.
+    convenience init(
+        shape: [Int], deferred: DeferredNormalization, op: String, inputs: [Tensor],
+        backward: @escaping (_ gradOutput: [Float]) -> Void,
+        backwardThroughReLU: ((_ gradOfReLU: [Float]) -> Void)? = nil
+    ) {
+        checkArgument(
+            deferred.count == Tensor.elementCount(of: shape, op: op),
+            "\(op): result shape \(shape) does not hold the \(deferred.count) deferred elements")
+        self.init(
+            shape: shape, storage: [], deferred: deferred, op: op, inputs: inputs,
+            backward: backward, backwardThroughReLU: backwardThroughReLU)
+    }
+
+    private init(
+        shape: [Int], storage: [Float], deferred: DeferredNormalization?, op: String,
+        inputs: [Tensor], backward: @escaping (_ gradOutput: [Float]) -> Void,
+        backwardThroughReLU: ((_ gradOfReLU: [Float]) -> Void)?
+    ) {
+        _ = AllocatorTuning.applied
         self.shape = shape
-        self.count = count
-        self.data = data
+        self.count = Tensor.elementCount(of: shape, op: op)
+        self.storage = storage
+        self.deferredNormalization = deferred
         self.name = nil
         let records = Tensor.isGradEnabled && inputs.contains { $0.requiresGrad }
         self.requiresGrad = records
