@@ -49,17 +49,20 @@ extension Tensor {
     }
 
     /// `a + b` of two tensors of one shape, when either is a batch norm's output not read yet
-    /// (a residual block's branch, or a projection shortcut's): its values computed as the
-    /// sum is written (`DeferredNormalization`), the same additions in the same order. Nil
-    /// when neither is.
+    /// (a residual block's branch): its values computed as the sum is written
+    /// (`DeferredNormalization`), the same additions in the same order. When both are (a
+    /// projection shortcut's batch norm on the right), the right one's values are stored
+    /// first. Nil when neither is.
     private static func sumWithDeferredNormalization(_ lhs: Tensor, _ rhs: Tensor) -> [Float]? {
         guard lhs.count > 0 else { return nil }
         if let deferred = lhs.deferredNormalization {
-            return rhs.data.withUnsafeBufferPointer { b in deferred.values(.plus(b.baseAddress!)) }
+            return rhs.data.withUnsafeBufferPointer { b in
+                deferred.values(.addedBefore(b.baseAddress!))
+            }
         }
         if let deferred = rhs.deferredNormalization {
             return lhs.data.withUnsafeBufferPointer { a in
-                deferred.values(.added(to: a.baseAddress!))
+                deferred.values(.addedAfter(a.baseAddress!))
             }
         }
         return nil

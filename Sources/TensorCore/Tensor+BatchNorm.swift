@@ -24,16 +24,16 @@ import Kernels
 // memory (`BackwardNode.takesReLUMask`).
 //
 // The forward pass computes the statistics only. y itself is left to whatever reads it first
-// (`DeferredNormalization`): the ReLU after batch norm, or a residual block's addition, writes
-// its own result from x in one pass, so y is never stored and read back (a pass over memory
-// saved), and any other read of `data` computes and keeps y then. Every way computes each
-// value with `normalized`, so the bits are the same.
+// (`DeferredNormalization.swift`): the ReLU after batch norm, or the addition of a residual
+// block's branch to its shortcut, writes its own result from x in one pass, so y is never
+// stored and read back (a pass over memory saved), and any other read of `data` computes and
+// keeps y then. Every way computes each value with `normalized`, so the bits are the same.
 //
 // Statistics and gradient sums run one channel per task: each image's plane is summed in
 // Float vector lanes (`planeSum` and friends, in Kernels), the planes in Double, always in the
-// same order, so the numbers do not depend on the thread count. In training, each channel's
-// backward task then writes that channel's planes of ∂L/∂x while they are still in cache,
-// instead of a second pass over the whole batch. A channel's planes lie one image apart, a
+// same order, so the numbers do not depend on the thread count. Where the backward needs those
+// sums, each channel's task then writes that channel's planes of ∂L/∂x while they are still
+// in cache, instead of a second pass over the whole batch. A channel's planes lie one image apart, a
 // short run each, so the first pass that reads them (the statistics' sum, or the backward's
 // sums, for dy and x) and the pass that writes ∂L/∂x ask for the next image's plane while they
 // work on this one (`prefetchPlane`: a hint, no value changes); the passes between find them
@@ -147,84 +147,6 @@ public func batchNorm2d(
         shape: x.shape, deferred: deferred, op: "batchNorm2d", inputs: inputs,
         backward: { dy in batchNorm2dBackward(dy, saved, throughReLU: false) },
         backwardThroughReLU: { g in batchNorm2dBackward(g, saved, throughReLU: true) })
-}
-
-/// A batch norm's output before it is computed: y = γ·(x − μ)/σ̂ + β of every element of
-/// `input` ([N, C, H, W], `pixels` = H·W), μ, 1/σ̂, γ and β per channel.
-///
-/// `batchNorm2d` returns its result with this in place of elements. The operation that reads
-/// it first computes the values as it goes (`values(_:)`): the ReLU after batch norm, or the
-/// addition of a residual block, writes its own result in the same pass, so the normalised
-/// values are never stored; a read of `data` stores them. Each value is `normalized`, the
-/// same arithmetic every time, so the numbers do not depend on who computes them.
-struct DeferredNormalization {
-    let input: [Float]
-    let mean: [Float]
-    let invStd: [Float]
-    let gamma: [Float]
-    let beta: [Float]
-    let channels: Int
-    let pixels: Int
-
-    /// What is made of each value y[i] as it is computed.
-    enum Use {
-        /// y[i] itself.
-        case store
-        /// relu(y[i]), as `Tensor.relu` computes it.
-        case relu
-        /// y[i] + other[i]: batch norm's output on the left of a sum.
-        case plus(UnsafePointer<Float>)
-        /// other[i] + y[i]: on the right.
-        case added(to: UnsafePointer<Float>)
-    }
-
-    /// The number of elements.
-    var count: Int { input.count }
-
-    /// `use` of every value, into a new array: in parallel over the (image, channel) planes,
-    /// one loop per use, so that each is vectorised.
-    func values(_ use: Use) -> [Float] {
-        guard pixels > 0, !input.isEmpty else { return [] }
-        let (channels, pixels) = (self.channels, self.pixels)
-        return withBuffers(input, mean, invStd) { x, mean, invStd in
-            withBuffers(gamma, beta) { gamma, beta in
-                kernelResult(count: x.count) { y in
-                    forEachPlane(x.count / pixels, workPerPlane: pixels) { plane in
-                        let c = plane % channels
-                        let (mu, scale) = (mean[c], invStd[c])
-                        let (g, shift) = (gamma[c], beta[c])
-                        let range = plane * pixels..<(plane + 1) * pixels
-                        @inline(__always) func value(_ i: Int) -> Float {
-                            normalized(x[i], mean: mu, invStd: scale, gamma: g, beta: shift)
-                        }
-                        switch use {
-                        case .store:
-                            for i in range { y[i] = value(i) }
-                        case .relu:
-                            for i in range {
-                                let v = value(i)
-                                y[i] = v < 0 ? 0 : v
-                            }
-                        case .plus(let other):
-                            for i in range { y[i] = value(i) + other[i] }
-                        case .added(let other):
-                            for i in range { y[i] = other[i] + value(i) }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// y = γ·(x − μ)/σ̂ + β of one value, as the forward pass computes it
-/// (`DeferredNormalization`): the backward through a ReLU recomputes it with this same
-/// function to find where y > 0.
-@inline(__always)
-private func normalized(_ x: Float, mean: Float, invStd: Float, gamma: Float, beta: Float)
-    -> Float
-{
-    (x - mean) * invStd * gamma + beta
 }
 
 /// What `batchNorm2d`'s backward pass needs from its forward pass: the tensors that get

@@ -18,7 +18,9 @@ import Kernels
 ///
 /// `Tensor` is `@unchecked Sendable` so that a data loader can hand a finished batch to
 /// another task. It is not safe to mutate one tensor from two threads at once, nor to run
-/// `backward()` on two graphs that share tensors concurrently.
+/// `backward()` on two graphs that share tensors concurrently, nor to read a batch norm's
+/// result from two threads at once before it has been read once (its first read computes and
+/// stores its elements: `data`).
 public final class Tensor: @unchecked Sendable {
     /// The size of each dimension, outermost first. `[]` for a scalar.
     public let shape: [Int]
@@ -45,15 +47,16 @@ public final class Tensor: @unchecked Sendable {
         }
         _modify {
             materializeIfDeferred()
+            defer { checkWrittenCount() }
             yield &storage
-            checkWrittenCount()
         }
     }
 
     /// The elements, once computed (empty while `deferredNormalization` is set).
     private var storage: [Float]
 
-    /// How to compute the elements, for a batch norm's result not read yet; nil otherwise.
+    /// How to compute the elements, for a batch norm's result not read yet
+    /// (`DeferredNormalization`); nil otherwise.
     private(set) var deferredNormalization: DeferredNormalization?
 
     /// Computes the elements of a deferred result and keeps them.
