@@ -33,11 +33,11 @@ import Kernels
 // Float vector lanes (`planeSum` and friends, in Kernels), the planes in Double, always in the
 // same order, so the numbers do not depend on the thread count. Where the backward needs those
 // sums, each channel's task then writes that channel's planes of ∂L/∂x while they are still
-// in cache, instead of a second pass over the whole batch. A channel's planes lie one image apart, a
-// short run each, so the first pass that reads them (the statistics' sum, or the backward's
-// sums, for dy and x) and the pass that writes ∂L/∂x ask for the next image's plane while they
-// work on this one (`prefetchPlane`: a hint, no value changes); the passes between find them
-// in cache.
+// in cache, instead of a second pass over the whole batch. A channel's planes lie one image
+// apart, a short run each, so the first pass that reads them (the statistics' sum, or the
+// backward's sums, for dy and x) and the pass that writes ∂L/∂x ask for the next image's plane
+// while they work on this one (`prefetchPlane`: a hint, no value changes); the passes between
+// find them in cache.
 
 extension Tensor {
     /// Checks the arguments of `batchNorm2d`.
