@@ -1,9 +1,11 @@
-// Batch norm's output is computed by whatever reads it first: the ReLU after it, or the
-// addition of a residual block's branch to its shortcut, computes each normalised value as
-// it writes its own result, so the normalised values are never stored and read back (one pass
-// over memory fewer per batch norm: measured in Docs/PERFORMANCE.md, "Batch norm's output
-// left to the ReLU or addition that reads it"). Any other read of `Tensor.data` computes and
-// keeps them. Every way computes each value with `normalized`, so the bits are the same.
+// Batch norm's output is computed by whatever reads it first: the ReLU after it computes each
+// normalised value as it writes its own result, so the normalised values are never stored
+// and read back (one pass over memory fewer per batch norm: measured in Docs/PERFORMANCE.md,
+// "Batch norm's output left to the ReLU or addition that reads it"). A residual block's sum of
+// its branch's batch norm and its shortcut is deferred in turn, and the block's last ReLU
+// computes the normalised values, the sum and its own result in one pass. Any other read of
+// `Tensor.data` computes and keeps the values. Every way computes each value with
+// `normalized`, and a sum with the same addition in the same order, so the bits are the same.
 
 /// y = γ·(x − μ)/σ̂ + β of one value: the one place it is computed, forward (every use of a
 /// `DeferredNormalization`) and backward (batch norm's backward through a ReLU recomputes y
@@ -17,9 +19,9 @@ func normalized(_ x: Float, mean: Float, invStd: Float, gamma: Float, beta: Floa
 /// `input`, with μ, 1/σ̂, γ and β per channel.
 ///
 /// `batchNorm2d` returns its result with this in place of elements
-/// (`Tensor.deferredNormalization`). The operation that reads the result first computes the
-/// values as it goes (`values(_:)`): `relu` and `+` write their own result in the same pass,
-/// a read of `data` stores them.
+/// (`Tensor.deferredNormalization`), and `+` of such a result another (with an `addend`).
+/// The operation that reads the result first computes the values as it goes (`values(_:)`):
+/// `relu` writes its own result in the same pass, a read of `data` stores them.
 struct DeferredNormalization {
     /// x, [N, C, H, W].
     let input: [Float]
@@ -35,6 +37,26 @@ struct DeferredNormalization {
     let channels: Int
     /// H·W.
     let pixels: Int
+    /// Another tensor's elements added to each y[i]: a residual block's sum not read yet
+    /// (`Tensor.+` of a batch norm's output), whose first reader (the block's last ReLU)
+    /// computes the normalised values and the sum in one pass. Nil for batch norm's output.
+    var addend: Addend? = nil
+
+    /// The other operand of a deferred sum.
+    struct Addend {
+        /// Its elements, [N, C, H, W].
+        let values: [Float]
+        /// Whether it is the left operand: other[i] + y[i] (else y[i] + other[i]).
+        let onLeft: Bool
+    }
+
+    /// This output plus `other`'s elements, in that order or, `onLeft`, the other: the sum
+    /// deferred in turn.
+    func adding(_ other: [Float], onLeft: Bool) -> DeferredNormalization {
+        var sum = self
+        sum.addend = Addend(values: other, onLeft: onLeft)
+        return sum
+    }
 
     /// What is made of each value y[i] as it is computed.
     enum Use {
@@ -42,19 +64,21 @@ struct DeferredNormalization {
         case store
         /// relu(y[i]), as `Tensor.relu` computes it.
         case relu
-        /// y[i] + other[i]: batch norm's output on the left of a sum.
-        case addedBefore(UnsafePointer<Float>)
-        /// other[i] + y[i]: on the right.
-        case addedAfter(UnsafePointer<Float>)
     }
 
     /// The number of elements, N·C·H·W.
     var count: Int { input.count }
 
-    /// `use` of every value, into a new array: in parallel over the (image, channel) planes,
-    /// one loop per use, so that each is vectorised.
+    /// `use` of every value (with `addend`'s element added, for a deferred sum), into a new
+    /// array: in parallel over the (image, channel) planes, one loop per use, so that each is
+    /// vectorised.
     func values(_ use: Use) -> [Float] {
         guard pixels > 0, channels > 0, !input.isEmpty else { return [] }
+        if let addend {
+            return addend.values.withUnsafeBufferPointer { other in
+                sumValues(use, other: other.baseAddress!, onLeft: addend.onLeft)
+            }
+        }
         let (channels, pixels) = (self.channels, self.pixels)
         return withBuffers(input, mean, invStd) { x, mean, invStd in
             withBuffers(gamma, beta) { gamma, beta in
@@ -75,10 +99,42 @@ struct DeferredNormalization {
                                 let v = value(i)
                                 y[i] = v < 0 ? 0 : v
                             }
-                        case .addedBefore(let other):
+                        }
+                    }
+                }
+            }
+        }
+    }
+    /// `values(_:)` of a deferred sum: y[i] + other[i] (or, `onLeft`, other[i] + y[i]),
+    /// stored or through a ReLU.
+    private func sumValues(_ use: Use, other: UnsafePointer<Float>, onLeft: Bool) -> [Float] {
+        let (channels, pixels) = (self.channels, self.pixels)
+        return withBuffers(input, mean, invStd) { x, mean, invStd in
+            withBuffers(gamma, beta) { gamma, beta in
+                kernelResult(count: x.count) { y in
+                    forEachPlane(x.count / pixels, workPerPlane: pixels) { plane in
+                        let c = plane % channels
+                        let (mu, scale) = (mean[c], invStd[c])
+                        let (g, shift) = (gamma[c], beta[c])
+                        let range = plane * pixels..<(plane + 1) * pixels
+                        @inline(__always) func value(_ i: Int) -> Float {
+                            normalized(x[i], mean: mu, invStd: scale, gamma: g, beta: shift)
+                        }
+                        switch (use, onLeft) {
+                        case (.store, false):
                             for i in range { y[i] = value(i) + other[i] }
-                        case .addedAfter(let other):
+                        case (.store, true):
                             for i in range { y[i] = other[i] + value(i) }
+                        case (.relu, false):
+                            for i in range {
+                                let v = value(i) + other[i]
+                                y[i] = v < 0 ? 0 : v
+                            }
+                        case (.relu, true):
+                            for i in range {
+                                let v = other[i] + value(i)
+                                y[i] = v < 0 ? 0 : v
+                            }
                         }
                     }
                 }

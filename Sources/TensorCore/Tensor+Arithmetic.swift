@@ -26,44 +26,41 @@ extension Tensor {
     /// that do not broadcast stop with a message.
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
         let shape = resultShape(lhs, rhs, op: "add")
-        let out: [Float]
-        if lhs.shape == rhs.shape, let sum = sumWithDeferredNormalization(lhs, rhs) {
-            out = sum
-        } else {
-            let walk = BroadcastWalk(shape: shape, a: lhs.shape, b: rhs.shape)
-            out = withBuffers(lhs.data, rhs.data) { a, b in
-                // Same shapes (a residual block's sum): in parallel chunks, the one addition
-                // per element that the walk would do.
-                guard lhs.shape == rhs.shape, let a = a.baseAddress, let b = b.baseAddress else {
-                    return walk.map { _, i, j in a[i] + b[j] }
-                }
-                return parallelFill(count: walk.count) { range, out in
-                    for i in range { out[i] = a[i] + b[i] }
-                }
-            }
-        }
-        return Tensor(shape: shape, data: out, op: "add", inputs: [lhs, rhs]) { dy in
+        let backward = { (dy: [Float]) in
             accumulateBroadcastGradient(dy, shape: shape, into: lhs)
             accumulateBroadcastGradient(dy, shape: shape, into: rhs)
         }
+        if lhs.shape == rhs.shape, let sum = deferredSum(lhs, rhs) {
+            return Tensor(
+                shape: shape, deferred: sum, op: "add", inputs: [lhs, rhs], backward: backward)
+        }
+        let walk = BroadcastWalk(shape: shape, a: lhs.shape, b: rhs.shape)
+        let out = withBuffers(lhs.data, rhs.data) { a, b in
+            // Same shapes (a residual block's sum): in parallel chunks, the one addition per
+            // element that the walk would do.
+            guard lhs.shape == rhs.shape, let a = a.baseAddress, let b = b.baseAddress else {
+                return walk.map { _, i, j in a[i] + b[j] }
+            }
+            return parallelFill(count: walk.count) { range, out in
+                for i in range { out[i] = a[i] + b[i] }
+            }
+        }
+        return Tensor(shape: shape, data: out, op: "add", inputs: [lhs, rhs], backward: backward)
     }
 
     /// `a + b` of two tensors of one shape, when either is a batch norm's output not read yet
-    /// (a residual block's branch): its values computed as the sum is written
-    /// (`DeferredNormalization`), the same additions in the same order. When both are (a
-    /// projection shortcut's batch norm on the right), the right one's values are stored
-    /// first. Nil when neither is.
-    private static func sumWithDeferredNormalization(_ lhs: Tensor, _ rhs: Tensor) -> [Float]? {
+    /// (a residual block's branch): the sum deferred in turn (`DeferredNormalization.adding`),
+    /// so that the ReLU after it computes the normalised values, the same additions in the same
+    /// order and its own result in one pass. When both are (a projection shortcut's batch norm
+    /// on the right), the right one's values are stored first. Nil when neither is, or the
+    /// deferred operand is itself a sum.
+    private static func deferredSum(_ lhs: Tensor, _ rhs: Tensor) -> DeferredNormalization? {
         guard lhs.count > 0 else { return nil }
-        if let deferred = lhs.deferredNormalization {
-            return rhs.data.withUnsafeBufferPointer { b in
-                deferred.values(.addedBefore(b.baseAddress!))
-            }
+        if let deferred = lhs.deferredNormalization, deferred.addend == nil {
+            return deferred.adding(rhs.data, onLeft: false)
         }
-        if let deferred = rhs.deferredNormalization {
-            return lhs.data.withUnsafeBufferPointer { a in
-                deferred.values(.addedAfter(a.baseAddress!))
-            }
+        if let deferred = rhs.deferredNormalization, deferred.addend == nil {
+            return deferred.adding(lhs.data, onLeft: true)
         }
         return nil
     }

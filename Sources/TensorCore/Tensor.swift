@@ -30,10 +30,10 @@ public final class Tensor: @unchecked Sendable {
     /// Writable so that optimisers and initialisers can update parameters in place (outside
     /// any recorded computation). Assigning an array of a different length stops the program.
     ///
-    /// A batch norm's result holds no elements until something reads them: the ReLU or the
-    /// addition that takes it computes the normalised values as it goes, in its own pass
-    /// (`relu`, `+`), and any other read computes and keeps them first. The values are the
-    /// same either way. As with writes, do not read a tensor from two threads at once before
+    /// A batch norm's result holds no elements until something reads them, nor does the sum of
+    /// one and another tensor: the ReLU that takes it computes the values as it goes, in its
+    /// own pass (`relu`; `+` defers its sum in turn), and any other read computes and keeps
+    /// them first. The values are the same either way. As with writes, do not read a tensor from two threads at once before
     /// its first read.
     public var data: [Float] {
         get {

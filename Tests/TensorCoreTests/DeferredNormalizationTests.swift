@@ -15,9 +15,10 @@ struct DeferredNormalizationTests {
     static func bits(_ values: [Float]?) -> [UInt32] { (values ?? []).map(\.bitPattern) }
 
     /// What takes batch norm's output y (and, for the sums, another tensor `other` of y's
-    /// shape, itself a batch norm's output for `plusNormalized`).
+    /// shape, itself a batch norm's output for `plusNormalized`): the ReLU, a sum, or a ReLU
+    /// of a sum (a residual block's end).
     enum Consumer: CaseIterable {
-        case relu, plus, added, plusNormalized, plusItself
+        case relu, plus, added, plusNormalized, plusItself, reluOfSum, reluOfSumLeft
     }
 
     /// x, γ, β as `BatchNormReLUTests.inputs` makes them, with γ = 0 and β = −0 in channel 1
@@ -55,6 +56,11 @@ struct DeferredNormalizationTests {
         case .plus, .plusNormalized: z = y + second
         case .added: z = second + y
         case .plusItself: z = y + y
+        case .reluOfSum, .reluOfSumLeft:
+            let sum = consumer == .reluOfSum ? y + second : second + y
+            // The sum is deferred in turn, unless y was read first.
+            #expect((sum.deferredNormalization != nil) == !readFirst)
+            z = sum.relu()
         }
         // The consumer computed y's values without storing them (but for y + y, whose right
         // operand is read as a stored tensor).
@@ -87,7 +93,7 @@ struct DeferredNormalizationTests {
 
     @Test(
         "the same bits on 1, 2 and 3 threads, on a batch that splits over threads",
-        arguments: [Consumer.relu, .plus, .added])
+        arguments: [Consumer.relu, .plus, .added, .reluOfSum])
     func threads(consumer: Consumer) {
         let shape = [16, 16, 20, 20]  // 256 planes of 400: three chunks on three threads
         let reference = Parallel.withThreadCount(1) {
