@@ -70,15 +70,28 @@ struct DeferredNormalization {
     var count: Int { input.count }
 
     /// `use` of every value (with `addend`'s element added, for a deferred sum), into a new
-    /// array: in parallel over the (image, channel) planes, one loop per use, so that each is
-    /// vectorised.
+    /// array.
     func values(_ use: Use) -> [Float] {
         guard pixels > 0, channels > 0, !input.isEmpty else { return [] }
-        if let addend {
-            return addend.values.withUnsafeBufferPointer { other in
-                sumValues(use, other: other.baseAddress!, onLeft: addend.onLeft)
-            }
+        guard let addend else { return values(use, .none) }
+        return addend.values.withUnsafeBufferPointer { other in
+            values(use, addend.onLeft ? .left(other.baseAddress!) : .right(other.baseAddress!))
         }
+    }
+
+    /// The other operand of the sum being computed, as the loops read it.
+    private enum Operand {
+        /// None: batch norm's output itself.
+        case none
+        /// y[i] + other[i].
+        case right(UnsafePointer<Float>)
+        /// other[i] + y[i].
+        case left(UnsafePointer<Float>)
+    }
+
+    /// `use` of every value, plus `operand`'s element: in parallel over the (image, channel)
+    /// planes, one loop per case, so that each is vectorised.
+    private func values(_ use: Use, _ operand: Operand) -> [Float] {
         let (channels, pixels) = (self.channels, self.pixels)
         return withBuffers(input, mean, invStd) { x, mean, invStd in
             withBuffers(gamma, beta) { gamma, beta in
@@ -91,46 +104,24 @@ struct DeferredNormalization {
                         @inline(__always) func value(_ i: Int) -> Float {
                             normalized(x[i], mean: mu, invStd: scale, gamma: g, beta: shift)
                         }
-                        switch use {
-                        case .store:
+                        switch (use, operand) {
+                        case (.store, .none):
                             for i in range { y[i] = value(i) }
-                        case .relu:
+                        case (.relu, .none):
                             for i in range {
                                 let v = value(i)
                                 y[i] = v < 0 ? 0 : v
                             }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    /// `values(_:)` of a deferred sum: y[i] + other[i] (or, `onLeft`, other[i] + y[i]),
-    /// stored or through a ReLU.
-    private func sumValues(_ use: Use, other: UnsafePointer<Float>, onLeft: Bool) -> [Float] {
-        let (channels, pixels) = (self.channels, self.pixels)
-        return withBuffers(input, mean, invStd) { x, mean, invStd in
-            withBuffers(gamma, beta) { gamma, beta in
-                kernelResult(count: x.count) { y in
-                    forEachPlane(x.count / pixels, workPerPlane: pixels) { plane in
-                        let c = plane % channels
-                        let (mu, scale) = (mean[c], invStd[c])
-                        let (g, shift) = (gamma[c], beta[c])
-                        let range = plane * pixels..<(plane + 1) * pixels
-                        @inline(__always) func value(_ i: Int) -> Float {
-                            normalized(x[i], mean: mu, invStd: scale, gamma: g, beta: shift)
-                        }
-                        switch (use, onLeft) {
-                        case (.store, false):
+                        case (.store, .right(let other)):
                             for i in range { y[i] = value(i) + other[i] }
-                        case (.store, true):
+                        case (.store, .left(let other)):
                             for i in range { y[i] = other[i] + value(i) }
-                        case (.relu, false):
+                        case (.relu, .right(let other)):
                             for i in range {
                                 let v = value(i) + other[i]
                                 y[i] = v < 0 ? 0 : v
                             }
-                        case (.relu, true):
+                        case (.relu, .left(let other)):
                             for i in range {
                                 let v = other[i] + value(i)
                                 y[i] = v < 0 ? 0 : v

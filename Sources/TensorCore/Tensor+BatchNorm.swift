@@ -137,12 +137,12 @@ public func batchNorm2d(
     }
 
     let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
-    let saved = BatchNormSaved(
-        x: x, weight: weight, bias: bias, input: input, gamma: gamma, beta: beta, mean: mean,
-        invStd: invStd, batch: batch, channels: channels, pixels: pixels, training: training)
     let deferred = DeferredNormalization(
         input: input, mean: mean, invStd: invStd, gamma: gamma, beta: beta, channels: channels,
         pixels: pixels)
+    let saved = BatchNormSaved(
+        x: x, weight: weight, bias: bias, normalization: deferred, batch: batch,
+        training: training)
     return Tensor(
         shape: x.shape, deferred: deferred, op: "batchNorm2d", inputs: inputs,
         backward: { dy in batchNorm2dBackward(dy, saved, throughReLU: false) },
@@ -150,22 +150,19 @@ public func batchNorm2d(
 }
 
 /// What `batchNorm2d`'s backward pass needs from its forward pass: the tensors that get
-/// gradients, the input values, γ, and the statistics that normalised (x̂ is recomputed from
-/// them rather than stored).
+/// gradients, and the input values, γ, β and the statistics that normalised, as the forward
+/// pass's deferred output holds them (x̂ and y are recomputed from them rather than stored).
 private struct BatchNormSaved {
     let x: Tensor
     let weight: Tensor?
     let bias: Tensor?
-    let input: [Float]
-    let gamma: [Float]
-    let beta: [Float]
-    let mean: [Float]
-    let invStd: [Float]
+    let normalization: DeferredNormalization
     let batch: Int
-    let channels: Int
-    let pixels: Int
     let training: Bool
 
+    var input: [Float] { normalization.input }
+    var channels: Int { normalization.channels }
+    var pixels: Int { normalization.pixels }
     /// Values per channel: batch × pixels.
     var m: Int { batch * pixels }
 }
@@ -183,6 +180,7 @@ private struct BatchNormSaved {
 private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, throughReLU: Bool) {
     let (x, weight, bias) = (saved.x, saved.weight, saved.bias)
     let (batch, channels, pixels, m) = (saved.batch, saved.channels, saved.pixels, saved.m)
+    let statistics = saved.normalization  // μ, 1/σ̂, γ and β per channel
     let needsSums =
         (weight?.requiresGrad ?? false) || (bias?.requiresGrad ?? false)
         || (saved.training && x.requiresGrad)
@@ -198,8 +196,8 @@ private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, t
         _ dx: UnsafeMutablePointer<Float>, sumDy: Double, sumDyXhat: Double
     ) {
         let c = plane % channels
-        let (mu, scale) = (saved.mean[c], saved.invStd[c])
-        let (g, shift) = (saved.gamma[c], saved.beta[c])
+        let (mu, scale) = (statistics.mean[c], statistics.invStd[c])
+        let (g, shift) = (statistics.gamma[c], statistics.beta[c])
         let factor = g * scale
         let range = plane * pixels..<(plane + 1) * pixels
         if saved.training {
@@ -238,8 +236,8 @@ private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, t
     ) -> UnsafePointer<Float> {
         let plane = incoming.baseAddress! + start
         guard throughReLU, let scratch else { return plane }
-        let (mu, scale) = (saved.mean[c], saved.invStd[c])
-        let (g, shift) = (saved.gamma[c], saved.beta[c])
+        let (mu, scale) = (statistics.mean[c], statistics.invStd[c])
+        let (g, shift) = (statistics.gamma[c], statistics.beta[c])
         for i in 0..<pixels {
             let incoming = plane[i]
             let y = normalized(x[start + i], mean: mu, invStd: scale, gamma: g, beta: shift)
@@ -254,7 +252,7 @@ private func batchNorm2dBackward(_ incoming: [Float], _ saved: BatchNormSaved, t
             withMutableBuffers(&sumDy, &sumDyXhat) { sumDy, sumDyXhat in
                 func sums(_ into: UnsafeMutablePointer<Float>?) {
                     forEachPlane(channels, workPerPlane: (into == nil ? 2 : 4) * m) { c in
-                        let (mu, scale) = (saved.mean[c], saved.invStd[c])
+                        let (mu, scale) = (statistics.mean[c], statistics.invStd[c])
                         var total: Double = 0
                         var weighted: Double = 0
                         withUnsafeTemporaryAllocation(

@@ -126,6 +126,18 @@ struct DeferredNormalizationTests {
         }
     }
 
+    /// A function that runs batch norm on one x with one γ and β (`BatchNormReLUTests.inputs`),
+    /// running mean 0 and variance 1: each call a new result, not read yet.
+    static func normalizer(_ shape: [Int], seed: UInt64, training: Bool) -> () -> Tensor {
+        let t = BatchNormReLUTests.inputs(shape, seed: seed)
+        let (mean, variance) = (Tensor.zeros([shape[1]]), Tensor.ones([shape[1]]))
+        return {
+            batchNorm2d(
+                t[0], weight: t[1], bias: t[2], runningMean: mean, runningVar: variance,
+                training: training)
+        }
+    }
+
     @Test("a ReLU passes on the −0 that batch norm gives with γ = 0 and β = −0")
     func negativeZeroSurvives() {
         let result = Self.run(.relu, shape: [4, 3, 5, 5], training: true, readFirst: false)
@@ -136,13 +148,7 @@ struct DeferredNormalizationTests {
 
     @Test("writing to a result not read yet: one element keeps the rest, a whole array replaces")
     func writeBeforeRead() {
-        let t = BatchNormReLUTests.inputs([2, 3, 4, 4], seed: 70)
-        let (mean, variance) = (Tensor.zeros([3]), Tensor.ones([3]))
-        func normalize() -> Tensor {
-            batchNorm2d(
-                t[0], weight: t[1], bias: t[2], runningMean: mean, runningVar: variance,
-                training: false)
-        }
+        let normalize = Self.normalizer([2, 3, 4, 4], seed: 70, training: false)
         let reference = normalize().data
         let y = normalize()
         y.data[5] = 7
@@ -161,13 +167,7 @@ struct DeferredNormalizationTests {
 
     @Test("a broadcast sum and a result made without recording read the values as stored ones")
     func otherReaders() {
-        let t = BatchNormReLUTests.inputs([2, 3, 4, 4], seed: 90)
-        let (mean, variance) = (Tensor.zeros([3]), Tensor.ones([3]))
-        func normalize() -> Tensor {
-            batchNorm2d(
-                t[0], weight: t[1], bias: t[2], runningMean: mean, runningVar: variance,
-                training: true)
-        }
+        let normalize = Self.normalizer([2, 3, 4, 4], seed: 90, training: true)
         let stored = normalize().data
         let row = randomTensor([4], seed: 91)
         let sum = normalize() + row  // broadcast: the ordinary path reads `data`
