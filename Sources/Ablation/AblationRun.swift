@@ -33,6 +33,8 @@ public final class AblationRun {
     public var progress: ProgressDisplay
     /// Threads for the kernels (the numbers do not depend on it).
     public let threads: Int?
+    /// The most nets trained side by side (nil: one per thread); see ``lanes(forNets:)``.
+    public let netsAtOnce: Int?
     /// The option that named the directory, for messages: `--out` (`resnet-lab ablate`),
     /// `--run` (lesson 08).
     public var directoryFlag = "--out"
@@ -47,23 +49,41 @@ public final class AblationRun {
     ///   - directory: the run's directory (`--out`); created when needed.
     ///   - threads: threads for the kernels (nil: the current `Tensor.threadCount`); the
     ///     numbers do not depend on it.
+    ///   - netsAtOnce: the most nets trained side by side, the threads shared out between them
+    ///     (nil: one per thread, as many as there are nets to train and as fit in memory; 1:
+    ///     one after another, every thread on each); the numbers do not depend on it.
     ///   - data: the data, if already loaded (tests); nil: loaded from `config` when needed.
     ///   - progress: where status lines and notes go.
     /// - Throws: `AblationError.invalidConfiguration` naming the setting at fault, from
-    ///   ``AblationConfig/validate()`` or for a `threads` below 1.
+    ///   ``AblationConfig/validate()``, for a `threads` below 1, or for a `netsAtOnce` below 1
+    ///   or above the thread count.
     public init(
-        config: AblationConfig, directory: String, threads: Int? = nil, data: AblationData? = nil,
-        progress: ProgressDisplay = ProgressDisplay()
+        config: AblationConfig, directory: String, threads: Int? = nil, netsAtOnce: Int? = nil,
+        data: AblationData? = nil, progress: ProgressDisplay = ProgressDisplay()
     ) throws(AblationError) {
         try config.validate()
         if let threads {
             try require(threads >= 1, "--threads must be at least 1, got \(threads)")
         }
+        if let netsAtOnce { try Self.check(netsAtOnce: netsAtOnce, threads: threads) }
         self.config = config
         self.directory = RunDirectory(directory)
         self.threads = threads
+        self.netsAtOnce = netsAtOnce
         self.loadedData = data
         self.progress = progress
+    }
+
+    /// Refuses a `netsAtOnce` below 1 or above the thread count (`threads`, or
+    /// `Tensor.threadCount` when nil): each net side by side needs a thread of its own.
+    /// - Throws: `AblationError.invalidConfiguration` naming `--nets-at-once`.
+    public static func check(netsAtOnce: Int, threads: Int?) throws(AblationError) {
+        let available = threads ?? Tensor.threadCount
+        try require(netsAtOnce >= 1, "--nets-at-once must be at least 1, got \(netsAtOnce)")
+        try require(
+            netsAtOnce <= available,
+            "--nets-at-once \(netsAtOnce) needs a thread per net, and there are \(available) "
+                + "(--threads or RESIDUAL_THREADS): give at most \(available), or more threads")
     }
 
     /// The run's data (loaded once).
@@ -83,9 +103,7 @@ public final class AblationRun {
     private func checkMemory(_ data: AblationData) throws(AblationError) {
         guard let deepest = config.depths.max() else { return }
         let train = data.train
-        let size = ResNet.Configuration.ablation(
-            depth: deepest, classes: train.classNames.count, inputChannels: train.channels
-        ).size(height: train.height, width: train.width)
+        let size = deepestSize(data)
         do {
             try size.checkTraining(
                 batch: min(config.batchSize, train.count),
@@ -96,6 +114,15 @@ public final class AblationRun {
         } catch {
             throw .invalidConfiguration("\(error)")
         }
+    }
+
+    /// The size of the deepest residual net of the configuration on `data`'s images.
+    private func deepestSize(_ data: AblationData) -> ResNet.Configuration.Size {
+        let train = data.train
+        return ResNet.Configuration.ablation(
+            depth: config.depths.max()!, classes: train.classNames.count,
+            inputChannels: train.channels
+        ).size(height: train.height, width: train.width)
     }
 
     // MARK: - The directory
@@ -267,6 +294,12 @@ public final class AblationRun {
     /// nets, and (unless `analyses` is false: `--train-only`) the analyses not yet in the
     /// directory for this run's nets.
     ///
+    /// Nets that will train side by side (``lanes(forNets:)``) are timed side by side, on the
+    /// threads each will have, and the training's time is when the lanes would finish, taking
+    /// the nets longest first as ``trainAll(estimate:shouldStop:)`` does. The analyses use
+    /// every thread on one net at a time, so they are estimated from timings made that way
+    /// too (one timed step per net, when the training's timings were made side by side).
+    ///
     /// - Parameters:
     ///   - steps: timed training steps per net (after one untimed step); the median is used.
     ///   - includingAnalyses: whether to count the analyses still to do (the argument
@@ -276,120 +309,76 @@ public final class AblationRun {
     public func estimate(steps: Int = 3, analyses includingAnalyses: Bool = true)
         throws(AblationError) -> SuiteEstimate
     {
+        let lanes = try lanes(forNets: remaining.count)
+        let timings = try timeNets(steps: steps, lanes: lanes)
+        let test = try data().test
+        let testImages = min(config.testLimit ?? test.count, test.count)
+        let perNet = remaining.map { item in
+            let time = timings[item.net]!
+            return (
+                training: time.step * Double(config.iterations),
+                evaluation: time.image
+                    * Double(config.evaluations * config.evaluationImages + testImages)
+            )
+        }
+        // When the last lane finishes, shared between training and test error as their sums.
+        let order = trainingOrder(remaining, secondsPerStep: timings.mapValues(\.step)).map {
+            index in perNet[index].training + perNet[index].evaluation
+        }
+        let finish = LaneSchedule.finish(order, lanes: lanes.count)
+        let training = perNet.reduce(0) { $0 + $1.training }
+        let evaluation = perNet.reduce(0) { $0 + $1.evaluation }
+        let share = training + evaluation > 0 ? finish / (training + evaluation) : 0
+        var analyses: [(name: String, seconds: Double)] = []
+        if includingAnalyses {
+            let everyThread = NetLanes(count: 1, threadsEach: threads ?? Tensor.threadCount)
+            analyses = analysisEstimate(
+                lanes.count == 1 ? timings : try timeNets(steps: 1, lanes: everyThread))
+        }
+        return SuiteEstimate(
+            remaining: remaining.count, finished: config.runs.count - remaining.count,
+            lanes: lanes, secondsPerStep: config.nets.map { ($0, timings[$0]!.step) },
+            trainingSeconds: training * share, evaluationSeconds: evaluation * share,
+            analyses: analyses, includesAnalyses: includingAnalyses)
+    }
+
+    /// Seconds per training step and per image scored forward only of every net of the
+    /// configuration, timed as `lanes` will train them: side by side, lane `i` timing nets `i`,
+    /// `i + lanes.count`, … (a plain net beside its residual twin, with two lanes), each on
+    /// `lanes.threadsEach` threads.
+    func timeNets(steps: Int, lanes: NetLanes) throws(AblationError)
+        -> [AblationNet: (step: Double, image: Double)]
+    {
         let data = try data()
         let batch = data.trainLoader(batchSize: config.batchSize, seed: 0)
             .batch(at: .init(epoch: 0, batch: 0))
         let images = data.trainBatches(256, batchSize: 256)
+        let nets = config.nets
+        let board = LaneBoard(
+            [Result<[AblationNet: (step: Double, image: Double)], AblationError>](
+                repeating: .success([:]), count: lanes.count))
+        lanes.run { lane in
+            var timed: [AblationNet: (step: Double, image: Double)] = [:]
+            do throws(AblationError) {
+                for net in stride(from: lane, to: nets.count, by: lanes.count).map({ nets[$0] }) {
+                    let model = build(net, seed: 0, data: data)
+                    let step = try timeSteps(model, config: config, batch: batch, steps: steps)
+                    let forward = timeForward(model, on: images)
+                    timed[net] = (step, forward / Double(images.count))
+                }
+                board.locked { $0[lane] = .success(timed) }
+            } catch {
+                board.locked { $0[lane] = .failure(error) }
+            }
+        }
         var timings: [AblationNet: (step: Double, image: Double)] = [:]
-        try withThreads { () throws(AblationError) in
-            for net in config.nets {
-                let model = build(net, seed: 0, data: data)
-                let step = try timeSteps(model, config: config, batch: batch, steps: steps)
-                let forward = timeForward(model, on: images)
-                timings[net] = (step, forward / Double(images.count))
-            }
+        for result in board.locked({ $0 }) {
+            timings.merge(try result.get()) { first, _ in first }
         }
-        let testImages = min(config.testLimit ?? data.test.count, data.test.count)
-        var training = 0.0
-        var evaluation = 0.0
-        for (net, _) in remaining {
-            let time = timings[net]!
-            training += time.step * Double(config.iterations)
-            evaluation +=
-                time.image * Double(config.evaluations * config.evaluationImages + testImages)
-        }
-        let analyses = includingAnalyses ? analysisEstimate(timings) : []
-        return SuiteEstimate(
-            remaining: remaining.count, finished: config.runs.count - remaining.count,
-            secondsPerStep: config.nets.map { ($0, timings[$0]!.step) },
-            trainingSeconds: training, evaluationSeconds: evaluation, analyses: analyses,
-            includesAnalyses: includingAnalyses)
+        return timings
     }
 
-    /// Trains every remaining net, writing each as it finishes.
-    ///
-    /// - Parameters:
-    ///   - estimate: the result of ``estimate(steps:analyses:)``, if one was made: the status
-    ///     line's suite ETA starts from its seconds per step and analysis time (nil: later
-    ///     nets are reckoned at the speed of the net in progress, and no analyses).
-    ///   - shouldStop: asked after every step; true abandons the net in progress
-    ///     (the finished ones are already on disk) and returns false.
-    /// - Returns: true when every net of the configuration is finished.
-    /// - Throws: `AblationError.diverged` when a net's loss stops being finite;
-    ///   `.invalidConfiguration` when SGD refuses the recipe's settings; `.cannotWrite` when a
-    ///   result or its weights cannot be written; the errors of ``data()``.
-    @discardableResult
-    public func trainAll(
-        estimate: SuiteEstimate? = nil, shouldStop: () -> Bool = { false }
-    ) throws(AblationError) -> Bool {
-        let data = try data()
-        let training = NetTraining(config: config, data: data)
-        let todo = remaining
-        let skipped = config.runs.count - todo.count
-        if skipped > 0 {
-            progress.line(
-                "\(skipped) of \(config.runs.count) nets already finished in \(directory.path): "
-                    + "skipping them")
-        }
-        // The ETA: estimated seconds per step at first, then measured ones as nets finish.
-        var secondsPerStep = Dictionary(
-            uniqueKeysWithValues: (estimate?.secondsPerStep ?? []).map {
-                ($0.net, $0.secondsPerStep)
-            })
-        let suiteStart = ContinuousClock.now
-        return try withThreads { () throws(AblationError) -> Bool in
-            for (index, item) in todo.enumerated() {
-                let (net, seed) = item
-                let label = "[\(skipped + index + 1)/\(config.runs.count)] \(net.name) seed \(seed)"
-                let netStart = ContinuousClock.now
-                let later = todo[(index + 1)...]
-                let trained = try training.train(
-                    net, seed: seed,
-                    progress: { step in
-                        progress.status(
-                            statusLine(
-                                label: label, step: step, netStart: netStart, later: later,
-                                secondsPerStep: secondsPerStep,
-                                afterTraining: estimate?.analysisSeconds ?? 0))
-                    }, shouldStop: shouldStop)
-                guard let (result, model) = trained else { return false }
-                try save(result, model: model)
-                secondsPerStep[net] = result.trainSeconds / Double(result.iterations)
-                let final = result.finalTraining(window: config.window)
-                progress.line(
-                    String(
-                        format: "%@: train error %.2f%% (loss %.3f) over the last %d steps, test "
-                            + "error %.2f%%, %@ (suite %@ so far)",
-                        label, 100 * final.trainError, final.trainLoss, config.window,
-                        100 * result.test.error,
-                        formatDuration(result.trainSeconds + result.evaluationSeconds),
-                        formatDuration(seconds(from: suiteStart, to: .now))))
-                progress.restartInterval()
-            }
-            return true
-        }
-    }
-
-    /// `[3/6] plain-34 seed 0 · step 120/400 · 5.1 steps/s · net ETA 55s · suite ETA 6m10s`:
-    /// the suite's ETA counts the nets still to train and the analyses after them.
-    private func statusLine(
-        label: String, step: Int, netStart: ContinuousClock.Instant,
-        later: ArraySlice<(net: AblationNet, seed: UInt64)>,
-        secondsPerStep: [AblationNet: Double], afterTraining: Double
-    ) -> String {
-        let elapsed = seconds(from: netStart, to: .now)
-        let perStep = elapsed / Double(max(step, 1))
-        let netLeft = perStep * Double(config.iterations - step)
-        let laterSeconds = later.reduce(0.0) {
-            $0 + (secondsPerStep[$1.net] ?? perStep) * Double(config.iterations)
-        }
-        return "\(label) · step \(step)/\(config.iterations) · "
-            + String(format: "%.1f steps/s", 1 / perStep)
-            + " · net ETA \(formatDuration(netLeft)) · suite ETA "
-            + formatDuration(netLeft + laterSeconds + afterTraining)
-    }
-
-    private func save(_ result: NetResult, model: ResNet) throws(AblationError) {
+    func save(_ result: NetResult, model: ResNet) throws(AblationError) {
         let weights = directory.weightsPath(result.ablationNet, seed: result.seed)
         try directory.createDirectory(for: weights)
         // The weights say what they are: `resnet-lab predict` checks the model and applies
@@ -408,6 +397,24 @@ public final class AblationRun {
             result, to: directory.netResultPath(result.ablationNet, seed: result.seed))
     }
 
+    /// How the remaining nets train: side by side, one per thread (``NetLanes``), at most
+    /// `netsAtOnce` of them, no more than there are nets to train, and no more than fit in this
+    /// machine's memory together; the threads shared out equally among them.
+    /// - Throws: the errors of ``data()``.
+    public func lanes(forNets nets: Int) throws(AblationError) -> NetLanes {
+        let threads = threads ?? Tensor.threadCount
+        var count = min(netsAtOnce ?? threads, max(1, nets))
+        if count > 1, let available = MachineMemory.available {
+            let data = try data()
+            let size = deepestSize(data)
+            let perNet =
+                size.modelBytes(optimizerBuffers: config.momentum > 0 ? 1 : 0)
+                + size.activationBytes(batch: min(config.batchSize, data.train.count))
+            count = min(count, max(1, Int(available / perNet)))
+        }
+        return NetLanes(count: count, threadsEach: threads / count)
+    }
+
     /// Runs `body` with the configured thread count for the kernels.
     func withThreads<T>(_ body: () throws(AblationError) -> T) throws(AblationError) -> T {
         try Tensor.withThreadCount(threads ?? Tensor.threadCount, body)
@@ -420,11 +427,15 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
     public var remaining: Int
     /// Nets already finished in the directory (not counted in the times).
     public var finished: Int
-    /// Measured seconds per training step of each net.
+    /// How the remaining nets train: how many side by side, on how many threads each.
+    public var lanes: NetLanes
+    /// Measured seconds per training step of each net, as it will train (side by side when
+    /// `lanes` has several).
     public var secondsPerStep: [(net: AblationNet, secondsPerStep: Double)]
-    /// Training the remaining nets.
+    /// Training the remaining nets (side by side: the share of the lanes' time that trains).
     public var trainingSeconds: Double
-    /// Their test error along the way and at the end.
+    /// Their test error along the way and at the end (side by side: the share of the lanes'
+    /// time that measures it).
     public var evaluationSeconds: Double
     /// The analyses not yet done, in the order they run: each one's file name (as
     /// `AnalysisName` makes it) and its expected seconds.
@@ -438,7 +449,8 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
     public var totalSeconds: Double { trainingSeconds + evaluationSeconds + analysisSeconds }
 
     /// `estimated time on this machine: 9m40s (training 8m10s for 6 nets, test error 40s,
-    /// analyses 50s); ms per step: plain-18 92, ...`
+    /// analyses 50s); ms per step: plain-18 92, ...`; side by side, `(training 8m10s for 6
+    /// nets, 2 at a time, 1 thread each, ...); ms per step, side by side: plain-18 170, ...`.
     ///
     /// With every net already trained: `estimated time on this machine: 3m06s (the analyses;
     /// the 6 nets are trained); ms per step: ...`.
@@ -451,11 +463,12 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
                 + "(\(includesAnalyses ? "the analyses" : "nothing left to do"); the \(finished) "
                 + "nets are trained); ms per step: \(speeds.joined(separator: ", "))"
         }
+        let sideBySide = lanes.count > 1
         return "estimated time on this machine: \(formatDuration(totalSeconds)) (training "
-            + "\(formatDuration(trainingSeconds)) for \(remaining) nets, test error "
-            + "\(formatDuration(evaluationSeconds))"
+            + "\(formatDuration(trainingSeconds)) for \(remaining) nets"
+            + (sideBySide ? ", \(lanes)" : "") + ", test error \(formatDuration(evaluationSeconds))"
             + (includesAnalyses ? ", analyses \(formatDuration(analysisSeconds))" : "") + "); "
-            + "ms per step: \(speeds.joined(separator: ", "))"
+            + "ms per step\(sideBySide ? ", side by side" : ""): \(speeds.joined(separator: ", "))"
     }
 }
 

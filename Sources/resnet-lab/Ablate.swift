@@ -20,8 +20,10 @@ struct Ablate: ParsableCommand {
             figures to --out.
 
             Before training it times a few steps of each net and prints the estimated wall \
-            time on this machine. Each finished net is saved at once: run the same command \
-            again (after Ctrl-C, say) and it skips the finished nets.
+            time on this machine. With more than one thread the nets train side by side, one \
+            per thread, the longest first (--nets-at-once). Each finished net is saved at \
+            once: run the same command again (after Ctrl-C, say) and it skips the finished \
+            nets.
 
             Examples:
               swift run -c release resnet-lab ablate --out runs/ablation
@@ -86,6 +88,14 @@ struct Ablate: ParsableCommand {
     /// `--threads`, if given.
     var threads: Int? { threading.threads }
 
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Nets trained side by side, the threads shared out among them; 1: one net after "
+                + "another on every thread. Results do not depend on it (default: one per "
+                + "thread, as many as fit in memory)."))
+    var netsAtOnce: Int?
+
     @Flag(help: "A small run (depths 8 and 14, 60 steps, a tenth of the data): under a minute.")
     var quick = false
 
@@ -117,6 +127,7 @@ struct Ablate: ParsableCommand {
         }
         do {
             try makeConfig().validate()
+            if let netsAtOnce { try AblationRun.check(netsAtOnce: netsAtOnce, threads: threads) }
         } catch let error as AblationError {
             throw ValidationError(error.description)
         }
@@ -160,7 +171,8 @@ struct Ablate: ParsableCommand {
 
     func run() throws {
         let config = try makeConfig()
-        let run = try AblationRun(config: config, directory: out, threads: threads)
+        let run = try AblationRun(
+            config: config, directory: out, threads: threads, netsAtOnce: netsAtOnce)
         try run.prepare()
         let data = try run.data()
         print(
@@ -206,7 +218,7 @@ struct Ablate: ParsableCommand {
 
     private func stopped(_ interrupt: Interrupt) -> ExitCode {
         print(
-            "stopped: the net or analysis in progress is dropped, everything finished is saved in "
+            "stopped: the nets or the analysis in progress are dropped, everything finished is saved in "
                 + "\(out). Run the same command again to continue.")
         return ExitCode(interrupt.exitStatus)
     }

@@ -1,0 +1,213 @@
+import Foundation
+import Training
+
+extension AblationRun {
+    /// Trains every remaining net, writing each as it finishes.
+    ///
+    /// With several lanes (``lanes(forNets:)``: one per thread by default, on a machine with
+    /// more than one) the nets train side by side, each lane taking the next net as it comes
+    /// free, the longest nets first (by the estimate's seconds per step, or by depth without
+    /// one) so that the lanes finish close together. With one lane they train one after
+    /// another in the configuration's order. The results are the same either way.
+    ///
+    /// - Parameters:
+    ///   - estimate: the result of ``estimate(steps:analyses:)``, if one was made: the status
+    ///     line's suite ETA starts from its seconds per step and analysis time (nil: later
+    ///     nets are reckoned at the speed of the nets in progress, and no analyses).
+    ///   - shouldStop: asked after every step (by one lane at a time); true abandons the nets
+    ///     in progress (the finished ones are already on disk) and returns false.
+    /// - Returns: true when every net of the configuration is finished.
+    /// - Throws: `AblationError.diverged` when a net's loss stops being finite (the nets in
+    ///   progress in the other lanes are abandoned); `.invalidConfiguration` when SGD refuses
+    ///   the recipe's settings; `.cannotWrite` when a result or its weights cannot be written;
+    ///   the errors of ``data()``.
+    @discardableResult
+    public func trainAll(
+        estimate: SuiteEstimate? = nil, shouldStop: () -> Bool = { false }
+    ) throws(AblationError) -> Bool {
+        let data = try data()
+        let training = NetTraining(config: config, data: data)
+        let todo = remaining
+        let skipped = config.runs.count - todo.count
+        if skipped > 0 {
+            progress.line(
+                "\(skipped) of \(config.runs.count) nets already finished in \(directory.path): "
+                    + "skipping them")
+        }
+        let lanes = try lanes(forNets: todo.count)
+        // The ETA: estimated seconds per step at first, then measured ones as nets finish.
+        let estimated = Dictionary(
+            uniqueKeysWithValues: (estimate?.secondsPerStep ?? []).map {
+                ($0.net, $0.secondsPerStep)
+            })
+        let order =
+            lanes.count > 1 ? trainingOrder(todo, secondsPerStep: estimated) : Array(todo.indices)
+        let board = LaneBoard(
+            TrainingBoard(
+                queue: order.map { todo[$0] }, running: Array(repeating: nil, count: lanes.count),
+                secondsPerStep: estimated))
+        if let first = todo.first {
+            // Made once here rather than by lanes racing to make it.
+            try directory.createDirectory(for: directory.weightsPath(first.net, seed: first.seed))
+        }
+        let suiteStart = ContinuousClock.now
+        let afterTraining = estimate?.analysisSeconds ?? 0
+        lanes.run { lane in
+            while let (index, net, seed) = board.locked({ $0.take() }) {
+                let label = "[\(skipped + index + 1)/\(config.runs.count)] \(net.name) seed \(seed)"
+                board.locked {
+                    $0.running[lane] = .init(label: label, net: net, start: .now, step: 0)
+                }
+                do throws(AblationError) {
+                    let trained = try training.train(
+                        net, seed: seed,
+                        progress: { step in
+                            board.locked { state in
+                                state.running[lane]?.step = step
+                                progress.status(
+                                    statusLine(
+                                        state, lanes: lanes.count, afterTraining: afterTraining))
+                            }
+                        },
+                        shouldStop: {
+                            board.locked { state in
+                                if state.failure == nil && !state.stopped && shouldStop() {
+                                    state.stopped = true
+                                }
+                                return state.failure != nil || state.stopped
+                            }
+                        })
+                    guard let (result, model) = trained else { return }
+                    try save(result, model: model)
+                    board.locked { state in
+                        state.running[lane] = nil
+                        state.secondsPerStep[net] = result.trainSeconds / Double(result.iterations)
+                        let final = result.finalTraining(window: config.window)
+                        progress.line(
+                            String(
+                                format:
+                                    "%@: train error %.2f%% (loss %.3f) over the last %d steps, "
+                                    + "test error %.2f%%, %@ (suite %@ so far)",
+                                label, 100 * final.trainError, final.trainLoss, config.window,
+                                100 * result.test.error,
+                                formatDuration(result.trainSeconds + result.evaluationSeconds),
+                                formatDuration(seconds(from: suiteStart, to: .now))))
+                        progress.restartInterval()
+                    }
+                } catch {
+                    board.locked { state in
+                        state.running[lane] = nil
+                        if state.failure == nil { state.failure = error }
+                    }
+                    return
+                }
+            }
+        }
+        let final = board.locked { $0 }
+        if let failure = final.failure { throw failure }
+        return !final.stopped
+    }
+
+    /// The order side-by-side lanes take `nets` in, as indices into it: longest first by
+    /// `secondsPerStep` (every net takes the same number of steps), by depth for a net not in
+    /// it; ties keep the given order.
+    func trainingOrder(
+        _ nets: [(net: AblationNet, seed: UInt64)], secondsPerStep: [AblationNet: Double]
+    ) -> [Int] {
+        // Without timings, depth stands for them: a block costs about the same at any stage.
+        let timed = nets.allSatisfy { secondsPerStep[$0.net] != nil }
+        return LaneSchedule.longestFirst(
+            nets.map { timed ? secondsPerStep[$0.net]! : Double($0.net.depth) })
+    }
+
+    /// `[3/6] plain-34 seed 0 · step 120/400 · 5.1 steps/s · net ETA 55s · suite ETA 6m10s`;
+    /// side by side, each net in progress with its step, then the suite's ETA: `[1/6] res-56
+    /// seed 0 120/300 | [2/6] plain-56 seed 0 118/300 · suite ETA 6m10s`. The suite's ETA
+    /// counts the nets still to train, taken by the lanes as they come free, and the analyses
+    /// after them.
+    fileprivate func statusLine(_ state: TrainingBoard, lanes: Int, afterTraining: Double)
+        -> String
+    {
+        let now = ContinuousClock.now
+        var parts: [String] = []
+        var busy: [Double] = []
+        var speeds: [Double] = []
+        for case let running? in state.running {
+            let perStep = seconds(from: running.start, to: now) / Double(max(running.step, 1))
+            let netLeft = perStep * Double(config.iterations - running.step)
+            busy.append(netLeft)
+            speeds.append(perStep)
+            // Side by side, short enough for one line of a terminal with two lanes.
+            parts.append(
+                lanes == 1
+                    ? "\(running.label) · step \(running.step)/\(config.iterations) · "
+                        + String(format: "%.1f steps/s", 1 / perStep)
+                        + " · net ETA \(formatDuration(netLeft))"
+                    : "\(running.label) \(running.step)/\(config.iterations)")
+        }
+        let typical = speeds.isEmpty ? 0 : speeds.reduce(0, +) / Double(speeds.count)
+        let later = state.queue[state.next...].map {
+            (state.secondsPerStep[$0.net] ?? typical) * Double(config.iterations)
+        }
+        let suiteLeft = LaneSchedule.finish(later, lanes: lanes, busy: busy) + afterTraining
+        return parts.joined(separator: " | ") + " · suite ETA " + formatDuration(suiteLeft)
+    }
+}
+
+/// What the lanes of `trainAll` share: the nets in the order they are taken, what each lane is
+/// training, the speeds measured so far, and whether to stop.
+struct TrainingBoard {
+    /// A net in training.
+    struct Running {
+        var label: String
+        var net: AblationNet
+        var start: ContinuousClock.Instant
+        var step: Int
+    }
+
+    /// Every net to train, in the order the lanes take them.
+    let queue: [(net: AblationNet, seed: UInt64)]
+    /// The first net of `queue` no lane has taken.
+    var next = 0
+    /// What each lane is training (nil: nothing, between nets or done).
+    var running: [Running?]
+    /// Seconds per step of each net: the estimate's, then each finished net's own.
+    var secondsPerStep: [AblationNet: Double]
+    /// The first error a lane met; the other lanes abandon their nets.
+    var failure: AblationError?
+    /// Set when `shouldStop` said so: every lane abandons its net.
+    var stopped = false
+
+    init(
+        queue: [(net: AblationNet, seed: UInt64)], running: [Running?],
+        secondsPerStep: [AblationNet: Double]
+    ) {
+        self.queue = queue
+        self.running = running
+        self.secondsPerStep = secondsPerStep
+    }
+
+    /// The next net to train and its place in the queue; nil when none is left, or after a
+    /// stop or a failure.
+    mutating func take() -> (index: Int, net: AblationNet, seed: UInt64)? {
+        guard next < queue.count, failure == nil, !stopped else { return nil }
+        defer { next += 1 }
+        return (next, queue[next].net, queue[next].seed)
+    }
+}
+
+/// A value the lanes share, behind a lock.
+final class LaneBoard<State>: @unchecked Sendable {
+    // Safe to share: `state` is only reached through `locked`.
+    private let lock = NSLock()
+    private var state: State
+
+    init(_ state: State) { self.state = state }
+
+    /// Runs `body` on the state with the lock held.
+    func locked<T>(_ body: (inout State) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&state)
+    }
+}

@@ -1,0 +1,152 @@
+import Dispatch
+import Foundation
+import Kernels
+import Testing
+import Training
+
+@testable import Ablation
+
+@Suite("Nets side by side: the lanes, their schedule, and the same results as one at a time")
+struct NetLanesTests {
+    @Test("lanes run at the same time, each with its own thread count and the caller's tiles")
+    func lanesRunAtOnce() {
+        let lanes = NetLanes(count: 3, threadsEach: 5)
+        // Every lane waits for all three to have started: run one after another, the first
+        // would wait out its deadline.
+        let started = LaneBoard(0)
+        let seen = LaneBoard(
+            [(threads: Int, tiles: InstructionSet, met: Bool)?](repeating: nil, count: 3))
+        InstructionSet.$tiles.withValue(.portable) {
+            lanes.run { lane in
+                started.locked { $0 += 1 }
+                let deadline = Date().addingTimeInterval(20)
+                while started.locked({ $0 }) < 3 && Date() < deadline { usleep(1000) }
+                let met = started.locked { $0 } == 3
+                seen.locked { $0[lane] = (Parallel.threadCount, InstructionSet.tiles, met) }
+            }
+        }
+        let all = seen.locked { $0 }
+        #expect(all.allSatisfy { $0?.met == true }, "the lanes did not overlap")
+        #expect(all.allSatisfy { $0?.threads == 5 })
+        #expect(all.allSatisfy { $0?.tiles == .portable })
+    }
+
+    @Test("longest first, and the time until the last lane is done")
+    func schedule() {
+        #expect(LaneSchedule.longestFirst([3, 9, 3, 5]) == [1, 3, 0, 2])
+        // Two lanes take 9 and 5, then 5's lane (free at 5) takes 3 and then 3 more: 9 and 11.
+        #expect(LaneSchedule.finish([9, 5, 3, 3], lanes: 2) == 11)
+        #expect(LaneSchedule.finish([9, 5, 3, 3], lanes: 1) == 20)
+        #expect(LaneSchedule.finish([9, 5, 3, 3], lanes: 4) == 9)
+        // Lanes busy with nets in progress: the next net goes to the one free first.
+        #expect(LaneSchedule.finish([4], lanes: 2, busy: [10, 1]) == 10)
+        #expect(LaneSchedule.finish([4], lanes: 2, busy: [10, 7]) == 11)
+        #expect(LaneSchedule.finish([], lanes: 2, busy: [3]) == 3)
+    }
+
+    @Test("side by side, every net's record equals the one trained one at a time")
+    func sameResultsSideBySide() throws {
+        let oneDirectory = freshDirectory("one-at-a-time")
+        let one = try AblationRun(
+            config: tinyAblation(), directory: oneDirectory, threads: 1, data: tinyData(),
+            progress: ProgressDisplay(.silent))
+        try one.prepare()
+        #expect(try one.lanes(forNets: 4) == NetLanes(count: 1, threadsEach: 1))
+        #expect(try one.trainAll())
+
+        let directory = freshDirectory("side-by-side")
+        var lines: [String] = []
+        let both = try AblationRun(
+            config: tinyAblation(), directory: directory, threads: 2, data: tinyData(),
+            progress: ProgressDisplay(.lines(every: 0)) { lines.append($0) })
+        try both.prepare()
+        #expect(try both.lanes(forNets: 4) == NetLanes(count: 2, threadsEach: 1))
+        #expect(try both.trainAll())
+        for net in tinyAblation().nets {
+            let alone = try one.result(net, seed: 7)
+            let beside = try both.result(net, seed: 7)
+            #expect(beside.stepLoss == alone.stepLoss, "\(net.name)")
+            #expect(beside.stepError == alone.stepError, "\(net.name)")
+            #expect(beside.evaluations == alone.evaluations, "\(net.name)")
+            #expect(beside.test == alone.test, "\(net.name)")
+        }
+        // The deeper nets first (no estimate: by depth), each finished net on a line of its own.
+        let finished = lines.filter { $0.contains(": train error") }
+        #expect(finished.count == 4, "\(lines)")
+        #expect(lines.first { $0.contains("[1/4]") }?.contains("-10 seed 7") == true, "\(lines)")
+    }
+
+    @Test("a stop side by side keeps the finished nets, and a rerun ends as an unbroken run")
+    func stopSideBySide() throws {
+        let reference = try AblationRun(
+            config: tinyAblation(), directory: freshDirectory("straight"), threads: 1,
+            data: tinyData(), progress: ProgressDisplay(.silent))
+        try reference.prepare()
+        try reference.trainAll()
+
+        let directory = freshDirectory("stopped-lanes")
+        let first = try AblationRun(
+            config: tinyAblation(), directory: directory, threads: 2, data: tinyData(),
+            progress: ProgressDisplay(.silent))
+        try first.prepare()
+        var asked = 0
+        // 6 steps a net, one question after each: 15 questions between two lanes are 8 + 7
+        // steps at the most even (a net finished in each) and 10 + 5 at the least (one).
+        let finished = try first.trainAll(shouldStop: {
+            asked += 1
+            return asked >= 15
+        })
+        #expect(!finished)
+        #expect(asked == 15, "a lane asked again after the stop")
+        #expect((2...3).contains(first.remaining.count), "\(first.remaining.map(\.net.name))")
+
+        let second = try AblationRun(
+            config: tinyAblation(), directory: directory, threads: 2, data: tinyData(),
+            progress: ProgressDisplay(.silent))
+        try second.prepare()
+        #expect(try second.trainAll())
+        for net in tinyAblation().nets {
+            #expect(
+                try second.result(net, seed: 7).stepLoss == reference.result(net, seed: 7).stepLoss,
+                "\(net.name)")
+        }
+    }
+
+    @Test("a net that diverges side by side stops the run with its error, the other lane too")
+    func divergenceSideBySide() throws {
+        var config = tinyAblation()
+        config.learningRate = 1e12
+        let run = try AblationRun(
+            config: config, directory: freshDirectory("diverged-lanes"), threads: 2,
+            data: tinyData(config), progress: ProgressDisplay(.silent))
+        try run.prepare()
+        let error = #expect(throws: AblationError.self) { try run.trainAll() }
+        guard case .diverged = error else {
+            Issue.record("expected a divergence, got \(String(describing: error))")
+            return
+        }
+        #expect(run.remaining.count == 4)
+    }
+
+    @Test("--nets-at-once needs a thread per net, and at least one net")
+    func netsAtOnceIsChecked() throws {
+        for (nets, threads) in [(0, 2), (3, 2)] {
+            let error = #expect(throws: AblationError.self) {
+                try AblationRun(
+                    config: tinyAblation(), directory: freshDirectory("lanes-refused"),
+                    threads: threads, netsAtOnce: nets, data: tinyData())
+            }
+            #expect(
+                error?.description.contains("--nets-at-once \(nets == 0 ? "must" : "3")") == true)
+        }
+        let two = try AblationRun(
+            config: tinyAblation(), directory: freshDirectory("lanes-two"), threads: 4,
+            netsAtOnce: 2, data: tinyData(), progress: ProgressDisplay(.silent))
+        #expect(try two.lanes(forNets: 4) == NetLanes(count: 2, threadsEach: 2))
+        // Never more lanes than nets left to train.
+        #expect(try two.lanes(forNets: 1) == NetLanes(count: 1, threadsEach: 4))
+        let estimate = try two.estimate(steps: 1, analyses: false)
+        #expect(estimate.lanes == NetLanes(count: 2, threadsEach: 2))
+        #expect(estimate.description.contains("2 nets at a time, 2 threads each"))
+    }
+}
