@@ -260,10 +260,12 @@ notebook.cell("The run") { cell in
         """
         How long each net took, in milliseconds per step, seed by seed. These are wall-clock \
         times of whatever machine made each seed, with whatever else ran beside it (the \
-        run's README says which machine made which seeds and what shared it), so they say how \
-        long you may wait, not how fast one net is against another: the twins do the same \
-        work per step but for one addition per block. That comparison is made on an idle \
-        machine by `resnet-lab bench train` (Docs/PERFORMANCE.md).
+        run's README says which machine made which seeds and what shared it; on more than \
+        one thread `resnet-lab ablate` trains the nets side by side, one per thread, so each \
+        net's time then counts the one beside it), so they say how long you may wait, not how \
+        fast one net is against another: the twins do the same work per step but for one \
+        addition per block. That comparison is made on an idle machine by `resnet-lab bench \
+        train` (Docs/PERFORMANCE.md).
         """)
     cell.table(
         [
@@ -1653,8 +1655,9 @@ notebook.cell("What a longer run adds") { cell in
     cell.prose(
         """
         The budget, \(config.iterations) steps per net, keeps a seed short: its \
-        \(config.nets.count) nets trained in \(span) on the machines that made this run \
-        (section 3's table, seed by seed). \(config.iterations) steps of \(config.batchSize) \
+        \(config.nets.count) nets took \(span) of training, net after net, on the machines \
+        that made this run (section 3's table, seed by seed; nets trained side by side \
+        overlap, so their wall time is shorter). \(config.iterations) steps of \(config.batchSize) \
         images are \(String(format: "%.2f", Double(config.iterations * config.batchSize) / Double(trainImages))) \
         of an epoch of the \(Format.grouped(trainImages)) training images; the paper \
         trained its CIFAR-10 nets (depths 20 to 110, with augmentation) for 64,000 steps of \
