@@ -260,12 +260,12 @@ notebook.cell("The run") { cell in
         """
         How long each net took, in milliseconds per step, seed by seed. These are wall-clock \
         times of whatever machine made each seed, with whatever else ran beside it (the \
-        run's README says which machine made which seeds and what shared it; on more than \
-        one thread `resnet-lab ablate` trains the nets side by side, one per thread, so each \
-        net's time then counts the one beside it), so they say how long you may wait, not how \
-        fast one net is against another: the twins do the same work per step but for one \
-        addition per block. That comparison is made on an idle machine by `resnet-lab bench \
-        train` (Docs/PERFORMANCE.md).
+        run's README says which machine made which seeds and what shared it; with an even \
+        thread count `resnet-lab ablate` trains two nets at a time, the threads split \
+        between them, so each net's time then counts the one beside it), so they say how \
+        long you may wait, not how fast one net is against another: the twins do the same \
+        work per step but for one addition per block. That comparison is made on an idle \
+        machine by `resnet-lab bench train` (Docs/PERFORMANCE.md).
         """)
     cell.table(
         [

@@ -1,19 +1,21 @@
 import Foundation
+import ResNetModels
 import Training
 
 extension AblationRun {
     /// Trains every remaining net, writing each as it finishes.
     ///
-    /// With several lanes (``lanes(forNets:)``: one per thread by default, on a machine with
-    /// more than one) the nets train side by side, each lane taking the next net as it comes
-    /// free, the longest nets first (by the estimate's seconds per step, or by depth without
-    /// one) so that the lanes finish close together. With one lane they train one after
-    /// another in the configuration's order. The results are the same either way.
+    /// With several lanes (``lanes(forNets:)``: two by default when the thread count is
+    /// even) the nets train side by side, each lane taking the next net as it comes free, the
+    /// longest nets first (by the estimate's seconds per step, or by depth without one) so that
+    /// the lanes finish close together. With one lane they train one after another in the
+    /// configuration's order. The results are the same either way.
     ///
     /// - Parameters:
-    ///   - estimate: the result of ``estimate(steps:analyses:)``, if one was made: the status
-    ///     line's suite ETA starts from its seconds per step and analysis time (nil: later
-    ///     nets are reckoned at the speed of the nets in progress, and no analyses).
+    ///   - estimate: the result of ``estimate(steps:analyses:)``, if one was made: its lanes
+    ///     are used (when it counted the same nets), and the status line's suite ETA starts
+    ///     from its seconds per step and analysis time (nil: later nets are reckoned at the
+    ///     speed of the nets in progress, and no analyses).
     ///   - shouldStop: asked after every step (by one lane at a time); true abandons the nets
     ///     in progress (the finished ones are already on disk) and returns false.
     /// - Returns: true when every net of the configuration is finished.
@@ -25,8 +27,24 @@ extension AblationRun {
     public func trainAll(
         estimate: SuiteEstimate? = nil, shouldStop: () -> Bool = { false }
     ) throws(AblationError) -> Bool {
-        let data = try data()
-        let training = NetTraining(config: config, data: data)
+        let training = NetTraining(config: config, data: try data())
+        return try trainAll(estimate: estimate, shouldStop: shouldStop) {
+            (net, seed, progress, shouldStop) throws(AblationError) in
+            try training.train(net, seed: seed, progress: progress, shouldStop: shouldStop)
+        }
+    }
+
+    /// ``trainAll(estimate:shouldStop:)`` with each net trained by `train` (tests make one
+    /// net fail there). `train` is called from the lanes' threads, one net per call; it
+    /// reports each step to its `progress` and asks its `shouldStop` after each, returning
+    /// nil when told to stop.
+    func trainAll(
+        estimate: SuiteEstimate?, shouldStop: () -> Bool,
+        train: (
+            _ net: AblationNet, _ seed: UInt64, _ progress: (Int) -> Void,
+            _ shouldStop: () -> Bool
+        ) throws(AblationError) -> (result: NetResult, model: ResNet)?
+    ) throws(AblationError) -> Bool {
         let todo = remaining
         let skipped = config.runs.count - todo.count
         if skipped > 0 {
@@ -34,7 +52,12 @@ extension AblationRun {
                 "\(skipped) of \(config.runs.count) nets already finished in \(directory.path): "
                     + "skipping them")
         }
-        let lanes = try lanes(forNets: todo.count)
+        let lanes: NetLanes
+        if let estimate, estimate.remaining == todo.count {
+            lanes = estimate.lanes  // the lanes its speeds were timed in
+        } else {
+            lanes = try self.lanes(forNets: todo.count)
+        }
         // The ETA: estimated seconds per step at first, then measured ones as nets finish.
         let estimated = Dictionary(
             uniqueKeysWithValues: (estimate?.secondsPerStep ?? []).map {
@@ -52,54 +75,63 @@ extension AblationRun {
         }
         let suiteStart = ContinuousClock.now
         let afterTraining = estimate?.analysisSeconds ?? 0
-        lanes.run { lane in
-            while let (index, net, seed) = board.locked({ $0.take() }) {
-                let label = "[\(skipped + index + 1)/\(config.runs.count)] \(net.name) seed \(seed)"
-                board.locked {
-                    $0.running[lane] = .init(label: label, net: net, start: .now, step: 0)
-                }
-                do throws(AblationError) {
-                    let trained = try training.train(
-                        net, seed: seed,
-                        progress: { step in
-                            board.locked { state in
-                                state.running[lane]?.step = step
-                                progress.status(
-                                    statusLine(
-                                        state, lanes: lanes.count, afterTraining: afterTraining))
-                            }
-                        },
-                        shouldStop: {
-                            board.locked { state in
-                                if state.failure == nil && !state.stopped && shouldStop() {
-                                    state.stopped = true
+        // Escapable only to satisfy the exclusivity check: `train`'s closures call it.
+        withoutActuallyEscaping(shouldStop) { shouldStop in
+            lanes.run { lane in
+                while let (index, net, seed) = board.locked({ $0.take() }) {
+                    let label =
+                        "[\(skipped + index + 1)/\(config.runs.count)] \(net.name) seed \(seed)"
+                    board.locked {
+                        $0.running[lane] = .init(label: label, net: net, start: .now, step: 0)
+                    }
+                    do throws(AblationError) {
+                        let trained = try train(
+                            net, seed,
+                            { step in
+                                board.locked { state in
+                                    state.running[lane]?.step = step
+                                    progress.status(
+                                        statusLine(
+                                            state, lanes: lanes.count, afterTraining: afterTraining)
+                                    )
                                 }
-                                return state.failure != nil || state.stopped
-                            }
-                        })
-                    guard let (result, model) = trained else { return }
-                    try save(result, model: model)
-                    board.locked { state in
-                        state.running[lane] = nil
-                        state.secondsPerStep[net] = result.trainSeconds / Double(result.iterations)
-                        let final = result.finalTraining(window: config.window)
-                        progress.line(
-                            String(
-                                format:
-                                    "%@: train error %.2f%% (loss %.3f) over the last %d steps, "
-                                    + "test error %.2f%%, %@ (suite %@ so far)",
-                                label, 100 * final.trainError, final.trainLoss, config.window,
-                                100 * result.test.error,
-                                formatDuration(result.trainSeconds + result.evaluationSeconds),
-                                formatDuration(seconds(from: suiteStart, to: .now))))
-                        progress.restartInterval()
+                            },
+                            {
+                                board.locked { state in
+                                    if state.failure == nil && !state.stopped && shouldStop() {
+                                        state.stopped = true
+                                    }
+                                    return state.failure != nil || state.stopped
+                                }
+                            })
+                        guard let (result, model) = trained else {
+                            board.locked { $0.running[lane] = nil }
+                            return
+                        }
+                        try save(result, model: model)
+                        board.locked { state in
+                            state.running[lane] = nil
+                            state.secondsPerStep[net] =
+                                result.trainSeconds / Double(result.iterations)
+                            let final = result.finalTraining(window: config.window)
+                            progress.line(
+                                String(
+                                    format:
+                                        "%@: train error %.2f%% (loss %.3f) over the last %d steps, "
+                                        + "test error %.2f%%, %@ (suite %@ so far)",
+                                    label, 100 * final.trainError, final.trainLoss, config.window,
+                                    100 * result.test.error,
+                                    formatDuration(result.trainSeconds + result.evaluationSeconds),
+                                    formatDuration(seconds(from: suiteStart, to: .now))))
+                            progress.restartInterval()
+                        }
+                    } catch {
+                        board.locked { state in
+                            state.running[lane] = nil
+                            if state.failure == nil { state.failure = error }
+                        }
+                        return
                     }
-                } catch {
-                    board.locked { state in
-                        state.running[lane] = nil
-                        if state.failure == nil { state.failure = error }
-                    }
-                    return
                 }
             }
         }
@@ -121,31 +153,35 @@ extension AblationRun {
     }
 
     /// `[3/6] plain-34 seed 0 · step 120/400 · 5.1 steps/s · net ETA 55s · suite ETA 6m10s`;
-    /// side by side, each net in progress with its step, then the suite's ETA: `[1/6] res-56
-    /// seed 0 120/300 | [2/6] plain-56 seed 0 118/300 · suite ETA 6m10s`. The suite's ETA
-    /// counts the nets still to train, taken by the lanes as they come free, and the analyses
-    /// after them.
+    /// side by side, each net in progress with its step (two of them, and how many more),
+    /// then the suite's ETA: `[1/6] res-56 seed 0 120/300 | [2/6] plain-56 seed 0 118/300 ·
+    /// suite ETA 6m10s`. The suite's ETA counts the nets still to train, taken by the lanes as
+    /// they come free, and the analyses after them. A net that has taken no step yet is
+    /// reckoned at its estimated speed, or at the mean of the others'.
     fileprivate func statusLine(_ state: TrainingBoard, lanes: Int, afterTraining: Double)
         -> String
     {
         let now = ContinuousClock.now
-        var parts: [String] = []
-        var busy: [Double] = []
-        var speeds: [Double] = []
-        for case let running? in state.running {
-            let perStep = seconds(from: running.start, to: now) / Double(max(running.step, 1))
-            let netLeft = perStep * Double(config.iterations - running.step)
-            busy.append(netLeft)
-            speeds.append(perStep)
-            // Side by side, short enough for one line of a terminal with two lanes.
-            parts.append(
-                lanes == 1
-                    ? "\(running.label) · step \(running.step)/\(config.iterations) · "
-                        + String(format: "%.1f steps/s", 1 / perStep)
-                        + " · net ETA \(formatDuration(netLeft))"
-                    : "\(running.label) \(running.step)/\(config.iterations)")
+        let running = state.running.compactMap { $0 }
+        let measured = running.map {
+            $0.step > 0 ? seconds(from: $0.start, to: now) / Double($0.step) : nil
         }
+        let speeds = measured.compactMap { $0 }
         let typical = speeds.isEmpty ? 0 : speeds.reduce(0, +) / Double(speeds.count)
+        let perStep = zip(running, measured).map { $1 ?? state.secondsPerStep[$0.net] ?? typical }
+        let busy = zip(running, perStep).map { $1 * Double(config.iterations - $0.step) }
+        var parts: [String] = []
+        if lanes == 1, let only = running.first {
+            parts.append(
+                "\(only.label) · step \(only.step)/\(config.iterations) · "
+                    + (perStep[0] > 0
+                        ? String(format: "%.1f steps/s", 1 / perStep[0]) : "? steps/s")
+                    + " · net ETA \(formatDuration(busy[0]))")
+        } else {
+            // Short enough for one line of a terminal: two nets, then a count of the others.
+            parts = running.prefix(2).map { "\($0.label) \($0.step)/\(config.iterations)" }
+            if running.count > 2 { parts.append("\(running.count - 2) more") }
+        }
         let later = state.queue[state.next...].map {
             (state.secondsPerStep[$0.net] ?? typical) * Double(config.iterations)
         }
@@ -159,9 +195,13 @@ extension AblationRun {
 struct TrainingBoard {
     /// A net in training.
     struct Running {
+        /// `[3/6] plain-34 seed 0`: its place in the order taken, name and seed.
         var label: String
+        /// The net.
         var net: AblationNet
+        /// When its lane took it.
         var start: ContinuousClock.Instant
+        /// Steps taken so far.
         var step: Int
     }
 
@@ -193,21 +233,5 @@ struct TrainingBoard {
         guard next < queue.count, failure == nil, !stopped else { return nil }
         defer { next += 1 }
         return (next, queue[next].net, queue[next].seed)
-    }
-}
-
-/// A value the lanes share, behind a lock.
-final class LaneBoard<State>: @unchecked Sendable {
-    // Safe to share: `state` is only reached through `locked`.
-    private let lock = NSLock()
-    private var state: State
-
-    init(_ state: State) { self.state = state }
-
-    /// Runs `body` on the state with the lock held.
-    func locked<T>(_ body: (inout State) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&state)
     }
 }

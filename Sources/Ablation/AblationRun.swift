@@ -22,7 +22,7 @@ import Training
 ///
 /// **Resumable.** Each finished net is written at once (`nets/<net>-seed<k>.json` and its
 /// weights); a rerun with the same directory and recipe skips them and says so, so an
-/// interruption loses at most the net in progress. A directory that holds a run with
+/// interruption loses at most the nets in progress (one per lane, side by side). A directory that holds a run with
 /// another recipe is refused, never mixed in.
 public final class AblationRun {
     /// The run's configuration, validated when the run was made.
@@ -33,7 +33,8 @@ public final class AblationRun {
     public var progress: ProgressDisplay
     /// Threads for the kernels (the numbers do not depend on it).
     public let threads: Int?
-    /// The most nets trained side by side (nil: one per thread); see ``lanes(forNets:)``.
+    /// The most nets trained side by side (nil: two when the thread count is even); see
+    /// ``lanes(forNets:)``.
     public let netsAtOnce: Int?
     /// The option that named the directory, for messages: `--out` (`resnet-lab ablate`),
     /// `--run` (lesson 08).
@@ -50,8 +51,9 @@ public final class AblationRun {
     ///   - threads: threads for the kernels (nil: the current `Tensor.threadCount`); the
     ///     numbers do not depend on it.
     ///   - netsAtOnce: the most nets trained side by side, the threads shared out between them
-    ///     (nil: one per thread, as many as there are nets to train and as fit in memory; 1:
-    ///     one after another, every thread on each); the numbers do not depend on it.
+    ///     (nil: two when the thread count is even, else one; never more than there are nets
+    ///     to train or than fit in memory; 1: one after another, every thread on each); the
+    ///     numbers do not depend on it.
     ///   - data: the data, if already loaded (tests); nil: loaded from `config` when needed.
     ///   - progress: where status lines and notes go.
     /// - Throws: `AblationError.invalidConfiguration` naming the setting at fault, from
@@ -309,11 +311,12 @@ public final class AblationRun {
     public func estimate(steps: Int = 3, analyses includingAnalyses: Bool = true)
         throws(AblationError) -> SuiteEstimate
     {
-        let lanes = try lanes(forNets: remaining.count)
+        let todo = remaining
+        let lanes = try lanes(forNets: todo.count)
         let timings = try timeNets(steps: steps, lanes: lanes)
         let test = try data().test
         let testImages = min(config.testLimit ?? test.count, test.count)
-        let perNet = remaining.map { item in
+        let perNet = todo.map { item in
             let time = timings[item.net]!
             return (
                 training: time.step * Double(config.iterations),
@@ -322,7 +325,7 @@ public final class AblationRun {
             )
         }
         // When the last lane finishes, shared between training and test error as their sums.
-        let order = trainingOrder(remaining, secondsPerStep: timings.mapValues(\.step)).map {
+        let order = trainingOrder(todo, secondsPerStep: timings.mapValues(\.step)).map {
             index in perNet[index].training + perNet[index].evaluation
         }
         let finish = LaneSchedule.finish(order, lanes: lanes.count)
@@ -336,7 +339,7 @@ public final class AblationRun {
                 lanes.count == 1 ? timings : try timeNets(steps: 1, lanes: everyThread))
         }
         return SuiteEstimate(
-            remaining: remaining.count, finished: config.runs.count - remaining.count,
+            remaining: todo.count, finished: config.runs.count - todo.count,
             lanes: lanes, secondsPerStep: config.nets.map { ($0, timings[$0]!.step) },
             trainingSeconds: training * share, evaluationSeconds: evaluation * share,
             analyses: analyses, includesAnalyses: includingAnalyses)
@@ -345,7 +348,8 @@ public final class AblationRun {
     /// Seconds per training step and per image scored forward only of every net of the
     /// configuration, timed as `lanes` will train them: side by side, lane `i` timing nets `i`,
     /// `i + lanes.count`, … (a plain net beside its residual twin, with two lanes), each on
-    /// `lanes.threadsEach` threads.
+    /// `lanes.threadsEach` threads. The list of nets is repeated until every lane has as many
+    /// to time as the others (a net timed twice keeps its first timing), so no lane runs alone.
     func timeNets(steps: Int, lanes: NetLanes) throws(AblationError)
         -> [AblationNet: (step: Double, image: Double)]
     {
@@ -353,7 +357,10 @@ public final class AblationRun {
         let batch = data.trainLoader(batchSize: config.batchSize, seed: 0)
             .batch(at: .init(epoch: 0, batch: 0))
         let images = data.trainBatches(256, batchSize: 256)
-        let nets = config.nets
+        var nets = config.nets
+        while nets.count % lanes.count != 0 {
+            nets.append(config.nets[nets.count % config.nets.count])
+        }
         let board = LaneBoard(
             [Result<[AblationNet: (step: Double, image: Double)], AblationError>](
                 repeating: .success([:]), count: lanes.count))
@@ -397,13 +404,18 @@ public final class AblationRun {
             result, to: directory.netResultPath(result.ablationNet, seed: result.seed))
     }
 
-    /// How the remaining nets train: side by side, one per thread (``NetLanes``), at most
-    /// `netsAtOnce` of them, no more than there are nets to train, and no more than fit in this
-    /// machine's memory together; the threads shared out equally among them.
+    /// How `nets` nets train: side by side (``NetLanes``), `netsAtOnce` of them (by default
+    /// two when the thread count is even, else one), no more than there are threads or nets
+    /// to train, and no more than fit in this machine's memory together; each lane gets the
+    /// threads divided by the lanes, rounded down (`--threads 3 --nets-at-once 2` leaves one
+    /// thread idle).
     /// - Throws: the errors of ``data()``.
     public func lanes(forNets nets: Int) throws(AblationError) -> NetLanes {
         let threads = threads ?? Tensor.threadCount
-        var count = min(netsAtOnce ?? threads, max(1, nets))
+        // By default two lanes, where the threads split evenly between them: the case
+        // measured (Docs/PERFORMANCE.md, "The ablation's nets side by side").
+        let preferred = netsAtOnce ?? (threads % 2 == 0 ? 2 : 1)
+        var count = min(preferred, threads, max(1, nets))
         if count > 1, let available = MachineMemory.available {
             let data = try data()
             let size = deepestSize(data)

@@ -9,8 +9,9 @@ import TensorCore
 /// A training step's parallel loops split every kernel between the threads and wait for the
 /// slowest part before the next kernel starts, and both threads stream memory in the same
 /// phases. Two nets side by side, one thread each, never wait for each other: on the 2-vCPU
-/// Intel Xeon of Docs/PERFORMANCE.md, four depth-34 nets trained 1.11-1.22× sooner two at a
-/// time on one thread each than one after another on two threads. The numbers are the same
+/// Intel Xeon of Docs/PERFORMANCE.md, four depth-34 nets trained 1.12-1.19× sooner two at a
+/// time on one thread each than one after another on two threads (1.22× counting their
+/// training alone), and the default ablation's training 1.19×. The numbers are the same
 /// either way: every kernel gives the same bits on any thread count, and each net has its own
 /// weights, batches and optimizer.
 public struct NetLanes: Sendable, Equatable, CustomStringConvertible {
@@ -101,5 +102,21 @@ enum LaneSchedule {
             free[first] += job
         }
         return free.max() ?? 0
+    }
+}
+
+/// A value the lanes share, behind a lock.
+final class LaneBoard<State>: @unchecked Sendable {
+    // Safe to share: `state` is only reached through `locked`.
+    private let lock = NSLock()
+    private var state: State
+
+    init(_ state: State) { self.state = state }
+
+    /// Runs `body` on the state with the lock held.
+    func locked<T>(_ body: (inout State) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&state)
     }
 }

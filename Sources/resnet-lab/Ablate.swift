@@ -20,10 +20,10 @@ struct Ablate: ParsableCommand {
             figures to --out.
 
             Before training it times a few steps of each net and prints the estimated wall \
-            time on this machine. With more than one thread the nets train side by side, one \
-            per thread, the longest first (--nets-at-once). Each finished net is saved at \
-            once: run the same command again (after Ctrl-C, say) and it skips the finished \
-            nets.
+            time on this machine. With an even thread count it trains two nets at a time, the \
+            threads split between them, the longest first (--nets-at-once). Each finished net \
+            is saved at once: run the same command again (after Ctrl-C, say) and it skips the \
+            finished nets.
 
             Examples:
               swift run -c release resnet-lab ablate --out runs/ablation
@@ -91,9 +91,9 @@ struct Ablate: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Nets trained side by side, the threads shared out among them; 1: one net after "
-                + "another on every thread. Results do not depend on it (default: one per "
-                + "thread, as many as fit in memory)."))
+            "Nets trained side by side, the threads divided among them; 1: one net after "
+                + "another on every thread. Results do not depend on it (default: 2 when the "
+                + "thread count is even, else 1; fewer when memory is short)."))
     var netsAtOnce: Int?
 
     @Flag(help: "A small run (depths 8 and 14, 60 steps, a tenth of the data): under a minute.")

@@ -4,8 +4,8 @@ import Foundation
 /// Ctrl-C (SIGINT) and SIGTERM during `resnet-lab train` or `ablate`. The first one asks the
 /// run to stop after the step in progress and exit (status 130 for SIGINT, 143 for SIGTERM,
 /// as shells report them): `train` writes a checkpoint there, so nothing is lost and
-/// `--resume` continues from that very step; `ablate` drops the net in progress and keeps
-/// every finished one. SIGTERM is what `timeout`, `kill`, `docker stop` and batch schedulers
+/// `--resume` continues from that very step; `ablate` drops the nets in progress (one per lane,
+/// side by side) and keeps every finished one. SIGTERM is what `timeout`, `kill`, `docker stop` and batch schedulers
 /// send, so it gets the same care as Ctrl-C.
 ///
 /// A second signal quits at once, keeping what was written, but only once the run has seen

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Kernels
+import ResNetModels
 import Testing
 import Training
 
@@ -112,20 +113,59 @@ struct NetLanesTests {
         }
     }
 
-    @Test("a net that diverges side by side stops the run with its error, the other lane too")
-    func divergenceSideBySide() throws {
-        var config = tinyAblation()
-        config.learningRate = 1e12
+    @Test("a net that fails side by side ends the run with its error, the other lane's net too")
+    func failureSideBySide() throws {
         let run = try AblationRun(
-            config: config, directory: freshDirectory("diverged-lanes"), threads: 2,
-            data: tinyData(config), progress: ProgressDisplay(.silent))
+            config: tinyAblation(), directory: freshDirectory("failed-lanes"), threads: 2,
+            data: tinyData(), progress: ProgressDisplay(.silent))
         try run.prepare()
-        let error = #expect(throws: AblationError.self) { try run.trainAll() }
-        guard case .diverged = error else {
-            Issue.record("expected a divergence, got \(String(describing: error))")
+        let training = NetTraining(config: run.config, data: try run.data())
+        // Without an estimate the lanes take plain-10, res-10, plain-8, res-8. res-10 fails
+        // once plain-10 has finished and its lane has taken plain-8, which steps on until told
+        // to stop, as a long net would.
+        let failing = AblationNet(depth: 10, residual: true)
+        let beside = AblationNet(depth: 8, residual: false)
+        let besideStarted = LaneBoard(false)
+        let besideStopped = LaneBoard(false)
+        let error = #expect(throws: AblationError.self) {
+            let train = {
+                (
+                    net: AblationNet, seed: UInt64, progress: (Int) -> Void,
+                    shouldStop: () -> Bool
+                ) throws(AblationError) -> (result: NetResult, model: ResNet)? in
+                let deadline = Date().addingTimeInterval(20)
+                if net == failing {
+                    while !besideStarted.locked({ $0 }) && Date() < deadline { usleep(1000) }
+                    throw .diverged(
+                        net: net.name, seed: seed, step: 3, loss: .nan, learningRate: 0.05)
+                }
+                if net == beside {
+                    besideStarted.locked { $0 = true }
+                    var step = 0
+                    while Date() < deadline {
+                        step += 1
+                        progress(step)
+                        if shouldStop() {
+                            besideStopped.locked { $0 = true }
+                            return nil
+                        }
+                        usleep(1000)
+                    }
+                    return nil
+                }
+                return try training.train(
+                    net, seed: seed, progress: progress, shouldStop: shouldStop)
+            }
+            _ = try run.trainAll(estimate: nil, shouldStop: { false }, train: train)
+        }
+        guard case .diverged(let net, _, _, _, _) = error else {
+            Issue.record("expected res-10's failure, got \(String(describing: error))")
             return
         }
-        #expect(run.remaining.count == 4)
+        #expect(net == "res-10")
+        #expect(besideStopped.locked { $0 }, "the lane beside the failed net was not told to stop")
+        #expect(run.isFinished(AblationNet(depth: 10, residual: false), seed: 7))
+        #expect(run.remaining.map(\.net.name) == ["plain-8", "res-8", "res-10"])
     }
 
     @Test("--nets-at-once needs a thread per net, and at least one net")
@@ -138,6 +178,16 @@ struct NetLanesTests {
             }
             #expect(
                 error?.description.contains("--nets-at-once \(nets == 0 ? "must" : "3")") == true)
+        }
+        // By default two lanes when the threads split evenly, else one.
+        for (threads, lanes) in [
+            (1, NetLanes(count: 1, threadsEach: 1)), (2, .init(count: 2, threadsEach: 1)),
+            (3, .init(count: 1, threadsEach: 3)), (4, .init(count: 2, threadsEach: 2)),
+        ] {
+            let run = try AblationRun(
+                config: tinyAblation(), directory: freshDirectory("lanes-default"),
+                threads: threads, data: tinyData(), progress: ProgressDisplay(.silent))
+            #expect(try run.lanes(forNets: 4) == lanes, "\(threads) threads")
         }
         let two = try AblationRun(
             config: tinyAblation(), directory: freshDirectory("lanes-two"), threads: 4,

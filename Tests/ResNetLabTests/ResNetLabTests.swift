@@ -819,6 +819,8 @@ struct AblateCommandTests {
             (["--iterations", "0"], "--iterations"),
             (["--decay-iterations", "400"], "--decay-iterations"),
             (["--landscape-grid", "4"], "--landscape-grid"), (["--threads", "0"], "--threads"),
+            (["--nets-at-once", "0"], "--nets-at-once must be at least 1"),
+            (["--threads", "2", "--nets-at-once", "3"], "--nets-at-once 3 needs a thread per net"),
         ] {
             let run = try runLab(
                 ["ablate", "--out", "/tmp/never-\(UUID().uuidString)"] + arguments)
