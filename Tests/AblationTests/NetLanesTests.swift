@@ -45,6 +45,23 @@ struct NetLanesTests {
         #expect(LaneSchedule.finish([], lanes: 2, busy: [3]) == 3)
     }
 
+    @Test("the lanes take the nets longest first: by their timed steps, else by depth")
+    func trainingOrder() throws {
+        let run = try AblationRun(
+            config: tinyAblation(), directory: freshDirectory("order"), threads: 2,
+            data: tinyData(), progress: ProgressDisplay(.silent))
+        let nets = run.remaining
+        #expect(nets.map(\.net.name) == ["plain-8", "res-8", "plain-10", "res-10"])
+        // No timings: the deeper pair first, each pair in the configuration's order.
+        #expect(run.trainingOrder(nets, secondsPerStep: [:]) == [2, 3, 0, 1])
+        // Timings, where a shallow net is the slowest: they decide, not the depth.
+        let timed: [AblationNet: Double] = [
+            .init(depth: 8, residual: false): 0.3, .init(depth: 8, residual: true): 0.1,
+            .init(depth: 10, residual: false): 0.2, .init(depth: 10, residual: true): 0.2,
+        ]
+        #expect(run.trainingOrder(nets, secondsPerStep: timed) == [0, 2, 3, 1])
+    }
+
     @Test("side by side, every net's record equals the one trained one at a time")
     func sameResultsSideBySide() throws {
         let oneDirectory = freshDirectory("one-at-a-time")
