@@ -22,8 +22,8 @@ import Training
 ///
 /// **Resumable.** Each finished net is written at once (`nets/<net>-seed<k>.json` and its
 /// weights); a rerun with the same directory and recipe skips them and says so, so an
-/// interruption loses at most the nets in progress (one per lane, side by side). A directory that holds a run with
-/// another recipe is refused, never mixed in.
+/// interruption loses at most the nets in progress (one per lane, side by side). A directory
+/// that holds a run with another recipe is refused, never mixed in.
 public final class AblationRun {
     /// The run's configuration, validated when the run was made.
     public let config: AblationConfig
