@@ -218,15 +218,6 @@ struct TrainingBoard {
     /// Set when `shouldStop` said so: every lane abandons its net.
     var stopped = false
 
-    init(
-        queue: [(net: AblationNet, seed: UInt64)], running: [Running?],
-        secondsPerStep: [AblationNet: Double]
-    ) {
-        self.queue = queue
-        self.running = running
-        self.secondsPerStep = secondsPerStep
-    }
-
     /// The next net to train and its place in the queue; nil when none is left, or after a
     /// stop or a failure.
     mutating func take() -> (index: Int, net: AblationNet, seed: UInt64)? {

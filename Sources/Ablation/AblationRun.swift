@@ -334,7 +334,7 @@ public final class AblationRun {
         let share = training + evaluation > 0 ? finish / (training + evaluation) : 0
         var analyses: [(name: String, seconds: Double)] = []
         if includingAnalyses {
-            let everyThread = NetLanes(count: 1, threadsEach: threads ?? Tensor.threadCount)
+            let everyThread = NetLanes(count: 1, threadsEach: threadCount)
             analyses = analysisEstimate(
                 lanes.count == 1 ? timings : try timeNets(steps: 1, lanes: everyThread))
         }
@@ -411,7 +411,7 @@ public final class AblationRun {
     /// thread idle).
     /// - Throws: the errors of ``data()``.
     public func lanes(forNets nets: Int) throws(AblationError) -> NetLanes {
-        let threads = threads ?? Tensor.threadCount
+        let threads = threadCount
         // By default two lanes, where the threads split evenly between them: the case
         // measured (Docs/PERFORMANCE.md, "The ablation's nets side by side").
         let preferred = netsAtOnce ?? (threads % 2 == 0 ? 2 : 1)
@@ -427,9 +427,12 @@ public final class AblationRun {
         return NetLanes(count: count, threadsEach: threads / count)
     }
 
+    /// The threads the run's kernels use: `threads`, or `Tensor.threadCount` when nil.
+    var threadCount: Int { threads ?? Tensor.threadCount }
+
     /// Runs `body` with the configured thread count for the kernels.
     func withThreads<T>(_ body: () throws(AblationError) -> T) throws(AblationError) -> T {
-        try Tensor.withThreadCount(threads ?? Tensor.threadCount, body)
+        try Tensor.withThreadCount(threadCount, body)
     }
 }
 

@@ -27,7 +27,8 @@ import Kernels
 // (`DeferredNormalization.swift`): the ReLU after batch norm, or after a residual block's sum
 // of it and the shortcut (itself deferred), writes its own result from x in one pass, so y is
 // never stored and read back (a pass over memory saved), and any other read of `data`
-// computes and keeps y then. Every way computes each value with `normalized`, so the bits are the same.
+// computes and keeps y then. Every way computes each value with `normalized`, so the bits
+// are the same.
 //
 // Statistics and gradient sums run one channel per task: each image's plane is summed in
 // Float vector lanes (`planeSum` and friends, in Kernels), the planes in Double, always in the

@@ -33,8 +33,8 @@ public final class Tensor: @unchecked Sendable {
     /// A batch norm's result holds no elements until something reads them, nor does the sum of
     /// one and another tensor: the ReLU that takes it computes the values as it goes, in its
     /// own pass (`relu`; `+` defers its sum in turn), and any other read computes and keeps
-    /// them first. The values are the same either way. As with writes, do not read a tensor from two threads at once before
-    /// its first read.
+    /// them first. The values are the same either way. As with writes, do not read a tensor
+    /// from two threads at once before its first read.
     public var data: [Float] {
         get {
             materializeIfDeferred()

@@ -5,19 +5,10 @@ import Training
 
 @Suite("The ablation suite: files, resume, refusals")
 struct AblationRunTests {
-    /// A tiny run in `directory`, silent.
-    private func run(
-        _ directory: String, config: AblationConfig = tinyAblation()
-    ) throws -> AblationRun {
-        try AblationRun(
-            config: config, directory: directory, threads: 1, data: tinyData(config),
-            progress: ProgressDisplay(.silent))
-    }
-
     @Test("a finished run writes every documented file in the documented form")
     func filesInDocumentedForm() throws {
         let directory = freshDirectory("files")
-        let run = try run(directory)
+        let run = try tinyRun(directory)
         try run.prepare()
         #expect(try run.trainAll())
         #expect(try run.analyse())
@@ -72,7 +63,7 @@ struct AblationRunTests {
     @Test("a rerun skips the finished nets and gives the same results")
     func rerunSkipsFinishedNets() throws {
         let directory = freshDirectory("rerun")
-        let first = try run(directory)
+        let first = try tinyRun(directory)
         try first.prepare()
         try first.trainAll()
         let before = try first.result(.init(depth: 10, residual: true), seed: 7)
@@ -81,9 +72,8 @@ struct AblationRunTests {
                 atPath: "\(directory)/nets/res-10-seed7.json")[.modificationDate] as? Date
 
         var lines: [String] = []
-        let second = try AblationRun(
-            config: tinyAblation(), directory: directory, threads: 1, data: tinyData(),
-            progress: ProgressDisplay(.lines(every: 1000)) { lines.append($0) })
+        let second = try tinyRun(
+            directory, progress: ProgressDisplay(.lines(every: 1000)) { lines.append($0) })
         try second.prepare()
         #expect(second.remaining.isEmpty)
         #expect(try second.trainAll())
@@ -99,12 +89,12 @@ struct AblationRunTests {
     @Test("an interrupted run loses only the net in progress and then ends as an unbroken one")
     func interruptionLosesOnlyTheNetInProgress() throws {
         let unbroken = freshDirectory("unbroken")
-        let reference = try run(unbroken)
+        let reference = try tinyRun(unbroken)
         try reference.prepare()
         try reference.trainAll()
 
         let directory = freshDirectory("interrupted")
-        let first = try run(directory)
+        let first = try tinyRun(directory)
         try first.prepare()
         var steps = 0
         // Stop in the middle of the second net (6 steps each).
@@ -117,7 +107,7 @@ struct AblationRunTests {
         #expect(!first.isFinished(.init(depth: 8, residual: true), seed: 7))
         #expect(first.remaining.count == 3)
 
-        let second = try run(directory)
+        let second = try tinyRun(directory)
         try second.prepare()
         #expect(try second.trainAll())
         for net in tinyAblation().nets {
@@ -131,18 +121,18 @@ struct AblationRunTests {
     @Test("a directory holding a run of another recipe is refused, naming the settings")
     func otherRecipeIsRefused() throws {
         let directory = freshDirectory("other")
-        let first = try run(directory)
+        let first = try tinyRun(directory)
         try first.prepare()
         var other = tinyAblation()
         other.iterations = 8
         other.learningRate = 0.1
         // No net finished yet (a start that diverged, or found no data): the new recipe
         // takes the directory, and the old one comes back the same way.
-        try run(directory, config: other).prepare()
+        try tinyRun(directory, config: other).prepare()
         try first.prepare()
         #expect(try first.trainAll())
         let error = #expect(throws: AblationError.self) {
-            try run(directory, config: other).prepare()
+            try tinyRun(directory, config: other).prepare()
         }
         let message = error?.description ?? ""
         #expect(message.contains("iterations 8 vs 6"))
@@ -151,13 +141,13 @@ struct AblationRunTests {
         // More seeds with the same recipe are welcome: the finished nets are reused.
         var moreSeeds = tinyAblation()
         moreSeeds.seeds = [7, 8]
-        try run(directory, config: moreSeeds).prepare()
+        try tinyRun(directory, config: moreSeeds).prepare()
     }
 
     @Test("analyses made for other depths are redone, not reused, when --depths changes")
     func changedDepthsRedoTheAnalyses() throws {
         let directory = freshDirectory("depths")
-        let both = try run(directory)
+        let both = try tinyRun(directory)
         try both.prepare()
         #expect(try both.trainAll())
         #expect(try both.analyse())
@@ -166,8 +156,8 @@ struct AblationRunTests {
         var shallow = tinyAblation()
         shallow.depths = [8]
         var lines: [String] = []
-        let one = try AblationRun(
-            config: shallow, directory: directory, threads: 1, data: tinyData(shallow),
+        let one = try tinyRun(
+            directory, config: shallow,
             progress: ProgressDisplay(.lines(every: 1000)) { lines.append($0) })
         try one.prepare()
         #expect(one.remaining.isEmpty)
@@ -208,7 +198,7 @@ struct AblationRunTests {
     func estimateCoversEveryAnalysis() throws {
         var config = tinyAblation()
         config.seeds = [7, 8]
-        let fresh = try run(freshDirectory("estimate-phases"), config: config)
+        let fresh = try tinyRun(freshDirectory("estimate-phases"), config: config)
         try fresh.prepare()
         #expect(fresh.hasAnalysesToDo)
         let estimate = try fresh.estimate(steps: 1)
@@ -216,7 +206,7 @@ struct AblationRunTests {
         #expect(estimate.analyses.count == 7)
         #expect(try fresh.estimate(steps: 1, analyses: false).analyses.isEmpty)
         config.analysis.skipLandscape = true
-        let noLandscape = try run(freshDirectory("estimate-phases-2"), config: config)
+        let noLandscape = try tinyRun(freshDirectory("estimate-phases-2"), config: config)
         try noLandscape.prepare()
         #expect(
             try noLandscape.estimate(steps: 1).analyses.map(\.name) == config.analyses.map(\.name))
@@ -226,14 +216,14 @@ struct AblationRunTests {
     @Test("a finished net's result damaged by hand is refused at the start, naming the way out")
     func damagedNetResultIsRefusedAtOnce() throws {
         let directory = freshDirectory("damaged")
-        let first = try run(directory)
+        let first = try tinyRun(directory)
         try first.prepare()
         #expect(try first.trainAll())
         let file = "\(directory)/nets/res-8-seed7.json"
         let text = try String(contentsOfFile: file, encoding: .utf8)
         try String(text.prefix(text.count / 2)).write(
             toFile: file, atomically: true, encoding: .utf8)
-        let error = #expect(throws: AblationError.self) { try run(directory).prepare() }
+        let error = #expect(throws: AblationError.self) { try tinyRun(directory).prepare() }
         let message = error?.description ?? ""
         #expect(message.contains(file), "\(message)")
         #expect(message.contains("delete it and nets/res-8-seed7.safetensors"), "\(message)")
@@ -242,7 +232,7 @@ struct AblationRunTests {
     @Test("temporary weights files a killed run left behind are removed on the next start")
     func staleTemporariesAreRemoved() throws {
         let directory = freshDirectory("stale")
-        try run(directory).prepare()
+        try tinyRun(directory).prepare()
         let nets = "\(directory)/nets"
         try FileManager.default.createDirectory(atPath: nets, withIntermediateDirectories: true)
         let stale = "\(nets)/.plain-8-seed7.safetensors.0123-4567.tmp"
@@ -250,7 +240,7 @@ struct AblationRunTests {
         for path in [stale, other] {
             #expect(FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3])))
         }
-        try run(directory).prepare()
+        try tinyRun(directory).prepare()
         #expect(!FileManager.default.fileExists(atPath: stale))
         #expect(FileManager.default.fileExists(atPath: other))
     }
@@ -258,7 +248,7 @@ struct AblationRunTests {
     @Test("Ctrl-C during the analyses stops within one net or point, keeping finished files")
     func analysesStopPromptly() throws {
         let directory = freshDirectory("stop-analyses")
-        let run = try run(directory)
+        let run = try tinyRun(directory)
         try run.prepare()
         #expect(try run.trainAll())
         var asked = 0
@@ -275,7 +265,7 @@ struct AblationRunTests {
     @Test("other training data under the same recipe are refused")
     func otherDataAreRefused() throws {
         let directory = freshDirectory("data")
-        try run(directory).prepare()
+        try tinyRun(directory).prepare()
         let other = try AblationData(
             train: cornerSquares(count: 96, seed: 9), test: cornerSquares(count: 48, seed: 2),
             config: tinyAblation())
@@ -285,14 +275,14 @@ struct AblationRunTests {
         let error = #expect(throws: AblationError.self) { try rerun.prepare() }
         #expect(error?.description.contains("training data differ") == true)
         // The same data are fine.
-        try run(directory).prepare()
+        try tinyRun(directory).prepare()
     }
 
     @Test("a directory of other files is refused")
     func foreignDirectoryIsRefused() throws {
         let directory = freshDirectory("foreign")
         try "notes".write(toFile: "\(directory)/notes.txt", atomically: true, encoding: .utf8)
-        let error = #expect(throws: AblationError.self) { try run(directory).prepare() }
+        let error = #expect(throws: AblationError.self) { try tinyRun(directory).prepare() }
         #expect(error?.description.contains("notes.txt") == true)
     }
 

@@ -47,9 +47,7 @@ struct NetLanesTests {
 
     @Test("the lanes take the nets longest first: by their timed steps, else by depth")
     func trainingOrder() throws {
-        let run = try AblationRun(
-            config: tinyAblation(), directory: freshDirectory("order"), threads: 2,
-            data: tinyData(), progress: ProgressDisplay(.silent))
+        let run = try tinyRun(freshDirectory("order"), threads: 2)
         let nets = run.remaining
         #expect(nets.map(\.net.name) == ["plain-8", "res-8", "plain-10", "res-10"])
         // No timings: the deeper pair first, each pair in the configuration's order.
@@ -65,18 +63,15 @@ struct NetLanesTests {
     @Test("side by side, every net's record equals the one trained one at a time")
     func sameResultsSideBySide() throws {
         let oneDirectory = freshDirectory("one-at-a-time")
-        let one = try AblationRun(
-            config: tinyAblation(), directory: oneDirectory, threads: 1, data: tinyData(),
-            progress: ProgressDisplay(.silent))
+        let one = try tinyRun(oneDirectory)
         try one.prepare()
         #expect(try one.lanes(forNets: 4) == NetLanes(count: 1, threadsEach: 1))
         #expect(try one.trainAll())
 
         let directory = freshDirectory("side-by-side")
         var lines: [String] = []
-        let both = try AblationRun(
-            config: tinyAblation(), directory: directory, threads: 2, data: tinyData(),
-            progress: ProgressDisplay(.lines(every: 0)) { lines.append($0) })
+        let both = try tinyRun(
+            directory, threads: 2, progress: ProgressDisplay(.lines(every: 0)) { lines.append($0) })
         try both.prepare()
         #expect(try both.lanes(forNets: 4) == NetLanes(count: 2, threadsEach: 1))
         #expect(try both.trainAll())
@@ -96,16 +91,12 @@ struct NetLanesTests {
 
     @Test("a stop side by side keeps the finished nets, and a rerun ends as an unbroken run")
     func stopSideBySide() throws {
-        let reference = try AblationRun(
-            config: tinyAblation(), directory: freshDirectory("straight"), threads: 1,
-            data: tinyData(), progress: ProgressDisplay(.silent))
+        let reference = try tinyRun(freshDirectory("straight"))
         try reference.prepare()
         try reference.trainAll()
 
         let directory = freshDirectory("stopped-lanes")
-        let first = try AblationRun(
-            config: tinyAblation(), directory: directory, threads: 2, data: tinyData(),
-            progress: ProgressDisplay(.silent))
+        let first = try tinyRun(directory, threads: 2)
         try first.prepare()
         var asked = 0
         // 6 steps a net, one question after each: 15 questions between two lanes are 8 + 7
@@ -118,9 +109,7 @@ struct NetLanesTests {
         #expect(asked == 15, "a lane asked again after the stop")
         #expect((2...3).contains(first.remaining.count), "\(first.remaining.map(\.net.name))")
 
-        let second = try AblationRun(
-            config: tinyAblation(), directory: directory, threads: 2, data: tinyData(),
-            progress: ProgressDisplay(.silent))
+        let second = try tinyRun(directory, threads: 2)
         try second.prepare()
         #expect(try second.trainAll())
         for net in tinyAblation().nets {
@@ -132,9 +121,7 @@ struct NetLanesTests {
 
     @Test("a net that fails side by side ends the run with its error, the other lane's net too")
     func failureSideBySide() throws {
-        let run = try AblationRun(
-            config: tinyAblation(), directory: freshDirectory("failed-lanes"), threads: 2,
-            data: tinyData(), progress: ProgressDisplay(.silent))
+        let run = try tinyRun(freshDirectory("failed-lanes"), threads: 2)
         try run.prepare()
         let training = NetTraining(config: run.config, data: try run.data())
         // Without an estimate the lanes take plain-10, res-10, plain-8, res-8. res-10 fails
@@ -189,9 +176,7 @@ struct NetLanesTests {
     func netsAtOnceIsChecked() throws {
         for (nets, threads) in [(0, 2), (3, 2)] {
             let error = #expect(throws: AblationError.self) {
-                try AblationRun(
-                    config: tinyAblation(), directory: freshDirectory("lanes-refused"),
-                    threads: threads, netsAtOnce: nets, data: tinyData())
+                try tinyRun(freshDirectory("lanes-refused"), threads: threads, netsAtOnce: nets)
             }
             #expect(
                 error?.description.contains("--nets-at-once \(nets == 0 ? "must" : "3")") == true)
@@ -201,14 +186,10 @@ struct NetLanesTests {
             (1, NetLanes(count: 1, threadsEach: 1)), (2, .init(count: 2, threadsEach: 1)),
             (3, .init(count: 1, threadsEach: 3)), (4, .init(count: 2, threadsEach: 2)),
         ] {
-            let run = try AblationRun(
-                config: tinyAblation(), directory: freshDirectory("lanes-default"),
-                threads: threads, data: tinyData(), progress: ProgressDisplay(.silent))
+            let run = try tinyRun(freshDirectory("lanes-default"), threads: threads)
             #expect(try run.lanes(forNets: 4) == lanes, "\(threads) threads")
         }
-        let two = try AblationRun(
-            config: tinyAblation(), directory: freshDirectory("lanes-two"), threads: 4,
-            netsAtOnce: 2, data: tinyData(), progress: ProgressDisplay(.silent))
+        let two = try tinyRun(freshDirectory("lanes-two"), threads: 4, netsAtOnce: 2)
         #expect(try two.lanes(forNets: 4) == NetLanes(count: 2, threadsEach: 2))
         // Never more lanes than nets left to train.
         #expect(try two.lanes(forNets: 1) == NetLanes(count: 1, threadsEach: 4))

@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import Randomness
 import Testing
+import Training
 
 /// A small learnable problem: 10×10 grayscale images, each a bright 3×3 square on noise,
 /// whose corner (one of four) is the class. Seeded, so every test sees the same images.
@@ -52,6 +53,17 @@ func tinyData(_ config: AblationConfig = tinyAblation()) throws -> AblationData 
     try AblationData(
         train: cornerSquares(count: 96, seed: 1), test: cornerSquares(count: 48, seed: 2),
         config: config)
+}
+
+/// A run of `config` (the tiny ablation by default) in `directory`, on its data and `threads`
+/// threads, silent unless `progress` says otherwise.
+func tinyRun(
+    _ directory: String, config: AblationConfig = tinyAblation(), threads: Int = 1,
+    netsAtOnce: Int? = nil, progress: ProgressDisplay = ProgressDisplay(.silent)
+) throws -> AblationRun {
+    try AblationRun(
+        config: config, directory: directory, threads: threads, netsAtOnce: netsAtOnce,
+        data: tinyData(config), progress: progress)
 }
 
 /// A fresh, empty directory under the system's temporary directory.
