@@ -1666,9 +1666,9 @@ notebook.cell("What a longer run adds") { cell in
         remove that, and deeper ResNets train *better*. At a few hundred steps both our \
         families were still getting worse with depth (section 4), so the third did not show. \
         (Why 300 steps by default: the budget study in `Docs/ablation-budget`, redone with \
-        this code on the committed run's five seeds, finds section 4's two checks failing at \
-        every shorter budget it tried with the cut of the rate, 100 to 250 steps; without the \
-        cut, 250 steps pass both. The run below asks what a much longer budget changes.)
+        this code on the committed run's five seeds, finds at least one of section 4's two \
+        checks failing at every shorter budget it tried with the cut of the rate, 100 to 250 \
+        steps; without the cut, 250 steps pass both. The run below asks what a much longer budget changes.)
         """)
     guard let longer = try longerRun() else {
         cell.prose("The longer run (`Docs/ablation-long`) is not in this checkout.")
