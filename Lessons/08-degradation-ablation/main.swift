@@ -1668,7 +1668,8 @@ notebook.cell("What a longer run adds") { cell in
         (Why 300 steps by default: the budget study in `Docs/ablation-budget`, redone with \
         this code on the committed run's five seeds, finds at least one of section 4's two \
         checks failing at every shorter budget it tried with the cut of the rate, 100 to 250 \
-        steps; without the cut, 250 steps pass both. The run below asks what a much longer budget changes.)
+        steps; without the cut, 250 steps pass both. The run below asks what a much longer \
+        budget changes.)
         """)
     guard let longer = try longerRun() else {
         cell.prose("The longer run (`Docs/ablation-long`) is not in this checkout.")
