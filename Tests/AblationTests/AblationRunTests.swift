@@ -110,12 +110,7 @@ struct AblationRunTests {
         let second = try tinyRun(directory)
         try second.prepare()
         #expect(try second.trainAll())
-        for net in tinyAblation().nets {
-            let resumed = try second.result(net, seed: 7)
-            let straight = try reference.result(net, seed: 7)
-            #expect(resumed.stepLoss == straight.stepLoss, "\(net.name)")
-            #expect(resumed.test == straight.test, "\(net.name)")
-        }
+        try expectSameRecords(second, as: reference)
     }
 
     @Test("a directory holding a run of another recipe is refused, naming the settings")

@@ -75,14 +75,7 @@ struct NetLanesTests {
         try both.prepare()
         #expect(try both.lanes(forNets: 4) == NetLanes(count: 2, threadsEach: 1))
         #expect(try both.trainAll())
-        for net in tinyAblation().nets {
-            let alone = try one.result(net, seed: 7)
-            let beside = try both.result(net, seed: 7)
-            #expect(beside.stepLoss == alone.stepLoss, "\(net.name)")
-            #expect(beside.stepError == alone.stepError, "\(net.name)")
-            #expect(beside.evaluations == alone.evaluations, "\(net.name)")
-            #expect(beside.test == alone.test, "\(net.name)")
-        }
+        try expectSameRecords(both, as: one)
         // The deeper nets first (no estimate: by depth), each finished net on a line of its own.
         let finished = lines.filter { $0.contains(": train error") }
         #expect(finished.count == 4, "\(lines)")
@@ -112,11 +105,7 @@ struct NetLanesTests {
         let second = try tinyRun(directory, threads: 2)
         try second.prepare()
         #expect(try second.trainAll())
-        for net in tinyAblation().nets {
-            #expect(
-                try second.result(net, seed: 7).stepLoss == reference.result(net, seed: 7).stepLoss,
-                "\(net.name)")
-        }
+        try expectSameRecords(second, as: reference)
     }
 
     @Test("a net that fails side by side ends the run with its error, the other lane's net too")

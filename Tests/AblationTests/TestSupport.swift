@@ -66,6 +66,24 @@ func tinyRun(
         data: tinyData(config), progress: progress)
 }
 
+/// Expects every net of the tiny ablation (seed 7) in `run` to have recorded exactly what
+/// it recorded in `reference`: each step's loss and error, the test errors along the way and
+/// at the end.
+func expectSameRecords(
+    _ run: AblationRun, as reference: AblationRun,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    for net in tinyAblation().nets {
+        let mine = try run.result(net, seed: 7)
+        let theirs = try reference.result(net, seed: 7)
+        #expect(mine.stepLoss == theirs.stepLoss, "\(net.name)", sourceLocation: sourceLocation)
+        #expect(mine.stepError == theirs.stepError, "\(net.name)", sourceLocation: sourceLocation)
+        #expect(
+            mine.evaluations == theirs.evaluations, "\(net.name)", sourceLocation: sourceLocation)
+        #expect(mine.test == theirs.test, "\(net.name)", sourceLocation: sourceLocation)
+    }
+}
+
 /// A fresh, empty directory under the system's temporary directory.
 func freshDirectory(_ label: String) -> String {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent(
