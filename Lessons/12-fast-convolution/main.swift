@@ -368,10 +368,15 @@ let tiles = notebook.cell("The register tile") { cell -> [Measurement] in
     let times = InstructionSet.allCases.map {
         "\($0): \(Format.fixed(measurements[$0]!.seconds * 1000, 2)) ms"
     }.joined(separator: ", ")
+    // Tiles within 2% of each other count as tied: where the FMA units are what limits every
+    // tile that fits (a Zen 4 core runs a 512-bit FMA as two 256-bit halves), the three run at
+    // the same speed and their order is the timer's noise.
+    let tie = 1.02
     if spilling.isEmpty {
         cell.checkTiming(
-            "the tile made for this build (\(own.directRows) rows) is the fastest of the three",
-            measurements.values.allSatisfy { ownSeconds <= $0.seconds }, times)
+            "the tile made for this build (\(own.directRows) rows) is the fastest of the three, "
+                + "or within 2% of it",
+            measurements.values.allSatisfy { ownSeconds <= tie * $0.seconds }, times)
     } else {
         let names = spilling.map { "\($0.directRows) rows" }.joined(separator: ", ")
         cell.checkTiming(
@@ -382,9 +387,16 @@ let tiles = notebook.cell("The register tile") { cell -> [Measurement] in
     let fits = InstructionSet.allCases.filter { !spilling.contains($0) }
     let fastest = fits.min { measurements[$0]!.seconds < measurements[$1]!.seconds } ?? own
     let ownShare = percent(measurements[own]!.gflops / peak[1]!, 0)
+    let fitSeconds = fits.map { measurements[$0]!.seconds }
+    let spread = (fitSeconds.max() ?? ownSeconds) / (fitSeconds.min() ?? ownSeconds)
     var comparison =
         "Of the tiles that fit, the \(fastest.directRows)-row tile was the fastest here"
-    if fastest != own {
+    if fits.count > 1 && spread <= tie {
+        comparison =
+            "The tiles that fit ran within \(percent(spread - 1, 1)) of each other here: on this "
+            + "core more rows did not make the tile faster, so the loads that extra rows save "
+            + "per FMA are not what limits it"
+    } else if fastest != own {
         comparison +=
             ", \(Format.fixed(ownSeconds / measurements[fastest]!.seconds, 2))× the speed of "
             + "this build's \(own.directRows)-row tile: more rows mean more multiply-adds per "

@@ -254,7 +254,8 @@ func directForwardTiles(
         directTilePanels(
             panels: panels.count, rows: rows, depth: depth, taps: TapTable(offsets: tables.taps),
             weights: first, weightStep: depth * directNR, input: padded,
-            starts: tables.starts + g, into: tile + g * directNR, tileStep: tileStep)
+            starts: RowTable(starts: tables.starts + g), into: tile + g * directNR,
+            tileStep: tileStep)
     }
 }
 

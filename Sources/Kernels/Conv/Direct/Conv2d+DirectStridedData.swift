@@ -299,7 +299,8 @@ private func stridedDataTile(
             panels: chosen.count, rows: plan.rows, depth: depth,
             taps: TapStride(step: plan.pad.planeStride),
             weights: weights + tap * tapStep + chosen.lowerBound * depth * directNR,
-            weightStep: depth * directNR, input: padded + phase.offsets[index], starts: starts,
+            weightStep: depth * directNR, input: padded + phase.offsets[index],
+            starts: RowTable(starts: starts),
             into: tile, tileStep: plan.rows * directNR, accumulate: index > 0)
     }
 }

@@ -33,6 +33,26 @@ struct TapStride: TapOffsets {
     @inline(__always) subscript(_ p: Int) -> Int { p * step }
 }
 
+/// Where row `r` of a tile starts reading, in floats past its input: a table (`RowTable`: the
+/// direct convolution's output pixels, Winograd's blocks) or one float after another
+/// (`RowRun`: the Winograd weight gradient's input channels). A run lets the compiler address
+/// every row from one pointer, where a table takes a register per row (eight, with AVX-512).
+protocol RowStarts {
+    subscript(_ r: Int) -> Int { get }
+}
+
+/// Rows starting where a table says.
+struct RowTable: RowStarts {
+    let starts: UnsafePointer<Int>
+    @inline(__always) subscript(_ r: Int) -> Int { starts[r] }
+}
+
+/// Rows one float apart, the first at `first`.
+struct RowRun: RowStarts {
+    let first: Int
+    @inline(__always) subscript(_ r: Int) -> Int { first + r }
+}
+
 /// One register tile: `rows` pixels (window starts `starts[0..<rows]` in `input`) ×
 /// sixteen output channels, summed over `depth` taps; written pixel-major to
 /// `tile[rows][16]` (added to what is there when `accumulate`). `rows` is
@@ -42,9 +62,9 @@ struct TapStride: TapOffsets {
 /// taps as the rows, the output pixels as the summed index (see
 /// `conv2dBackwardWeightDirect`).
 @inline(__always)
-func directTile<Taps: TapOffsets>(
+func directTile<Taps: TapOffsets, Rows: RowStarts>(
     rows: Int, depth: Int, taps: Taps, weights: UnsafePointer<Float>,
-    input: UnsafePointer<Float>, starts: UnsafePointer<Int>, into tile: UnsafeMutablePointer<Float>,
+    input: UnsafePointer<Float>, starts: Rows, into tile: UnsafeMutablePointer<Float>,
     accumulate: Bool = false
 ) {
     switch rows {
@@ -65,9 +85,9 @@ func directTile<Taps: TapOffsets>(
 
 /// Eight rows: AVX-512.
 @inline(__always)
-func directTile8<Taps: TapOffsets>(
+func directTile8<Taps: TapOffsets, Rows: RowStarts>(
     depth: Int, taps: Taps, weights: UnsafePointer<Float>,
-    input: UnsafePointer<Float>, starts: UnsafePointer<Int>, into tile: UnsafeMutablePointer<Float>,
+    input: UnsafePointer<Float>, starts: Rows, into tile: UnsafeMutablePointer<Float>,
     accumulate: Bool
 ) {
     let x0 = input + starts[0]
@@ -125,9 +145,9 @@ func directTile8<Taps: TapOffsets>(
 // listing: direct-tile-6
 /// Six rows: AVX2.
 @inline(__always)
-func directTile6<Taps: TapOffsets>(
+func directTile6<Taps: TapOffsets, Rows: RowStarts>(
     depth: Int, taps: Taps, weights: UnsafePointer<Float>,
-    input: UnsafePointer<Float>, starts: UnsafePointer<Int>, into tile: UnsafeMutablePointer<Float>,
+    input: UnsafePointer<Float>, starts: Rows, into tile: UnsafeMutablePointer<Float>,
     accumulate: Bool
 ) {
     let x0 = input + starts[0]
@@ -175,9 +195,9 @@ func directTile6<Taps: TapOffsets>(
 
 /// Four rows: the portable tile.
 @inline(__always)
-func directTile4<Taps: TapOffsets>(
+func directTile4<Taps: TapOffsets, Rows: RowStarts>(
     depth: Int, taps: Taps, weights: UnsafePointer<Float>,
-    input: UnsafePointer<Float>, starts: UnsafePointer<Int>, into tile: UnsafeMutablePointer<Float>,
+    input: UnsafePointer<Float>, starts: Rows, into tile: UnsafeMutablePointer<Float>,
     accumulate: Bool
 ) {
     let x0 = input + starts[0]
@@ -217,9 +237,9 @@ func directTile4<Taps: TapOffsets>(
 /// its tile `tileStep` floats after the first's. Two go through `directTilePair`, one
 /// through `directTile`; each output is the same sum either way.
 @inline(__always)
-func directTilePanels<Taps: TapOffsets>(
+func directTilePanels<Taps: TapOffsets, Rows: RowStarts>(
     panels: Int, rows: Int, depth: Int, taps: Taps, weights: UnsafePointer<Float>,
-    weightStep: Int, input: UnsafePointer<Float>, starts: UnsafePointer<Int>,
+    weightStep: Int, input: UnsafePointer<Float>, starts: Rows,
     into tile: UnsafeMutablePointer<Float>, tileStep: Int, accumulate: Bool = false
 ) {
     if panels == 2 {
@@ -240,9 +260,9 @@ func directTilePanels<Taps: TapOffsets>(
 /// nine for eight. Each output is the same sum in the same order as `directTile8`'s: the
 /// panels `weights` and `secondWeights` written to `tile` and `secondTile`.
 @inline(__always)
-func directTilePair<Taps: TapOffsets>(
+func directTilePair<Taps: TapOffsets, Rows: RowStarts>(
     depth: Int, taps: Taps, weights: UnsafePointer<Float>, input: UnsafePointer<Float>,
-    starts: UnsafePointer<Int>, into tile: UnsafeMutablePointer<Float>,
+    starts: Rows, into tile: UnsafeMutablePointer<Float>,
     secondWeights: UnsafePointer<Float>, secondTile: UnsafeMutablePointer<Float>,
     accumulate: Bool
 ) {
