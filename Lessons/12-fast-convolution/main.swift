@@ -368,9 +368,9 @@ let tiles = notebook.cell("The register tile") { cell -> [Measurement] in
     let times = InstructionSet.allCases.map {
         "\($0): \(Format.fixed(measurements[$0]!.seconds * 1000, 2)) ms"
     }.joined(separator: ", ")
-    // Tiles within 2% of each other count as tied: where the FMA units are what limits every
-    // tile that fits (a Zen 4 core runs a 512-bit FMA as two 256-bit halves), the three run at
-    // the same speed and their order is the timer's noise.
+    // The build's tile passes within 2% of the fastest: on a core where the rows do not change
+    // the speed (a Zen 4 core, which runs a 512-bit FMA as two 256-bit halves, runs the three
+    // within about 1% of each other), which one comes first is the timer's noise.
     let tie = 1.02
     if spilling.isEmpty {
         cell.checkTiming(
@@ -394,8 +394,8 @@ let tiles = notebook.cell("The register tile") { cell -> [Measurement] in
     if fits.count > 1 && spread <= tie {
         comparison =
             "The tiles that fit ran within \(percent(spread - 1, 1)) of each other here: on this "
-            + "core more rows did not make the tile faster, so the loads that extra rows save "
-            + "per FMA are not what limits it"
+            + "core more rows did not make the tile faster, so the weight-vector loads that extra "
+            + "rows save are not what limits it"
     } else if fastest != own {
         comparison +=
             ", \(Format.fixed(ownSeconds / measurements[fastest]!.seconds, 2))× the speed of "
@@ -408,7 +408,8 @@ let tiles = notebook.cell("The register tile") { cell -> [Measurement] in
         """
         \(comparison). The tile made for this build reached \(ownShare) of one thread's \
         peak. The peak's chains do nothing but FMAs on registers; the tile must also load \
-        and broadcast one input value for every \(16 / floats) FMA instruction\(16 / floats == 1 ? "" : "s"), \
+        and broadcast one input value for every \(16 / floats == 1 ? "" : "\(16 / floats) ")FMA \
+        instruction\(16 / floats == 1 ? "" : "s"), \
         fetch a weight vector per tap, and store its outputs, and those instructions \
         compete with the FMAs for the core's issue slots.
         """)
