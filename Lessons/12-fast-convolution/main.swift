@@ -316,7 +316,10 @@ let tiles = notebook.cell("The register tile") { cell -> [Measurement] in
         portable tile is written for NEON's 32 registers of 4 floats.\(baselineX86 ? " This build is baseline x86-64, which has no FMA instruction: each `addingProduct` becomes a call to the C library's `fmaf` for every lane, which gives the same correctly rounded results but keeps nothing in registers across the calls. It is correct and slow: build with a target CPU (the package does unless told otherwise)." : "")
 
         Here is the 6-row tile, every accumulator a named variable so that the compiler \
-        keeps it in a register:
+        keeps it in a register. `taps[p]` and `starts[r]` look up the two tables of offsets; \
+        they are generic so that a caller whose offsets follow a rule (taps a fixed step \
+        apart, rows one float apart) can pass the rule instead of a table, and the compiler \
+        can then step one pointer where a table needs one per row:
         """)
     try cell.listing("direct-tile-6", in: "Sources/Kernels/Conv/Direct/DirectTiles.swift")
     cell.prose(
