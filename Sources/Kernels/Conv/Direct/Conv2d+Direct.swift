@@ -254,7 +254,7 @@ func directForwardTiles(
         directTilePanels(
             panels: panels.count, rows: rows, depth: depth, taps: TapTable(offsets: tables.taps),
             weights: first, weightStep: depth * directNR, input: padded,
-            starts: RowTable(starts: tables.starts + g), into: tile + g * directNR,
+            starts: TapTable(offsets: tables.starts + g), into: tile + g * directNR,
             tileStep: tileStep)
     }
 }

@@ -103,7 +103,7 @@ public func conv2dBackwardWeightDirect(
                                 taps: TapTable(offsets: starts.pointer),
                                 weights: gradients + panel * count * directNR,
                                 weightStep: count * directNR, input: padded,
-                                starts: RowTable(starts: taps.pointer + tile * rows),
+                                starts: TapTable(offsets: taps.pointer + tile * rows),
                                 into: partial + (panel * tapTiles + tile) * rows * directNR,
                                 tileStep: tapTiles * rows * directNR, accumulate: !first)
                         }

@@ -300,7 +300,7 @@ private func stridedDataTile(
             taps: TapStride(step: plan.pad.planeStride),
             weights: weights + tap * tapStep + chosen.lowerBound * depth * directNR,
             weightStep: depth * directNR, input: padded + phase.offsets[index],
-            starts: RowTable(starts: starts),
+            starts: TapTable(offsets: starts),
             into: tile, tileStep: plan.rows * directNR, accumulate: index > 0)
     }
 }

@@ -13,44 +13,28 @@
 // compiler keeps in registers. They differ only in how many rows they hold: each output is
 // the same sum over the taps in the same order, so all three give the same bits.
 
-/// Where tap `p` of a tile row lies, in floats past the row's start: a table
-/// (`TapTable`, the direct convolution's kernel taps in the padded image) or a
-/// fixed step (`TapStride`: Winograd's channels, one after another or a block apart). A
-/// step saves the tile one load per tap and lets the compiler step the row pointers itself.
+/// Where tap `p` of a tile row lies, in floats past the row's start, or (as a tile's `starts`)
+/// where row `p` starts, in floats past the tile's input: a table (`TapTable`: the direct
+/// convolution's kernel taps in the padded image, its output pixels' windows, Winograd's
+/// blocks) or a fixed step (`TapStride`: Winograd's channels, one after another or a block
+/// apart). A step saves the tile one load per tap and lets the compiler step the row pointers
+/// itself; as rows one float apart (the Winograd weight gradient's input channels) it lets the
+/// compiler address every row from one pointer, where a table takes a register per row (eight,
+/// with AVX-512).
 protocol TapOffsets {
     subscript(_ p: Int) -> Int { get }
 }
 
-/// Taps at the offsets a table lists.
+/// Offsets a table lists.
 struct TapTable: TapOffsets {
     let offsets: UnsafePointer<Int>
     @inline(__always) subscript(_ p: Int) -> Int { offsets[p] }
 }
 
-/// Taps `step` floats apart: tap `p` at `p · step`.
+/// Offsets `step` floats apart: `p` at `p · step`.
 struct TapStride: TapOffsets {
     let step: Int
     @inline(__always) subscript(_ p: Int) -> Int { p * step }
-}
-
-/// Where row `r` of a tile starts reading, in floats past its input: a table (`RowTable`: the
-/// direct convolution's output pixels, Winograd's blocks) or one float after another
-/// (`RowRun`: the Winograd weight gradient's input channels). A run lets the compiler address
-/// every row from one pointer, where a table takes a register per row (eight, with AVX-512).
-protocol RowStarts {
-    subscript(_ r: Int) -> Int { get }
-}
-
-/// Rows starting where a table says.
-struct RowTable: RowStarts {
-    let starts: UnsafePointer<Int>
-    @inline(__always) subscript(_ r: Int) -> Int { starts[r] }
-}
-
-/// Rows one float apart, the first at `first`.
-struct RowRun: RowStarts {
-    let first: Int
-    @inline(__always) subscript(_ r: Int) -> Int { first + r }
 }
 
 /// One register tile: `rows` pixels (window starts `starts[0..<rows]` in `input`) ×
@@ -62,7 +46,7 @@ struct RowRun: RowStarts {
 /// taps as the rows, the output pixels as the summed index (see
 /// `conv2dBackwardWeightDirect`).
 @inline(__always)
-func directTile<Taps: TapOffsets, Rows: RowStarts>(
+func directTile<Taps: TapOffsets, Rows: TapOffsets>(
     rows: Int, depth: Int, taps: Taps, weights: UnsafePointer<Float>,
     input: UnsafePointer<Float>, starts: Rows, into tile: UnsafeMutablePointer<Float>,
     accumulate: Bool = false
@@ -85,7 +69,7 @@ func directTile<Taps: TapOffsets, Rows: RowStarts>(
 
 /// Eight rows: AVX-512.
 @inline(__always)
-func directTile8<Taps: TapOffsets, Rows: RowStarts>(
+func directTile8<Taps: TapOffsets, Rows: TapOffsets>(
     depth: Int, taps: Taps, weights: UnsafePointer<Float>,
     input: UnsafePointer<Float>, starts: Rows, into tile: UnsafeMutablePointer<Float>,
     accumulate: Bool
@@ -145,7 +129,7 @@ func directTile8<Taps: TapOffsets, Rows: RowStarts>(
 // listing: direct-tile-6
 /// Six rows: AVX2.
 @inline(__always)
-func directTile6<Taps: TapOffsets, Rows: RowStarts>(
+func directTile6<Taps: TapOffsets, Rows: TapOffsets>(
     depth: Int, taps: Taps, weights: UnsafePointer<Float>,
     input: UnsafePointer<Float>, starts: Rows, into tile: UnsafeMutablePointer<Float>,
     accumulate: Bool
@@ -195,7 +179,7 @@ func directTile6<Taps: TapOffsets, Rows: RowStarts>(
 
 /// Four rows: the portable tile.
 @inline(__always)
-func directTile4<Taps: TapOffsets, Rows: RowStarts>(
+func directTile4<Taps: TapOffsets, Rows: TapOffsets>(
     depth: Int, taps: Taps, weights: UnsafePointer<Float>,
     input: UnsafePointer<Float>, starts: Rows, into tile: UnsafeMutablePointer<Float>,
     accumulate: Bool
@@ -237,7 +221,7 @@ func directTile4<Taps: TapOffsets, Rows: RowStarts>(
 /// its tile `tileStep` floats after the first's. Two go through `directTilePair`, one
 /// through `directTile`; each output is the same sum either way.
 @inline(__always)
-func directTilePanels<Taps: TapOffsets, Rows: RowStarts>(
+func directTilePanels<Taps: TapOffsets, Rows: TapOffsets>(
     panels: Int, rows: Int, depth: Int, taps: Taps, weights: UnsafePointer<Float>,
     weightStep: Int, input: UnsafePointer<Float>, starts: Rows,
     into tile: UnsafeMutablePointer<Float>, tileStep: Int, accumulate: Bool = false
@@ -260,7 +244,7 @@ func directTilePanels<Taps: TapOffsets, Rows: RowStarts>(
 /// nine for eight. Each output is the same sum in the same order as `directTile8`'s: the
 /// panels `weights` and `secondWeights` written to `tile` and `secondTile`.
 @inline(__always)
-func directTilePair<Taps: TapOffsets, Rows: RowStarts>(
+func directTilePair<Taps: TapOffsets, Rows: TapOffsets>(
     depth: Int, taps: Taps, weights: UnsafePointer<Float>, input: UnsafePointer<Float>,
     starts: Rows, into tile: UnsafeMutablePointer<Float>,
     secondWeights: UnsafePointer<Float>, secondTile: UnsafeMutablePointer<Float>,

@@ -471,7 +471,7 @@ extension F4x4 {
                     panels: panels.count, rows: plan.rows, depth: plan.channels,
                     taps: TapStride(step: 1), weights: weights,
                     weightStep: plan.channels * directNR, input: transformed,
-                    starts: RowTable(starts: starts + g),
+                    starts: TapTable(offsets: starts + g),
                     into: scratch.m + xi * bundle.mStride + g * directNR,
                     tileStep: panelStep)
             }

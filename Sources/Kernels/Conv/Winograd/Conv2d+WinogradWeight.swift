@@ -420,21 +420,24 @@ struct WinogradWeightPlan<T: WinogradWeightTransform> {
             let (xi, pair) = xiPair.quotientAndRemainder(dividingBy: pairCount)
             let xiPanel = xi * panelCount + pair * span
             let first = rowTile * rows
-            @inline(__always) func tile<Rows: RowStarts>(_ starts: Rows) {
+            let v = scratch.v + xi * bundle.vStride
+            @inline(__always) func tile<Rows: TapOffsets>(
+                _ input: UnsafePointer<Float>, _ starts: Rows
+            ) {
                 directTilePanels(
                     panels: min(span, panelCount - pair * span), rows: rows,
                     depth: bundle.count, taps: TapStride(step: channels),
                     weights: scratch.m + xiPanel * bundle.mStride, weightStep: bundle.mStride,
-                    input: scratch.v + xi * bundle.vStride, starts: starts,
+                    input: input, starts: starts,
                     into: partial + (xiPanel * channelRows + first) * directNR,
                     tileStep: channelRows * directNR, accumulate: accumulate)
             }
             // A tile of whole channels reads them one float apart, from one pointer; the last
             // tile of a channel count that is no multiple of the rows repeats its last channel.
             if first + rows <= channels {
-                tile(RowRun(first: first))
+                tile(v + first, TapStride(step: 1))
             } else {
-                tile(RowTable(starts: channelStarts + first))
+                tile(v, TapTable(offsets: channelStarts + first))
             }
         }
     }
