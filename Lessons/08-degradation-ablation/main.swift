@@ -1406,7 +1406,10 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
     cell.prose(
         """
         `Docs/landscape` holds those comparisons, made by `resnet-lab landscape` (its README \
-        gives the command): \(nets.count) trained nets from the committed runs, each measured \
+        gives the command): \(nets.count) trained nets of the committed runs as they stood \
+        before the weight gradient moved from F(2×2, 3×3) to F(4×4, 3×3) (2026-12-07: the \
+        300-step nets of `Docs/ablation` have been trained again since, these landscapes not \
+        yet measured again), each measured \
         on the first \(settings.images) training images along the same \
         \(settings.directionPairs) pairs of directions, a \(settings.slicePoints)-point slice \
         along each pair's first direction and a \(settings.gridPoints) × \(settings.gridPoints) \
@@ -1692,7 +1695,8 @@ notebook.cell("What a longer run adds") { cell in
         (the paper's two cuts, at half and three quarters of the way), seeds \(longConfig.seeds.map(String.init).joined(separator: ", "))\
         \(longer.unfinishedSeeds.isEmpty ? "" : " (seed \(longer.unfinishedSeeds.map(String.init).joined(separator: ", ")) not finished: a seed joins once its four nets have finished)"), \
         test error measured \(longConfig.evaluations) times along the way instead of \
-        \(config.evaluations), everything else as in this run (its README says how and \
+        \(config.evaluations), everything else as in this run but the weight gradient's \
+        arithmetic (F(2×2, 3×3), where this run's is F(4×4, 3×3): its README says how and \
         where it was made). Training \
         error over the last \(longConfig.window) steps, and test error on all \
         \(Format.grouped(long.testImages)) test images, beside this run's numbers for the \

@@ -350,9 +350,9 @@ notebook.cell("What early and late stages respond to", using: caught) { cell, ca
         resolution. As a share of what its size allows, each stage follows the edges about \
         equally, from \(Format.fixed(shares.min()!, 2)) to \(Format.fixed(shares.max()!, 2)). \
         What training added shows against the same network untrained (\(untrainedSeeds.count) \
-        draws of initial weights, the first its own): it gains \
-        \(gains.map { String(format: "%+.3f", $0) }.joined(separator: ", ")) stage by stage \
-        over their mean, most in \(mostGained.map { caught.maps[$0].name }.joined(separator: " and "))\
+        draws of initial weights, the first its own): its score differs from their mean by \
+        \(gains.map { String(format: "%+.3f", $0) }.joined(separator: ", ")) stage by stage, \
+        the most in \(mostGained.map { caught.maps[$0].name }.joined(separator: " and "))\
         \(mostGained.count > 1 ? " (\(String(format: "%+.3f", gains[mostGained[0]])) each)" : ""). \
         \(unclear.isEmpty ? "Past layer1 each stage scores at least \(Format.fixed(margin, 2)) above every untrained draw." : "But the draws differ among themselves by about as much: in \(unclear.map { "\(caught.maps[$0].name) (\(Format.fixed(trainedScores[$0], 3)) against draws up to \(Format.fixed(bestUntrained[$0], 3)))" }.joined(separator: " and ")) the trained network is not \(Format.fixed(margin, 2)) above every untrained one, so this measure barely sees what training did there.") \
         In layer1 the untrained \
