@@ -340,6 +340,16 @@ notebook.cell("What early and late stages respond to", using: caught) { cell, ca
         trainedScores[$0] - bestUntrained[$0] >= margin
     }
     let unclear = caught.maps.indices.dropFirst().filter { !clearGains.contains($0) }
+    let layer1Sentence =
+        trainedScores[0] < untrainedScores[0]
+        ? "In layer1 the untrained network scores \(Format.fixed(untrainedScores[0], 3)) on "
+            + "average, above the trained one's \(Format.fixed(trainedScores[0], 3)): random 3×3 "
+            + "filters on the image respond to its edges by construction, and training made "
+            + "layer1's maps follow them less, so this measure says little about what layer1 "
+            + "learned."
+        : "In layer1 the untrained network already scores \(Format.fixed(untrainedScores[0], 3)): "
+            + "random 3×3 filters on the image respond to its edges by construction, so this "
+            + "measure says little about what layer1 learned."
     cell.prose(
         """
         The raw numbers fall from layer1 (\(Format.fixed(trainedScores[0], 2))) to layer4 \
@@ -347,18 +357,15 @@ notebook.cell("What early and late stages respond to", using: caught) { cell, ca
         meaning: a map of 4×4 cells cannot trace an outline however it is computed, and the \
         best any map on that grid can score (the edges averaged over each cell) is \
         \(Format.fixed(ceilings[3], 2)), against \(Format.fixed(ceilings[0], 2)) at full \
-        resolution. As a share of what its size allows, each stage follows the edges about \
-        equally, from \(Format.fixed(shares.min()!, 2)) to \(Format.fixed(shares.max()!, 2)). \
+        resolution. As a share of what its size allows, the stages follow the edges within 0.1 \
+        of each other, from \(Format.fixed(shares.min()!, 2)) to \(Format.fixed(shares.max()!, 2)). \
         What training added shows against the same network untrained (\(untrainedSeeds.count) \
-        draws of initial weights, the first its own): it gains \
-        \(gains.map { String(format: "%+.3f", $0) }.joined(separator: ", ")) stage by stage \
-        over their mean, most in \(mostGained.map { caught.maps[$0].name }.joined(separator: " and "))\
+        draws of initial weights, the first its own): its score differs from their mean by \
+        \(gains.map { String(format: "%+.3f", $0) }.joined(separator: ", ")) stage by stage, \
+        the largest gain in \(mostGained.map { caught.maps[$0].name }.joined(separator: " and "))\
         \(mostGained.count > 1 ? " (\(String(format: "%+.3f", gains[mostGained[0]])) each)" : ""). \
         \(unclear.isEmpty ? "Past layer1 each stage scores at least \(Format.fixed(margin, 2)) above every untrained draw." : "But the draws differ among themselves by about as much: in \(unclear.map { "\(caught.maps[$0].name) (\(Format.fixed(trainedScores[$0], 3)) against draws up to \(Format.fixed(bestUntrained[$0], 3)))" }.joined(separator: " and ")) the trained network is not \(Format.fixed(margin, 2)) above every untrained one, so this measure barely sees what training did there.") \
-        In layer1 the untrained \
-        network already scores \(Format.fixed(untrainedScores[0], 3)): random 3×3 filters on \
-        the image respond to its edges by construction, so this measure says little about \
-        what layer1 learned. Part of any gain can be fewer flat maps rather than maps that \
+        \(layer1Sentence) Part of any gain can be fewer flat maps rather than maps that \
         follow the edges better: the flat-map column shows how many of each stage's maps \
         were silent on these four images. So this measure does not show later stages \
         caring less about edges; it shows them coarser. After the last stage, global average pooling throws away *where* altogether: \

@@ -4,9 +4,9 @@ import Kernels
 // (their naive references sit beside them in Kernels). Each chooses its path by shape, as
 // `Conv2dShape.paths` reports:
 // - a 3×3, stride-1, padding-1 convolution with input channels in sixteens and 8 or more
-//   output channels runs Winograd's F(4×4, 3×3) forward and for the data gradient (when the
-//   output channels come in sixteens too) and F(2×2, 3×3) for the weight gradient, its
-//   products on the direct tile (Kernels/Conv/Winograd);
+//   output channels runs Winograd's F(4×4, 3×3) forward, for the data gradient (when the
+//   output channels come in sixteens too) and for the weight gradient, its products on the
+//   direct tile (Kernels/Conv/Winograd);
 // - a pointwise convolution (1×1, stride 1, no padding) is a GEMM on the image as it is;
 // - otherwise the direct register tile, when there are 8 or more output channels (the data
 //   gradient needs 8 or more input channels instead and, with stride 1, padding below the

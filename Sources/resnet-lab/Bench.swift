@@ -193,7 +193,7 @@ struct Bench: ParsableCommand {
                 row(
                     [
                         "layer", "forward", "backward data", "backward weight",
-                        "direct tile: fwd", "data", "weight", "weight by F(4×4)",
+                        "direct tile: fwd", "data", "weight", "weight by F(2×2)",
                     ], width: 22))
         }
         var results: [ConvResult] = []
@@ -215,14 +215,15 @@ struct Bench: ParsableCommand {
             }
             let forward = rate { conv2dForward(s, input: x, weight: w, bias: nil, output: &y) }
             let data = rate { conv2dBackwardData(s, gradOutput: dy, weight: w, gradInput: &dx) }
-            // Where the weight gradient runs Winograd's F(2×2, 3×3), F(4×4, 3×3)'s weight
-            // gradient too (which training does not run), timed in alternating rounds with it
-            // so that moving to it can be decided on each machine.
+            // Where the weight gradient runs Winograd's F(4×4, 3×3), F(2×2, 3×3)'s weight
+            // gradient too (which training ran until 2026-12-07, with a quarter of the
+            // rounding), timed in alternating rounds with it, so that each machine shows what
+            // the change bought.
             let paths = s.paths
             let weight: Double
-            var weight4x4: Double?
+            var weight2x2: Double?
             if paths.backwardWeight == .winograd {
-                var dw4 = dw
+                var dw2 = dw
                 let seconds = Timing.alternatingMedians(
                     rounds: repeats,
                     [
@@ -231,11 +232,11 @@ struct Bench: ParsableCommand {
                                 s, input: x, gradOutput: dy, gradWeight: &dw, gradBias: nil)
                         },
                         {
-                            conv2dBackwardWeightWinograd4x4(
-                                s, input: x, gradOutput: dy, gradWeight: &dw4)
+                            conv2dBackwardWeightWinograd2x2(
+                                s, input: x, gradOutput: dy, gradWeight: &dw2)
                         },
                     ])
-                (weight, weight4x4) = (flops / seconds[0] / 1e9, flops / seconds[1] / 1e9)
+                (weight, weight2x2) = (flops / seconds[0] / 1e9, flops / seconds[1] / 1e9)
             } else {
                 weight = rate {
                     conv2dBackwardWeight(
@@ -279,12 +280,12 @@ struct Bench: ParsableCommand {
                     layer: shape.name, forwardGflops: forward, backwardDataGflops: data,
                     backwardWeightGflops: weight, naiveGflops: naive,
                     directGflops: direct.contains { $0 != nil } ? direct : nil,
-                    winograd4x4WeightGflops: weight4x4))
+                    winograd2x2WeightGflops: weight2x2))
             if !json {
                 let cells = [forward, data, weight].enumerated().map { i, fast in
                     format(fast) + (naive.map { " (" + format($0[i]) + ")" } ?? "")
                 }
-                let directCells = (direct + [weight4x4]).map { $0.map(format) ?? "–" }
+                let directCells = (direct + [weight2x2]).map { $0.map(format) ?? "–" }
                 print(row([shape.name] + cells + directCells, width: 22))
             }
         }
@@ -415,16 +416,17 @@ struct ConvResult: Codable {
     var backwardWeightGflops: Double
     /// forward, backward data, backward weight
     var naiveGflops: [Double]?
-    /// Where a computation runs Winograd (F(4×4, 3×3) forward and for the data gradient,
-    /// F(2×2, 3×3) for the weight gradient): the direct tile's GFLOP/s on the
+    /// Where a computation runs Winograd (F(4×4, 3×3), forward and for both gradients): the
+    /// direct tile's GFLOP/s on the
     /// same layer (forward, backward data, backward weight; nil where Winograd does not
     /// run), to set beside it. Nil when Winograd runs none of the three.
     var directGflops: [Double?]?
-    /// Where the weight gradient runs F(2×2, 3×3): F(4×4, 3×3)'s weight gradient
-    /// (`conv2dBackwardWeightWinograd4x4`, not used by training) on the same layer, to set
-    /// beside it; there the two are timed in alternating rounds (since 2026-12-05;
-    /// `backwardWeightGflops` before that was timed alone). Nil elsewhere.
-    var winograd4x4WeightGflops: Double?
+    /// Where the weight gradient runs Winograd: F(2×2, 3×3)'s weight gradient
+    /// (`conv2dBackwardWeightWinograd2x2`, which training ran until 2026-12-07; F(4×4, 3×3)
+    /// since) on the same layer, to set beside it, the two timed in alternating rounds. Nil
+    /// elsewhere. (Until 2026-12-07 this was `winograd4x4_weight_gflops`, F(4×4, 3×3) beside
+    /// the F(2×2, 3×3) that training ran.)
+    var winograd2x2WeightGflops: Double?
 }
 
 private func format(_ x: Double) -> String {

@@ -108,8 +108,7 @@ let convCases: [ConvCase] = [
     ConvCase(2, 9, 5, 6, 10, kernel: (3, 5), stride: (1, 1), padding: (2, 1), bias: true),
     ConvCase(1, 12, 9, 9, 8, kernel: (5, 5), stride: (1, 1), padding: (0, 0), bias: false),
     ConvCase(2, 8, 6, 7, 9, kernel: (3, 3), stride: (2, 1), padding: (1, 1), bias: true),
-    // Winograd, F(4×4, 3×3) forward and for the data gradient, F(2×2, 3×3) for the weight
-    // gradient: 3×3, stride 1, padding 1, input channels in sixteens; sides that leave a
+    // Winograd, F(4×4, 3×3) forward and for both gradients: 3×3, stride 1, padding 1, input channels in sixteens; sides that leave a
     // last block cut off (by 1, 2 or 3 of F(4×4, 3×3)'s four), output channels that leave a
     // partial panel, one image, bundles of small images, a map wider than a bundle of
     // blocks; the data gradient where the output channels come in sixteens too.
@@ -196,12 +195,12 @@ struct Conv2dTests {
             // Sums over the images' blocks (in groups), then up to 12 roundings in the
             // transforms; the bias gradient is a plain sum, within its own bound.
             let (x, _, _, dy) = c.data()
-            let blocks = s.batch * ((s.height + 1) / 2) * ((s.width + 1) / 2)
+            let blocks = s.batch * ((s.height + 3) / 4) * ((s.width + 3) / 4)
             expectWithinRoundoff(
                 fast, c.backwardWeight(naive: true),
                 magnitude: winogradWeightMagnitude(
                     batch: s.batch, channels: s.inChannels, height: s.height, width: s.width,
-                    outChannels: s.outChannels, x: x, dy: dy
+                    outChannels: s.outChannels, x: x, dy: dy, block: 4
                 ) + c.backwardWeight(naive: true, absolute: true).dropFirst(s.weightSize),
                 length: blocks + 16, "backward weight (Winograd)")
         } else {
@@ -471,9 +470,9 @@ struct WinogradAccuracyTests {
         #expect(relative < 2e-6, "relative rms error \(relative)")
     }
 
-    /// The weight gradient's rounding the same way, for F(2×2, 3×3) (what
-    /// `conv2dBackwardWeight` runs) and F(4×4, 3×3) (`conv2dBackwardWeightWinograd4x4`, measured
-    /// beside it): batch 8, inputs and output gradients in [−1, 1), against a double-precision
+    /// The weight gradient's rounding the same way, for F(4×4, 3×3) (what
+    /// `conv2dBackwardWeight` runs since 2026-12-07, `conv2dBackwardWeightWinograd`) and F(2×2,
+    /// 3×3) (`conv2dBackwardWeightWinograd2x2`, which it ran before, measured beside it): batch 8, inputs and output gradients in [−1, 1), against a double-precision
     /// direct sum over the batch and the map. Measured on the three shapes (16 channels at
     /// 28×28, 32 at 14×14, 64 at 7×7): F(2×2, 3×3) 0.43, 0.24 and 0.17 × 10⁻⁶ of the
     /// gradients' root mean square, F(4×4, 3×3) 1.64, 1.04 and 0.69 × 10⁻⁶, about four times
@@ -521,9 +520,9 @@ struct WinogradAccuracyTests {
             return (errorSquares / squares).squareRoot()
         }
         var dw2 = [Float](repeating: 0, count: s.weightSize)
-        conv2dBackwardWeight(s, input: x, gradOutput: dy, gradWeight: &dw2, gradBias: nil)
+        conv2dBackwardWeightWinograd2x2(s, input: x, gradOutput: dy, gradWeight: &dw2)
         var dw4 = [Float](repeating: 0, count: s.weightSize)
-        conv2dBackwardWeightWinograd4x4(s, input: x, gradOutput: dy, gradWeight: &dw4)
+        conv2dBackwardWeight(s, input: x, gradOutput: dy, gradWeight: &dw4, gradBias: nil)
         let (error2, error4) = (relativeError(dw2), relativeError(dw4))
         #expect(error2 < 0.8e-6, "F(2×2, 3×3): relative rms error \(error2)")
         #expect(error4 < 3e-6, "F(4×4, 3×3): relative rms error \(error4)")

@@ -182,7 +182,7 @@ func winogradMagnitude(
 }
 
 /// The magnitude that bounds the rounding error of Winograd's weight gradient by F(m×m, 3×3)
-/// (`conv2dBackwardWeightWinograd`, m = 2; `conv2dBackwardWeightWinograd4x4`, m = 4) on a
+/// (`conv2dBackwardWeightWinograd2x2`, m = 2; `conv2dBackwardWeightWinograd`, m = 4) on a
 /// stride-1, padding-1 3×3 convolution (`x` [N, C, H, W], `dy` [N, K, H, W]): for each weight
 /// (k, c, m₁, m₂), the sum over the images, the output gradients and their blocks'
 /// (m+2)×(m+2) inputs of |dy|·|x| times the same absolute coefficients as `winogradMagnitude`

@@ -3,9 +3,9 @@
 /// know that a case reaches the path it is meant to check, so that a change of the
 /// dispatch rules cannot quietly leave a path untested.
 public enum Conv2dPath: String, Sendable, Equatable {
-    /// Winograd's F(4×4, 3×3) for the forward pass and the data gradient
-    /// (`Conv2d+Winograd.swift`), F(2×2, 3×3) for the weight gradient
-    /// (`Conv2d+WinogradWeight.swift`).
+    /// Winograd's F(4×4, 3×3): for the forward pass and the data gradient
+    /// (`Conv2d+Winograd.swift`) and for the weight gradient (`Conv2d+WinogradWeight4x4.swift`,
+    /// on the driver of `Conv2d+WinogradWeight.swift`).
     case winograd
     /// The direct register tile (`Conv2d+Direct.swift`).
     case direct

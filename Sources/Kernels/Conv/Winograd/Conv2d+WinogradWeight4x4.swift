@@ -10,9 +10,11 @@
 // order of F(2×2, 3×3)) are in Float; the partials' transform back by Gᵀ · G is done in
 // double precision and rounded once.
 //
-// `conv2dBackwardWeight` does not run it: its bits differ from F(2×2, 3×3)'s, and every seeded
-// number in Docs/ would have to be made again with it. `resnet-lab bench conv` times it beside
-// F(2×2, 3×3) on the ablation's layers, so that the change can be decided by measurement.
+// `conv2dBackwardWeight` runs it since 2026-12-07 (F(2×2, 3×3) before): on a Zen 4 the weight
+// gradient 1.14-1.38× and whole training steps on one thread 1.03-1.08× faster with AVX-512,
+// 1.07-1.10× with AVX2 (Docs/PERFORMANCE.md, "The weight gradient by F(4×4, 3×3), adopted"). Its
+// bits differ from F(2×2, 3×3)'s, so every seeded number in Docs/ was made again with it.
+// `resnet-lab bench conv` times F(2×2, 3×3) beside it.
 
 import Checks
 
@@ -109,19 +111,20 @@ extension F4x4: WinogradWeightTransform {
     }
 }
 
-/// The weight gradient by F(4×4, 3×3), on the phases of `conv2dBackwardWeightWinograd`
-/// (which runs F(2×2, 3×3), and which `conv2dBackwardWeight` uses). Needs
-/// `winogradApplies(s)`. Its rounding is larger; `bench conv` times it beside F(2×2, 3×3).
+/// The weight gradient by F(4×4, 3×3), as `conv2dBackwardWeight` runs it, on the phases of
+/// `conv2dBackwardWeightWinograd2x2` (F(2×2, 3×3), which training ran until 2026-12-07, with
+/// a quarter of the rounding; `bench conv` times the two side by side). Needs
+/// `winogradApplies(s)`.
 ///
 /// - input: `[batch, inChannels, height, width]`
 /// - gradOutput: `[batch, outChannels, height, width]`
 /// - gradWeight: `[outChannels, inChannels, 3, 3]`, overwritten
-public func conv2dBackwardWeightWinograd4x4(
+public func conv2dBackwardWeightWinograd(
     _ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
     gradWeight: UnsafeMutablePointer<Float>
 ) {
     checkArgument(
-        winogradApplies(s), "conv2dBackwardWeightWinograd4x4: needs 3×3, stride 1, padding 1")
+        winogradApplies(s), "conv2dBackwardWeightWinograd: needs 3×3, stride 1, padding 1")
     winogradWeightGradient(
         F4x4.self, s, input: input, gradOutput: gradOutput, gradWeight: gradWeight)
 }

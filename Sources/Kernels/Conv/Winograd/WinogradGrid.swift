@@ -1,6 +1,6 @@
 // What Winograd's kernels share (`Conv2d+Winograd.swift`, F(4×4, 3×3) for the forward pass
-// and the data gradient; `Conv2d+WinogradWeight.swift`, F(2×2, 3×3) for the weight gradient,
-// and `Conv2d+WinogradWeight4x4.swift`, F(4×4, 3×3) for it, measured beside it):
+// and the data gradient; `Conv2d+WinogradWeight4x4.swift`, F(4×4, 3×3) for the weight
+// gradient, and `Conv2d+WinogradWeight.swift`, F(2×2, 3×3) for it, measured beside it):
 // how a map is cut into blocks, the padded channel-last copy of an image their inputs are
 // read from, and the outputs' return from pixel-major staging to channel planes.
 
@@ -203,18 +203,19 @@ func winogradReturnOutputs(
     }
 }
 
-/// Winograd's F(2×2, 3×3) as the weight gradient runs it (`Conv2d+WinogradWeight.swift`): its
-/// transforms, sixteen channels at a time. (The matrices as the paper writes them:
+/// Winograd's F(2×2, 3×3) as the weight gradient beside F(4×4, 3×3) runs it
+/// (`Conv2d+WinogradWeight.swift`; training ran it until 2026-12-07): its transforms, sixteen
+/// channels at a time. (The matrices as the paper writes them:
 /// `WinogradTransform.f2x2`.)
 enum F2x2 {
     /// Elements of a transformed block (4 × 4): the products per block and channel pair.
     static let elements = 16
 }
 
-/// Winograd's F(4×4, 3×3) as the forward pass and the data gradient run it
-/// (`Conv2d+Winograd.swift`), and the weight gradient measured beside F(2×2, 3×3)
-/// (`Conv2d+WinogradWeight4x4.swift`): its transforms, sixteen channels at a time. (The matrices as the
-/// paper writes them: `WinogradTransform.f4x4`.)
+/// Winograd's F(4×4, 3×3) as the forward pass, the data gradient
+/// (`Conv2d+Winograd.swift`) and the weight gradient (`Conv2d+WinogradWeight4x4.swift`) run
+/// it: its transforms, sixteen channels at a time. (The matrices as the paper writes them:
+/// `WinogradTransform.f4x4`.)
 enum F4x4 {
     /// Elements of a transformed block (6 × 6): the products per block and channel pair.
     static let elements = 36
