@@ -807,7 +807,7 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
     }
     let scratchNote =
         scratch.map {
-            " For scale, plain-\(deep) trained from random weights in the run ended at \(percent($0.finalTraining(window: config.window).trainError)) training error in this seed\(scratchErrors.count > 1 ? " (mean \(percent(arithmeticMean(scratchErrors))) over the run's \(scratchErrors.count) seeds, \(percent(scratchErrors.max()!)) the worst)" : ""), plain-\(shallow) at \(percent(source.finalTraining(window: config.window).trainError))."
+            " For scale, plain-\(deep) trained from random weights in the run ended at \(percent($0.finalTraining(window: config.window).trainError)) training error in this seed\(scratchErrors.count > 1 ? " (mean \(percent(arithmeticMean(scratchErrors))) over the run's \(scratchErrors.count) seeds\(scratchErrors.max()! == $0.finalTraining(window: config.window).trainError ? ", this seed the worst" : ", \(percent(scratchErrors.max()!)) the worst"))" : ""), plain-\(shallow) at \(percent(source.finalTraining(window: config.window).trainError))."
         } ?? ""
     cell.prose(
         """
@@ -998,8 +998,8 @@ notebook.cell("Vanishing gradients? Look before training") { cell in
         weights, batches and optimiser as the run; each profile on the same diagnostic \
         batch): the first block's gradient is \(ranges.map { number($0.ratio) + "×" }.joined(separator: ", ")) \
         the last block's at steps \(measuredSteps.map(String.init).joined(separator: ", ")). \
-        \(ranges[1].ratio < ranges[0].ratio / 10 ? "One step shrinks the explosion from \(number(ranges[0].ratio))× to \(number(ranges[1].ratio))×, as Yang et al. report for their fully-connected nets, though not to nothing\(ranges.first { $0.ratio < 1 && $0.step != ranges.last!.step }.map { "; by step \($0.step) it has turned round" } ?? "")" : "The explosion at initialisation outlasts the first step")\
-        \(later < 1 ? ", and by step \(measuredSteps.last!) the first block gets less gradient than the last (\(number(1 / later))× less)" : ""). \
+        \(ranges[1].ratio < ranges[0].ratio / 10 ? "One step shrinks the explosion from \(number(ranges[0].ratio))× to \(number(ranges[1].ratio))×, as Yang et al. report for their fully-connected nets, though not to nothing\(ranges.first { $0.ratio < 1 && $0.step != ranges.last!.step }.map { "; by step \($0.step) it has turned round (the first block gets \(number(1 / $0.ratio))× less gradient than the last)" } ?? "")" : "The explosion at initialisation outlasts the first step")\
+        \(later < 1 ? ", and at step \(measuredSteps.last!) the first block gets less gradient than the last (\(number(1 / later))× less)" : ""). \
         \(later < ranges[0].ratio / 10 ? "So the \(number(ranges[0].ratio))× of step 0 is not what the plain net fights for most of its training; this replay does not say what it does fight, which the sections below look at from other sides." : "So the plain net trains, for at least \(measuredSteps.last!) steps, with a gradient whose scale varies by \(number(later))× across its depth.")
         """)
 }
