@@ -806,8 +806,8 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
         $0.finalTraining(window: config.window).trainError
     }
     let scratchNote =
-        scratch.map {
-            " For scale, plain-\(deep) trained from random weights in the run ended at \(percent($0.finalTraining(window: config.window).trainError)) training error in this seed\(scratchErrors.count > 1 ? " (mean \(percent(arithmeticMean(scratchErrors))) over the run's \(scratchErrors.count) seeds\(scratchErrors.max()! == $0.finalTraining(window: config.window).trainError ? ", this seed the worst" : ", \(percent(scratchErrors.max()!)) the worst"))" : ""), plain-\(shallow) at \(percent(source.finalTraining(window: config.window).trainError))."
+        scratch.map { $0.finalTraining(window: config.window).trainError }.map { own in
+            " For scale, plain-\(deep) trained from random weights in the run ended at \(percent(own)) training error in this seed\(scratchErrors.count > 1 ? " (mean \(percent(arithmeticMean(scratchErrors))) over the run's \(scratchErrors.count) seeds\(scratchErrors.max()! == own ? ", this seed the worst" : ", \(percent(scratchErrors.max()!)) the worst"))" : ""), plain-\(shallow) at \(percent(source.finalTraining(window: config.window).trainError))."
         } ?? ""
     cell.prose(
         """
@@ -1123,10 +1123,10 @@ notebook.cell("Layer responses (the paper's Figure 7)") { cell in
         })()
     let verdict =
         fails.isEmpty
-        ? "So the paper's finding is reproduced: " + listed(holds) + "."
+        ? "So the paper's finding is reproduced: " + Format.list(holds) + "."
         : (holds.isEmpty
             ? "So the paper's finding is not reproduced here: "
-            : "So the paper's finding is reproduced only in part: " + listed(holds)
+            : "So the paper's finding is reproduced only in part: " + Format.list(holds)
                 + "; but ") + fails.joined(separator: ", and ") + ". After \(config.iterations) "
             + "steps the nets are far from the trained nets of Figure 7, which ran 64,000; this run "
             + "does not say what training that long would show."
@@ -1275,13 +1275,15 @@ notebook.cell("Deleting blocks (Veit et al. 2016)") { cell in
     let ranking = costs.indices.sorted { costs[$0] > costs[$1] }
     let chanceLevel = 0.8
     // Deletions that leave res-56 near chance on average over the seeds, with their range.
-    let nearChance = costs.indices.filter { costs[$0] > chanceLevel }.map { index in
+    // A deletion's test error: its mean and its range over the seeds.
+    func overSeeds(_ index: Int) -> String {
         let perSeed = resLesions.map { $0.lesioned[index].error }
-        return "\(resLesions[0].blocks[index]) (\(percent(costs[index])) on average over the "
-            + "seeds, \(percent(perSeed.min()!)) to \(percent(perSeed.max()!)))"
+        return "\(percent(costs[index])) on average over the seeds, "
+            + "\(percent(perSeed.min()!)) to \(percent(perSeed.max()!))"
     }
-    let worstPerSeed = resLesions.map { $0.lesioned[worstIndex].error }
-    let worstRange = (min: worstPerSeed.min() ?? 0, max: worstPerSeed.max() ?? 0)
+    let nearChance = costs.indices.filter { costs[$0] > chanceLevel }.map { index in
+        "\(resLesions[0].blocks[index]) (\(overSeeds(index)))"
+    }
     let earlyNote =
         worstIndex < 3
         ? "The most damaging deletion is one of the first blocks, which work on the stem's raw "
@@ -1289,10 +1291,9 @@ notebook.cell("Deleting blocks (Veit et al. 2016)") { cell in
             + (nearChance.isEmpty
                 ? costs[worstIndex] > 2 * residual.intact
                     ? ", and deleting \(resLesions[0].blocks[worstIndex]) takes res-\(deep)'s test "
-                        + "error from \(percent(residual.intact)) to \(percent(costs[worstIndex])) on "
-                        + "average (\(percent(worstRange.min)) to \(percent(worstRange.max)) over the "
-                        + "seeds): short of chance, but far from the small cost of one deletion that "
-                        + "Veit et al. found."
+                        + "error from \(percent(residual.intact)) to \(overSeeds(worstIndex)): "
+                        + "short of chance, but far from the small cost of one deletion that Veit "
+                        + "et al. found."
                     : "."
                 : ", and deleting \(nearChance.joined(separator: ", ")) leaves res-\(deep) near "
                     + "chance: Veit et al.'s finding, that no single block is essential, is not "
@@ -1820,9 +1821,3 @@ if let temporaryRun { try? FileManager.default.removeItem(atPath: temporaryRun) 
 notebook.exercises(lesson: 8)
 
 notebook.finish()
-
-/// `items` as an English list: "a", "a and b", "a, b and c".
-func listed(_ items: [String]) -> String {
-    items.count > 1
-        ? items.dropLast().joined(separator: ", ") + " and " + items.last! : items.joined()
-}

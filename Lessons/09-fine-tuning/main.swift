@@ -640,11 +640,6 @@ notebook.cell("How far up do the features transfer?", using: baseline) { cell, b
     func path(_ means: [Double]) -> String {
         means.map { Format.fixed(100 * $0, 1) + "%" }.joined(separator: " → ")
     }
-    func list(_ ns: [Int]) -> String {
-        ns.count < 2
-            ? ns.map(String.init).joined()
-            : ns.dropLast().map(String.init).joined(separator: ", ") + " and \(ns.last!)"
-    }
     let topName = backboneStages[top].name
     // Whether the run shows fine-tuning beating freezing with every stage copied.
     let allCopiedAbove = allCopied.values.filter { $0 > 0 }.count
@@ -663,7 +658,7 @@ notebook.cell("How far up do the features transfer?", using: baseline) { cell, b
         \(peak == top ? ", highest with everything frozen." : ": \(risesToPeak ? "it rises up to" : "it peaks at") n = \(peak + 1), then falls to \(Format.fixed(100 * frozenMeans[top], 1))% with \(topName) frozen too.") \
         \(risesToPeak && peak > 0 ? "Up to n = \(peak + 1), freezing one more stage never cost accuracy on average; our frozen curve is their AnB, where co-adaptation and specificity are mixed, and without BnB the two cannot be told apart here." : "Our frozen curve is their AnB, where co-adaptation and specificity are mixed; without BnB the two cannot be told apart here.") \
         \(topDropShown ? "Freezing \(topName) too changes the accuracy by \(topDrop.points) against n = \(top)\(topDrop.values.allSatisfy { $0 < 0 } ? ", lower in every seed" : ""): \(topName)'s features, learned on \(source), serve the new classes less well than a freshly trained \(topName)." : "") \
-        \(tie.isEmpty ? "" : "At n = \(list(tie)) frozen and fine-tuned are within a point of each other on average, and the paired interval contains zero: with 250 labels, training the copied stages gained nothing measurable there.") \
+        \(tie.isEmpty ? "" : "At n = \(Format.list(tie.map(String.init))) frozen and fine-tuned are within a point of each other on average, and the paired interval contains zero: with 250 labels, training the copied stages gained nothing measurable there.") \
         Fine-tuned, the accuracy goes \(path(tunedMeans)): above scratch on average at \
         \(tunedAboveOnAverage) of \(top + 1) depths, as in Yosinski et al.'s AnB+, but with \
         \(baseline.seeds.count) seeds the 95% interval of the paired difference lies above \

@@ -20,6 +20,13 @@ public enum Format {
         "\(n) \(n == 1 ? noun : plural ?? noun + "s")"
     }
 
+    /// Items as an English list: `list(["a"])` is `a`, `list(["a", "b"])` is `a and b`,
+    /// `list(["a", "b", "c"])` is `a, b and c`; empty for none.
+    public static func list(_ items: [String]) -> String {
+        items.count < 2
+            ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
+    }
+
     /// `[2, 3, 28, 28]`.
     public static func shape(_ shape: [Int]) -> String {
         "[" + shape.map(String.init).joined(separator: ", ") + "]"

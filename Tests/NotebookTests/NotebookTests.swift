@@ -226,6 +226,13 @@ struct FormatTests {
         #expect(Format.grouped(-1234) == "-1,234")
     }
 
+    @Test func lists() {
+        #expect(Format.list([]) == "")
+        #expect(Format.list(["a"]) == "a")
+        #expect(Format.list(["a", "b"]) == "a and b")
+        #expect(Format.list(["a", "b", "c"]) == "a, b and c")
+    }
+
     @Test func shapes() {
         #expect(Format.shape([2, 3, 28, 28]) == "[2, 3, 28, 28]")
         #expect(Format.shape([]) == "[]")

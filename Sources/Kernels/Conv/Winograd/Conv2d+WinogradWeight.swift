@@ -1,8 +1,9 @@
 // The weight gradient of a stride-1, padding-1 3×3 convolution by Winograd's F(2×2, 3×3)
 // run backwards (any exact forward has the same gradient), and the driver it shares with
 // F(4×4, 3×3) (`Conv2d+WinogradWeight4x4.swift`), which `conv2dBackwardWeight` runs since
-// 2026-12-07: 1.03-1.10× faster training steps on a Zen 4, four times the rounding. F(2×2, 3×3) computes each 2×2 block of outputs as
-// Y = Aᵀ [ U ⊙ V ] A with U = G g Gᵀ and V = Bᵀ d B,
+// 2026-12-07: 1.03-1.10× faster training steps on a Zen 4, four times the rounding.
+// F(2×2, 3×3) computes each 2×2 block of outputs as Y = Aᵀ [ U ⊙ V ] A with U = G g Gᵀ and
+// V = Bᵀ d B,
 //
 //     Bᵀ = [ 1  0 −1  0 ]    G = [  1    0    0  ]    Aᵀ = [ 1  1  1  0 ]
 //          [ 0  1  1  0 ]        [ 1/2  1/2  1/2 ]         [ 0  1 −1 −1 ]
