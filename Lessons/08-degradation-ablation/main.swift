@@ -727,15 +727,16 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
         How close to the identity is that? In eval mode, equal up to rounding (in the batch \
         norms' scaling and in the Winograd transforms of the 3×3 convolutions, which do not \
         pass an identity kernel bit for bit): the logits differ by at most \
-        \(String(format: "%.2g", evalGap)) where the largest is \
-        \(String(format: "%.3g", evalScale)), and the two nets score \
+        \(String(format: "%.2g", evalGap)), against plain-\(shallow)'s largest logit of \
+        \(String(format: "%.3g", evalScale)) in size, and the two nets score \
         \(percent(shallowStart.error)) and \(percent(constructedStart.error)) test error. So \
         the deeper plain net can represent what the shallow one learned: capacity is not in \
         question. In training mode, which is what SGD sees, they are not the same function: \
         each of the \(2 * extraBlocks) extra batch norms normalises by the batch's own mean and \
         variance, not by the averages it was set with, so the extra blocks are only near the \
         identity. Through \(extraBlocks) of them the logits move by up to \
-        \(String(format: "%.2g", trainGap)) (the largest is \(String(format: "%.3g", trainScale))), \
+        \(String(format: "%.2g", trainGap)) (against plain-\(shallow)'s largest of \
+        \(String(format: "%.3g", trainScale))), \
         and on the batches they will train on next, before any update, the constructed net's \
         training-mode error is \(percent(arithmeticMean(constructedBefore))) against \
         plain-\(shallow)'s \(percent(arithmeticMean(shallowBefore))). No setting of a batch \
@@ -800,7 +801,7 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
             ? "That change is more than twice its standard error: in this seed and these \(onward.iterations) steps the constructed net lost ground to plain-\(shallow), by \(String(format: "%.2f", 100 * change.mean)) points."
             : change.mean < -2 * change.standardError
                 ? "That change is more than twice its standard error the other way: in this seed and these \(onward.iterations) steps the constructed net gained \(String(format: "%.2f", -100 * change.mean)) points on plain-\(shallow)."
-                : "That change is within twice its standard error (\(String(format: "%.1f", abs(change.mean) / max(change.standardError, 1e-12))) of them): in this seed and these \(onward.iterations) steps SGD kept the constructed net, on average over the \(onward.iterations) steps, within about \(String(format: "%.1f", 100 * abs(during.mean) + 200 * during.standardError)) points of plain-\(shallow) (the average gap plus two standard errors; single windows of the table stray further), a loss this measurement cannot tell from none. (The standard error of the change treats the two gaps as independent; they share their first \(onward.window) batches, and neighbouring steps are correlated, so it is approximate.)"
+                : "That change is within twice its standard error (\(String(format: "%.1f", abs(change.mean) / max(change.standardError, 1e-12))) of them): in this seed and these \(onward.iterations) steps SGD kept the constructed net, on average over the \(onward.iterations) steps, within about \(String(format: "%.1f", 100 * abs(during.mean) + 200 * during.standardError)) points of plain-\(shallow) (the average gap plus two standard errors; single windows of the table stray further), a loss this measurement cannot tell from none."
     let scratch = results.results(plainDeep).first { $0.seed == source.seed }
     let scratchErrors = results.results(plainDeep).map {
         $0.finalTraining(window: config.window).trainError
@@ -816,7 +817,7 @@ notebook.cell("A deeper net that starts as the shallow one") { cell in
         \(onward.window) batches before any update, \(during.description) over all \
         \(onward.iterations) steps of training on, and \(last.description) over the last \
         \(onward.window); from before to during, the gap changes by \(change.description). \
-        \(outcome)\(scratchNote) \
+        \(outcome)\(full ? " (The standard error of the change treats the two gaps as independent; they share their first \(onward.window) batches, and neighbouring steps are correlated, so it is approximate.)" : "")\(scratchNote) \
         \(full ? "What this does not show: one seed and one batch order, so nothing about how much another seed would differ; \(onward.iterations) steps at the run's last rate, \(onward.learningRate), a tenth of the rate plain-\(deep) spent \(config.decayStart) of its \(config.iterations) steps at, so the weights move little (at \(config.learningRate) both nets could be knocked off their minima, and the test would mix keeping a solution with recovering from a larger rate); and the start was exact only in eval mode, so in training mode SGD began a little off the solution." : "")
         """)
 }
@@ -1417,18 +1418,16 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
     cell.prose(
         """
         `Docs/landscape` holds those comparisons, made by `resnet-lab landscape` (its README \
-        gives the command): \(nets.count) trained nets of the committed runs as they stood \
-        before the weight gradient moved from F(2×2, 3×3) to F(4×4, 3×3) (2026-12-07: the \
-        300-step nets of `Docs/ablation` have been trained again since, these landscapes not \
-        yet measured again), each measured \
+        gives the command): \(nets.count) trained nets of the committed runs, each measured \
         on the first \(settings.images) training images along the same \
         \(settings.directionPairs) pairs of directions, a \(settings.slicePoints)-point slice \
         along each pair's first direction and a \(settings.gridPoints) × \(settings.gridPoints) \
         grid on its plane (steps of \(number(2 * settings.radius / Double(settings.gridPoints - 1))), \
         half those of the run's own grid). \(plain.label) was trained \
         \(Format.fixed(Double(plain.iterations) / Double(residual.iterations), 1))× as long as \
-        \(residual.label), and came to the same training loss (by luck: it was the first \
-        plain-56 of the longer run to finish); \(twins.map { "\($0.0.net) and \($0.1.net) of \($0.0.iterations) steps, seed \($0.0.seed)" }.joined(separator: ", and ")) \
+        \(residual.label), and came to the same training loss (picked for it: of the nets \
+        tried, the README lists them, the plain and residual pair whose losses lay closest); \
+        \(twins.map { "\($0.0.net) and \($0.1.net) of \($0.0.iterations) steps, seed \($0.0.seed)" }.joined(separator: ", and ")) \
         are twins (the same run, seed, initial weights, batches and schedule):
         """)
     cell.table(
@@ -1556,6 +1555,11 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
     }
     let plainSteeper = steeper(plain, than: residual)
     let twinsResidualSteeper = twins.filter { steeper($0.1, than: $0.0) == pairs.count }
+    // The twins whose residual net is not the steeper along every pair.
+    let otherTwins = twins.filter { steeper($0.1, than: $0.0) < pairs.count }.map {
+        "; between the twins of \($0.0.iterations) steps the residual net is the steeper along "
+            + "\(steeper($0.1, than: $0.0)) of \(pairs.count) pairs (\(rises($0.0)) vs \(rises($0.1)))"
+    }.joined()
     // Planes on which some grid point lies below the trained weights: SGD stopped short of
     // that valley's floor along those directions.
     let gridStep = 2 * settings.radius / Double(settings.gridPoints - 1)
@@ -1577,11 +1581,11 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         the plain net's planes have more local minima and outward falls, counted together, \
         than the residual net's along \(matchedRougher) of \(pairs.count) direction pairs; \
         \(everyRougher ? "so do the plain twins' planes against the residual twins', along every pair" : "the twins do not all agree"). \
-        \(everyRougher ? "That is the contrast of Li et al.'s figures in kind, with a caveat the last column makes: \(extraAboveChance ? "every extra minimum of the matched plain net's planes lies at a loss of \(number(extraLosses.min()!)) to \(number(extraLosses.max()!)), around or above a uniform guess's ln 10 ≈ 2.3, and below that level the counts are nearly equal. So the roughness is reproduced only where the nets have lost most of what they learned, not near the trained weights: the matched plain net's weights sit in a narrow well (× \(number(plain.landscapes[0].rise(at: 0.25) ?? 0)) at ±0.25 along pair 1) on a high, dimpled plateau; the residual nets' planes have fewer dimples." : "the extra minima are counted at every level, some of them at losses near a uniform guess's.")" : "The contrast of Li et al.'s figures, a chaotic landscape without shortcuts against a smooth one with them, is not reproduced here.") \
+        \(everyRougher ? "That is the contrast of Li et al.'s figures in kind, with a caveat the last column makes: \(extraAboveChance ? "every extra minimum of the matched plain net's planes lies at a loss of \(number(extraLosses.min()!)) to \(number(extraLosses.max()!)), around or above a uniform guess's ln 10 ≈ 2.3, and below that level the counts are nearly equal. So the roughness is reproduced only where the nets have lost most of what they learned, not near the trained weights: the matched plain net's weights sit in a narrow well (× \(number(plain.landscapes[0].rise(at: 0.25) ?? 0)) at ±0.25 along pair 1) on a high, dimpled plateau; the residual nets' planes have fewer dimples." : "\(extraLosses.filter { $0 > chance * 0.9 }.count) of the matched plain net's \(extraLosses.count) minima away from its trained weights lie at a loss around or above a uniform guess's ln 10 ≈ 2.3 (above \(number(0.9 * chance))), the other \(extraLosses.filter { $0 <= chance * 0.9 }.count) below (\(extraLosses.filter { $0 <= chance * 0.9 }.sorted().map(number).joined(separator: ", "))): most of the roughness lies where the nets have lost most of what they learned, a little of it nearer the trained weights.")" : "The contrast of Li et al.'s figures, a chaotic landscape without shortcuts against a smooth one with them, is not reproduced here.") \
         Half a filter-norm out, the matched plain net's loss has risen more, relative to its \
         own floor, than the residual net's along \(plainSteeper) of \(pairs.count) pairs \
         (× at ±0.5)\
-        \(twinsResidualSteeper.isEmpty ? "." : "; between twins it is the other way round along every pair (\(twinsResidualSteeper.map { "\($0.0.iterations) steps: \(rises($0.0)) vs \(rises($0.1))" }.joined(separator: "; "))), so the matched plain net's narrow well may owe more to its schedule than to the missing shortcuts, and Li et al.'s wider, flatter minima with shortcuts are not reproduced: with the same start, batches and schedule, the residual net's minimum is the steeper one.") \
+        \(twinsResidualSteeper.isEmpty ? "." : "; between \(twinsResidualSteeper.count == twins.count ? "twins" : "the twins of \(Format.list(twinsResidualSteeper.map { "\($0.0.iterations) steps" }))") it is the other way round along every pair (\(twinsResidualSteeper.map { "\($0.0.iterations) steps: \(rises($0.0)) vs \(rises($0.1))" }.joined(separator: "; ")))\(otherTwins), so the matched plain net's narrow well may owe more to its schedule than to the missing shortcuts, and Li et al.'s wider, flatter minima with shortcuts are not reproduced: with the same start, batches and schedule, the residual net's minimum is the steeper one\(otherTwins.isEmpty ? "" : " along \(twins.map { steeper($0.1, than: $0.0) }.reduce(0, +)) of the \(twins.count * pairs.count) twin pairs' directions").") \
         At ±1 every net has lost most of what it learned (error \(percent(endErrors.min()!)) \
         to \(percent(endErrors.max()!)) at every end; chance is 90%), and the loss there, \
         \(number(endLosses.min()!)) to \(number(endLosses.max()!)), measures how confidently \
@@ -1590,7 +1594,7 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         comparisons × \(pairs.count) pairs × 2 ends).
 
         The match removes the difference in loss, not every other: \(plain.label) has \
-        another seed (other initial weights and batches) than \(residual.label), and ended \
+        \(plain.seed == residual.seed ? "the seed of \(residual.label) (the same order of batches) but not its budget" : "another seed (other initial weights and batches) than \(residual.label)"), and ended \
         with \(try ending(plain)) where the residual net ended with \(try ending(residual)); \
         a smaller final \
         rate lets SGD settle into narrower valleys, so its narrower well may owe something \
@@ -1704,13 +1708,12 @@ notebook.cell("What a longer run adds") { cell in
         (the paper's two cuts, at half and three quarters of the way), seeds \(longConfig.seeds.map(String.init).joined(separator: ", "))\
         \(longer.unfinishedSeeds.isEmpty ? "" : " (seed \(longer.unfinishedSeeds.map(String.init).joined(separator: ", ")) not finished: a seed joins once its four nets have finished)"), \
         test error measured \(longConfig.evaluations) times along the way instead of \
-        \(config.evaluations), everything else as in this run but the weight gradient's \
-        arithmetic (F(2×2, 3×3), where this run's is F(4×4, 3×3): its README says how and \
-        where it was made). Training \
+        \(config.evaluations), everything else as in this run (its README says how and where \
+        it was made). Training \
         error over the last \(longConfig.window) steps, and test error on all \
         \(Format.grouped(long.testImages)) test images, beside this run's numbers for the \
-        nets of the same names (± is the standard deviation over the seeds; plain-56 of seed 0 is section \
-        11's matched plain net):
+        nets of the same names (± is the standard deviation over the seeds; section 11's \
+        matched plain net is one of these plain-56 nets, its table names the seed):
         """)
     var rows: [[String]] = []
     for net in longConfig.nets {
