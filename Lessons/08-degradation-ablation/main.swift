@@ -1347,7 +1347,7 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         same filter of w (*filter normalisation*). Their Figure 1 sets ResNet-56 without its \
         skip connections, in a chaotic landscape, beside ResNet-56 with them, in a smooth, \
         nearly convex bowl; Figure 5 shows the chaos growing with depth (ResNet-110 without \
-        shortcuts worse than ResNet-56). They measured on all 50,000 CIFAR-10 training \
+        shortcuts worse than ResNet-56 without them). They measured on all 50,000 CIFAR-10 training \
         images; ours are measured on a fixed set of Fashion-MNIST training images, forward \
         only (batch norm folded into the convolutions with its running statistics, no \
         autograd), every net moved along the same Gaussian draws. With the running \
@@ -1468,7 +1468,8 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         """
         In the table, × at ±a is the mean loss of the slice's two points a filter-norm out, \
         divided by the loss at the weights; a minimum is a point lower than all its \
-        neighbours (on the grid, all eight; the trained weights count when they are one); \
+        neighbours (on the grid, all eight; the trained weights count when they are one; \
+        points on the grid's border and the slice's two ends are not counted); \
         the last column follows the grid's 8 rays out from the weights, \
         \(settings.gridPoints / 2) steps each, and counts the steps on which the loss falls.
         """)
@@ -1581,7 +1582,7 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         the plain net's planes have more local minima and outward falls, counted together, \
         than the residual net's along \(matchedRougher) of \(pairs.count) direction pairs; \
         \(everyRougher ? "so do the plain twins' planes against the residual twins', along every pair" : "the twins do not all agree"). \
-        \(everyRougher ? "That is the contrast of Li et al.'s figures in kind, with a caveat the last column makes: \(extraAboveChance ? "every extra minimum of the matched plain net's planes lies at a loss of \(number(extraLosses.min()!)) to \(number(extraLosses.max()!)), around or above a uniform guess's ln 10 ≈ 2.3, and below that level the counts are nearly equal. So the roughness is reproduced only where the nets have lost most of what they learned, not near the trained weights: the matched plain net's weights sit in a narrow well (× \(number(plain.landscapes[0].rise(at: 0.25) ?? 0)) at ±0.25 along pair 1) on a high, dimpled plateau; the residual nets' planes have fewer dimples." : "\(extraLosses.filter { $0 > chance * 0.9 }.count) of the matched plain net's \(extraLosses.count) minima away from its trained weights lie at a loss around or above a uniform guess's ln 10 ≈ 2.3 (above \(number(0.9 * chance))), the other \(extraLosses.filter { $0 <= chance * 0.9 }.count) below (\(extraLosses.filter { $0 <= chance * 0.9 }.sorted().map(number).joined(separator: ", "))): most of the roughness lies where the nets have lost most of what they learned, a little of it nearer the trained weights.")" : "The contrast of Li et al.'s figures, a chaotic landscape without shortcuts against a smooth one with them, is not reproduced here.") \
+        \(everyRougher ? "That is the contrast of Li et al.'s figures in kind, with a caveat the last column makes: \(extraAboveChance ? "every extra minimum of the matched plain net's planes lies at a loss of \(number(extraLosses.min()!)) to \(number(extraLosses.max()!)), around or above a uniform guess's ln 10 ≈ 2.3, and below that level the counts are nearly equal. So the roughness is reproduced only where the nets have lost most of what they learned, not near the trained weights: the matched plain net's weights sit in a narrow well (× \(number(plain.landscapes[0].rise(at: 0.25) ?? 0)) at ±0.25 along pair 1) on a high, dimpled plateau; the residual nets' planes have fewer dimples." : "\(extraLosses.filter { $0 > chance * 0.9 }.count) of the matched plain net's \(extraLosses.count) minima away from its trained weights lie at a loss above \(number(0.9 * chance)) (0.9 × ln 10: around or above a uniform guess's ln 10 ≈ 2.3; the table's last column counts below ln 10 itself), the other \(extraLosses.filter { $0 <= chance * 0.9 }.count) below (\(extraLosses.filter { $0 <= chance * 0.9 }.sorted().map(number).joined(separator: ", "))): most of the roughness lies where the nets have lost most of what they learned, a little of it nearer the trained weights.")" : "The contrast of Li et al.'s figures, a chaotic landscape without shortcuts against a smooth one with them, is not reproduced here.") \
         Half a filter-norm out, the matched plain net's loss has risen more, relative to its \
         own floor, than the residual net's along \(plainSteeper) of \(pairs.count) pairs \
         (× at ±0.5)\
@@ -1790,10 +1791,16 @@ notebook.cell("What a longer run adds") { cell in
             let longer = plainPenalty.summary.mean
             let shrank = longer < shorter
             let narrower = plainPenalty.summary.std < p.plain.summary.std
+            /// How many times smaller `long` is than `short`: "3.4-fold".
+            func fold(_ short: PairedDifference, _ long: PairedDifference) -> String {
+                long.summary.mean > 0
+                    ? "\(String(format: "%.1f", short.summary.mean / long.summary.mean))-fold"
+                    : "to nothing"
+            }
             return
                 "On the same seeds, the \(config.iterations)-step run's plain penalty was \(p.plain.points) and its interaction \(p.interaction.points). "
                 + (shrank
-                    ? "The longer budget shrank the plain penalty \(longer > 0 ? "\(String(format: "%.1f", shorter / longer))-fold" : "to nothing")\(narrower ? " and its spread over the seeds" : ""): much of what the short run showed was deep plain nets being slow\(plainEverySeed ? "; yet plain-\(high) still ends behind plain-\(low) in every seed" : "")\(plainEverySeed && residualBetter == 0 ? ". But res-\(high) ends behind res-\(low) in every seed too, so the plain penalty alone is not the degradation problem; the interaction above is" : ""). "
+                    ? "The longer budget shrank the plain penalty \(longer > 0 ? "\(String(format: "%.1f", shorter / longer))-fold" : "to nothing")\(narrower ? " and its spread over the seeds" : "") (the residual penalty \(fold(p.residual, residualPenalty)), the interaction \(fold(p.interaction, interaction))): much of what the short run showed was deep nets, plain and residual, being slow\(plainEverySeed ? "; yet plain-\(high) still ends behind plain-\(low) in every seed" : "")\(plainEverySeed && residualBetter == 0 ? ". But res-\(high) ends behind res-\(low) in every seed too, so the plain penalty alone is not the degradation problem; the interaction above is" : ""). "
                     : "The longer budget did not shrink the plain penalty. ")
         } ?? ""
     cell.prose(
