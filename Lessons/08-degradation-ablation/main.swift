@@ -1529,7 +1529,11 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         l.gridMinimumPoints.filter { $0.row != l.grid.count / 2 || $0.column != l.grid.count / 2 }
             .map(\.loss)
     }
-    let extraAboveChance = !extraLosses.isEmpty && extraLosses.allSatisfy { $0 > chance * 0.9 }
+    // Those around or above a uniform guess's loss (above 0.9 × ln 10), and those below.
+    let nearChance = 0.9 * chance
+    let extraHigh = extraLosses.filter { $0 > nearChance }
+    let extraLow = extraLosses.filter { $0 <= nearChance }.sorted()
+    let extraAboveChance = !extraLosses.isEmpty && extraLow.isEmpty
     let everyRougher = comparisons.allSatisfy { rougher($0.1, than: $0.2) == pairs.count }
     // At ±1, end by end: how broken is every net there, and which is the higher.
     let ends = comparisons.flatMap { _, p, r in
@@ -1555,11 +1559,13 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         e.landscapes.map { $0.rise(at: 0.5).map(number) ?? "–" }.joined(separator: ", ")
     }
     let plainSteeper = steeper(plain, than: residual)
-    let twinsResidualSteeper = twins.filter { steeper($0.1, than: $0.0) == pairs.count }
+    // Along how many pairs each twin pair's residual net is the steeper.
+    let twinSteepness = twins.map { (twin: $0, pairs: steeper($0.1, than: $0.0)) }
+    let twinsResidualSteeper = twinSteepness.filter { $0.pairs == pairs.count }.map(\.twin)
     // The twins whose residual net is not the steeper along every pair.
-    let otherTwins = twins.filter { steeper($0.1, than: $0.0) < pairs.count }.map {
-        "; between the twins of \($0.0.iterations) steps the residual net is the steeper along "
-            + "\(steeper($0.1, than: $0.0)) of \(pairs.count) pairs (\(rises($0.0)) vs \(rises($0.1)))"
+    let otherTwins = twinSteepness.filter { $0.pairs < pairs.count }.map { t in
+        "; between the twins of \(t.twin.0.iterations) steps the residual net is the steeper "
+            + "along \(t.pairs) of \(pairs.count) pairs (\(rises(t.twin.0)) vs \(rises(t.twin.1)))"
     }.joined()
     // Planes on which some grid point lies below the trained weights: SGD stopped short of
     // that valley's floor along those directions.
@@ -1582,11 +1588,11 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         the plain net's planes have more local minima and outward falls, counted together, \
         than the residual net's along \(matchedRougher) of \(pairs.count) direction pairs; \
         \(everyRougher ? "so do the plain twins' planes against the residual twins', along every pair" : "the twins do not all agree"). \
-        \(everyRougher ? "That is the contrast of Li et al.'s figures in kind, with a caveat the last column makes: \(extraAboveChance ? "every extra minimum of the matched plain net's planes lies at a loss of \(number(extraLosses.min()!)) to \(number(extraLosses.max()!)), around or above a uniform guess's ln 10 ≈ 2.3, and below that level the counts are nearly equal. So the roughness is reproduced only where the nets have lost most of what they learned, not near the trained weights: the matched plain net's weights sit in a narrow well (× \(number(plain.landscapes[0].rise(at: 0.25) ?? 0)) at ±0.25 along pair 1) on a high, dimpled plateau; the residual nets' planes have fewer dimples." : "\(extraLosses.filter { $0 > chance * 0.9 }.count) of the matched plain net's \(extraLosses.count) minima away from its trained weights lie at a loss above \(number(0.9 * chance)) (0.9 × ln 10: around or above a uniform guess's ln 10 ≈ 2.3; the table's last column counts below ln 10 itself), the other \(extraLosses.filter { $0 <= chance * 0.9 }.count) below (\(extraLosses.filter { $0 <= chance * 0.9 }.sorted().map(number).joined(separator: ", "))): most of the roughness lies where the nets have lost most of what they learned, a little of it nearer the trained weights.")" : "The contrast of Li et al.'s figures, a chaotic landscape without shortcuts against a smooth one with them, is not reproduced here.") \
+        \(everyRougher ? "That is the contrast of Li et al.'s figures in kind, with a caveat the last column makes: \(extraAboveChance ? "every extra minimum of the matched plain net's planes lies at a loss of \(number(extraLosses.min()!)) to \(number(extraLosses.max()!)), around or above a uniform guess's ln 10 ≈ 2.3, and below that level the counts are nearly equal. So the roughness is reproduced only where the nets have lost most of what they learned, not near the trained weights: the matched plain net's weights sit in a narrow well (× \(number(plain.landscapes[0].rise(at: 0.25) ?? 0)) at ±0.25 along pair 1) on a high, dimpled plateau; the residual nets' planes have fewer dimples." : "\(extraHigh.count) of the matched plain net's \(extraLosses.count) minima away from its trained weights lie at a loss above \(number(nearChance)) (0.9 × ln 10: around or above a uniform guess's ln 10 ≈ 2.3; the table's last column counts below ln 10 itself), the other \(extraLow.count) below (\(extraLow.map(number).joined(separator: ", "))): most of the roughness lies where the nets have lost most of what they learned, a little of it nearer the trained weights.")" : "The contrast of Li et al.'s figures, a chaotic landscape without shortcuts against a smooth one with them, is not reproduced here.") \
         Half a filter-norm out, the matched plain net's loss has risen more, relative to its \
         own floor, than the residual net's along \(plainSteeper) of \(pairs.count) pairs \
         (× at ±0.5)\
-        \(twinsResidualSteeper.isEmpty ? "." : "; between \(twinsResidualSteeper.count == twins.count ? "twins" : "the twins of \(Format.list(twinsResidualSteeper.map { "\($0.0.iterations) steps" }))") it is the other way round along every pair (\(twinsResidualSteeper.map { "\($0.0.iterations) steps: \(rises($0.0)) vs \(rises($0.1))" }.joined(separator: "; ")))\(otherTwins), so the matched plain net's narrow well may owe more to its schedule than to the missing shortcuts, and Li et al.'s wider, flatter minima with shortcuts are not reproduced: with the same start, batches and schedule, the residual net's minimum is the steeper one\(otherTwins.isEmpty ? "" : " along \(twins.map { steeper($0.1, than: $0.0) }.reduce(0, +)) of the \(twins.count * pairs.count) twin pairs' directions").") \
+        \(twinsResidualSteeper.isEmpty ? "." : "; between \(twinsResidualSteeper.count == twins.count ? "twins" : "the twins of \(Format.list(twinsResidualSteeper.map { "\($0.0.iterations) steps" }))") it is the other way round along every pair (\(twinsResidualSteeper.map { "\($0.0.iterations) steps: \(rises($0.0)) vs \(rises($0.1))" }.joined(separator: "; ")))\(otherTwins), so the matched plain net's narrow well may owe more to its schedule than to the missing shortcuts, and Li et al.'s wider, flatter minima with shortcuts are not reproduced: with the same start, batches and schedule, the residual net's minimum is the steeper one\(otherTwins.isEmpty ? "" : " along \(twinSteepness.map(\.pairs).reduce(0, +)) of the \(twins.count * pairs.count) twin pairs' directions").") \
         At ±1 every net has lost most of what it learned (error \(percent(endErrors.min()!)) \
         to \(percent(endErrors.max()!)) at every end; chance is 90%), and the loss there, \
         \(number(endLosses.min()!)) to \(number(endLosses.max()!)), measures how confidently \
@@ -1787,9 +1793,7 @@ notebook.cell("What a longer run adds") { cell in
     // What the longer budget did to the plain penalty, against the short run on its seeds.
     let budgetNote =
         shortPenalties.map { p in
-            let shorter = p.plain.summary.mean
-            let longer = plainPenalty.summary.mean
-            let shrank = longer < shorter
+            let shrank = plainPenalty.summary.mean < p.plain.summary.mean
             let narrower = plainPenalty.summary.std < p.plain.summary.std
             /// How many times smaller `long` is than `short`: "3.4-fold".
             func fold(_ short: PairedDifference, _ long: PairedDifference) -> String {
@@ -1800,7 +1804,7 @@ notebook.cell("What a longer run adds") { cell in
             return
                 "On the same seeds, the \(config.iterations)-step run's plain penalty was \(p.plain.points) and its interaction \(p.interaction.points). "
                 + (shrank
-                    ? "The longer budget shrank the plain penalty \(longer > 0 ? "\(String(format: "%.1f", shorter / longer))-fold" : "to nothing")\(narrower ? " and its spread over the seeds" : "") (the residual penalty \(fold(p.residual, residualPenalty)), the interaction \(fold(p.interaction, interaction))): much of what the short run showed was deep nets, plain and residual, being slow\(plainEverySeed ? "; yet plain-\(high) still ends behind plain-\(low) in every seed" : "")\(plainEverySeed && residualBetter == 0 ? ". But res-\(high) ends behind res-\(low) in every seed too, so the plain penalty alone is not the degradation problem; the interaction above is" : ""). "
+                    ? "The longer budget shrank the plain penalty \(fold(p.plain, plainPenalty))\(narrower ? " and its spread over the seeds" : "") (the residual penalty \(fold(p.residual, residualPenalty)), the interaction \(fold(p.interaction, interaction))): much of what the short run showed was deep nets, plain and residual, being slow\(plainEverySeed ? "; yet plain-\(high) still ends behind plain-\(low) in every seed" : "")\(plainEverySeed && residualBetter == 0 ? ". But res-\(high) ends behind res-\(low) in every seed too, so the plain penalty alone is not the degradation problem; the interaction above is" : ""). "
                     : "The longer budget did not shrink the plain penalty. ")
         } ?? ""
     cell.prose(

@@ -184,10 +184,6 @@ notebook.cell("A new head, and what is frozen", using: pretrained) { cell, model
         """)
     let copy = try makeNet(classes: model.configuration.classes, seed: 9)
     try copy.loadStateDict(model.stateDict())
-    /// Every tensor but the classifier's: weights and batch-norm statistics, stem included.
-    func backboneState(_ net: ResNet) -> [[Float]] {
-        net.stateDict().filter { !$0.name.hasPrefix("fc.") }.map(\.tensor.data)
-    }
     var generator = SeededGenerator(seed: 3)
     copy.replaceClassifier(classes: 5, generator: &generator)
     copy.freeze { !$0.hasPrefix("fc.") }
@@ -240,6 +236,16 @@ func fineTune(
     }
     return (curve, model)
 }
+
+/// Every tensor of `net` but the classifier's: weights and batch-norm statistics, stem
+/// included.
+func backboneState(_ net: ResNet) -> [[Float]] {
+    net.stateDict().filter { !$0.name.hasPrefix("fc.") }.map(\.tensor.data)
+}
+
+/// B's learning rates, stem and layer1 first, then layer2, layer3 and layer4 (the head at
+/// 0.05); the lowest and highest rates any strategy of section 4 gives a copied stage.
+let perStageRates = [0.0025, 0.005, 0.01, 0.02]
 
 /// Groups by stage: the stem with layer1 at `rates[0]`, each later layer at its own rate, fc
 /// at `head`. Within each, as in every other run of this lesson, weight decay falls on the
@@ -346,15 +352,12 @@ let baseline = notebook.cell("Five ways to use 250 labels", using: tasks) {
         ) { epoch, model in
             if epoch == 0 {
                 model.freeze { !$0.hasPrefix("fc.") }
-                frozenBackbone = model.stateDict().filter { !$0.name.hasPrefix("fc.") }.map(
-                    \.tensor.data)
+                frozenBackbone = backboneState(model)
             }
             model.evalBatchNorms()
         }
         frozenStayed =
-            frozenStayed
-            && frozen.model.stateDict().filter { !$0.name.hasPrefix("fc.") }.map(\.tensor.data)
-                == frozenBackbone
+            frozenStayed && backboneState(frozen.model) == frozenBackbone
         let twoPhases = try fineTune(
             tasks, start: backbone, epochs: epochs, seed: seed,
             groups: { stageGroups($0, rates: [0.005, 0.005, 0.005, 0.005], head: 0.05) }
@@ -368,7 +371,7 @@ let baseline = notebook.cell("Five ways to use 250 labels", using: tasks) {
         }
         let perStage = try fineTune(
             tasks, start: backbone, epochs: epochs, seed: seed,
-            groups: { stageGroups($0, rates: [0.0025, 0.005, 0.01, 0.02], head: 0.05) })
+            groups: { stageGroups($0, rates: perStageRates, head: 0.05) })
         let gradual = try fineTune(
             tasks, start: backbone, epochs: epochs, seed: seed,
             groups: { stageGroups($0, rates: [0.01, 0.01, 0.01, 0.01], head: 0.05) }
@@ -679,7 +682,7 @@ notebook.cell("How far up do the features transfer?", using: baseline) { cell, b
             + (collapses.isEmpty
                 ? ""
                 : "\(collapses.count == 1 ? "One fine-tuned run" : "\(collapses.count) fine-tuned runs") fell more than ten points below scratch's worst seed (\(collapses.joined(separator: "; "))). ")
-            + "Every stage here, copied or fresh, trains at scratch's rate, \(baseline.rate), \(Format.fixed(baseline.rate / 0.02, 0)) to \(Format.fixed(baseline.rate / 0.0025, 0)) times the rates section 4's strategies gave the copied stages (0.0025 to 0.02): at that rate SGD can carry copied features far from what they learned, and fine-tuning can lose what freezing keeps."
+            + "Every stage here, copied or fresh, trains at scratch's rate, \(baseline.rate), \(Format.fixed(baseline.rate / perStageRates.max()!, 0)) to \(Format.fixed(baseline.rate / perStageRates.min()!, 0)) times the rates section 4's strategies gave the copied stages (\(perStageRates.min()!) to \(perStageRates.max()!)): at that rate SGD can carry copied features far from what they learned, and fine-tuning can lose what freezing keeps."
     // Section 4's frozen features trained the head at 0.05; here n = 5 frozen is the same run at
     // scratch's rate, which says how much section 4's gap owes to that untuned rate.
     let frozenRateNote =

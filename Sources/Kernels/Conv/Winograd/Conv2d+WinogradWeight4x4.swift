@@ -14,8 +14,7 @@
 // gradient 1.14-1.38× and whole training steps on one thread 1.03-1.08× faster with AVX-512,
 // 1.07-1.10× with AVX2 (Docs/PERFORMANCE.md, "The weight gradient by F(4×4, 3×3), measured
 // on the Zen 4 and adopted"). Its bits differ from F(2×2, 3×3)'s, so the seeded numbers in
-// Docs/ were made again with it (all but the longer run's and the matched-loss landscapes',
-// which say so). `resnet-lab bench conv` times F(2×2, 3×3) beside it.
+// Docs/ were made again with it. `resnet-lab bench conv` times F(2×2, 3×3) beside it.
 
 import Checks
 
