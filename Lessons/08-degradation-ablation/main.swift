@@ -19,7 +19,16 @@ let notebook = Notebook(
 
 func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
 func points(_ x: Double) -> String { String(format: "%.1f", 100 * x) }
-func number(_ x: Double) -> String { String(format: x >= 100 ? "%.0f" : "%.3g", x) }
+/// A distance in weight space as a setting gives it: 0.1, 0.25.
+func distance(_ x: Double) -> String { String(format: "%g", x) }
+/// Three significant digits, trailing zeros kept (0.330, 5.00); from 100 on, whole and grouped
+/// (19,853).
+func number(_ x: Double) -> String {
+    guard x.isFinite else { return "\(x)" }
+    let rounded = Double(String(format: "%.3g", x)) ?? x
+    return abs(rounded) >= 100
+        ? Format.grouped(Int(x.rounded())) : String(format: "%#.3g", x)
+}
 
 /// The run this lesson reads: the committed one, one named with --run (trained first if
 /// needed), or in --quick mode a tiny one trained now (in --run's directory if given, else
@@ -1344,16 +1353,20 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         trained weights w along random directions d: L(w + αd) and L(w + αd₁ + βd₂). A raw \
         random direction means little in a net with batch norm (in training mode, scaling a \
         filter's weights changes nothing), so they scale each filter of d to the norm of the \
-        same filter of w (*filter normalisation*). Their Figure 1 sets ResNet-56 without its \
-        skip connections, in a chaotic landscape, beside ResNet-56 with them, in a smooth, \
-        nearly convex bowl; Figure 5 shows the chaos growing with depth (ResNet-110 without \
-        shortcuts worse than ResNet-56 without them). They measured on all 50,000 CIFAR-10 training \
-        images; ours are measured on a fixed set of Fashion-MNIST training images, forward \
-        only (batch norm folded into the convolutions with its running statistics, no \
-        autograd), every net moved along the same Gaussian draws. With the running \
-        statistics fixed, scaling a filter does change the output, so far out along a \
-        direction (±1, a whole filter-norm) part of the rise is batch norm meeting inputs \
-        its statistics were not made for.
+        same filter of w (*filter normalisation*, their section 4). Their Figure 1 sets the \
+        loss surface of ResNet-56 without its skip connections, chaotic, beside ResNet-56 \
+        with them, smooth and bowl-shaped; Figure 5 and section 6 ("The effect of network \
+        depth") show the chaos growing with depth (ResNet-20, 56 and 110, each with and \
+        without shortcuts: the 110-layer net without them the most chaotic). Their loss is \
+        the mean over the training set (section 3), and their code measures it on all \
+        50,000 CIFAR-10 training images, without augmentation, with batch norm in eval mode; \
+        the commands in its README pass `--xignore biasbn` and `--yignore biasbn`, which \
+        leave the one-dimensional parameters (biases, batch norm's γ and β) unmoved. Ours are measured the same way but on a fixed set of Fashion-MNIST \
+        training images, forward only (batch norm folded into the convolutions with its \
+        running statistics, no autograd), every net moved along the same Gaussian draws. \
+        With the running statistics fixed, theirs as ours, scaling a filter does change the \
+        output, so far out along a direction (±1, a whole filter-norm) part of the rise is \
+        batch norm meeting inputs its statistics were not made for.
         """)
     let landscapes = results.landscapes
     if landscapes.count == 2 {
@@ -1379,9 +1392,13 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
             \(number(residual.centreLoss))\
             \(plain.centreLoss > residual.centreLoss ? ", so the plain net sits in a higher basin (\(number(plain.centreLoss / residual.centreLoss))× the residual net's loss), and a rise measured from a higher floor is not comparable" : ""). \
             By this one direction's rise, \((plain.rise(at: 0.5) ?? 0) > (residual.rise(at: 0.5) ?? 0) ? plain.net : residual.net) \
-            is the sharper. Li et al. compare nets trained to convergence, at low loss; fairer \
-            tests here are two nets at the *same* training loss, and twins trained longer, \
-            along several directions, on a finer grid.
+            is the sharper. Li et al.'s nets trained for 300 epochs (section 6, "Experimental \
+            setup"), 15 million images, \(Format.grouped(Int((15e6 / Double(config.iterations * config.batchSize)).rounded())))× \
+            the \(Format.grouped(config.iterations * config.batchSize)) of this run's \
+            \(Format.grouped(config.iterations)) steps of \(config.batchSize): neither net here is \
+            near the end of such a schedule. Fairer tests here are two \
+            nets at the *same* training loss, and twins trained longer, along several \
+            directions, on a finer grid.
             """)
     }
     let landscapeRun = RunDirectory(
@@ -1422,12 +1439,12 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         on the first \(settings.images) training images along the same \
         \(settings.directionPairs) pairs of directions, a \(settings.slicePoints)-point slice \
         along each pair's first direction and a \(settings.gridPoints) × \(settings.gridPoints) \
-        grid on its plane (steps of \(number(2 * settings.radius / Double(settings.gridPoints - 1))), \
+        grid on its plane (steps of \(distance(2 * settings.radius / Double(settings.gridPoints - 1))), \
         half those of the run's own grid). \(plain.label) was trained \
         \(Format.fixed(Double(plain.iterations) / Double(residual.iterations), 1))× as long as \
         \(residual.label), and came to the same training loss (picked for it: of the nets \
         tried, the README lists them, the plain and residual pair whose losses lay closest); \
-        \(twins.map { "\($0.0.net) and \($0.1.net) of \($0.0.iterations) steps, seed \($0.0.seed)" }.joined(separator: ", and ")) \
+        \(twins.map { "\($0.0.net) and \($0.1.net) of \(Format.grouped($0.0.iterations)) steps, seed \($0.0.seed)" }.joined(separator: ", and ")) \
         are twins (the same run, seed, initial weights, batches and schedule):
         """)
     cell.table(
@@ -1549,9 +1566,12 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
     let residualHigherEnds = ends.filter { $0.1.loss > $0.0.loss }.count
     /// Pairs along which `p`'s loss has risen more, relative to its own floor, half a
     /// filter-norm out than `r`'s.
+    /// A tie, or a rise not measured on either, counts for neither net.
     func steeper(_ p: Net, than r: Net) -> Int {
         pairs.filter {
-            (p.landscapes[$0].rise(at: 0.5) ?? 0) > (r.landscapes[$0].rise(at: 0.5) ?? 0)
+            guard let a = p.landscapes[$0].rise(at: 0.5), let b = r.landscapes[$0].rise(at: 0.5)
+            else { return false }
+            return a > b
         }
         .count
     }
@@ -1559,14 +1579,29 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         e.landscapes.map { $0.rise(at: 0.5).map(number) ?? "–" }.joined(separator: ", ")
     }
     let plainSteeper = steeper(plain, than: residual)
-    // Along how many pairs each twin pair's residual net is the steeper.
-    let twinSteepness = twins.map { (twin: $0, pairs: steeper($0.1, than: $0.0)) }
-    let twinsResidualSteeper = twinSteepness.filter { $0.pairs == pairs.count }.map(\.twin)
-    // The twins whose residual net is not the steeper along every pair.
-    let otherTwins = twinSteepness.filter { $0.pairs < pairs.count }.map { t in
-        "; between the twins of \(t.twin.0.iterations) steps the residual net is the steeper "
-            + "along \(t.pairs) of \(pairs.count) pairs (\(rises(t.twin.0)) vs \(rises(t.twin.1)))"
-    }.joined()
+    // The matched plain net's well is the narrower when it is the steeper along every pair.
+    let matchedNarrower = plainSteeper == pairs.count
+    // Along how many pairs each twin pair's residual net is the steeper, and its plain net.
+    let twinSteepness = twins.map {
+        (twin: $0, residual: steeper($0.1, than: $0.0), plain: steeper($0.0, than: $0.1))
+    }
+    let twinDirections = twins.count * pairs.count
+    let residualSteeperTwins = twinSteepness.map(\.residual).reduce(0, +)
+    let plainSteeperTwins = twinSteepness.map(\.plain).reduce(0, +)
+    let twinRises = twinSteepness.map { t in
+        "\(Format.grouped(t.twin.0.iterations)) steps: residual steeper along \(t.residual) of "
+            + "\(pairs.count), plain \(rises(t.twin.0)) vs residual \(rises(t.twin.1))"
+    }.joined(separator: "; ")
+    let liFlatter =
+        "Li et al.'s flatter minima with skip connections (\"skip connections promote flat minimizers\", their section 1; section 6)"
+    let floorCaveat =
+        "; but each pair of twins sits at two different losses, and a ratio measured from the lower floor comes out larger, so this is a weak test either way"
+    let twinReading =
+        residualSteeperTwins > plainSteeperTwins
+        ? ": with the same start, batches and schedule, the residual net's minimum is the steeper more often than not, and \(liFlatter) are not seen here\(floorCaveat)."
+        : plainSteeperTwins > residualSteeperTwins
+            ? ": with the same start, batches and schedule, the plain net's minimum is the steeper more often than not, as \(liFlatter) would have it\(floorCaveat)."
+            : ": neither kind's minimum is the steeper more often, and \(liFlatter) are neither seen nor contradicted here."
     // Planes on which some grid point lies below the trained weights: SGD stopped short of
     // that valley's floor along those directions.
     let gridStep = 2 * settings.radius / Double(settings.gridPoints - 1)
@@ -1578,7 +1613,7 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
             let loss = l.grid[lowest.0][lowest.1]
             guard loss < l.centreLoss else { return nil }
             let away = Double(max(abs(lowest.0 - c), abs(lowest.1 - c))) * gridStep
-            return "\(e.label), pair \(k + 1) (\(number(loss)) at \(number(away)) away, "
+            return "\(e.label), pair \(k + 1) (\(number(loss)) at \(distance(away)) away, "
                 + "against \(number(l.centreLoss)))"
         }
     }
@@ -1591,8 +1626,10 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
         \(everyRougher ? "That is the contrast of Li et al.'s figures in kind, with a caveat the last column makes: \(extraAboveChance ? "every extra minimum of the matched plain net's planes lies at a loss of \(number(extraLosses.min()!)) to \(number(extraLosses.max()!)), around or above a uniform guess's ln 10 ≈ 2.3, and below that level the counts are nearly equal. So the roughness is reproduced only where the nets have lost most of what they learned, not near the trained weights: the matched plain net's weights sit in a narrow well (× \(number(plain.landscapes[0].rise(at: 0.25) ?? 0)) at ±0.25 along pair 1) on a high, dimpled plateau; the residual nets' planes have fewer dimples." : "\(extraHigh.count) of the matched plain net's \(extraLosses.count) minima away from its trained weights lie at a loss above \(number(nearChance)) (0.9 × ln 10: around or above a uniform guess's ln 10 ≈ 2.3; the table's last column counts below ln 10 itself), the other \(extraLow.count) below (\(extraLow.map(number).joined(separator: ", "))): most of the roughness lies where the nets have lost most of what they learned, a little of it nearer the trained weights.")" : "The contrast of Li et al.'s figures, a chaotic landscape without shortcuts against a smooth one with them, is not reproduced here.") \
         Half a filter-norm out, the matched plain net's loss has risen more, relative to its \
         own floor, than the residual net's along \(plainSteeper) of \(pairs.count) pairs \
-        (× at ±0.5)\
-        \(twinsResidualSteeper.isEmpty ? "." : "; between \(twinsResidualSteeper.count == twins.count ? "twins" : "the twins of \(Format.list(twinsResidualSteeper.map { "\($0.0.iterations) steps" }))") it is the other way round along every pair (\(twinsResidualSteeper.map { "\($0.0.iterations) steps: \(rises($0.0)) vs \(rises($0.1))" }.joined(separator: "; ")))\(otherTwins), so the matched plain net's narrow well may owe more to its schedule than to the missing shortcuts, and Li et al.'s wider, flatter minima with shortcuts are not reproduced: with the same start, batches and schedule, the residual net's minimum is the steeper one\(otherTwins.isEmpty ? "" : " along \(twinSteepness.map(\.pairs).reduce(0, +)) of the \(twins.count * pairs.count) twin pairs' directions").") \
+        (× at ±0.5)\(matchedNarrower ? ": by this measure its well is the narrower" : ""). \
+        Between twins the residual net is the steeper along \(residualSteeperTwins) of the \
+        \(twinDirections) twin pairs' directions, the plain net along \(plainSteeperTwins) \
+        (\(twinRises))\(twinReading) \
         At ±1 every net has lost most of what it learned (error \(percent(endErrors.min()!)) \
         to \(percent(endErrors.max()!)) at every end; chance is 90%), and the loss there, \
         \(number(endLosses.min()!)) to \(number(endLosses.max()!)), measures how confidently \
@@ -1602,13 +1639,12 @@ notebook.cell("The loss landscape (Li et al. 2018)") { cell in
 
         The match removes the difference in loss, not every other: \(plain.label) has \
         \(plain.seed == residual.seed ? "the seed of \(residual.label) (the same order of batches) but not its budget" : "another seed (other initial weights and batches) than \(residual.label)"), and ended \
-        with \(try ending(plain)) where the residual net ended with \(try ending(residual)); \
-        a smaller final \
-        rate lets SGD settle into narrower valleys, so its narrower well may owe something \
-        to the schedule. The twins remove those differences but not the one in loss. Each \
+        with \(try ending(plain)) where the residual net ended with \(try ending(residual))\
+        \(matchedNarrower ? "; a smaller rate (for a given batch size) tends to leave SGD in narrower minima (Jastrzębski et al. 2017, \"Three Factors Influencing Minima in SGD\": the larger the ratio of learning rate to batch size, the wider the minima SGD finds; they vary the ratio over whole runs, and reading it into the last phase alone is our extrapolation), so the plain net's narrower well may owe something to its schedule, and to its seed, rather than to the missing shortcuts" : ""). \
+        The twins remove those differences but not the one in loss. Each \
         confound is removed by one comparison, none by both, and each comparison is one net \
-        of each kind. Li et al. trained for 300 epochs on CIFAR-10 (about 117,000 steps at \
-        batch 128); \(shortOfFloor.isEmpty ? "our trained weights are the lowest point of every plane here, though at a fraction of that budget" : "ours stopped sooner, and not always at a valley's floor: on \(shortOfFloor.count) of the \(nets.count * pairs.count) planes a grid point lies below the trained weights, \(shortOfFloor.joined(separator: "; "))"). \
+        of each kind. Li et al.'s 300 epochs cut the rate tenfold at epochs 150, 225 and 275 \
+        (section 6, "Experimental setup"); \(shortOfFloor.isEmpty ? "our trained weights are the lowest point of every plane here, though at a fraction of that budget" : "ours stopped sooner, and not always at a valley's floor: on \(shortOfFloor.count) of the \(nets.count * pairs.count) planes a grid point lies below the trained weights, \(shortOfFloor.joined(separator: "; "))"). \
         \(settings.directionPairs) pairs of directions out of hundreds of thousands of \
         dimensions remain a sample, not a map.
         """)

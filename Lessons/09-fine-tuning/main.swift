@@ -335,6 +335,35 @@ let baseline = notebook.cell("Five ways to use 250 labels", using: tasks) {
             zip(scratchRates, validationScores).map {
                 ["\($0.0)", Format.fixed(100 * $0.1, 1) + "%"]
             })
+        // A rate that scores below both its neighbours says how noisy one run per rate is.
+        let dips = scratchRates.indices.dropFirst().dropLast().filter {
+            validationScores[$0] < min(validationScores[$0 - 1], validationScores[$0 + 1])
+        }
+        func score(_ i: Int) -> String { Format.fixed(100 * validationScores[i], 1) + "%" }
+        let dipNote =
+            dips.isEmpty
+            ? ""
+            : " The scores are not a smooth curve: \(Format.list(dips.map { "\(scratchRates[$0]) (\(score($0)))" })) scored below both \(dips.count == 1 ? "its" : "their") neighbours."
+        // The winner's margin over the runner-up, against one score's standard error.
+        let ranked = validationScores.indices.sorted { validationScores[$0] > validationScores[$1] }
+        let margin = validationScores[ranked[0]] - validationScores[ranked[1]]
+        let best = validationScores[ranked[0]]
+        let validationError = (best * (1 - best) / Double(tasks.validation.count)).squareRoot()
+        let edge =
+            scratchRate == scratchRates.last
+            ? " The winner is the largest rate tried: a larger one might have scored higher still."
+            : scratchRate == scratchRates.first
+                ? " The winner is the smallest rate tried: a smaller one might have scored higher still."
+                : ""
+        cell.prose(
+            """
+            Each rate is one run (seed 0) scored on \(tasks.validation.count) validation \
+            images, so the choice is the best of \(scratchRates.count) draws, not the top of a \
+            measured curve: \(scratchRate) beat the runner-up, \(scratchRates[ranked[1]]), by \
+            \(Format.fixed(100 * margin, 1)) points (\(Int((margin * Double(tasks.validation.count)).rounded())) \
+            images), where one score near \(score(ranked[0])) has a standard error of about \
+            \(Format.fixed(100 * validationError, 1)) points.\(dipNote)\(edge)
+            """)
     }
 
     var results: [(name: String, curves: [[Double]], trainable: Int)] = [
@@ -458,10 +487,10 @@ let baseline = notebook.cell("Five ways to use 250 labels", using: tasks) {
         Against scratch at its tuned rate, seed by seed: B, rates per stage, \
         \(recommended.points); frozen features \(frozenGap.points). \
         \(frozenGap.summary.mean < 0 ? "Frozen features fall behind on average, in \(frozenGap.values.filter { $0 < 0 }.count) of \(seeds.count) seeds: features learned on \(source) describe sandals, bags and boots only in part, and a head on top of them cannot make up the rest; the top of the backbone may have to adapt (section 5 asks how far up)." : "Frozen features keep up with scratch here.") \
-        \(everySeed ? "B beats scratch in every one of the \(seeds.count) seeds" : "B does not beat scratch in every seed"), \
+        \(everySeed ? "B beats scratch in every one of the \(seeds.count) seeds\(laterSeeds.isEmpty ? "" : " (on the \(laterSeeds.count) seed\(laterSeeds.count == 1 ? "" : "s") run after B was chosen, were the two equally good, each seed a coin toss, that would happen 1 time in \(1 << laterSeeds.count))")" : "B does not beat scratch in every seed"), \
         \(recommended.isPositive ? "and the 95% interval of the difference lies above zero." : "but with \(seeds.count) seeds the 95% interval of the difference still contains zero: the run does not show a gain from pre-training that more seeds could not undo.") \
-        \(laterSeeds.isEmpty ? "" : "On the seeds that came after B was chosen, B minus scratch is \(laterSeeds.map { "\(String(format: "%+.1f", 100 * $0.1)) points (seed \($0.0))" }.joined(separator: ", ")).") \
-        \(seeds.count > 1 ? ranking : "") \
+        \(laterSeeds.isEmpty ? "" : "On the seeds that came after B was chosen, B minus scratch is \(laterSeeds.map { "\(String(format: "%+.1f", 100 * $0.1)) points (seed \($0.0))" }.joined(separator: ", ")). ")\
+        \(seeds.count > 1 ? ranking + " " : "")\
         For scale: with \(Format.grouped(tasks.transferTest.count)) test images one accuracy \
         near 90% has a standard error of about \(Format.fixed(100 * standardError, 1)) points, \
         so single-seed differences of a point or two are noise. These are small tasks from \
@@ -688,7 +717,7 @@ notebook.cell("How far up do the features transfer?", using: baseline) { cell, b
     let frozenRateNote =
         baseline.rate == 0.05
         ? ""
-        : "With every stage frozen (n = \(top + 1)) this is section 4's frozen features at scratch's rate \(baseline.rate) instead of 0.05: \(paired(frozenFinals[top], minus: baseline.finals).points) against scratch, where section 4's run had \(paired(baseline.frozenFeatures, minus: baseline.finals).points). Section 4 tuned scratch's rate and not frozen features' head, so its gap depends on that choice."
+        : "With every stage frozen (n = \(top + 1)) this is section 4's frozen features at scratch's rate \(baseline.rate) instead of 0.05: \(paired(frozenFinals[top], minus: baseline.finals).points) against scratch, where section 4's run had \(paired(baseline.frozenFeatures, minus: baseline.finals).points). Section 4 tuned scratch's rate and not frozen features' head, so its gap depends on that choice. "
     func path(_ means: [Double]) -> String {
         means.map { Format.fixed(100 * $0, 1) + "%" }.joined(separator: " → ")
     }
@@ -709,9 +738,9 @@ notebook.cell("How far up do the features transfer?", using: baseline) { cell, b
         Frozen, the accuracy goes \(path(frozenMeans)) from n = 1 to \(top + 1)\
         \(peak == top ? ", highest with everything frozen." : ": \(risesToPeak ? "it rises up to" : "it peaks at") n = \(peak + 1), then falls to \(Format.fixed(100 * frozenMeans[top], 1))% with \(topName) frozen too.") \
         \(risesToPeak && peak > 0 ? "Up to n = \(peak + 1), freezing one more stage never cost accuracy on average; our frozen curve is their AnB, where co-adaptation and specificity are mixed, and without BnB the two cannot be told apart here." : "Our frozen curve is their AnB, where co-adaptation and specificity are mixed; without BnB the two cannot be told apart here.") \
-        \(topDropShown ? "Freezing \(topName) too changes the accuracy by \(topDrop.points) against n = \(top)\(topDrop.values.allSatisfy { $0 < 0 } ? ", lower in every seed" : ""): \(topName)'s features, learned on \(source), serve the new classes less well than a freshly trained \(topName)." : "") \
-        \(tie.isEmpty ? "" : "At n = \(Format.list(tie.map(String.init))) frozen and fine-tuned are within a point of each other on average, and the paired interval contains zero: with 250 labels, training the copied stages gained nothing measurable there.") \
-        \(frozenRateNote) \
+        \(topDropShown ? "Freezing \(topName) too changes the accuracy by \(topDrop.points) against n = \(top)\(topDrop.values.allSatisfy { $0 < 0 } ? ", lower in every seed" : ""): \(topName)'s features, learned on \(source), serve the new classes less well than a freshly trained \(topName). " : "")\
+        \(tie.isEmpty ? "" : "At n = \(Format.list(tie.map(String.init))) frozen and fine-tuned are within a point of each other on average, and the paired interval contains zero: with 250 labels, training the copied stages gained nothing measurable there. ")\
+        \(frozenRateNote)\
         Fine-tuned, the accuracy goes \(path(tunedMeans)): above scratch on average at \
         \(tunedAboveOnAverage) of \(top + 1) depths, where Yosinski et al.'s AnB+ stayed above \
         their baseline at every n, \(againstFrozen) With \

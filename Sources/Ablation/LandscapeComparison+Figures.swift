@@ -1,5 +1,6 @@
 import Foundation
 import Plots
+import TextFormat
 
 extension LandscapeComparison {
     /// The figures `resnet-lab landscape` writes, by file name (without extension), and what
@@ -86,7 +87,9 @@ extension LandscapeComparison {
                 let landscape = entry.landscapes[pair]
                 panels.append(
                     ContourChart(
-                        title: "\(entry.net) · \(entry.iterations) steps · pair \(pair + 1)",
+                        title:
+                            "\(entry.net) · \(Format.grouped(entry.iterations)) steps · "
+                            + "pair \(pair + 1)",
                         x: landscape.steps2D,
                         y: landscape.steps2D, values: landscape.grid, xLabel: "α",
                         yLabel: "β", scale: .log, range: range, marker: (0, 0), width: 440,

@@ -1,5 +1,6 @@
 import Foundation
 import Randomness
+import TextFormat
 
 /// Loss landscapes of several trained nets, measured on the same training images along the
 /// same filter-normalised directions: `resnet-lab landscape` and lesson 08's section on the
@@ -74,8 +75,8 @@ public struct LandscapeComparison: Codable, Equatable, Sendable {
         /// One landscape per direction pair measured so far, in pair order.
         public var landscapes: [LossLandscape]
 
-        /// What the figures and tables call it: `plain-56, 2000 steps, seed 0`.
-        public var label: String { "\(net), \(iterations) steps, seed \(seed)" }
+        /// What the figures and tables call it: `plain-56, 2,000 steps, seed 0`.
+        public var label: String { "\(net), \(Format.grouped(iterations)) steps, seed \(seed)" }
 
         /// The loss at the trained weights, on the comparison's images (the slice's centre).
         public var centreLoss: Double? {
