@@ -249,15 +249,7 @@ extension AblationRun {
                         AnalysisName.landscape(seed: seed), [LossLandscape].self,
                         "loss landscapes of the depth-\(analysedDepth) pair, seed \(seed)",
                         { () throws(AblationError) -> [LossLandscape]? in
-                            var landscapes: [LossLandscape] = []
-                            for net in config.analysedPair {
-                                guard
-                                    let landscape = try landscape(
-                                        net, seed: seed, data: data, shouldStop: shouldStop)
-                                else { return nil }
-                                landscapes.append(landscape)
-                            }
-                            return landscapes
+                            try landscapes(seed: seed, data: data, shouldStop: shouldStop)
                         })
                 else { return false }
             }
@@ -367,10 +359,86 @@ extension AblationRun {
         return TrainedDiagnostics(seed: seed, responses: responses, lesions: lesions)
     }
 
-    /// The loss landscape of one trained net (nil when stopped). Both nets of a depth get
-    /// the same Gaussian draws (the directions' seeds depend on the run's seed only).
+    /// The loss landscapes of the analysed pair, in its order (nil when stopped): side by
+    /// side as the training's lanes run (``lanes(forNets:)``: with two threads, each net on
+    /// one thread, where a point's batches are scored in slices that stay in cache), else one
+    /// after the other. The same bits either way.
+    func landscapes(
+        seed: UInt64, data: AblationData, shouldStop: () -> Bool = { false }
+    ) throws(AblationError) -> [LossLandscape]? {
+        let pair = config.analysedPair
+        let lanes = try lanes(forNets: pair.count)
+        struct Board {
+            var next = 0
+            var done: [LossLandscape?]
+            var points: [String?]
+            var failure: AblationError?
+            var stopped = false
+        }
+        let board = LaneBoard(
+            Board(
+                done: Array(repeating: nil, count: pair.count),
+                points: Array(repeating: nil, count: pair.count)))
+        // Escapable only to satisfy the exclusivity check: the lanes' closures call it.
+        withoutActuallyEscaping(shouldStop) { shouldStop in
+            lanes.run { _ in
+                while true {
+                    let taken = board.locked { state -> Int? in
+                        guard state.failure == nil, !state.stopped, state.next < pair.count
+                        else { return nil }
+                        state.next += 1
+                        return state.next - 1
+                    }
+                    guard let index = taken else { return }
+                    do throws(AblationError) {
+                        let measured = try landscape(
+                            pair[index], seed: seed, data: data,
+                            report: { done, total in
+                                board.locked { state in
+                                    state.points[index] = "\(pair[index].name) \(done)/\(total)"
+                                    progress.status(
+                                        "loss landscapes: "
+                                            + state.points.compactMap { $0 }.joined(
+                                                separator: " | ")
+                                            + " points")
+                                }
+                            },
+                            shouldStop: {
+                                board.locked { state in
+                                    if state.failure == nil && !state.stopped && shouldStop() {
+                                        state.stopped = true
+                                    }
+                                    return state.failure != nil || state.stopped
+                                }
+                            })
+                        board.locked { state in
+                            if let measured {
+                                state.done[index] = measured
+                            } else {
+                                state.stopped = true
+                            }
+                        }
+                    } catch {
+                        board.locked { state in
+                            if state.failure == nil { state.failure = error }
+                        }
+                        return
+                    }
+                }
+            }
+        }
+        let final = board.locked { $0 }
+        if let failure = final.failure { throw failure }
+        guard !final.stopped else { return nil }
+        return final.done.compactMap { $0 }
+    }
+
+    /// The loss landscape of one trained net (nil when stopped), `report` told the points
+    /// measured and their total after each. Both nets of a depth get the same Gaussian draws
+    /// (the directions' seeds depend on the run's seed only).
     func landscape(
-        _ net: AblationNet, seed: UInt64, data: AblationData, shouldStop: () -> Bool = { false }
+        _ net: AblationNet, seed: UInt64, data: AblationData,
+        report: (Int, Int) -> Void, shouldStop: () -> Bool = { false }
     ) throws(AblationError) -> LossLandscape? {
         let analysis = config.analysis
         let model = try trainedModel(net, seed: seed)
@@ -381,9 +449,7 @@ extension AblationRun {
             directions: FilterNormalizedDirection(for: model, seed: seeds.landscapeDirections.0),
             FilterNormalizedDirection(for: model, seed: seeds.landscapeDirections.1),
             steps: analysis.landscapeSteps, gridSteps: analysis.landscapeGridSteps,
-            progress: { done, total in
-                progress.status("loss landscape of \(net.name): \(done)/\(total) points")
-            }, shouldStop: shouldStop)
+            progress: report, shouldStop: shouldStop)
     }
 
     /// A fresh net of `seed`, at its initial weights.

@@ -80,6 +80,31 @@ struct NetLanesTests {
         let finished = lines.filter { $0.contains(": train error") }
         #expect(finished.count == 4, "\(lines)")
         #expect(lines.first { $0.contains("[1/4]") }?.contains("-10 seed 7") == true, "\(lines)")
+
+        // The analysed pair's loss landscapes, two at a time on one thread each, equal those
+        // measured one after the other; a stop gives up with nothing.
+        #expect(try both.lanes(forNets: both.config.analysedPair.count).count == 2)
+        let data = try one.data()
+        func landscapes(
+            _ run: AblationRun, shouldStop: @escaping () -> Bool = { false }
+        ) throws -> [LossLandscape]? {
+            try run.withThreads { () throws(AblationError) -> [LossLandscape]? in
+                try run.landscapes(seed: 7, data: data, shouldStop: shouldStop)
+            }
+        }
+        let alone = try #require(try landscapes(one))
+        let beside = try #require(try landscapes(both))
+        #expect(alone.map(\.net) == ["plain-10", "res-10"])
+        #expect(beside == alone)
+        var asked = 0
+        let stopped = try landscapes(
+            both,
+            shouldStop: {
+                asked += 1
+                return asked > 3
+            })
+        #expect(stopped == nil)
+        #expect(asked == 4, "a lane asked again after the stop")
     }
 
     @Test("a stop side by side keeps the finished nets, and a rerun ends as an unbroken run")
