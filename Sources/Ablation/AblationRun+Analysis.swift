@@ -363,74 +363,39 @@ extension AblationRun {
     /// side as the training's lanes run (``lanes(forNets:)``: with two threads, each net on
     /// one thread, where a point's batches are scored in slices that stay in cache), else one
     /// after the other. The same bits either way.
+    /// - Throws: the first lane's error (`AblationError.cannotRead` for missing weights), the
+    ///   other lane stopped at its next point.
     func landscapes(
         seed: UInt64, data: AblationData, shouldStop: () -> Bool = { false }
     ) throws(AblationError) -> [LossLandscape]? {
         let pair = config.analysedPair
+        // Loaded before the lanes, which would otherwise race to load it.
+        _ = try self.data()
         let lanes = try lanes(forNets: pair.count)
-        struct Board {
-            var next = 0
-            var done: [LossLandscape?]
-            var points: [String?]
-            var failure: AblationError?
-            var stopped = false
-        }
-        let board = LaneBoard(
-            Board(
-                done: Array(repeating: nil, count: pair.count),
-                points: Array(repeating: nil, count: pair.count)))
+        let board = LaneBoard(LandscapeBoard(nets: pair.count))
         // Escapable only to satisfy the exclusivity check: the lanes' closures call it.
         withoutActuallyEscaping(shouldStop) { shouldStop in
             lanes.run { _ in
-                while true {
-                    let taken = board.locked { state -> Int? in
-                        guard state.failure == nil, !state.stopped, state.next < pair.count
-                        else { return nil }
-                        state.next += 1
-                        return state.next - 1
-                    }
-                    guard let index = taken else { return }
+                while let index = board.locked({ $0.take() }) {
                     do throws(AblationError) {
                         let measured = try landscape(
                             pair[index], seed: seed, data: data,
                             report: { done, total in
                                 board.locked { state in
                                     state.points[index] = "\(pair[index].name) \(done)/\(total)"
-                                    progress.status(
-                                        "loss landscapes: "
-                                            + state.points.compactMap { $0 }.joined(
-                                                separator: " | ")
-                                            + " points")
+                                    progress.status(state.statusLine)
                                 }
                             },
-                            shouldStop: {
-                                board.locked { state in
-                                    if state.failure == nil && !state.stopped && shouldStop() {
-                                        state.stopped = true
-                                    }
-                                    return state.failure != nil || state.stopped
-                                }
-                            })
-                        board.locked { state in
-                            if let measured {
-                                state.done[index] = measured
-                            } else {
-                                state.stopped = true
-                            }
-                        }
+                            shouldStop: { board.locked { $0.shouldStop(asking: shouldStop) } })
+                        board.locked { $0.finish(index, with: measured) }
                     } catch {
-                        board.locked { state in
-                            if state.failure == nil { state.failure = error }
-                        }
+                        board.locked { $0.fail(error) }
                         return
                     }
                 }
             }
         }
-        let final = board.locked { $0 }
-        if let failure = final.failure { throw failure }
-        guard !final.stopped else { return nil }
-        return final.done.compactMap { $0 }
+        return try board.locked { $0 }.result()
     }
 
     /// The loss landscape of one trained net (nil when stopped), `report` told the points
@@ -476,4 +441,61 @@ public enum AnalysisName {
     public static func trained(seed: UInt64) -> String { "trained-seed\(seed)" }
     /// The loss landscapes of the analysed pair.
     public static func landscape(seed: UInt64) -> String { "landscape-seed\(seed)" }
+}
+
+/// What the lanes measuring loss landscapes share (under `LaneBoard`'s lock): the next net to
+/// take, the landscapes done, each lane's progress, and whether to stop.
+struct LandscapeBoard {
+    /// The next net of the pair to measure.
+    var next = 0
+    /// The landscapes measured, by the pair's index.
+    var done: [LossLandscape?]
+    /// Each net's progress line, once it has one: `plain-56 40/131`.
+    var points: [String?]
+    /// The first lane's error.
+    var failure: AblationError?
+    /// Whether the run was asked to stop.
+    var stopped = false
+
+    /// A board for `nets` nets, none taken.
+    init(nets: Int) {
+        done = Array(repeating: nil, count: nets)
+        points = Array(repeating: nil, count: nets)
+    }
+
+    /// The next net's index, or nil when every net is taken or the lanes are to end.
+    mutating func take() -> Int? {
+        guard failure == nil, !stopped, next < done.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    /// Whether a lane should give up: after a failure or a stop, without asking again;
+    /// otherwise as `shouldStop` says (asked once per point, one lane at a time).
+    mutating func shouldStop(asking shouldStop: () -> Bool) -> Bool {
+        if failure == nil && !stopped && shouldStop() { stopped = true }
+        return failure != nil || stopped
+    }
+
+    /// Net `index`'s landscape, or its stop (nil).
+    mutating func finish(_ index: Int, with landscape: LossLandscape?) {
+        if let landscape { done[index] = landscape } else { stopped = true }
+    }
+
+    /// A lane's error; the first one is kept.
+    mutating func fail(_ error: AblationError) {
+        if failure == nil { failure = error }
+    }
+
+    /// `loss landscapes: plain-56 40/131 | res-56 38/131 points`.
+    var statusLine: String {
+        "loss landscapes: " + points.compactMap { $0 }.joined(separator: " | ") + " points"
+    }
+
+    /// Every landscape in order, nil when stopped, or the failure.
+    func result() throws(AblationError) -> [LossLandscape]? {
+        if let failure { throw failure }
+        guard !stopped else { return nil }
+        return done.map { $0! }
+    }
 }

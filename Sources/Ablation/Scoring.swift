@@ -19,8 +19,9 @@ public struct Score: Codable, Equatable, Sendable {
 
 /// Scores `forward` (a function from [B, C, H, W] images to [B, classes] logits) on every
 /// batch of `set`, without recording gradients. On one thread each batch goes through
-/// `forward` in slices of `scoringSlice` images (`forwardInSlices`); the score is the same
-/// bits either way.
+/// `forward` in slices of `scoringSlice` images (`forwardInSlices`): `forward` must treat each
+/// image alone (batch norm in eval mode or folded, as ``score(_:on:)`` has it), and then the
+/// score is the same bits either way.
 public func score(on set: EvaluationSet, _ forward: (Tensor) -> Tensor) -> Score {
     Tensor.withoutGrad {
         var tally = EvaluationTally()
@@ -40,31 +41,38 @@ public func score(on set: EvaluationSet, _ forward: (Tensor) -> Tensor) -> Score
 public let scoringSlice = 64
 
 /// `forward(images)` for `images` [B, C, H, W], the batch cut into slices of `scoringSlice`
-/// images on one thread (`Tensor.threadCount` 1) and their logits joined in order.
+/// images on one thread (`Tensor.threadCount` 1) with no gradients recorded
+/// (`Tensor.withoutGrad`), and the outputs joined in order; otherwise one pass.
 ///
-/// The same bits as one pass over the whole batch: in a forward-only pass every image's
-/// logits depend on that image alone (batch norm in eval mode or folded; each kernel sums in
-/// an order that does not depend on the batch), which the tests check.
+/// The same bits as one pass over the whole batch when `forward` treats each image alone
+/// (batch norm in eval mode or folded: each kernel sums in an order that does not depend on
+/// the batch), which the tests check. A training-mode batch norm would normalise each slice
+/// by its own statistics: do not slice such a `forward`.
 ///
-/// - Returns: [B, classes]
+/// - Returns: [B, …], `forward`'s output for the whole batch.
 public func forwardInSlices(_ images: Tensor, _ forward: (Tensor) -> Tensor) -> Tensor {
     let count = images.shape.first ?? 0
-    guard Tensor.threadCount == 1, count > scoringSlice else { return forward(images) }
+    guard Tensor.threadCount == 1, !Tensor.isGradEnabled, count > scoringSlice else {
+        return forward(images)
+    }
     let imageShape = Array(images.shape.dropFirst())
     let imageSize = images.count / count
     let pixels = images.data
-    var logits: [Float] = []
-    var classes = 0
+    var outputs: [Float] = []
+    var outputShape: [Int] = []
     for start in stride(from: 0, to: count, by: scoringSlice) {
         let end = min(count, start + scoringSlice)
         let slice = Tensor(
             shape: [end - start] + imageShape,
             data: Array(pixels[start * imageSize..<end * imageSize]))
         let output = forward(slice)
-        classes = output.shape.last ?? 0
-        logits += output.data
+        precondition(
+            output.shape.first == end - start,
+            "forwardInSlices: \(end - start) images gave an output of shape \(output.shape)")
+        outputShape = Array(output.shape.dropFirst())
+        outputs += output.data
     }
-    return Tensor(shape: [count, classes], data: logits)
+    return Tensor(shape: [count] + outputShape, data: outputs)
 }
 
 extension Score {

@@ -62,8 +62,11 @@ struct NetLanesTests {
 
     @Test("side by side, every net's record equals the one trained one at a time")
     func sameResultsSideBySide() throws {
+        // 96 images for the landscapes' points: on one thread they are scored in slices.
+        var config = tinyAblation()
+        config.analysis.landscapeImages = 96
         let oneDirectory = freshDirectory("one-at-a-time")
-        let one = try tinyRun(oneDirectory)
+        let one = try tinyRun(oneDirectory, config: config)
         try one.prepare()
         #expect(try one.lanes(forNets: 4) == NetLanes(count: 1, threadsEach: 1))
         #expect(try one.trainAll())
@@ -71,7 +74,8 @@ struct NetLanesTests {
         let directory = freshDirectory("side-by-side")
         var lines: [String] = []
         let both = try tinyRun(
-            directory, threads: 2, progress: ProgressDisplay(.lines(every: 0)) { lines.append($0) })
+            directory, config: config, threads: 2,
+            progress: ProgressDisplay(.lines(every: 0)) { lines.append($0) })
         try both.prepare()
         #expect(try both.lanes(forNets: 4) == NetLanes(count: 2, threadsEach: 1))
         #expect(try both.trainAll())
@@ -81,9 +85,12 @@ struct NetLanesTests {
         #expect(finished.count == 4, "\(lines)")
         #expect(lines.first { $0.contains("[1/4]") }?.contains("-10 seed 7") == true, "\(lines)")
 
-        // The analysed pair's loss landscapes, two at a time on one thread each, equal those
-        // measured one after the other; a stop gives up with nothing.
-        #expect(try both.lanes(forNets: both.config.analysedPair.count).count == 2)
+        // The analysed pair's loss landscapes, two at a time on one thread each (each point's
+        // 96 images scored in slices), equal those measured one after the other on two threads
+        // (whole batches); a stop gives up with nothing, and a lane's error ends both.
+        let twoThreads = try tinyRun(oneDirectory, config: config, threads: 2, netsAtOnce: 1)
+        #expect(try twoThreads.lanes(forNets: 2) == NetLanes(count: 1, threadsEach: 2))
+        #expect(try both.lanes(forNets: 2) == NetLanes(count: 2, threadsEach: 1))
         let data = try one.data()
         func landscapes(
             _ run: AblationRun, shouldStop: @escaping () -> Bool = { false }
@@ -92,9 +99,10 @@ struct NetLanesTests {
                 try run.landscapes(seed: 7, data: data, shouldStop: shouldStop)
             }
         }
-        let alone = try #require(try landscapes(one))
+        let alone = try #require(try landscapes(twoThreads))
         let beside = try #require(try landscapes(both))
         #expect(alone.map(\.net) == ["plain-10", "res-10"])
+        #expect(alone.allSatisfy { $0.images == 96 })
         #expect(beside == alone)
         var asked = 0
         let stopped = try landscapes(
@@ -105,6 +113,9 @@ struct NetLanesTests {
             })
         #expect(stopped == nil)
         #expect(asked == 4, "a lane asked again after the stop")
+        try FileManager.default.removeItem(
+            atPath: both.directory.weightsPath(AblationNet(depth: 10, residual: true), seed: 7))
+        #expect(throws: AblationError.self) { try landscapes(both) }
     }
 
     @Test("a stop side by side keeps the finished nets, and a rerun ends as an unbroken run")

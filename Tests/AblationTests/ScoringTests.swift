@@ -43,9 +43,24 @@ struct ScoringTests {
         #expect(passes == [96])
         let sliced = logits(threads: 1)
         #expect(passes == [96, 64, 32])
-        #expect(sliced.shape == whole.shape)
-        let firstDifference = sliced.data.indices.first { sliced.data[$0] != whole.data[$0] }
-        #expect(firstDifference == nil, "logits differ from element \(firstDifference ?? -1)")
+        // One thread, one pass: the slicing alone, apart from the thread count.
+        let wholeOnOne = Tensor.withThreadCount(1) { Tensor.withoutGrad { model(images) } }
+        for reference in [whole, wholeOnOne] {
+            #expect(sliced.shape == reference.shape)
+            let firstDifference = sliced.data.indices.first {
+                sliced.data[$0] != reference.data[$0]
+            }
+            #expect(firstDifference == nil, "logits differ from element \(firstDifference ?? -1)")
+        }
+        // With gradients recorded there is no slicing: the graph stays whole.
+        passes = []
+        _ = Tensor.withThreadCount(1) {
+            forwardInSlices(images) {
+                passes.append($0.shape[0])
+                return model($0)
+            }
+        }
+        #expect(passes == [96])
         // The folded net through `score`, as the ablation scores its test images.
         let one = Tensor.withThreadCount(1) { score(model, on: set) }
         let two = Tensor.withThreadCount(2) { score(model, on: set) }
