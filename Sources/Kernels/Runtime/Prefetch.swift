@@ -10,8 +10,8 @@
 // cache's own prefetchers followed them poorly: Winograd's padded copy and its outputs' return
 // for 16 → 16 channels on 28 × 28 maps took about twice as long with their data out of L2 as
 // in cache. On a Zen 4 they help too: one-thread training steps without them were 0.94-0.99×
-// as fast (Docs/PERFORMANCE.md, "Why a second thread gives one net only 1.5×"). No arm64
-// machine has measured them.
+// as fast (Docs/PERFORMANCE.md, "Two threads on one net"). No arm64 machine has measured
+// them.
 
 import CPrefetch
 
