@@ -339,15 +339,17 @@ let baseline = notebook.cell("Five ways to use 250 labels", using: tasks) {
         let dips = scratchRates.indices.dropFirst().dropLast().filter {
             validationScores[$0] < min(validationScores[$0 - 1], validationScores[$0 + 1])
         }
-        func score(_ i: Int) -> String { Format.fixed(100 * validationScores[i], 1) + "%" }
+        func accuracy(_ i: Int) -> String { Format.fixed(100 * validationScores[i], 1) + "%" }
         let dipNote =
             dips.isEmpty
             ? ""
-            : " The scores are not a smooth curve: \(Format.list(dips.map { "\(scratchRates[$0]) (\(score($0)))" })) scored below both \(dips.count == 1 ? "its" : "their") neighbours."
-        // The winner's margin over the runner-up, against one score's standard error.
-        let ranked = validationScores.indices.sorted { validationScores[$0] > validationScores[$1] }
-        let margin = validationScores[ranked[0]] - validationScores[ranked[1]]
-        let best = validationScores[ranked[0]]
+            : " The scores are not a smooth curve: \(Format.list(dips.map { "\(scratchRates[$0]) (\(accuracy($0)))" })) scored below both \(dips.count == 1 ? "its" : "their") neighbours."
+        // The chosen rate's margin over the runner-up, against one score's standard error.
+        let chosen = scratchRates.firstIndex(of: scratchRate)!
+        let runnerUp = scratchRates.indices.filter { $0 != chosen }
+            .max { validationScores[$0] < validationScores[$1] }!
+        let margin = validationScores[chosen] - validationScores[runnerUp]
+        let best = validationScores[chosen]
         let validationError = (best * (1 - best) / Double(tasks.validation.count)).squareRoot()
         let edge =
             scratchRate == scratchRates.last
@@ -359,9 +361,9 @@ let baseline = notebook.cell("Five ways to use 250 labels", using: tasks) {
             """
             Each rate is one run (seed 0) scored on \(tasks.validation.count) validation \
             images, so the choice is the best of \(scratchRates.count) draws, not the top of a \
-            measured curve: \(scratchRate) beat the runner-up, \(scratchRates[ranked[1]]), by \
+            measured curve: \(scratchRate) beat the runner-up, \(scratchRates[runnerUp]), by \
             \(Format.fixed(100 * margin, 1)) points (\(Int((margin * Double(tasks.validation.count)).rounded())) \
-            images), where one score near \(score(ranked[0])) has a standard error of about \
+            images), where one score near \(accuracy(chosen)) has a standard error of about \
             \(Format.fixed(100 * validationError, 1)) points.\(dipNote)\(edge)
             """)
     }

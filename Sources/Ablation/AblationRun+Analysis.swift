@@ -445,7 +445,7 @@ public enum AnalysisName {
 
 /// What the lanes measuring loss landscapes share (under `LaneBoard`'s lock): the next net to
 /// take, the landscapes done, each lane's progress, and whether to stop.
-struct LandscapeBoard {
+struct LandscapeBoard: LaneStopping {
     /// The next net of the pair to measure.
     var next = 0
     /// The landscapes measured, by the pair's index.
@@ -470,21 +470,9 @@ struct LandscapeBoard {
         return next - 1
     }
 
-    /// Whether a lane should give up: after a failure or a stop, without asking again;
-    /// otherwise as `shouldStop` says (asked once per point, one lane at a time).
-    mutating func shouldStop(asking shouldStop: () -> Bool) -> Bool {
-        if failure == nil && !stopped && shouldStop() { stopped = true }
-        return failure != nil || stopped
-    }
-
     /// Net `index`'s landscape, or its stop (nil).
     mutating func finish(_ index: Int, with landscape: LossLandscape?) {
         if let landscape { done[index] = landscape } else { stopped = true }
-    }
-
-    /// A lane's error; the first one is kept.
-    mutating func fail(_ error: AblationError) {
-        if failure == nil { failure = error }
     }
 
     /// `loss landscapes: plain-56 40/131 | res-56 38/131 points`.

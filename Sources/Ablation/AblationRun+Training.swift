@@ -96,14 +96,7 @@ extension AblationRun {
                                     )
                                 }
                             },
-                            {
-                                board.locked { state in
-                                    if state.failure == nil && !state.stopped && shouldStop() {
-                                        state.stopped = true
-                                    }
-                                    return state.failure != nil || state.stopped
-                                }
-                            })
+                            { board.locked { $0.shouldStop(asking: shouldStop) } })
                         guard let (result, model) = trained else {
                             board.locked { $0.running[lane] = nil }
                             return
@@ -128,7 +121,7 @@ extension AblationRun {
                     } catch {
                         board.locked { state in
                             state.running[lane] = nil
-                            if state.failure == nil { state.failure = error }
+                            state.fail(error)
                         }
                         return
                     }
@@ -192,7 +185,7 @@ extension AblationRun {
 
 /// What the lanes of `trainAll` share: the nets in the order they are taken, what each lane is
 /// training, the speeds measured so far, and whether to stop.
-struct TrainingBoard {
+struct TrainingBoard: LaneStopping {
     /// A net in training.
     struct Running {
         /// `[3/6] plain-34 seed 0`: its place in the order taken, name and seed.

@@ -120,3 +120,26 @@ final class LaneBoard<State>: @unchecked Sendable {
         return body(&state)
     }
 }
+
+/// The state lanes working through a queue share: the first error a lane met, and whether the
+/// run was asked to stop. Once either is set, no lane takes more work (the boards' `take`).
+protocol LaneStopping {
+    /// The first error a lane met.
+    var failure: AblationError? { get set }
+    /// Set when the run's `shouldStop` said so.
+    var stopped: Bool { get set }
+}
+
+extension LaneStopping {
+    /// Whether a lane should give up: after a failure or a stop, without asking again;
+    /// otherwise as `shouldStop` says (asked one lane at a time, under the board's lock).
+    mutating func shouldStop(asking shouldStop: () -> Bool) -> Bool {
+        if failure == nil && !stopped && shouldStop() { stopped = true }
+        return failure != nil || stopped
+    }
+
+    /// A lane's error; the first one is kept.
+    mutating func fail(_ error: AblationError) {
+        if failure == nil { failure = error }
+    }
+}
