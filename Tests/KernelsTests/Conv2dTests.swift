@@ -229,6 +229,13 @@ struct Conv2dTests {
             // Winograd's weight gradient with several images per group.
             ConvCase(
                 20, 16, 17, 15, 24, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: true),
+            // Groups of two and three bundles of one image each (48 × 48 maps, 144 blocks;
+            // 32 × 32 outputs), Winograd's and the direct tile's: one thread adds every group
+            // into the first partial as it goes, two and three threads only those of the first
+            // run of groups.
+            ConvCase(
+                40, 16, 48, 48, 16, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: false),
+            ConvCase(40, 4, 64, 64, 8, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: false),
         ])
     func threadIndependence(c: ConvCase) {
         let one = Parallel.withThreadCount(1) {

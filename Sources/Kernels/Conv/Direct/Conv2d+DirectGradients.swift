@@ -80,10 +80,10 @@ public func conv2dBackwardWeightDirect(
             let taps = SendablePointer(taps.baseAddress!)
             let starts = SendablePointer(starts.baseAddress!)
             ScratchBuffers.with(count: groups * partialCount) { partials in
-                forEachWeightGradientBundle(
-                    batch: s.batch, bundle: bundle, scratchCount: paddedCount + gradientsCount
-                ) { group, images, first, scratch, spread in
-                    let partial = partials + group * partialCount
+                let folded = forEachWeightGradientBundle(
+                    batch: s.batch, bundle: bundle, scratchCount: paddedCount + gradientsCount,
+                    partials: partials, partialCount: partialCount
+                ) { images, _, partial, accumulate, scratch, spread in
                     let padded = scratch
                     let gradients = scratch + paddedCount
                     let count = images.count * pixels
@@ -105,12 +105,12 @@ public func conv2dBackwardWeightDirect(
                                 weightStep: count * directNR, input: padded,
                                 starts: TapTable(offsets: taps.pointer + tile * rows),
                                 into: partial + (panel * tapTiles + tile) * rows * directNR,
-                                tileStep: tapTiles * rows * directNR, accumulate: !first)
+                                tileStep: tapTiles * rows * directNR, accumulate: accumulate)
                         }
                     }
                 }
                 sumDirectWeightPartials(
-                    s, partials: partials, groups: groups, tapRows: tapTiles * rows,
+                    s, partials: partials, groups: folded..<groups, tapRows: tapTiles * rows,
                     into: gradWeight)
             }
         }
@@ -118,9 +118,11 @@ public func conv2dBackwardWeightDirect(
 }
 
 /// The weight gradient's last phase: the groups' partials, `partial[group][panel][tap][16]`
-/// with `tapRows` taps per panel, added in group order and transposed to `[k, p]`.
+/// with `tapRows` taps per panel, added in group order and transposed to `[k, p]`: partial 0
+/// (which holds the groups before `groups` already, `forEachWeightGradientBundle`), then those
+/// of `groups`.
 func sumDirectWeightPartials(
-    _ s: Conv2dShape, partials: UnsafePointer<Float>, groups: Int, tapRows: Int,
+    _ s: Conv2dShape, partials: UnsafePointer<Float>, groups: Range<Int>, tapRows: Int,
     into gradWeight: UnsafeMutablePointer<Float>
 ) {
     let depth = s.columnRows
@@ -132,7 +134,7 @@ func sumDirectWeightPartials(
             for p in 0..<depth {
                 let index = (panel * tapRows + p) * directNR + lane
                 var sum = partials[index]
-                for group in 1..<groups {
+                for group in groups {
                     sum += partials[group * partialCount + index]
                 }
                 gradWeight[k * depth + p] = sum
@@ -142,36 +144,90 @@ func sumDirectWeightPartials(
 }
 
 /// Runs a weight gradient's images as its fixed groups (`weightGradientGroupCount`), each
-/// group in bundles of at most `bundle` images, in order: `body(group, images, first,
-/// scratch, spread)` once per bundle, `first` true for a group's first bundle (which
-/// overwrites the group's partial; the later ones add to it), `scratch` the running thread's
-/// own `scratchCount` floats. The groups spread over the threads; with fewer groups than
-/// threads they run in turn, and `spread(count, work)` splits each bundle's `count` tiles
-/// between the threads instead (otherwise it runs them all on the calling thread). Groups
-/// and bundles depend on the batch alone, so the order of every sum, and its bits, does not
-/// depend on the thread count.
+/// group in bundles of at most `bundle` images, in order: `body(images, first, partial,
+/// accumulate, scratch, spread)` once per bundle, `first` true for a group's first bundle,
+/// `partial` where the bundle's sums go (overwriting it, or added to it when `accumulate`),
+/// `scratch` the running thread's own `scratchCount` floats. The groups spread over the
+/// threads; with fewer groups than threads they run in turn, and `spread(count, work)` splits
+/// each bundle's `count` tiles between the threads instead (otherwise it runs them all on the
+/// calling thread). Groups and bundles depend on the batch alone, so the order of every sum,
+/// and its bits, does not depend on the thread count.
+///
+/// Each group's sum is its own partial, `partials[group · partialCount ...]`, and the caller
+/// adds them in group order: `partial₀ + partial₁ + …`. The thread that runs group 0 adds its
+/// later groups as it goes instead, into partial 0: a group of one bundle is summed straight
+/// onto it (the tile adds its own sum to what is there, the same addition), a longer one in
+/// partial 1 first and then added. The same additions in the same order, so the same bits;
+/// but one thread running all the groups (a net per thread, as the ablation trains) touches
+/// two partials rather than sixteen (9.4 MB for a 64 → 64 layer's F(4×4, 3×3), two of them
+/// fit in its L2).
+///
+/// - Returns: the groups already added into partial 0; the caller adds the rest in order.
 func forEachWeightGradientBundle(
-    batch: Int, bundle: Int, scratchCount: Int,
+    batch: Int, bundle: Int, scratchCount: Int, partials: UnsafeMutablePointer<Float>,
+    partialCount: Int,
     _ body: (
-        _ group: Int, _ images: Range<Int>, _ first: Bool, _ scratch: UnsafeMutablePointer<Float>,
+        _ images: Range<Int>, _ first: Bool, _ partial: UnsafeMutablePointer<Float>,
+        _ accumulate: Bool, _ scratch: UnsafeMutablePointer<Float>,
         _ spread: (Int, (Range<Int>) -> Void) -> Void
     ) -> Void
-) {
+) -> Int {
     let groups = weightGradientGroupCount(batch: batch)
     let splitTiles = groups < Parallel.threadCount
     func spread(_ count: Int, _ work: (Range<Int>) -> Void) {
         if splitTiles { Parallel.forChunks(count, work) } else { work(0..<count) }
     }
-    Parallel.forChunks(splitTiles ? 1 : groups) { groupRange in
-        ScratchBuffers.with(count: scratchCount) { scratch in
-            for group in splitTiles ? 0..<groups : groupRange {
-                let first = batch * group / groups
-                let end = batch * (group + 1) / groups
-                for start in Swift.stride(from: first, to: end, by: bundle) {
-                    body(group, start..<min(end, start + bundle), start == first, scratch, spread)
+    return withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { folded in
+        folded[0] = 1
+        let folded = SendablePointer(folded.baseAddress!)
+        Parallel.forChunks(splitTiles ? 1 : groups) { groupRange in
+            let range = splitTiles ? 0..<groups : groupRange
+            // Only the run that starts at group 0 can add as it goes.
+            let folds = range.lowerBound == 0
+            ScratchBuffers.with(count: scratchCount) { scratch in
+                for group in range {
+                    let first = batch * group / groups
+                    let end = batch * (group + 1) / groups
+                    let single = end - first <= bundle
+                    // Where this group's bundles go: its own partial; or, folding, partial 0
+                    // (group 0, and any group of one bundle, added by the tile) or partial 1
+                    // (a longer group, added to partial 0 once summed).
+                    let slot = !folds ? group : (group == 0 || single ? 0 : 1)
+                    let partial = partials + slot * partialCount
+                    for start in Swift.stride(from: first, to: end, by: bundle) {
+                        let opening = start == first
+                        let accumulate = !opening || (folds && group > 0 && single)
+                        body(
+                            start..<min(end, start + bundle), opening, partial, accumulate,
+                            scratch, spread)
+                    }
+                    if folds && slot == 1 {
+                        addPartial(partial, into: partials, count: partialCount)
+                    }
                 }
             }
+            if folds { folded.pointer[0] = range.upperBound }
         }
+        return folded.pointer[0]
+    }
+}
+
+/// `sum[i] += partial[i]` for `count` floats, sixteen at a time where they fill a vector.
+private func addPartial(
+    _ partial: UnsafePointer<Float>, into sum: UnsafeMutablePointer<Float>, count: Int
+) {
+    var i = 0
+    while i + directNR <= count {
+        let target = UnsafeMutableRawPointer(sum + i)
+        let added =
+            target.load(as: DirectVector.self)
+            + UnsafeRawPointer(partial + i).load(as: DirectVector.self)
+        target.storeBytes(of: added, as: DirectVector.self)
+        i += directNR
+    }
+    while i < count {
+        sum[i] += partial[i]
+        i += 1
     }
 }
 

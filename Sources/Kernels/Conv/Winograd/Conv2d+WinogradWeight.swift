@@ -269,21 +269,22 @@ func winogradWeightGradient<T: WinogradWeightTransform>(
     channelStarts.withUnsafeBufferPointer { channelStarts in
         let channelStarts = SendablePointer(channelStarts.baseAddress!)
         ScratchBuffers.with(count: plan.groups * plan.partialCount) { partials in
-            forEachWeightGradientBundle(
-                batch: s.batch, bundle: plan.grid.bundle, scratchCount: plan.scratch.count
-            ) { group, images, first, base, spread in
+            let folded = forEachWeightGradientBundle(
+                batch: s.batch, bundle: plan.grid.bundle, scratchCount: plan.scratch.count,
+                partials: partials, partialCount: plan.partialCount
+            ) { images, first, partial, accumulate, base, spread in
                 let scratch = plan.pointers(base)
                 let bundle = plan.bundle(images: images)
                 plan.transformBundle(s, bundle, input: input, scratch, zeroBorder: first)
                 plan.transformGradients(s, bundle, gradOutput: gradOutput, blocks: blocks, scratch)
                 spread(T.elements * plan.pairCount * plan.channelTiles) { range in
                     plan.multiply(
-                        bundle, range, channelStarts: channelStarts.pointer,
-                        into: partials + group * plan.partialCount, accumulate: !first,
-                        scratch)
+                        bundle, range, channelStarts: channelStarts.pointer, into: partial,
+                        accumulate: accumulate, scratch)
                 }
             }
-            plan.returnFilters(s, partials: partials, gradWeight: gradWeight)
+            plan.returnFilters(
+                s, partials: partials, groups: folded..<plan.groups, gradWeight: gradWeight)
         }
     }
 }
@@ -447,9 +448,10 @@ struct WinogradWeightPlan<T: WinogradWeightTransform> {
     }
 
     /// The partials added in group order, then ∂g = Gᵀ ∂U G: sixteen output channels (the
-    /// lanes) of one input channel at a time, written into `gradWeight`.
+    /// lanes) of one input channel at a time, written into `gradWeight`. Partial 0 holds the
+    /// groups before `groups` already (`forEachWeightGradientBundle`); those of `groups` follow.
     func returnFilters(
-        _ s: Conv2dShape, partials: UnsafeMutablePointer<Float>,
+        _ s: Conv2dShape, partials: UnsafeMutablePointer<Float>, groups: Range<Int>,
         gradWeight: UnsafeMutablePointer<Float>
     ) {
         Parallel.forChunks(panelCount * channels) { pairs in
@@ -461,7 +463,7 @@ struct WinogradWeightPlan<T: WinogradWeightTransform> {
                 T.returnFilter { xi in
                     let index = ((xi * panelCount + panel) * channelRows + c) * directNR
                     var sum = UnsafeRawPointer(partials + index).load(as: DirectVector.self)
-                    for group in 1..<groups {
+                    for group in groups {
                         sum += UnsafeRawPointer(partials + group * partialCount + index)
                             .load(as: DirectVector.self)
                     }
