@@ -225,13 +225,17 @@ extension AblationRun {
                     try phase(
                         AnalysisName.initDiagnostics(seed: seed), InitDiagnostics.self,
                         "init diagnostics, seed \(seed)",
-                        { initDiagnostics(seed: seed, data: data, shouldStop: shouldStop) })
+                        { () throws(AblationError) in
+                            try initDiagnostics(seed: seed, data: data, shouldStop: shouldStop)
+                        })
                 else { return false }
                 guard
                     try phase(
                         AnalysisName.shattered(seed: seed), ShatteredGradients.self,
                         "shattered gradients, seed \(seed)",
-                        { shattered(seed: seed, data: data, shouldStop: shouldStop) })
+                        { () throws(AblationError) in
+                            try shattered(seed: seed, data: data, shouldStop: shouldStop)
+                        })
                 else { return false }
                 guard
                     try phase(
@@ -288,106 +292,150 @@ extension AblationRun {
     }
 
     /// Gradient per layer and block responses of every net of `seed` at initialisation
-    /// (nil when stopped).
+    /// (nil when stopped), a net per lane (``inLanes(_:order:shouldStop:_:)``).
     func initDiagnostics(seed: UInt64, data: AblationData, shouldStop: () -> Bool = { false })
-        -> InitDiagnostics?
+        throws(AblationError) -> InitDiagnostics?
     {
         let batch = data.train.prefix(config.analysis.diagnosticImages)
         let images = batch.allImages()
         let labels = batch.labels
-        var gradients: [GradientProfile] = []
-        var responses: [ResponseProfile] = []
-        for net in config.nets {
-            if shouldStop() { return nil }
-            progress.status("init diagnostics, seed \(seed): \(net.name)")
-            let model = build(net, seed: seed, data: data)
-            responses.append(Diagnostics.responseProfile(model, net: net.name, images: images))
-            let fresh = build(net, seed: seed, data: data)
-            gradients.append(
-                Diagnostics.gradientProfile(fresh, net: net.name, images: images, labels: labels))
-        }
-        return InitDiagnostics(seed: seed, gradients: gradients, responses: responses)
+        let nets = config.nets
+        guard
+            let profiles = try inLanes(
+                "init diagnostics, seed \(seed)", order: AnalysisJobs.initOrder(config),
+                shouldStop: shouldStop,
+                { index, status, _ -> (ResponseProfile, GradientProfile)? in
+                    let net = nets[index]
+                    status(net.name)
+                    let model = build(net, seed: seed, data: data)
+                    let responses = Diagnostics.responseProfile(
+                        model, net: net.name, images: images)
+                    let fresh = build(net, seed: seed, data: data)
+                    return (
+                        responses,
+                        Diagnostics.gradientProfile(
+                            fresh, net: net.name, images: images, labels: labels)
+                    )
+                })
+        else { return nil }
+        return InitDiagnostics(
+            seed: seed, gradients: profiles.map(\.1), responses: profiles.map(\.0))
     }
 
     /// The gradient correlation of nearby inputs at initialisation, at `shatteredDepths`
-    /// (nil when stopped).
+    /// (nil when stopped), a net per lane.
     func shattered(seed: UInt64, data: AblationData, shouldStop: () -> Bool = { false })
-        -> ShatteredGradients?
+        throws(AblationError) -> ShatteredGradients?
     {
         let pairs = config.analysis.shatteredPairs
         let images = Diagnostics.neighbourPairs(data.train.prefix(pairs).allImages())
-        var plain: [Double] = []
-        var residual: [Double] = []
-        for depth in shatteredDepths {
-            for isResidual in [false, true] {
-                if shouldStop() { return nil }
-                let net = AblationNet(depth: depth, residual: isResidual)
-                progress.status("shattered gradients, seed \(seed): \(net.name)")
-                let model = build(net, seed: seed, data: data)
-                let value = Diagnostics.gradientCorrelation(
-                    model, images: images, readoutSeed: AblationSeeds(seed).readout)
-                if isResidual { residual.append(value) } else { plain.append(value) }
-            }
+        let nets = AnalysisJobs.shatteredNets(config)
+        guard
+            let values = try inLanes(
+                "shattered gradients, seed \(seed)", order: AnalysisJobs.shatteredOrder(config),
+                shouldStop: shouldStop,
+                { index, status, _ -> Double? in
+                    let net = nets[index]
+                    status(net.name)
+                    let model = build(net, seed: seed, data: data)
+                    return Diagnostics.gradientCorrelation(
+                        model, images: images, readoutSeed: AblationSeeds(seed).readout)
+                })
+        else { return nil }
+        func family(residual: Bool) -> [Double] {
+            nets.indices.filter { nets[$0].residual == residual }.map { values[$0] }
         }
         return ShatteredGradients(
-            seed: seed, depths: shatteredDepths, plain: plain, residual: residual, pairs: pairs)
+            seed: seed, depths: shatteredDepths, plain: family(residual: false),
+            residual: family(residual: true), pairs: pairs)
     }
 
     /// Responses of every trained net of `seed` and lesions of the analysed pair (nil when
-    /// stopped).
+    /// stopped), a net per lane.
     func trainedDiagnostics(
         seed: UInt64, data: AblationData, shouldStop: () -> Bool = { false }
     ) throws(AblationError) -> TrainedDiagnostics? {
         let images = data.test.prefix(config.analysis.diagnosticImages).allImages()
         let lesionSet = data.testBatches(config.analysis.lesionImages)
-        var responses: [ResponseProfile] = []
-        var lesions: [LesionProfile] = []
-        for net in config.nets {
-            if shouldStop() { return nil }
-            progress.status("trained nets, seed \(seed): responses of \(net.name)")
-            let model = try trainedModel(net, seed: seed)
-            responses.append(Diagnostics.responseProfile(model, net: net.name, images: images))
-            if net.depth == analysedDepth {
-                progress.status("trained nets, seed \(seed): lesions of \(net.name)")
-                guard
-                    let lesion = LesionProfile(
-                        model, net: net.name, on: lesionSet, shouldStop: shouldStop)
-                else { return nil }
-                lesions.append(lesion)
-            }
-        }
-        return TrainedDiagnostics(seed: seed, responses: responses, lesions: lesions)
+        let nets = config.nets
+        let analysed = analysedDepth
+        guard
+            let profiles = try inLanes(
+                "trained nets, seed \(seed)", order: AnalysisJobs.trainedOrder(config),
+                shouldStop: shouldStop,
+                {
+                    index, status, shouldStop throws(AblationError)
+                        -> (ResponseProfile, LesionProfile?)? in
+                    let net = nets[index]
+                    status("responses of \(net.name)")
+                    let model = try trainedModel(net, seed: seed)
+                    let responses = Diagnostics.responseProfile(
+                        model, net: net.name, images: images)
+                    guard net.depth == analysed else { return (responses, nil) }
+                    status("lesions of \(net.name)")
+                    guard
+                        let lesion = LesionProfile(
+                            model, net: net.name, on: lesionSet, shouldStop: shouldStop)
+                    else { return nil }
+                    return (responses, lesion)
+                })
+        else { return nil }
+        return TrainedDiagnostics(
+            seed: seed, responses: profiles.map(\.0), lesions: profiles.compactMap(\.1))
     }
 
-    /// The loss landscapes of the analysed pair, in its order (nil when stopped): side by
-    /// side as the training's lanes run (``lanes(forNets:)``: with two threads, each net on
-    /// one thread, where a point's batches are scored in slices that stay in cache), else one
-    /// after the other. The same bits either way.
+    /// The loss landscapes of the analysed pair, in its order (nil when stopped), a net per
+    /// lane.
     /// - Throws: the first lane's error (`AblationError.cannotRead` for missing weights), the
     ///   other lane stopped at its next point.
     func landscapes(
         seed: UInt64, data: AblationData, shouldStop: () -> Bool = { false }
     ) throws(AblationError) -> [LossLandscape]? {
         let pair = config.analysedPair
-        // Loaded before the lanes, which would otherwise race to load it.
+        return try inLanes(
+            "loss landscapes", order: Array(pair.indices), shouldStop: shouldStop
+        ) { index, status, shouldStop throws(AblationError) in
+            try landscape(
+                pair[index], seed: seed, data: data,
+                report: { done, total in status("\(pair[index].name) \(done)/\(total) points") },
+                shouldStop: shouldStop)
+        }
+    }
+
+    /// Runs the jobs `order` lists (each index once, from 0) side by side as the training's
+    /// lanes run (``lanes(forNets:)``: with two threads, each job on one thread, where scoring
+    /// runs in slices that stay in cache), else one after the other on every thread; the lanes
+    /// take them in `order`. The same bits either way: every kernel's are the same on any
+    /// thread count. `job(index, status, shouldStop)` computes job `index`, nil when
+    /// stopped; `status` sets its lane's part of the status line (after `what`), and
+    /// `shouldStop` asks the run's, once for all the lanes. The data are loaded before the
+    /// lanes start (they would otherwise race to load them).
+    /// - Returns: the results in job order; nil when stopped.
+    /// - Throws: the first lane's error, the other lanes stopped at their next job or check.
+    func inLanes<Value>(
+        _ what: String, order: [Int], shouldStop: () -> Bool,
+        _ job: (
+            _ index: Int, _ status: (String) -> Void, _ shouldStop: () -> Bool
+        ) throws(AblationError) -> Value?
+    ) throws(AblationError) -> [Value]? {
         _ = try self.data()
-        let lanes = try lanes(forNets: pair.count)
-        let board = LaneBoard(LandscapeBoard(nets: pair.count))
+        let lanes = try lanes(forNets: order.count)
+        let board = LaneBoard(LaneQueue<Value>(order: order, lanes: lanes.count))
         // Escapable only to satisfy the exclusivity check: the lanes' closures call it.
         withoutActuallyEscaping(shouldStop) { shouldStop in
-            lanes.run { _ in
-                while let index = board.locked({ $0.take() }) {
+            lanes.run { lane in
+                let stop = { board.locked { $0.shouldStop(asking: shouldStop) } }
+                while !stop(), let index = board.locked({ $0.take() }) {
                     do throws(AblationError) {
-                        let measured = try landscape(
-                            pair[index], seed: seed, data: data,
-                            report: { done, total in
+                        let value = try job(
+                            index,
+                            { line in
                                 board.locked { state in
-                                    state.points[index] = "\(pair[index].name) \(done)/\(total)"
-                                    progress.status(state.statusLine)
+                                    state.lines[lane] = line
+                                    progress.status("\(what): \(state.statusLine)")
                                 }
-                            },
-                            shouldStop: { board.locked { $0.shouldStop(asking: shouldStop) } })
-                        board.locked { $0.finish(index, with: measured) }
+                            }, stop)
+                        board.locked { $0.finish(index, with: value) }
                     } catch {
                         board.locked { $0.fail(error) }
                         return
@@ -443,47 +491,36 @@ public enum AnalysisName {
     public static func landscape(seed: UInt64) -> String { "landscape-seed\(seed)" }
 }
 
-/// What the lanes measuring loss landscapes share (under `LaneBoard`'s lock): the next net to
-/// take, the landscapes done, each lane's progress, and whether to stop.
-struct LandscapeBoard: LaneStopping {
-    /// The next net of the pair to measure.
-    var next = 0
-    /// The landscapes measured, by the pair's index.
-    var done: [LossLandscape?]
-    /// Each net's progress line, once it has one: `plain-56 40/131`.
-    var points: [String?]
-    /// The first lane's error.
-    var failure: AblationError?
-    /// Whether the run was asked to stop.
-    var stopped = false
-
-    /// A board for `nets` nets, none taken.
-    init(nets: Int) {
-        done = Array(repeating: nil, count: nets)
-        points = Array(repeating: nil, count: nets)
+/// The jobs of the analyses that run a net per lane, and the order the lanes take them in:
+/// the costliest first (``LaneSchedule/longestFirst(_:)``, by a net's depth, the lesions'
+/// far above the responses'), so the lanes finish close together. The run and its estimate
+/// both use these.
+enum AnalysisJobs {
+    /// The init diagnostics: one job per net of `config.nets`, the deepest first.
+    static func initOrder(_ config: AblationConfig) -> [Int] {
+        LaneSchedule.longestFirst(config.nets.map { Double($0.depth) })
     }
 
-    /// The next net's index, or nil when every net is taken or the lanes are to end.
-    mutating func take() -> Int? {
-        guard failure == nil, !stopped, next < done.count else { return nil }
-        next += 1
-        return next - 1
+    /// The shattered gradients: every depth of `shatteredDepths`, plain then residual.
+    static func shatteredNets(_ config: AblationConfig) -> [AblationNet] {
+        config.shatteredDepths.flatMap { depth in
+            [false, true].map { AblationNet(depth: depth, residual: $0) }
+        }
     }
 
-    /// Net `index`'s landscape, or its stop (nil).
-    mutating func finish(_ index: Int, with landscape: LossLandscape?) {
-        if let landscape { done[index] = landscape } else { stopped = true }
+    /// The shattered gradients' nets, the deepest first.
+    static func shatteredOrder(_ config: AblationConfig) -> [Int] {
+        LaneSchedule.longestFirst(shatteredNets(config).map { Double($0.depth) })
     }
 
-    /// `loss landscapes: plain-56 40/131 | res-56 38/131 points`.
-    var statusLine: String {
-        "loss landscapes: " + points.compactMap { $0 }.joined(separator: " | ") + " points"
-    }
-
-    /// Every landscape in order, nil when stopped, or the failure.
-    func result() throws(AblationError) -> [LossLandscape]? {
-        if let failure { throw failure }
-        guard !stopped else { return nil }
-        return done.map { $0! }
+    /// The responses of every trained net of `config.nets`, and the lesions of the analysed
+    /// pair with them: the pair first (a lesion study scores about (blocks + 1) / 2 forward
+    /// passes of `lesionImages`, a response one unfolded pass of `diagnosticImages`), then
+    /// the deepest.
+    static func trainedOrder(_ config: AblationConfig) -> [Int] {
+        LaneSchedule.longestFirst(
+            config.nets.map {
+                Double($0.depth) * ($0.depth == config.analysedDepth ? 1000 : 1)
+            })
     }
 }

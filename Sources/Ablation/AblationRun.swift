@@ -298,9 +298,10 @@ public final class AblationRun {
     ///
     /// Nets that will train side by side (``lanes(forNets:)``) are timed side by side, on the
     /// threads each will have, and the training's time is when the lanes would finish, taking
-    /// the nets longest first as ``trainAll(estimate:shouldStop:)`` does. The analyses use
-    /// every thread on one net at a time, so they are estimated from timings made that way
-    /// too (one timed step per net, when the training's timings were made side by side).
+    /// the nets longest first as ``trainAll(estimate:shouldStop:)`` does. The analyses run a
+    /// net per lane too, so the same timings serve them, each analysis's nets scheduled on
+    /// the lanes as the run takes them (timed once more, one step per net, only when the
+    /// training runs otherwise: a single net left to train takes every thread).
     ///
     /// - Parameters:
     ///   - steps: timed training steps per net (after one untimed step); the median is used.
@@ -313,7 +314,9 @@ public final class AblationRun {
     {
         let todo = remaining
         let lanes = try lanes(forNets: todo.count)
-        let timings = try timeNets(steps: steps, lanes: lanes)
+        // The analyses' lanes: those of every net (one net left to train takes every thread).
+        let analysisLanes = try self.lanes(forNets: config.nets.count)
+        let timings = try timeNets(steps: steps, lanes: todo.isEmpty ? analysisLanes : lanes)
         let test = try data().test
         let testImages = min(config.testLimit ?? test.count, test.count)
         let perNet = todo.map { item in
@@ -334,9 +337,11 @@ public final class AblationRun {
         let share = training + evaluation > 0 ? finish / (training + evaluation) : 0
         var analyses: [(name: String, seconds: Double)] = []
         if includingAnalyses {
-            let everyThread = NetLanes(count: 1, threadsEach: threadCount)
+            // Timed again, one step each, only where the analyses run otherwise than training.
             analyses = analysisEstimate(
-                lanes.count == 1 ? timings : try timeNets(steps: 1, lanes: everyThread))
+                todo.isEmpty || analysisLanes == lanes
+                    ? timings : try timeNets(steps: 1, lanes: analysisLanes),
+                lanes: analysisLanes.count)
         }
         return SuiteEstimate(
             remaining: todo.count, finished: config.runs.count - todo.count,

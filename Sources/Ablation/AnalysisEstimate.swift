@@ -2,9 +2,12 @@ extension AblationRun {
     /// Each analysis not yet done for this run's nets, in the order ``analyse(estimate:shouldStop:)``
     /// runs them, with its expected seconds.
     ///
-    /// The costs come from `timings`, measured on this machine a moment before: each net's
-    /// seconds per training step (a batch of `config.batchSize`) and per image scored forward
-    /// only (folded batch norms, batches of 256). Every analysis is counted in those two units:
+    /// The costs come from `timings`, measured on this machine a moment before, as the lanes
+    /// run (`lanes` nets side by side): each net's seconds per training step (a batch of
+    /// `config.batchSize`) and per image scored forward only (folded batch norms, batches of
+    /// 256). Each analysis runs its nets in the lanes (`AnalysisJobs` gives their order), so
+    /// it takes as long as its busiest lane (``LaneSchedule/finish(_:lanes:busy:)``). Every
+    /// net's part is counted in those two units:
     ///
     /// - init diagnostics, per net: the gradient profile is one training step's forward and
     ///   backward on `diagnosticImages`, the block responses an unfolded forward of them (in
@@ -22,11 +25,17 @@ extension AblationRun {
     /// arithmetic (the channels double where the map's sides halve), and the stem and the
     /// head are small beside 2 layers per block.
     ///
-    /// - Parameter timings: seconds per training step and per scored image of every net
-    ///   of `config.nets`.
-    func analysisEstimate(_ timings: [AblationNet: (step: Double, image: Double)])
+    /// - Parameters:
+    ///   - timings: seconds per training step and per scored image of every net of
+    ///     `config.nets`, timed as the lanes run.
+    ///   - lanes: how many nets run side by side.
+    func analysisEstimate(_ timings: [AblationNet: (step: Double, image: Double)], lanes: Int)
         -> [(name: String, seconds: Double)]
     {
+        /// When the lanes finish `costs`, taken in `order`.
+        func scheduled(_ costs: [Double], _ order: [Int]) -> Double {
+            LaneSchedule.finish(order.map { costs[$0] }, lanes: lanes)
+        }
         let analysis = config.analysis
         let perBatch = 1 / Double(config.batchSize)
         let deepest = config.depths.max() ?? analysedDepth
@@ -41,45 +50,44 @@ extension AblationRun {
         func responses(_ net: AblationNet) -> Double {
             timings[net]!.image * unfolded * Double(analysis.diagnosticImages)
         }
-        let pair = config.analysedPair.map { timings[$0]! }
         let blocks = Double((analysedDepth - 2) / 2)
         var phases: [(name: String, seconds: Double)] = []
         for seed in config.seeds {
             let initName = AnalysisName.initDiagnostics(seed: seed)
             if !isDone(initName, InitDiagnostics.self) {
-                let seconds = config.nets.reduce(0.0) {
-                    $0 + timings[$1]!.step * Double(analysis.diagnosticImages) * perBatch
-                        + responses($1)
+                let costs = config.nets.map {
+                    timings[$0]!.step * Double(analysis.diagnosticImages) * perBatch
+                        + responses($0)
                 }
-                phases.append((initName, seconds))
+                phases.append((initName, scheduled(costs, AnalysisJobs.initOrder(config))))
             }
             let shatteredName = AnalysisName.shattered(seed: seed)
             if !isDone(shatteredName, ShatteredGradients.self) {
                 let images = Double(2 * analysis.shatteredPairs)
-                let seconds = shatteredDepths.reduce(0.0) { total, depth in
-                    total
-                        + [false, true].reduce(0.0) {
-                            $0 + stepSeconds(depth: depth, residual: $1) * images * perBatch * 2 / 3
-                        }
+                let costs = AnalysisJobs.shatteredNets(config).map {
+                    stepSeconds(depth: $0.depth, residual: $0.residual) * images * perBatch * 2 / 3
                 }
-                phases.append((shatteredName, seconds))
+                phases.append(
+                    (shatteredName, scheduled(costs, AnalysisJobs.shatteredOrder(config))))
             }
             let trainedName = AnalysisName.trained(seed: seed)
             if !isDone(trainedName, TrainedDiagnostics.self) {
-                let lesions = pair.reduce(0.0) {
-                    $0 + $1.image * Double(analysis.lesionImages) * (blocks + 1) / 2
+                let costs = config.nets.map {
+                    responses($0)
+                        + ($0.depth == analysedDepth
+                            ? timings[$0]!.image * Double(analysis.lesionImages) * (blocks + 1) / 2
+                            : 0)
                 }
-                phases.append((trainedName, config.nets.reduce(lesions) { $0 + responses($1) }))
+                phases.append((trainedName, scheduled(costs, AnalysisJobs.trainedOrder(config))))
             }
         }
         let landscapeName = AnalysisName.landscape(seed: config.seeds[0])
         if !analysis.skipLandscape && !isDone(landscapeName, [LossLandscape].self) {
             let points = LossLandscape.pointCount(
                 steps: analysis.landscapeSteps, gridSteps: analysis.landscapeGridSteps)
-            let seconds = pair.reduce(0.0) {
-                $0 + $1.image * Double(analysis.landscapeImages * points)
-            }
-            phases.append((landscapeName, seconds))
+            let pair = config.analysedPair
+            let costs = pair.map { timings[$0]!.image * Double(analysis.landscapeImages * points) }
+            phases.append((landscapeName, scheduled(costs, Array(pair.indices))))
         }
         return phases
     }

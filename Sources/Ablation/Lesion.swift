@@ -48,15 +48,25 @@ public struct LesionProfile: Codable, Equatable, Sendable {
             // tallies[0]: the intact net; tallies[i + 1]: block i deleted.
             var tallies = [EvaluationTally](repeating: .init(), count: folded.blocks.count + 1)
             for (images, labels) in set.batches {
-                var input = folded.stemOutput(images)  // block i's input in the intact net
-                for (index, block) in folded.blocks.enumerated() {
-                    if shouldStop() { return nil }
-                    var out = block.bypass(input)
-                    for later in folded.blocks[(index + 1)...] { out = later(out) }
-                    tallies[index + 1].add(logits: folded.head(out), labels: labels)
-                    input = block(input)
+                // On one thread in slices that stay in cache (`forwardInSlices`): the same
+                // logits, joined before they are counted.
+                let logits = forwardInSlices(images) { images -> [Tensor]? in
+                    var logits = [Tensor](repeating: Tensor(0), count: folded.blocks.count + 1)
+                    var input = folded.stemOutput(images)  // block i's input in the intact net
+                    for (index, block) in folded.blocks.enumerated() {
+                        if shouldStop() { return nil }
+                        var out = block.bypass(input)
+                        for later in folded.blocks[(index + 1)...] { out = later(out) }
+                        logits[index + 1] = folded.head(out)
+                        input = block(input)
+                    }
+                    logits[0] = folded.head(input)
+                    return logits
                 }
-                tallies[0].add(logits: folded.head(input), labels: labels)
+                guard let logits else { return nil }
+                for (tally, logits) in zip(tallies.indices, logits) {
+                    tallies[tally].add(logits: logits, labels: labels)
+                }
             }
             return tallies
         }

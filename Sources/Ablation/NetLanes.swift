@@ -143,3 +143,50 @@ extension LaneStopping {
         if failure == nil { failure = error }
     }
 }
+
+/// What lanes working through a list of jobs share (under `LaneBoard`'s lock): the next job
+/// to take, in `order`; the results by job; what each lane is doing, for the status line; and
+/// whether to stop.
+struct LaneQueue<Value>: LaneStopping {
+    /// The jobs' indices in the order the lanes take them.
+    let order: [Int]
+    /// How many of `order` are taken.
+    var taken = 0
+    /// The results, by job index.
+    var done: [Value?]
+    /// Each lane's progress, once it has one: `res-56 40/131 points`.
+    var lines: [String?]
+    /// The first lane's error.
+    var failure: AblationError?
+    /// Whether the run was asked to stop.
+    var stopped = false
+
+    /// A queue of the jobs `order` lists (each index once, from 0), for `lanes` lanes.
+    init(order: [Int], lanes: Int) {
+        self.order = order
+        done = Array(repeating: nil, count: order.count)
+        lines = Array(repeating: nil, count: max(1, lanes))
+    }
+
+    /// The next job's index, or nil when every job is taken or the lanes are to end.
+    mutating func take() -> Int? {
+        guard failure == nil, !stopped, taken < order.count else { return nil }
+        taken += 1
+        return order[taken - 1]
+    }
+
+    /// Job `index`'s result, or its stop (nil).
+    mutating func finish(_ index: Int, with value: Value?) {
+        if let value { done[index] = value } else { stopped = true }
+    }
+
+    /// The lanes' progress, `res-56 40/131 points | plain-56 38/131 points`.
+    var statusLine: String { lines.compactMap { $0 }.joined(separator: " | ") }
+
+    /// Every result in job order, nil when stopped, or the failure.
+    func result() throws(AblationError) -> [Value]? {
+        if let failure { throw failure }
+        guard !stopped else { return nil }
+        return done.map { $0! }
+    }
+}

@@ -51,6 +51,16 @@ public let scoringSlice = 64
 ///
 /// - Returns: [B, …], `forward`'s output for the whole batch.
 public func forwardInSlices(_ images: Tensor, _ forward: (Tensor) -> Tensor) -> Tensor {
+    forwardInSlices(images, outputs: { [forward($0)] })![0]
+}
+
+/// As ``forwardInSlices(_:_:)``, for a `forward` that gives several outputs, each [B, …] for
+/// its B images, or nil to give up (then so does this).
+///
+/// - Returns: `forward`'s outputs for the whole batch, each joined from the slices in order.
+public func forwardInSlices(_ images: Tensor, outputs forward: (Tensor) -> [Tensor]?)
+    -> [Tensor]?
+{
     let count = images.shape.first ?? 0
     guard Tensor.threadCount == 1, !Tensor.isGradEnabled, count > scoringSlice else {
         return forward(images)
@@ -58,21 +68,30 @@ public func forwardInSlices(_ images: Tensor, _ forward: (Tensor) -> Tensor) -> 
     let imageShape = Array(images.shape.dropFirst())
     let imageSize = images.count / count
     let pixels = images.data
-    var outputs: [Float] = []
-    var outputShape: [Int] = []
+    var joined: [[Float]] = []
+    var shapes: [[Int]] = []
     for start in stride(from: 0, to: count, by: scoringSlice) {
         let end = min(count, start + scoringSlice)
         let slice = Tensor(
             shape: [end - start] + imageShape,
             data: Array(pixels[start * imageSize..<end * imageSize]))
-        let output = forward(slice)
+        guard let outputs = forward(slice) else { return nil }
+        if joined.isEmpty {
+            joined = Array(repeating: [], count: outputs.count)
+            shapes = Array(repeating: [], count: outputs.count)
+        }
         precondition(
-            output.shape.first == end - start,
-            "forwardInSlices: \(end - start) images gave an output of shape \(output.shape)")
-        outputShape = Array(output.shape.dropFirst())
-        outputs += output.data
+            outputs.count == joined.count,
+            "forwardInSlices: \(outputs.count) outputs for one slice, \(joined.count) for another")
+        for (index, output) in outputs.enumerated() {
+            precondition(
+                output.shape.first == end - start,
+                "forwardInSlices: \(end - start) images gave an output of shape \(output.shape)")
+            shapes[index] = Array(output.shape.dropFirst())
+            joined[index] += output.data
+        }
     }
-    return Tensor(shape: [count] + outputShape, data: outputs)
+    return zip(joined, shapes).map { Tensor(shape: [count] + $1, data: $0) }
 }
 
 extension Score {

@@ -265,6 +265,32 @@ struct LandscapeAndLesionTests {
         }
     }
 
+    @Test("on one thread a lesion study scores a batch in slices: the same bits as whole on two")
+    func lesionsInSlices() throws {
+        let data = try tinyData()
+        // One batch of 96 images: slices of 64 and 32 on one thread, whole on two.
+        let set = data.trainBatches(96, batchSize: 96)
+        let model = AblationNet(depth: 10, residual: true).build(seed: 5)
+        let whole = try #require(
+            Tensor.withThreadCount(2) { LesionProfile(model, net: "res-10", on: set) })
+        let sliced = try #require(
+            Tensor.withThreadCount(1) { LesionProfile(model, net: "res-10", on: set) })
+        #expect(sliced.lesioned.count == 4)
+        #expect(sliced == whole)
+        // A stop in the second slice gives up with nothing.
+        var asked = 0
+        let stopped = Tensor.withThreadCount(1) {
+            LesionProfile(
+                model, net: "res-10", on: set,
+                shouldStop: {
+                    asked += 1
+                    return asked > 5
+                })
+        }
+        #expect(stopped == nil)
+        #expect(asked == 6)
+    }
+
     /// The eval-mode score of the unfolded model, for comparison.
     private func ablationScore(_ model: ResNet, _ set: EvaluationSet) -> Score {
         let folded = score(model, on: set)

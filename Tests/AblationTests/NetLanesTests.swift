@@ -113,6 +113,49 @@ struct NetLanesTests {
             })
         #expect(stopped == nil)
         #expect(asked == 4, "a lane asked again after the stop")
+
+        // The other analyses, a net per lane, equal those made one net at a time on two
+        // threads, each list in the order of the configuration's nets or depths.
+        func analyses(
+            _ run: AblationRun, shouldStop: @escaping () -> Bool = { false }
+        ) throws -> (InitDiagnostics?, ShatteredGradients?, TrainedDiagnostics?) {
+            try run.withThreads {
+                () throws(AblationError) -> (
+                    InitDiagnostics?, ShatteredGradients?, TrainedDiagnostics?
+                ) in
+                (
+                    try run.initDiagnostics(seed: 7, data: data, shouldStop: shouldStop),
+                    try run.shattered(seed: 7, data: data, shouldStop: shouldStop),
+                    try run.trainedDiagnostics(seed: 7, data: data, shouldStop: shouldStop)
+                )
+            }
+        }
+        let (initAlone, shatteredAlone, trainedAlone) = try analyses(twoThreads)
+        let (initBeside, shatteredBeside, trainedBeside) = try analyses(both)
+        let names = config.nets.map(\.name)
+        let initial = try #require(initAlone)
+        #expect(initial.responses.map(\.net) == names)
+        #expect(initial.gradients.map(\.net) == names)
+        #expect(initBeside == initial)
+        let shattered = try #require(shatteredAlone)
+        #expect(shattered.depths == config.shatteredDepths)
+        #expect(shattered.plain.count == shattered.depths.count)
+        #expect(shattered.residual.count == shattered.depths.count)
+        #expect(shattered.plain != shattered.residual)
+        #expect(shatteredBeside == shattered)
+        let trained = try #require(trainedAlone)
+        #expect(trained.responses.map(\.net) == names)
+        #expect(trained.lesions.map(\.net) == ["plain-10", "res-10"])
+        #expect(trainedBeside == trained)
+        asked = 0
+        let stoppedAnalyses = try analyses(
+            both,
+            shouldStop: {
+                asked += 1
+                return asked > 2
+            })
+        #expect(stoppedAnalyses.0 == nil && stoppedAnalyses.1 == nil && stoppedAnalyses.2 == nil)
+
         try FileManager.default.removeItem(
             atPath: both.directory.weightsPath(AblationNet(depth: 10, residual: true), seed: 7))
         #expect(throws: AblationError.self) { try landscapes(both) }

@@ -235,7 +235,8 @@ struct Conv2dTests {
             // run of groups.
             ConvCase(
                 40, 16, 48, 48, 16, kernel: (3, 3), stride: (1, 1), padding: (1, 1), bias: false),
-            ConvCase(40, 4, 64, 64, 8, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: false),
+            ConvCase(
+                40, 4, 64, 64, 8, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: false),
         ])
     func threadIndependence(c: ConvCase) {
         let one = Parallel.withThreadCount(1) {
