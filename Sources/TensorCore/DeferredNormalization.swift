@@ -3,9 +3,13 @@
 // and read back (one pass over memory fewer per batch norm: measured in Docs/PERFORMANCE.md,
 // "Batch norm's output left to the ReLU or addition that reads it"). A residual block's sum of
 // its branch's batch norm and its shortcut is deferred in turn, and the block's last ReLU
-// computes the normalised values, the sum and its own result in one pass. Any other read of
-// `Tensor.data` computes and keeps the values. Every way computes each value with
+// computes the normalised values, the sum and its own result in one pass. The ReLU of a batch
+// norm's output (not of a sum) is deferred too: the 3×3 convolution that reads it computes it
+// in its own copy of each image, reading the batch norm's input (`Conv2dInputNormalization`),
+// so it is never stored. Any other read of `Tensor.data` computes and keeps the values. Every way computes each value with
 // `normalized`, and a sum with the same addition in the same order, so the bits are the same.
+
+import Kernels
 
 /// y = γ·(x − μ)/σ̂ + β of one value: the one place it is computed, forward (every use of a
 /// `DeferredNormalization`) and backward (batch norm's backward through a ReLU recomputes y
@@ -37,6 +41,13 @@ struct DeferredNormalization {
     let channels: Int
     /// H·W.
     let pixels: Int
+    /// Whether the values are rectified, relu(y[i]): a ReLU's output not read yet
+    /// (`Tensor.relu` of a batch norm's output), whose first reader computes it; a
+    /// convolution that can (`conv2dTakesInputNormalization`) reads `input` instead and
+    /// normalises and rectifies each value in its own copy of the image, so the ReLU's output
+    /// is never stored. Never set together with `addend`.
+    var rectified = false
+
     /// Another tensor's elements added to each y[i]: a residual block's sum not read yet
     /// (`Tensor.+` of a batch norm's output), whose first reader (the block's last ReLU)
     /// computes the normalised values and the sum in one pass. Nil for batch norm's output.
@@ -69,10 +80,35 @@ struct DeferredNormalization {
     /// The number of elements, N·C·H·W.
     var count: Int { input.count }
 
-    /// `use` of every value (with `addend`'s element added, for a deferred sum), into a new
-    /// array.
+    /// `body(x, normalization)`: the batch norm's input and the per-channel values a
+    /// convolution needs to compute the rectified output from it
+    /// (`Conv2dInputNormalization`), valid during `body`.
+    func withInputNormalization<T>(
+        _ body: (UnsafePointer<Float>, Conv2dInputNormalization) -> T
+    ) -> T {
+        withBuffers(input, mean, invStd) { x, mean, invStd in
+            withBuffers(gamma, beta) { gamma, beta in
+                body(
+                    x.baseAddress!,
+                    Conv2dInputNormalization(
+                        mean: mean.baseAddress!, invStd: invStd.baseAddress!,
+                        gamma: gamma.baseAddress!, beta: beta.baseAddress!))
+            }
+        }
+    }
+
+    /// The ReLU of this batch norm's output, deferred in turn.
+    func rectifying() -> DeferredNormalization {
+        var output = self
+        output.rectified = true
+        return output
+    }
+
+    /// `use` of every value (with `addend`'s element added, for a deferred sum; rectified
+    /// whatever `use` says, for a deferred ReLU), into a new array.
     func values(_ use: Use) -> [Float] {
         guard pixels > 0, channels > 0, !input.isEmpty else { return [] }
+        let use = rectified ? .relu : use
         guard let addend else { return values(use, .none) }
         return addend.values.withUnsafeBufferPointer { other in
             values(use, addend.onLeft ? .left(other.baseAddress!) : .right(other.baseAddress!))

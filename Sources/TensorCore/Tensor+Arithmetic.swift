@@ -53,13 +53,13 @@ extension Tensor {
     /// so that the ReLU after it computes the normalised values, the same additions in the same
     /// order and its own result in one pass. When both are (a projection shortcut's batch norm
     /// on the right), the right one's values are stored first. Nil when neither is, or the
-    /// deferred operand is itself a sum.
+    /// deferred operand is itself a sum or a ReLU's output.
     private static func deferredSum(_ lhs: Tensor, _ rhs: Tensor) -> DeferredNormalization? {
         guard lhs.count > 0 else { return nil }
-        if let deferred = lhs.deferredNormalization, deferred.addend == nil {
+        if let deferred = lhs.deferredNormalization, deferred.addend == nil, !deferred.rectified {
             return deferred.adding(rhs.data, onLeft: false)
         }
-        if let deferred = rhs.deferredNormalization, deferred.addend == nil {
+        if let deferred = rhs.deferredNormalization, deferred.addend == nil, !deferred.rectified {
             return deferred.adding(lhs.data, onLeft: true)
         }
         return nil

@@ -11,6 +11,12 @@
 import Checks
 import Kernels
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension Tensor {
     /// Whether operations record backward nodes, for the current task. `true` unless inside
     /// `Tensor.withoutGrad { ... }`. A task-local value, never a global: one test or one
@@ -20,6 +26,12 @@ extension Tensor {
     /// False to make every ReLU mask its gradient itself, as before batch norm could do it
     /// (tests compare the two).
     @TaskLocal static var defersReLUMasks = true
+
+    /// False to make the ReLU of a batch norm's output store its values, as before a
+    /// convolution could compute them from the batch norm's input (tests compare the two);
+    /// the environment variable `RESIDUAL_STORE_RELU` sets it false, to measure the
+    /// difference.
+    @TaskLocal static var defersReLUOutputs = getenv("RESIDUAL_STORE_RELU") == nil
 
     /// Runs `body` with gradient recording off (PyTorch's `torch.no_grad()`): operations inside
     /// compute their results but record nothing, so results do not require gradients and no
@@ -156,13 +168,13 @@ extension Tensor {
     }
 
     /// For `relu`'s backward: hands `gradOfReLU`, the gradient of `relu(self)` whose output
-    /// was `reluOutput`, to this tensor unmasked when its node applies the mask in its own
+    /// `reluOutput` gives (computed only if needed), to this tensor unmasked when its node applies the mask in its own
     /// pass (batch norm's `backwardThroughReLU`), and returns true. Returns false, doing
     /// nothing, when the ReLU must mask it itself: deferring is off (`defersReLUMasks`), this
     /// tensor does not require gradients, another gradient has already arrived, or the node
     /// has no such rule. The ReLU calls it only if this tensor's `data` had not been written
     /// when the ReLU ran, so that batch norm's recomputed output is the ReLU's input.
-    func deferReLUMask(_ gradOfReLU: [Float], reluOutput: [Float]) -> Bool {
+    func deferReLUMask(_ gradOfReLU: [Float], reluOutput: @escaping () -> [Float]) -> Bool {
         guard Tensor.defersReLUMasks, requiresGrad, pendingGrad == nil,
             backwardNode?.takesReLUMask == true
         else {
@@ -177,9 +189,9 @@ extension Tensor {
     /// backward would have (`0 + g` where it passes, so −0 becomes +0 as there), when a ReLU
     /// left that to this tensor's node and something else needs the gradient first.
     func applyPendingReLUMask() {
-        guard let y = pendingReLUOutput else { return }
+        guard let output = pendingReLUOutput else { return }
         pendingReLUOutput = nil
-        y.withUnsafeBufferPointer { y in
+        output().withUnsafeBufferPointer { y in
             pendingGrad!.withUnsafeMutableBufferPointer { g in
                 guard let (y, g) = y.baseAddress.flatMap({ y in g.baseAddress.map { (y, $0) } })
                 else { return }

@@ -101,8 +101,17 @@ public func conv2d(
             input: x.shape, weight: weight.shape, bias: bias?.shape, stride: stride,
             padding: padding)
     }
-    let input = x.data
     let filters = weight.data
+    let input: ConvolutionInput
+    if let deferred = x.deferredNormalization, deferred.rectified,
+        conv2dTakesInputNormalization(geometry)
+    {
+        // The ReLU of a batch norm's output, not stored: the kernels read the batch norm's
+        // input and compute the ReLU's values in their copy of each image.
+        input = .rectified(deferred)
+    } else {
+        input = .stored(x.data)
+    }
     let output = convolved(input, filters, bias: bias?.data, geometry)
     let shape = [geometry.batch, geometry.outChannels, geometry.outHeight, geometry.outWidth]
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
@@ -110,6 +119,43 @@ public func conv2d(
         conv2dBackward(
             geometry, gradOutput: dy, input: input, filters: filters, x: x, weight: weight,
             bias: bias)
+    }
+}
+
+/// What a convolution reads: its input's values, or the batch norm's input and statistics
+/// its input (a ReLU's output not stored) is computed from.
+enum ConvolutionInput {
+    case stored([Float])
+    case rectified(DeferredNormalization)
+
+    /// `body(x, normalization)` with the values' storage and, for `rectified`, what the
+    /// kernel computes the values with (`Conv2dInputNormalization`).
+    func withPointer<T>(_ body: (UnsafePointer<Float>, Conv2dInputNormalization?) -> T) -> T {
+        switch self {
+        case .stored(let values):
+            return values.withUnsafeBufferPointer { body($0.baseAddress!, nil) }
+        case .rectified(let deferred):
+            return deferred.withInputNormalization { body($0, $1) }
+        }
+    }
+}
+
+/// `convolved` of a `ConvolutionInput`.
+private func convolved(
+    _ input: ConvolutionInput, _ filters: [Float], bias: [Float]?, _ geometry: Conv2dShape
+) -> [Float] {
+    if case .stored(let values) = input {
+        return convolved(values, filters, bias: bias, geometry)
+    }
+    return kernelResult(count: geometry.batch * geometry.outputImageSize) { output in
+        withBuffers(filters, bias ?? []) { filters, b in
+            input.withPointer { x, normalization in
+                conv2dForward(
+                    geometry, input: x, weight: filters.baseAddress!,
+                    bias: bias == nil ? nil : b.baseAddress!, output: output,
+                    inputNormalization: normalization)
+            }
+        }
     }
 }
 
@@ -139,8 +185,8 @@ func convolved(
 /// adds what x already has (a residual block's shortcut) as it is written, through the data
 /// gradient's epilogue, instead of in a pass of its own.
 private func conv2dBackward(
-    _ geometry: Conv2dShape, gradOutput: [Float], input: [Float], filters: [Float], x: Tensor,
-    weight: Tensor, bias: Tensor?
+    _ geometry: Conv2dShape, gradOutput: [Float], input: ConvolutionInput, filters: [Float],
+    x: Tensor, weight: Tensor, bias: Tensor?
 ) {
     let wantsBias = bias?.requiresGrad ?? false
     gradOutput.withUnsafeBufferPointer { dy in
@@ -157,11 +203,12 @@ private func conv2dBackward(
         if weight.requiresGrad {
             var db = [Float](repeating: 0, count: wantsBias ? geometry.outChannels : 0)
             let dw = kernelResult(count: weight.count) { dw in
-                input.withUnsafeBufferPointer { input in
+                input.withPointer { input, normalization in
                     db.withUnsafeMutableBufferPointer { db in
                         conv2dBackwardWeight(
-                            geometry, input: input.baseAddress!, gradOutput: dy, gradWeight: dw,
-                            gradBias: wantsBias ? db.baseAddress : nil)
+                            geometry, input: input, gradOutput: dy, gradWeight: dw,
+                            gradBias: wantsBias ? db.baseAddress : nil,
+                            inputNormalization: normalization)
                     }
                 }
             }

@@ -22,7 +22,24 @@ extension Tensor {
 
     /// max(x, 0) elementwise. ∂/∂x = 1 where x > 0, else 0 (0 at x = 0, as PyTorch).
     /// NaN stays NaN.
+    ///
+    /// Of a batch norm's output not read yet, the result is deferred too
+    /// (`DeferredNormalization.rectified`): a 3×3 convolution that reads it computes each value
+    /// in its own copy of the image, and any other first read computes and keeps them, the
+    /// same bits either way (`defersReLUOutputs` false stores them here, as before).
     public func relu() -> Tensor {
+        let computed = dataWrites == 0  // x is what its operation computed
+        if Tensor.defersReLUOutputs, let deferred = deferredNormalization,
+            deferred.addend == nil, !deferred.rectified
+        {
+            let output = deferred.rectifying()
+            return Tensor(shape: shape, deferred: output, op: "relu", inputs: [self]) {
+                [self] dy in
+                // Batch norm masks in its own backward pass: the gradient goes on unmasked.
+                if computed && deferReLUMask(dy, reluOutput: { output.values(.store) }) { return }
+                reluBackward(dy, output: output.values(.store))
+            }
+        }
         let y: [Float]
         if let deferred = deferredNormalization {
             // Batch norm's output, computed here rather than stored first.
@@ -32,18 +49,21 @@ extension Tensor {
                 for i in range { y[i] = x[i] < 0 ? 0 : x[i] }
             }
         }
-        let computed = dataWrites == 0  // x is what its operation computed
         return Tensor(shape: shape, data: y, op: "relu", inputs: [self]) { [self] dy in
-            // Batch norm masks in its own backward pass: the gradient goes on unmasked.
-            if computed && deferReLUMask(dy, reluOutput: y) { return }
-            withBuffers(dy, y) { dy, y in
-                accumulateElementwise(into: self) { range, dx in
-                    // dy is read whether or not it is used: a load only where y > 0 becomes
-                    // masked vector loads (vmaskmovps), which Zen 1 runs several times slower.
-                    for i in range {
-                        let g = dy[i]
-                        dx[i] += y[i] > 0 ? g : 0
-                    }
+            if computed && deferReLUMask(dy, reluOutput: { y }) { return }
+            reluBackward(dy, output: y)
+        }
+    }
+
+    /// `relu`'s backward: dx += dy where the output `y` is positive.
+    private func reluBackward(_ dy: [Float], output y: [Float]) {
+        withBuffers(dy, y) { dy, y in
+            accumulateElementwise(into: self) { range, dx in
+                // dy is read whether or not it is used: a load only where y > 0 becomes
+                // masked vector loads (vmaskmovps), which Zen 1 runs several times slower.
+                for i in range {
+                    let g = dy[i]
+                    dx[i] += y[i] > 0 ? g : 0
                 }
             }
         }

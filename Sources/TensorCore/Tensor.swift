@@ -109,8 +109,9 @@ public final class Tensor: @unchecked Sendable {
     /// The output of the ReLU whose gradient `pendingGrad` holds unmasked (still to be
     /// zeroed where that output is not positive), because this tensor's node does the
     /// masking in its own pass (`BackwardNode.takesReLUMask`: batch norm's); nil otherwise.
-    /// Whatever else reads or adds to the gradient masks it first, by this array.
-    var pendingReLUOutput: [Float]?
+    /// Whatever else reads or adds to the gradient masks it first, by this output (computed
+    /// then: the ReLU's output may not have been stored).
+    var pendingReLUOutput: (() -> [Float])?
 
     /// True while `pendingGrad` awaits a ReLU's mask (`pendingReLUOutput`).
     var pendingGradAwaitsReLUMask: Bool { pendingReLUOutput != nil }

@@ -173,14 +173,14 @@ struct BatchNormReLUTests {
         #expect((x * 2).backwardNode?.takesReLUMask == false)
         let gradient = [Float](repeating: 1, count: y.count)
         let reluOutput = y.data.map { max($0, 0) }
-        #expect(y.deferReLUMask(gradient, reluOutput: reluOutput))
+        #expect(y.deferReLUMask(gradient, reluOutput: { reluOutput }))
         #expect(y.pendingGradAwaitsReLUMask)
         // A second gradient arriving masks the first before adding.
         y.accumulateGradient(gradient)
         #expect(!y.pendingGradAwaitsReLUMask)
         #expect(y.pendingGrad == y.data.map { $0 > 0 ? 2 : 1 })
         #expect(
-            !y.deferReLUMask(gradient, reluOutput: reluOutput), "a gradient is already there")
+            !y.deferReLUMask(gradient, reluOutput: { reluOutput }), "a gradient is already there")
         y.pendingGrad = nil
     }
 

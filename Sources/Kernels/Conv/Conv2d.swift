@@ -16,6 +16,8 @@
 // element is computed by the same arithmetic in the same order, so results are
 // bit-identical for any `Parallel.threadCount`.
 
+import Checks
+
 /// Forward convolution of a batch, on Winograd, the direct tile or unfold + GEMM, whichever
 /// applies first to the shape (``Conv2dShape/paths`` reports which).
 ///
@@ -24,16 +26,22 @@
 /// - bias: `[outChannels]` or nil
 /// - output: `[batch, outChannels, outHeight, outWidth]`, overwritten
 /// - epilogue: a residual to add and a ReLU, applied after the bias (inference)
+/// - inputNormalization: what to make of each input value as it is read; only where
+///   ``conv2dTakesInputNormalization(_:)`` (anything else stops the program)
 public func conv2dForward(
     _ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-    epilogue: Conv2dEpilogue = .none
+    epilogue: Conv2dEpilogue = .none, inputNormalization: Conv2dInputNormalization? = nil
 ) {
     if usesWinogradForward(s) {
         conv2dForwardWinograd(
-            s, input: input, weight: weight, bias: bias, output: output, epilogue: epilogue)
+            s, input: input, weight: weight, bias: bias, output: output, epilogue: epilogue,
+            inputNormalization: inputNormalization)
         return
     }
+    checkArgument(
+        inputNormalization == nil,
+        "conv2dForward: an input normalization needs Winograd's shapes, got \(s)")
     if usesDirectForward(s) {
         conv2dForwardDirect(
             s, input: input, weight: weight, bias: bias, output: output, epilogue: epilogue)
@@ -199,16 +207,23 @@ public func conv2dBackwardDataUnfolded(
 /// - gradOutput: `[batch, outChannels, outHeight, outWidth]`
 /// - gradWeight: `[outChannels, inChannels, kernelH, kernelW]`, overwritten
 /// - gradBias: `[outChannels]` or nil, overwritten
+/// - inputNormalization: what the forward pass made of each input value as it read it;
+///   only where ``conv2dTakesInputNormalization(_:)`` (anything else stops the program)
 public func conv2dBackwardWeight(
     _ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
-    gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?
+    gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
+    inputNormalization: Conv2dInputNormalization? = nil
 ) {
     if usesWinogradBackwardWeight(s) {
         conv2dBackwardWeightWinograd(
-            s, input: input, gradOutput: gradOutput, gradWeight: gradWeight)
+            s, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
+            inputNormalization: inputNormalization)
         if let gradBias { convBiasGradient(s, gradOutput: gradOutput, gradBias: gradBias) }
         return
     }
+    checkArgument(
+        inputNormalization == nil,
+        "conv2dBackwardWeight: an input normalization needs Winograd's shapes, got \(s)")
     if usesDirectBackwardWeight(s) {
         conv2dBackwardWeightDirect(
             s, input: input, gradOutput: gradOutput, gradWeight: gradWeight)

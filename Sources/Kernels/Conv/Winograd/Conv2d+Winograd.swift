@@ -282,6 +282,7 @@ extension F4x4 {
 /// - output: `[batch, outChannels, height, width]`, overwritten
 /// - epilogue: applied to each panel's outputs of a bundle of images right after they are
 ///   written
+/// - inputNormalization: applied to each image's values in its channel-last copy
 ///
 /// In four phases: the weights transformed and packed once (`F4x4.packWeights`), the
 /// scratch laid out once (`F4x4.Plan`), then for each bundle of images their blocks
@@ -291,10 +292,10 @@ extension F4x4 {
 public func conv2dForwardWinograd(
     _ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-    epilogue: Conv2dEpilogue = .none
+    epilogue: Conv2dEpilogue = .none, inputNormalization: Conv2dInputNormalization? = nil
 ) {
     checkArgument(winogradApplies(s), "conv2dForwardWinograd: needs 3×3, stride 1, padding 1")
-    let plan = F4x4.Plan(s)
+    let plan = F4x4.Plan(s, inputNormalization: inputNormalization)
     let packed = F4x4.packWeights(s, weight: weight, panelCount: plan.panelCount)
     let starts = (0..<plan.rowsMax).map { $0 * s.inChannels }
     let blocks = plan.grid.blocks(s, images: plan.grid.bundle)
@@ -353,8 +354,8 @@ extension F4x4 {
         let m: Int
         let staged: Int
 
-        init(_ s: Conv2dShape) {
-            grid = WinogradGrid(s, block: 4)
+        init(_ s: Conv2dShape, inputNormalization: Conv2dInputNormalization? = nil) {
+            grid = WinogradGrid(s, block: 4, inputNormalization: inputNormalization)
             channels = s.inChannels
             panelCount = (s.outChannels + directNR - 1) / directNR
             span = InstructionSet.tiles.tilePanels

@@ -260,9 +260,9 @@ public func conv2dBackwardWeightWinograd2x2(
 @inline(__always)
 func winogradWeightGradient<T: WinogradWeightTransform>(
     _: T.Type, _ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
-    gradWeight: UnsafeMutablePointer<Float>
+    gradWeight: UnsafeMutablePointer<Float>, inputNormalization: Conv2dInputNormalization? = nil
 ) {
-    let plan = WinogradWeightPlan<T>(s)
+    let plan = WinogradWeightPlan<T>(s, inputNormalization: inputNormalization)
     // A last tile of channels repeats the last one.
     let channelStarts = (0..<plan.channelRows).map { min($0, s.inChannels - 1) }
     let blocks = plan.grid.blocks(s, images: plan.grid.bundle)
@@ -317,8 +317,8 @@ struct WinogradWeightPlan<T: WinogradWeightTransform> {
     let gradients: Int
     let m: Int
 
-    init(_ s: Conv2dShape) {
-        grid = WinogradGrid(s, block: T.block)
+    init(_ s: Conv2dShape, inputNormalization: Conv2dInputNormalization? = nil) {
+        grid = WinogradGrid(s, block: T.block, inputNormalization: inputNormalization)
         channels = s.inChannels
         pixels = s.outHeight * s.outWidth
         rows = InstructionSet.tiles.directRows

@@ -119,12 +119,15 @@ extension F4x4: WinogradWeightTransform {
 /// - input: `[batch, inChannels, height, width]`
 /// - gradOutput: `[batch, outChannels, height, width]`
 /// - gradWeight: `[outChannels, inChannels, 3, 3]`, overwritten
+/// - inputNormalization: applied to each image's values in its channel-last copy, as the
+///   forward pass did
 public func conv2dBackwardWeightWinograd(
     _ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
-    gradWeight: UnsafeMutablePointer<Float>
+    gradWeight: UnsafeMutablePointer<Float>, inputNormalization: Conv2dInputNormalization? = nil
 ) {
     checkArgument(
         winogradApplies(s), "conv2dBackwardWeightWinograd: needs 3×3, stride 1, padding 1")
     winogradWeightGradient(
-        F4x4.self, s, input: input, gradOutput: gradOutput, gradWeight: gradWeight)
+        F4x4.self, s, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
+        inputNormalization: inputNormalization)
 }
