@@ -403,7 +403,7 @@ extension AblationRun {
     }
 
     /// Runs the jobs `order` lists (each index once, from 0) side by side as the training's
-    /// lanes run (``lanes(forNets:)``: with two threads, each job on one thread, where scoring
+    /// lanes run (``analysisLanes()``: with two threads, each job on one thread, where scoring
     /// runs in slices that stay in cache), else one after the other on every thread; the lanes
     /// take them in `order`. The same bits either way: every kernel's are the same on any
     /// thread count. `job(index, status, shouldStop)` computes job `index`, nil when
@@ -419,13 +419,13 @@ extension AblationRun {
         ) throws(AblationError) -> Value?
     ) throws(AblationError) -> [Value]? {
         _ = try self.data()
-        let lanes = try lanes(forNets: order.count)
+        let lanes = try analysisLanes()
         let board = LaneBoard(LaneQueue<Value>(order: order, lanes: lanes.count))
         // Escapable only to satisfy the exclusivity check: the lanes' closures call it.
         withoutActuallyEscaping(shouldStop) { shouldStop in
             lanes.run { lane in
                 let stop = { board.locked { $0.shouldStop(asking: shouldStop) } }
-                while !stop(), let index = board.locked({ $0.take() }) {
+                while let index = board.locked({ $0.take(asking: shouldStop) }) {
                     do throws(AblationError) {
                         let value = try job(
                             index,

@@ -314,8 +314,8 @@ public final class AblationRun {
     {
         let todo = remaining
         let lanes = try lanes(forNets: todo.count)
-        // The analyses' lanes: those of every net (one net left to train takes every thread).
-        let analysisLanes = try self.lanes(forNets: config.nets.count)
+        // The analyses' lanes (one net left to train takes every thread).
+        let analysisLanes = try analysisLanes()
         let timings = try timeNets(steps: steps, lanes: todo.isEmpty ? analysisLanes : lanes)
         let test = try data().test
         let testImages = min(config.testLimit ?? test.count, test.count)
@@ -414,8 +414,12 @@ public final class AblationRun {
     /// to train, and no more than fit in this machine's memory together; each lane gets the
     /// threads divided by the lanes, rounded down (`--threads 3 --nets-at-once 2` leaves one
     /// thread idle).
+    /// - Parameters:
+    ///   - nets: the nets to train.
+    ///   - batch: the images of one step, for the memory a net needs (nil: the recipe's
+    ///     batch size).
     /// - Throws: the errors of ``data()``.
-    public func lanes(forNets nets: Int) throws(AblationError) -> NetLanes {
+    public func lanes(forNets nets: Int, batch: Int? = nil) throws(AblationError) -> NetLanes {
         let threads = threadCount
         // By default two lanes, where the threads split evenly between them: the case
         // measured (Docs/PERFORMANCE.md, "The ablation's nets side by side").
@@ -426,10 +430,22 @@ public final class AblationRun {
             let size = deepestSize(data)
             let perNet =
                 size.modelBytes(optimizerBuffers: config.momentum > 0 ? 1 : 0)
-                + size.activationBytes(batch: min(config.batchSize, data.train.count))
+                + size.activationBytes(batch: min(batch ?? config.batchSize, data.train.count))
             count = min(count, max(1, Int(available / perNet)))
         }
         return NetLanes(count: count, threadsEach: threads / count)
+    }
+
+    /// The lanes every analysis runs in: those of training all the configuration's nets,
+    /// with the memory of the largest batch an analysis takes through a net with gradients
+    /// (the shattered gradients' pairs of images, the diagnostics' batch, or a training
+    /// step's). The estimate schedules the analyses on the same lanes.
+    /// - Throws: the errors of ``data()``.
+    public func analysisLanes() throws(AblationError) -> NetLanes {
+        let analysis = config.analysis
+        return try lanes(
+            forNets: config.nets.count,
+            batch: max(config.batchSize, 2 * analysis.shatteredPairs, analysis.diagnosticImages))
     }
 
     /// The threads the run's kernels use: `threads`, or `Tensor.threadCount` when nil.

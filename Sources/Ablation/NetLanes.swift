@@ -168,9 +168,10 @@ struct LaneQueue<Value>: LaneStopping {
         lines = Array(repeating: nil, count: max(1, lanes))
     }
 
-    /// The next job's index, or nil when every job is taken or the lanes are to end.
-    mutating func take() -> Int? {
-        guard failure == nil, !stopped, taken < order.count else { return nil }
+    /// The next job's index, or nil when every job is taken or the lanes are to end; asks
+    /// `shouldStop` only when a job is left (a stop after the last job keeps the results).
+    mutating func take(asking shouldStop: () -> Bool) -> Int? {
+        guard taken < order.count, !self.shouldStop(asking: shouldStop) else { return nil }
         taken += 1
         return order[taken - 1]
     }

@@ -19,8 +19,8 @@ import Kernels
 /// `Tensor` is `@unchecked Sendable` so that a data loader can hand a finished batch to
 /// another task. It is not safe to mutate one tensor from two threads at once, nor to run
 /// `backward()` on two graphs that share tensors concurrently, nor to read a batch norm's
-/// result from two threads at once before it has been read once (its first read computes and
-/// stores its elements: `data`).
+/// result, or a ReLU's of one, from two threads at once before it has been read once (its
+/// first read computes and stores its elements: `data`).
 public final class Tensor: @unchecked Sendable {
     /// The size of each dimension, outermost first. `[]` for a scalar.
     public let shape: [Int]

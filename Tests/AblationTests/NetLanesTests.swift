@@ -155,6 +155,21 @@ struct NetLanesTests {
                 return asked > 2
             })
         #expect(stoppedAnalyses.0 == nil && stoppedAnalyses.1 == nil && stoppedAnalyses.2 == nil)
+        // The stop is asked once per net taken (the init diagnostics ask nothing else), never
+        // after the last: a stop then keeps the results.
+        for run in [twoThreads, both] {
+            asked = 0
+            let late = try run.withThreads { () throws(AblationError) -> InitDiagnostics? in
+                try run.initDiagnostics(
+                    seed: 7, data: data,
+                    shouldStop: {
+                        asked += 1
+                        return asked > config.nets.count
+                    })
+            }
+            #expect(late == initial)
+            #expect(asked == config.nets.count)
+        }
 
         try FileManager.default.removeItem(
             atPath: both.directory.weightsPath(AblationNet(depth: 10, residual: true), seed: 7))

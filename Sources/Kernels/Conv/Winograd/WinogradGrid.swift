@@ -191,7 +191,7 @@ func normalizeInterior(
                 padded + ((h + 1) * grid.paddedW + 1) * channels + c)
             for w in 0..<s.width {
                 let at = w * channels * MemoryLayout<Float>.stride
-                let x = row.load(fromByteOffset: at, as: DirectVector.self)
+                let x = row.loadUnaligned(fromByteOffset: at, as: DirectVector.self)
                 let y = (x - mean) * invStd * gamma + beta
                 row.storeBytes(
                     of: y.replacing(with: 0, where: y .< 0), toByteOffset: at,
