@@ -6,8 +6,9 @@
 // computes the normalised values, the sum and its own result in one pass. The ReLU of a batch
 // norm's output (not of a sum) is deferred too: the 3×3 convolution that reads it computes it
 // in its own copy of each image, reading the batch norm's input (`Conv2dInputNormalization`),
-// so it is never stored. Any other read of `Tensor.data` computes and keeps the values. Every way computes each value with
-// `normalized`, and a sum with the same addition in the same order, so the bits are the same.
+// so it is never stored. Any other read of `Tensor.data` computes and keeps the values. Every
+// way computes each value with `normalized`, and a sum with the same addition in the same
+// order, so the bits are the same.
 
 import Kernels
 

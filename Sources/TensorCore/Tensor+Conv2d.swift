@@ -140,39 +140,23 @@ enum ConvolutionInput {
     }
 }
 
-/// `convolved` of a `ConvolutionInput`.
-private func convolved(
-    _ input: ConvolutionInput, _ filters: [Float], bias: [Float]?, _ geometry: Conv2dShape
-) -> [Float] {
-    if case .stored(let values) = input {
-        return convolved(values, filters, bias: bias, geometry)
-    }
-    return kernelResult(count: geometry.batch * geometry.outputImageSize) { output in
-        withBuffers(filters, bias ?? []) { filters, b in
-            input.withPointer { x, normalization in
-                conv2dForward(
-                    geometry, input: x, weight: filters.baseAddress!,
-                    bias: bias == nil ? nil : b.baseAddress!, output: output,
-                    inputNormalization: normalization)
-            }
-        }
-    }
-}
-
 /// The forward kernel on the tensors' storage: `[N, K, Ho, Wo]` for `geometry`, with
 /// `residual` (the same shape) added and a ReLU after the bias when asked (see
 /// `Conv2dEpilogue`). `conv2d` and `conv2dInference` both compute their output here.
 func convolved(
-    _ input: [Float], _ filters: [Float], bias: [Float]?, _ geometry: Conv2dShape,
+    _ input: ConvolutionInput, _ filters: [Float], bias: [Float]?, _ geometry: Conv2dShape,
     residual: [Float]? = nil, relu: Bool = false
 ) -> [Float] {
     kernelResult(count: geometry.batch * geometry.outputImageSize) { output in
-        withBuffers(input, filters, bias ?? [], residual ?? []) { input, filters, b, r in
-            conv2dForward(
-                geometry, input: input.baseAddress!, weight: filters.baseAddress!,
-                bias: bias == nil ? nil : b.baseAddress!, output: output,
-                epilogue: Conv2dEpilogue(
-                    residual: residual == nil ? nil : r.baseAddress!, relu: relu))
+        withBuffers(filters, bias ?? [], residual ?? []) { filters, b, r in
+            input.withPointer { x, normalization in
+                conv2dForward(
+                    geometry, input: x, weight: filters.baseAddress!,
+                    bias: bias == nil ? nil : b.baseAddress!, output: output,
+                    epilogue: Conv2dEpilogue(
+                        residual: residual == nil ? nil : r.baseAddress!, relu: relu),
+                    inputNormalization: normalization)
+            }
         }
     }
 }

@@ -40,6 +40,7 @@ public func conv2dInference(
         }
     }
     let output = convolved(
-        x.data, weight.data, bias: bias?.data, geometry, residual: residual?.data, relu: relu)
+        .stored(x.data), weight.data, bias: bias?.data, geometry, residual: residual?.data,
+        relu: relu)
     return Tensor(shape: shape, data: output)
 }

@@ -202,32 +202,13 @@ func forEachWeightGradientBundle(
                             scratch, spread)
                     }
                     if folds && slot == 1 {
-                        addPartial(partial, into: partials, count: partialCount)
+                        addFloats(partial, into: partials, count: partialCount)
                     }
                 }
             }
             if folds { folded.pointer[0] = range.upperBound }
         }
         return folded.pointer[0]
-    }
-}
-
-/// `sum[i] += partial[i]` for `count` floats, sixteen at a time where they fill a vector.
-private func addPartial(
-    _ partial: UnsafePointer<Float>, into sum: UnsafeMutablePointer<Float>, count: Int
-) {
-    var i = 0
-    while i + directNR <= count {
-        let target = UnsafeMutableRawPointer(sum + i)
-        let added =
-            target.load(as: DirectVector.self)
-            + UnsafeRawPointer(partial + i).load(as: DirectVector.self)
-        target.storeBytes(of: added, as: DirectVector.self)
-        i += directNR
-    }
-    while i < count {
-        sum[i] += partial[i]
-        i += 1
     }
 }
 
