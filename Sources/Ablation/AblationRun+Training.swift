@@ -5,7 +5,7 @@ import Training
 extension AblationRun {
     /// Trains every remaining net, writing each as it finishes.
     ///
-    /// With several lanes (``lanes(forNets:)``: two by default when the thread count is
+    /// With several lanes (``lanes(forNets:batch:)``: two by default when the thread count is
     /// even) the nets train side by side, each lane taking the next net as it comes free, the
     /// longest nets first (by the estimate's seconds per step, or by depth without one) so that
     /// the lanes finish close together. With one lane they train one after another in the

@@ -34,7 +34,7 @@ public final class AblationRun {
     /// Threads for the kernels (the numbers do not depend on it).
     public let threads: Int?
     /// The most nets trained side by side (nil: two when the thread count is even); see
-    /// ``lanes(forNets:)``.
+    /// ``lanes(forNets:batch:)``.
     public let netsAtOnce: Int?
     /// The option that named the directory, for messages: `--out` (`resnet-lab ablate`),
     /// `--run` (lesson 08).
@@ -296,7 +296,7 @@ public final class AblationRun {
     /// nets, and (unless `analyses` is false: `--train-only`) the analyses not yet in the
     /// directory for this run's nets.
     ///
-    /// Nets that will train side by side (``lanes(forNets:)``) are timed side by side, on the
+    /// Nets that will train side by side (``lanes(forNets:batch:)``) are timed side by side, on the
     /// threads each will have, and the training's time is when the lanes would finish, taking
     /// the nets longest first as ``trainAll(estimate:shouldStop:)`` does. The analyses run a
     /// net per lane too, so the same timings serve them, each analysis's nets scheduled on
