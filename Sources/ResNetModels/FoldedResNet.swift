@@ -1,3 +1,4 @@
+import Kernels
 import NN
 import Randomness
 import TensorCore
@@ -34,6 +35,10 @@ public struct FoldedResNet: Sendable {
         public let stride: Int
         /// The convolution's padding.
         public let padding: Int
+        /// `weight` made ready once for the forward kernel (transformed for Winograd where the
+        /// layer takes it), so that a net scored slice after slice does not transform its
+        /// weights again for every slice.
+        public let prepared: Conv2dForwardWeights
 
         /// Folds `norm` (with its running statistics) into `conv`.
         ///
@@ -57,6 +62,11 @@ public struct FoldedResNet: Sendable {
             self.bias = Tensor(shape: [channels], data: bias)
             stride = conv.stride
             padding = conv.padding
+            prepared = weight.withUnsafeBufferPointer {
+                Conv2dForwardWeights(
+                    $0.baseAddress!, outChannels: channels, inChannels: conv.inputChannels,
+                    kernelSize: conv.kernelSize, stride: conv.stride, padding: conv.padding)
+            }
         }
 
         /// The convolution, then `residual` added and a ReLU when asked, in one pass
@@ -72,7 +82,7 @@ public struct FoldedResNet: Sendable {
         {
             conv2dInference(
                 x, weight: weight, bias: bias, stride: stride, padding: padding,
-                adding: residual, relu: relu)
+                adding: residual, relu: relu, prepared: prepared)
         }
     }
 

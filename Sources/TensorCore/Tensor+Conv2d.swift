@@ -145,7 +145,7 @@ enum ConvolutionInput {
 /// `Conv2dEpilogue`). `conv2d` and `conv2dInference` both compute their output here.
 func convolved(
     _ input: ConvolutionInput, _ filters: [Float], bias: [Float]?, _ geometry: Conv2dShape,
-    residual: [Float]? = nil, relu: Bool = false
+    residual: [Float]? = nil, relu: Bool = false, prepared: Conv2dForwardWeights? = nil
 ) -> [Float] {
     kernelResult(count: geometry.batch * geometry.outputImageSize) { output in
         withBuffers(filters, bias ?? [], residual ?? []) { filters, b, r in
@@ -155,7 +155,7 @@ func convolved(
                     bias: bias == nil ? nil : b.baseAddress!, output: output,
                     epilogue: Conv2dEpilogue(
                         residual: residual == nil ? nil : r.baseAddress!, relu: relu),
-                    inputNormalization: normalization)
+                    inputNormalization: normalization, prepared: prepared)
             }
         }
     }

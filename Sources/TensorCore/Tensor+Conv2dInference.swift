@@ -15,10 +15,13 @@ import Kernels
 ///   - padding: zeros added on every side, on both axes.
 ///   - residual: [N, K, Ho, Wo] added after the bias, or nil.
 ///   - relu: whether negative results become 0 (after the residual).
+///   - prepared: `weight` made ready once for this layer (`Conv2dForwardWeights`, made from
+///     the same values), for a caller that convolves the same weights again and again; nil
+///     prepares them in this call. The same bits either way.
 /// - Returns: [N, K, Ho, Wo] with Ho = (H + 2·padding − R) / stride + 1 (likewise Wo).
 public func conv2dInference(
     _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
-    adding residual: Tensor? = nil, relu: Bool = false
+    adding residual: Tensor? = nil, relu: Bool = false, prepared: Conv2dForwardWeights? = nil
 ) -> Tensor {
     let geometry = validated { () throws(ShapeError) in
         try Tensor.conv2dGeometry(
@@ -38,9 +41,14 @@ public func conv2dInference(
                 "conv2dInference records no gradient, and an input requires one: call it "
                     + "inside Tensor.withoutGrad, or use conv2d")
         }
+        if let prepared, !prepared.matches(geometry) {
+            throw ShapeError(
+                "conv2dInference: the weights were prepared for another layer than the "
+                    + "weight \(weight.shape) with stride \(stride) and padding \(padding)")
+        }
     }
     let output = convolved(
         .stored(x.data), weight.data, bias: bias?.data, geometry, residual: residual?.data,
-        relu: relu)
+        relu: relu, prepared: prepared)
     return Tensor(shape: shape, data: output)
 }

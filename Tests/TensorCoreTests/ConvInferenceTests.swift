@@ -54,6 +54,84 @@ struct ConvInferenceTests {
         }
     }
 
+    /// `Conv2dForwardWeights` for `w`, a square kernel's layer.
+    static func prepare(_ w: Tensor, stride: Int, padding: Int) -> Conv2dForwardWeights {
+        w.data.withUnsafeBufferPointer {
+            Conv2dForwardWeights(
+                $0.baseAddress!, outChannels: w.shape[0], inChannels: w.shape[1],
+                kernelSize: w.shape[2], stride: stride, padding: padding)
+        }
+    }
+
+    @Test(
+        "weights prepared once give the bits of weights prepared in each call, for any batch",
+        arguments: shapes.indices)
+    func preparedWeightsGiveTheSameBits(index: Int) {
+        let (xShape, k, kernel, stride, padding) = Self.shapes[index]
+        let x = randomTensor(xShape, seed: 1)
+        let w = randomTensor([k, xShape[1], kernel, kernel], seed: 2)
+        let b = randomTensor([k], seed: 3)
+        let prepared = Self.prepare(w, stride: stride, padding: padding)
+        // The first image alone, then the batch: the same prepared weights serve both.
+        let first = Tensor(
+            shape: [1] + xShape.dropFirst(), data: Array(x.data.prefix(x.count / xShape[0])))
+        Tensor.withoutGrad {
+            for tiles in InstructionSet.allCases {
+                for threads in [1, 2] {
+                    InstructionSet.$tiles.withValue(tiles) {
+                        Parallel.withThreadCount(threads) {
+                            for input in [first, x] {
+                                let r = randomTensor(
+                                    conv2d(
+                                        input, weight: w, bias: b, stride: stride,
+                                        padding: padding
+                                    ).shape, seed: 4)
+                                for (residual, relu) in [(r, true), (nil, false)] {
+                                    func fused(_ prepared: Conv2dForwardWeights?) -> [Float] {
+                                        conv2dInference(
+                                            input, weight: w, bias: b, stride: stride,
+                                            padding: padding, adding: residual, relu: relu,
+                                            prepared: prepared
+                                        ).data
+                                    }
+                                    #expect(
+                                        fused(prepared) == fused(nil),
+                                        "\(tiles) tiles, \(threads) threads, \(input.shape)")
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("on Winograd's layers the prepared weights are the ones convolved")
+    func preparedWeightsAreUsed() {
+        // Were they ignored, the test above would pass all the same: here they differ from
+        // the weight passed, and the output follows them.
+        let x = randomTensor([2, 16, 7, 7], seed: 1)
+        let w = randomTensor([20, 16, 3, 3], seed: 2)
+        let other = randomTensor([20, 16, 3, 3], seed: 5)
+        let prepared = Self.prepare(other, stride: 1, padding: 1)
+        Tensor.withoutGrad {
+            let got = conv2dInference(x, weight: w, padding: 1, prepared: prepared)
+            #expect(got.data == conv2d(x, weight: other, padding: 1).data)
+            #expect(got.data != conv2d(x, weight: w, padding: 1).data)
+        }
+    }
+
+    @Test("it refuses weights prepared for another layer")
+    func refusesOtherLayersWeights() async {
+        await #expect(processExitsWith: .failure) {
+            let x = randomTensor([1, 16, 6, 6], seed: 1)
+            let w = randomTensor([16, 16, 3, 3], seed: 2)
+            let prepared = ConvInferenceTests.prepare(
+                randomTensor([32, 16, 3, 3], seed: 3), stride: 1, padding: 1)
+            _ = Tensor.withoutGrad { conv2dInference(x, weight: w, padding: 1, prepared: prepared) }
+        }
+    }
+
     @Test("it refuses an input that requires a gradient while gradients are recorded")
     func refusesGradients() async {
         await #expect(processExitsWith: .failure) {

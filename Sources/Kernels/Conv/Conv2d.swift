@@ -28,17 +28,23 @@ import Checks
 /// - epilogue: a residual to add and a ReLU, applied after the bias (inference)
 /// - inputNormalization: what to make of each input value as it is read; only where
 ///   ``conv2dTakesInputNormalization(_:)`` (anything else stops the program)
+/// - prepared: `weight` made ready once for this layer (``Conv2dForwardWeights``), or nil to
+///   prepare it in this call; the same bits either way
 public func conv2dForward(
     _ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-    epilogue: Conv2dEpilogue = .none, inputNormalization: Conv2dInputNormalization? = nil
+    epilogue: Conv2dEpilogue = .none, inputNormalization: Conv2dInputNormalization? = nil,
+    prepared: Conv2dForwardWeights? = nil
 ) {
     if usesWinogradForward(s) {
         conv2dForwardWinograd(
             s, input: input, weight: weight, bias: bias, output: output, epilogue: epilogue,
-            inputNormalization: inputNormalization)
+            inputNormalization: inputNormalization, prepared: prepared)
         return
     }
+    checkArgument(
+        prepared?.matches(s) ?? true,
+        "conv2dForward: weights prepared for another layer than \(s)")
     checkArgument(
         inputNormalization == nil,
         "conv2dForward: an input normalization needs Winograd's shapes, got \(s)")

@@ -342,9 +342,10 @@ func windowStarts(_ s: Conv2dShape, _ pad: PaddedImage, images: Int, count: Int)
 
 /// Forward convolution through the direct tile: packs the weights, then `conv2dDirect`.
 ///
-/// The same contract as ``conv2dForward(_:input:weight:bias:output:epilogue:inputNormalization:)``, which
-/// calls it for shapes that are not pointwise and have at least 8 output channels (unless
-/// Winograd takes them); tests and lessons 02 and 12 call it directly.
+/// The same contract as
+/// ``conv2dForward(_:input:weight:bias:output:epilogue:inputNormalization:prepared:)``,
+/// which calls it for shapes that are not pointwise and have at least 8 output channels
+/// (unless Winograd takes them); tests and lessons 02 and 12 call it directly.
 ///
 /// - input: `[batch, inChannels, height, width]`
 /// - weight: `[outChannels, inChannels, kernelH, kernelW]`

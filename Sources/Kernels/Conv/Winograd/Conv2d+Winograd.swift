@@ -283,6 +283,8 @@ extension F4x4 {
 /// - epilogue: applied to each panel's outputs of a bundle of images right after they are
 ///   written
 /// - inputNormalization: applied to each image's values in its channel-last copy
+/// - prepared: the weights transformed and packed already (``Conv2dForwardWeights``), or nil
+///   to do it in this call
 ///
 /// In four phases: the weights transformed and packed once (`F4x4.packWeights`), the
 /// scratch laid out once (`F4x4.Plan`), then for each bundle of images their blocks
@@ -292,11 +294,16 @@ extension F4x4 {
 public func conv2dForwardWinograd(
     _ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-    epilogue: Conv2dEpilogue = .none, inputNormalization: Conv2dInputNormalization? = nil
+    epilogue: Conv2dEpilogue = .none, inputNormalization: Conv2dInputNormalization? = nil,
+    prepared: Conv2dForwardWeights? = nil
 ) {
     checkArgument(winogradApplies(s), "conv2dForwardWinograd: needs 3×3, stride 1, padding 1")
+    checkArgument(
+        prepared.map { $0.matches(s) && $0.winograd != nil } ?? true,
+        "conv2dForwardWinograd: weights prepared for another layer than \(s)")
     let plan = F4x4.Plan(s, inputNormalization: inputNormalization)
-    let packed = F4x4.packWeights(s, weight: weight, panelCount: plan.panelCount)
+    let packed =
+        prepared?.winograd ?? F4x4.packWeights(s, weight: weight, panelCount: plan.panelCount)
     let starts = (0..<plan.rowsMax).map { $0 * s.inChannels }
     let blocks = plan.grid.blocks(s, images: plan.grid.bundle)
     packed.withUnsafeBufferPointer { packed in
