@@ -100,4 +100,18 @@ public struct EvaluationSet: Sendable {
         batches = loader.epoch(0).map { ($0.images, $0.labels) }
         count = dataset.count
     }
+
+    /// `other.batches.count` when this set starts with `other`'s batches (the same images and
+    /// labels, cut at the same places), else nil: then scoring this set scores `other` on
+    /// the way (``scores(on:firstBatches:_:)``).
+    func batches(startingWith other: EvaluationSet) -> Int? {
+        guard other.batches.count <= batches.count else { return nil }
+        for (mine, theirs) in zip(batches, other.batches)
+        where mine.labels != theirs.labels || mine.images.shape != theirs.images.shape
+            || mine.images.data != theirs.images.data
+        {
+            return nil
+        }
+        return other.batches.count
+    }
 }

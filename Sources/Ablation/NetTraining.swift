@@ -17,6 +17,9 @@ public struct NetTraining {
     /// The test images for the measurements along the way, and for the final test error.
     let evaluationSet: EvaluationSet
     let testSet: EvaluationSet
+    /// The test set's batches that are the evaluation set (nil where it is not the start of
+    /// the test set): a measurement at the last step is then read off the final test's pass.
+    let evaluationBatchesInTest: Int?
 
     /// A trainer of `config`'s recipe on `data`; the test batches (`evaluationImages` and
     /// `testLimit` images) are cut here, once.
@@ -25,6 +28,7 @@ public struct NetTraining {
         self.data = data
         evaluationSet = data.testBatches(config.evaluationImages)
         testSet = data.testBatches(config.testLimit)
+        evaluationBatchesInTest = testSet.batches(startingWith: evaluationSet)
     }
 
     /// Trains `net` from the weights of `seed` and returns its result and trained model.
@@ -45,7 +49,9 @@ public struct NetTraining {
     ///   - progress: called after every step with the steps taken.
     ///   - afterEvaluation: called after each test-error measurement along the way with the
     ///     steps taken and the model (lesson 08 measures it again with other batch-norm
-    ///     statistics); whatever it changes, it must restore.
+    ///     statistics); whatever it changes, it must restore. At the last step the final
+    ///     test error is already scored when it is called (where the measurement is the
+    ///     start of the test set, both come from one pass).
     ///   - shouldStop: asked after every step; true abandons the net and returns nil.
     /// - Throws: `AblationError.diverged` on a NaN or infinite loss, `.invalidConfiguration` (SGD).
     public func train(
@@ -78,6 +84,7 @@ public struct NetTraining {
         var stepLoss: [Float] = []
         var stepError: [Float] = []
         var evaluations: [NetResult.Evaluation] = []
+        var test: Score?
         var trainSeconds = 0.0
         var evaluationSeconds = 0.0
         var clock = ContinuousClock.now
@@ -99,8 +106,16 @@ public struct NetTraining {
             trainSeconds += seconds(from: clock, to: now)
             clock = now
             if evaluateAt.contains(stepLoss.count) {
-                evaluations.append(
-                    .init(iteration: stepLoss.count, score: score(model, on: evaluationSet)))
+                let measured: Score
+                if stepLoss.count == config.iterations, let first = evaluationBatchesInTest {
+                    // The last step's measurement is the start of the final test: one pass
+                    // gives both, the same bits as two.
+                    let both = scores(model, on: testSet, firstBatches: first)
+                    (measured, test) = (both.first, both.whole)
+                } else {
+                    measured = score(model, on: evaluationSet)
+                }
+                evaluations.append(.init(iteration: stepLoss.count, score: measured))
                 let after = ContinuousClock.now
                 evaluationSeconds += seconds(from: clock, to: after)
                 afterEvaluation(stepLoss.count, model)
@@ -109,12 +124,12 @@ public struct NetTraining {
             progress(stepLoss.count)
             if shouldStop() { return nil }
         }
-        let test = score(model, on: testSet)
+        let final = test ?? score(model, on: testSet)
         evaluationSeconds += seconds(from: clock, to: .now)
         let result = NetResult(
             net: net.name, depth: net.depth, residual: net.residual, seed: seed,
             parameters: model.parameterCount, iterations: stepLoss.count, stepLoss: stepLoss,
-            stepError: stepError, evaluations: evaluations, test: test,
+            stepError: stepError, evaluations: evaluations, test: final,
             testImages: testSet.count, evaluationImages: evaluationSet.count,
             trainSeconds: trainSeconds, evaluationSeconds: evaluationSeconds)
         return (result, model)

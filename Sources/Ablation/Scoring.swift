@@ -23,12 +23,24 @@ public struct Score: Codable, Equatable, Sendable {
 /// image alone (batch norm in eval mode or folded, as ``score(_:on:)`` has it), and then the
 /// score is the same bits either way.
 public func score(on set: EvaluationSet, _ forward: (Tensor) -> Tensor) -> Score {
+    scores(on: set, firstBatches: set.batches.count, forward).whole
+}
+
+/// As ``score(on:_:)``, and the score of the first `firstBatches` batches alone, from the same
+/// pass: the bits of scoring those batches as a set of their own (the same logits, the loss
+/// summed in the same order), for a smaller set that is the start of a larger one.
+func scores(on set: EvaluationSet, firstBatches: Int, _ forward: (Tensor) -> Tensor)
+    -> (first: Score, whole: Score)
+{
     Tensor.withoutGrad {
         var tally = EvaluationTally()
-        for (images, labels) in set.batches {
+        var first: Score?
+        for (index, (images, labels)) in set.batches.enumerated() {
+            if index == firstBatches { first = Score(tally, count: tally.count) }
             tally.add(logits: forwardInSlices(images, forward), labels: labels)
         }
-        return Score(tally, count: set.count)
+        let whole = Score(tally, count: set.count)
+        return (first ?? whole, whole)
     }
 }
 
@@ -106,11 +118,19 @@ extension Score {
 /// recorded for autograd, and each batch norm folded into its convolution (`FoldedResNet`)
 /// where the architecture allows. The model's mode is left as it was.
 public func score(_ model: ResNet, on set: EvaluationSet) -> Score {
+    scores(model, on: set, firstBatches: set.batches.count).whole
+}
+
+/// As ``score(_:on:)``, and the score of the first `firstBatches` batches alone, from the
+/// same pass (``scores(on:firstBatches:_:)``).
+func scores(_ model: ResNet, on set: EvaluationSet, firstBatches: Int)
+    -> (first: Score, whole: Score)
+{
     if let folded = FoldedResNet(model) {
-        return score(on: set) { folded($0) }
+        return scores(on: set, firstBatches: firstBatches) { folded($0) }
     }
     let wasTraining = model.training
     model.eval()
     defer { model.train(wasTraining) }
-    return score(on: set) { model($0) }
+    return scores(on: set, firstBatches: firstBatches) { model($0) }
 }

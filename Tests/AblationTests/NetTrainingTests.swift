@@ -29,4 +29,29 @@ struct NetTrainingTests {
             rest.model.stateDict().map(\.tensor.data) == whole.model.stateDict().map(\.tensor.data)
         )
     }
+
+    @Test(
+        "the last step's test error read off the final test's pass equals the two scored apart",
+        arguments: [500, 1000, 300, 1100])
+    func lastMeasurementFromTheFinalTest(evaluationImages: Int) throws {
+        // 1100 test images make batches of 500, 500 and 100: the measurement's 500 or 1000
+        // images are the first batches, and come from the final test's pass; 300 end inside
+        // a batch, and 1100 are the whole set, scored on their own.
+        var config = tinyAblation()
+        config.iterations = 4
+        config.decayIterations = 0
+        config.evaluations = 2
+        config.evaluationImages = evaluationImages
+        let data = try AblationData(
+            train: cornerSquares(count: 96, seed: 1), test: cornerSquares(count: 1100, seed: 2),
+            config: config)
+        let net = AblationNet(depth: 8, residual: true)
+        let (result, model) = try #require(
+            try NetTraining(config: config, data: data).train(net, seed: 7))
+        let last = try #require(result.evaluations.last)
+        #expect(last.iteration == config.iterations)
+        #expect(last.score == score(model, on: data.testBatches(evaluationImages)))
+        #expect(result.test == score(model, on: data.testBatches(nil)))
+        #expect(last.score != result.test || evaluationImages == 1100)
+    }
 }
