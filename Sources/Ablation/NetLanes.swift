@@ -37,14 +37,15 @@ public struct NetLanes: Sendable, Equatable, CustomStringConvertible {
     /// for lane 0) with `threadsEach` threads for the kernels it calls, and returns when all
     /// have returned. `body` must guard whatever the lanes share.
     func run(_ body: (Int) -> Void) {
-        // Task-local values do not follow a new thread: each lane sets the caller's again.
+        // Task-local values do not follow a new thread: each lane sets the caller's again
+        // (the kernels' tiles, the tensor core's settings), and its own thread count.
         let tiles = InstructionSet.tiles
-        let gradients = Tensor.isGradEnabled
+        let settings = Tensor.TaskSettings.current
         let threads = threadsEach
         withoutActuallyEscaping(body) { body in
             var lane = { (index: Int) in
                 InstructionSet.$tiles.withValue(tiles) {
-                    Tensor.$isGradEnabled.withValue(gradients) {
+                    settings.applied {
                         Parallel.withThreadCount(threads) { body(index) }
                     }
                 }

@@ -6,30 +6,50 @@ import Testing
 import Training
 
 @testable import Ablation
+@testable import TensorCore
 
 @Suite("Nets side by side: the lanes, their schedule, and the same results as one at a time")
 struct NetLanesTests {
-    @Test("lanes run at the same time, each with its own thread count and the caller's tiles")
+    @Test(
+        "lanes run at the same time, each with its own thread count and the caller's tiles and tensor settings"
+    )
     func lanesRunAtOnce() {
         let lanes = NetLanes(count: 3, threadsEach: 5)
         // Every lane waits for all three to have started: run one after another, the first
         // would wait out its deadline.
         let started = LaneBoard(0)
         let seen = LaneBoard(
-            [(threads: Int, tiles: InstructionSet, met: Bool)?](repeating: nil, count: 3))
-        InstructionSet.$tiles.withValue(.portable) {
-            lanes.run { lane in
-                started.locked { $0 += 1 }
-                let deadline = Date().addingTimeInterval(20)
-                while started.locked({ $0 }) < 3 && Date() < deadline { usleep(1000) }
-                let met = started.locked { $0 } == 3
-                seen.locked { $0[lane] = (Parallel.threadCount, InstructionSet.tiles, met) }
+            [(threads: Int, tiles: InstructionSet, settings: Tensor.TaskSettings, met: Bool)?](
+                repeating: nil, count: 3))
+        // Every tensor setting away from its default, so that a lane left with the defaults
+        // differs from the caller.
+        let caller = InstructionSet.$tiles.withValue(.portable) {
+            Tensor.withoutGrad {
+                Tensor.$defersReLUMasks.withValue(false) {
+                    Tensor.$defersReLUOutputs.withValue(false) {
+                        lanes.run { lane in
+                            started.locked { $0 += 1 }
+                            let deadline = Date().addingTimeInterval(20)
+                            while started.locked({ $0 }) < 3 && Date() < deadline { usleep(1000) }
+                            let met = started.locked { $0 } == 3
+                            seen.locked {
+                                $0[lane] = (
+                                    Parallel.threadCount, InstructionSet.tiles,
+                                    Tensor.TaskSettings.current, met
+                                )
+                            }
+                        }
+                        return Tensor.TaskSettings.current
+                    }
+                }
             }
         }
         let all = seen.locked { $0 }
         #expect(all.allSatisfy { $0?.met == true }, "the lanes did not overlap")
         #expect(all.allSatisfy { $0?.threads == 5 })
         #expect(all.allSatisfy { $0?.tiles == .portable })
+        #expect(caller != Tensor.TaskSettings.current)
+        #expect(all.allSatisfy { $0?.settings == caller })
     }
 
     @Test("longest first, and the time until the last lane is done")
