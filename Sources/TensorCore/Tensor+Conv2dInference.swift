@@ -15,9 +15,10 @@ import Kernels
 ///   - padding: zeros added on every side, on both axes.
 ///   - residual: [N, K, Ho, Wo] added after the bias, or nil.
 ///   - relu: whether negative results become 0 (after the residual).
-///   - prepared: `weight` made ready once for this layer (`Conv2dForwardWeights`, made from
-///     the same values), for a caller that convolves the same weights again and again; nil
-///     prepares them in this call. The same bits either way.
+///   - prepared: `weight` made ready once for this layer (`Conv2dForwardWeights`), for a
+///     caller that convolves the same weights again and again; nil prepares them in this
+///     call. The same bits either way, provided they were made from `weight`'s values: where
+///     the layer takes Winograd, the prepared weights are the ones convolved.
 /// - Returns: [N, K, Ho, Wo] with Ho = (H + 2·padding − R) / stride + 1 (likewise Wo).
 public func conv2dInference(
     _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
