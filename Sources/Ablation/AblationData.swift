@@ -104,14 +104,11 @@ public struct EvaluationSet: Sendable {
     /// `other.batches.count` when this set starts with `other`'s batches (the same images and
     /// labels, cut at the same places), else nil: then scoring this set scores `other` on
     /// the way (``scores(on:firstBatches:_:)``).
-    func batches(startingWith other: EvaluationSet) -> Int? {
-        guard other.batches.count <= batches.count else { return nil }
-        for (mine, theirs) in zip(batches, other.batches)
-        where mine.labels != theirs.labels || mine.images.shape != theirs.images.shape
-            || mine.images.data != theirs.images.data
-        {
-            return nil
+    func batchCount(startingWith other: EvaluationSet) -> Int? {
+        let same = zip(batches, other.batches).allSatisfy { mine, theirs in
+            mine.labels == theirs.labels && mine.images.shape == theirs.images.shape
+                && mine.images.data == theirs.images.data
         }
-        return other.batches.count
+        return other.batches.count <= batches.count && same ? other.batches.count : nil
     }
 }

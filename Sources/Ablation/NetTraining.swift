@@ -28,7 +28,7 @@ public struct NetTraining {
         self.data = data
         evaluationSet = data.testBatches(config.evaluationImages)
         testSet = data.testBatches(config.testLimit)
-        evaluationBatchesInTest = testSet.batches(startingWith: evaluationSet)
+        evaluationBatchesInTest = testSet.batchCount(startingWith: evaluationSet)
     }
 
     /// Trains `net` from the weights of `seed` and returns its result and trained model.
@@ -51,7 +51,8 @@ public struct NetTraining {
     ///     steps taken and the model (lesson 08 measures it again with other batch-norm
     ///     statistics); whatever it changes, it must restore. At the last step the final
     ///     test error is already scored when it is called (where the measurement is the
-    ///     start of the test set, both come from one pass).
+    ///     start of the test set, both come from one pass), and `progress` and
+    ///     `shouldStop` hear of that step after it.
     ///   - shouldStop: asked after every step; true abandons the net and returns nil.
     /// - Throws: `AblationError.diverged` on a NaN or infinite loss, `.invalidConfiguration` (SGD).
     public func train(

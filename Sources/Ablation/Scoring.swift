@@ -1,3 +1,4 @@
+import Checks
 import NN
 import ResNetModels
 import TensorCore
@@ -32,7 +33,10 @@ public func score(on set: EvaluationSet, _ forward: (Tensor) -> Tensor) -> Score
 func scores(on set: EvaluationSet, firstBatches: Int, _ forward: (Tensor) -> Tensor)
     -> (first: Score, whole: Score)
 {
-    Tensor.withoutGrad {
+    checkArgument(
+        (0...set.batches.count).contains(firstBatches),
+        "scores(on:firstBatches:): \(firstBatches) batches of a set of \(set.batches.count)")
+    return Tensor.withoutGrad {
         var tally = EvaluationTally()
         var first: Score?
         for (index, (images, labels)) in set.batches.enumerated() {

@@ -44,8 +44,8 @@ public func conv2dInference(
         }
         if let prepared, !prepared.matches(geometry) {
             throw ShapeError(
-                "conv2dInference: the weights were prepared for another layer than the "
-                    + "weight \(weight.shape) with stride \(stride) and padding \(padding)")
+                "conv2dInference: \(prepared) were prepared for another layer than the weight "
+                    + "\(weight.shape) with stride \(stride) and padding \(padding)")
         }
     }
     let output = convolved(

@@ -1,7 +1,8 @@
 extension Tensor {
     /// The tensor core's task-local settings as one value: whether gradients are recorded
-    /// (``Tensor/isGradEnabled``) and the tensor core's internal choices that tests switch
-    /// (how a ReLU masks its gradient and where its values are kept).
+    /// (``Tensor/isGradEnabled``) and the tensor core's internal choices that tests and the
+    /// environment variable `RESIDUAL_STORE_RELU` switch (how a ReLU masks its gradient and
+    /// where its values are kept).
     ///
     /// Task-local values follow child tasks but not a thread the caller starts itself: code
     /// that hands work to its own threads (the ablation's lanes) takes ``current`` on the

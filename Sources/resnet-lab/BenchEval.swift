@@ -10,7 +10,9 @@ import TensorCore
 /// forward pass of training (batch statistics, every operation recording its backward
 /// node), the model in eval mode inside `Tensor.withoutGrad`, and `FoldedResNet` (batch norm
 /// folded into the convolutions). The analyses of lesson 08 (test error, lesions, loss
-/// landscapes) and prediction run the last.
+/// landscapes) and prediction run the last. The net is folded before the timed passes, and
+/// with it each 3×3 layer's weights transformed for Winograd (`Conv2dForwardWeights`), as a
+/// run that scores many batches has it: the timed passes do not transform them again.
 enum EvalBench {
     /// The default batch.
     static let batch = 256

@@ -1,5 +1,6 @@
-import Ablation
 import Testing
+
+@testable import Ablation
 
 @Suite("NetTraining: one net of the ablation, trained from its seed or carried on")
 struct NetTrainingTests {
@@ -35,8 +36,8 @@ struct NetTrainingTests {
         arguments: [500, 1000, 300, 1100])
     func lastMeasurementFromTheFinalTest(evaluationImages: Int) throws {
         // 1100 test images make batches of 500, 500 and 100: the measurement's 500 or 1000
-        // images are the first batches, and come from the final test's pass; 300 end inside
-        // a batch, and 1100 are the whole set, scored on their own.
+        // images are the first batches, and 1100 all three, so all come from the final test's
+        // pass; 300 end inside a batch and are scored on their own.
         var config = tinyAblation()
         config.iterations = 4
         config.decayIterations = 0
@@ -46,8 +47,11 @@ struct NetTrainingTests {
             train: cornerSquares(count: 96, seed: 1), test: cornerSquares(count: 1100, seed: 2),
             config: config)
         let net = AblationNet(depth: 8, residual: true)
-        let (result, model) = try #require(
-            try NetTraining(config: config, data: data).train(net, seed: 7))
+        let training = NetTraining(config: config, data: data)
+        // Which path each size takes: read off the final test (its batches), or apart (nil).
+        let readOff: [Int: Int?] = [500: 1, 1000: 2, 1100: 3, 300: nil]
+        #expect(training.evaluationBatchesInTest == readOff[evaluationImages]!)
+        let (result, model) = try #require(try training.train(net, seed: 7))
         let last = try #require(result.evaluations.last)
         #expect(last.iteration == config.iterations)
         #expect(last.score == score(model, on: data.testBatches(evaluationImages)))

@@ -536,3 +536,58 @@ struct WinogradAccuracyTests {
         #expect(error4 < 3e-6, "F(4×4, 3×3): relative rms error \(error4)")
     }
 }
+
+@Suite("Weights prepared once for the forward pass")
+struct Conv2dForwardWeightsTests {
+    /// `conv2dForward` at `stride` with weights prepared for the other stride (1 or 2).
+    static func convolveWithOtherStridesWeights(stride: Int) {
+        let s = try! Conv2dShape(
+            batch: 1, inChannels: 16, height: 8, width: 8, outChannels: 16, kernelSize: 3,
+            stride: stride, padding: 1)
+        let w = [Float](repeating: 0.5, count: 16 * 16 * 9)
+        let x = [Float](repeating: 1, count: s.batch * s.inputImageSize)
+        var y = [Float](repeating: 0, count: s.batch * s.outputImageSize)
+        let prepared = w.withUnsafeBufferPointer {
+            Conv2dForwardWeights(
+                $0.baseAddress!, outChannels: 16, inChannels: 16, kernelSize: 3,
+                stride: 3 - stride, padding: 1)
+        }
+        x.withUnsafeBufferPointer { x in
+            w.withUnsafeBufferPointer { w in
+                y.withUnsafeMutableBufferPointer { y in
+                    conv2dForward(
+                        s, input: x.baseAddress!, weight: w.baseAddress!, bias: nil,
+                        output: y.baseAddress!, prepared: prepared)
+                }
+            }
+        }
+    }
+
+    @Test("weights prepared for another stride stop the program on the direct tile's path")
+    func otherLayersWeightsStopTheDirectTile() async {
+        // Stride 2 takes the direct tile, which reads the weights as they are: the prepared
+        // ones hold nothing for it, and only the check stands between them and the wrong
+        // layer.
+        await #expect(processExitsWith: .failure) {
+            Conv2dForwardWeightsTests.convolveWithOtherStridesWeights(stride: 2)
+        }
+    }
+
+    @Test("weights prepared for another stride stop the program on Winograd's path")
+    func otherLayersWeightsStopWinograd() async {
+        await #expect(processExitsWith: .failure) {
+            Conv2dForwardWeightsTests.convolveWithOtherStridesWeights(stride: 1)
+        }
+    }
+
+    @Test("they describe the layer they were made for")
+    func description() {
+        let w = [Float](repeating: 0, count: 32 * 16 * 9)
+        let prepared = w.withUnsafeBufferPointer {
+            Conv2dForwardWeights(
+                $0.baseAddress!, outChannels: 32, inChannels: 16, kernelSize: 3, stride: 1,
+                padding: 1)
+        }
+        #expect("\(prepared)" == "weights [32, 16, 3, 3], stride 1, padding 1")
+    }
+}

@@ -44,7 +44,7 @@ public func conv2dForward(
     }
     checkArgument(
         prepared?.matches(s) ?? true,
-        "conv2dForward: weights prepared for another layer than \(s)")
+        "conv2dForward: \(prepared!) prepared for another layer than \(s)")
     checkArgument(
         inputNormalization == nil,
         "conv2dForward: an input normalization needs Winograd's shapes, got \(s)")

@@ -7,7 +7,7 @@
 /// same transform, so the same bits. Other shapes keep nothing (their paths read the weights
 /// as they are, or pack them per call as before). The weights are copied: changing the
 /// original afterwards does not reach these.
-public struct Conv2dForwardWeights: Sendable {
+public struct Conv2dForwardWeights: Sendable, CustomStringConvertible {
     /// The layer these are for: K, C, the kernel, stride and padding (one value for both axes).
     let outChannels: Int
     let inChannels: Int
@@ -47,6 +47,12 @@ public struct Conv2dForwardWeights: Sendable {
         } else {
             winograd = nil
         }
+    }
+
+    /// The layer they were made for: `weights [32, 16, 3, 3], stride 1, padding 1`.
+    public var description: String {
+        "weights [\(outChannels), \(inChannels), \(kernelSize), \(kernelSize)], stride \(stride), "
+            + "padding \(padding)"
     }
 
     /// Whether these weights are for the layer of `s` (any batch and image size).
