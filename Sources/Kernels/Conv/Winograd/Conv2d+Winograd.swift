@@ -300,7 +300,7 @@ public func conv2dForwardWinograd(
     checkArgument(winogradApplies(s), "conv2dForwardWinograd: needs 3×3, stride 1, padding 1")
     checkArgument(
         prepared.map { $0.matches(s) && $0.winograd != nil } ?? true,
-        "conv2dForwardWinograd: \(prepared!) prepared for another layer than \(s)")
+        "conv2dForwardWinograd: weights prepared for another layer than \(s)")
     let plan = F4x4.Plan(s, inputNormalization: inputNormalization)
     let packed =
         prepared?.winograd ?? F4x4.packWeights(s, weight: weight, panelCount: plan.panelCount)
