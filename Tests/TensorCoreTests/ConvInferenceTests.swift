@@ -25,30 +25,43 @@ struct ConvInferenceTests {
         "relu(conv + residual), relu(conv) and conv + residual equal the separate operations, bit for bit",
         arguments: shapes.indices)
     func matchesSeparateOperations(index: Int) {
-        let (xShape, k, kernel, stride, padding) = Self.shapes[index]
-        let x = randomTensor(xShape, seed: 1)
-        let w = randomTensor([k, xShape[1], kernel, kernel], seed: 2)
-        let b = randomTensor([k], seed: 3)
+        let (x, w, b, stride, padding) = Self.layer(index)
         Tensor.withoutGrad {
             let plain = conv2d(x, weight: w, bias: b, stride: stride, padding: padding)
             let r = randomTensor(plain.shape, seed: 4)
-            for tiles in InstructionSet.allCases {
-                for threads in [1, 2] {
-                    InstructionSet.$tiles.withValue(tiles) {
-                        Parallel.withThreadCount(threads) {
-                            let context = "\(tiles) tiles, \(threads) threads"
-                            func fused(_ residual: Tensor?, _ relu: Bool) -> [Float] {
-                                conv2dInference(
-                                    x, weight: w, bias: b, stride: stride, padding: padding,
-                                    adding: residual, relu: relu
-                                ).data
-                            }
-                            #expect(fused(r, true) == (plain + r).relu().data, "\(context)")
-                            #expect(fused(nil, true) == plain.relu().data, "\(context)")
-                            #expect(fused(r, false) == (plain + r).data, "\(context)")
-                            #expect(fused(nil, false) == plain.data, "\(context)")
-                        }
-                    }
+            Self.onEveryTileAndThreadCount { context in
+                func fused(_ residual: Tensor?, _ relu: Bool) -> [Float] {
+                    conv2dInference(
+                        x, weight: w, bias: b, stride: stride, padding: padding,
+                        adding: residual, relu: relu
+                    ).data
+                }
+                #expect(fused(r, true) == (plain + r).relu().data, "\(context)")
+                #expect(fused(nil, true) == plain.relu().data, "\(context)")
+                #expect(fused(r, false) == (plain + r).data, "\(context)")
+                #expect(fused(nil, false) == plain.data, "\(context)")
+            }
+        }
+    }
+
+    /// The input, weight, bias, stride and padding of case `index` of `shapes`.
+    static func layer(_ index: Int) -> (
+        x: Tensor, weight: Tensor, bias: Tensor, stride: Int, padding: Int
+    ) {
+        let (xShape, k, kernel, stride, padding) = shapes[index]
+        return (
+            randomTensor(xShape, seed: 1), randomTensor([k, xShape[1], kernel, kernel], seed: 2),
+            randomTensor([k], seed: 3), stride, padding
+        )
+    }
+
+    /// `body(context)` with every instruction set's tiles on one and two threads; `context`
+    /// names them, for a failure's message.
+    static func onEveryTileAndThreadCount(_ body: (String) -> Void) {
+        for tiles in InstructionSet.allCases {
+            for threads in [1, 2] {
+                InstructionSet.$tiles.withValue(tiles) {
+                    Parallel.withThreadCount(threads) { body("\(tiles) tiles, \(threads) threads") }
                 }
             }
         }
@@ -67,39 +80,27 @@ struct ConvInferenceTests {
         "weights prepared once give the bits of weights prepared in each call, for any batch",
         arguments: shapes.indices)
     func preparedWeightsGiveTheSameBits(index: Int) {
-        let (xShape, k, kernel, stride, padding) = Self.shapes[index]
-        let x = randomTensor(xShape, seed: 1)
-        let w = randomTensor([k, xShape[1], kernel, kernel], seed: 2)
-        let b = randomTensor([k], seed: 3)
+        let (x, w, b, stride, padding) = Self.layer(index)
         let prepared = Self.prepare(w, stride: stride, padding: padding)
         // The first image alone, then the batch: the same prepared weights serve both.
         let first = Tensor(
-            shape: [1] + xShape.dropFirst(), data: Array(x.data.prefix(x.count / xShape[0])))
+            shape: [1] + x.shape.dropFirst(), data: Array(x.data.prefix(x.count / x.shape[0])))
         Tensor.withoutGrad {
-            for tiles in InstructionSet.allCases {
-                for threads in [1, 2] {
-                    InstructionSet.$tiles.withValue(tiles) {
-                        Parallel.withThreadCount(threads) {
-                            for input in [first, x] {
-                                let r = randomTensor(
-                                    conv2d(
-                                        input, weight: w, bias: b, stride: stride,
-                                        padding: padding
-                                    ).shape, seed: 4)
-                                for (residual, relu) in [(r, true), (nil, false)] {
-                                    func fused(_ prepared: Conv2dForwardWeights?) -> [Float] {
-                                        conv2dInference(
-                                            input, weight: w, bias: b, stride: stride,
-                                            padding: padding, adding: residual, relu: relu,
-                                            prepared: prepared
-                                        ).data
-                                    }
-                                    #expect(
-                                        fused(prepared) == fused(nil),
-                                        "\(tiles) tiles, \(threads) threads, \(input.shape)")
-                                }
-                            }
-                        }
+            Self.onEveryTileAndThreadCount { context in
+                for input in [first, x] {
+                    func fused(_ residual: Tensor?, _ relu: Bool, _ prepared: Conv2dForwardWeights?)
+                        -> Tensor
+                    {
+                        conv2dInference(
+                            input, weight: w, bias: b, stride: stride, padding: padding,
+                            adding: residual, relu: relu, prepared: prepared)
+                    }
+                    let r = randomTensor(fused(nil, false, nil).shape, seed: 4)
+                    for (residual, relu) in [(r, true), (nil, false)] {
+                        #expect(
+                            fused(residual, relu, prepared).data
+                                == fused(residual, relu, nil).data,
+                            "\(context), \(input.shape)")
                     }
                 }
             }
