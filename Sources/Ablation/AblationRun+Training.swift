@@ -5,6 +5,9 @@ import Training
 extension AblationRun {
     /// Trains every remaining net, writing each as it finishes.
     ///
+    /// A net whose first steps ``estimate(steps:analyses:)`` took is carried on from there (the
+    /// same bits as training it in one go).
+    ///
     /// With several lanes (``lanes(forNets:batch:)``: two by default when the thread count is
     /// even) the nets train side by side, each lane taking the next net as it comes free, the
     /// longest nets first (by the estimate's seconds per step, or by depth without one) so that
@@ -30,7 +33,11 @@ extension AblationRun {
         let training = NetTraining(config: config, data: try data())
         return try trainAll(estimate: estimate, shouldStop: shouldStop) {
             (net, seed, progress, shouldStop) throws(AblationError) in
-            try training.train(net, seed: seed, progress: progress, shouldStop: shouldStop)
+            // Carried on from the estimate's steps where it took them.
+            if let begun = takeBegun(net, seed: seed) {
+                return try training.train(begun, progress: progress, shouldStop: shouldStop)
+            }
+            return try training.train(net, seed: seed, progress: progress, shouldStop: shouldStop)
         }
     }
 
@@ -73,7 +80,11 @@ extension AblationRun {
             // Made once here rather than by lanes racing to make it.
             try directory.createDirectory(for: directory.weightsPath(first.net, seed: first.seed))
         }
-        let suiteStart = ContinuousClock.now
+        // From the estimate's first steps where it began nets this run will carry on.
+        let suiteStart =
+            begunNets.locked { begun in
+                begun.isEmpty ? nil : begun.values.map(\.start).min()
+            } ?? .now
         let afterTraining = estimate?.analysisSeconds ?? 0
         // Escapable only to satisfy the exclusivity check: `train`'s closures call it.
         withoutActuallyEscaping(shouldStop) { shouldStop in
@@ -81,8 +92,11 @@ extension AblationRun {
                 while let (index, net, seed) = board.locked({ $0.take() }) {
                     let label =
                         "[\(skipped + index + 1)/\(config.runs.count)] \(net.name) seed \(seed)"
+                    // A net the estimate began has its first steps taken already.
+                    let taken = begunNets.locked { $0[BegunKey(net: net, seed: seed)]?.steps ?? 0 }
                     board.locked {
-                        $0.running[lane] = .init(label: label, net: net, start: .now, step: 0)
+                        $0.running[lane] = .init(
+                            label: label, net: net, start: .now, firstStep: taken, step: taken)
                     }
                     do throws(AblationError) {
                         let trained = try train(
@@ -149,7 +163,7 @@ extension AblationRun {
     /// side by side, each net in progress with its step (two of them, and how many more),
     /// then the suite's ETA: `[1/6] res-56 seed 0 120/300 | [2/6] plain-56 seed 0 118/300 ·
     /// suite ETA 6m10s`. The suite's ETA counts the nets still to train, taken by the lanes as
-    /// they come free, and the analyses after them. A net that has taken no step yet is
+    /// they come free, and the analyses after them. A net that has taken no step in its lane yet is
     /// reckoned at its estimated speed, or at the mean of the others'.
     fileprivate func statusLine(_ state: TrainingBoard, lanes: Int, afterTraining: Double)
         -> String
@@ -157,7 +171,8 @@ extension AblationRun {
         let now = ContinuousClock.now
         let running = state.running.compactMap { $0 }
         let measured = running.map {
-            $0.step > 0 ? seconds(from: $0.start, to: now) / Double($0.step) : nil
+            $0.step > $0.firstStep
+                ? seconds(from: $0.start, to: now) / Double($0.step - $0.firstStep) : nil
         }
         let speeds = measured.compactMap { $0 }
         let typical = speeds.isEmpty ? 0 : speeds.reduce(0, +) / Double(speeds.count)
@@ -194,6 +209,8 @@ struct TrainingBoard: LaneStopping {
         var net: AblationNet
         /// When its lane took it.
         var start: ContinuousClock.Instant
+        /// Steps taken before that (by the estimate).
+        var firstStep: Int
         /// Steps taken so far.
         var step: Int
     }

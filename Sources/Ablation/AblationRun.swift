@@ -42,6 +42,8 @@ public final class AblationRun {
 
     /// Loaded on first use.
     private var loadedData: AblationData?
+    /// The nets whose first steps the estimate took, until the training carries them on.
+    let begunNets = LaneBoard([BegunKey: BegunNet]())
 
     /// A run of `config` in `directory`; nothing is read or written until a method needs it.
     ///
@@ -296,6 +298,10 @@ public final class AblationRun {
     /// nets, and (unless `analyses` is false: `--train-only`) the analyses not yet in the
     /// directory for this run's nets.
     ///
+    /// The timed steps are real ones: each net still to train takes its first steps here (its
+    /// first seed still to train, on its own batches, with the recipe's rates), and
+    /// ``trainAll(estimate:shouldStop:)`` carries it on from there, to the same bits as a net
+    /// trained in one go; a net with every seed finished is timed on a throwaway copy.
     /// Nets that will train side by side (``lanes(forNets:batch:)``) are timed side by side, on the
     /// threads each will have, and the training's time is when the lanes would finish, taking
     /// the nets longest first as ``trainAll(estimate:shouldStop:)`` does. The analyses run a
@@ -308,7 +314,8 @@ public final class AblationRun {
     ///   - includingAnalyses: whether to count the analyses still to do (the argument
     ///     labelled `analyses`).
     /// - Throws: the errors of ``data()``; `AblationError.invalidConfiguration` when SGD
-    ///   refuses the recipe's settings.
+    ///   refuses the recipe's settings; `.diverged` when a net's loss stops being finite in
+    ///   its first steps.
     public func estimate(steps: Int = 3, analyses includingAnalyses: Bool = true)
         throws(AblationError) -> SuiteEstimate
     {
@@ -316,13 +323,16 @@ public final class AblationRun {
         let lanes = try lanes(forNets: todo.count)
         // The analyses' lanes (one net left to train takes every thread).
         let analysisLanes = try analysisLanes()
-        let timings = try timeNets(steps: steps, lanes: todo.isEmpty ? analysisLanes : lanes)
+        let timings = try timeNets(
+            steps: steps, lanes: todo.isEmpty ? analysisLanes : lanes, beginning: todo)
         let test = try data().test
         let testImages = min(config.testLimit ?? test.count, test.count)
+        let taken = begunNets.locked { $0.mapValues(\.steps) }
         let perNet = todo.map { item in
             let time = timings[item.net]!
+            let left = config.iterations - (taken[BegunKey(item)] ?? 0)
             return (
-                training: time.step * Double(config.iterations),
+                training: time.step * Double(left),
                 evaluation: time.image
                     * Double(config.evaluations * config.evaluationImages + testImages)
             )
@@ -355,10 +365,17 @@ public final class AblationRun {
     /// `i + lanes.count`, … (a plain net beside its residual twin, with two lanes), each on
     /// `lanes.threadsEach` threads. The list of nets is repeated until every lane has as many
     /// to time as the others (a net timed twice keeps its first timing), so no lane runs alone.
-    func timeNets(steps: Int, lanes: NetLanes) throws(AblationError)
-        -> [AblationNet: (step: Double, image: Double)]
-    {
+    ///
+    /// A net with a seed in `todo` is timed on that seed's training, begun here (the first
+    /// such seed; or carried on, when an earlier estimate began it) and kept in
+    /// `begunNets` for ``trainAll(estimate:shouldStop:)``: its steps are the run's own. One
+    /// with none, or whose training has no step left, is timed on a throwaway net of seed 0
+    /// and the first batch.
+    func timeNets(
+        steps: Int, lanes: NetLanes, beginning todo: [(net: AblationNet, seed: UInt64)] = []
+    ) throws(AblationError) -> [AblationNet: (step: Double, image: Double)] {
         let data = try data()
+        let training = NetTraining(config: config, data: data)
         let batch = data.trainLoader(batchSize: config.batchSize, seed: 0)
             .batch(at: .init(epoch: 0, batch: 0))
         let images = data.trainBatches(256, batchSize: 256)
@@ -372,9 +389,25 @@ public final class AblationRun {
         lanes.run { lane in
             var timed: [AblationNet: (step: Double, image: Double)] = [:]
             do throws(AblationError) {
-                for net in stride(from: lane, to: nets.count, by: lanes.count).map({ nets[$0] }) {
-                    let model = build(net, seed: 0, data: data)
-                    let step = try timeSteps(model, config: config, batch: batch, steps: steps)
+                for index in stride(from: lane, to: nets.count, by: lanes.count) {
+                    let net = nets[index]
+                    // The net's own training, where it has one to begin (once, not for a
+                    // repeat that only keeps this lane busy).
+                    let seed = index < config.nets.count ? todo.first { $0.net == net }?.seed : nil
+                    var begun: BegunNet?
+                    if let seed {
+                        begun = begunNets.locked { $0[BegunKey(net: net, seed: seed)] }
+                        if begun == nil { begun = try training.begin(net, seed: seed) }
+                    }
+                    let model: ResNet
+                    let step: Double
+                    if let begun, let seconds = try timeSteps(begun, training, steps: steps) {
+                        begunNets.locked { $0[BegunKey(net: net, seed: begun.seed)] = begun }
+                        (model, step) = (begun.model, seconds)
+                    } else {
+                        model = build(net, seed: 0, data: data)
+                        step = try timeSteps(model, config: config, batch: batch, steps: steps)
+                    }
                     let forward = timeForward(model, on: images)
                     timed[net] = (step, forward / Double(images.count))
                 }
@@ -388,6 +421,11 @@ public final class AblationRun {
             timings.merge(try result.get()) { first, _ in first }
         }
         return timings
+    }
+
+    /// Takes a net's training out of `begunNets` (nil when the estimate did not begin it).
+    func takeBegun(_ net: AblationNet, seed: UInt64) -> BegunNet? {
+        begunNets.locked { $0.removeValue(forKey: BegunKey(net: net, seed: seed)) }
     }
 
     func save(_ result: NetResult, model: ResNet) throws(AblationError) {
@@ -508,9 +546,28 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
     }
 }
 
-/// Seconds of one forward-only pass over `set` (after one untimed pass).
+/// Seconds of one forward-only pass over `set`, the first: the run's measurements are
+/// first passes too, each folding the net afresh.
 func timeForward(_ model: ResNet, on set: EvaluationSet) -> Double {
-    Timing.medianSeconds(repeats: 1) { _ = score(model, on: set) }
+    Timing.seconds { _ = score(model, on: set) }
+}
+
+/// Median seconds of `steps` steps of `begun`'s training, after one untimed step: the
+/// run's own steps, test-error measurements left out of the time. With fewer steps left
+/// than that, the median of those after the first (of the only one, with one left); nil with
+/// none left.
+func timeSteps(_ begun: BegunNet, _ training: NetTraining, steps: Int) throws(AblationError)
+    -> Double?
+{
+    var times: [Double] = []
+    for _ in 0...max(1, steps) {
+        let before = begun.trainSeconds
+        guard try training.step(begun) else { break }
+        times.append(begun.trainSeconds - before)
+    }
+    guard !times.isEmpty else { return nil }
+    if times.count > 1 { times.removeFirst() }
+    return times.sorted()[times.count / 2]
 }
 
 /// Median seconds of `steps` training steps (forward, loss, backward, SGD with the recipe's
@@ -524,4 +581,17 @@ func timeSteps(_ model: ResNet, config: AblationConfig, batch: DataLoader.Batch,
     return Timing.medianSeconds(repeats: steps) {
         _ = trainingStep(model, images: batch.images, labels: batch.labels, optimizer: optimizer)
     }
+}
+
+/// A net of the run and its seed: which training a `BegunNet` is.
+struct BegunKey: Hashable {
+    let net: AblationNet
+    let seed: UInt64
+
+    init(net: AblationNet, seed: UInt64) {
+        self.net = net
+        self.seed = seed
+    }
+
+    init(_ run: (net: AblationNet, seed: UInt64)) { self.init(net: run.net, seed: run.seed) }
 }

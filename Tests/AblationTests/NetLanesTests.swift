@@ -196,6 +196,51 @@ struct NetLanesTests {
         #expect(throws: AblationError.self) { try landscapes(both) }
     }
 
+    @Test("the estimate's timed steps are the nets' first: carried on, the same records")
+    func estimateBeginsTheTraining() throws {
+        let reference = try tinyRun(freshDirectory("unestimated"))
+        try reference.prepare()
+        #expect(try reference.trainAll())
+
+        // Side by side, each net's first 4 of 6 steps taken by the estimate (the measurement
+        // after step 3 among them), then a second estimate takes the last 2 (and the
+        // measurement and the final test after step 6), then a third has none left to take.
+        let run = try tinyRun(freshDirectory("estimated"), threads: 2)
+        try run.prepare()
+        let first = try run.estimate(steps: 3, analyses: false)
+        let taken = run.begunNets.locked { $0.mapValues(\.steps) }
+        #expect(taken.count == 4)
+        #expect(taken.values.allSatisfy { $0 == 4 }, "\(taken)")
+        // The estimate counts only the steps left after its own.
+        #expect(first.trainingSeconds > 0)
+        #expect(try run.estimate(steps: 3, analyses: false).trainingSeconds == 0)
+        #expect(run.begunNets.locked { $0.values.allSatisfy { $0.steps == 6 } })
+        let none = try run.estimate(steps: 3, analyses: false)
+        #expect(none.trainingSeconds == 0)
+        #expect(run.begunNets.locked { $0.values.allSatisfy { $0.steps == 6 } })
+        #expect(first.remaining == 4 && none.remaining == 4)
+        #expect(try run.trainAll(estimate: none))
+        #expect(run.begunNets.locked { $0.isEmpty })
+        try expectSameRecords(run, as: reference)
+
+        // Begun by one estimate, carried on by the training from step 4.
+        let carried = try tinyRun(freshDirectory("carried"), threads: 2)
+        try carried.prepare()
+        let estimate = try carried.estimate(steps: 3, analyses: false)
+        var steps: [Int] = []
+        let lock = NSLock()
+        #expect(
+            try carried.trainAll(
+                estimate: estimate,
+                shouldStop: {
+                    lock.withLock { steps.append(0) }
+                    return false
+                }))
+        // Asked after each of the 2 steps left of each net, not after the estimate's.
+        #expect(steps.count == 4 * 2)
+        try expectSameRecords(carried, as: reference)
+    }
+
     @Test("a stop side by side keeps the finished nets, and a rerun ends as an unbroken run")
     func stopSideBySide() throws {
         let reference = try tinyRun(freshDirectory("straight"))
