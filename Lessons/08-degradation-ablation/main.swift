@@ -85,7 +85,7 @@ func loadRun() throws -> (results: AblationResults, directory: String, trainedNo
     print("no finished run in \(directory): training the default ablation there now")
     let estimate = try run.estimate()
     print(estimate.description)
-    try run.trainAll(estimate: estimate)
+    try run.trainAll(estimate: estimate, analysesAlongside: true)
     try run.analyse(estimate: estimate)
     return (try run.writeOutputs(command: "lesson-08 --run \(directory)"), directory, true)
 }

@@ -114,12 +114,13 @@ extension AblationConfig {
         for seed in seeds {
             list.append(
                 (
-                    AnalysisName.initDiagnostics(seed: seed), "init diagnostics, seed \(seed)",
+                    AnalysisName.initDiagnostics(seed: seed),
+                    UntrainedAnalysis.initDiagnostics.what(seed),
                     InitDiagnostics.self
                 ))
             list.append(
                 (
-                    AnalysisName.shattered(seed: seed), "shattered gradients, seed \(seed)",
+                    AnalysisName.shattered(seed: seed), UntrainedAnalysis.shattered.what(seed),
                     ShatteredGradients.self
                 )
             )
@@ -190,6 +191,14 @@ extension AblationRun {
         directory.hasAnalysis(name, type, for: config)
     }
 
+    /// Whether `analysis` of `seed` is done for this run's nets.
+    func isDone(_ analysis: UntrainedAnalysis, seed: UInt64) -> Bool {
+        switch analysis {
+        case .initDiagnostics: isDone(analysis.name(seed), InitDiagnostics.self)
+        case .shattered: isDone(analysis.name(seed), ShatteredGradients.self)
+        }
+    }
+
     /// Runs every analysis that is not yet in the directory for this run's nets: for each
     /// seed the init-time diagnostics, the shattered gradients and, once its nets are
     /// trained, the trained diagnostics and lesions; for the first seed the loss landscapes
@@ -221,22 +230,14 @@ extension AblationRun {
         }
         return try withThreads { () throws(AblationError) -> Bool in
             for seed in config.seeds {
-                guard
-                    try phase(
-                        AnalysisName.initDiagnostics(seed: seed), InitDiagnostics.self,
-                        "init diagnostics, seed \(seed)",
-                        { () throws(AblationError) in
-                            try initDiagnostics(seed: seed, data: data, shouldStop: shouldStop)
-                        })
-                else { return false }
-                guard
-                    try phase(
-                        AnalysisName.shattered(seed: seed), ShatteredGradients.self,
-                        "shattered gradients, seed \(seed)",
-                        { () throws(AblationError) in
-                            try shattered(seed: seed, data: data, shouldStop: shouldStop)
-                        })
-                else { return false }
+                for analysis in [UntrainedAnalysis.initDiagnostics, .shattered] {
+                    guard
+                        try make(
+                            analysis, seed: seed, data: data,
+                            expected: expected[analysis.name(seed)],
+                            shouldStop: shouldStop)
+                    else { return false }
+                }
                 guard
                     try phase(
                         AnalysisName.trained(seed: seed), TrainedDiagnostics.self,
@@ -258,6 +259,29 @@ extension AblationRun {
                 else { return false }
             }
             return true
+        }
+    }
+
+    /// Makes `analysis` of `seed` unless its file is already there for this run's nets
+    /// (``once``), on `lanes` (nil: ``analysisLanes()``; given, the lane of the training it
+    /// runs beside, and its line says so); false when stopped.
+    func make(
+        _ analysis: UntrainedAnalysis, seed: UInt64, data: AblationData, lanes: NetLanes? = nil,
+        expected: Double?, shouldStop: () -> Bool
+    ) throws(AblationError) -> Bool {
+        let what = analysis.what(seed) + (lanes == nil ? "" : ", beside the training")
+        switch analysis {
+        case .initDiagnostics:
+            return try once(analysis.name(seed), InitDiagnostics.self, what, expected: expected) {
+                () throws(AblationError) in
+                try initDiagnostics(seed: seed, data: data, lanes: lanes, shouldStop: shouldStop)
+            }
+        case .shattered:
+            return try once(analysis.name(seed), ShatteredGradients.self, what, expected: expected)
+            {
+                () throws(AblationError) in
+                try shattered(seed: seed, data: data, lanes: lanes, shouldStop: shouldStop)
+            }
         }
     }
 
@@ -292,18 +316,20 @@ extension AblationRun {
     }
 
     /// Gradient per layer and block responses of every net of `seed` at initialisation
-    /// (nil when stopped), a net per lane (``inLanes(_:order:shouldStop:_:)``).
-    func initDiagnostics(seed: UInt64, data: AblationData, shouldStop: () -> Bool = { false })
-        throws(AblationError) -> InitDiagnostics?
-    {
+    /// (nil when stopped), a net per lane (``inLanes(_:order:lanes:shouldStop:_:)``; `lanes`
+    /// nil: ``analysisLanes()``).
+    func initDiagnostics(
+        seed: UInt64, data: AblationData, lanes: NetLanes? = nil,
+        shouldStop: () -> Bool = { false }
+    ) throws(AblationError) -> InitDiagnostics? {
         let batch = data.train.prefix(config.analysis.diagnosticImages)
         let images = batch.allImages()
         let labels = batch.labels
         let nets = config.nets
         guard
             let profiles = try inLanes(
-                "init diagnostics, seed \(seed)", order: AnalysisJobs.initOrder(config),
-                shouldStop: shouldStop,
+                UntrainedAnalysis.initDiagnostics.what(seed), order: AnalysisJobs.initOrder(config),
+                lanes: lanes, shouldStop: shouldStop,
                 { index, status, _ -> (ResponseProfile, GradientProfile)? in
                     let net = nets[index]
                     status(net.name)
@@ -323,17 +349,18 @@ extension AblationRun {
     }
 
     /// The gradient correlation of nearby inputs at initialisation, at `shatteredDepths`
-    /// (nil when stopped), a net per lane.
-    func shattered(seed: UInt64, data: AblationData, shouldStop: () -> Bool = { false })
-        throws(AblationError) -> ShatteredGradients?
-    {
+    /// (nil when stopped), a net per lane (`lanes` nil: ``analysisLanes()``).
+    func shattered(
+        seed: UInt64, data: AblationData, lanes: NetLanes? = nil,
+        shouldStop: () -> Bool = { false }
+    ) throws(AblationError) -> ShatteredGradients? {
         let pairs = config.analysis.shatteredPairs
         let images = Diagnostics.neighbourPairs(data.train.prefix(pairs).allImages())
         let nets = AnalysisJobs.shatteredNets(config)
         guard
             let values = try inLanes(
-                "shattered gradients, seed \(seed)", order: AnalysisJobs.shatteredOrder(config),
-                shouldStop: shouldStop,
+                UntrainedAnalysis.shattered.what(seed), order: AnalysisJobs.shatteredOrder(config),
+                lanes: lanes, shouldStop: shouldStop,
                 { index, status, _ -> Double? in
                     let net = nets[index]
                     status(net.name)
@@ -405,7 +432,8 @@ extension AblationRun {
     /// Runs the jobs `order` lists (each index once, from 0) side by side as the training's
     /// lanes run (``analysisLanes()``: with two threads, each job on one thread, where scoring
     /// runs in slices that stay in cache), else one after the other on every thread; the lanes
-    /// take them in `order`. The same bits either way: every kernel's are the same on any
+    /// take them in `order`. Given `lanes`, those instead (one lane of the training's, for an
+    /// analysis beside it: then the status line is the training's, and this one says nothing). The same bits either way: every kernel's are the same on any
     /// thread count. `job(index, status, shouldStop)` computes job `index`, nil when
     /// stopped; `status` sets its lane's part of the status line (after `what`), and
     /// `shouldStop` asks the run's, once for all the lanes. The data are loaded before the
@@ -413,13 +441,15 @@ extension AblationRun {
     /// - Returns: the results in job order; nil when stopped.
     /// - Throws: the first lane's error, the other lanes stopped at their next job or check.
     func inLanes<Value>(
-        _ what: String, order: [Int], shouldStop: () -> Bool,
+        _ what: String, order: [Int], lanes given: NetLanes? = nil, shouldStop: () -> Bool,
         _ job: (
             _ index: Int, _ status: (String) -> Void, _ shouldStop: () -> Bool
         ) throws(AblationError) -> Value?
     ) throws(AblationError) -> [Value]? {
         _ = try self.data()
-        let lanes = try analysisLanes()
+        let lanes: NetLanes
+        if let given { lanes = given } else { lanes = try analysisLanes() }
+        let reports = given == nil
         let board = LaneBoard(LaneQueue<Value>(order: order, lanes: lanes.count))
         // Escapable only to satisfy the exclusivity check: the lanes' closures call it.
         withoutActuallyEscaping(shouldStop) { shouldStop in
@@ -430,6 +460,7 @@ extension AblationRun {
                         let value = try job(
                             index,
                             { line in
+                                guard reports else { return }
                                 board.locked { state in
                                     state.lines[lane] = line
                                     progress.status("\(what): \(state.statusLine)")
@@ -489,6 +520,29 @@ public enum AnalysisName {
     public static func trained(seed: UInt64) -> String { "trained-seed\(seed)" }
     /// The loss landscapes of the analysed pair.
     public static func landscape(seed: UInt64) -> String { "landscape-seed\(seed)" }
+}
+
+/// The analyses that measure nets at initialisation: they need no trained net, so they may
+/// run beside the training, in a lane that has no net left to train
+/// (``AblationRun/trainAll(estimate:analysesAlongside:shouldStop:)``).
+enum UntrainedAnalysis: CaseIterable {
+    case initDiagnostics, shattered
+
+    /// Its file's name for `seed` (``AnalysisName``).
+    func name(_ seed: UInt64) -> String {
+        switch self {
+        case .initDiagnostics: AnalysisName.initDiagnostics(seed: seed)
+        case .shattered: AnalysisName.shattered(seed: seed)
+        }
+    }
+
+    /// `init diagnostics, seed 0`: what the run's lines call it.
+    func what(_ seed: UInt64) -> String {
+        switch self {
+        case .initDiagnostics: "init diagnostics, seed \(seed)"
+        case .shattered: "shattered gradients, seed \(seed)"
+        }
+    }
 }
 
 /// The jobs of the analyses that run a net per lane, and the order the lanes take them in:

@@ -14,24 +14,38 @@ extension AblationRun {
     /// the lanes finish close together. With one lane they train one after another in the
     /// configuration's order. The results are the same either way.
     ///
+    /// With `analysesAlongside`, a lane that finds no net left to take while another still
+    /// trains makes the analyses that need no trained net instead (the init diagnostics and
+    /// shattered gradients not yet in the directory, each whole in that lane, as the
+    /// ``analyse(estimate:shouldStop:)`` that follows would make them: the same files), so
+    /// the lanes end closer together; where the analyses run in other lanes than the
+    /// training's (memory), or there is one lane, it does nothing.
+    ///
     /// - Parameters:
     ///   - estimate: the result of ``estimate(steps:analyses:)``, if one was made: its lanes
     ///     are used (when it counted the same nets), and the status line's suite ETA starts
     ///     from its seconds per step and analysis time (nil: later nets are reckoned at the
     ///     speed of the nets in progress, and no analyses).
-    ///   - shouldStop: asked after every step (by one lane at a time); true abandons the nets
-    ///     in progress (the finished ones are already on disk) and returns false.
+    ///   - analysesAlongside: whether the lanes that run out of nets make the analyses of
+    ///     untrained nets (for a run that analyses next; false: training only).
+    ///   - shouldStop: asked after every step (by one lane at a time), and by an analysis
+    ///     beside the training as ``analyse(estimate:shouldStop:)`` asks it; true abandons the
+    ///     nets and the analysis in progress (the finished ones are already on disk) and
+    ///     returns false.
     /// - Returns: true when every net of the configuration is finished.
     /// - Throws: `AblationError.diverged` when a net's loss stops being finite (the nets in
     ///   progress in the other lanes are abandoned); `.invalidConfiguration` when SGD refuses
-    ///   the recipe's settings; `.cannotWrite` when a result or its weights cannot be written;
-    ///   the errors of ``data()``.
+    ///   the recipe's settings; `.cannotWrite` when a result or its weights, or an analysis
+    ///   file, cannot be written; the errors of ``data()``.
     @discardableResult
     public func trainAll(
-        estimate: SuiteEstimate? = nil, shouldStop: () -> Bool = { false }
+        estimate: SuiteEstimate? = nil, analysesAlongside: Bool = false,
+        shouldStop: () -> Bool = { false }
     ) throws(AblationError) -> Bool {
         let training = NetTraining(config: config, data: try data())
-        return try trainAll(estimate: estimate, shouldStop: shouldStop) {
+        return try trainAll(
+            estimate: estimate, analysesAlongside: analysesAlongside, shouldStop: shouldStop
+        ) {
             (net, seed, progress, shouldStop) throws(AblationError) in
             // Carried on from the estimate's steps where it took them.
             if let begun = takeBegun(net, seed: seed) {
@@ -41,12 +55,12 @@ extension AblationRun {
         }
     }
 
-    /// ``trainAll(estimate:shouldStop:)`` with each net trained by `train` (tests make one
-    /// net fail there). `train` is called from the lanes' threads, one net per call; it
-    /// reports each step to its `progress` and asks its `shouldStop` after each, returning
-    /// nil when told to stop.
+    /// ``trainAll(estimate:analysesAlongside:shouldStop:)`` with each net trained by `train`
+    /// (tests make one net fail there). `train` is called from the lanes' threads, one net
+    /// per call; it reports each step to its `progress` and asks its `shouldStop` after each,
+    /// returning nil when told to stop.
     func trainAll(
-        estimate: SuiteEstimate?, shouldStop: () -> Bool,
+        estimate: SuiteEstimate?, analysesAlongside: Bool = false, shouldStop: () -> Bool,
         train: (
             _ net: AblationNet, _ seed: UInt64, _ progress: (Int) -> Void,
             _ shouldStop: () -> Bool
@@ -72,10 +86,13 @@ extension AblationRun {
             })
         let order =
             lanes.count > 1 ? trainingOrder(todo, secondsPerStep: estimated) : Array(todo.indices)
+        let alongside =
+            analysesAlongside ? try untrainedAnalyses(beside: lanes, training: todo) : []
         let board = LaneBoard(
             TrainingBoard(
-                queue: order.map { todo[$0] }, running: Array(repeating: nil, count: lanes.count),
-                secondsPerStep: estimated))
+                queue: order.map { todo[$0] }, alongside: alongside,
+                beside: Array(repeating: nil, count: lanes.count),
+                running: Array(repeating: nil, count: lanes.count), secondsPerStep: estimated))
         if let first = todo.first {
             // Made once here rather than by lanes racing to make it.
             try directory.createDirectory(for: directory.weightsPath(first.net, seed: first.seed))
@@ -85,10 +102,34 @@ extension AblationRun {
             begunNets.locked { begun in
                 begun.isEmpty ? nil : begun.values.map(\.start).min()
             } ?? .now
-        let afterTraining = estimate?.analysisSeconds ?? 0
+        let afterTraining = estimate?.analysisSecondsAfterTraining ?? 0
+        let alongsideSeconds = Dictionary(
+            uniqueKeysWithValues: (estimate?.alongside ?? []).map { ($0.name, $0.laneSeconds) })
         // Escapable only to satisfy the exclusivity check: `train`'s closures call it.
         withoutActuallyEscaping(shouldStop) { shouldStop in
             lanes.run { lane in
+                // With no net left to take, the analyses beside the training, each whole here.
+                defer {
+                    while let (analysis, seed) = board.locked({ $0.takeAlongside() }) {
+                        board.locked { $0.beside[lane] = analysis.what(seed) }
+                        do throws(AblationError) {
+                            let made = try make(
+                                analysis, seed: seed, data: try data(),
+                                lanes: NetLanes(count: 1, threadsEach: lanes.threadsEach),
+                                expected: alongsideSeconds[analysis.name(seed)],
+                                shouldStop: { board.locked { $0.shouldStop(asking: shouldStop) } })
+                            board.locked { state in
+                                state.beside[lane] = nil
+                                if !made { state.stopped = true }
+                            }
+                        } catch {
+                            board.locked { state in
+                                state.beside[lane] = nil
+                                state.fail(error)
+                            }
+                        }
+                    }
+                }
                 while let (index, net, seed) = board.locked({ $0.take() }) {
                     let label =
                         "[\(skipped + index + 1)/\(config.runs.count)] \(net.name) seed \(seed)"
@@ -190,6 +231,7 @@ extension AblationRun {
             parts = running.prefix(2).map { "\($0.label) \($0.step)/\(config.iterations)" }
             if running.count > 2 { parts.append("\(running.count - 2) more") }
         }
+        parts += state.beside.compactMap { $0 }
         let later = state.queue[state.next...].map {
             (state.secondsPerStep[$0.net] ?? typical) * Double(config.iterations)
         }
@@ -219,6 +261,12 @@ struct TrainingBoard: LaneStopping {
     let queue: [(net: AblationNet, seed: UInt64)]
     /// The first net of `queue` no lane has taken.
     var next = 0
+    /// The analyses a lane makes when no net is left to take, in order.
+    let alongside: [(analysis: UntrainedAnalysis, seed: UInt64)]
+    /// The first of `alongside` no lane has taken.
+    var nextAlongside = 0
+    /// The analysis each lane is making beside the training, for the status line.
+    var beside: [String?] = []
     /// What each lane is training (nil: nothing, between nets or done).
     var running: [Running?]
     /// Seconds per step of each net: the estimate's, then each finished net's own.
@@ -234,5 +282,14 @@ struct TrainingBoard: LaneStopping {
         guard next < queue.count, failure == nil, !stopped else { return nil }
         defer { next += 1 }
         return (next, queue[next].net, queue[next].seed)
+    }
+
+    /// The next analysis to make beside the training, once every net is taken; nil when none
+    /// is left, or after a stop or a failure.
+    mutating func takeAlongside() -> (analysis: UntrainedAnalysis, seed: UInt64)? {
+        guard next == queue.count, nextAlongside < alongside.count, failure == nil, !stopped
+        else { return nil }
+        defer { nextAlongside += 1 }
+        return alongside[nextAlongside]
     }
 }

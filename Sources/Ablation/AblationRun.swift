@@ -300,11 +300,11 @@ public final class AblationRun {
     ///
     /// The timed steps are real ones: each net still to train takes its first steps here (its
     /// first seed still to train, on its own batches, with the recipe's rates), and
-    /// ``trainAll(estimate:shouldStop:)`` carries it on from there, to the same bits as a net
+    /// ``trainAll(estimate:analysesAlongside:shouldStop:)`` carries it on from there, to the same bits as a net
     /// trained in one go; a net with every seed finished is timed on a throwaway copy.
     /// Nets that will train side by side (``lanes(forNets:batch:)``) are timed side by side, on the
     /// threads each will have, and the training's time is when the lanes would finish, taking
-    /// the nets longest first as ``trainAll(estimate:shouldStop:)`` does. The analyses run a
+    /// the nets longest first as ``trainAll(estimate:analysesAlongside:shouldStop:)`` does. The analyses run a
     /// net per lane too, so the same timings serve them, each analysis's nets scheduled on
     /// the lanes as the run takes them (timed once more, one step per net, only when the
     /// training runs otherwise: a single net left to train takes every thread).
@@ -337,15 +337,7 @@ public final class AblationRun {
                     * Double(config.evaluations * config.evaluationImages + testImages)
             )
         }
-        // When the last lane finishes, shared between training and test error as their sums.
-        let order = trainingOrder(todo, secondsPerStep: timings.mapValues(\.step)).map {
-            index in perNet[index].training + perNet[index].evaluation
-        }
-        let finish = LaneSchedule.finish(order, lanes: lanes.count)
-        let training = perNet.reduce(0) { $0 + $1.training }
-        let evaluation = perNet.reduce(0) { $0 + $1.evaluation }
-        let share = training + evaluation > 0 ? finish / (training + evaluation) : 0
-        var analyses: [(name: String, seconds: Double)] = []
+        var analyses: [(name: String, seconds: Double, laneSeconds: Double)] = []
         if includingAnalyses {
             // Timed again, one step each, only where the analyses run otherwise than training.
             analyses = analysisEstimate(
@@ -353,11 +345,37 @@ public final class AblationRun {
                     ? timings : try timeNets(steps: 1, lanes: analysisLanes),
                 lanes: analysisLanes.count)
         }
+        // The analyses a lane makes beside the training once no net is left to take
+        // (`trainAll(estimate:analysesAlongside:shouldStop:)`), each whole in one lane.
+        let besideNames =
+            includingAnalyses
+            ? try untrainedAnalyses(beside: lanes, training: todo).map { $0.analysis.name($0.seed) }
+            : []
+        let beside = besideNames.compactMap { name in analyses.first { $0.name == name } }
+        // When the last lane finishes, shared between training, test error and the analyses
+        // beside them as their sums.
+        let order =
+            trainingOrder(todo, secondsPerStep: timings.mapValues(\.step)).map {
+                index in perNet[index].training + perNet[index].evaluation
+            } + beside.map(\.laneSeconds)
+        let finish = LaneSchedule.finish(order, lanes: lanes.count)
+        let training = perNet.reduce(0) { $0 + $1.training }
+        let evaluation = perNet.reduce(0) { $0 + $1.evaluation }
+        let besideSeconds = beside.reduce(0) { $0 + $1.laneSeconds }
+        let busy = training + evaluation + besideSeconds
+        let share = busy > 0 ? finish / busy : 0
         return SuiteEstimate(
             remaining: todo.count, finished: config.runs.count - todo.count,
             lanes: lanes, secondsPerStep: config.nets.map { ($0, timings[$0]!.step) },
             trainingSeconds: training * share, evaluationSeconds: evaluation * share,
-            analyses: analyses, includesAnalyses: includingAnalyses)
+            analyses: analyses.map { phase in
+                (
+                    phase.name,
+                    besideNames.contains(phase.name) ? phase.laneSeconds * share : phase.seconds
+                )
+            },
+            alongside: beside.map { ($0.name, $0.laneSeconds) }, includesAnalyses: includingAnalyses
+        )
     }
 
     /// Seconds per training step and per image scored forward only of every net of the
@@ -368,7 +386,7 @@ public final class AblationRun {
     ///
     /// A net with a seed in `todo` is timed on that seed's training, begun here (the first
     /// such seed; or carried on, when an earlier estimate began it) and kept in
-    /// `begunNets` for ``trainAll(estimate:shouldStop:)``: its steps are the run's own. One
+    /// `begunNets` for ``trainAll(estimate:analysesAlongside:shouldStop:)``: its steps are the run's own. One
     /// with none, or whose training has no step left, is timed on a throwaway net of seed 0
     /// and the first batch.
     func timeNets(
@@ -421,6 +439,20 @@ public final class AblationRun {
             timings.merge(try result.get()) { first, _ in first }
         }
         return timings
+    }
+
+    /// The analyses that lanes with no net left to train make beside the others, in the order
+    /// they take them (per seed, the shattered gradients, the larger, then the init
+    /// diagnostics), those not yet in the directory: none unless `lanes` has several lanes,
+    /// `training` is not empty, and the analyses run in the same lanes (``analysisLanes()``).
+    /// - Throws: the errors of ``data()``.
+    func untrainedAnalyses(beside lanes: NetLanes, training: [(net: AblationNet, seed: UInt64)])
+        throws(AblationError) -> [(analysis: UntrainedAnalysis, seed: UInt64)]
+    {
+        guard lanes.count > 1, !training.isEmpty, try analysisLanes() == lanes else { return [] }
+        return config.seeds.flatMap { seed in
+            [UntrainedAnalysis.shattered, .initDiagnostics].map { ($0, seed) }
+        }.filter { !isDone($0, seed: $1) }
     }
 
     /// Takes a net's training out of `begunNets` (nil when the estimate did not begin it).
@@ -516,6 +548,15 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
     public var analyses: [(name: String, seconds: Double)]
     /// The analyses not yet done, in all.
     public var analysisSeconds: Double { analyses.reduce(0) { $0 + $1.seconds } }
+    /// The analyses that lanes with no net left to train make beside the others, each whole
+    /// in one lane, with its seconds there; their share of the wall time is their entry in
+    /// `analyses`.
+    public var alongside: [(name: String, laneSeconds: Double)] = []
+    /// The analyses after the last net is trained.
+    public var analysisSecondsAfterTraining: Double {
+        analyses.filter { phase in !alongside.contains { $0.name == phase.name } }
+            .reduce(0) { $0 + $1.seconds }
+    }
     /// Whether the run will analyse (not `--train-only`).
     public var includesAnalyses = true
 
@@ -524,7 +565,8 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
 
     /// `estimated time on this machine: 9m40s (training 8m10s for 6 nets, test error 40s,
     /// analyses 50s); ms per step: plain-18 92, ...`; side by side, `(training 8m10s for 6
-    /// nets, 2 at a time, 1 thread each, ...); ms per step, side by side: plain-18 170, ...`.
+    /// nets, 2 at a time, 1 thread each, ...); ms per step, side by side: plain-18 170, ...`;
+    /// with analyses beside the training, `analyses 50s, 4s of them beside the training`.
     ///
     /// With every net already trained: `estimated time on this machine: 3m06s (the analyses;
     /// the 6 nets are trained); ms per step: ...`.
@@ -541,7 +583,11 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
         return "estimated time on this machine: \(formatDuration(totalSeconds)) (training "
             + "\(formatDuration(trainingSeconds)) for \(remaining) nets"
             + (sideBySide ? ", \(lanes)" : "") + ", test error \(formatDuration(evaluationSeconds))"
-            + (includesAnalyses ? ", analyses \(formatDuration(analysisSeconds))" : "") + "); "
+            + (includesAnalyses ? ", analyses \(formatDuration(analysisSeconds))" : "")
+            + (alongside.isEmpty
+                ? ""
+                : ", \(formatDuration(analysisSeconds - analysisSecondsAfterTraining)) of them "
+                    + "beside the training") + "); "
             + "ms per step\(sideBySide ? ", side by side" : ""): \(speeds.joined(separator: ", "))"
     }
 }

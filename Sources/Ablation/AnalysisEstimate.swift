@@ -25,16 +25,19 @@ extension AblationRun {
     /// arithmetic (the channels double where the map's sides halve), and the stem and the
     /// head are small beside 2 layers per block.
     ///
+    /// Each analysis's `laneSeconds` is its nets' costs added up: its time made whole in one
+    /// lane, as beside the training (``trainAll(estimate:analysesAlongside:shouldStop:)``).
+    ///
     /// - Parameters:
     ///   - timings: seconds per training step and per scored image of every net of
     ///     `config.nets`, timed as the lanes run.
     ///   - lanes: how many nets run side by side.
     func analysisEstimate(_ timings: [AblationNet: (step: Double, image: Double)], lanes: Int)
-        -> [(name: String, seconds: Double)]
+        -> [(name: String, seconds: Double, laneSeconds: Double)]
     {
-        /// When the lanes finish `costs`, taken in `order`.
-        func scheduled(_ costs: [Double], _ order: [Int]) -> Double {
-            LaneSchedule.finish(order.map { costs[$0] }, lanes: lanes)
+        /// When the lanes finish `costs`, taken in `order`, and the costs' sum.
+        func scheduled(_ costs: [Double], _ order: [Int]) -> (Double, Double) {
+            (LaneSchedule.finish(order.map { costs[$0] }, lanes: lanes), costs.reduce(0, +))
         }
         let analysis = config.analysis
         let perBatch = 1 / Double(config.batchSize)
@@ -51,7 +54,7 @@ extension AblationRun {
             timings[net]!.image * unfolded * Double(analysis.diagnosticImages)
         }
         let blocks = Double((analysedDepth - 2) / 2)
-        var phases: [(name: String, seconds: Double)] = []
+        var phases: [(name: String, seconds: Double, laneSeconds: Double)] = []
         for seed in config.seeds {
             let initName = AnalysisName.initDiagnostics(seed: seed)
             if !isDone(initName, InitDiagnostics.self) {
@@ -59,7 +62,8 @@ extension AblationRun {
                     timings[$0]!.step * Double(analysis.diagnosticImages) * perBatch
                         + responses($0)
                 }
-                phases.append((initName, scheduled(costs, AnalysisJobs.initOrder(config))))
+                let (seconds, laneSeconds) = scheduled(costs, AnalysisJobs.initOrder(config))
+                phases.append((initName, seconds, laneSeconds))
             }
             let shatteredName = AnalysisName.shattered(seed: seed)
             if !isDone(shatteredName, ShatteredGradients.self) {
@@ -67,8 +71,8 @@ extension AblationRun {
                 let costs = AnalysisJobs.shatteredNets(config).map {
                     stepSeconds(depth: $0.depth, residual: $0.residual) * images * perBatch * 2 / 3
                 }
-                phases.append(
-                    (shatteredName, scheduled(costs, AnalysisJobs.shatteredOrder(config))))
+                let (seconds, laneSeconds) = scheduled(costs, AnalysisJobs.shatteredOrder(config))
+                phases.append((shatteredName, seconds, laneSeconds))
             }
             let trainedName = AnalysisName.trained(seed: seed)
             if !isDone(trainedName, TrainedDiagnostics.self) {
@@ -78,7 +82,8 @@ extension AblationRun {
                             ? timings[$0]!.image * Double(analysis.lesionImages) * (blocks + 1) / 2
                             : 0)
                 }
-                phases.append((trainedName, scheduled(costs, AnalysisJobs.trainedOrder(config))))
+                let (seconds, laneSeconds) = scheduled(costs, AnalysisJobs.trainedOrder(config))
+                phases.append((trainedName, seconds, laneSeconds))
             }
         }
         let landscapeName = AnalysisName.landscape(seed: config.seeds[0])
@@ -87,7 +92,8 @@ extension AblationRun {
                 steps: analysis.landscapeSteps, gridSteps: analysis.landscapeGridSteps)
             let pair = config.analysedPair
             let costs = pair.map { timings[$0]!.image * Double(analysis.landscapeImages * points) }
-            phases.append((landscapeName, scheduled(costs, Array(pair.indices))))
+            let (seconds, laneSeconds) = scheduled(costs, Array(pair.indices))
+            phases.append((landscapeName, seconds, laneSeconds))
         }
         return phases
     }

@@ -5,7 +5,8 @@ import Foundation
 /// On a terminal the status line is rewritten in place (`\r`) a few times a second. When the
 /// output is a file or a CI log, a plain status line is printed only every `interval`
 /// seconds (30 by default), so a long run leaves a readable log rather than thousands of
-/// lines. Summary lines are always printed.
+/// lines. Summary lines are always printed. Lanes side by side may report at once: each call
+/// takes a lock, so their lines never interleave.
 public final class ProgressDisplay {
     /// How status lines are shown.
     public enum Style: Sendable, Equatable {
@@ -25,6 +26,8 @@ public final class ProgressDisplay {
     private var lastShown: ContinuousClock.Instant?
     /// Whether a live status line is on screen and must be cleared before the next line.
     private var lineIsOpen = false
+    /// Held by each call: the lanes of an ablation report from their own threads.
+    private let lock = NSLock()
 
     /// A display in `style`, writing to standard output unless `write` is given.
     ///
@@ -48,6 +51,8 @@ public final class ProgressDisplay {
     /// Offers a status line; it is shown if enough time has passed since the last one.
     /// `text` is only built when it is shown.
     public func status(_ text: @autoclosure () -> String) {
+        lock.lock()
+        defer { lock.unlock() }
         let now = ContinuousClock.now
         let interval: Double
         switch style {
@@ -67,6 +72,8 @@ public final class ProgressDisplay {
 
     /// Prints a line (an epoch's summary, a note), closing any live status line first.
     public func line(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
         guard style != .silent else { return }
         if lineIsOpen {
             write("\r\u{1B}[2K")
@@ -78,6 +85,8 @@ public final class ProgressDisplay {
     /// Starts the interval again, so the next status line waits a full interval (after an
     /// epoch's summary, say).
     public func restartInterval() {
+        lock.lock()
+        defer { lock.unlock() }
         lastShown = ContinuousClock.now
     }
 }

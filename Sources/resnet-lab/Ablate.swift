@@ -193,7 +193,10 @@ struct Ablate: ParsableCommand {
         let interrupt = Interrupt.install(
             action: "stopping after this step; finished nets are kept (Ctrl-C again to quit at "
                 + "once)")
-        let finished = try run.trainAll(estimate: estimate, shouldStop: { interrupt.wasRequested })
+        // A lane with no net left makes the analyses of untrained nets meanwhile.
+        let finished = try run.trainAll(
+            estimate: estimate, analysesAlongside: !trainOnly,
+            shouldStop: { interrupt.wasRequested })
         guard finished else { throw stopped(interrupt) }
         // --train-only still writes the summary and the training figures: they need only the
         // nets' records (nets/*.json), which git keeps, where the analyses need the weights.

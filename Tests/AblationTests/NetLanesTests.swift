@@ -196,6 +196,71 @@ struct NetLanesTests {
         #expect(throws: AblationError.self) { try landscapes(both) }
     }
 
+    @Test("a lane with no net left makes the untrained nets' analyses: the same files")
+    func analysesBesideTheTraining() throws {
+        var config = tinyAblation()
+        config.seeds = [7, 8]
+        let reference = try tinyRun(freshDirectory("analysed-after"), config: config)
+        try reference.prepare()
+        #expect(try reference.trainAll(analysesAlongside: true))
+        // One lane: nothing beside the training.
+        let untrained = ["init-seed7", "shattered-seed7", "init-seed8", "shattered-seed8"]
+        for name in untrained {
+            #expect(!FileManager.default.fileExists(atPath: reference.directory.analysisPath(name)))
+        }
+        #expect(try reference.analyse())
+
+        var lines: [String] = []
+        let lock = NSLock()
+        let run = try tinyRun(
+            freshDirectory("analysed-beside"), config: config, threads: 2,
+            progress: ProgressDisplay(.lines(every: 1000)) { line in
+                lock.withLock { lines.append(line) }
+            })
+        try run.prepare()
+        let estimate = try run.estimate(steps: 1)
+        #expect(
+            estimate.alongside.map(\.name) == [
+                "shattered-seed7", "init-seed7", "shattered-seed8", "init-seed8",
+            ])
+        #expect(estimate.description.contains(" of them beside the training"), "\(estimate)")
+        #expect(estimate.analysisSecondsAfterTraining < estimate.analysisSeconds)
+        #expect(try run.trainAll(estimate: estimate, analysesAlongside: true))
+        // Made by the lanes before the training ended, each said so.
+        for name in untrained {
+            let path = run.directory.analysisPath(name)
+            #expect(FileManager.default.fileExists(atPath: path), "\(name)")
+        }
+        #expect(
+            lines.filter { $0.contains(", beside the training: ") && $0.contains("(estimated ") }
+                .count == 4, "\(lines)")
+        // The analyses after the training leave them as they are, and make the rest.
+        let before = try untrained.map {
+            try Data(contentsOf: URL(fileURLWithPath: run.directory.analysisPath($0)))
+        }
+        #expect(try run.analyse(estimate: estimate))
+        for (name, made) in zip(untrained, before) {
+            let path = run.directory.analysisPath(name)
+            let now = try Data(contentsOf: URL(fileURLWithPath: path))
+            #expect(now == made, "\(name) made again")
+            #expect(
+                now
+                    == (try Data(
+                        contentsOf: URL(fileURLWithPath: reference.directory.analysisPath(name)))),
+                "\(name)")
+        }
+        #expect(try run.results().missingAnalyses.isEmpty)
+        // Training only (`--train-only`): nothing beside it.
+        let trainOnly = try tinyRun(freshDirectory("train-only"), config: config, threads: 2)
+        try trainOnly.prepare()
+        #expect(try trainOnly.estimate(steps: 1, analyses: false).alongside.isEmpty)
+        #expect(try trainOnly.trainAll())
+        #expect(trainOnly.hasAnalysesToDo)
+        for name in untrained {
+            #expect(!FileManager.default.fileExists(atPath: trainOnly.directory.analysisPath(name)))
+        }
+    }
+
     @Test("the estimate's timed steps are the nets' first: carried on, the same records")
     func estimateBeginsTheTraining() throws {
         let reference = try tinyRun(freshDirectory("unestimated"))
