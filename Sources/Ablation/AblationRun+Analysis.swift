@@ -433,11 +433,12 @@ extension AblationRun {
     /// lanes run (``analysisLanes()``: with two threads, each job on one thread, where scoring
     /// runs in slices that stay in cache), else one after the other on every thread; the lanes
     /// take them in `order`. Given `lanes`, those instead (one lane of the training's, for an
-    /// analysis beside it: then the status line is the training's, and this one says nothing). The same bits either way: every kernel's are the same on any
-    /// thread count. `job(index, status, shouldStop)` computes job `index`, nil when
-    /// stopped; `status` sets its lane's part of the status line (after `what`), and
-    /// `shouldStop` asks the run's, once for all the lanes. The data are loaded before the
-    /// lanes start (they would otherwise race to load them).
+    /// analysis beside it: then the status line is the training's, and this one says
+    /// nothing). The same bits either way: every kernel's are the same on any thread count.
+    /// `job(index, status, shouldStop)` computes job `index`, nil when stopped; `status` sets
+    /// its lane's part of the status line (after `what`), and `shouldStop` asks the run's,
+    /// once for all the lanes. The data are loaded before the lanes start (they would
+    /// otherwise race to load them).
     /// - Returns: the results in job order; nil when stopped.
     /// - Throws: the first lane's error, the other lanes stopped at their next job or check.
     func inLanes<Value>(

@@ -32,11 +32,15 @@ extension AblationRun {
     ///     beside the training as ``analyse(estimate:shouldStop:)`` asks it; true abandons the
     ///     nets and the analysis in progress (the finished ones are already on disk) and
     ///     returns false.
-    /// - Returns: true when every net of the configuration is finished.
+    /// - Returns: true when every net of the configuration is finished and no stop came;
+    ///   false after a stop (also one during an analysis beside the training, when the nets
+    ///   may all be finished: a rerun makes the analysis).
     /// - Throws: `AblationError.diverged` when a net's loss stops being finite (the nets in
     ///   progress in the other lanes are abandoned); `.invalidConfiguration` when SGD refuses
-    ///   the recipe's settings; `.cannotWrite` when a result or its weights, or an analysis
-    ///   file, cannot be written; the errors of ``data()``.
+    ///   the recipe's settings; `.cannotWrite` when a result or its weights cannot be written;
+    ///   the error of an analysis beside the training (`.cannotWrite` for its file), once the
+    ///   nets in the other lanes are finished (it stops only the analyses beside them); the
+    ///   errors of ``data()``.
     @discardableResult
     public func trainAll(
         estimate: SuiteEstimate? = nil, analysesAlongside: Bool = false,
@@ -67,6 +71,7 @@ extension AblationRun {
         ) throws(AblationError) -> (result: NetResult, model: ResNet)?
     ) throws(AblationError) -> Bool {
         let todo = remaining
+        let data = try data()  // loaded here, before the lanes could race to load it
         let skipped = config.runs.count - todo.count
         if skipped > 0 {
             progress.line(
@@ -114,7 +119,7 @@ extension AblationRun {
                         board.locked { $0.beside[lane] = analysis.what(seed) }
                         do throws(AblationError) {
                             let made = try make(
-                                analysis, seed: seed, data: try data(),
+                                analysis, seed: seed, data: data,
                                 lanes: NetLanes(count: 1, threadsEach: lanes.threadsEach),
                                 expected: alongsideSeconds[analysis.name(seed)],
                                 shouldStop: { board.locked { $0.shouldStop(asking: shouldStop) } })
@@ -123,9 +128,10 @@ extension AblationRun {
                                 if !made { state.stopped = true }
                             }
                         } catch {
+                            // Kept for the end: the nets in the other lanes train on.
                             board.locked { state in
                                 state.beside[lane] = nil
-                                state.fail(error)
+                                if state.besideFailure == nil { state.besideFailure = error }
                             }
                         }
                     }
@@ -184,7 +190,7 @@ extension AblationRun {
             }
         }
         let final = board.locked { $0 }
-        if let failure = final.failure { throw failure }
+        if let failure = final.failure ?? final.besideFailure { throw failure }
         return !final.stopped
     }
 
@@ -267,6 +273,9 @@ struct TrainingBoard: LaneStopping {
     var nextAlongside = 0
     /// The analysis each lane is making beside the training, for the status line.
     var beside: [String?] = []
+    /// The first error of an analysis beside the training: no more are taken, and the
+    /// training throws it when its lanes are done.
+    var besideFailure: AblationError?
     /// What each lane is training (nil: nothing, between nets or done).
     var running: [Running?]
     /// Seconds per step of each net: the estimate's, then each finished net's own.
@@ -287,7 +296,8 @@ struct TrainingBoard: LaneStopping {
     /// The next analysis to make beside the training, once every net is taken; nil when none
     /// is left, or after a stop or a failure.
     mutating func takeAlongside() -> (analysis: UntrainedAnalysis, seed: UInt64)? {
-        guard next == queue.count, nextAlongside < alongside.count, failure == nil, !stopped
+        guard next == queue.count, nextAlongside < alongside.count, failure == nil,
+            besideFailure == nil, !stopped
         else { return nil }
         defer { nextAlongside += 1 }
         return alongside[nextAlongside]

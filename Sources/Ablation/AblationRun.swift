@@ -14,15 +14,19 @@ import Training
 /// ```swift
 /// let run = try AblationRun(config: AblationConfig(), directory: "runs/ablation")
 /// try run.prepare()                     // checks the directory, writes config.json
-/// print(try run.estimate())             // a few timed steps of each net
-/// try run.trainAll()                    // skips the nets already finished
+/// let estimate = try run.estimate()    // each net's first steps, timed
+/// print(estimate)
+/// // Skips the nets already finished; a lane with no net left makes the analyses of
+/// // untrained nets meanwhile, as the estimate reckoned.
+/// try run.trainAll(estimate: estimate, analysesAlongside: true)
 /// try run.analyse()
 /// let summary = try run.writeOutputs()  // summary.json, curves.csv, plots
 /// ```
 ///
 /// **Resumable.** Each finished net is written at once (`nets/<net>-seed<k>.json` and its
 /// weights); a rerun with the same directory and recipe skips them and says so, so an
-/// interruption loses at most the nets in progress (one per lane, side by side). A directory
+/// interruption loses at most the nets in progress (one per lane, side by side) and an
+/// analysis beside them (each analysis file, too, is written once it is whole). A directory
 /// that holds a run with another recipe is refused, never mixed in.
 public final class AblationRun {
     /// The run's configuration, validated when the run was made.
@@ -300,14 +304,16 @@ public final class AblationRun {
     ///
     /// The timed steps are real ones: each net still to train takes its first steps here (its
     /// first seed still to train, on its own batches, with the recipe's rates), and
-    /// ``trainAll(estimate:analysesAlongside:shouldStop:)`` carries it on from there, to the same bits as a net
-    /// trained in one go; a net with every seed finished is timed on a throwaway copy.
-    /// Nets that will train side by side (``lanes(forNets:batch:)``) are timed side by side, on the
-    /// threads each will have, and the training's time is when the lanes would finish, taking
-    /// the nets longest first as ``trainAll(estimate:analysesAlongside:shouldStop:)`` does. The analyses run a
-    /// net per lane too, so the same timings serve them, each analysis's nets scheduled on
-    /// the lanes as the run takes them (timed once more, one step per net, only when the
-    /// training runs otherwise: a single net left to train takes every thread).
+    /// ``trainAll(estimate:analysesAlongside:shouldStop:)`` carries it on from there, to the
+    /// same bits as a net trained in one go; a net with every seed finished, or with no step
+    /// left, is timed on a throwaway copy. Nets that will train side by side
+    /// (``lanes(forNets:batch:)``) are timed side by side, on the threads each will have, and
+    /// the training's time is when the lanes would finish, taking the nets longest first as
+    /// the training does. The analyses run a net per lane too, so the same timings serve them,
+    /// each analysis's nets scheduled on the lanes as the run takes them (timed once more, one
+    /// step per net, only when the training runs otherwise: a single net left to train takes
+    /// every thread); with `analyses`, those of untrained nets are counted beside the
+    /// training, as `trainAll(estimate:analysesAlongside: true, shouldStop:)` makes them.
     ///
     /// - Parameters:
     ///   - steps: timed training steps per net (after one untimed step); the median is used.
@@ -385,10 +391,10 @@ public final class AblationRun {
     /// to time as the others (a net timed twice keeps its first timing), so no lane runs alone.
     ///
     /// A net with a seed in `todo` is timed on that seed's training, begun here (the first
-    /// such seed; or carried on, when an earlier estimate began it) and kept in
-    /// `begunNets` for ``trainAll(estimate:analysesAlongside:shouldStop:)``: its steps are the run's own. One
-    /// with none, or whose training has no step left, is timed on a throwaway net of seed 0
-    /// and the first batch.
+    /// such seed; or carried on, when an earlier estimate began it) and kept in `begunNets`
+    /// for ``trainAll(estimate:analysesAlongside:shouldStop:)``: its steps are the run's
+    /// own. One with none, or whose training has no step left, is timed on a throwaway net of
+    /// seed 0 and the first batch.
     func timeNets(
         steps: Int, lanes: NetLanes, beginning todo: [(net: AblationNet, seed: UInt64)] = []
     ) throws(AblationError) -> [AblationNet: (step: Double, image: Double)] {
@@ -419,7 +425,19 @@ public final class AblationRun {
                     }
                     let model: ResNet
                     let step: Double
-                    if let begun, let seconds = try timeSteps(begun, training, steps: steps) {
+                    var seconds: Double?
+                    if let begun {
+                        do throws(AblationError) {
+                            seconds = try timeSteps(begun, training, steps: steps)
+                        } catch {
+                            // A net that diverged here is not carried on (its weights took
+                            // the step its record lacks): the training starts it afresh, and
+                            // fails at the same step.
+                            begunNets.locked { $0[BegunKey(net: net, seed: begun.seed)] = nil }
+                            throw error
+                        }
+                    }
+                    if let begun, let seconds {
                         begunNets.locked { $0[BegunKey(net: net, seed: begun.seed)] = begun }
                         (model, step) = (begun.model, seconds)
                     } else {
@@ -543,8 +561,9 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
     /// Their test error along the way and at the end (side by side: the share of the lanes'
     /// time that measures it).
     public var evaluationSeconds: Double
-    /// The analyses not yet done, in the order they run: each one's file name (as
-    /// `AnalysisName` makes it) and its expected seconds.
+    /// The analyses not yet done, in the order ``AblationRun/analyse(estimate:shouldStop:)``
+    /// lists them: each one's file name (as `AnalysisName` makes it) and its expected seconds
+    /// (for one beside the training, its share of the lanes' time, as `alongside` says).
     public var analyses: [(name: String, seconds: Double)]
     /// The analyses not yet done, in all.
     public var analysisSeconds: Double { analyses.reduce(0) { $0 + $1.seconds } }

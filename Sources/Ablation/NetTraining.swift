@@ -71,7 +71,8 @@ public struct NetTraining {
 
     /// Carries `begun` on to the recipe's last step (from wherever its steps so far left it:
     /// the estimate's timed steps are a net's first steps), then scores the final test
-    /// error; the arguments and result as ``train(_:seed:continuing:progress:afterEvaluation:shouldStop:)``'s.
+    /// error; the arguments and result as
+    /// ``train(_:seed:continuing:progress:afterEvaluation:shouldStop:)``'s.
     func train(
         _ begun: BegunNet, progress: (Int) -> Void = { _ in },
         afterEvaluation: (Int, ResNet) -> Void = { _, _ in },
@@ -133,10 +134,10 @@ public struct NetTraining {
     func step(_ begun: BegunNet, afterEvaluation: (Int, ResNet) -> Void = { _, _ in })
         throws(AblationError) -> Bool
     {
+        let clock = ContinuousClock.now  // the batch's making (prefetched, or not) counts
         guard begun.steps < config.iterations, let batch = begun.batches.next() else {
             return false
         }
-        let clock = ContinuousClock.now
         let (model, optimizer, step) = (begun.model, begun.optimizer, begun.steps)
         optimizer.groups[0].learningRate = config.learningRate(atStep: step)
         let outcome = trainingStep(

@@ -250,6 +250,37 @@ struct NetLanesTests {
                 "\(name)")
         }
         #expect(try run.results().missingAnalyses.isEmpty)
+        // An analysis beside the training that cannot be written: the nets in the other lane
+        // train on to the end, then the training throws its error.
+        let blocked = try tinyRun(freshDirectory("beside-unwritable"), config: config, threads: 2)
+        try blocked.prepare()
+        #expect(
+            FileManager.default.createFile(
+                atPath: blocked.directory.file("analysis"), contents: Data("not a directory".utf8)))
+        let training = NetTraining(config: config, data: try blocked.data())
+        // One net slowed, so that the other lane trains the rest and fails in an analysis
+        // while this one still trains.
+        let slowed = {
+            (net: AblationNet, seed: UInt64, progress: (Int) -> Void, shouldStop: () -> Bool)
+                throws(AblationError) -> (result: NetResult, model: ResNet)? in
+            let slow = net == AblationNet(depth: 10, residual: false) && seed == 7
+            return try training.train(
+                net, seed: seed,
+                progress: { step in
+                    if slow { Thread.sleep(forTimeInterval: 0.2) }
+                    progress(step)
+                }, shouldStop: shouldStop)
+        }
+        let error = #expect(throws: AblationError.self) {
+            try blocked.trainAll(
+                estimate: nil, analysesAlongside: true, shouldStop: { false }, train: slowed)
+        }
+        // Naming the path it could not make (the analysis directory, a file here).
+        let path = blocked.directory.file("analysis")
+        #expect(
+            error?.description.contains("cannot write '\(path)") == true,
+            "\(String(describing: error))")
+        #expect(blocked.remaining.isEmpty)
         // Training only (`--train-only`): nothing beside it.
         let trainOnly = try tinyRun(freshDirectory("train-only"), config: config, threads: 2)
         try trainOnly.prepare()
