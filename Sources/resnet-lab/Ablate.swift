@@ -19,11 +19,12 @@ struct Ablate: ParsableCommand {
             weights of the deepest pair. Writes summary.json, summary.md, curves.csv and the \
             figures to --out.
 
-            Before training it times a few steps of each net and prints the estimated wall \
-            time on this machine. With an even thread count it trains two nets at a time, the \
-            threads split between them, the longest first (--nets-at-once). Each finished net \
-            is saved at once: run the same command again (after Ctrl-C, say) and it skips the \
-            finished nets.
+            Before training it times each net's first steps (the training carries them on) \
+            and prints the estimated wall time on this machine. With an even thread count it \
+            trains two nets at a time, the threads split between them, the longest first \
+            (--nets-at-once), and a lane with no net left measures the untrained nets \
+            meanwhile. Each finished net is saved at once: run the same command again (after \
+            Ctrl-C, say) and it skips the finished nets.
 
             Examples:
               swift run -c release resnet-lab ablate --out runs/ablation
