@@ -316,13 +316,15 @@ public final class AblationRun {
     /// training, as `trainAll(estimate:analysesAlongside: true, shouldStop:)` makes them.
     ///
     /// - Parameters:
-    ///   - steps: timed training steps per net (after one untimed step); the median is used.
+    ///   - steps: timed training steps per net (after one untimed step), taken round by round
+    ///     across the nets of a lane (a slow moment of the machine then falls on every net's
+    ///     steps alike); the median is used.
     ///   - includingAnalyses: whether to count the analyses still to do (the argument
     ///     labelled `analyses`).
     /// - Throws: the errors of ``data()``; `AblationError.invalidConfiguration` when SGD
     ///   refuses the recipe's settings; `.diverged` when a net's loss stops being finite in
     ///   its first steps.
-    public func estimate(steps: Int = 3, analyses includingAnalyses: Bool = true)
+    public func estimate(steps: Int = 7, analyses includingAnalyses: Bool = true)
         throws(AblationError) -> SuiteEstimate
     {
         let todo = remaining
@@ -394,7 +396,10 @@ public final class AblationRun {
     /// such seed; or carried on, when an earlier estimate began it) and kept in `begunNets`
     /// for ``trainAll(estimate:analysesAlongside:shouldStop:)``: its steps are the run's
     /// own. One with none, or whose training has no step left, is timed on a throwaway net of
-    /// seed 0 and the first batch.
+    /// seed 0 and the first batch. A lane steps its nets round by round (``StepTimer``), so a
+    /// moment when the machine slows falls on all of them, not on one net's every step (a
+    /// default run once timed plain-18's and plain-34's steps at 1.5 times their length in
+    /// training, their steps taken one net after the other in such a moment).
     func timeNets(
         steps: Int, lanes: NetLanes, beginning todo: [(net: AblationNet, seed: UInt64)] = []
     ) throws(AblationError) -> [AblationNet: (step: Double, image: Double)] {
@@ -411,41 +416,46 @@ public final class AblationRun {
             [Result<[AblationNet: (step: Double, image: Double)], AblationError>](
                 repeating: .success([:]), count: lanes.count))
         lanes.run { lane in
-            var timed: [AblationNet: (step: Double, image: Double)] = [:]
             do throws(AblationError) {
+                // The lane's nets, each with a step to time: its own training's next step
+                // where it has one to begin or carry on (once, not for a repeat that only
+                // keeps this lane busy), else a throwaway net's step on the first batch.
+                var timers: [StepTimer] = []
                 for index in stride(from: lane, to: nets.count, by: lanes.count) {
                     let net = nets[index]
-                    // The net's own training, where it has one to begin (once, not for a
-                    // repeat that only keeps this lane busy).
                     let seed = index < config.nets.count ? todo.first { $0.net == net }?.seed : nil
                     var begun: BegunNet?
                     if let seed {
                         begun = begunNets.locked { $0[BegunKey(net: net, seed: seed)] }
                         if begun == nil { begun = try training.begin(net, seed: seed) }
                     }
-                    let model: ResNet
-                    let step: Double
-                    var seconds: Double?
-                    if let begun {
-                        do throws(AblationError) {
-                            seconds = try timeSteps(begun, training, steps: steps)
-                        } catch {
-                            // A net that diverged here is not carried on (its weights took
-                            // the step its record lacks): the training starts it afresh, and
-                            // fails at the same step.
-                            begunNets.locked { $0[BegunKey(net: net, seed: begun.seed)] = nil }
-                            throw error
+                    if let begun, begun.steps < config.iterations {
+                        begunNets.locked { $0[BegunKey(net: net, seed: begun.seed)] = begun }
+                        timers.append(.begun(begun, training))
+                    } else {
+                        timers.append(
+                            try .throwaway(
+                                net, build(net, seed: 0, data: data), config, batch: batch))
+                    }
+                }
+                // Round by round, a step of each net (the first round untimed), so that a
+                // moment when the machine slows falls on every net's steps alike, not on all
+                // the steps of one.
+                var times = [[Double]](repeating: [], count: timers.count)
+                for _ in 0...max(1, steps) {
+                    for (index, timer) in timers.enumerated() {
+                        if let seconds = try timer.step(dropping: begunNets) {
+                            times[index].append(seconds)
                         }
                     }
-                    if let begun, let seconds {
-                        begunNets.locked { $0[BegunKey(net: net, seed: begun.seed)] = begun }
-                        (model, step) = (begun.model, seconds)
-                    } else {
-                        model = build(net, seed: 0, data: data)
-                        step = try timeSteps(model, config: config, batch: batch, steps: steps)
-                    }
-                    let forward = timeForward(model, on: images)
-                    timed[net] = (step, forward / Double(images.count))
+                }
+                var timed: [AblationNet: (step: Double, image: Double)] = [:]
+                for (timer, var seconds) in zip(timers, times) where timed[timer.net] == nil {
+                    if seconds.count > 1 { seconds.removeFirst() }
+                    let forward = timeForward(timer.model, on: images)
+                    timed[timer.net] = (
+                        seconds.sorted()[seconds.count / 2], forward / Double(images.count)
+                    )
                 }
                 board.locked { $0[lane] = .success(timed) }
             } catch {
@@ -617,34 +627,60 @@ func timeForward(_ model: ResNet, on set: EvaluationSet) -> Double {
     Timing.seconds { _ = score(model, on: set) }
 }
 
-/// Median seconds of `steps` steps of `begun`'s training, after one untimed step: the
-/// run's own steps, test-error measurements left out of the time. With fewer steps left
-/// than that, the median of those after the first (of the only one, with one left); nil with
-/// none left.
-func timeSteps(_ begun: BegunNet, _ training: NetTraining, steps: Int) throws(AblationError)
-    -> Double?
-{
-    var times: [Double] = []
-    for _ in 0...max(1, steps) {
-        let before = begun.trainSeconds
-        guard try training.step(begun) else { break }
-        times.append(begun.trainSeconds - before)
-    }
-    guard !times.isEmpty else { return nil }
-    if times.count > 1 { times.removeFirst() }
-    return times.sorted()[times.count / 2]
-}
+/// A step of one net for the estimate to time: its own training's next step (`begun`: the
+/// run's step, kept), or one on a throwaway net and a fixed batch.
+enum StepTimer {
+    case begun(BegunNet, NetTraining)
+    case throwaway(AblationNet, ResNet, SGD, DataLoader.Batch)
 
-/// Median seconds of `steps` training steps (forward, loss, backward, SGD with the recipe's
-/// settings) on one batch, after one untimed step. The model's weights change; use a
-/// throwaway model.
-func timeSteps(_ model: ResNet, config: AblationConfig, batch: DataLoader.Batch, steps: Int)
-    throws(AblationError) -> Double
-{
-    model.train()
-    let optimizer = try config.makeOptimizer(for: model)
-    return Timing.medianSeconds(repeats: steps) {
-        _ = trainingStep(model, images: batch.images, labels: batch.labels, optimizer: optimizer)
+    /// A throwaway `model` of `net` in training mode, with the recipe's optimizer, stepping
+    /// on `batch`: its weights change.
+    /// - Throws: `AblationError.invalidConfiguration` when SGD refuses the recipe's settings.
+    static func throwaway(
+        _ net: AblationNet, _ model: ResNet, _ config: AblationConfig, batch: DataLoader.Batch
+    ) throws(AblationError) -> StepTimer {
+        model.train()
+        return .throwaway(net, model, try config.makeOptimizer(for: model), batch)
+    }
+
+    var net: AblationNet {
+        switch self {
+        case .begun(let begun, _): begun.net
+        case .throwaway(let net, _, _, _): net
+        }
+    }
+
+    var model: ResNet {
+        switch self {
+        case .begun(let begun, _): begun.model
+        case .throwaway(_, let model, _, _): model
+        }
+    }
+
+    /// Takes one step and returns its seconds (a begun net's without its test-error
+    /// measurement, if one falls there); nil when a begun net has no step left.
+    /// - Throws: `AblationError.diverged` when a begun net's loss stops being finite; the net
+    ///   is then not carried on (its weights took the step its record lacks: the training
+    ///   starts it afresh, and fails at the same step).
+    func step(dropping begunNets: LaneBoard<[BegunKey: BegunNet]>? = nil) throws(AblationError)
+        -> Double?
+    {
+        switch self {
+        case .begun(let begun, let training):
+            let before = begun.trainSeconds
+            do throws(AblationError) {
+                guard try training.step(begun) else { return nil }
+            } catch {
+                begunNets?.locked { $0[BegunKey(net: begun.net, seed: begun.seed)] = nil }
+                throw error
+            }
+            return begun.trainSeconds - before
+        case .throwaway(_, let model, let optimizer, let batch):
+            return Timing.seconds {
+                _ = trainingStep(
+                    model, images: batch.images, labels: batch.labels, optimizer: optimizer)
+            }
+        }
     }
 }
 

@@ -185,9 +185,10 @@ struct Ablate: ParsableCommand {
         )
         var estimate: SuiteEstimate?
         if !run.remaining.isEmpty || (!trainOnly && run.hasAnalysesToDo) {
-            // With nothing left to train, one timed step per net is enough for the analyses.
+            // With nothing left to train, one timed step per net is enough for the analyses;
+            // else seven, round by round across the nets (kept: the nets' first steps).
             let timed = try run.estimate(
-                steps: run.remaining.isEmpty ? 1 : 3, analyses: !trainOnly)
+                steps: run.remaining.isEmpty ? 1 : 7, analyses: !trainOnly)
             estimate = timed
             print(timed.description)
         }
