@@ -18,7 +18,9 @@ extension AblationRun {
     /// trains makes the analyses that need no trained net instead (the init diagnostics and
     /// shattered gradients not yet in the directory, each whole in that lane, as the
     /// ``analyse(estimate:shouldStop:)`` that follows would make them: the same files), so
-    /// the lanes end closer together; where the analyses run in other lanes than the
+    /// the lanes end closer together; with the estimate's times, an analysis is taken only
+    /// while the nets still training need at least half its time in one lane (else
+    /// ``analyse(estimate:shouldStop:)``, sharing its nets between the lanes, ends it sooner); where the analyses run in other lanes than the
     /// training's (memory), or there is one lane, it does nothing.
     ///
     /// - Parameters:
@@ -115,7 +117,11 @@ extension AblationRun {
             lanes.run { lane in
                 // With no net left to take, the analyses beside the training, each whole here.
                 defer {
-                    while let (analysis, seed) = board.locked({ $0.takeAlongside() }) {
+                    while let (analysis, seed) = board.locked({ state in
+                        state.takeAlongside(
+                            trainingLeft: remainingSeconds(state).min() ?? 0,
+                            laneSeconds: alongsideSeconds)
+                    }) {
                         board.locked { $0.beside[lane] = analysis.what(seed) }
                         do throws(AblationError) {
                             let made = try make(
@@ -206,6 +212,27 @@ extension AblationRun {
             nets.map { timed ? secondsPerStep[$0.net]! : Double($0.net.depth) })
     }
 
+    /// Seconds per step of each net in training (`state.running`'s, in order): measured in
+    /// its lane, else estimated, else the mean of the others' measured speeds.
+    fileprivate func secondsPerStep(_ state: TrainingBoard) -> [Double] {
+        let now = ContinuousClock.now
+        let running = state.running.compactMap { $0 }
+        let measured = running.map {
+            $0.step > $0.firstStep
+                ? seconds(from: $0.start, to: now) / Double($0.step - $0.firstStep) : nil
+        }
+        let speeds = measured.compactMap { $0 }
+        let typical = speeds.isEmpty ? 0 : speeds.reduce(0, +) / Double(speeds.count)
+        return zip(running, measured).map { $1 ?? state.secondsPerStep[$0.net] ?? typical }
+    }
+
+    /// Seconds each net in training still needs for its steps (`state.running`'s, in order).
+    fileprivate func remainingSeconds(_ state: TrainingBoard) -> [Double] {
+        zip(state.running.compactMap { $0 }, secondsPerStep(state)).map {
+            $1 * Double(config.iterations - $0.step)
+        }
+    }
+
     /// `[3/6] plain-34 seed 0 · step 120/400 · 5.1 steps/s · net ETA 55s · suite ETA 6m10s`;
     /// side by side, each net in progress with its step (two of them, and how many more),
     /// then the suite's ETA: `[1/6] res-56 seed 0 120/300 | [2/6] plain-56 seed 0 118/300 ·
@@ -215,16 +242,10 @@ extension AblationRun {
     fileprivate func statusLine(_ state: TrainingBoard, lanes: Int, afterTraining: Double)
         -> String
     {
-        let now = ContinuousClock.now
         let running = state.running.compactMap { $0 }
-        let measured = running.map {
-            $0.step > $0.firstStep
-                ? seconds(from: $0.start, to: now) / Double($0.step - $0.firstStep) : nil
-        }
-        let speeds = measured.compactMap { $0 }
-        let typical = speeds.isEmpty ? 0 : speeds.reduce(0, +) / Double(speeds.count)
-        let perStep = zip(running, measured).map { $1 ?? state.secondsPerStep[$0.net] ?? typical }
-        let busy = zip(running, perStep).map { $1 * Double(config.iterations - $0.step) }
+        let perStep = secondsPerStep(state)
+        let busy = remainingSeconds(state)
+        let typical = perStep.isEmpty ? 0 : perStep.reduce(0, +) / Double(perStep.count)
         var parts: [String] = []
         if lanes == 1, let only = running.first {
             parts.append(
@@ -294,12 +315,21 @@ struct TrainingBoard: LaneStopping {
     }
 
     /// The next analysis to make beside the training, once every net is taken; nil when none
-    /// is left, or after a stop or a failure.
-    mutating func takeAlongside() -> (analysis: UntrainedAnalysis, seed: UInt64)? {
+    /// is left, after a stop or a failure, or when the training ends too soon for it: with its
+    /// one-lane seconds known (`laneSeconds`, by file name), it is taken only while the nets
+    /// in training need `trainingLeft` seconds or more, at least half its own; else the
+    /// analyses after the training, which share its nets between the lanes, make it sooner.
+    mutating func takeAlongside(trainingLeft: Double, laneSeconds: [String: Double] = [:])
+        -> (analysis: UntrainedAnalysis, seed: UInt64)?
+    {
         guard next == queue.count, nextAlongside < alongside.count, failure == nil,
             besideFailure == nil, !stopped
         else { return nil }
-        defer { nextAlongside += 1 }
-        return alongside[nextAlongside]
+        let (analysis, seed) = alongside[nextAlongside]
+        if let seconds = laneSeconds[analysis.name(seed)], trainingLeft < seconds / 2 {
+            return nil
+        }
+        nextAlongside += 1
+        return (analysis, seed)
     }
 }

@@ -225,14 +225,16 @@ struct NetLanesTests {
             ])
         #expect(estimate.description.contains(" of them beside the training"), "\(estimate)")
         #expect(estimate.analysisSecondsAfterTraining < estimate.analysisSeconds)
-        #expect(try run.trainAll(estimate: estimate, analysesAlongside: true))
+        // Without the estimate's times every analysis is taken beside the training (with
+        // them, only while the training has enough left: `takeAlongside`, below).
+        #expect(try run.trainAll(analysesAlongside: true))
         // Made by the lanes before the training ended, each said so.
         for name in untrained {
             let path = run.directory.analysisPath(name)
             #expect(FileManager.default.fileExists(atPath: path), "\(name)")
         }
         #expect(
-            lines.filter { $0.contains(", beside the training: ") && $0.contains("(estimated ") }
+            lines.filter { $0.contains(", beside the training: ") }
                 .count == 4, "\(lines)")
         // The analyses after the training leave them as they are, and make the rest.
         let before = try untrained.map {
@@ -290,6 +292,24 @@ struct NetLanesTests {
         for name in untrained {
             #expect(!FileManager.default.fileExists(atPath: trainOnly.directory.analysisPath(name)))
         }
+    }
+
+    @Test("an analysis is taken beside the training only while the training has half its time left")
+    func alongsideOnlyWhileTrainingLasts() {
+        var board = TrainingBoard(
+            queue: [], alongside: [(.shattered, 7), (.initDiagnostics, 7)],
+            beside: [nil, nil], running: [nil, nil], secondsPerStep: [:])
+        let times = ["shattered-seed7": 10.0, "init-seed7": 3.0]
+        // 4 s of training left: too little for the shattered gradients' 10 s alone.
+        #expect(board.takeAlongside(trainingLeft: 4, laneSeconds: times) == nil)
+        #expect(board.nextAlongside == 0)
+        let first = board.takeAlongside(trainingLeft: 5, laneSeconds: times)
+        #expect(first?.analysis == .shattered && first?.seed == 7)
+        #expect(board.takeAlongside(trainingLeft: 1.4, laneSeconds: times) == nil)
+        // Without times (no estimate), taken whatever is left.
+        let second = board.takeAlongside(trainingLeft: 0)
+        #expect(second?.analysis == .initDiagnostics)
+        #expect(board.takeAlongside(trainingLeft: 100) == nil)
     }
 
     @Test("the estimate's timed steps are the nets' first: carried on, the same records")
