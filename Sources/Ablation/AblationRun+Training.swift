@@ -290,8 +290,8 @@ struct TrainingBoard: LaneStopping {
     var next = 0
     /// The analyses a lane makes when no net is left to take, in order.
     let alongside: [(analysis: UntrainedAnalysis, seed: UInt64)]
-    /// The first of `alongside` no lane has taken.
-    var nextAlongside = 0
+    /// Which of `alongside` a lane has taken.
+    var alongsideTaken: Set<Int> = []
     /// The analysis each lane is making beside the training, for the status line.
     var beside: [String?] = []
     /// The first error of an analysis beside the training: no more are taken, and the
@@ -314,22 +314,25 @@ struct TrainingBoard: LaneStopping {
         return (next, queue[next].net, queue[next].seed)
     }
 
-    /// The next analysis to make beside the training, once every net is taken; nil when none
-    /// is left, after a stop or a failure, or when the training ends too soon for it: with its
-    /// one-lane seconds known (`laneSeconds`, by file name), it is taken only while the nets
-    /// in training need `trainingLeft` seconds or more, at least half its own; else the
-    /// analyses after the training, which share its nets between the lanes, make it sooner.
+    /// The next analysis to make beside the training, once every net is taken: the first in
+    /// `alongside`'s order not yet taken that the training lasts long enough for. With its
+    /// one-lane seconds known (`laneSeconds`, by file name), an analysis is taken only while
+    /// the nets in training need `trainingLeft` seconds or more, at least half its own; else
+    /// the analyses after the training, which share its nets between the lanes, make it
+    /// sooner. nil when none is left or fits, or after a stop or a failure.
     mutating func takeAlongside(trainingLeft: Double, laneSeconds: [String: Double] = [:])
         -> (analysis: UntrainedAnalysis, seed: UInt64)?
     {
-        guard next == queue.count, nextAlongside < alongside.count, failure == nil,
-            besideFailure == nil, !stopped
-        else { return nil }
-        let (analysis, seed) = alongside[nextAlongside]
-        if let seconds = laneSeconds[analysis.name(seed)], trainingLeft < seconds / 2 {
+        guard next == queue.count, failure == nil, besideFailure == nil, !stopped else {
             return nil
         }
-        nextAlongside += 1
-        return (analysis, seed)
+        let fits = alongside.indices.first { index in
+            let (analysis, seed) = alongside[index]
+            return !alongsideTaken.contains(index)
+                && trainingLeft >= (laneSeconds[analysis.name(seed)] ?? 0) / 2
+        }
+        guard let fits else { return nil }
+        alongsideTaken.insert(fits)
+        return alongside[fits]
     }
 }

@@ -300,16 +300,22 @@ struct NetLanesTests {
             queue: [], alongside: [(.shattered, 7), (.initDiagnostics, 7)],
             beside: [nil, nil], running: [nil, nil], secondsPerStep: [:])
         let times = ["shattered-seed7": 10.0, "init-seed7": 3.0]
-        // 4 s of training left: too little for the shattered gradients' 10 s alone.
-        #expect(board.takeAlongside(trainingLeft: 4, laneSeconds: times) == nil)
-        #expect(board.nextAlongside == 0)
-        let first = board.takeAlongside(trainingLeft: 5, laneSeconds: times)
-        #expect(first?.analysis == .shattered && first?.seed == 7)
-        #expect(board.takeAlongside(trainingLeft: 1.4, laneSeconds: times) == nil)
+        // 1 s of training left: too little for either alone.
+        #expect(board.takeAlongside(trainingLeft: 1, laneSeconds: times) == nil)
+        #expect(board.alongsideTaken.isEmpty)
+        // 4 s: too little for the shattered gradients' 10 s, enough for the init's 3 s.
+        let first = board.takeAlongside(trainingLeft: 4, laneSeconds: times)
+        #expect(first?.analysis == .initDiagnostics && first?.seed == 7)
+        #expect(board.takeAlongside(trainingLeft: 4.9, laneSeconds: times) == nil)
         // Without times (no estimate), taken whatever is left.
         let second = board.takeAlongside(trainingLeft: 0)
-        #expect(second?.analysis == .initDiagnostics)
+        #expect(second?.analysis == .shattered)
         #expect(board.takeAlongside(trainingLeft: 100) == nil)
+        // In order, when both fit.
+        var fresh = TrainingBoard(
+            queue: [], alongside: [(.shattered, 7), (.initDiagnostics, 7)],
+            beside: [nil, nil], running: [nil, nil], secondsPerStep: [:])
+        #expect(fresh.takeAlongside(trainingLeft: 5, laneSeconds: times)?.analysis == .shattered)
     }
 
     @Test("the estimate's timed steps are the nets' first: carried on, the same records")
