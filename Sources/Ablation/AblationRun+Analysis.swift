@@ -230,7 +230,7 @@ extension AblationRun {
         }
         return try withThreads { () throws(AblationError) -> Bool in
             for seed in config.seeds {
-                for analysis in [UntrainedAnalysis.initDiagnostics, .shattered] {
+                for analysis in UntrainedAnalysis.allCases {
                     guard
                         try make(
                             analysis, seed: seed, data: data,

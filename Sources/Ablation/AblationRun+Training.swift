@@ -20,8 +20,9 @@ extension AblationRun {
     /// ``analyse(estimate:shouldStop:)`` that follows would make them: the same files), so
     /// the lanes end closer together; with the estimate's times, an analysis is taken only
     /// while the nets still training need at least half its time in one lane (else
-    /// ``analyse(estimate:shouldStop:)``, sharing its nets between the lanes, ends it sooner); where the analyses run in other lanes than the
-    /// training's (memory), or there is one lane, it does nothing.
+    /// ``analyse(estimate:shouldStop:)``, sharing its nets between the lanes, ends it
+    /// sooner); where the analyses run in other lanes than the training's (memory), or there
+    /// is one lane, it does nothing.
     ///
     /// - Parameters:
     ///   - estimate: the result of ``estimate(steps:analyses:)``, if one was made: its lanes
@@ -119,7 +120,9 @@ extension AblationRun {
                 defer {
                     while let (analysis, seed) = board.locked({ state in
                         state.takeAlongside(
-                            trainingLeft: remainingSeconds(state).min() ?? 0,
+                            trainingLeft: remainingSeconds(
+                                state, perStep: secondsPerStep(state).perStep
+                            ).min() ?? 0,
                             laneSeconds: alongsideSeconds)
                     }) {
                         board.locked { $0.beside[lane] = analysis.what(seed) }
@@ -213,8 +216,10 @@ extension AblationRun {
     }
 
     /// Seconds per step of each net in training (`state.running`'s, in order): measured in
-    /// its lane, else estimated, else the mean of the others' measured speeds.
-    fileprivate func secondsPerStep(_ state: TrainingBoard) -> [Double] {
+    /// its lane, else estimated, else `typical`, the mean of the measured ones (0 without).
+    fileprivate func secondsPerStep(_ state: TrainingBoard) -> (
+        perStep: [Double], typical: Double
+    ) {
         let now = ContinuousClock.now
         let running = state.running.compactMap { $0 }
         let measured = running.map {
@@ -223,12 +228,15 @@ extension AblationRun {
         }
         let speeds = measured.compactMap { $0 }
         let typical = speeds.isEmpty ? 0 : speeds.reduce(0, +) / Double(speeds.count)
-        return zip(running, measured).map { $1 ?? state.secondsPerStep[$0.net] ?? typical }
+        return (
+            zip(running, measured).map { $1 ?? state.secondsPerStep[$0.net] ?? typical }, typical
+        )
     }
 
-    /// Seconds each net in training still needs for its steps (`state.running`'s, in order).
-    fileprivate func remainingSeconds(_ state: TrainingBoard) -> [Double] {
-        zip(state.running.compactMap { $0 }, secondsPerStep(state)).map {
+    /// Seconds each net in training still needs for its steps (`state.running`'s, in order),
+    /// at the speeds of ``secondsPerStep(_:)``.
+    fileprivate func remainingSeconds(_ state: TrainingBoard, perStep: [Double]) -> [Double] {
+        zip(state.running.compactMap { $0 }, perStep).map {
             $1 * Double(config.iterations - $0.step)
         }
     }
@@ -243,9 +251,8 @@ extension AblationRun {
         -> String
     {
         let running = state.running.compactMap { $0 }
-        let perStep = secondsPerStep(state)
-        let busy = remainingSeconds(state)
-        let typical = perStep.isEmpty ? 0 : perStep.reduce(0, +) / Double(perStep.count)
+        let (perStep, typical) = secondsPerStep(state)
+        let busy = remainingSeconds(state, perStep: perStep)
         var parts: [String] = []
         if lanes == 1, let only = running.first {
             parts.append(
