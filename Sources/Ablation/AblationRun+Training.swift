@@ -19,7 +19,8 @@ extension AblationRun {
     /// shattered gradients not yet in the directory, each whole in that lane, as the
     /// ``analyse(estimate:shouldStop:)`` that follows would make them: the same files), so
     /// the lanes end closer together; with the estimate's times, an analysis is taken only
-    /// while the nets still training need at least half its time in one lane (else
+    /// while the nets still training need at least half its time in one lane, their steps
+    /// left and their final tests counted (else
     /// ``analyse(estimate:shouldStop:)``, sharing its nets between the lanes, ends it
     /// sooner); where the analyses run in other lanes than the training's (memory), or there
     /// is one lane, it does nothing.
@@ -100,7 +101,11 @@ extension AblationRun {
             TrainingBoard(
                 queue: order.map { todo[$0] }, alongside: alongside,
                 beside: Array(repeating: nil, count: lanes.count),
-                running: Array(repeating: nil, count: lanes.count), secondsPerStep: estimated))
+                running: Array(repeating: nil, count: lanes.count), secondsPerStep: estimated,
+                finalTestSeconds: Dictionary(
+                    uniqueKeysWithValues: (estimate?.finalTestSeconds ?? []).map {
+                        ($0.net, $0.seconds)
+                    })))
         if let first = todo.first {
             // Made once here rather than by lanes racing to make it.
             try directory.createDirectory(for: directory.weightsPath(first.net, seed: first.seed))
@@ -120,8 +125,8 @@ extension AblationRun {
                 defer {
                     while let (analysis, seed) = board.locked({ state in
                         state.takeAlongside(
-                            trainingLeft: remainingSeconds(
-                                state, perStep: secondsPerStep(state).perStep
+                            trainingLeft: state.secondsLeft(
+                                iterations: config.iterations, now: .now
                             ).min() ?? 0,
                             laneSeconds: alongsideSeconds)
                     }) {
@@ -152,7 +157,8 @@ extension AblationRun {
                     let taken = begunNets.locked { $0[BegunKey(net: net, seed: seed)]?.steps ?? 0 }
                     board.locked {
                         $0.running[lane] = .init(
-                            label: label, net: net, start: .now, firstStep: taken, step: taken)
+                            label: label, net: net, start: .now, firstStep: taken, step: taken,
+                            lastStep: .now)
                     }
                     do throws(AblationError) {
                         let trained = try train(
@@ -160,6 +166,7 @@ extension AblationRun {
                             { step in
                                 board.locked { state in
                                     state.running[lane]?.step = step
+                                    state.running[lane]?.lastStep = .now
                                     progress.status(
                                         statusLine(
                                             state, lanes: lanes.count, afterTraining: afterTraining)
@@ -215,44 +222,19 @@ extension AblationRun {
             nets.map { timed ? secondsPerStep[$0.net]! : Double($0.net.depth) })
     }
 
-    /// Seconds per step of each net in training (`state.running`'s, in order): measured in
-    /// its lane, else estimated, else `typical`, the mean of the measured ones (0 without).
-    fileprivate func secondsPerStep(_ state: TrainingBoard) -> (
-        perStep: [Double], typical: Double
-    ) {
-        let now = ContinuousClock.now
-        let running = state.running.compactMap { $0 }
-        let measured = running.map {
-            $0.step > $0.firstStep
-                ? seconds(from: $0.start, to: now) / Double($0.step - $0.firstStep) : nil
-        }
-        let speeds = measured.compactMap { $0 }
-        let typical = speeds.isEmpty ? 0 : speeds.reduce(0, +) / Double(speeds.count)
-        return (
-            zip(running, measured).map { $1 ?? state.secondsPerStep[$0.net] ?? typical }, typical
-        )
-    }
-
-    /// Seconds each net in training still needs for its steps (`state.running`'s, in order),
-    /// at the speeds of ``secondsPerStep(_:)``.
-    fileprivate func remainingSeconds(_ state: TrainingBoard, perStep: [Double]) -> [Double] {
-        zip(state.running.compactMap { $0 }, perStep).map {
-            $1 * Double(config.iterations - $0.step)
-        }
-    }
-
     /// `[3/6] plain-34 seed 0 · step 120/400 · 5.1 steps/s · net ETA 55s · suite ETA 6m10s`;
     /// side by side, each net in progress with its step (two of them, and how many more),
     /// then the suite's ETA: `[1/6] res-56 seed 0 120/300 | [2/6] plain-56 seed 0 118/300 ·
-    /// suite ETA 6m10s`. The suite's ETA counts the nets still to train, taken by the lanes as
-    /// they come free, and the analyses after them. A net that has taken no step in its lane yet is
+    /// suite ETA 6m10s`. The suite's ETA counts the nets still to train and their final tests,
+    /// taken by the lanes as they come free, and the analyses after them. A net that has taken no step in its lane yet is
     /// reckoned at its estimated speed, or at the mean of the others'.
     fileprivate func statusLine(_ state: TrainingBoard, lanes: Int, afterTraining: Double)
         -> String
     {
         let running = state.running.compactMap { $0 }
-        let (perStep, typical) = secondsPerStep(state)
-        let busy = remainingSeconds(state, perStep: perStep)
+        let now = ContinuousClock.now
+        let (perStep, typical) = state.secondsPerStepInTraining()
+        let busy = state.secondsLeft(perStep: perStep, iterations: config.iterations, now: now)
         var parts: [String] = []
         if lanes == 1, let only = running.first {
             parts.append(
@@ -268,6 +250,7 @@ extension AblationRun {
         parts += state.beside.compactMap { $0 }
         let later = state.queue[state.next...].map {
             (state.secondsPerStep[$0.net] ?? typical) * Double(config.iterations)
+                + (state.finalTestSeconds[$0.net] ?? 0)
         }
         let suiteLeft = LaneSchedule.finish(later, lanes: lanes, busy: busy) + afterTraining
         return parts.joined(separator: " | ") + " · suite ETA " + formatDuration(suiteLeft)
@@ -289,6 +272,8 @@ struct TrainingBoard: LaneStopping {
         var firstStep: Int
         /// Steps taken so far.
         var step: Int
+        /// When it reported its last step (or its lane took it).
+        var lastStep: ContinuousClock.Instant
     }
 
     /// Every net to train, in the order the lanes take them.
@@ -308,6 +293,8 @@ struct TrainingBoard: LaneStopping {
     var running: [Running?]
     /// Seconds per step of each net: the estimate's, then each finished net's own.
     var secondsPerStep: [AblationNet: Double]
+    /// Seconds of each net's final test, the estimate's (none without one).
+    var finalTestSeconds: [AblationNet: Double] = [:]
     /// The first error a lane met; the other lanes abandon their nets.
     var failure: AblationError?
     /// Set when `shouldStop` said so: every lane abandons its net.
@@ -319,6 +306,36 @@ struct TrainingBoard: LaneStopping {
         guard next < queue.count, failure == nil, !stopped else { return nil }
         defer { next += 1 }
         return (next, queue[next].net, queue[next].seed)
+    }
+
+    /// Seconds per step of each net in training (`running`'s, in order): measured in its lane
+    /// (up to its last step), else estimated, else `typical`, the mean of the measured ones (0
+    /// without).
+    func secondsPerStepInTraining() -> (perStep: [Double], typical: Double) {
+        let running = running.compactMap { $0 }
+        let measured = running.map {
+            $0.step > $0.firstStep
+                ? seconds(from: $0.start, to: $0.lastStep) / Double($0.step - $0.firstStep) : nil
+        }
+        let speeds = measured.compactMap { $0 }
+        let typical = speeds.isEmpty ? 0 : speeds.reduce(0, +) / Double(speeds.count)
+        return (zip(running, measured).map { $1 ?? secondsPerStep[$0.net] ?? typical }, typical)
+    }
+
+    /// Seconds each net in training (`running`'s, in order) still needs at `now`: its steps
+    /// left at `perStep` (``secondsPerStepInTraining()``'s when nil), then its final test
+    /// (`finalTestSeconds`), less the time since its last step (the next step under way, or
+    /// from the last, the final test scored inside it); 0 at the least.
+    func secondsLeft(
+        perStep: [Double]? = nil, iterations: Int, now: ContinuousClock.Instant
+    ) -> [Double] {
+        zip(running.compactMap { $0 }, perStep ?? secondsPerStepInTraining().perStep).map {
+            net, perStep in
+            let stepsLeft = iterations - net.step
+            guard stepsLeft > 0 else { return 0 }
+            let left = perStep * Double(stepsLeft) + (finalTestSeconds[net.net] ?? 0)
+            return max(0, left - seconds(from: net.lastStep, to: now))
+        }
     }
 
     /// The next analysis to make beside the training, once every net is taken: the first in

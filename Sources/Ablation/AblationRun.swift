@@ -375,6 +375,7 @@ public final class AblationRun {
         return SuiteEstimate(
             remaining: todo.count, finished: config.runs.count - todo.count,
             lanes: lanes, secondsPerStep: config.nets.map { ($0, timings[$0]!.step) },
+            finalTestSeconds: config.nets.map { ($0, timings[$0]!.image * Double(testImages)) },
             trainingSeconds: training * share, evaluationSeconds: evaluation * share,
             analyses: analyses.map { phase in
                 (
@@ -566,6 +567,9 @@ public struct SuiteEstimate: Sendable, CustomStringConvertible {
     /// Measured seconds per training step of each net, as it will train (side by side when
     /// `lanes` has several).
     public var secondsPerStep: [(net: AblationNet, secondsPerStep: Double)]
+    /// Measured seconds of each net's final test (its test images scored forward only, as it
+    /// will run them: side by side when `lanes` has several).
+    public var finalTestSeconds: [(net: AblationNet, seconds: Double)] = []
     /// Training the remaining nets (side by side: the share of the lanes' time that trains).
     public var trainingSeconds: Double
     /// Their test error along the way and at the end (side by side: the share of the lanes'

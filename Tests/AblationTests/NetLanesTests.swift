@@ -318,6 +318,42 @@ struct NetLanesTests {
         #expect(fresh.takeAlongside(trainingLeft: 5, laneSeconds: times)?.analysis == .shattered)
     }
 
+    @Test("the training left counts each net's steps and its final test, less its step under way")
+    func trainingLeftCountsTheFinalTest() {
+        let (plain, residual) = (
+            AblationNet(depth: 18, residual: false), AblationNet(depth: 18, residual: true)
+        )
+        let start = ContinuousClock.now
+        func running(_ net: AblationNet, step: Int, lastStep: Double) -> TrainingBoard.Running {
+            .init(
+                label: net.name, net: net, start: start, firstStep: 0, step: step,
+                lastStep: start + .milliseconds(Int(lastStep * 1000)))
+        }
+        // plain-18: 100 of 300 steps in 10 s; res-18: its last step and the final test under
+        // way, 299 steps in 29.9 s.
+        var board = TrainingBoard(
+            queue: [], alongside: [], beside: [nil, nil],
+            running: [
+                running(plain, step: 100, lastStep: 10),
+                running(residual, step: 299, lastStep: 29.9),
+            ],
+            secondsPerStep: [:], finalTestSeconds: [plain: 3, residual: 4])
+        let speeds = board.secondsPerStepInTraining().perStep
+        #expect(abs(speeds[0] - 0.1) < 1e-9 && abs(speeds[1] - 0.1) < 1e-9, "\(speeds)")
+        // At 31 s: plain-18 200 steps (20 s) and its test (3 s), less 21 s since its last step;
+        // res-18 its last step (0.1 s) and its test (4 s), less the 1.1 s since step 299.
+        let left = board.secondsLeft(iterations: 300, now: start + .seconds(31))
+        #expect(abs(left[0] - 2) < 1e-6 && abs(left[1] - 3) < 1e-6, "\(left)")
+        // Later than expected: 0, not less; and a net past its last step needs nothing more.
+        #expect(board.secondsLeft(iterations: 300, now: start + .seconds(60)) == [0, 0])
+        board.running[1]?.step = 300
+        #expect(board.secondsLeft(iterations: 300, now: start + .seconds(30))[1] == 0)
+        // Without the estimate's test times, the steps alone.
+        board.finalTestSeconds = [:]
+        let stepsOnly = board.secondsLeft(iterations: 300, now: start + .seconds(10))
+        #expect(abs(stepsOnly[0] - 20) < 1e-6, "\(stepsOnly)")
+    }
+
     @Test("the estimate's timed steps are the nets' first: carried on, the same records")
     func estimateBeginsTheTraining() throws {
         let reference = try tinyRun(freshDirectory("unestimated"))
@@ -333,8 +369,9 @@ struct NetLanesTests {
         let taken = run.begunNets.locked { $0.mapValues(\.steps) }
         #expect(taken.count == 4)
         #expect(taken.values.allSatisfy { $0 == 4 }, "\(taken)")
-        // The estimate counts only the steps left after its own.
+        // The estimate counts only the steps left after its own, and times each net's test.
         #expect(first.trainingSeconds > 0)
+        #expect(first.finalTestSeconds.count == 4 && first.finalTestSeconds.allSatisfy { $0.1 > 0 })
         #expect(try run.estimate(steps: 3, analyses: false).trainingSeconds == 0)
         #expect(run.begunNets.locked { $0.values.allSatisfy { $0.steps == 6 } })
         let none = try run.estimate(steps: 3, analyses: false)
