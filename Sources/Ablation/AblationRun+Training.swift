@@ -226,8 +226,9 @@ extension AblationRun {
     /// side by side, each net in progress with its step (two of them, and how many more),
     /// then the suite's ETA: `[1/6] res-56 seed 0 120/300 | [2/6] plain-56 seed 0 118/300 ·
     /// suite ETA 6m10s`. The suite's ETA counts the nets still to train and their final tests,
-    /// taken by the lanes as they come free, and the analyses after them. A net that has taken no step in its lane yet is
-    /// reckoned at its estimated speed, or at the mean of the others'.
+    /// taken by the lanes as they come free, and the analyses after them. A net that has taken
+    /// no step in its lane yet is reckoned at its estimated speed, or at the mean of the
+    /// others'.
     fileprivate func statusLine(_ state: TrainingBoard, lanes: Int, afterTraining: Double)
         -> String
     {
