@@ -454,9 +454,7 @@ public final class AblationRun {
                 for (timer, var seconds) in zip(timers, times) where timed[timer.net] == nil {
                     if seconds.count > 1 { seconds.removeFirst() }
                     let forward = timeForward(timer.model, on: images)
-                    timed[timer.net] = (
-                        seconds.sorted()[seconds.count / 2], forward / Double(images.count)
-                    )
+                    timed[timer.net] = (Timing.median(seconds), forward / Double(images.count))
                 }
                 board.locked { $0[lane] = .success(timed) }
             } catch {

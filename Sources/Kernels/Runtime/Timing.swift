@@ -19,8 +19,12 @@ public enum Timing {
         for _ in 0..<max(1, rounds) {
             for (index, body) in bodies.enumerated() { times[index].append(seconds(body)) }
         }
-        return times.map { $0.sorted()[$0.count / 2] }
+        return times.map(median)
     }
+
+    /// The median of `times` (of an even count, the upper of the middle two); `times` must not
+    /// be empty.
+    public static func median(_ times: [Double]) -> Double { times.sorted()[times.count / 2] }
 
     /// The wall time of one run of `body`, in seconds.
     public static func seconds(_ body: () -> Void) -> Double {
